@@ -1,0 +1,67 @@
+/**
+ * The `IEventStoreRepo` contract of `@schemeless/event-store-types` 3.x, declared here because no 3.x types
+ * package is published on the registry (see README). Structurally identical, so the framework accepts the repo.
+ */
+
+/** An event as the framework creates it. `payload` is any JSON value (`0`, `false`, `""` and `null` included). */
+export interface CreatedEvent<Payload = unknown, Meta = unknown> {
+  /** Unique across the store; the framework makes monotonic ULIDs. */
+  id: string;
+  domain: string;
+  type: string;
+  payload: Payload;
+  meta?: Meta;
+  /** Stream id inside the domain; absent means the stream (domain, ''). */
+  identifier?: string;
+  correlationId?: string;
+  /** Absent (or null) on root events. */
+  causationId?: string | null;
+  created: Date;
+}
+
+/** A stored event: the created event plus its 1-based, gapless `sequence` in its stream. */
+export interface StoredEvent<Payload = unknown, Meta = unknown> extends CreatedEvent<Payload, Meta> {
+  sequence: number;
+}
+
+/** Options of `storeEvents`. */
+export interface StoreEventsOptions {
+  /**
+   * The sequence the stream of the batch's FIRST event must be at before the write (0: the stream must be new).
+   * A mismatch throws `ConcurrencyError` and writes nothing.
+   */
+  expectedSequence?: number;
+}
+
+/** A stream snapshot. */
+export interface SnapshotEntry<State = unknown> {
+  domain: string;
+  identifier: string;
+  state: State;
+  /** The stream sequence the state includes. */
+  sequence: number;
+  created: Date;
+}
+
+/** What the repo can do. */
+export interface EventStoreRepoCapabilities {
+  /** Stream reads (`getStreamEvents`) are supported: the framework's `getAggregate` requires it. */
+  aggregate: boolean;
+}
+
+/** The 3.x repo contract (required and optional members). */
+export interface IEventStoreRepo<Payload = unknown, Meta = unknown> {
+  capabilities?: EventStoreRepoCapabilities;
+  init(): Promise<void>;
+  storeEvents(events: CreatedEvent<Payload, Meta>[], options?: StoreEventsOptions): Promise<void>;
+  getAllEvents(pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent<Payload, Meta>[]>>;
+  createEventEntity(event: CreatedEvent<Payload, Meta>): StoredEvent<Payload, Meta>;
+  resetStore(): Promise<void>;
+  getStreamEvents?(domain: string, identifier: string, fromSequence?: number): Promise<StoredEvent<Payload, Meta>[]>;
+  getStreamSequence?(domain: string, identifier: string): Promise<number>;
+  getSnapshot?<State = unknown>(domain: string, identifier: string): Promise<SnapshotEntry<State> | null>;
+  saveSnapshot?<State = unknown>(snapshot: SnapshotEntry<State>): Promise<void>;
+  getEventById?(id: string): Promise<StoredEvent<Payload, Meta> | null>;
+  findByCausationId?(causationId: string): Promise<StoredEvent<Payload, Meta>[]>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,127 @@
+/**
+ * The one error type of this package, with stable, namespaced codes.
+ *
+ * Tests and callers branch on `code`, never on `message`. Every code is listed in {@link ErrorCodes};
+ * a code never changes meaning once published. `ConcurrencyError` and `DuplicateEventIdError` are
+ * subclasses so the framework (which checks `name === 'ConcurrencyError'`) recognises them.
+ */
+
+/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `DRIVER/`, `RETRY/`). */
+export const ErrorCodes = {
+  /** Options failed validation; `details.issues` names each field and rule. */
+  INVALID_OPTIONS: 'INPUT/INVALID_OPTIONS',
+  /** An event failed validation (missing id/domain/type, invalid `created`, unserialisable payload). Nothing was written. */
+  INVALID_EVENT: 'INPUT/INVALID_EVENT',
+  /** A page size outside 1..MAX_PAGE_SIZE, or not an integer. */
+  INVALID_PAGE_SIZE: 'INPUT/INVALID_PAGE_SIZE',
+  /** `getAllEvents(…, startFromId)` named an event that is not stored. */
+  UNKNOWN_CURSOR: 'INPUT/UNKNOWN_CURSOR',
+  /** A snapshot failed validation. */
+  INVALID_SNAPSHOT: 'INPUT/INVALID_SNAPSHOT',
+  /** Optimistic-concurrency conflict: the stream was not at `expectedSequence`. Nothing was written. */
+  CONCURRENCY: 'STORE/CONCURRENCY',
+  /** An event id is repeated in the batch or already stored. Nothing of the batch was written. */
+  DUPLICATE_EVENT_ID: 'STORE/DUPLICATE_EVENT_ID',
+  /** A batch too large for one transaction failed after some of its chunks were committed; `details.storedEventIds` lists them. */
+  PARTIAL_BATCH: 'STORE/PARTIAL_BATCH',
+  /** An event or snapshot must be offloaded but no blob driver is configured. Nothing was written. */
+  BLOB_STORE_REQUIRED: 'STORE/BLOB_STORE_REQUIRED',
+  /** An event cannot be made to fit the driver's item limit even fully offloaded (its keys and envelope alone are too big). */
+  ITEM_TOO_LARGE: 'STORE/ITEM_TOO_LARGE',
+  /** The store was used after `close()`. */
+  CLOSED: 'STORE/CLOSED',
+  /** A stored item failed to decode; `details.key` names it. */
+  INVALID_ITEM: 'DECODE/INVALID_ITEM',
+  /** An item references a blob that is missing; `details.blobKey` names it. */
+  MISSING_BLOB: 'DECODE/MISSING_BLOB',
+  /** The backend throttled the request (retryable). */
+  THROTTLED: 'DRIVER/THROTTLED',
+  /** A transient backend failure: 5xx, network reset, timeout (retryable). */
+  TRANSIENT: 'DRIVER/TRANSIENT',
+  /** A transaction was cancelled by a conflicting concurrent transaction (retryable). */
+  TRANSACTION_CONFLICT: 'DRIVER/TRANSACTION_CONFLICT',
+  /** The backend rejected the request as invalid (not retryable). */
+  VALIDATION: 'DRIVER/VALIDATION',
+  /** A request exceeded a service limit (item size, actions or bytes per transaction, batch size). Not retryable. */
+  LIMIT_EXCEEDED: 'DRIVER/LIMIT_EXCEEDED',
+  /** The table or bucket does not exist (not retryable). */
+  RESOURCE_NOT_FOUND: 'DRIVER/RESOURCE_NOT_FOUND',
+  /** The credentials may not do this (not retryable). */
+  ACCESS_DENIED: 'DRIVER/ACCESS_DENIED',
+  /** An existing table's key schema or indexes differ from what this adapter needs; `details.differences` lists them. */
+  SCHEMA_MISMATCH: 'DRIVER/SCHEMA_MISMATCH',
+  /** Any other backend failure (not retryable). */
+  BACKEND: 'DRIVER/BACKEND',
+  /** Retries ran out; `cause` is the last error. */
+  RETRIES_EXHAUSTED: 'RETRY/EXHAUSTED',
+  /** A batch-get or batch-write still had unprocessed keys after the attempt cap; `details.unprocessed` holds them. */
+  UNPROCESSED_LEFT: 'RETRY/UNPROCESSED_LEFT',
+} as const;
+
+/** A stable error code: one of the values of {@link ErrorCodes}. */
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Codes the core's retry policy retries. Everything else fails at once. */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.THROTTLED,
+  ErrorCodes.TRANSIENT,
+  ErrorCodes.TRANSACTION_CONFLICT,
+]);
+
+/** The package's error: `code` is stable, `details` is structured data about the failure, `cause` the original error. */
+export class EventStoreAdapterError extends Error {
+  /** Stable, namespaced code; see {@link ErrorCodes}. */
+  readonly code: ErrorCode;
+  /** Structured facts about the failure (field names, keys, ids); shape depends on the code. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EventStoreAdapterError';
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+
+  /** True when the core's retry policy treats this error as transient. */
+  get retryable(): boolean {
+    return RETRYABLE_CODES.has(this.code);
+  }
+}
+
+/**
+ * Optimistic-concurrency conflict (the 3.x contract's `ConcurrencyError`): the stream `streamKey`
+ * (`${domain}::${identifier}`) was at `actualSequence`, not `expectedSequence`. Nothing was written.
+ */
+export class ConcurrencyError extends EventStoreAdapterError {
+  readonly streamKey: string;
+  readonly expectedSequence: number;
+  readonly actualSequence: number;
+
+  constructor(streamKey: string, expectedSequence: number, actualSequence: number) {
+    super(
+      ErrorCodes.CONCURRENCY,
+      `Concurrency conflict on stream ${streamKey}: expected sequence ${expectedSequence}, but it is at ${actualSequence}`,
+      { details: { streamKey, expectedSequence, actualSequence } },
+    );
+    this.name = 'ConcurrencyError';
+    this.streamKey = streamKey;
+    this.expectedSequence = expectedSequence;
+    this.actualSequence = actualSequence;
+  }
+}
+
+/** An event id is already stored or repeated within the batch. Nothing of the batch was written. */
+export class DuplicateEventIdError extends EventStoreAdapterError {
+  readonly eventIds: readonly string[];
+
+  constructor(eventIds: readonly string[]) {
+    super(ErrorCodes.DUPLICATE_EVENT_ID, `Duplicate event id: ${eventIds.join(', ')}`, { details: { eventIds } });
+    this.name = 'DuplicateEventIdError';
+    this.eventIds = eventIds;
+  }
+}
+
+/** True when `error` is an {@link EventStoreAdapterError} with the given code. */
+export function hasCode(error: unknown, code: ErrorCode): error is EventStoreAdapterError {
+  return error instanceof EventStoreAdapterError && error.code === code;
+}

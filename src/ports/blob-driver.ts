@@ -1,0 +1,51 @@
+/**
+ * The blob port: an S3-shaped driver. One backend call per primitive (large puts may be multipart),
+ * failures thrown as `EventStoreAdapterError` with `DRIVER/*` codes. Bytes are copied in and out.
+ */
+
+/** A blob driver's limits and flags. */
+export interface BlobCapabilities {
+  /** Driver name, used in error messages. */
+  readonly name: string;
+  /** Largest object in bytes the driver accepts (S3: 5 TB via multipart). */
+  readonly maxObjectBytes: number;
+  /** Most keys in one `delete` call (S3 DeleteObjects: 1,000). */
+  readonly maxDeleteKeys: number;
+  /** Most keys in one `list` page (S3 ListObjectsV2: 1,000). */
+  readonly maxListKeys: number;
+}
+
+/** One page of a listing. */
+export interface BlobListPage {
+  /** Keys under the prefix, in ascending UTF-8 byte order. */
+  readonly keys: string[];
+  /** Present when more keys may follow: pass it back as `cursor`. */
+  readonly cursor?: string;
+}
+
+/** The blob driver contract. */
+export interface BlobDriver {
+  /** Limits and flags; constant for the driver's lifetime. */
+  readonly capabilities: BlobCapabilities;
+
+  /**
+   * Make the container (bucket) usable: create it when it does not exist, and only then.
+   * Idempotent and safe to call concurrently. No permission throws `DRIVER/ACCESS_DENIED`.
+   */
+  ensureContainer(): Promise<void>;
+
+  /** Store `body` under `key`, replacing any object there. */
+  put(key: string, body: Uint8Array, options?: { readonly contentType?: string }): Promise<void>;
+
+  /** The bytes under `key`, or `undefined` when there is no such object. */
+  get(key: string): Promise<Uint8Array | undefined>;
+
+  /** Delete up to `maxDeleteKeys` keys. Missing keys are not an error. */
+  delete(keys: readonly string[]): Promise<void>;
+
+  /** One page of keys under `prefix` (at most `maxListKeys`). */
+  list(prefix: string, options?: { readonly cursor?: string; readonly limit?: number }): Promise<BlobListPage>;
+
+  /** Release resources. */
+  close?(): Promise<void>;
+}
