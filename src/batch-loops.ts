@@ -1,0 +1,71 @@
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import type { Item, ItemKey, KvDriver, WriteRequest } from './ports/kv-driver.js';
+import { backoffDelay, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry.js';
+
+/** Split `values` into chunks of at most `size`. */
+export function chunk<T>(values: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * Read every key, in chunks of the driver's `maxBatchGetKeys`, re-requesting unprocessed keys with backoff until
+ * none are left or `policy.maxAttempts` rounds have run. Whole-request retryable errors are retried per call.
+ * Returns the items found (missing keys are absent). Keys still unprocessed at the cap throw
+ * `RETRY/UNPROCESSED_LEFT` with `details.unprocessed`: never dropped.
+ */
+export async function batchGetAll(
+  kv: KvDriver,
+  table: string,
+  keys: readonly ItemKey[],
+  policy: RetryPolicy,
+  options: { consistent?: boolean; sleep?: Sleep } = {},
+): Promise<Item[]> {
+  const sleep = options.sleep ?? realSleep;
+  const found: Item[] = [];
+  for (const keysChunk of chunk(keys, kv.capabilities.maxBatchGetKeys)) {
+    let pending: ItemKey[] = keysChunk;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= policy.maxAttempts) throw unprocessedLeft('batch-get', pending, policy);
+      if (round > 0) await sleep(backoffDelay(policy, round - 1));
+      const request = pending;
+      const result = await withRetry(policy, () => kv.batchGet(table, request, { consistent: options.consistent }), sleep, 'batch-get');
+      found.push(...result.items);
+      pending = result.unprocessedKeys;
+    }
+  }
+  return found;
+}
+
+/**
+ * Apply every request, in chunks of the driver's `maxBatchWriteItems`, re-sending unprocessed requests with
+ * backoff until none are left or `policy.maxAttempts` rounds have run; what is left throws `RETRY/UNPROCESSED_LEFT`.
+ */
+export async function batchWriteAll(
+  kv: KvDriver,
+  table: string,
+  requests: readonly WriteRequest[],
+  policy: RetryPolicy,
+  options: { sleep?: Sleep } = {},
+): Promise<void> {
+  const sleep = options.sleep ?? realSleep;
+  for (const requestChunk of chunk(requests, kv.capabilities.maxBatchWriteItems)) {
+    let pending: WriteRequest[] = requestChunk;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= policy.maxAttempts) throw unprocessedLeft('batch-write', pending, policy);
+      if (round > 0) await sleep(backoffDelay(policy, round - 1));
+      const request = pending;
+      const result = await withRetry(policy, () => kv.batchWrite(table, request), sleep, 'batch-write');
+      pending = result.unprocessed;
+    }
+  }
+}
+
+function unprocessedLeft(what: string, unprocessed: readonly unknown[], policy: RetryPolicy): EventStoreAdapterError {
+  return new EventStoreAdapterError(
+    ErrorCodes.UNPROCESSED_LEFT,
+    `${what}: ${unprocessed.length} request(s) still unprocessed after ${policy.maxAttempts} rounds`,
+    { details: { unprocessed } },
+  );
+}

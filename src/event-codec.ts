@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { StoredEvent } from './contract-types.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import type { Item } from './ports/kv-driver.js';
+import { A, causationPk, globalSk } from './table-layout.js';
+import { bucketOfIso, bucketShardPk, shardOf } from './time-buckets.js';
+import type { ValidatedEvent } from './validation.js';
+
+/** Which fields of an event item live in the blob store. */
+export type OffloadedFields = 'p' | 'm' | 'pm';
+
+/** Build the event item for `validated` at `sequence` in stream `pk` (payload and meta inline). */
+export function encodeEventItem(validated: ValidatedEvent, pk: string, sequence: number, bucketShards: number): Item {
+  const { event, payloadJson, metaJson, createdIso } = validated;
+  const item: Item = {
+    [A.pk]: pk,
+    [A.sk]: sequence,
+    [A.id]: event.id,
+    [A.domain]: event.domain,
+    [A.type]: event.type,
+    [A.payload]: payloadJson,
+    [A.created]: createdIso,
+    [A.globalPk]: bucketShardPk(bucketOfIso(createdIso), shardOf(event.id, bucketShards)),
+    [A.globalSk]: globalSk(createdIso, event.id),
+  };
+  if (metaJson !== undefined) item[A.meta] = metaJson;
+  if (event.identifier !== undefined) item[A.identifier] = event.identifier;
+  if (event.correlationId !== undefined) item[A.correlationId] = event.correlationId;
+  if (event.causationId !== undefined) item[A.causationId] = event.causationId;
+  if (typeof event.causationId === 'string') item[A.causationPk] = causationPk(event.causationId);
+  return item;
+}
+
+/** An event item decoded: the stored event (payload/meta missing when offloaded) and its blob reference. */
+export interface DecodedEventItem {
+  readonly event: StoredEvent;
+  readonly blob?: { readonly key: string; readonly fields: OffloadedFields };
+}
+
+const eventItemSchema = z.object({
+  pk: z.string(),
+  sk: z.number().int().positive(),
+  id: z.string().min(1),
+  d: z.string().min(1),
+  t: z.string().min(1),
+  p: z.string().optional(),
+  m: z.string().optional(),
+  i: z.string().optional(),
+  co: z.string().nullable().optional(),
+  ca: z.string().nullable().optional(),
+  c: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be a fixed-width ISO-8601 UTC timestamp'),
+  bk: z.string().optional(),
+  bf: z.enum(['p', 'm', 'pm']).optional(),
+});
+// Keys above are the attribute names of `A` (table-layout.ts): pk, sk, id, d, t, p, m, i, co, ca, c, bk, bf.
+
+/**
+ * Decode an event item read from storage. Throws `DECODE/INVALID_ITEM` naming the item's key when an attribute is
+ * missing or malformed, or when its JSON text does not parse. Storage attributes never leak into the event.
+ */
+export function decodeEventItem(item: Item): DecodedEventItem {
+  const parsed = eventItemSchema.safeParse(item);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidItem(item, `${issue.path.join('.')} ${issue.message}`);
+  }
+  const data = parsed.data;
+  if ((data.bf === undefined) !== (data.bk === undefined)) throw invalidItem(item, 'blob key and blob fields must come together');
+  if (data.p === undefined && !data.bf?.includes('p')) throw invalidItem(item, 'payload is neither inline nor offloaded');
+  const event: StoredEvent = {
+    id: data.id,
+    domain: data.d,
+    type: data.t,
+    payload: data.p === undefined ? undefined : parseJson(item, 'payload', data.p),
+    created: new Date(data.c),
+    sequence: data.sk,
+  };
+  if (data.m !== undefined) event.meta = parseJson(item, 'meta', data.m);
+  if (data.i !== undefined) event.identifier = data.i;
+  if (data.co !== undefined) event.correlationId = data.co as string;
+  if (data.ca !== undefined) event.causationId = data.ca;
+  return data.bk && data.bf ? { event, blob: { key: data.bk, fields: data.bf } } : { event };
+}
+
+/** The JSON body stored in a blob for offloaded fields: the payload and/or meta JSON texts. */
+export interface OffloadedBody {
+  readonly p?: string;
+  readonly m?: string;
+}
+
+/** Put the offloaded fields of a blob body back into a decoded event. Throws `DECODE/INVALID_ITEM` when the body is malformed. */
+export function applyOffloadedBody(decoded: DecodedEventItem, body: Uint8Array): StoredEvent {
+  const event = decoded.event;
+  const fields = decoded.blob?.fields ?? '';
+  let parsed: OffloadedBody;
+  try {
+    parsed = JSON.parse(Buffer.from(body).toString('utf8')) as OffloadedBody;
+  } catch (cause) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Blob ${decoded.blob?.key} of event ${event.id} is not valid JSON`, { cause, details: { blobKey: decoded.blob?.key, eventId: event.id } });
+  }
+  const read = (field: 'p' | 'm'): unknown => {
+    const text = parsed[field];
+    if (typeof text !== 'string') {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Blob ${decoded.blob?.key} of event ${event.id} lacks field ${field}`, { details: { blobKey: decoded.blob?.key, eventId: event.id } });
+    }
+    return JSON.parse(text);
+  };
+  const hydrated: StoredEvent = { ...event };
+  if (fields.includes('p')) hydrated.payload = read('p');
+  if (fields.includes('m')) hydrated.meta = read('m');
+  return orderFields(hydrated);
+}
+
+/** The event with fields in a stable order (id, domain, type, payload, meta, identifier, correlationId, causationId, created, sequence). */
+export function orderFields(event: StoredEvent): StoredEvent {
+  const ordered: StoredEvent = { id: event.id, domain: event.domain, type: event.type, payload: event.payload } as StoredEvent;
+  if ('meta' in event) ordered.meta = event.meta;
+  if ('identifier' in event) ordered.identifier = event.identifier;
+  if ('correlationId' in event) ordered.correlationId = event.correlationId;
+  if ('causationId' in event) ordered.causationId = event.causationId;
+  ordered.created = event.created;
+  ordered.sequence = event.sequence;
+  return ordered;
+}
+
+function parseJson(item: Item, field: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw invalidItem(item, `${field} is not valid JSON`, cause);
+  }
+}
+
+/** `DECODE/INVALID_ITEM` for `item`, naming its key. */
+export function invalidItem(item: Item, reason: string, cause?: unknown): EventStoreAdapterError {
+  const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
+  return new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Stored item ${JSON.stringify(key)} failed to decode: ${reason}`, { cause, details: { key, reason } });
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { DEFAULT_OFFLOAD_THRESHOLD_BYTES } from './limits.js';
+import type { BlobDriver } from './ports/blob-driver.js';
+import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+/** Default table name (after `tableNamePrefix`), the one the existing adapter's users know. */
+export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
+/** Most write shards per time bucket: each shard costs one query per bucket on replay. */
+export const MAX_BUCKET_SHARDS = 64;
+
+/** Operation types reported to `onCapacity` and by `stats()`. */
+export type OperationType = 'get' | 'query' | 'batchGet' | 'batchWrite' | 'transactWrite' | 'blobPut' | 'blobGet' | 'blobDelete' | 'blobList';
+
+/** Options of the core `EventStoreRepo`. Every field is optional; invalid values throw `INPUT/INVALID_OPTIONS`. */
+export interface EventStoreOptions {
+  /** The key-value driver. Default: a fresh in-memory twin (`MemoryKvDriver`) when built through the package root. */
+  kv?: KvDriver;
+  /** The blob driver for offloaded payloads. Without one, an event that must be offloaded fails with `STORE/BLOB_STORE_REQUIRED`. */
+  blobs?: BlobDriver;
+  /** Prefix of the table name (default ''). */
+  tableNamePrefix?: string;
+  /** Full table name; overrides `tableNamePrefix` + `schemeless-event-store`. 3..255 characters of [A-Za-z0-9_.-]. */
+  tableName?: string;
+  /** Item size in bytes above which an event's payload (then meta) moves to the blob store. Default 350,000; never above the driver's max item size. */
+  offloadThresholdBytes?: number;
+  /** Key prefix of offloaded blobs inside the blob driver (default 'events/'). */
+  blobKeyPrefix?: string;
+  /** Write shards per monthly time bucket (1..64, default 1); replay merges them back into global order. Fixed for a table's life. */
+  bucketShards?: number;
+  /** Backoff for transient driver errors and unprocessed keys. */
+  retry?: Partial<RetryPolicy>;
+  /** How many times an append without `expectedSequence` re-bases on a newer stream head before giving up (default 100). */
+  maxConflictRetries?: number;
+  /** Parallel blob reads when hydrating offloaded events (default 16). */
+  hydrationConcurrency?: number;
+  /** Streams whose last known head this process remembers, for one-request appends (default 10,000). */
+  headCacheSize?: number;
+  /** Items a replay query asks for (default: unset, so each request reads up to the driver's page byte limit). */
+  replayFetchLimit?: number;
+  /** Called after each driver call with its operation type and consumed capacity. Must not throw. */
+  onCapacity?: (operation: OperationType, consumed: ConsumedCapacity) => void;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedOptions {
+  readonly kv: KvDriver;
+  readonly blobs: BlobDriver | undefined;
+  readonly tableName: string;
+  readonly offloadThresholdBytes: number;
+  readonly blobKeyPrefix: string;
+  readonly bucketShards: number;
+  readonly retry: RetryPolicy;
+  readonly maxConflictRetries: number;
+  readonly hydrationConcurrency: number;
+  readonly headCacheSize: number;
+  readonly replayFetchLimit: number | undefined;
+  readonly onCapacity: ((operation: OperationType, consumed: ConsumedCapacity) => void) | undefined;
+}
+
+const isKvDriver = (value: unknown): value is KvDriver =>
+  typeof value === 'object' && value !== null && 'capabilities' in value && typeof (value as KvDriver).transactWrite === 'function';
+const isBlobDriver = (value: unknown): value is BlobDriver =>
+  typeof value === 'object' && value !== null && 'capabilities' in value && typeof (value as BlobDriver).put === 'function';
+
+const positiveInt = z.number().int().positive();
+
+const optionsSchema = z
+  .object({
+    kv: z.custom<KvDriver>(isKvDriver, 'must be a KvDriver (capabilities + transactWrite…)'),
+    blobs: z.custom<BlobDriver>(isBlobDriver, 'must be a BlobDriver (capabilities + put…)').optional(),
+    tableNamePrefix: z.string().regex(/^[A-Za-z0-9_.-]*$/, 'only A-Z a-z 0-9 _ . - are allowed').optional(),
+    tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, '3 to 255 characters of A-Z a-z 0-9 _ . -').optional(),
+    offloadThresholdBytes: positiveInt.min(1024, 'must be at least 1024 bytes').optional(),
+    blobKeyPrefix: z.string().max(512).optional(),
+    bucketShards: positiveInt.max(MAX_BUCKET_SHARDS).optional(),
+    retry: z
+      .object({
+        maxAttempts: positiveInt.max(100).optional(),
+        baseDelayMs: z.number().nonnegative().optional(),
+        maxDelayMs: z.number().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
+    maxConflictRetries: z.number().int().nonnegative().max(10_000).optional(),
+    hydrationConcurrency: positiveInt.max(1_000).optional(),
+    headCacheSize: z.number().int().nonnegative().optional(),
+    replayFetchLimit: positiveInt.optional(),
+    onCapacity: z.custom<(operation: OperationType, consumed: ConsumedCapacity) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+  })
+  .strict();
+
+/**
+ * Validate options and apply defaults. Throws `INPUT/INVALID_OPTIONS` naming every offending field and rule in
+ * the message and in `details.issues` (`{ path, message }[]`).
+ */
+export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) throw invalidOptions(parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
+  const options = parsed.data;
+  const kv = options.kv;
+  const maxItemBytes = kv.capabilities.maxItemBytes;
+  const offloadThresholdBytes = options.offloadThresholdBytes ?? Math.min(DEFAULT_OFFLOAD_THRESHOLD_BYTES, maxItemBytes);
+  if (offloadThresholdBytes > maxItemBytes) {
+    throw invalidOptions([{ path: 'offloadThresholdBytes', message: `must not exceed the driver's max item size (${maxItemBytes} bytes)` }]);
+  }
+  const tableName = options.tableName ?? `${options.tableNamePrefix ?? ''}${DEFAULT_TABLE_BASE_NAME}`;
+  if (tableName.length > 255) throw invalidOptions([{ path: 'tableNamePrefix', message: 'the table name would exceed 255 characters' }]);
+  const retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
+  if (retry.maxDelayMs < retry.baseDelayMs) throw invalidOptions([{ path: 'retry.maxDelayMs', message: 'must be >= retry.baseDelayMs' }]);
+  return {
+    kv,
+    blobs: options.blobs,
+    tableName,
+    offloadThresholdBytes,
+    blobKeyPrefix: options.blobKeyPrefix ?? 'events/',
+    bucketShards: options.bucketShards ?? 1,
+    retry,
+    maxConflictRetries: options.maxConflictRetries ?? 100,
+    hydrationConcurrency: options.hydrationConcurrency ?? 16,
+    headCacheSize: options.headCacheSize ?? 10_000,
+    replayFetchLimit: options.replayFetchLimit,
+    onCapacity: options.onCapacity,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function invalidOptions(issues: { path: string; message: string }[]): EventStoreAdapterError {
+  const summary = issues.map((issue) => `${issue.path || '(options)'}: ${issue.message}`).join('; ');
+  return new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `Invalid options: ${summary}`, { details: { issues } });
+}

@@ -1,0 +1,145 @@
+import type { StoredEvent } from './contract-types.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { MAX_PAGE_SIZE } from './limits.js';
+import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
+import { hydrate, locateEvent, queryPages } from './read.js';
+import { withRetry } from './retry.js';
+import type { StoreContext } from './store-context.js';
+import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, globalSk } from './table-layout.js';
+import { bucketOfIso, bucketShardPk } from './time-buckets.js';
+
+/**
+ * `getAllEvents`: every event in `created ASC, id ASC` order (ids compared by code point, as DynamoDB compares
+ * UTF-8 bytes), in pages of at most `pageSize`, resuming right after `startFromId` when given.
+ *
+ * Plan: read the bucket catalog (one query), then for each bucket holding events at or after the cursor, query
+ * its shards of the global-order index, merging shards by sort key. Each request reads up to the driver's page
+ * byte limit (or `replayFetchLimit` items); the next request of a shard starts as soon as a page arrives, so
+ * fetching overlaps the caller's work. Memory: at most two fetched pages per shard plus one output page.
+ *
+ * Validation happens before the iterator is returned: a bad page size throws `INPUT/INVALID_PAGE_SIZE`, an
+ * unknown `startFromId` throws `INPUT/UNKNOWN_CURSOR`.
+ */
+export async function replay(ctx: StoreContext, pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_PAGE_SIZE, `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`, { details: { pageSize, max: MAX_PAGE_SIZE } });
+  }
+  let after: { bucket: number; sortKey: string } | undefined;
+  if (startFromId !== undefined) {
+    const location = await locateEvent(ctx, startFromId);
+    if (!location) {
+      throw new EventStoreAdapterError(ErrorCodes.UNKNOWN_CURSOR, `startFromId ${startFromId} is not a stored event`, { details: { startFromId } });
+    }
+    after = { bucket: bucketOfIso(location.createdIso), sortKey: globalSk(location.createdIso, startFromId) };
+  }
+  return pages(ctx, pageSize, after);
+}
+
+async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: number; sortKey: string } | undefined): AsyncGenerator<StoredEvent[]> {
+  const buckets = await readCatalog(ctx, after?.bucket);
+  let page: Item[] = [];
+  for (const bucket of buckets) {
+    const range = after && bucket === after.bucket ? ({ op: 'gt', value: after.sortKey } as const) : undefined;
+    for await (const item of mergeShards(ctx, bucket, range)) {
+      page.push(item);
+      if (page.length === pageSize) {
+        yield await hydrate(ctx, page);
+        page = [];
+      }
+    }
+  }
+  if (page.length > 0) yield await hydrate(ctx, page);
+}
+
+/** Buckets that hold events, ascending, from `fromBucket` on. One strongly consistent query of the catalog partition (paged if large). */
+async function readCatalog(ctx: StoreContext, fromBucket: number | undefined): Promise<number[]> {
+  const buckets: number[] = [];
+  const range = fromBucket === undefined ? undefined : ({ op: 'gte', value: fromBucket } as const);
+  for await (const items of queryPages(ctx, { partition: CATALOG_PK, range, direction: 'asc', consistent: true })) {
+    for (const item of items) buckets.push(item[A.sk] as number);
+  }
+  return buckets;
+}
+
+/** The items of every shard of `bucket`, merged into sort-key order. */
+async function* mergeShards(ctx: StoreContext, bucket: number, range: QueryRequest['range']): AsyncGenerator<Item> {
+  const shards = Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, bucketShardPk(bucket, shard), range));
+  if (shards.length === 1) {
+    yield* shards[0]!.drain();
+    return;
+  }
+  const heads = await Promise.all(shards.map((shard) => shard.peek()));
+  for (;;) {
+    let best = -1;
+    for (let index = 0; index < shards.length; index++) {
+      const head = heads[index];
+      if (head && (best < 0 || compareCodePoints(head[A.globalSk] as string, heads[best]![A.globalSk] as string) < 0)) best = index;
+    }
+    if (best < 0) return;
+    yield shards[best]!.take();
+    heads[best] = await shards[best]!.peek();
+  }
+}
+
+/** Reads one shard's partition page by page, prefetching the next page as soon as one arrives. */
+class ShardReader {
+  private buffer: Item[] = [];
+  private position = 0;
+  private next: Promise<QueryPage> | undefined;
+  private done = false;
+
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly partition: string,
+    private readonly range: QueryRequest['range'],
+  ) {
+    this.next = this.fetch(undefined);
+  }
+
+  /** All items, in order. */
+  async *drain(): AsyncGenerator<Item> {
+    for (let item = await this.peek(); item; item = await this.peek()) yield this.take();
+  }
+
+  /** The next item without consuming it; undefined when the shard is exhausted. */
+  async peek(): Promise<Item | undefined> {
+    while (this.position >= this.buffer.length) {
+      if (this.done || !this.next) return undefined;
+      const page = await this.next;
+      this.buffer = page.items;
+      this.position = 0;
+      this.next = page.cursor === undefined ? undefined : this.fetch(page.cursor);
+      if (page.cursor === undefined) this.done = true;
+    }
+    return this.buffer[this.position];
+  }
+
+  /** Consume the item `peek` returned. */
+  take(): Item {
+    return this.buffer[this.position++]!;
+  }
+
+  private fetch(cursor: string | undefined): Promise<QueryPage> {
+    const { ctx } = this;
+    const request: QueryRequest = { index: INDEX_GLOBAL_ORDER, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
+    const pending = withRetry(ctx.options.retry, () => ctx.kv.query(ctx.options.tableName, request), ctx.sleep, 'replay query');
+    pending.catch(() => undefined); // observed later by peek(); avoid an unhandled rejection meanwhile
+    return pending;
+  }
+}
+
+/** Compare by Unicode code point (= UTF-8 byte order, DynamoDB's string order), not by UTF-16 code unit. */
+export function compareCodePoints(left: string, right: string): number {
+  const length = Math.min(left.length, right.length);
+  for (let index = 0; index < length; index++) {
+    const a = left.charCodeAt(index);
+    const b = right.charCodeAt(index);
+    if (a === b) continue;
+    // Surrogates (0xD800-0xDFFF) encode code points above 0xFFFF: they sort after every other BMP unit.
+    const aHigh = a >= 0xd800 && a <= 0xdfff;
+    const bHigh = b >= 0xd800 && b <= 0xdfff;
+    if (aHigh !== bHigh) return aHigh ? 1 : -1;
+    return a - b;
+  }
+  return left.length - right.length;
+}

@@ -1,0 +1,66 @@
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+
+/** How the core retries transient failures: exponential backoff with full jitter, capped. */
+export interface RetryPolicy {
+  /** Total attempts including the first (>= 1). */
+  readonly maxAttempts: number;
+  /** Backoff base in milliseconds: attempt n waits a random time in [0, min(maxDelayMs, baseDelayMs * 2^n)). */
+  readonly baseDelayMs: number;
+  /** Upper bound of one wait, in milliseconds. */
+  readonly maxDelayMs: number;
+}
+
+/** Defaults: 8 attempts, 20 ms base, 2 s cap (worst case about 4.5 s of waiting in all). */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 2_000 };
+
+/** Sleeps; injectable so tests can run backoff without waiting. */
+export type Sleep = (milliseconds: number) => Promise<void>;
+
+/** The real sleep. */
+export const realSleep: Sleep = (milliseconds) =>
+  milliseconds <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** Full-jitter delay for the given 0-based retry number, in milliseconds. */
+export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return Math.floor(random() * ceiling);
+}
+
+/** True when the error is one the policy retries (a typed, retryable driver error). */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof EventStoreAdapterError && error.retryable;
+}
+
+/**
+ * Run `operation`, retrying retryable errors (see {@link isRetryable}) with backoff. A non-retryable error is
+ * rethrown at once, unchanged. When attempts run out, throws `RETRY/EXHAUSTED` whose `cause` is the last error.
+ * `operation` receives the 0-based attempt number.
+ */
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  operation: (attempt: number) => Promise<T>,
+  sleep: Sleep = realSleep,
+  what = 'operation',
+): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
+    if (attempt > 0) await sleep(backoffDelay(policy, attempt - 1));
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      lastError = error;
+    }
+  }
+  throw exhausted(policy, lastError, what);
+}
+
+/** The `RETRY/EXHAUSTED` error for `what` after `policy.maxAttempts` attempts ending in `lastError`. */
+export function exhausted(policy: RetryPolicy, lastError: unknown, what: string): EventStoreAdapterError {
+  const lastCode = lastError instanceof EventStoreAdapterError ? lastError.code : undefined;
+  return new EventStoreAdapterError(
+    ErrorCodes.RETRIES_EXHAUSTED,
+    `${what} failed after ${policy.maxAttempts} attempts; last error: ${lastCode ?? String(lastError)}`,
+    { cause: lastError, details: { attempts: policy.maxAttempts, lastCode } },
+  );
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { CreatedEvent, SnapshotEntry } from './contract-types.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+
+/** Earliest `created` accepted: 1970-01-01T00:00:00.000Z (time buckets are months since the Unix epoch). */
+export const MIN_CREATED_MS = Date.UTC(1970, 0, 1);
+/** Latest `created` accepted: the last millisecond of 2999 (keeps ISO timestamps fixed-width, so they sort as text). */
+export const MAX_CREATED_MS = Date.UTC(3000, 0, 1) - 1;
+
+/** A validated event with its JSON-serialised payload and meta, ready to encode. */
+export interface ValidatedEvent {
+  readonly event: CreatedEvent;
+  /** `JSON.stringify(payload)`. */
+  readonly payloadJson: string;
+  /** `JSON.stringify(meta)`, or undefined when meta is absent. */
+  readonly metaJson: string | undefined;
+  /** `created.toISOString()`: fixed width, sorts as text. */
+  readonly createdIso: string;
+}
+
+const nonEmpty = z.string().min(1, 'must be a non-empty string');
+const validDate = z
+  .date({ error: 'must be a Date' })
+  .refine((date) => !Number.isNaN(date.getTime()), 'must be a valid Date (not Invalid Date)')
+  .refine((date) => date.getTime() >= MIN_CREATED_MS && date.getTime() <= MAX_CREATED_MS, 'must be between 1970-01-01 and 2999-12-31 (UTC)');
+
+const eventEnvelope = z.object({
+  id: nonEmpty,
+  domain: nonEmpty,
+  type: nonEmpty,
+  identifier: z.string({ error: 'must be a string when present' }).optional(),
+  correlationId: z.string({ error: 'must be a string when present' }).nullable().optional(),
+  causationId: z.string({ error: 'must be a string or null when present' }).nullable().optional(),
+  created: validDate,
+});
+
+/**
+ * Validate a batch before anything is written. Throws `INPUT/INVALID_EVENT` naming the event (index and id), the
+ * field and the rule: missing/empty id, domain or type; a `created` that is not a valid Date in 1970..2999; a payload
+ * that is `undefined` or cannot be serialised to JSON (circular, BigInt); a meta that is not an object.
+ */
+export function validateEvents(events: readonly CreatedEvent[]): ValidatedEvent[] {
+  if (!Array.isArray(events)) throw invalidEvent('events must be an array', { field: 'events' });
+  return events.map((event, index) => validateEvent(event, index));
+}
+
+function validateEvent(event: CreatedEvent, index: number): ValidatedEvent {
+  if (typeof event !== 'object' || event === null) throw invalidEvent(`event #${index} is not an object`, { index, field: '(event)' });
+  const parsed = eventEnvelope.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || '(event)';
+    throw invalidEvent(`event #${index} (id ${describeId(event)}): ${field} ${issue.message}`, { index, eventId: event.id, field, rule: issue.message });
+  }
+  if (event.payload === undefined) {
+    throw invalidEvent(`event #${index} (id ${event.id}): payload is required (any JSON value, null included)`, { index, eventId: event.id, field: 'payload', rule: 'required' });
+  }
+  if (event.meta !== undefined && (typeof event.meta !== 'object' || event.meta === null || Array.isArray(event.meta))) {
+    throw invalidEvent(`event #${index} (id ${event.id}): meta must be an object when present`, { index, eventId: event.id, field: 'meta', rule: 'object' });
+  }
+  const payloadJson = serialise(event.payload, index, event.id, 'payload');
+  const metaJson = event.meta === undefined ? undefined : serialise(event.meta, index, event.id, 'meta');
+  return { event, payloadJson, metaJson, createdIso: event.created.toISOString() };
+}
+
+function serialise(value: unknown, index: number, eventId: string, field: string): string {
+  try {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError(`${typeof value} is not a JSON value`);
+    return json;
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw invalidEvent(`event #${index} (id ${eventId}): ${field} cannot be serialised to JSON: ${reason}`, { index, eventId, field, rule: 'serialisable' }, cause);
+  }
+}
+
+/** Validate a snapshot: non-empty domain, string identifier, integer sequence >= 0, valid created, serialisable state. Throws `INPUT/INVALID_SNAPSHOT`. */
+export function validateSnapshot(snapshot: SnapshotEntry): { stateJson: string; createdIso: string } {
+  const schema = z.object({
+    domain: nonEmpty,
+    identifier: z.string({ error: 'must be a string' }),
+    sequence: z.number().int().nonnegative(),
+    created: validDate,
+  });
+  const parsed = schema.safeParse(snapshot);
+  const fail = (field: string, rule: string, cause?: unknown) =>
+    new EventStoreAdapterError(ErrorCodes.INVALID_SNAPSHOT, `Invalid snapshot: ${field} ${rule}`, { cause, details: { field, rule } });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw fail(issue.path.join('.') || '(snapshot)', issue.message);
+  }
+  let stateJson: string | undefined;
+  try {
+    stateJson = JSON.stringify(snapshot.state);
+  } catch (cause) {
+    throw fail('state', 'cannot be serialised to JSON', cause);
+  }
+  if (stateJson === undefined) throw fail('state', 'is required (any JSON value)');
+  return { stateJson, createdIso: snapshot.created.toISOString() };
+}
+
+function describeId(event: CreatedEvent): string {
+  return typeof event.id === 'string' ? event.id : String(event.id);
+}
+
+function invalidEvent(message: string, details: Record<string, unknown>, cause?: unknown): EventStoreAdapterError {
+  return new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, message, { details, cause });
+}
