@@ -1,0 +1,80 @@
+/** Writes: atomic batches across streams, expected sequences, duplicate ids, concurrent writers, big batches. */
+import type { CreatedEvent } from '../../../src/contract-types.js';
+import { ensure, ensureRejectsWithCode } from '../../harness.js';
+import { freshId } from '../arbitraries.js';
+import { replayAll, withFixture, withStore, type EventStoreCheck } from '../fixture.js';
+
+const at = new Date(Date.UTC(2025, 0, 1));
+const event = (domain: string, identifier: string, extra: Partial<CreatedEvent> = {}): CreatedEvent => ({ id: freshId(), domain, type: 'happened', identifier, payload: { n: 1 }, created: at, ...extra });
+
+/** A batch across streams is atomic; a failed expectation or a duplicate writes nothing anywhere. */
+export const atomicBatchCheck: EventStoreCheck = {
+  name: 'a batch across streams is all-or-nothing; expectedSequence (0 included) is enforced',
+  group: 'writes',
+  run: (factory) =>
+    withStore(factory, async (store) => {
+      await store.storeEvents([event('order', 'o1'), event('stock', 's1'), event('order', 'o1')], { expectedSequence: 0 });
+      ensure((await store.getStreamSequence('order', 'o1')) === 2, 'order stream at 2');
+      ensure((await store.getStreamSequence('stock', 's1')) === 1, 'stock stream at 1');
+      let caught: { name?: string; actualSequence?: number; expectedSequence?: number; streamKey?: string } | undefined;
+      try {
+        await store.storeEvents([event('order', 'o1'), event('stock', 's1')], { expectedSequence: 1 });
+      } catch (error) {
+        caught = error as typeof caught;
+      }
+      ensure(caught?.name === 'ConcurrencyError' && caught.actualSequence === 2 && caught.expectedSequence === 1 && caught.streamKey === 'order::o1', () => `expected ConcurrencyError(order::o1, 1, 2), got ${JSON.stringify(caught)}`);
+      ensure((await store.getStreamSequence('stock', 's1')) === 1, 'nothing written to the other stream');
+      await ensureRejectsWithCode(() => store.storeEvents([event('new', 'n1')], { expectedSequence: 3 }), 'STORE/CONCURRENCY', 'expecting 3 of a new stream');
+      ensure((await store.getStreamSequence('new', 'n1')) === 0, 'nothing written to the new stream');
+      const [stored] = await store.getStreamEvents('order', 'o1');
+      const duplicateBatch = [event('stock', 's1'), event('other', 'x', { id: stored!.id })];
+      await ensureRejectsWithCode(() => store.storeEvents(duplicateBatch), 'STORE/DUPLICATE_EVENT_ID', 'stored duplicate id');
+      const sameIdTwice = event('a', 'b');
+      await ensureRejectsWithCode(() => store.storeEvents([sameIdTwice, { ...sameIdTwice, identifier: 'c' }]), 'STORE/DUPLICATE_EVENT_ID', 'duplicate id in one batch');
+      ensure((await store.getStreamSequence('stock', 's1')) === 1 && (await store.getStreamSequence('other', 'x')) === 0, 'a duplicate id writes nothing');
+      ensure((await replayAll(store, 100)).length === 3, 'replay holds exactly the 3 stored events');
+      await ensureRejectsWithCode(() => store.storeEvents([event('order', 'o1', { id: stored!.id, created: new Date(Date.UTC(2030, 0, 1)) })]), 'STORE/DUPLICATE_EVENT_ID', 'same id with another date');
+    }),
+};
+
+/** Concurrent writers: without expectations all succeed gaplessly; with the same expectation exactly one wins. */
+export const concurrentWritersCheck: EventStoreCheck = {
+  name: '16 concurrent writers: all succeed gaplessly without expectedSequence, exactly one wins with it',
+  group: 'concurrency',
+  run: (factory) =>
+    withFixture(factory, async (open) => {
+      const first = await open();
+      // A second instance on the same table behaves like a second process: its head cache is independent.
+      const second = await open({ sameTableAs: first });
+      const writers = Array.from({ length: 16 }, (_, index) => (index % 2 === 0 ? first : second));
+      const ids = writers.map(() => freshId());
+      await Promise.all(writers.map((store, index) => store.storeEvents([event('race', 'r', { id: ids[index]! })])));
+      const stream = await first.getStreamEvents('race', 'r');
+      const mine = stream.map((stored) => stored.sequence);
+      ensure(stream.length === 16, `the stream holds all 16 acknowledged events (${stream.length})`);
+      ensure(new Set(stream.map((stored) => stored.id)).size === 16 && ids.every((id) => stream.some((stored) => stored.id === id)), 'each acknowledged event stored once');
+      ensure(mine.every((sequence, index) => sequence === index + 1), `gapless sequences: ${mine.join(',')}`);
+      const results = await Promise.allSettled(Array.from({ length: 16 }, () => first.storeEvents([event('contest', 'c')], { expectedSequence: 0 })));
+      const winners = results.filter((result) => result.status === 'fulfilled').length;
+      const losers = results.filter((result) => result.status === 'rejected' && (result.reason as { name?: string }).name === 'ConcurrencyError').length;
+      ensure(winners === 1 && losers === 15, `exactly one winner (${winners} won, ${losers} ConcurrencyError)`);
+      ensure((await first.getStreamSequence('contest', 'c')) === 1, 'the contested stream holds one event');
+    }),
+};
+
+/** A batch larger than one transaction is written in order, gapless, and fully readable. */
+export const largeBatchCheck: EventStoreCheck = {
+  name: 'a batch larger than one transaction is stored whole, in order, gapless',
+  group: 'writes',
+  run: (factory) =>
+    withStore(factory, async (store) => {
+      const batch = Array.from({ length: 130 }, (_, index) => event('bulk', index % 3 === 0 ? 'b' : 'a', { payload: { index } }));
+      await store.storeEvents(batch);
+      const streamA = await store.getStreamEvents('bulk', 'a');
+      const streamB = await store.getStreamEvents('bulk', 'b');
+      ensure(streamA.length + streamB.length === 130, 'all 130 stored');
+      ensure(streamA.every((stored, index) => stored.sequence === index + 1) && streamB.every((stored, index) => stored.sequence === index + 1), 'gapless per stream');
+      ensure(streamA.map((stored) => (stored.payload as { index: number }).index).every((value, index, all) => index === 0 || value > all[index - 1]!), 'batch order kept within a stream');
+      ensure((await replayAll(store, 50)).length === 130, 'replay returns all 130');
+    }),
+};

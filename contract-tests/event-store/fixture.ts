@@ -1,0 +1,118 @@
+/**
+ * What an event-store contract check runs against: a KV driver and (optionally) a blob driver, wrapped in the
+ * core `EventStore` with a unique table name and blob prefix per store, cleaned up whatever the outcome.
+ */
+import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
+import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
+import type { BlobDriver } from '../../src/ports/blob-driver.js';
+import type { KvCapabilities, KvDriver } from '../../src/ports/kv-driver.js';
+import { compareUtf8, ensure, ensureEqual, uniqueToken, type ContractCheck } from '../harness.js';
+
+/** A fresh driver pair for one check. */
+export interface EventStoreFixture {
+  readonly kv: KvDriver;
+  /** Optional: checks that need offloading require it (gated on its presence). */
+  readonly blobs?: BlobDriver;
+  /** Prefix of every table name the suite creates (default `'es_contract_'`). */
+  readonly tablePrefix?: string;
+  /** Called once the check is done with the drivers. */
+  readonly teardown?: () => Promise<void>;
+}
+
+/** Creates a fresh {@link EventStoreFixture}; called once per check. */
+export type EventStoreFactory = () => Promise<EventStoreFixture>;
+
+/** The manifest event-store checks are gated on: the KV driver's capabilities plus whether blobs exist. */
+export interface EventStoreCapabilities extends KvCapabilities {
+  readonly hasBlobStore: boolean;
+}
+
+/** An event-store contract check. */
+export type EventStoreCheck = ContractCheck<EventStoreFactory, EventStoreCapabilities>;
+
+/** Options for the stores a check opens (everything but the drivers and the table name). */
+export type StoreOptions = Omit<EventStoreCoreOptions, 'kv' | 'blobs' | 'tableName'> & {
+  /** Open the store without the fixture's blob driver. */
+  withoutBlobs?: boolean;
+  /** Open a second instance on this store's table and blob prefix (like a second process). */
+  sameTableAs?: EventStore;
+};
+
+/** A store opened by {@link withFixture}, plus the fixture it runs on. */
+export interface OpenStore {
+  readonly store: EventStore;
+  readonly fixture: EventStoreFixture;
+}
+
+/**
+ * Create a fixture, then run `body` with a function that opens initialised stores on it (each with its own table
+ * and blob prefix). Afterwards every store's table is dropped and blobs deleted, then the fixture is torn down,
+ * also when `body` throws.
+ */
+export async function withFixture<T>(factory: EventStoreFactory, body: (open: (options?: StoreOptions) => Promise<EventStore>, fixture: EventStoreFixture) => Promise<T>): Promise<T> {
+  const fixture = await factory();
+  const opened: EventStore[] = [];
+  const open = async (options: StoreOptions = {}): Promise<EventStore> => {
+    const { withoutBlobs, sameTableAs, ...rest } = options;
+    const token = uniqueToken();
+    const tableName = sameTableAs?.options.tableName ?? `${fixture.tablePrefix ?? 'es_contract_'}${token}`;
+    const blobKeyPrefix = sameTableAs?.options.blobKeyPrefix ?? `es-contract/${token}/`;
+    const store = new EventStore(
+      {
+        retry: { baseDelayMs: 1, maxDelayMs: 20 },
+        ...rest,
+        kv: fixture.kv,
+        ...(fixture.blobs && !withoutBlobs ? { blobs: fixture.blobs } : {}),
+        tableName,
+        blobKeyPrefix,
+      },
+    );
+    if (!sameTableAs) opened.push(store);
+    await store.init();
+    return store;
+  };
+  try {
+    return await body(open, fixture);
+  } finally {
+    try {
+      for (const store of opened) await store.resetStore().then(() => fixture.kv.dropTable(store.options.tableName));
+    } finally {
+      await fixture.teardown?.();
+    }
+  }
+}
+
+/** Open one store and run `body` with it (see {@link withFixture}). */
+export function withStore<T>(factory: EventStoreFactory, body: (store: EventStore, fixture: EventStoreFixture) => Promise<T>, options?: StoreOptions): Promise<T> {
+  return withFixture(factory, async (open, fixture) => body(await open(options), fixture));
+}
+
+/** Every event of the store via `getAllEvents(pageSize, startFromId)`, checking each page's length. */
+export async function replayAll(store: EventStore, pageSize: number, startFromId?: string): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const page of await store.getAllEvents(pageSize, startFromId)) {
+    if (page.length === 0 || page.length > pageSize) throw new Error(`replay page of ${page.length} events, page size ${pageSize}`);
+    events.push(...page);
+  }
+  return events;
+}
+
+/** The contract's global order: `created ASC`, then `id ASC` by UTF-8 bytes. */
+export function globalOrder(a: Pick<CreatedEvent, 'created' | 'id'>, b: Pick<CreatedEvent, 'created' | 'id'>): number {
+  return a.created.getTime() - b.created.getTime() || compareUtf8(a.id, b.id);
+}
+
+/** Deep copy with every `Date` replaced by a tagged ISO string, so equality checks compare instants (and notice a string where a Date belongs). */
+export function withDatesAsText(value: unknown): unknown {
+  if (value instanceof Date) return `date:${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()}`;
+  if (Array.isArray(value)) return value.map(withDatesAsText);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, withDatesAsText(member)]));
+  return value;
+}
+
+/** Throw a contract violation unless two event lists (or events) are equal, dates compared as instants, key sets compared exactly. */
+export function ensureSameEvents(actual: unknown, expected: unknown, what: string): void {
+  ensureEqual(withDatesAsText(actual), withDatesAsText(expected), what);
+  const keysOf = (value: unknown): string => JSON.stringify(Array.isArray(value) ? value.map(keysOf) : value && typeof value === 'object' ? Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined).sort() : null);
+  ensure(keysOf(actual) === keysOf(expected), () => `${what}: field sets differ: ${keysOf(actual).slice(0, 300)} vs ${keysOf(expected).slice(0, 300)}`);
+}
