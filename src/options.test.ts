@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryKvDriver } from '../drivers/memory/index.js';
+import { ErrorCodes } from './errors.js';
+import { EventStore } from './event-store.js';
+import { resolveOptions } from './options.js';
+
+const kv = new MemoryKvDriver();
+
+describe('options', () => {
+  it.each([
+    [{ offloadThresholdBytes: 10 }, 'offloadThresholdBytes'],
+    [{ offloadThresholdBytes: 500_000 }, 'offloadThresholdBytes'],
+    [{ bucketShards: 0 }, 'bucketShards'],
+    [{ bucketShards: 65 }, 'bucketShards'],
+    [{ tableNamePrefix: 'bad prefix!' }, 'tableNamePrefix'],
+    [{ tableName: 'ab' }, 'tableName'],
+    [{ retry: { maxAttempts: 0 } }, 'retry.maxAttempts'],
+    [{ retry: { baseDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
+    [{ tableNmePrefix: 'typo' }, '(options)'],
+    [{ blobs: {} }, 'blobs'],
+  ])('rejects %j naming %s', (bad, field) => {
+    const error = (() => {
+      try {
+        resolveOptions({ kv, ...(bad as object) });
+      } catch (caught) {
+        return caught as { code: string; message: string; details: { issues: { path: string }[] } };
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.code).toBe(ErrorCodes.INVALID_OPTIONS);
+    expect(error.message).toContain(field);
+  });
+
+  it('applies defaults: the existing table name, 350,000-byte threshold, one shard', () => {
+    const resolved = resolveOptions({ kv, tableNamePrefix: 'test_' });
+    expect(resolved.tableName).toBe('test_schemeless-event-store');
+    expect(resolved.offloadThresholdBytes).toBe(350_000);
+    expect(resolved.bucketShards).toBe(1);
+    expect(resolved.retry).toEqual({ maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 2_000 });
+  });
+
+  it('never lets the threshold pass the driver item limit', () => {
+    const small = new MemoryKvDriver({ capabilities: { maxItemBytes: 10_000 } });
+    expect(resolveOptions({ kv: small }).offloadThresholdBytes).toBe(10_000);
+  });
+
+  it('requires a KV driver in the core', () => {
+    expect(() => new EventStore({} as never)).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }));
+  });
+});

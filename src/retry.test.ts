@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { backoffDelay, withRetry } from './retry.js';
+
+const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
+const noSleep = async () => {};
+
+describe('retry policy', () => {
+  it('retries retryable driver errors and returns the first success', async () => {
+    let calls = 0;
+    const result = await withRetry(policy, async () => {
+      calls += 1;
+      if (calls < 3) throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'slow down');
+      return 'ok';
+    }, noSleep);
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+  });
+
+  it('fails at once, with the original error, on a non-retryable error', async () => {
+    const original = new EventStoreAdapterError(ErrorCodes.VALIDATION, 'bad', { cause: new Error('root') });
+    let calls = 0;
+    await expect(withRetry(policy, async () => {
+      calls += 1;
+      throw original;
+    }, noSleep)).rejects.toBe(original);
+    expect(calls).toBe(1);
+    const plain = new TypeError('bug');
+    await expect(withRetry(policy, async () => { throw plain; }, noSleep)).rejects.toBe(plain);
+  });
+
+  it('gives up after maxAttempts with RETRY/EXHAUSTED carrying the last error', async () => {
+    const last = new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'reset');
+    const error = await withRetry(policy, async () => { throw last; }, noSleep).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, cause: last, details: { attempts: 4, lastCode: ErrorCodes.TRANSIENT } });
+  });
+
+  it('waits with full jitter, capped', () => {
+    expect(backoffDelay(policy, 0, () => 0.999)).toBe(99);
+    expect(backoffDelay(policy, 1, () => 0.5)).toBe(100);
+    expect(backoffDelay(policy, 10, () => 0.999)).toBe(249);
+    expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+  });
+});
