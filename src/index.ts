@@ -1,14 +1,21 @@
 /**
  * Package root: the `EventStoreRepo` users construct, plus the core's public types and errors.
  *
+ * - `new EventStoreRepo(dynamodbClient, s3Client?, options?)` — the existing adapter's drop-in form (AWS).
  * - `new EventStoreRepo()` — the in-memory twin (KV + blobs): the embedded default, for tests and demos.
  * - `new EventStoreRepo({ kv, blobs, ...options })` — any driver pair.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
-import { EventStore } from './event-store.js';
+import { awsCoreOptions, isAwsClient, type AwsEventStoreOptions } from './drop-in.js';
+import { EventStore, type EventStoreCoreOptions } from './event-store.js';
 import type { EventStoreOptions } from './options.js';
 
-export { EventStore, type EventStoreCoreOptions } from './event-store.js';
+export type { AwsEventStoreOptions } from './drop-in.js';
+
+export { EventStore } from './event-store.js';
+export type { EventStoreCoreOptions };
 export * from './errors.js';
 export * from './contract-types.js';
 export type { EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
@@ -20,14 +27,23 @@ export { itemSize, attributeValueSize, utf8Length } from './item-size.js';
 export * from './limits.js';
 
 /**
- * The event-store repo. With no `kv` it runs on a fresh in-memory twin (DynamoDB-like KV and S3-like blobs);
- * with `kv` (and optionally `blobs`) it runs on those drivers.
+ * The event-store repo.
+ * - `(dynamodbClient, s3Client?, options?)`: DynamoDB + S3 (the S3 client may be omitted when no event is ever
+ *   offloaded; an oversized event then fails with `STORE/BLOB_STORE_REQUIRED`).
+ * - `(options?)`: with no `kv`, a fresh in-memory twin (DynamoDB-like KV and S3-like blobs); with `kv` (and
+ *   optionally `blobs`), those drivers.
  * @throws `INPUT/INVALID_OPTIONS` naming each bad field.
  */
 export class EventStoreRepo extends EventStore {
-  constructor(options: EventStoreOptions = {}) {
-    const kv = options.kv ?? new MemoryKvDriver();
-    const blobs = options.blobs ?? (options.kv ? undefined : new MemoryBlobDriver());
-    super({ ...options, kv, ...(blobs ? { blobs } : {}) });
+  constructor(dynamodbClient: DynamoDBClient, s3Client?: S3Client, options?: AwsEventStoreOptions);
+  constructor(options?: EventStoreOptions);
+  constructor(first?: DynamoDBClient | EventStoreOptions, s3Client?: S3Client, options?: AwsEventStoreOptions) {
+    super(isAwsClient(first) ? awsCoreOptions(first, s3Client, options) : inMemoryDefaults(first as EventStoreOptions | undefined));
   }
+}
+
+function inMemoryDefaults(options: EventStoreOptions = {}): EventStoreCoreOptions {
+  const kv = options.kv ?? new MemoryKvDriver();
+  const blobs = options.blobs ?? (options.kv ? undefined : new MemoryBlobDriver());
+  return { ...options, kv, ...(blobs ? { blobs } : {}) };
 }

@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, RETRYABLE_CODES, type ErrorCode } from './errors.js';
 
 /** How the core retries transient failures: exponential backoff with full jitter, capped. */
 export interface RetryPolicy {
@@ -26,9 +26,14 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
   return Math.floor(random() * ceiling);
 }
 
-/** True when the error is one the policy retries (a typed, retryable driver error). */
+/**
+ * True when the error is one the policy retries: a typed driver error whose code is retryable. Checked by code,
+ * not only by class, so an error from another copy of this package (ESM next to CommonJS) is classified the same.
+ */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof EventStoreAdapterError && error.retryable;
+  if (error instanceof EventStoreAdapterError) return error.retryable;
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && error.name === 'EventStoreAdapterError' && typeof code === 'string' && RETRYABLE_CODES.has(code as ErrorCode);
 }
 
 /**

@@ -1,4 +1,55 @@
-/** Global test setup. Real servers (DynamoDB Local, the S3 server) are started here once per run (see drivers/*). */
-export default async function setup(): Promise<() => Promise<void>> {
-  return async () => {};
+import type { TestProject } from 'vitest/node';
+import { dynamoDbLocalUnavailableReason, startDynamoDbLocal, type RunningDynamoDbLocal } from './servers/dynamodb-local.js';
+import { startS3Server, type RunningS3Server } from './servers/s3-server.js';
+
+/**
+ * Global test setup: starts the real local servers ONCE per vitest run, in parallel: DynamoDB Local (a JVM) and
+ * fauxqs (S3, in this process). Their endpoints are provided to tests (`inject('dynamoEndpoint')`,
+ * `inject('s3Endpoint')`, typed in `servers/provided-context.d.ts`).
+ *
+ * When a server cannot start: with `CI=true` the run fails (throws); otherwise its endpoint is `null` and
+ * `realServersUnavailable` says why, so real-server suites skip loudly (see `servers/real-servers.ts`).
+ * Returns the teardown that stops both.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const [dynamo, s3] = await Promise.allSettled([startDynamo(), startS3Server()]);
+  const stoppers: Array<() => Promise<void>> = [];
+  const reasons: string[] = [];
+
+  if (dynamo.status === 'fulfilled') stoppers.push(dynamo.value.stop);
+  else reasons.push(`DynamoDB Local: ${describe(dynamo.reason)}`);
+  if (s3.status === 'fulfilled') stoppers.push(s3.value.stop);
+  else reasons.push(`S3 server (fauxqs): ${describe(s3.reason)}`);
+
+  const teardown = async (): Promise<void> => {
+    await Promise.allSettled(stoppers.map((stop) => stop()));
+  };
+
+  if (reasons.length > 0) {
+    const reason = reasons.join('; ');
+    if (process.env.CI === 'true') {
+      await teardown();
+      throw new Error(`Real test servers failed to start (CI=true, so the run fails): ${reason}`);
+    }
+    console.warn(`\n!!! Real test servers unavailable, their suites will be SKIPPED: ${reason} !!!\n`);
+  }
+
+  project.provide('dynamoEndpoint', endpointOf(dynamo));
+  project.provide('s3Endpoint', endpointOf(s3));
+  project.provide('realServersUnavailable', reasons.length > 0 ? reasons.join('; ') : null);
+  return teardown;
+}
+
+async function startDynamo(): Promise<RunningDynamoDbLocal> {
+  const unavailable = dynamoDbLocalUnavailableReason();
+  if (unavailable !== undefined) throw new Error(unavailable);
+  return startDynamoDbLocal();
+}
+
+function endpointOf(result: PromiseSettledResult<RunningDynamoDbLocal | RunningS3Server>): string | null {
+  return result.status === 'fulfilled' ? result.value.endpoint : null;
+}
+
+function describe(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -1,0 +1,273 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import {
+  DYNAMODB_MAX_BATCH_GET_KEYS,
+  DYNAMODB_MAX_BATCH_WRITE_ITEMS,
+  DYNAMODB_MAX_ITEM_BYTES,
+  DYNAMODB_MAX_QUERY_PAGE_BYTES,
+  DYNAMODB_MAX_TRANSACTION_ACTIONS,
+  DYNAMODB_MAX_TRANSACTION_BYTES,
+} from '../../src/limits.js';
+import type {
+  ConsumedCapacity,
+  Item,
+  ItemKey,
+  KvCapabilities,
+  KvDriver,
+  QueryPage,
+  QueryRequest,
+  TableSchema,
+  TransactAction,
+  TransactResult,
+  WriteRequest,
+} from '../../src/ports/kv-driver.js';
+import { awsErrorShape } from './aws-error-facts.js';
+import { consumedCapacity, NO_CAPACITY } from './capacity.js';
+import { decodeCursor, encodeCursor, type EvaluatedKey } from './cursor-codec.js';
+import { mapDynamoDbError } from './error-mapping.js';
+import { ExpressionBuilder, keyConditionExpression } from './expressions.js';
+import { resolveOptions, type DynamoDbKvDriverOptions, type ResolvedDynamoDbKvDriverOptions } from './options.js';
+import { schemaFromDescription } from './table-layout.js';
+import { describeTable, dropTable, ensureTable } from './table-lifecycle.js';
+import { cancellationReasons, transactItem } from './transaction.js';
+
+/** The driver's name in capabilities and error messages. */
+export const DYNAMODB_DRIVER_NAME = 'dynamodb';
+
+/** DynamoDB's limits and behaviour (AWS's published values, see src/limits.ts). */
+export const DYNAMODB_CAPABILITIES: KvCapabilities = Object.freeze({
+  name: DYNAMODB_DRIVER_NAME,
+  maxItemBytes: DYNAMODB_MAX_ITEM_BYTES,
+  maxTransactionActions: DYNAMODB_MAX_TRANSACTION_ACTIONS,
+  maxTransactionBytes: DYNAMODB_MAX_TRANSACTION_BYTES,
+  maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS,
+  maxBatchWriteItems: DYNAMODB_MAX_BATCH_WRITE_ITEMS,
+  maxQueryPageBytes: DYNAMODB_MAX_QUERY_PAGE_BYTES,
+  // GSIs are eventually consistent: DynamoDB rejects ConsistentRead on them.
+  consistentIndexReads: false,
+  // TransactWriteItems honours ClientRequestToken for 10 minutes.
+  idempotentTransactions: true,
+  reportsCapacity: true,
+});
+
+/**
+ * The {@link KvDriver} for Amazon DynamoDB (and DynamoDB Local), over an injected `DynamoDBClient` that the caller
+ * owns (the driver never destroys it). Items go through the document client: `undefined` attributes are dropped,
+ * `Uint8Array` is binary, numbers are JS numbers.
+ *
+ * Each data-plane primitive is ONE SDK call with `ReturnConsumedCapacity: 'TOTAL'`; failures throw
+ * `EventStoreAdapterError` with `DRIVER/*` codes (see `mapDynamoDbError`). Key attribute names for queries and
+ * `exists`/`notExists` conditions on puts come from the schema given to `ensureTable`; for a table this driver did
+ * not ensure, one `DescribeTable` is made the first time and its result cached.
+ */
+export class DynamoDbKvDriver implements KvDriver {
+  readonly capabilities: KvCapabilities = DYNAMODB_CAPABILITIES;
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly options: ResolvedDynamoDbKvDriverOptions;
+  private readonly schemas = new Map<string, TableSchema>();
+
+  /** @throws `INPUT/INVALID_OPTIONS` for out-of-range options. */
+  constructor(client: DynamoDBClient, options: DynamoDbKvDriverOptions = {}) {
+    this.options = resolveOptions(options);
+    this.documents = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+
+  async ensureTable(schema: TableSchema): Promise<void> {
+    await ensureTable(this.documents, schema, this.options);
+    this.schemas.set(schema.name, schema);
+  }
+
+  async dropTable(tableName: string): Promise<void> {
+    this.schemas.delete(tableName);
+    await dropTable(this.documents, tableName, this.options);
+  }
+
+  async get(
+    table: string,
+    key: ItemKey,
+    options: { readonly consistent?: boolean } = {},
+  ): Promise<{ readonly item: Item | undefined; readonly consumed: ConsumedCapacity }> {
+    try {
+      const output = await this.documents.send(
+        new GetCommand({ TableName: table, Key: key, ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      return { item: output.Item as Item | undefined, consumed: consumedCapacity(output.ConsumedCapacity, 'read') };
+    } catch (error) {
+      throw mapDynamoDbError(error, { operation: 'get', table });
+    }
+  }
+
+  async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const schema = await this.schemaOf(table);
+    const keys = request.index === undefined ? schema : schema.indexes.find((index) => index.name === request.index);
+    if (keys === undefined) throw invalid(`table ${table} has no index ${request.index ?? ''}`, table);
+    if (request.index !== undefined && request.consistent === true) {
+      throw invalid(`index ${request.index} of table ${table} cannot be read consistently (GSIs are eventually consistent)`, table);
+    }
+    if (request.limit !== undefined && !(Number.isInteger(request.limit) && request.limit >= 1)) {
+      throw invalid(`query limit must be an integer >= 1, got ${request.limit}`, table);
+    }
+    const builder = new ExpressionBuilder();
+    const keyCondition = keyConditionExpression(keys.partitionKey.name, request.partition, keys.sortKey?.name, request.range, builder);
+    const startKey = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    try {
+      const output = await this.documents.send(
+        new QueryCommand({
+          TableName: table,
+          ...(request.index === undefined ? {} : { IndexName: request.index }),
+          KeyConditionExpression: keyCondition,
+          ...builder.attributes(),
+          ScanIndexForward: request.direction !== 'desc',
+          ...(request.limit === undefined ? {} : { Limit: request.limit }),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          ...(request.index === undefined ? { ConsistentRead: request.consistent ?? false } : {}),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
+      return {
+        items: (output.Items ?? []) as Item[],
+        ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
+        consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
+      };
+    } catch (error) {
+      throw mapDynamoDbError(error, { operation: 'query', table });
+    }
+  }
+
+  async batchGet(
+    table: string,
+    keys: readonly ItemKey[],
+    options: { readonly consistent?: boolean } = {},
+  ): Promise<{ readonly items: Item[]; readonly unprocessedKeys: ItemKey[]; readonly consumed: ConsumedCapacity }> {
+    // DynamoDB refuses duplicate keys in one request; asking twice for one item is asking once.
+    const unique = uniqueKeys(keys);
+    if (unique.length === 0) return { items: [], unprocessedKeys: [], consumed: NO_CAPACITY };
+    if (unique.length > this.capabilities.maxBatchGetKeys) {
+      throw limit(`batchGet of ${unique.length} keys exceeds ${this.capabilities.maxBatchGetKeys}`, table);
+    }
+    try {
+      const output = await this.documents.send(
+        new BatchGetCommand({
+          RequestItems: { [table]: { Keys: unique, ConsistentRead: options.consistent ?? false } },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      return {
+        items: (output.Responses?.[table] ?? []) as Item[],
+        unprocessedKeys: (output.UnprocessedKeys?.[table]?.Keys ?? []) as ItemKey[],
+        consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
+      };
+    } catch (error) {
+      throw mapDynamoDbError(error, { operation: 'batchGet', table });
+    }
+  }
+
+  async batchWrite(
+    table: string,
+    requests: readonly WriteRequest[],
+  ): Promise<{ readonly unprocessed: WriteRequest[]; readonly consumed: ConsumedCapacity }> {
+    if (requests.length === 0) return { unprocessed: [], consumed: NO_CAPACITY };
+    if (requests.length > this.capabilities.maxBatchWriteItems) {
+      throw limit(`batchWrite of ${requests.length} requests exceeds ${this.capabilities.maxBatchWriteItems}`, table);
+    }
+    try {
+      const output = await this.documents.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [table]: requests.map((request) =>
+              'put' in request ? { PutRequest: { Item: request.put } } : { DeleteRequest: { Key: request.delete } },
+            ),
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      const unprocessed = (output.UnprocessedItems?.[table] ?? []).flatMap((request): WriteRequest[] => {
+        if (request.PutRequest?.Item !== undefined) return [{ put: request.PutRequest.Item as Item }];
+        if (request.DeleteRequest?.Key !== undefined) return [{ delete: request.DeleteRequest.Key as ItemKey }];
+        return [];
+      });
+      return { unprocessed, consumed: consumedCapacity(output.ConsumedCapacity, 'write') };
+    } catch (error) {
+      throw mapDynamoDbError(error, { operation: 'batchWrite', table });
+    }
+  }
+
+  async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options: { readonly token?: string } = {},
+  ): Promise<TransactResult> {
+    if (actions.length === 0) return { committed: true, consumed: NO_CAPACITY };
+    if (actions.length > this.capabilities.maxTransactionActions) {
+      throw limit(`transaction of ${actions.length} actions exceeds ${this.capabilities.maxTransactionActions}`, table);
+    }
+    const needsSchema = actions.some((action) => action.type === 'put' && action.condition !== undefined);
+    const partitionKey = needsSchema ? (await this.schemaOf(table)).partitionKey.name : undefined;
+    const items = actions.map((action) =>
+      transactItem(table, action, partitionKey ?? Object.keys('key' in action ? action.key : {})[0] ?? ''),
+    );
+    try {
+      const output = await this.documents.send(
+        new TransactWriteCommand({
+          TransactItems: items,
+          ReturnConsumedCapacity: 'TOTAL',
+          ...(options.token === undefined ? {} : { ClientRequestToken: options.token }),
+        }),
+      );
+      return { committed: true, consumed: consumedCapacity(output.ConsumedCapacity, 'write') };
+    } catch (error) {
+      const shape = awsErrorShape(error) as { name?: string; CancellationReasons?: Parameters<typeof cancellationReasons>[0] };
+      if (shape.name === 'TransactionCanceledException' && shape.CancellationReasons !== undefined) {
+        const reasons = cancellationReasons(shape.CancellationReasons);
+        if (reasons.length === actions.length) return { committed: false, reasons, consumed: NO_CAPACITY };
+      }
+      throw mapDynamoDbError(error, { operation: 'transactWrite', table });
+    }
+  }
+
+  /** The schema of `table`: from `ensureTable`, else read once with `DescribeTable` (missing table: `DRIVER/RESOURCE_NOT_FOUND`). */
+  private async schemaOf(table: string): Promise<TableSchema> {
+    const known = this.schemas.get(table);
+    if (known !== undefined) return known;
+    const description = await describeTable(this.documents, table);
+    if (description === undefined) {
+      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `DynamoDB table ${table} does not exist`, {
+        details: { driver: DYNAMODB_DRIVER_NAME, table },
+      });
+    }
+    const schema = schemaFromDescription(description);
+    this.schemas.set(table, schema);
+    return schema;
+  }
+}
+
+function uniqueKeys(keys: readonly ItemKey[]): ItemKey[] {
+  const seen = new Set<string>();
+  const result: ItemKey[] = [];
+  for (const key of keys) {
+    const id = JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (seen.has(id)) continue;
+    seen.add(id);
+    result.push(key);
+  }
+  return result;
+}
+
+function invalid(message: string, table: string): EventStoreAdapterError {
+  return new EventStoreAdapterError(ErrorCodes.VALIDATION, `DynamoDB: ${message}`, { details: { driver: DYNAMODB_DRIVER_NAME, table } });
+}
+
+function limit(message: string, table: string): EventStoreAdapterError {
+  return new EventStoreAdapterError(ErrorCodes.LIMIT_EXCEEDED, `DynamoDB: ${message}`, { details: { driver: DYNAMODB_DRIVER_NAME, table } });
+}

@@ -1,0 +1,10 @@
+/** The DynamoDB KV driver: `new DynamoDbKvDriver(new DynamoDBClient({...}), options)`. */
+export { DynamoDbKvDriver, DYNAMODB_CAPABILITIES, DYNAMODB_DRIVER_NAME } from './dynamodb-kv-driver.js';
+export {
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  type BillingOptions,
+  type DynamoDbKvDriverOptions,
+} from './options.js';
+export { mapDynamoDbError, type DynamoDbErrorContext } from './error-mapping.js';
+export { requiredDynamoDbIamActions } from './iam.js';

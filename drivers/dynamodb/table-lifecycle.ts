@@ -1,0 +1,118 @@
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import type { TableSchema } from '../../src/ports/kv-driver.js';
+import { awsErrorShape } from './aws-error-facts.js';
+import { mapDynamoDbError } from './error-mapping.js';
+import type { ResolvedDynamoDbKvDriverOptions } from './options.js';
+import { createTableInput, isFullyActive, layoutDifferences } from './table-layout.js';
+
+/**
+ * Table lifecycle (control plane): describe, ensure (create or verify, then wait until ACTIVE), drop (delete,
+ * then wait until gone). Waiting polls `DescribeTable` every `pollIntervalMs` up to `waitTimeoutMs`, then throws
+ * `DRIVER/TRANSIENT` with `details.timedOut: true`.
+ */
+
+/** The table's description, or `undefined` when it does not exist. Other failures throw mapped errors. */
+export async function describeTable(client: DynamoDBDocumentClient, table: string): Promise<TableDescription | undefined> {
+  try {
+    const output = await client.send(new DescribeTableCommand({ TableName: table }));
+    return output.Table;
+  } catch (error) {
+    if (awsErrorShape(error).name === 'ResourceNotFoundException') return undefined;
+    throw mapDynamoDbError(error, { operation: 'DescribeTable', table });
+  }
+}
+
+/**
+ * Create the table if absent (unless `createTable` is off), then wait until it and every GSI are ACTIVE.
+ * A concurrent creator (`ResourceInUseException`) is waited for; a table being deleted is waited out and
+ * re-created. A table whose layout differs throws `DRIVER/SCHEMA_MISMATCH` with `details.differences`; a missing
+ * table with `createTable: false` throws `DRIVER/RESOURCE_NOT_FOUND`.
+ */
+export async function ensureTable(
+  client: DynamoDBDocumentClient,
+  schema: TableSchema,
+  options: ResolvedDynamoDbKvDriverOptions,
+): Promise<void> {
+  const input = createTableInput(schema, options.billing); // validates the schema before any call
+  const deadline = Date.now() + options.waitTimeoutMs;
+  for (;;) {
+    const table = await describeTable(client, schema.name);
+    if (table === undefined) {
+      if (!options.createTable) {
+        throw new EventStoreAdapterError(
+          ErrorCodes.RESOURCE_NOT_FOUND,
+          `DynamoDB table ${schema.name} does not exist and createTable is off`,
+          { details: { driver: 'dynamodb', table: schema.name } },
+        );
+      }
+      await createTable(client, input);
+      continue; // describe again: created by us or by a concurrent caller
+    }
+    if (table.TableStatus !== 'DELETING') {
+      const differences = layoutDifferences(schema, table);
+      if (differences.length > 0) {
+        throw new EventStoreAdapterError(
+          ErrorCodes.SCHEMA_MISMATCH,
+          `DynamoDB table ${schema.name} exists with a different layout: ${differences.join('; ')}`,
+          { details: { driver: 'dynamodb', table: schema.name, differences } },
+        );
+      }
+      if (isFullyActive(table)) return;
+    }
+    await waitABit(schema.name, deadline, options, `status ${table.TableStatus ?? 'unknown'}`);
+  }
+}
+
+/** Delete the table if present and wait until `DescribeTable` no longer finds it. A table still being created is waited for first. */
+export async function dropTable(
+  client: DynamoDBDocumentClient,
+  table: string,
+  options: ResolvedDynamoDbKvDriverOptions,
+): Promise<void> {
+  const deadline = Date.now() + options.waitTimeoutMs;
+  for (;;) {
+    try {
+      await client.send(new DeleteTableCommand({ TableName: table }));
+      break;
+    } catch (error) {
+      const name = awsErrorShape(error).name;
+      if (name === 'ResourceNotFoundException') return;
+      if (name !== 'ResourceInUseException') throw mapDynamoDbError(error, { operation: 'DeleteTable', table });
+      await waitABit(table, deadline, options, 'in use (being created or updated)');
+    }
+  }
+  for (;;) {
+    const description = await describeTable(client, table);
+    if (description === undefined) return;
+    await waitABit(table, deadline, options, `status ${description.TableStatus ?? 'unknown'}`);
+  }
+}
+
+async function createTable(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof CreateTableCommand>[0]): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    // Another caller created it (or it is still being deleted): the caller's loop waits for it.
+    if (awsErrorShape(error).name === 'ResourceInUseException') return;
+    throw mapDynamoDbError(error, { operation: 'CreateTable', table: input.TableName });
+  }
+}
+
+async function waitABit(table: string, deadline: number, options: ResolvedDynamoDbKvDriverOptions, state: string): Promise<void> {
+  if (Date.now() >= deadline) {
+    throw new EventStoreAdapterError(
+      ErrorCodes.TRANSIENT,
+      `DynamoDB table ${table} did not become ready within ${options.waitTimeoutMs} ms (last seen: ${state})`,
+      { details: { driver: 'dynamodb', table, timedOut: true, waitTimeoutMs: options.waitTimeoutMs, state } },
+    );
+  }
+  await sleep(options.pollIntervalMs);
+}

@@ -1,0 +1,51 @@
+/**
+ * `npm run demo`: the adapter on its in-memory default (a DynamoDB-like KV twin and an S3-like blob twin).
+ * Stores a few events across streams (one with a 500 KB payload that is offloaded to the blob store), reads them
+ * back, replays the store page by page and resumed from a cursor, shows optimistic concurrency, and prints the
+ * requests and capacity units the twin metered by AWS's published rules.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConcurrencyError, EventStoreRepo, type CreatedEvent } from '../src/index.js';
+
+const repo = new EventStoreRepo();
+await repo.init();
+
+const created = (iso: string) => new Date(iso);
+const root: CreatedEvent = { id: randomUUID(), domain: 'account', identifier: 'alice', type: 'Opened', payload: { owner: 'Alice' }, created: created('2019-03-31T00:30:00Z') };
+const events: CreatedEvent[] = [
+  root,
+  { id: randomUUID(), domain: 'account', identifier: 'alice', type: 'Deposited', payload: { amount: 100 }, causationId: root.id, created: created('2024-10-27T00:30:00Z') },
+  { id: randomUUID(), domain: 'ledger', identifier: '2024', type: 'Posted', payload: { account: 'alice', amount: 100 }, causationId: root.id, created: created('2024-10-27T00:30:00Z') },
+];
+await repo.storeEvents(events, { expectedSequence: 0 });
+console.log(`stored ${events.length} events across 2 streams in one atomic transaction`);
+
+const document = { id: randomUUID(), domain: 'account', identifier: 'alice', type: 'StatementAttached', payload: { pdf: 'x'.repeat(500_000) }, created: created('2026-01-15T09:00:00Z') };
+await repo.storeEvents([document]);
+console.log('stored a 500 KB event: its payload went to the blob store, the item keeps a reference');
+
+try {
+  await repo.storeEvents([{ ...document, id: randomUUID(), type: 'Withdrawn', payload: { amount: 5 } }], { expectedSequence: 1 });
+} catch (error) {
+  if (error instanceof ConcurrencyError) console.log(`optimistic concurrency: ${error.code} expected ${error.expectedSequence}, stream is at ${error.actualSequence}`);
+}
+
+const stream = await repo.getStreamEvents('account', 'alice');
+console.log(`\nstream account::alice (sequence ${await repo.getStreamSequence('account', 'alice')}):`);
+for (const event of stream) console.log(`  #${event.sequence} ${event.type} ${event.created.toISOString()} payload ${JSON.stringify(event.payload).length} bytes`);
+
+console.log('\nreplay, pages of 2, in created/id order:');
+for await (const page of await repo.getAllEvents(2)) console.log(`  page: ${page.map((event) => `${event.domain}/${event.type}`).join(', ')}`);
+
+console.log(`\nreplay resumed after ${root.type}:`);
+for await (const page of await repo.getAllEvents(200, root.id)) console.log(`  page: ${page.map((event) => event.type).join(', ')}`);
+
+console.log(`\nconsequences of ${root.type}: ${(await repo.findByCausationId(root.id)).map((event) => `${event.domain}/${event.type}`).join(', ')}`);
+
+await repo.saveSnapshot({ domain: 'account', identifier: 'alice', state: { balance: 100 }, sequence: 2, created: new Date() });
+console.log(`snapshot: ${JSON.stringify((await repo.getSnapshot('account', 'alice'))?.state)}`);
+
+console.log('\nwhat it cost (requests, and capacity units metered by AWS rules):');
+const rows = Object.entries(repo.stats()).filter(([, totals]) => totals.requests > 0);
+for (const [operation, totals] of rows) console.log(`  ${operation.padEnd(14)} ${String(totals.requests).padStart(3)} requests  ${totals.readUnits.toFixed(1).padStart(6)} RCU  ${totals.writeUnits.toFixed(1).padStart(6)} WCU`);
+await repo.close();

@@ -1,0 +1,92 @@
+/**
+ * The existing adapter's constructor, `new EventStoreRepo(dynamodbClient, s3Client, options)`, mapped onto the
+ * DynamoDB and S3 drivers. Kept apart from the core: this module is the only place that knows both the legacy
+ * option names and the AWS drivers.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
+import { S3BlobDriver } from '../drivers/s3/index.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import type { EventStoreCoreOptions } from './event-store.js';
+import type { EventStoreOptions } from './options.js';
+
+/**
+ * Options of the drop-in constructor: the existing adapter's options (same names, same meaning) plus this
+ * project's own `EventStoreOptions` (except the drivers, which the constructor builds).
+ */
+export interface AwsEventStoreOptions extends Omit<EventStoreOptions, 'kv' | 'blobs'> {
+  /** Table name prefix: the table is `${tableNamePrefix}schemeless-event-store`, as in the existing adapter. */
+  tableNamePrefix?: string;
+  /** Bucket for offloaded payloads. Required when an S3 client is given. */
+  s3BucketName?: string;
+  /** Canned ACL of uploaded objects. Default: none sent (the bucket's default; buckets with ACLs disabled refuse others). */
+  s3Acl?: ObjectCannedACL;
+  /** Key prefix of offloaded objects in the bucket. Default `'events/'`, as in the existing adapter. */
+  s3KeyPrefix?: string;
+  /** `true`: never create the table, only check it exists with the right layout (infrastructure-managed tables). */
+  skipDynamoDBTableCreation?: boolean;
+  /** `true`: never create the bucket, only check it exists. */
+  skipS3BucketCreation?: boolean;
+  /** With `eventStoreTableWriteCapacityUnits`: create the table (and its indexes) with provisioned capacity. Default: on-demand. */
+  eventStoreTableReadCapacityUnits?: number;
+  /** See `eventStoreTableReadCapacityUnits`. */
+  eventStoreTableWriteCapacityUnits?: number;
+  /** How long `init`/`resetStore` wait for the table to become ACTIVE or deleted, in ms (default 300,000). */
+  tableWaitTimeoutMs?: number;
+  /** Delay between table status polls, in ms (default 1,000). */
+  tablePollIntervalMs?: number;
+}
+
+const legacySchema = z.object({
+  s3BucketName: z.string().min(3, 'must be a bucket name (3+ characters)').optional(),
+  s3KeyPrefix: z.string().optional(),
+  skipDynamoDBTableCreation: z.boolean().optional(),
+  skipS3BucketCreation: z.boolean().optional(),
+  eventStoreTableReadCapacityUnits: z.number().int().positive().optional(),
+  eventStoreTableWriteCapacityUnits: z.number().int().positive().optional(),
+  tableWaitTimeoutMs: z.number().nonnegative().optional(),
+  tablePollIntervalMs: z.number().nonnegative().optional(),
+});
+
+/** True when `value` looks like an AWS SDK v3 client (has `send`), i.e. the drop-in form was used. */
+export function isAwsClient(value: unknown): value is DynamoDBClient {
+  return typeof value === 'object' && value !== null && typeof (value as { send?: unknown }).send === 'function' && !('kv' in value);
+}
+
+/**
+ * Build core options from the drop-in arguments. Throws `INPUT/INVALID_OPTIONS` naming the field: a bucket is
+ * required with an S3 client, capacity units come in pairs, and the core's own options are validated by the core.
+ */
+export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Client | undefined, options: AwsEventStoreOptions = {}): EventStoreCoreOptions {
+  const {
+    s3BucketName,
+    s3Acl,
+    s3KeyPrefix,
+    skipDynamoDBTableCreation,
+    skipS3BucketCreation,
+    eventStoreTableReadCapacityUnits: read,
+    eventStoreTableWriteCapacityUnits: write,
+    tableWaitTimeoutMs,
+    tablePollIntervalMs,
+    ...core
+  } = options;
+  const parsed = legacySchema.safeParse(options);
+  const issues = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  if ((read === undefined) !== (write === undefined)) issues.push({ path: read === undefined ? 'eventStoreTableReadCapacityUnits' : 'eventStoreTableWriteCapacityUnits', message: 'read and write capacity units must be given together' });
+  if (s3Client && !s3BucketName) issues.push({ path: 's3BucketName', message: 'is required when an S3 client is given' });
+  if (issues.length > 0) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { details: { issues } });
+  }
+  const kv = new DynamoDbKvDriver(dynamodbClient, {
+    billing: read !== undefined && write !== undefined ? { mode: 'PROVISIONED', readCapacityUnits: read, writeCapacityUnits: write } : { mode: 'PAY_PER_REQUEST' },
+    createTable: !skipDynamoDBTableCreation,
+    ...(tableWaitTimeoutMs === undefined ? {} : { waitTimeoutMs: tableWaitTimeoutMs }),
+    ...(tablePollIntervalMs === undefined ? {} : { pollIntervalMs: tablePollIntervalMs }),
+  });
+  const blobs = s3Client
+    ? new S3BlobDriver(s3Client, { bucket: s3BucketName!, keyPrefix: s3KeyPrefix ?? 'events/', createBucket: !skipS3BucketCreation, ...(s3Acl ? { acl: s3Acl } : {}) })
+    : undefined;
+  return { blobKeyPrefix: '', ...core, kv, ...(blobs ? { blobs } : {}) };
+}
