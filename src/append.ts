@@ -3,7 +3,7 @@ import { batchGetAll } from './batch-loops.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { encodeEventItem, orderFields } from './event-codec.js';
+import { encodeEventItem, orderFields, storedShape } from './event-codec.js';
 import { itemSize } from './item-size.js';
 import { streamKey } from './keys.js';
 import { minimalItemSize, planOffload, type OffloadDecision } from './offload.js';
@@ -314,7 +314,7 @@ function commit(ctx: StoreContext, chunk: Chunk, sequences: readonly number[]): 
     if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);
   });
   for (const bucket of chunk.newBuckets) ctx.knownBuckets.add(bucket);
-  return chunk.events.map((event, index) => orderFields({ ...event.validated.event, sequence: sequences[index]! }));
+  return chunk.events.map((event, index) => orderFields(storedShape(event.validated.event, sequences[index]!)));
 }
 
 async function uploadBlobs(ctx: StoreContext, blobs: readonly { key: string; body: Uint8Array }[]): Promise<void> {

@@ -3,8 +3,11 @@
  * package is published on the registry (see README). Structurally identical, so the framework accepts the repo.
  */
 
+/** Event metadata: an object (the framework's `EventMeta`). */
+export type EventMeta = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** An event as the framework creates it. `payload` is any JSON value (`0`, `false`, `""` and `null` included). */
-export interface CreatedEvent<Payload = unknown, Meta = unknown> {
+export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Unique across the store; the framework makes monotonic ULIDs. */
   id: string;
   domain: string;
@@ -13,14 +16,17 @@ export interface CreatedEvent<Payload = unknown, Meta = unknown> {
   meta?: Meta;
   /** Stream id inside the domain; absent means the stream (domain, ''). */
   identifier?: string;
-  correlationId?: string;
-  /** Absent (or null) on root events. */
+  /** `null` is accepted and means absent (stored and returned as absent). */
+  correlationId?: string | null;
+  /** Absent on root events; `null` is accepted and means absent (returned as absent). */
   causationId?: string | null;
   created: Date;
 }
 
 /** A stored event: the created event plus its 1-based, gapless `sequence` in its stream. */
-export interface StoredEvent<Payload = unknown, Meta = unknown> extends CreatedEvent<Payload, Meta> {
+export interface StoredEvent<Payload = any, Meta extends EventMeta = EventMeta> extends Omit<CreatedEvent<Payload, Meta>, 'causationId' | 'correlationId'> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  correlationId?: string;
+  causationId?: string;
   sequence: number;
 }
 
@@ -50,7 +56,7 @@ export interface EventStoreRepoCapabilities {
 }
 
 /** The 3.x repo contract (required and optional members). */
-export interface IEventStoreRepo<Payload = unknown, Meta = unknown> {
+export interface IEventStoreRepo<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any
   capabilities?: EventStoreRepoCapabilities;
   init(): Promise<void>;
   storeEvents(events: CreatedEvent<Payload, Meta>[], options?: StoreEventsOptions): Promise<void>;
@@ -65,3 +71,18 @@ export interface IEventStoreRepo<Payload = unknown, Meta = unknown> {
   findByCausationId?(causationId: string): Promise<StoredEvent<Payload, Meta>[]>;
   close?(): Promise<void>;
 }
+
+/** The 6.x contract's capabilities (`@schemeless/event-store-types` 6.0.0-rc.5). */
+export interface StreamAdapterCapabilities {
+  streamQuery: true;
+  optimisticConcurrency: true;
+  snapshot?: boolean;
+}
+
+/** A 6.x appendable event: a created event whose `id` may be omitted (the store assigns one). */
+export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = // eslint-disable-line @typescript-eslint/no-explicit-any
+  Omit<CreatedEvent<Payload, Meta>, 'id'> & { id?: string; sequence?: number };
+
+/** A 6.x stream-appendable event: `identifier` is required. */
+export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = // eslint-disable-line @typescript-eslint/no-explicit-any
+  AppendableEvent<Payload, Meta> & { identifier: string };

@@ -125,3 +125,53 @@ export class DuplicateEventIdError extends EventStoreAdapterError {
 export function hasCode(error: unknown, code: ErrorCode): error is EventStoreAdapterError {
   return error instanceof EventStoreAdapterError && error.code === code;
 }
+
+/**
+ * The 6.x contract's optimistic-concurrency error (`appendToStream`): the stream (domain, identifier) was at
+ * `actualVersion`, not `expectedVersion`. Same code as {@link ConcurrencyError}; the name the 6.x framework expects.
+ */
+export class StreamConcurrencyError extends EventStoreAdapterError {
+  readonly domain: string;
+  readonly identifier: string;
+  readonly expectedVersion: number;
+  readonly actualVersion: number;
+
+  constructor(domain: string, identifier: string, expectedVersion: number, actualVersion: number, cause?: unknown) {
+    super(ErrorCodes.CONCURRENCY, `Concurrency conflict on stream "${domain}/${identifier}": expected version ${expectedVersion}, but found ${actualVersion}`, {
+      cause,
+      details: { domain, identifier, expectedVersion, actualVersion },
+    });
+    this.name = 'StreamConcurrencyError';
+    this.domain = domain;
+    this.identifier = identifier;
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
+}
+
+/** `getAllEvents(…, startFromId)` named an event that is not stored (code `INPUT/UNKNOWN_CURSOR`; the 6.x contract's name). */
+export class EventCursorNotFoundError extends EventStoreAdapterError {
+  readonly cursorId: string;
+
+  constructor(cursorId: string) {
+    super(ErrorCodes.UNKNOWN_CURSOR, `Event cursor not found: "${cursorId}" is not a stored event`, { details: { startFromId: cursorId } });
+    this.name = 'EventCursorNotFoundError';
+    this.cursorId = cursorId;
+  }
+}
+
+/** An `appendToStream` batch mixes streams or is empty (code `INPUT/INVALID_EVENT`; the 6.x contract's name). */
+export class InvalidStreamBatchError extends EventStoreAdapterError {
+  constructor(message: string) {
+    super(ErrorCodes.INVALID_EVENT, message, { details: { field: 'events', rule: 'one stream per appendToStream batch' } });
+    this.name = 'InvalidStreamBatchError';
+  }
+}
+
+/** An `appendToStream` event lacks a non-empty identifier (code `INPUT/INVALID_EVENT`; the 6.x contract's name). */
+export class InvalidIdentifierError extends EventStoreAdapterError {
+  constructor(message: string) {
+    super(ErrorCodes.INVALID_EVENT, message, { details: { field: 'identifier', rule: 'non-empty string' } });
+    this.name = 'InvalidIdentifierError';
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StoredEvent } from './contract-types.js';
+import type { CreatedEvent, StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item } from './ports/kv-driver.js';
 import { A, causationPk, globalSk } from './table-layout.js';
@@ -25,9 +25,12 @@ export function encodeEventItem(validated: ValidatedEvent, pk: string, sequence:
   };
   if (metaJson !== undefined) item[A.meta] = metaJson;
   if (event.identifier !== undefined) item[A.identifier] = event.identifier;
-  if (event.correlationId !== undefined) item[A.correlationId] = event.correlationId;
-  if (event.causationId !== undefined) item[A.causationId] = event.causationId;
-  if (typeof event.causationId === 'string') item[A.causationPk] = causationPk(event.causationId);
+  // null means absent for both (the contract: "absent/undefined on root events").
+  if (typeof event.correlationId === 'string') item[A.correlationId] = event.correlationId;
+  if (typeof event.causationId === 'string') {
+    item[A.causationId] = event.causationId;
+    item[A.causationPk] = causationPk(event.causationId);
+  }
   return item;
 }
 
@@ -46,8 +49,8 @@ const eventItemSchema = z.object({
   p: z.string().optional(),
   m: z.string().optional(),
   i: z.string().optional(),
-  co: z.string().nullable().optional(),
-  ca: z.string().nullable().optional(),
+  co: z.string().optional(),
+  ca: z.string().optional(),
   c: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be a fixed-width ISO-8601 UTC timestamp'),
   bk: z.string().optional(),
   bf: z.enum(['p', 'm', 'pm']).optional(),
@@ -75,9 +78,9 @@ export function decodeEventItem(item: Item): DecodedEventItem {
     created: new Date(data.c),
     sequence: data.sk,
   };
-  if (data.m !== undefined) event.meta = parseJson(item, 'meta', data.m);
+  if (data.m !== undefined) event.meta = parseJson(item, 'meta', data.m) as StoredEvent['meta'];
   if (data.i !== undefined) event.identifier = data.i;
-  if (data.co !== undefined) event.correlationId = data.co as string;
+  if (data.co !== undefined) event.correlationId = data.co;
   if (data.ca !== undefined) event.causationId = data.ca;
   return data.bk && data.bf ? { event, blob: { key: data.bk, fields: data.bf } } : { event };
 }
@@ -107,7 +110,7 @@ export function applyOffloadedBody(decoded: DecodedEventItem, body: Uint8Array):
   };
   const hydrated: StoredEvent = { ...event };
   if (fields.includes('p')) hydrated.payload = read('p');
-  if (fields.includes('m')) hydrated.meta = read('m');
+  if (fields.includes('m')) hydrated.meta = read('m') as StoredEvent['meta'];
   return orderFields(hydrated);
 }
 
@@ -135,4 +138,15 @@ function parseJson(item: Item, field: string, text: string): unknown {
 export function invalidItem(item: Item, reason: string, cause?: unknown): EventStoreAdapterError {
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
   return new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Stored item ${JSON.stringify(key)} failed to decode: ${reason}`, { cause, details: { key, reason } });
+}
+
+/** A created event as it reads back once stored at `sequence`: null correlation/causation ids become absent. */
+export function storedShape(event: CreatedEvent, sequence: number): StoredEvent {
+  const { correlationId, causationId, ...rest } = event;
+  return {
+    ...rest,
+    ...(typeof correlationId === 'string' ? { correlationId } : {}),
+    ...(typeof causationId === 'string' ? { causationId } : {}),
+    sequence,
+  };
 }

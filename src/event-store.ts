@@ -1,15 +1,19 @@
 import { appendEvents } from './append.js';
 import { BoundedCache } from './concurrency.js';
+import { randomUUID } from 'node:crypto';
 import type {
+  AppendableEvent,
   CreatedEvent,
   EventStoreRepoCapabilities,
   IEventStoreRepo,
   SnapshotEntry,
   StoreEventsOptions,
   StoredEvent,
+  StreamAdapterCapabilities,
+  StreamAppendableEvent,
 } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { orderFields } from './event-codec.js';
+import { ConcurrencyError, ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError, StreamConcurrencyError } from './errors.js';
+import { orderFields, storedShape } from './event-codec.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
 import { readByCausation, readEventById, readStream, readStreamSequence } from './read.js';
@@ -23,14 +27,18 @@ import { validateEvents } from './validation.js';
 /** Core options: a KV driver is required here (the package root supplies defaults and the AWS drop-in form). */
 export type EventStoreCoreOptions = EventStoreOptions & { kv: NonNullable<EventStoreOptions['kv']> };
 
+/** Default page size of the 6.x `getAllEvents(pageSize?)`: the framework's own replay page size. */
+export const DEFAULT_PAGE_SIZE = 200;
+
 /**
  * The event store over a KV driver and an optional blob driver: implements every member of the 3.x
- * `IEventStoreRepo` contract, required and optional. All decisions (offload, chunking, retries, bucket planning,
- * concurrency) are made here; the drivers only execute single calls.
+ * `IEventStoreRepo` contract, required and optional, and the 6.x `StreamEventStoreAdapter` +
+ * `RevertableEventStoreAdapter` contracts (`append`, `appendToStream`, `reset`). All decisions (offload, chunking,
+ * retries, bucket planning, concurrency) are made here; the drivers only execute single calls.
  */
 export class EventStore implements IEventStoreRepo {
-  /** Stream reads are supported, so the framework's `getAggregate` runs. */
-  readonly capabilities: EventStoreRepoCapabilities = { aggregate: true };
+  /** 3.x: stream reads are supported, so `getAggregate` runs. 6.x: stream queries, optimistic concurrency, snapshots. */
+  readonly capabilities: EventStoreRepoCapabilities & StreamAdapterCapabilities = { aggregate: true, streamQuery: true, optimisticConcurrency: true, snapshot: true };
   /** The validated options in force. */
   readonly options: ResolvedOptions;
   private readonly ctx: StoreContext;
@@ -82,8 +90,47 @@ export class EventStore implements IEventStoreRepo {
     return appendEvents(this.ctx, validateEvents(events), expected);
   }
 
-  /** Async iterator of pages (at most `pageSize` events, 1..10,000) over every event in `created ASC, id ASC` order, resuming after `startFromId`. */
-  async getAllEvents(pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
+  /**
+   * 6.x `append`: store events (an event without `id` gets a random UUID) like `storeEvents` with no expectation.
+   * @throws as `storeEvents`.
+   */
+  async append(events: readonly AppendableEvent[]): Promise<void> {
+    await this.appendEvents(events.map(withId));
+  }
+
+  /**
+   * 6.x `appendToStream`: append to ONE stream if it is at `expectedVersion` (0: new); resolves to its new version.
+   * @throws `StreamConcurrencyError` (code `STORE/CONCURRENCY`) with the actual version; nothing written.
+   * @throws `InvalidStreamBatchError` for an empty batch or one that spans streams, `InvalidIdentifierError` for a missing identifier.
+   */
+  async appendToStream(events: readonly StreamAppendableEvent[], expectedVersion: number): Promise<{ nextVersion: number }> {
+    const first = events[0];
+    if (!first) throw new InvalidStreamBatchError('appendToStream needs at least one event');
+    for (const event of events) {
+      if (typeof event.identifier !== 'string' || event.identifier === '') throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
+      if (event.domain !== first.domain || event.identifier !== first.identifier) {
+        throw new InvalidStreamBatchError(`appendToStream: all events must belong to ${first.domain}/${first.identifier}; found ${event.domain}/${event.identifier}`);
+      }
+    }
+    try {
+      const stored = await this.appendEvents(events.map(withId), { expectedSequence: expectedVersion });
+      return { nextVersion: stored[stored.length - 1]!.sequence };
+    } catch (error) {
+      if (error instanceof ConcurrencyError) throw new StreamConcurrencyError(first.domain, first.identifier, expectedVersion, error.actualSequence, error);
+      throw error;
+    }
+  }
+
+  /** 6.x `reset`: same as `resetStore`. */
+  reset(): Promise<void> {
+    return this.resetStore();
+  }
+
+  /**
+   * Async iterator of pages (at most `pageSize` events, 1..10,000, default 200) over every event in
+   * `created ASC, id ASC` order, resuming after `startFromId` (unknown: `EventCursorNotFoundError`, `INPUT/UNKNOWN_CURSOR`).
+   */
+  async getAllEvents(pageSize: number = DEFAULT_PAGE_SIZE, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
     await this.ready();
     return replay(this.ctx, pageSize, startFromId);
   }
@@ -91,7 +138,7 @@ export class EventStore implements IEventStoreRepo {
   /** The stored shape of a created event (validated; `sequence` is 0 until the event is stored). */
   createEventEntity(event: CreatedEvent): StoredEvent {
     const [validated] = validateEvents([event]);
-    return orderFields({ ...validated!.event, sequence: 0 });
+    return orderFields(storedShape(validated!.event, 0));
   }
 
   /** Drop every event, snapshot and offloaded blob, and leave an empty, working store. Other processes' caches of this store are not reset. */
@@ -186,4 +233,9 @@ export class EventStore implements IEventStoreRepo {
       }
     }
   }
+}
+
+function withId<T extends AppendableEvent>(event: T): CreatedEvent {
+  const { sequence: _ignored, ...rest } = event;
+  return { ...rest, id: event.id ?? randomUUID() } as CreatedEvent;
 }

@@ -1,5 +1,5 @@
 import type { StoredEvent } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from './errors.js';
 import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
@@ -27,9 +27,7 @@ export async function replay(ctx: StoreContext, pageSize: number, startFromId?: 
   let after: { bucket: number; sortKey: string } | undefined;
   if (startFromId !== undefined) {
     const location = await locateEvent(ctx, startFromId);
-    if (!location) {
-      throw new EventStoreAdapterError(ErrorCodes.UNKNOWN_CURSOR, `startFromId ${startFromId} is not a stored event`, { details: { startFromId } });
-    }
+    if (!location) throw new EventCursorNotFoundError(startFromId);
     after = { bucket: bucketOfIso(location.createdIso), sortKey: globalSk(location.createdIso, startFromId) };
   }
   return pages(ctx, pageSize, after);

@@ -11,6 +11,7 @@ import { eventStoreModelCheck } from './checks/model-based.js';
 import { blobStoreRequiredCheck, offloadRoundTripCheck, transactionBudgetCheck } from './checks/offload.js';
 import { exactFieldsCheck, keyEncodingCheck, lifecycleCheck, snapshotCheck } from './checks/reads.js';
 import { replayEdgesCheck, replayOrderCheck } from './checks/replay.js';
+import { v6ContractCheck } from './checks/v6.js';
 import { atomicBatchCheck, concurrentWritersCheck, largeBatchCheck } from './checks/writes.js';
 import type { EventStoreCapabilities, EventStoreCheck, EventStoreFactory, EventStoreFixture } from './fixture.js';
 
@@ -32,6 +33,7 @@ export const eventStoreChecks: readonly EventStoreCheck[] = [
   keyEncodingCheck,
   snapshotCheck,
   lifecycleCheck,
+  v6ContractCheck,
 ];
 
 /** Register the event-store suite for a driver pair. `createDrivers` must return FRESH drivers (tables are created per check). */

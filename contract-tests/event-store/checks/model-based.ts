@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { CreatedEvent, StoredEvent } from '../../../src/contract-types.js';
+import { storedShape } from '../../../src/event-codec.js';
 import type { EventStore } from '../../../src/event-store.js';
 import { ensure, ensureEqual, propertyParameters } from '../../harness.js';
 import { createdArb, freshId, payloadArb, streamArb } from '../arbitraries.js';
@@ -61,7 +62,7 @@ class Append implements Cmd {
       const key = keyOf(event.domain, event.identifier);
       const sequence = (model.sequences.get(key) ?? 0) + 1;
       model.sequences.set(key, sequence);
-      model.events.push({ ...event, sequence });
+      model.events.push(storedShape(event, sequence));
     }
   }
   toString = () => `Append(${this.drafts.length}, ${this.expected})`;
