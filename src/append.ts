@@ -167,6 +167,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
 
   let conflicts = 0;
   let transientFailures = 0;
+  let keepBlobs = false;
   try {
     let { actions, sequences } = buildActions(chunk, decisions, bases, writeId);
     let token = randomUUID();
@@ -179,8 +180,16 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         // Ambiguous: the request may have committed with its response lost. Retrying with the SAME token and
         // actions is idempotent; once attempts run out, the guards say whether an attempt committed.
         if (++transientFailures >= options.retry.maxAttempts) {
-          const committed = await sequencesIfCommittedByUs(ctx, chunk, writeId);
-          if (committed) return commit(ctx, chunk, committed);
+          const check = await checkCommitted(ctx, chunk, writeId);
+          if (check.state === 'committed') return commit(ctx, chunk, check.sequences);
+          if (check.state === 'unknown') {
+            // Neither outcome is proven: keep the blobs (a committed write references them) and say so.
+            keepBlobs = true;
+            throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `storeEvents: outcome unknown after ${options.retry.maxAttempts} attempts; retry the same batch (ids make it idempotent: a stored batch fails with DUPLICATE_EVENT_ID)`, {
+              cause: error,
+              details: { outcome: 'unknown', eventIds: chunk.events.map((event) => event.validated.event.id), checkError: check.error },
+            });
+          }
           throw exhausted(options.retry, error, 'storeEvents');
         }
         await ctx.sleep(backoffDelay(options.retry, transientFailures - 1));
@@ -217,7 +226,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       token = randomUUID();
     }
   } catch (error) {
-    await deleteBlobsQuietly(ctx, blobs.map((blob) => blob.key));
+    if (!keepBlobs) await deleteBlobsQuietly(ctx, blobs.map((blob) => blob.key));
     throw error;
   }
 }
@@ -284,16 +293,20 @@ function analyse(actions: readonly TransactAction[], reasons: readonly ActionFai
   return analysis;
 }
 
-/** After ambiguous failures: the sequences an attempt of this write committed, read from its guards; undefined when none committed. */
-async function sequencesIfCommittedByUs(ctx: StoreContext, chunk: Chunk, writeId: string): Promise<number[] | undefined> {
+/** What the guards say about an ambiguous write: committed (with its sequences), not committed, or unknown (unreadable). */
+type CommitCheck = { readonly state: 'committed'; readonly sequences: number[] } | { readonly state: 'absent' } | { readonly state: 'unknown'; readonly error: unknown };
+
+/** After ambiguous failures: did an attempt of this write commit? Read from its id guards (strongly consistent). */
+async function checkCommitted(ctx: StoreContext, chunk: Chunk, writeId: string): Promise<CommitCheck> {
   try {
     const keys = chunk.events.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 }));
     const guards = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.options.retry, { consistent: true, sleep: ctx.sleep });
     const byPk = new Map(guards.filter((guard) => guard[A.writeToken] === writeId).map((guard) => [guard[A.pk], guard[A.sequence]]));
     const sequences = chunk.events.map((event) => byPk.get(guardPk(event.validated.event.id)));
-    return sequences.every((sequence) => typeof sequence === 'number') ? (sequences as number[]) : undefined;
-  } catch {
-    return undefined;
+    if (sequences.every((sequence) => typeof sequence === 'number')) return { state: 'committed', sequences: sequences as number[] };
+    return { state: 'absent' };
+  } catch (error) {
+    return { state: 'unknown', error };
   }
 }
 

@@ -146,7 +146,7 @@ export class EventStore implements IEventStoreRepo {
     this.assertOpen();
     await this.initialising?.catch(() => undefined);
     this.initialising = undefined;
-    await this.ctx.kv.dropTable(this.options.tableName);
+    await withRetry(this.options.retry, () => this.ctx.kv.dropTable(this.options.tableName), this.ctx.sleep, 'drop table');
     await this.clearBlobs();
     this.ctx.heads.clear();
     this.ctx.knownBuckets.clear();
@@ -208,7 +208,12 @@ export class EventStore implements IEventStoreRepo {
   }
 
   private async prepare(): Promise<void> {
-    await Promise.all([this.ctx.kv.ensureTable(tableSchema(this.options.tableName)), this.ctx.blobs?.ensureContainer()]);
+    const { retry } = this.options;
+    const blobs = this.ctx.blobs;
+    await Promise.all([
+      withRetry(retry, () => this.ctx.kv.ensureTable(tableSchema(this.options.tableName)), this.ctx.sleep, 'ensure table'),
+      blobs ? withRetry(retry, () => blobs.ensureContainer(), this.ctx.sleep, 'ensure blob container') : undefined,
+    ]);
   }
 
   private async ready(): Promise<void> {
@@ -223,7 +228,7 @@ export class EventStore implements IEventStoreRepo {
   private async clearBlobs(): Promise<void> {
     const blobs = this.ctx.blobs;
     if (!blobs) return;
-    await blobs.ensureContainer();
+    await withRetry(this.options.retry, () => blobs.ensureContainer(), this.ctx.sleep, 'ensure blob container');
     for (;;) {
       const page = await withRetry(this.options.retry, () => blobs.list(this.options.blobKeyPrefix), this.ctx.sleep, 'blob list');
       if (page.keys.length === 0) return;

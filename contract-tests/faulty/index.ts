@@ -1,0 +1,30 @@
+/**
+ * Deliberately faulty drivers (decorators around correct ones), used by the self-test to prove the contract
+ * suites catch each planted bug. Exported so a driver author can see what the suite is known to catch.
+ */
+export { ForwardingBlobDriver, ForwardingKvDriver } from './forwarding.js';
+export {
+  AcceptsOversizeItemsKvDriver,
+  BlamesEveryActionKvDriver,
+  CursorSkipsItemKvDriver,
+  DropsLastQueryPageKvDriver,
+  faultyKvVariants,
+  IgnoresConditionsKvDriver,
+  IgnoresPageBytesKvDriver,
+  IgnoresTokenKvDriver,
+  LosesUnprocessedKeysKvDriver,
+  MisordersPageKvDriver,
+  MissingTableReadsEmptyKvDriver,
+  PartialTransactionKvDriver,
+  RepeatsItemAcrossCursorKvDriver,
+  SharesReferencesKvDriver,
+  UNDERSTATED_ITEM_BYTES,
+  type FaultyKvVariant,
+} from './kv-variants.js';
+export {
+  faultyBlobVariants,
+  ListLosesLastPageBlobDriver,
+  ListsInUtf16OrderBlobDriver,
+  SharesBytesBlobDriver,
+  type FaultyBlobVariant,
+} from './blob-variants.js';

@@ -1,0 +1,250 @@
+/**
+ * Deliberately faulty KV drivers, each a decorator around a CORRECT driver that plants one bug. They exist to
+ * prove the contract suite catches real mistakes: the self-test runs the relevant checks against each and
+ * requires a rejection. Never use them for anything else.
+ */
+import { ErrorCodes, hasCode } from '../../src/errors.js';
+import type {
+  ActionFailure,
+  Item,
+  ItemKey,
+  KvCapabilities,
+  KvDriver,
+  QueryPage,
+  QueryRequest,
+  TransactAction,
+  TransactResult,
+  WriteRequest,
+} from '../../src/ports/kv-driver.js';
+import { canonical } from '../harness.js';
+import { actionKey, keyString } from '../kv/model.js';
+import { ForwardingKvDriver } from './forwarding.js';
+
+/** Bug: strips the condition of every put, update and delete before forwarding (condition checks are kept). */
+export class IgnoresConditionsKvDriver extends ForwardingKvDriver {
+  override transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const stripped = actions.map((action): TransactAction => {
+      if (action.type === 'conditionCheck') return action;
+      const { condition: _dropped, ...rest } = action;
+      return rest as TransactAction;
+    });
+    return this.inner.transactWrite(table, stripped, options);
+  }
+}
+
+/**
+ * Bug: not atomic. Forwards the actions one by one as single-action transactions, so the actions before a failing
+ * one stay committed; reports the failing action's reason and `none` for the others.
+ */
+export class PartialTransactionKvDriver extends ForwardingKvDriver {
+  override async transactWrite(table: string, actions: readonly TransactAction[]): Promise<TransactResult> {
+    const reasons: ActionFailure[] = actions.map(() => ({ kind: 'none' }));
+    let committed = true;
+    for (const [index, action] of actions.entries()) {
+      const result = await this.inner.transactWrite(table, [action]);
+      if (!result.committed) {
+        reasons[index] = result.reasons[0] ?? { kind: 'none' };
+        committed = false;
+      }
+    }
+    const consumed = { read: 0, write: 0 };
+    return committed ? { committed: true, consumed } : { committed: false, reasons, consumed };
+  }
+}
+
+/** Bug: marks every action of a cancelled transaction as `conditionFailed`, not only the failing ones. */
+export class BlamesEveryActionKvDriver extends ForwardingKvDriver {
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (result.committed) return result;
+    return { ...result, reasons: result.reasons.map((reason) => (reason.kind === 'none' ? { kind: 'conditionFailed' } : reason)) };
+  }
+}
+
+/** Bug: the last page of a multi-page query comes back empty (its items are lost). */
+export class DropsLastQueryPageKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    return request.cursor !== undefined && page.cursor === undefined ? { ...page, items: [] } : page;
+  }
+}
+
+/** Bug: swaps the first two items of every page of two or more items. */
+export class MisordersPageKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    if (page.items.length < 2) return page;
+    const [first, second, ...rest] = page.items;
+    return { ...page, items: [second!, first!, ...rest] };
+  }
+}
+
+/** Bug: a page after a cursor starts with the last item of the previous page (one item repeated per page). */
+export class RepeatsItemAcrossCursorKvDriver extends ForwardingKvDriver {
+  private readonly lastItemByCursor = new Map<string, Item>();
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    const last = page.items[page.items.length - 1];
+    if (page.cursor !== undefined && last !== undefined) this.lastItemByCursor.set(page.cursor, last);
+    const repeated = request.cursor === undefined ? undefined : this.lastItemByCursor.get(request.cursor);
+    return repeated === undefined ? page : { ...page, items: [structuredClone(repeated), ...page.items] };
+  }
+}
+
+/** Bug: resuming from a cursor skips the first item of the next page. */
+export class CursorSkipsItemKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    return request.cursor === undefined ? page : { ...page, items: page.items.slice(1) };
+  }
+}
+
+/** Bug: ignores the page byte cut: keeps reading inner pages into one page until the limit or the end. */
+export class IgnoresPageBytesKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    let page = await this.inner.query(table, request);
+    const items = [...page.items];
+    while (page.cursor !== undefined && (request.limit === undefined || items.length < request.limit)) {
+      const remaining = request.limit === undefined ? {} : { limit: request.limit - items.length };
+      page = await this.inner.query(table, { ...request, ...remaining, cursor: page.cursor });
+      items.push(...page.items);
+    }
+    return { ...page, items };
+  }
+}
+
+/**
+ * Bug: loses unprocessed keys. Sends only the first half of a batch-get to the backend and reports the other
+ * half neither as items nor as unprocessed keys (a correct driver would return them as `unprocessedKeys`).
+ */
+export class LosesUnprocessedKeysKvDriver extends ForwardingKvDriver {
+  override async batchGet(table: string, keys: readonly ItemKey[], options?: { readonly consistent?: boolean }) {
+    const sent = keys.slice(0, Math.ceil(keys.length / 2));
+    return this.inner.batchGet(table, sent, options);
+  }
+}
+
+/**
+ * Bug: shares references. Keeps the very objects it was given by puts (no copy) and hands them out from
+ * get/query/batchGet, so mutating a written or returned object changes what later reads see.
+ */
+export class SharesReferencesKvDriver extends ForwardingKvDriver {
+  private readonly cache = new Map<string, Item>();
+
+  private id(table: string, item: Item | ItemKey): string | undefined {
+    const schema = this.schemas.get(table);
+    return schema === undefined ? undefined : `${table}|${keyString(schema, item)}`;
+  }
+  private remember(table: string, item: Item): void {
+    const id = this.id(table, item);
+    if (id !== undefined) this.cache.set(id, item);
+  }
+  private forget(table: string, key: ItemKey): void {
+    const id = this.id(table, key);
+    if (id !== undefined) this.cache.delete(id);
+  }
+  private shared(table: string, item: Item): Item {
+    const id = this.id(table, item);
+    return (id === undefined ? undefined : this.cache.get(id)) ?? this.rememberReturned(table, item);
+  }
+  private rememberReturned(table: string, item: Item): Item {
+    this.remember(table, item);
+    return item;
+  }
+
+  override async get(table: string, key: ItemKey, options?: { readonly consistent?: boolean }) {
+    const result = await this.inner.get(table, key, options);
+    return { ...result, item: result.item === undefined ? undefined : this.shared(table, result.item) };
+  }
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    return request.index === undefined ? { ...page, items: page.items.map((item) => this.shared(table, item)) } : page;
+  }
+  override async batchGet(table: string, keys: readonly ItemKey[], options?: { readonly consistent?: boolean }) {
+    const result = await this.inner.batchGet(table, keys, options);
+    return { ...result, items: result.items.map((item) => this.shared(table, item)) };
+  }
+  override async batchWrite(table: string, requests: readonly WriteRequest[]) {
+    const result = await this.inner.batchWrite(table, requests);
+    const unprocessed = new Set(result.unprocessed.map(canonical));
+    for (const request of requests) {
+      if (unprocessed.has(canonical(request))) continue;
+      if ('put' in request) this.remember(table, request.put);
+      else this.forget(table, request.delete);
+    }
+    return result;
+  }
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }) {
+    const result = await this.inner.transactWrite(table, actions, options);
+    const schema = this.schemas.get(table);
+    if (result.committed && schema !== undefined) {
+      for (const action of actions) {
+        if (action.type === 'put') this.remember(table, action.item);
+        else if (action.type !== 'conditionCheck') this.forget(table, actionKey(schema, action));
+      }
+    }
+    return result;
+  }
+}
+
+/** How many bytes {@link AcceptsOversizeItemsKvDriver} understates its item limit by. */
+export const UNDERSTATED_ITEM_BYTES = 100;
+
+/**
+ * Bug: accepts items larger than its declared `maxItemBytes` (it declares 100 bytes less than it enforces), so the
+ * core's size planning and the real limit disagree.
+ */
+export class AcceptsOversizeItemsKvDriver extends ForwardingKvDriver {
+  override get capabilities(): KvCapabilities {
+    return { ...this.inner.capabilities, maxItemBytes: this.inner.capabilities.maxItemBytes - UNDERSTATED_ITEM_BYTES };
+  }
+}
+
+/** Bug: declares `idempotentTransactions` but drops the token, so a replayed transaction applies (or fails) again. */
+export class IgnoresTokenKvDriver extends ForwardingKvDriver {
+  override get capabilities(): KvCapabilities {
+    return { ...this.inner.capabilities, idempotentTransactions: true };
+  }
+  override transactWrite(table: string, actions: readonly TransactAction[]): Promise<TransactResult> {
+    return this.inner.transactWrite(table, actions);
+  }
+}
+
+/** Bug: reads of a missing table answer "no item" instead of throwing `DRIVER/RESOURCE_NOT_FOUND`. */
+export class MissingTableReadsEmptyKvDriver extends ForwardingKvDriver {
+  override async get(table: string, key: ItemKey, options?: { readonly consistent?: boolean }) {
+    try {
+      return await this.inner.get(table, key, options);
+    } catch (error) {
+      if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return { item: undefined, consumed: { read: 0, write: 0 } };
+      throw error;
+    }
+  }
+}
+
+/** A named faulty KV driver: the bug it plants and how to wrap a correct driver with it. */
+export interface FaultyKvVariant {
+  /** Short stable name. */
+  readonly name: string;
+  /** The planted bug, in words. */
+  readonly bug: string;
+  /** Wrap a correct driver. */
+  readonly wrap: (inner: KvDriver) => KvDriver;
+}
+
+/** Every faulty KV variant. */
+export const faultyKvVariants: readonly FaultyKvVariant[] = [
+  { name: 'ignores-conditions', bug: 'strips conditions from put/update/delete', wrap: (inner) => new IgnoresConditionsKvDriver(inner) },
+  { name: 'partial-transaction', bug: 'commits the actions before a failing one', wrap: (inner) => new PartialTransactionKvDriver(inner) },
+  { name: 'blames-every-action', bug: 'marks non-failing actions conditionFailed', wrap: (inner) => new BlamesEveryActionKvDriver(inner) },
+  { name: 'drops-last-query-page', bug: 'the final page of a multi-page query is empty', wrap: (inner) => new DropsLastQueryPageKvDriver(inner) },
+  { name: 'misorders-page', bug: 'swaps the first two items of a page', wrap: (inner) => new MisordersPageKvDriver(inner) },
+  { name: 'repeats-item-across-cursor', bug: 'a page after a cursor repeats the previous page\'s last item', wrap: (inner) => new RepeatsItemAcrossCursorKvDriver(inner) },
+  { name: 'cursor-skips-item', bug: 'resuming from a cursor skips one item', wrap: (inner) => new CursorSkipsItemKvDriver(inner) },
+  { name: 'ignores-page-bytes', bug: 'query pages ignore the 1 MB byte cut', wrap: (inner) => new IgnoresPageBytesKvDriver(inner) },
+  { name: 'loses-unprocessed-keys', bug: 'batch-get drops half the keys without reporting them unprocessed', wrap: (inner) => new LosesUnprocessedKeysKvDriver(inner) },
+  { name: 'shares-references', bug: 'hands out the objects it was given by puts', wrap: (inner) => new SharesReferencesKvDriver(inner) },
+  { name: 'accepts-oversize-items', bug: 'accepts items over its declared maxItemBytes', wrap: (inner) => new AcceptsOversizeItemsKvDriver(inner) },
+  { name: 'ignores-token', bug: 'declares idempotent transactions but drops the token', wrap: (inner) => new IgnoresTokenKvDriver(inner) },
+  { name: 'missing-table-reads-empty', bug: 'get on a missing table returns no item instead of RESOURCE_NOT_FOUND', wrap: (inner) => new MissingTableReadsEmptyKvDriver(inner) },
+];

@@ -1,0 +1,12 @@
+/** Error construction for the in-memory drivers: every failure is an `EventStoreAdapterError` with a `DRIVER/*` code. */
+import { EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+
+/** Build an `EventStoreAdapterError` naming the driver in its message. */
+export function driverError(
+  driverName: string,
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): EventStoreAdapterError {
+  return new EventStoreAdapterError(code, `[${driverName}] ${message}`, { details });
+}

@@ -1,0 +1,80 @@
+/** Options of the in-memory KV driver, their zod schema and the default (DynamoDB) capabilities. */
+import { z } from 'zod';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import {
+  DYNAMODB_MAX_BATCH_GET_KEYS,
+  DYNAMODB_MAX_BATCH_WRITE_ITEMS,
+  DYNAMODB_MAX_ITEM_BYTES,
+  DYNAMODB_MAX_QUERY_PAGE_BYTES,
+  DYNAMODB_MAX_TRANSACTION_ACTIONS,
+  DYNAMODB_MAX_TRANSACTION_BYTES,
+} from '../../src/limits.js';
+import type { KvCapabilities } from '../../src/ports/kv-driver.js';
+import { faultOptionsSchema, type FaultOptions } from './faults.js';
+
+/** Default driver name. */
+export const MEMORY_KV_DRIVER_NAME = 'memory-kv';
+
+/** Options of {@link MemoryKvDriver}. */
+export interface MemoryKvDriverOptions {
+  /** Override limits and flags (e.g. a small `maxItemBytes` for a test). Defaults: DynamoDB's real limits. */
+  readonly capabilities?: Partial<KvCapabilities>;
+  /** Seeded, deterministic fault injection. Absent: no random faults (scripted ones still work). */
+  readonly faults?: FaultOptions;
+  /** Driver name used in error messages (overrides `capabilities.name`). Default `'memory-kv'`. */
+  readonly name?: string;
+  /** Milliseconds since the epoch, for the 10-minute lifetime of transaction tokens. Default `Date.now`. */
+  readonly clock?: () => number;
+}
+
+const positiveInteger = z.number().int().positive();
+
+const optionsSchema = z
+  .object({
+    capabilities: z
+      .object({
+        name: z.string().min(1),
+        maxItemBytes: positiveInteger,
+        maxTransactionActions: positiveInteger,
+        maxTransactionBytes: positiveInteger,
+        maxBatchGetKeys: positiveInteger,
+        maxBatchWriteItems: positiveInteger,
+        maxQueryPageBytes: positiveInteger,
+        consistentIndexReads: z.boolean(),
+        idempotentTransactions: z.boolean(),
+        reportsCapacity: z.boolean(),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    faults: faultOptionsSchema.optional(),
+    name: z.string().min(1).optional(),
+    clock: z.custom<() => number>((value) => typeof value === 'function', 'clock must be a function').optional(),
+  })
+  .strict();
+
+/** DynamoDB's limits, as the twin's defaults. */
+export const DEFAULT_KV_CAPABILITIES: KvCapabilities = Object.freeze({
+  name: MEMORY_KV_DRIVER_NAME,
+  maxItemBytes: DYNAMODB_MAX_ITEM_BYTES,
+  maxTransactionActions: DYNAMODB_MAX_TRANSACTION_ACTIONS,
+  maxTransactionBytes: DYNAMODB_MAX_TRANSACTION_BYTES,
+  maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS,
+  maxBatchWriteItems: DYNAMODB_MAX_BATCH_WRITE_ITEMS,
+  maxQueryPageBytes: DYNAMODB_MAX_QUERY_PAGE_BYTES,
+  // DynamoDB refuses consistent reads on global secondary indexes (the twin may still show index data at once).
+  consistentIndexReads: false,
+  idempotentTransactions: true,
+  reportsCapacity: true,
+});
+
+/** Validate options; throws `INPUT/INVALID_OPTIONS` with `details.issues` (path and message of each problem). */
+export function parseKvOptions(options: MemoryKvDriverOptions): MemoryKvDriverOptions {
+  const result = optionsSchema.safeParse(options);
+  if (!result.success) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'Invalid MemoryKvDriver options', {
+      details: { issues: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) },
+    });
+  }
+  return options;
+}
