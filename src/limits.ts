@@ -33,3 +33,9 @@ export const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 export const DEFAULT_OFFLOAD_THRESHOLD_BYTES = 350_000;
 /** Largest page size `getAllEvents` accepts: a page is held in memory, so absurd sizes are refused. */
 export const MAX_PAGE_SIZE = 10_000;
+/** DynamoDB's largest partition key value: 2,048 bytes (UTF-8). Stream and causation keys must fit. */
+export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
+/** DynamoDB's largest sort key value: 1,024 bytes. The global-order sort key is `<24-byte ISO>|<id>`. */
+export const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
+/** Largest event id, in UTF-8 bytes: fits the global-order sort key and, percent-encoded, an S3 key (1,024 bytes). */
+export const MAX_EVENT_ID_BYTES = 255;

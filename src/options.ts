@@ -73,7 +73,7 @@ const optionsSchema = z
     tableNamePrefix: z.string().regex(/^[A-Za-z0-9_.-]*$/, 'only A-Z a-z 0-9 _ . - are allowed').optional(),
     tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, '3 to 255 characters of A-Z a-z 0-9 _ . -').optional(),
     offloadThresholdBytes: positiveInt.min(1024, 'must be at least 1024 bytes').optional(),
-    blobKeyPrefix: z.string().max(512).optional(),
+    blobKeyPrefix: z.string().max(200, 'at most 200 characters (S3 keys are at most 1,024 bytes)').optional(),
     bucketShards: positiveInt.max(MAX_BUCKET_SHARDS).optional(),
     retry: z
       .object({

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { CreatedEvent, SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { utf8Length } from './item-size.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_EVENT_ID_BYTES } from './limits.js';
+import { causationPk, streamPk } from './table-layout.js';
 
 /** Earliest `created` accepted: 1970-01-01T00:00:00.000Z (time buckets are months since the Unix epoch). */
 export const MIN_CREATED_MS = Date.UTC(1970, 0, 1);
@@ -58,9 +61,22 @@ function validateEvent(event: CreatedEvent, index: number): ValidatedEvent {
   if (event.meta !== undefined && (typeof event.meta !== 'object' || event.meta === null || Array.isArray(event.meta))) {
     throw invalidEvent(`event #${index} (id ${event.id}): meta must be an object when present`, { index, eventId: event.id, field: 'meta', rule: 'object' });
   }
+  checkKeySizes(event, index);
   const payloadJson = serialise(event.payload, index, event.id, 'payload');
   const metaJson = event.meta === undefined ? undefined : serialise(event.meta, index, event.id, 'meta');
   return { event, payloadJson, metaJson, createdIso: event.created.toISOString() };
+}
+
+/** Keys built from the event must fit DynamoDB's key limits: refuse what would be refused later, before any write. */
+function checkKeySizes(event: CreatedEvent, index: number): void {
+  const tooLong = (field: string, rule: string) => invalidEvent(`event #${index} (id ${event.id.slice(0, 60)}…): ${field} ${rule}`, { index, eventId: event.id, field, rule });
+  if (utf8Length(event.id) > MAX_EVENT_ID_BYTES) throw tooLong('id', `must be at most ${MAX_EVENT_ID_BYTES} UTF-8 bytes`);
+  if (utf8Length(streamPk(event.domain, event.identifier)) > DYNAMODB_MAX_PARTITION_KEY_BYTES) {
+    throw tooLong('domain', `and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key (about ${DYNAMODB_MAX_PARTITION_KEY_BYTES - 4} UTF-8 bytes)`);
+  }
+  if (typeof event.causationId === 'string' && utf8Length(causationPk(event.causationId)) > DYNAMODB_MAX_PARTITION_KEY_BYTES) {
+    throw tooLong('causationId', `must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`);
+  }
 }
 
 function serialise(value: unknown, index: number, eventId: string, field: string): string {

@@ -6,10 +6,7 @@ import type { Item, ItemKey, KeyAttribute, KeyValue, TableSchema } from '../../s
 import { utf8Length } from '../../src/item-size.js';
 import { compareUtf8 } from './utf8-order.js';
 
-/** DynamoDB's largest partition key value: 2,048 bytes. */
-export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
-/** DynamoDB's largest sort key value: 1,024 bytes. */
-export const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
+export { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from '../../src/limits.js';
 
 /**
  * Why `value` is not a valid value for key attribute `attribute`, or `undefined` when it is.
