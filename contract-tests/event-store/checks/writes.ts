@@ -39,7 +39,7 @@ export const atomicBatchCheck: EventStoreCheck = {
 
 /** Concurrent writers: without expectations all succeed gaplessly; with the same expectation exactly one wins. */
 export const concurrentWritersCheck: EventStoreCheck = {
-  name: '16 concurrent writers: all succeed gaplessly without expectedSequence, exactly one wins with it',
+  name: '16 concurrent writers: all succeed gaplessly without expectedSequence, exactly one wins each contested sequence; 64 writers on 8 streams',
   group: 'concurrency',
   run: (factory) =>
     withFixture(factory, async (open) => {
@@ -54,11 +54,28 @@ export const concurrentWritersCheck: EventStoreCheck = {
       ensure(stream.length === 16, `the stream holds all 16 acknowledged events (${stream.length})`);
       ensure(new Set(stream.map((stored) => stored.id)).size === 16 && ids.every((id) => stream.some((stored) => stored.id === id)), 'each acknowledged event stored once');
       ensure(mine.every((sequence, index) => sequence === index + 1), `gapless sequences: ${mine.join(',')}`);
-      const results = await Promise.allSettled(Array.from({ length: 16 }, () => first.storeEvents([event('contest', 'c')], { expectedSequence: 0 })));
-      const winners = results.filter((result) => result.status === 'fulfilled').length;
-      const losers = results.filter((result) => result.status === 'rejected' && (result.reason as { name?: string }).name === 'ConcurrencyError').length;
-      ensure(winners === 1 && losers === 15, `exactly one winner (${winners} won, ${losers} ConcurrencyError)`);
-      ensure((await first.getStreamSequence('contest', 'c')) === 1, 'the contested stream holds one event');
+      // Contested sequences: each round, 16 writers (two instances) expect the same sequence; exactly one wins.
+      for (let round = 0; round < 4; round++) {
+        const contenders = Array.from({ length: 16 }, (_, index) => ({ store: index % 2 === 0 ? first : second, event: event('contest', 'c') }));
+        const results = await Promise.allSettled(contenders.map(({ store, event: contender }) => store.storeEvents([contender], { expectedSequence: round })));
+        const winners = results.flatMap((result, index) => (result.status === 'fulfilled' ? [contenders[index]!.event.id] : []));
+        const losers = results.filter((result) => result.status === 'rejected' && (result.reason as { name?: string; actualSequence?: number }).name === 'ConcurrencyError').length;
+        ensure(winners.length === 1 && losers === 15, `round ${round}: exactly one winner (${winners.length} won, ${losers} ConcurrencyError)`);
+        const stored = await first.getStreamEvents('contest', 'c', round);
+        ensure(stored.length === 1 && stored[0]!.id === winners[0] && stored[0]!.sequence === round + 1, `round ${round}: the winner holds sequence ${round + 1}`);
+      }
+      // Many streams at once: 64 writers, each a 2-event batch across two of 8 streams.
+      const batches = Array.from({ length: 64 }, (_, index) => [event('many', `m${index % 8}`), event('many', `m${(index + 3) % 8}`)]);
+      await Promise.all(batches.map((batch, index) => (index % 2 === 0 ? first : second).storeEvents(batch)));
+      const acknowledged = new Set(batches.flat().map((stored) => stored.id));
+      let total = 0;
+      for (let stream = 0; stream < 8; stream++) {
+        const events = await second.getStreamEvents('many', `m${stream}`);
+        ensure(events.every((stored, index) => stored.sequence === index + 1 && acknowledged.has(stored.id)), `stream m${stream} gapless and acknowledged`);
+        total += events.length;
+      }
+      const replayedIds = (await replayAll(first, 1000)).map((stored) => stored.id).filter((id) => acknowledged.has(id));
+      ensure(total === 128 && replayedIds.length === 128 && new Set(replayedIds).size === 128, `128 acknowledged events stored once (streams ${total}, replay ${replayedIds.length})`);
     }),
 };
 
