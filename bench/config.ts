@@ -1,0 +1,93 @@
+/**
+ * Workload sizes, each overridable with an environment variable (`BENCH_*`). The defaults keep the whole bench
+ * under about three minutes on a 2-core machine with DynamoDB Local.
+ */
+
+/** Sizes and knobs of every workload. */
+export interface BenchConfig {
+  /** Timed runs per measurement; the median is reported (`BENCH_RUNS`, default 3). */
+  readonly runs: number;
+  /** Single-event appends per run, sequential and concurrent (`BENCH_SINGLE_EVENTS`, default 200). */
+  readonly singleEvents: number;
+  /** Appends in flight in the concurrent variant (`BENCH_CONCURRENCY`, default 16). */
+  readonly concurrency: number;
+  /** Streams the single appends are spread over (`BENCH_STREAMS`, default 50). */
+  readonly streams: number;
+  /** Events per run of the batch workloads (`BENCH_BATCH_EVENTS`, default 800). */
+  readonly batchEvents: number;
+  /** Batch sizes measured (`BENCH_BATCH_SIZES`, comma-separated, default `10,40`). */
+  readonly batchSizes: readonly number[];
+  /** Offloaded events per run (`BENCH_OFFLOAD_EVENTS`, default 10). */
+  readonly offloadEvents: number;
+  /** Payload size of an offloaded event, in bytes of JSON string (`BENCH_OFFLOAD_BYTES`, default 400,000). */
+  readonly offloadBytes: number;
+  /** Events seeded for the replay workload (`BENCH_REPLAY_EVENTS`, default 20,000). */
+  readonly replayEvents: number;
+  /** Months the replay events are spread over (`BENCH_REPLAY_MONTHS`, default 6). */
+  readonly replayMonths: number;
+  /** Page sizes passed to `getAllEvents` (`BENCH_REPLAY_PAGE_SIZES`, default `100,1000`). */
+  readonly replayPageSizes: readonly number[];
+  /** Shard counts measured (`BENCH_REPLAY_SHARDS`, default `1,4`). */
+  readonly replayShards: readonly number[];
+  /** Streams read by the stream-read workload (`BENCH_READ_STREAMS`, default 50). */
+  readonly readStreams: number;
+  /** Events per stream read (`BENCH_READ_STREAM_LENGTH`, default 100). */
+  readonly readStreamLength: number;
+  /** Small events replayed by the memory probe, the small and large case (`BENCH_MEMORY_EVENTS`, default `10000,100000`). */
+  readonly memoryProbeEvents: readonly [number, number];
+  /** Which backends to run (`BENCH_BACKENDS`, default `twin,dynamodb-local`). */
+  readonly backends: readonly BackendName[];
+  /** Only the workloads whose id contains one of these (`BENCH_ONLY`, comma-separated; default all). */
+  readonly only: readonly string[];
+}
+
+/** The two backends: the in-memory twin, and DynamoDB Local + the S3 server through the drop-in constructor. */
+export type BackendName = 'twin' | 'dynamodb-local';
+
+/** Read the configuration from `env` (default `process.env`). Throws a plain Error naming a malformed variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name];
+    return raw === undefined || raw === '' ? fallback : parsePositiveInt(name, raw);
+  };
+  const ints = (name: string, fallback: readonly number[]): number[] => {
+    const raw = env[name];
+    return raw === undefined || raw === '' ? [...fallback] : raw.split(',').map((part) => parsePositiveInt(name, part));
+  };
+  const words = (name: string, fallback: readonly string[]): string[] => {
+    const raw = env[name];
+    return raw === undefined || raw === '' ? [...fallback] : raw.split(',').map((part) => part.trim()).filter(Boolean);
+  };
+  const backends = words('BENCH_BACKENDS', ['twin', 'dynamodb-local']);
+  for (const backend of backends) {
+    if (backend !== 'twin' && backend !== 'dynamodb-local') throw new Error(`BENCH_BACKENDS: unknown backend ${JSON.stringify(backend)}`);
+  }
+  const memory = ints('BENCH_MEMORY_EVENTS', [10_000, 100_000]);
+  if (memory.length !== 2) throw new Error('BENCH_MEMORY_EVENTS must be two sizes, e.g. 10000,100000');
+  return {
+    runs: int('BENCH_RUNS', 3),
+    singleEvents: int('BENCH_SINGLE_EVENTS', 200),
+    concurrency: int('BENCH_CONCURRENCY', 16),
+    streams: int('BENCH_STREAMS', 50),
+    batchEvents: int('BENCH_BATCH_EVENTS', 800),
+    batchSizes: ints('BENCH_BATCH_SIZES', [10, 40]),
+    offloadEvents: int('BENCH_OFFLOAD_EVENTS', 10),
+    offloadBytes: int('BENCH_OFFLOAD_BYTES', 400_000),
+    replayEvents: int('BENCH_REPLAY_EVENTS', 20_000),
+    replayMonths: int('BENCH_REPLAY_MONTHS', 6),
+    replayPageSizes: ints('BENCH_REPLAY_PAGE_SIZES', [100, 1_000]),
+    replayShards: ints('BENCH_REPLAY_SHARDS', [1, 4]),
+    readStreams: int('BENCH_READ_STREAMS', 50),
+    readStreamLength: int('BENCH_READ_STREAM_LENGTH', 100),
+    memoryProbeEvents: [memory[0]!, memory[1]!],
+    backends: backends as BackendName[],
+    only: words('BENCH_ONLY', []),
+  };
+}
+
+/** A positive integer (`_` separators allowed, e.g. `20_000`); throws naming the variable otherwise. */
+function parsePositiveInt(name: string, raw: string): number {
+  const value = Number(raw.trim().replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be positive integers, got ${JSON.stringify(raw)}`);
+  return value;
+}

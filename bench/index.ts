@@ -1,0 +1,13 @@
+/** The benchmark's reusable parts: workloads, backends, harness and report (the entry point is `run.ts`). */
+export { WORKLOADS, type Workload, type Log } from './workloads/index.js';
+export { startBackend, type Backend, type StoreHandle, type StoreSettings } from './backends.js';
+export { loadConfig, type BenchConfig, type BackendName } from './config.js';
+export { timeRun, summarize, type Measurement, type RunResult, type StatsSource } from './harness/measure.js';
+export { costPerThousand, type CostPerThousand } from './harness/cost.js';
+export { HeapProbe, collectGarbage, heapUsed } from './harness/heap.js';
+export { median, now, perThousand, inParallel } from './harness/timing.js';
+export { renderTable, formatNumber, formatMegabytes, type Column } from './harness/table.js';
+export { machineInfo, type MachineInfo } from './harness/machine.js';
+export { renderReport, memoryProbe, NOTES, type BenchResults, type MemoryProbeResult } from './report.js';
+export { checkTargets, type TargetCheck } from './targets.js';
+export { bulkLoad, type BulkLoadOptions } from './bulk-load.js';

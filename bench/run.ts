@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: starts DynamoDB Local and the S3 server, runs every workload on the in-memory twin and on the
+ * local servers, prints a Markdown table and writes `bench/results/latest.json` and `latest.md`.
+ * Sizes come from `BENCH_*` environment variables (see `config.ts` and README.md).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startBackend } from './backends.js';
+import { loadConfig } from './config.js';
+import { machineInfo } from './harness/machine.js';
+import type { Measurement } from './harness/measure.js';
+import { now } from './harness/timing.js';
+import { checkTargets } from './targets.js';
+import { memoryProbe, NOTES, renderReport, type BenchResults } from './report.js';
+import { WORKLOADS } from './workloads/index.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const config = loadConfig();
+const machine = machineInfo();
+const started = now();
+const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+const selected = WORKLOADS.filter((w) => config.only.length === 0 || config.only.some((word) => w.id.includes(word)));
+
+const measurements: Measurement[] = [];
+for (const name of config.backends) {
+  const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
+  if (wanted.length === 0) continue;
+  log(`== backend ${name}: starting…`);
+  const backend = await startBackend(name);
+  try {
+    for (const workload of wanted) {
+      log(`-- ${workload.id} (${name})`);
+      measurements.push(...(await workload.measure(backend, config, log)));
+    }
+  } finally {
+    await backend.stop();
+  }
+}
+
+const results: BenchResults = {
+  machine,
+  config,
+  durationSeconds: (now() - started) / 1000,
+  measurements,
+  memoryProbe: memoryProbe(measurements),
+  targets: checkTargets(measurements),
+  notes: NOTES,
+};
+const report = renderReport(results, selected);
+const folder = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(folder, { recursive: true });
+writeFileSync(`${folder}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${folder}latest.md`, `${report}\n`);
+process.stdout.write(`\n${report}\n\nWritten: bench/results/latest.json, bench/results/latest.md\n`);

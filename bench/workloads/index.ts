@@ -1,0 +1,15 @@
+/** Every workload, in report order. */
+import { batchAppendWorkload } from './batch-append.js';
+import { offloadAppendWorkload } from './offload-append.js';
+import { replayMemoryWorkload } from './replay-memory.js';
+import { replayWorkload } from './replay.js';
+import { serverFloorWorkload } from './server-floor.js';
+import { singleAppendWorkload } from './single-append.js';
+import { streamReadWorkload } from './stream-read.js';
+import type { Workload } from './workload.js';
+
+export type { Workload, Log } from './workload.js';
+export { serverFloorWorkload, singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, replayMemoryWorkload };
+
+/** All workloads in the order they run and are reported. */
+export const WORKLOADS: readonly Workload[] = [serverFloorWorkload, singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, replayMemoryWorkload];

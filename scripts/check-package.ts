@@ -1,0 +1,91 @@
+/**
+ * `npm run check:package`: pack the package, install the tarball into a fresh app, and prove it works as users
+ * consume it: CommonJS `require` and ESM `import` of every subpath, TypeScript declarations under NodeNext, and
+ * the README's drop-in example against DynamoDB Local + the S3 server (started here). Exits non-zero on failure.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startDynamoDbLocal, startS3Server } from '../test/servers/index.js';
+
+const root = resolve(import.meta.dirname, '..');
+const work = mkdtempSync(join(tmpdir(), 'esa-pack-'));
+const run = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } }).toString();
+/** Asynchronous, for children that talk to the in-process S3 server: a synchronous wait would block it. */
+const runAsync = async (command: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
+  (await promisify(execFile)(command, args, { cwd, env: { ...process.env, ...env } })).stdout;
+
+const dynamo = await startDynamoDbLocal();
+const s3 = await startS3Server();
+try {
+  run('npm', ['pack', '--pack-destination', work], root);
+  const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'))!;
+  const app = join(work, 'app');
+  run('mkdir', ['-p', app], work);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), '@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', 'typescript@5.9', '@types/node@20'], app);
+
+  writeFileSync(
+    join(app, 'require.cjs'),
+    `const { EventStoreRepo, ErrorCodes } = require('event-store-adapter-dynamodb');
+const { MemoryKvDriver } = require('event-store-adapter-dynamodb/memory');
+const { DynamoDbKvDriver } = require('event-store-adapter-dynamodb/dynamodb');
+const { S3BlobDriver } = require('event-store-adapter-dynamodb/s3');
+if (typeof EventStoreRepo !== 'function' || typeof MemoryKvDriver !== 'function' || typeof DynamoDbKvDriver !== 'function' || typeof S3BlobDriver !== 'function' || ErrorCodes.CONCURRENCY !== 'STORE/CONCURRENCY') throw new Error('CommonJS exports missing');
+(async () => {
+  const repo = new EventStoreRepo();
+  await repo.storeEvents([{ id: 'c1', domain: 'd', type: 't', payload: 1, created: new Date() }]);
+  if ((await repo.getEventById('c1')).sequence !== 1) throw new Error('CommonJS round trip failed');
+  console.log('require: ok');
+})().catch((error) => { console.error(error); process.exit(1); });
+`,
+  );
+  // The README's drop-in example, verbatim apart from the local endpoints.
+  writeFileSync(
+    join(app, 'drop-in.mjs'),
+    `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { EventStoreRepo } from 'event-store-adapter-dynamodb';
+
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+const dynamodb = new DynamoDBClient({ ...local, endpoint: process.env.DYNAMO_ENDPOINT });
+const s3 = new S3Client({ ...local, endpoint: process.env.S3_ENDPOINT, forcePathStyle: true });
+
+const repo = new EventStoreRepo(dynamodb, s3, {
+  tableNamePrefix: 'prod-',
+  s3BucketName: 'my-event-archive',
+});
+await repo.init();
+await repo.storeEvents([{ id: 'e1', domain: 'account', identifier: 'a1', type: 'Opened', payload: { pdf: 'x'.repeat(500_000) }, created: new Date() }]);
+const [event] = await repo.getStreamEvents('account', 'a1');
+if (event.sequence !== 1 || event.payload.pdf.length !== 500_000) throw new Error('drop-in round trip failed');
+await repo.close();
+dynamodb.destroy();
+s3.destroy();
+console.log('import + drop-in on DynamoDB Local and S3: ok');
+`,
+  );
+  writeFileSync(
+    join(app, 'types.mts'),
+    `import { EventStoreRepo, type StoredEvent, type KvDriver } from 'event-store-adapter-dynamodb';
+import { MemoryKvDriver } from 'event-store-adapter-dynamodb/memory';
+const kv: KvDriver = new MemoryKvDriver();
+const repo = new EventStoreRepo({ kv });
+const events: Promise<StoredEvent[]> = repo.getStreamEvents('d', 'i');
+void events;
+`,
+  );
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['types.mts'] }));
+
+  process.stdout.write(run('node', ['require.cjs'], app));
+  process.stdout.write(await runAsync('node', ['drop-in.mjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, S3_ENDPOINT: s3.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
+  run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
+  console.log('types: ok (NodeNext, strict)');
+} finally {
+  await dynamo.stop();
+  await s3.stop();
+  rmSync(work, { recursive: true, force: true });
+}
