@@ -40,6 +40,15 @@ export function utf8Length(text: string): number {
 }
 
 function numberSize(value: number): number {
+  if (Number.isSafeInteger(value)) {
+    // Fast path (sequences, versions, buckets): digits of the integer without trailing zeros.
+    let magnitude = Math.abs(value);
+    if (magnitude === 0) return 2;
+    while (magnitude % 10 === 0) magnitude /= 10;
+    let significant = 0;
+    for (; magnitude >= 1; magnitude = Math.floor(magnitude / 10)) significant += 1;
+    return Math.ceil(significant / 2) + 1;
+  }
   // Significant digits of the decimal form, leading and trailing zeros trimmed (as DynamoDB stores numbers).
   const digits = Math.abs(value)
     .toExponential()

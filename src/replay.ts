@@ -14,8 +14,9 @@ import { bucketOfIso, bucketShardPk } from './time-buckets.js';
  *
  * Plan: read the bucket catalog (one query), then for each bucket holding events at or after the cursor, query
  * its shards of the global-order index, merging shards by sort key. Each request reads up to the driver's page
- * byte limit (or `replayFetchLimit` items); the next request of a shard starts as soon as a page arrives, so
- * fetching overlaps the caller's work. Memory: at most two fetched pages per shard plus one output page.
+ * byte limit (or `replayFetchLimit` items); the next request of a shard starts as soon as a page arrives, and the
+ * next bucket's first request starts when the current bucket opens, so fetching overlaps the caller's work.
+ * Memory: at most two fetched pages per shard of the current and the next bucket, plus one output page.
  *
  * Validation happens before the iterator is returned: a bad page size throws `INPUT/INVALID_PAGE_SIZE`, an
  * unknown `startFromId` throws `INPUT/UNKNOWN_CURSOR`.
@@ -35,10 +36,17 @@ export async function replay(ctx: StoreContext, pageSize: number, startFromId?: 
 
 async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: number; sortKey: string } | undefined): AsyncGenerator<StoredEvent[]> {
   const buckets = await readCatalog(ctx, after?.bucket);
-  let page: Item[] = [];
-  for (const bucket of buckets) {
+  const openBucket = (bucket: number) => {
     const range = after && bucket === after.bucket ? ({ op: 'gt', value: after.sortKey } as const) : undefined;
-    for await (const item of mergeShards(ctx, bucket, range)) {
+    return Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, bucketShardPk(bucket, shard), range));
+  };
+  let page: Item[] = [];
+  let next = buckets.length > 0 ? openBucket(buckets[0]!) : undefined;
+  for (let index = 0; index < buckets.length; index++) {
+    const current = next!;
+    // Open the next bucket now: its first query runs while this one drains (two requests in flight).
+    next = index + 1 < buckets.length ? openBucket(buckets[index + 1]!) : undefined;
+    for await (const item of mergeShards(current)) {
       page.push(item);
       if (page.length === pageSize) {
         yield await hydrate(ctx, page);
@@ -59,9 +67,8 @@ async function readCatalog(ctx: StoreContext, fromBucket: number | undefined): P
   return buckets;
 }
 
-/** The items of every shard of `bucket`, merged into sort-key order. */
-async function* mergeShards(ctx: StoreContext, bucket: number, range: QueryRequest['range']): AsyncGenerator<Item> {
-  const shards = Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, bucketShardPk(bucket, shard), range));
+/** The items of a bucket's shards, merged into sort-key order. */
+async function* mergeShards(shards: readonly ShardReader[]): AsyncGenerator<Item> {
   if (shards.length === 1) {
     yield* shards[0]!.drain();
     return;
