@@ -61,6 +61,34 @@ describe('request counts', () => {
     expect(count).toBe(90);
     expect(store.stats().query.requests).toBe(1 + months.length);
   });
+
+  it('with 4 shards, replay costs the catalog read plus one query per shard of each month that holds events', async () => {
+    const kv = new MemoryKvDriver();
+    const store = new EventStore({ kv, bucketShards: 4 }, { sleep: noSleep });
+    const months = [Date.UTC(1999, 0, 1), Date.UTC(2025, 6, 1)];
+    for (const ms of months) await store.storeEvents(Array.from({ length: 40 }, () => event('sh', { created: new Date(ms) })));
+    store.resetStats();
+    const ids: string[] = [];
+    for await (const page of await store.getAllEvents(9)) ids.push(...page.map((stored) => stored.id));
+    expect(ids).toHaveLength(80);
+    expect(store.stats().query.requests).toBe(1 + months.length * 4);
+  });
+});
+
+describe('cost report', () => {
+  it('reports every driver call to onCapacity and in stats(), per operation type', async () => {
+    const seen: { operation: string; read: number; write: number }[] = [];
+    const store = new EventStore({ kv: new MemoryKvDriver(), onCapacity: (operation, consumed) => seen.push({ operation, ...consumed }) }, { sleep: noSleep });
+    await store.storeEvents([event('cost')]);
+    await store.storeEvents([event('cost')]);
+    await store.getStreamEvents('acct', 'cost');
+    expect(seen.map((entry) => entry.operation)).toEqual(['transactWrite', 'transactWrite', 'query']);
+    // By AWS's rules: head 2 + event 2 + id guard 2 + global-order index 1; the month's first write adds its catalog item (2).
+    expect(seen.map((entry) => entry.write)).toEqual([9, 7, 0]);
+    const stats = store.stats();
+    expect(stats.transactWrite).toEqual({ requests: 2, readUnits: 0, writeUnits: 16 });
+    expect(stats.query.requests).toBe(1);
+  });
 });
 
 describe('faults', () => {
