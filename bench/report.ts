@@ -3,7 +3,7 @@ import type { BenchConfig } from './config.js';
 import type { MachineInfo } from './harness/machine.js';
 import type { Measurement } from './harness/measure.js';
 import { formatMegabytes, formatNumber, renderTable } from './harness/table.js';
-import { checkTargets, type TargetCheck } from './targets.js';
+import type { TargetCheck } from './targets.js';
 import type { Workload } from './workloads/index.js';
 
 /** Heap growth of the replay-memory probe: small vs large timeline. */

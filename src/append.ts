@@ -252,10 +252,6 @@ function buildActions(chunk: Chunk, decisions: readonly OffloadDecision[], bases
   return { actions: [...headActions, ...eventActions, ...guardActions, ...catalogActions], sequences };
 }
 
-async function transactOnce(ctx: StoreContext, actions: readonly TransactAction[], token: string) {
-  return ctx.kv.transactWrite(ctx.options.tableName, actions, { token });
-}
-
 interface Analysis {
   /** Head pk -> the version it is really at. */
   readonly headConflicts: Map<string, number>;

@@ -1,3 +1,5 @@
+import type { KvCapabilities } from './ports/kv-driver.js';
+
 /**
  * Service limits as named constants, each with the reason it is what it is. Drivers report their own limits in
  * their capabilities; these are AWS's published values, used by the DynamoDB/S3 drivers and the in-memory twin.
@@ -39,3 +41,18 @@ export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
 export const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
 /** Largest event id, in UTF-8 bytes: fits the global-order sort key and, percent-encoded, an S3 key (1,024 bytes). */
 export const MAX_EVENT_ID_BYTES = 255;
+
+/** DynamoDB's limits and behaviour as a capabilities manifest (without the driver's name): the real driver's and the twin's defaults. */
+export const DYNAMODB_LIMITS: Omit<KvCapabilities, 'name'> = Object.freeze({
+  maxItemBytes: DYNAMODB_MAX_ITEM_BYTES,
+  maxTransactionActions: DYNAMODB_MAX_TRANSACTION_ACTIONS,
+  maxTransactionBytes: DYNAMODB_MAX_TRANSACTION_BYTES,
+  maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS,
+  maxBatchWriteItems: DYNAMODB_MAX_BATCH_WRITE_ITEMS,
+  maxQueryPageBytes: DYNAMODB_MAX_QUERY_PAGE_BYTES,
+  // Global secondary indexes are eventually consistent: DynamoDB refuses ConsistentRead on them.
+  consistentIndexReads: false,
+  // TransactWriteItems honours a ClientRequestToken for 10 minutes.
+  idempotentTransactions: true,
+  reportsCapacity: true,
+});

@@ -9,12 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import {
-  DYNAMODB_MAX_BATCH_GET_KEYS,
-  DYNAMODB_MAX_BATCH_WRITE_ITEMS,
-  DYNAMODB_MAX_ITEM_BYTES,
-  DYNAMODB_MAX_QUERY_PAGE_BYTES,
-  DYNAMODB_MAX_TRANSACTION_ACTIONS,
-  DYNAMODB_MAX_TRANSACTION_BYTES,
+  DYNAMODB_LIMITS,
 } from '../../src/limits.js';
 import type {
   ConsumedCapacity,
@@ -43,20 +38,7 @@ import { cancellationReasons, transactItem } from './transaction.js';
 export const DYNAMODB_DRIVER_NAME = 'dynamodb';
 
 /** DynamoDB's limits and behaviour (AWS's published values, see src/limits.ts). */
-export const DYNAMODB_CAPABILITIES: KvCapabilities = Object.freeze({
-  name: DYNAMODB_DRIVER_NAME,
-  maxItemBytes: DYNAMODB_MAX_ITEM_BYTES,
-  maxTransactionActions: DYNAMODB_MAX_TRANSACTION_ACTIONS,
-  maxTransactionBytes: DYNAMODB_MAX_TRANSACTION_BYTES,
-  maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS,
-  maxBatchWriteItems: DYNAMODB_MAX_BATCH_WRITE_ITEMS,
-  maxQueryPageBytes: DYNAMODB_MAX_QUERY_PAGE_BYTES,
-  // GSIs are eventually consistent: DynamoDB rejects ConsistentRead on them.
-  consistentIndexReads: false,
-  // TransactWriteItems honours ClientRequestToken for 10 minutes.
-  idempotentTransactions: true,
-  reportsCapacity: true,
-});
+export const DYNAMODB_CAPABILITIES: KvCapabilities = Object.freeze({ name: DYNAMODB_DRIVER_NAME, ...DYNAMODB_LIMITS });
 
 /**
  * The {@link KvDriver} for Amazon DynamoDB (and DynamoDB Local), over an injected `DynamoDBClient` that the caller

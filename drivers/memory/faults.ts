@@ -4,7 +4,7 @@
  * call starts, so outcomes depend only on the seed and the order of calls, never on timer interleaving.
  */
 import { z } from 'zod';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
 
 /** A fault kind. */
 export type FaultKind = 'throttle' | 'transient' | 'conflict' | 'unprocessed' | 'lostResponse';
@@ -167,6 +167,29 @@ export class FaultPlanner<Operation extends string> {
   /** Record that a fault of `kind` took effect. */
   record(kind: FaultKind): void {
     this.counts[kind] += 1;
+  }
+
+  /**
+   * Before a call takes effect: throw the plan's throttle (`DRIVER/THROTTLED`) or transient (`DRIVER/TRANSIENT`)
+   * fault, if it has one, built by `makeError` (which names the driver), and count it.
+   */
+  throwIfFailFast(plan: FaultPlan, makeError: (code: ErrorCode, message: string, details: Record<string, unknown>) => Error): void {
+    const kind = plan.fault?.kind;
+    if (kind === 'throttle') {
+      this.record('throttle');
+      throw makeError(ErrorCodes.THROTTLED, 'Injected fault: throttled', { injected: true });
+    }
+    if (kind === 'transient') {
+      this.record('transient');
+      throw makeError(ErrorCodes.TRANSIENT, 'Injected fault: transient failure', { injected: true });
+    }
+  }
+
+  /** After a write applied: throw the plan's lost-response fault (`DRIVER/TRANSIENT`, `details.applied`), if it has one. */
+  throwIfLostResponse(plan: FaultPlan, makeError: (code: ErrorCode, message: string, details: Record<string, unknown>) => Error): void {
+    if (plan.fault?.kind !== 'lostResponse') return;
+    this.record('lostResponse');
+    throw makeError(ErrorCodes.TRANSIENT, 'Injected fault: response lost after the write applied', { injected: true, applied: true });
   }
 
   /** Copy of the per-kind counts of faults that took effect. */

@@ -2,12 +2,7 @@
 import { z } from 'zod';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import {
-  DYNAMODB_MAX_BATCH_GET_KEYS,
-  DYNAMODB_MAX_BATCH_WRITE_ITEMS,
-  DYNAMODB_MAX_ITEM_BYTES,
-  DYNAMODB_MAX_QUERY_PAGE_BYTES,
-  DYNAMODB_MAX_TRANSACTION_ACTIONS,
-  DYNAMODB_MAX_TRANSACTION_BYTES,
+  DYNAMODB_LIMITS,
 } from '../../src/limits.js';
 import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 import { faultOptionsSchema, type FaultOptions } from './faults.js';
@@ -54,19 +49,7 @@ const optionsSchema = z
   .strict();
 
 /** DynamoDB's limits, as the twin's defaults. */
-export const DEFAULT_KV_CAPABILITIES: KvCapabilities = Object.freeze({
-  name: MEMORY_KV_DRIVER_NAME,
-  maxItemBytes: DYNAMODB_MAX_ITEM_BYTES,
-  maxTransactionActions: DYNAMODB_MAX_TRANSACTION_ACTIONS,
-  maxTransactionBytes: DYNAMODB_MAX_TRANSACTION_BYTES,
-  maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS,
-  maxBatchWriteItems: DYNAMODB_MAX_BATCH_WRITE_ITEMS,
-  maxQueryPageBytes: DYNAMODB_MAX_QUERY_PAGE_BYTES,
-  // DynamoDB refuses consistent reads on global secondary indexes (the twin may still show index data at once).
-  consistentIndexReads: false,
-  idempotentTransactions: true,
-  reportsCapacity: true,
-});
+export const DEFAULT_KV_CAPABILITIES: KvCapabilities = Object.freeze({ name: MEMORY_KV_DRIVER_NAME, ...DYNAMODB_LIMITS });
 
 /** Validate options; throws `INPUT/INVALID_OPTIONS` with `details.issues` (path and message of each problem). */
 export function parseKvOptions(options: MemoryKvDriverOptions): MemoryKvDriverOptions {

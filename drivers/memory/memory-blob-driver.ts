@@ -112,7 +112,7 @@ export class MemoryBlobDriver implements BlobDriver {
   /** Create the container if absent. Idempotent. */
   async ensureContainer(): Promise<void> {
     const plan = await this.begin('ensureContainer');
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     this.containerExists = true;
   }
 
@@ -128,11 +128,11 @@ export class MemoryBlobDriver implements BlobDriver {
         limit: this.capabilities.maxObjectBytes,
       });
     }
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     if (!this.objects.has(key)) this.sortedKeys.splice(this.insertionPoint(key), 0, key);
     this.objects.set(key, new Uint8Array(body));
     this.totals.put.bytes += body.byteLength;
-    this.loseResponse(plan);
+    this.planner.throwIfLostResponse(plan, this.makeError);
   }
 
   /** A copy of the bytes under `key`, or `undefined` when there is no such object. */
@@ -140,7 +140,7 @@ export class MemoryBlobDriver implements BlobDriver {
     const plan = await this.begin('get');
     this.assertContainer();
     this.validateKey(key);
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     const body = this.objects.get(key);
     if (body === undefined) return undefined;
     this.totals.get.bytes += body.byteLength;
@@ -159,13 +159,13 @@ export class MemoryBlobDriver implements BlobDriver {
       });
     }
     for (const key of keys) this.validateKey(key);
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     for (const key of keys) {
       if (!this.objects.delete(key)) continue;
       const at = this.insertionPoint(key);
       if (this.sortedKeys[at] === key) this.sortedKeys.splice(at, 1);
     }
-    this.loseResponse(plan);
+    this.planner.throwIfLostResponse(plan, this.makeError);
   }
 
   /**
@@ -185,7 +185,7 @@ export class MemoryBlobDriver implements BlobDriver {
       after = decodeListCursor(cursor, prefix);
       if (after === undefined) throw this.error(ErrorCodes.VALIDATION, 'The cursor is malformed or for another prefix');
     }
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     const pageSize = Math.min(limit ?? this.capabilities.maxListKeys, this.capabilities.maxListKeys);
     let at = this.insertionPoint(after ?? prefix);
     if (after !== undefined && this.sortedKeys[at] === after) at += 1;
@@ -242,6 +242,8 @@ export class MemoryBlobDriver implements BlobDriver {
     return driverError(this.capabilities.name, code, message, details);
   }
 
+  private readonly makeError = (code: ErrorCode, message: string, details: Record<string, unknown>) => this.error(code, message, details);
+
   private assertContainer(): void {
     if (!this.containerExists) {
       throw this.error(ErrorCodes.RESOURCE_NOT_FOUND, 'The container does not exist (call ensureContainer first)');
@@ -255,26 +257,6 @@ export class MemoryBlobDriver implements BlobDriver {
     }
   }
 
-  private failFast(plan: FaultPlan): void {
-    const kind = plan.fault?.kind;
-    if (kind === 'throttle') {
-      this.planner.record('throttle');
-      throw this.error(ErrorCodes.THROTTLED, 'Injected fault: throttled (SlowDown)', { injected: true });
-    }
-    if (kind === 'transient') {
-      this.planner.record('transient');
-      throw this.error(ErrorCodes.TRANSIENT, 'Injected fault: transient failure', { injected: true });
-    }
-  }
-
-  private loseResponse(plan: FaultPlan): void {
-    if (plan.fault?.kind !== 'lostResponse') return;
-    this.planner.record('lostResponse');
-    throw this.error(ErrorCodes.TRANSIENT, 'Injected fault: response lost after the write applied', {
-      injected: true,
-      applied: true,
-    });
-  }
 
   /** Index of the first key >= `key` in byte order. */
   private insertionPoint(key: string): number {

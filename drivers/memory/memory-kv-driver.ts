@@ -170,7 +170,7 @@ export class MemoryKvDriver implements KvDriver {
     const plan = await this.begin('get');
     const memoryTable = this.table(table);
     this.validateKey(memoryTable.schema, key);
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     const record = memoryTable.get(key);
     const consumed = this.consume('get', { read: readUnits(record?.size ?? 0, options.consistent === true), write: 0 });
     return { item: record === undefined ? undefined : cloneItem(record.item), consumed };
@@ -216,7 +216,7 @@ export class MemoryKvDriver implements KvDriver {
     if (request.cursor !== undefined && cursor === undefined) {
       throw this.error(ErrorCodes.VALIDATION, 'The cursor is malformed or belongs to another query');
     }
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     const scan = memoryTable.scan(
       request.index,
       request.partition,
@@ -261,7 +261,7 @@ export class MemoryKvDriver implements KvDriver {
       if (ids.has(id)) throw this.error(ErrorCodes.VALIDATION, 'A batch-get contains duplicate keys', { key });
       ids.add(id);
     }
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     const unprocessedIndexes = this.unprocessedIndexes(plan, keys.length);
     const items: Item[] = [];
     const unprocessedKeys: ItemKey[] = [];
@@ -316,7 +316,7 @@ export class MemoryKvDriver implements KvDriver {
       ids.add(id);
       planned.push({ key, item });
     }
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
     const unprocessedIndexes = this.unprocessedIndexes(plan, requests.length);
     const unprocessed: WriteRequest[] = [];
     let write = 0;
@@ -330,7 +330,7 @@ export class MemoryKvDriver implements KvDriver {
       write += writeUnits(Math.max(before?.size ?? 0, item?.size ?? 0)) + indexUnits;
     });
     const consumed = this.consume('batchWrite', { read: 0, write });
-    this.loseResponse(plan);
+    this.planner.throwIfLostResponse(plan, this.makeError);
     return { unprocessed, consumed };
   }
 
@@ -363,14 +363,14 @@ export class MemoryKvDriver implements KvDriver {
       throw this.error(ErrorCodes.VALIDATION, `A token is 1 to ${DYNAMODB_MAX_CLIENT_REQUEST_TOKEN_LENGTH} characters`);
     }
     const planned = this.planActions(schema, actions);
-    this.failFast(plan);
+    this.planner.throwIfFailFast(plan, this.makeError);
 
     const useTokens = token !== undefined && this.capabilities.idempotentTransactions;
     const requestFingerprint = useTokens ? fingerprint({ table, actions }) : '';
     if (useTokens) {
       const replay = this.replayToken(token, table, requestFingerprint);
       if (replay !== undefined) {
-        this.loseResponse(plan);
+        this.planner.throwIfLostResponse(plan, this.makeError);
         return replay;
       }
     }
@@ -419,7 +419,7 @@ export class MemoryKvDriver implements KvDriver {
       this.tokens.set(token, { table, fingerprint: requestFingerprint, at: this.clock(), writeUnits: write });
     }
     const consumed = this.consume('transactWrite', { read: 0, write });
-    this.loseResponse(plan);
+    this.planner.throwIfLostResponse(plan, this.makeError);
     return { committed: true, consumed };
   }
 
@@ -472,6 +472,8 @@ export class MemoryKvDriver implements KvDriver {
     return driverError(this.capabilities.name, code, message, details);
   }
 
+  private readonly makeError = (code: ErrorCode, message: string, details: Record<string, unknown>) => this.error(code, message, details);
+
   private table(name: string): MemoryTable {
     const table = this.tables.get(name);
     if (table === undefined) {
@@ -480,28 +482,6 @@ export class MemoryKvDriver implements KvDriver {
     return table;
   }
 
-  /** Throw the plan's throttle or transient fault, if it has one. */
-  private failFast(plan: FaultPlan): void {
-    const kind = plan.fault?.kind;
-    if (kind === 'throttle') {
-      this.planner.record('throttle');
-      throw this.error(ErrorCodes.THROTTLED, 'Injected fault: throttled', { injected: true });
-    }
-    if (kind === 'transient') {
-      this.planner.record('transient');
-      throw this.error(ErrorCodes.TRANSIENT, 'Injected fault: transient failure', { injected: true });
-    }
-  }
-
-  /** After a write applied: throw the plan's lost-response fault, if it has one. */
-  private loseResponse(plan: FaultPlan): void {
-    if (plan.fault?.kind !== 'lostResponse') return;
-    this.planner.record('lostResponse');
-    throw this.error(ErrorCodes.TRANSIENT, 'Injected fault: response lost after the write applied', {
-      injected: true,
-      applied: true,
-    });
-  }
 
   /** Indexes of batch elements the plan leaves unprocessed (empty when it has no such fault). */
   private unprocessedIndexes(plan: FaultPlan, size: number): Set<number> {
