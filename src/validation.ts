@@ -21,7 +21,12 @@ export interface ValidatedEvent {
   readonly createdIso: string;
 }
 
-const nonEmpty = z.string().min(1, 'must be a non-empty string');
+/** A lone UTF-16 surrogate: it has no UTF-8 form (it would become U+FFFD, so two ids could share one key). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (text: string) => !LONE_SURROGATE.test(text);
+const WELL_FORMED_RULE = 'must be well-formed Unicode (no lone surrogates)';
+const nonEmpty = z.string().min(1, 'must be a non-empty string').refine(wellFormed, WELL_FORMED_RULE);
+const optionalText = (error: string) => z.string({ error }).refine(wellFormed, WELL_FORMED_RULE);
 const validDate = z
   .date({ error: 'must be a Date' })
   .refine((date) => !Number.isNaN(date.getTime()), 'must be a valid Date (not Invalid Date)')
@@ -31,9 +36,9 @@ const eventEnvelope = z.object({
   id: nonEmpty,
   domain: nonEmpty,
   type: nonEmpty,
-  identifier: z.string({ error: 'must be a string when present' }).optional(),
-  correlationId: z.string({ error: 'must be a string when present' }).nullable().optional(),
-  causationId: z.string({ error: 'must be a string or null when present' }).nullable().optional(),
+  identifier: optionalText('must be a string when present').optional(),
+  correlationId: optionalText('must be a string when present').nullable().optional(),
+  causationId: optionalText('must be a string or null when present').nullable().optional(),
   created: validDate,
 });
 
