@@ -26,7 +26,7 @@ try {
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), '@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', 'typescript@5.9', '@types/node@20'], app);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), '@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', 'typescript@5.9', '@types/node@20', 'vitest@4.1.12', 'fast-check@4'], app);
 
   writeFileSync(
     join(app, 'require.cjs'),
@@ -80,7 +80,22 @@ void events;
   );
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['types.mts'] }));
 
+  // A third-party driver author's test file: the published contract suites against a driver (here the twin).
+  writeFileSync(
+    join(app, 'my-driver.contract.test.mjs'),
+    `import { blobDriverContract, eventStoreContract, kvDriverContract } from 'event-store-adapter-dynamodb/contract-tests';
+import { MemoryBlobDriver, MemoryKvDriver } from 'event-store-adapter-dynamodb/memory';
+
+kvDriverContract({ name: 'packaged twin', createDriver: async () => ({ driver: new MemoryKvDriver(), indexSettleMs: 0 }), numRuns: 5 });
+blobDriverContract({ name: 'packaged twin', createDriver: async () => ({ driver: new MemoryBlobDriver() }), numRuns: 5 });
+eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: new MemoryKvDriver(), blobs: new MemoryBlobDriver() }), numRuns: 5 });
+`,
+  );
+
   process.stdout.write(run('node', ['require.cjs'], app));
+  const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);
+  if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`contract suites from the package did not pass:\n${contract}`);
+  console.log(`contract-tests from the package: ${/Tests\s+(\d+) passed/.exec(contract.replace(/\x1b\[[0-9;]*m/g, ''))![1]} passed`);
   process.stdout.write(await runAsync('node', ['drop-in.mjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, S3_ENDPOINT: s3.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
   run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
   console.log('types: ok (NodeNext, strict)');

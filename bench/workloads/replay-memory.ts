@@ -15,10 +15,11 @@ import { describeRun, repeat, type Workload } from './workload.js';
 /** The framework's replay page size. */
 export const FRAMEWORK_PAGE_SIZE = 200;
 /**
- * Events per month: both timelines have the same density, so every query reads full 1 MB pages in both and only
- * the event count differs (a sparser small case would read smaller pages and flatter the ratio).
+ * Events per month: both timelines have the same density, so the queries read pages of the same size and only the
+ * event count differs (a sparser small case would read smaller pages and flatter the ratio). 2,500 a month makes
+ * even the small case span several months, so both keep the next month's first page in flight as replay does.
  */
-const EVENTS_PER_MONTH = 10_000;
+const EVENTS_PER_MONTH = 2_500;
 
 export const replayMemoryWorkload: Workload = {
   id: 'replay-memory',

@@ -36,14 +36,30 @@ export const eventStoreChecks: readonly EventStoreCheck[] = [
   v6ContractCheck,
 ];
 
-/** Register the event-store suite for a driver pair. `createDrivers` must return FRESH drivers (tables are created per check). */
-export function eventStoreContract(options: { name: string; createDrivers: EventStoreFactory; property?: PropertyOptions; timeoutMs?: number }): void {
+/** Options of {@link eventStoreContract}; `numRuns`, `seed`, `path` and `shrink` parameterise every property. */
+export interface EventStoreContractOptions extends PropertyOptions {
+  /** Shown in the `describe` title. */
+  readonly name: string;
+  /** Returns FRESH drivers per check (each check creates its own tables and blob prefixes, and cleans up). */
+  readonly createDrivers: EventStoreFactory;
+  /** The checks to register (default: {@link eventStoreChecks}). */
+  readonly checks?: readonly EventStoreCheck[];
+  /** Per-test timeout in milliseconds (default 120 s). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Register the event-store suite: the core `EventStore` on the driver pair, under
+ * `describe('event-store contract: <name>')`. Checks needing a blob store are registered only when the fixture has one.
+ */
+export function eventStoreContract(options: EventStoreContractOptions): void {
+  const { name, createDrivers, checks = eventStoreChecks, timeoutMs, ...property } = options;
   defineContract<EventStoreFixture, EventStoreCapabilities>({
-    title: `event-store contract: ${options.name}`,
-    checks: eventStoreChecks,
-    createFixture: options.createDrivers,
+    title: `event-store contract: ${name}`,
+    checks,
+    createFixture: createDrivers,
     capabilitiesOf: (fixture) => ({ ...fixture.kv.capabilities, hasBlobStore: fixture.blobs !== undefined }),
-    options: options.property,
-    timeoutMs: options.timeoutMs,
+    options: property,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
 }
