@@ -11,9 +11,10 @@ import {
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import type { TableSchema } from '../../src/ports/kv-driver.js';
 import { DynamoDbKvDriver } from './index.js';
+import { caught } from '../../test/helpers/caught.js';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -50,15 +51,6 @@ function description(tableStatus: string, indexStatus = 'ACTIVE'): TableDescript
   };
 }
 
-async function caught(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventStoreAdapterError);
-    return error as EventStoreAdapterError;
-  }
-  throw new Error('expected a rejection');
-}
 
 function cancelled(reasons: TransactionCanceledException['CancellationReasons']): TransactionCanceledException {
   return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata, CancellationReasons: reasons });

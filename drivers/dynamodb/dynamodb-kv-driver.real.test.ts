@@ -1,11 +1,12 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import type { Item, TableSchema } from '../../src/ports/kv-driver.js';
 import { createDynamoClient } from '../../test/servers/clients.js';
 import { realDynamoDb } from '../../test/servers/real-servers.js';
 import { uniqueTableName } from '../../test/servers/unique-name.js';
 import { DynamoDbKvDriver } from './index.js';
+import { caught } from '../../test/helpers/caught.js';
 
 const server = realDynamoDb('DynamoDbKvDriver against DynamoDB Local');
 
@@ -21,15 +22,6 @@ function schemaFor(name: string): TableSchema {
   };
 }
 
-async function caught(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventStoreAdapterError);
-    return error as EventStoreAdapterError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
   const client = server.skip ? undefined! : createDynamoClient(server.endpoint);

@@ -10,8 +10,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import { S3BlobDriver } from './index.js';
+import { caught } from '../../test/helpers/caught.js';
 
 const s3 = mockClient(S3Client);
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
@@ -21,15 +22,6 @@ function serviceError(name: string, status: number): S3ServiceException {
   return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: name });
 }
 
-async function caught(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventStoreAdapterError);
-    return error as EventStoreAdapterError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeEach(() => {
   s3.reset();

@@ -1,10 +1,11 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors.js';
 import { createS3Client } from '../../test/servers/clients.js';
 import { realS3 } from '../../test/servers/real-servers.js';
 import { uniqueBucketName } from '../../test/servers/unique-name.js';
 import { S3BlobDriver } from './index.js';
+import { caught } from '../../test/helpers/caught.js';
 
 const server = realS3('S3BlobDriver against fauxqs');
 
@@ -21,15 +22,6 @@ function recordCommands(client: S3Client): string[] {
   return names;
 }
 
-async function caught(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventStoreAdapterError);
-    return error as EventStoreAdapterError;
-  }
-  throw new Error('expected a rejection');
-}
 
 function bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
