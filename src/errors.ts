@@ -48,6 +48,8 @@ export const ErrorCodes = {
   RESOURCE_NOT_FOUND: 'DRIVER/RESOURCE_NOT_FOUND',
   /** The credentials may not do this (not retryable). */
   ACCESS_DENIED: 'DRIVER/ACCESS_DENIED',
+  /** A table did not become ACTIVE (or gone) within the driver's wait timeout. Not retryable: retrying repeats the wait. */
+  TABLE_WAIT_TIMEOUT: 'DRIVER/TABLE_WAIT_TIMEOUT',
   /** An existing table's key schema or indexes differ from what this adapter needs; `details.differences` lists them. */
   SCHEMA_MISMATCH: 'DRIVER/SCHEMA_MISMATCH',
   /** Any other backend failure (not retryable). */

@@ -5,6 +5,7 @@
 import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
 import type {
   ConsumedCapacity,
+  EnsureTableResult,
   Item,
   ItemKey,
   KvCapabilities,
@@ -26,9 +27,10 @@ export class ForwardingKvDriver implements KvDriver {
   get capabilities(): KvCapabilities {
     return this.inner.capabilities;
   }
-  async ensureTable(schema: TableSchema): Promise<void> {
-    await this.inner.ensureTable(schema);
+  async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
+    const result = await this.inner.ensureTable(schema);
     this.schemas.set(schema.name, schema);
+    return result;
   }
   dropTable(tableName: string): Promise<void> {
     return this.inner.dropTable(tableName);

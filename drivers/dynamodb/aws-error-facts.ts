@@ -46,3 +46,20 @@ export function isNetworkError(error: AwsErrorShape): boolean {
   if (error.name !== undefined && NETWORK_ERROR_NAMES.has(error.name)) return true;
   return typeof error.message === 'string' && /socket hang up|ECONNRESET|ETIMEDOUT/i.test(error.message);
 }
+
+/** The SDK's default `maxAttempts` in standard retry mode. */
+export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * The attempts an AWS SDK v3 client makes per command: its resolved `config.maxAttempts` (a provider function or
+ * a number), or the SDK default when it cannot be read. Never throws.
+ */
+export async function sdkMaxAttempts(client: unknown): Promise<number> {
+  try {
+    const provider = (client as { config?: { maxAttempts?: unknown } } | null)?.config?.maxAttempts;
+    const value = typeof provider === 'function' ? await (provider as () => unknown)() : provider;
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : SDK_DEFAULT_MAX_ATTEMPTS;
+  } catch {
+    return SDK_DEFAULT_MAX_ATTEMPTS;
+  }
+}

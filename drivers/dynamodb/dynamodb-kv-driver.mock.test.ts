@@ -174,7 +174,7 @@ describe('DynamoDbKvDriver with a mocked client', () => {
       .resolvesOnce({ Table: description('ACTIVE', 'CREATING') })
       .resolves({ Table: description('ACTIVE') });
     documents.on(CreateTableCommand).resolves({});
-    await new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema);
+    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toEqual({ created: true });
     expect(documents.commandCalls(CreateTableCommand)).toHaveLength(1);
     expect(documents.commandCalls(DescribeTableCommand)).toHaveLength(5);
   });
@@ -186,14 +186,15 @@ describe('DynamoDbKvDriver with a mocked client', () => {
       .resolvesOnce({ Table: description('CREATING') })
       .resolves({ Table: description('ACTIVE') });
     documents.on(CreateTableCommand).rejects(new ResourceInUseException({ message: 'Table already exists', $metadata }));
-    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toBeUndefined();
+    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toEqual({ created: false });
     expect(documents.commandCalls(DescribeTableCommand)).toHaveLength(3);
   });
 
-  it('times out waiting for a table that never becomes ACTIVE with a typed error', async () => {
+  it('times out waiting for a table that never becomes ACTIVE with a typed, non-retryable error', async () => {
     documents.on(DescribeTableCommand).resolves({ Table: description('CREATING') });
     const error = await caught(new DynamoDbKvDriver(client, { pollIntervalMs: 1, waitTimeoutMs: 5 }).ensureTable(schema));
-    expect(error.code).toBe(ErrorCodes.TRANSIENT);
+    expect(error.code).toBe(ErrorCodes.TABLE_WAIT_TIMEOUT);
+    expect(error.retryable).toBe(false);
     expect(error.details.timedOut).toBe(true);
   });
 

@@ -52,8 +52,8 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
 
     it('is idempotent', async () => {
       const schema = await freshTable('idempotent');
-      await expect(driver.ensureTable(schema)).resolves.toBeUndefined();
-      await expect(driver.ensureTable(schema)).resolves.toBeUndefined();
+      await expect(driver.ensureTable(schema)).resolves.toEqual({ created: false });
+      await expect(driver.ensureTable(schema)).resolves.toEqual({ created: false });
     });
 
     it('is safe to call three times concurrently', async () => {
@@ -62,6 +62,9 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
       const drivers = [0, 1, 2].map(() => new DynamoDbKvDriver(client, { pollIntervalMs: 10 }));
       const results = await Promise.allSettled(drivers.map((each) => each.ensureTable(schema)));
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+      // Exactly one of the three created it: the core records this to never delete a table it did not create.
+      const createdFlags = results.map((result) => (result.status === 'fulfilled' ? result.value.created : undefined));
+      expect(createdFlags.filter((flag) => flag === true)).toHaveLength(1);
     });
 
     it('refuses an existing table with another layout, naming the differences', async () => {
@@ -95,7 +98,7 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
     it('with createTable off, verifies an existing table and refuses a missing one', async () => {
       const schema = await freshTable('verify');
       const verifying = new DynamoDbKvDriver(client, { createTable: false });
-      await expect(verifying.ensureTable(schema)).resolves.toBeUndefined();
+      await expect(verifying.ensureTable(schema)).resolves.toEqual({ created: false });
       const error = await caught(verifying.ensureTable(schemaFor(uniqueTableName('absent'))));
       expect(error.code).toBe(ErrorCodes.RESOURCE_NOT_FOUND);
     });

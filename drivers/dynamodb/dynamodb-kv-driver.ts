@@ -13,6 +13,7 @@ import {
 } from '../../src/limits.js';
 import type {
   ConsumedCapacity,
+  EnsureTableResult,
   Item,
   ItemKey,
   KvCapabilities,
@@ -24,7 +25,7 @@ import type {
   TransactResult,
   WriteRequest,
 } from '../../src/ports/kv-driver.js';
-import { awsErrorShape } from './aws-error-facts.js';
+import { awsErrorShape, sdkMaxAttempts } from './aws-error-facts.js';
 import { consumedCapacity, NO_CAPACITY } from './capacity.js';
 import { decodeCursor, encodeCursor, type EvaluatedKey } from './cursor-codec.js';
 import { mapDynamoDbError } from './error-mapping.js';
@@ -53,20 +54,28 @@ export const DYNAMODB_CAPABILITIES: KvCapabilities = Object.freeze({ name: DYNAM
 export class DynamoDbKvDriver implements KvDriver {
   readonly capabilities: KvCapabilities = DYNAMODB_CAPABILITIES;
   private readonly documents: DynamoDBDocumentClient;
+  private readonly client: DynamoDBClient;
   private readonly options: ResolvedDynamoDbKvDriverOptions;
   private readonly schemas = new Map<string, TableSchema>();
 
   /** @throws `INPUT/INVALID_OPTIONS` for out-of-range options. */
   constructor(client: DynamoDBClient, options: DynamoDbKvDriverOptions = {}) {
     this.options = resolveOptions(options);
+    this.client = client;
     this.documents = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     });
   }
 
-  async ensureTable(schema: TableSchema): Promise<void> {
-    await ensureTable(this.documents, schema, this.options);
+  async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
+    const result = await ensureTable(this.documents, schema, this.options);
     this.schemas.set(schema.name, schema);
+    return result;
+  }
+
+  /** The SDK client's own `maxAttempts` (standard retry mode: 3 unless configured). */
+  async clientMaxAttempts(): Promise<number> {
+    return sdkMaxAttempts(this.client);
   }
 
   async dropTable(tableName: string): Promise<void> {

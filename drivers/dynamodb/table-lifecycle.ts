@@ -16,7 +16,7 @@ import { createTableInput, isFullyActive, layoutDifferences } from './table-layo
 /**
  * Table lifecycle (control plane): describe, ensure (create or verify, then wait until ACTIVE), drop (delete,
  * then wait until gone). Waiting polls `DescribeTable` every `pollIntervalMs` up to `waitTimeoutMs`, then throws
- * `DRIVER/TRANSIENT` with `details.timedOut: true`.
+ * `DRIVER/TABLE_WAIT_TIMEOUT` (not retryable: waiting again would only repeat the wait) with the last status.
  */
 
 /** The table's description, or `undefined` when it does not exist. Other failures throw mapped errors. */
@@ -40,9 +40,10 @@ export async function ensureTable(
   client: DynamoDBDocumentClient,
   schema: TableSchema,
   options: ResolvedDynamoDbKvDriverOptions,
-): Promise<void> {
+): Promise<{ created: boolean }> {
   const input = createTableInput(schema, options.billing); // validates the schema before any call
   const deadline = Date.now() + options.waitTimeoutMs;
+  let created = false;
   for (;;) {
     const table = await describeTable(client, schema.name);
     if (table === undefined) {
@@ -53,7 +54,7 @@ export async function ensureTable(
           { details: { driver: 'dynamodb', table: schema.name } },
         );
       }
-      await createTable(client, input);
+      created = (await createTable(client, input)) || created;
       continue; // describe again: created by us or by a concurrent caller
     }
     if (table.TableStatus !== 'DELETING') {
@@ -65,7 +66,7 @@ export async function ensureTable(
           { details: { driver: 'dynamodb', table: schema.name, differences } },
         );
       }
-      if (isFullyActive(table)) return;
+      if (isFullyActive(table)) return { created };
     }
     await waitABit(schema.name, deadline, options, `status ${table.TableStatus ?? 'unknown'}`);
   }
@@ -96,12 +97,14 @@ export async function dropTable(
   }
 }
 
-async function createTable(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof CreateTableCommand>[0]): Promise<void> {
+/** True when this request created the table; false when another caller did (or it is still being deleted). */
+async function createTable(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof CreateTableCommand>[0]): Promise<boolean> {
   try {
     await client.send(new CreateTableCommand(input));
+    return true;
   } catch (error) {
     // Another caller created it (or it is still being deleted): the caller's loop waits for it.
-    if (awsErrorShape(error).name === 'ResourceInUseException') return;
+    if (awsErrorShape(error).name === 'ResourceInUseException') return false;
     throw mapDynamoDbError(error, { operation: 'CreateTable', table: input.TableName });
   }
 }
@@ -109,7 +112,7 @@ async function createTable(client: DynamoDBDocumentClient, input: ConstructorPar
 async function waitABit(table: string, deadline: number, options: ResolvedDynamoDbKvDriverOptions, state: string): Promise<void> {
   if (Date.now() >= deadline) {
     throw new EventStoreAdapterError(
-      ErrorCodes.TRANSIENT,
+      ErrorCodes.TABLE_WAIT_TIMEOUT,
       `DynamoDB table ${table} did not become ready within ${options.waitTimeoutMs} ms (last seen: ${state})`,
       { details: { driver: 'dynamodb', table, timedOut: true, waitTimeoutMs: options.waitTimeoutMs, state } },
     );

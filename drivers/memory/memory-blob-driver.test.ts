@@ -74,8 +74,21 @@ describe('MemoryBlobDriver', () => {
     expect(small.map((page) => page.length)).toEqual([2, 2, 2]);
     expect(small.flat()).toEqual(pages.flat());
     const exact = await driver.list('q/');
-    expect(exact).toEqual({ keys: ['q/a'] });
-    expect(await driver.list('none/')).toEqual({ keys: [] });
+    expect(exact).toEqual({ keys: ['q/a'], lastModifiedMs: [expect.any(Number)] });
+    expect(await driver.list('none/')).toEqual({ keys: [], lastModifiedMs: [] });
+  });
+
+  it('reports each key\'s last-modified time by its clock, refreshed by a put', async () => {
+    let now = 1_000;
+    const clocked = new MemoryBlobDriver({ clock: () => now });
+    await clocked.ensureContainer();
+    await clocked.put('t/a', bytes('a'));
+    now = 2_000;
+    await clocked.put('t/b', bytes('b'));
+    expect(await clocked.list('t/')).toEqual({ keys: ['t/a', 't/b'], lastModifiedMs: [1_000, 2_000] });
+    now = 3_000;
+    await clocked.put('t/a', bytes('a2'));
+    expect((await clocked.list('t/')).lastModifiedMs).toEqual([3_000, 2_000]);
   });
 
   it('refuses a malformed cursor, a cursor for another prefix and a bad limit', async () => {

@@ -34,6 +34,8 @@ export interface MemoryBlobDriverOptions {
   readonly faults?: FaultOptions;
   /** Driver name used in error messages (overrides `capabilities.name`). Default `'memory-blob'`. */
   readonly name?: string;
+  /** Milliseconds since the epoch, stamped as each object's last-modified time (S3's clock). Default `Date.now`. */
+  readonly clock?: () => number;
 }
 
 /** Operations of the blob driver. */
@@ -81,6 +83,7 @@ const optionsSchema = z
       .optional(),
     faults: faultOptionsSchema.optional(),
     name: z.string().min(1).optional(),
+    clock: z.custom<() => number>((value) => typeof value === 'function', 'clock must be a function').optional(),
   })
   .strict();
 
@@ -89,6 +92,9 @@ export class MemoryBlobDriver implements BlobDriver {
   /** Limits: S3's unless overridden. */
   readonly capabilities: BlobCapabilities;
   private readonly objects = new Map<string, Uint8Array>();
+  /** Last-modified time of each object, by `clock`. */
+  private readonly modified = new Map<string, number>();
+  private readonly clock: () => number;
   /** Keys in ascending UTF-8 byte order, kept in step with `objects`. */
   private readonly sortedKeys: string[] = [];
   private readonly planner: FaultPlanner<BlobOperation>;
@@ -107,6 +113,7 @@ export class MemoryBlobDriver implements BlobDriver {
     const name = options.name ?? options.capabilities?.name ?? MEMORY_BLOB_DRIVER_NAME;
     this.capabilities = Object.freeze({ ...DEFAULT_BLOB_CAPABILITIES, ...options.capabilities, name });
     this.planner = new FaultPlanner<BlobOperation>(options.faults, BLOB_FAULTS);
+    this.clock = options.clock ?? Date.now;
   }
 
   /** Create the container if absent. Idempotent. */
@@ -131,6 +138,7 @@ export class MemoryBlobDriver implements BlobDriver {
     this.planner.throwIfFailFast(plan, this.makeError);
     if (!this.objects.has(key)) this.sortedKeys.splice(this.insertionPoint(key), 0, key);
     this.objects.set(key, new Uint8Array(body));
+    this.modified.set(key, this.clock());
     this.totals.put.bytes += body.byteLength;
     this.planner.throwIfLostResponse(plan, this.makeError);
   }
@@ -162,6 +170,7 @@ export class MemoryBlobDriver implements BlobDriver {
     this.planner.throwIfFailFast(plan, this.makeError);
     for (const key of keys) {
       if (!this.objects.delete(key)) continue;
+      this.modified.delete(key);
       const at = this.insertionPoint(key);
       if (this.sortedKeys[at] === key) this.sortedKeys.splice(at, 1);
     }
@@ -197,7 +206,8 @@ export class MemoryBlobDriver implements BlobDriver {
       at += 1;
     }
     const more = at < this.sortedKeys.length && this.sortedKeys[at]!.startsWith(prefix) && keys.length > 0;
-    return more ? { keys, cursor: encodeListCursor(prefix, keys[keys.length - 1]!) } : { keys };
+    const lastModifiedMs = keys.map((key) => this.modified.get(key)!);
+    return more ? { keys, lastModifiedMs, cursor: encodeListCursor(prefix, keys[keys.length - 1]!) } : { keys, lastModifiedMs };
   }
 
   /** Mark the driver closed; later calls throw `STORE/CLOSED`. */

@@ -23,6 +23,7 @@ import { DYNAMODB_MAX_CLIENT_REQUEST_TOKEN_LENGTH } from '../../src/limits.js';
 import type {
   ActionFailure,
   ConsumedCapacity,
+  EnsureTableResult,
   Item,
   ItemKey,
   KeyAttribute,
@@ -133,7 +134,7 @@ export class MemoryKvDriver implements KvDriver {
   }
 
   /** Create the table (idempotent). A table of that name with another key schema or indexes: `DRIVER/SCHEMA_MISMATCH`. */
-  async ensureTable(schema: TableSchema): Promise<void> {
+  async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
     this.assertOpen();
     const problems = schemaProblems(schema);
     if (problems.length > 0) throw this.error(ErrorCodes.VALIDATION, problems.join('; '), { problems });
@@ -143,7 +144,7 @@ export class MemoryKvDriver implements KvDriver {
     const existing = this.tables.get(schema.name);
     if (existing === undefined) {
       this.tables.set(schema.name, new MemoryTable(freezeSchema(schema)));
-      return;
+      return { created: true };
     }
     const differences = schemaDifferences(existing.schema, schema);
     if (differences.length > 0) {
@@ -152,6 +153,7 @@ export class MemoryKvDriver implements KvDriver {
         differences,
       });
     }
+    return { created: false };
   }
 
   /** Delete the table and its items; no error when absent. Forgets tokens of transactions on it. */

@@ -12,7 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import { S3_MAX_DELETE_KEYS, S3_MAX_LIST_KEYS, S3_MAX_OBJECT_BYTES } from '../../src/limits.js';
 import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
-import { awsErrorShape, httpStatusOf } from '../dynamodb/aws-error-facts.js';
+import { awsErrorShape, httpStatusOf, sdkMaxAttempts } from '../dynamodb/aws-error-facts.js';
 import { isS3NotFound, mapS3Error } from './error-mapping.js';
 import { resolveOptions, S3_MAX_PARTS, S3_MIN_PART_BYTES, type ResolvedS3BlobDriverOptions, type S3BlobDriverOptions } from './options.js';
 
@@ -153,15 +153,20 @@ export class S3BlobDriver implements BlobDriver {
           ...(options.cursor === undefined ? {} : { ContinuationToken: options.cursor }),
         }),
       );
-      const keys = (output.Contents ?? [])
-        .map((object) => object.Key ?? '')
-        .filter((key) => key.startsWith(keyPrefix))
-        .map((key) => key.slice(keyPrefix.length));
+      const objects = (output.Contents ?? []).filter((object) => (object.Key ?? '').startsWith(keyPrefix));
+      const keys = objects.map((object) => object.Key!.slice(keyPrefix.length));
+      // LastModified is S3's clock; an object without one (never seen) is reported as modified now, i.e. young.
+      const lastModifiedMs = objects.map((object) => (object.LastModified instanceof Date ? object.LastModified.getTime() : Date.now()));
       const cursor = output.IsTruncated === true ? output.NextContinuationToken : undefined;
-      return cursor === undefined ? { keys } : { keys, cursor };
+      return cursor === undefined ? { keys, lastModifiedMs } : { keys, lastModifiedMs, cursor };
     } catch (error) {
       throw mapS3Error(error, { operation: 'list', bucket: this.options.bucket });
     }
+  }
+
+  /** The SDK client's own `maxAttempts` (standard retry mode: 3 unless configured). */
+  async clientMaxAttempts(): Promise<number> {
+    return sdkMaxAttempts(this.client);
   }
 
   private async createBucket(): Promise<void> {

@@ -21,6 +21,12 @@ export interface BlobListPage {
   readonly keys: string[];
   /** Present when more keys may follow: pass it back as `cursor`. */
   readonly cursor?: string;
+  /**
+   * Last-modified time of each key (same length and order as `keys`), in milliseconds since the epoch by the
+   * blob store's own clock (S3's `LastModified`). Optional: the orphan sweeper falls back to the time written in
+   * the key, and keeps blobs whose age it cannot tell.
+   */
+  readonly lastModifiedMs?: readonly number[];
 }
 
 /** The blob driver contract. */
@@ -45,6 +51,9 @@ export interface BlobDriver {
 
   /** One page of keys under `prefix` (at most `maxListKeys`). */
   list(prefix: string, options?: { readonly cursor?: string; readonly limit?: number }): Promise<BlobListPage>;
+
+  /** Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`), when the driver knows it. */
+  clientMaxAttempts?(): Promise<number>;
 
   /** Release resources. */
   close?(): Promise<void>;

@@ -172,6 +172,12 @@ export interface KvCapabilities {
   readonly reportsCapacity: boolean;
 }
 
+/** What `ensureTable` did. */
+export interface EnsureTableResult {
+  /** True when this very call created the table; false when it already existed (or a concurrent call created it). */
+  readonly created: boolean;
+}
+
 /** The key-value driver contract. Every method performs one backend call (ensure/drop may poll until ready). */
 export interface KvDriver {
   /** Limits and flags; constant for the driver's lifetime. */
@@ -179,9 +185,12 @@ export interface KvDriver {
 
   /**
    * Create the table and its indexes if absent and wait until usable. Idempotent and safe to call concurrently.
-   * An existing table whose key schema or indexes differ throws `DRIVER/SCHEMA_MISMATCH` listing the differences.
+   * Resolves to `{ created: true }` only for the ONE call whose request created the table (a concurrent caller
+   * that found it being created, or a call on an existing table, gets `false`): the core records this, so that it
+   * never deletes a table it did not create. An existing table whose key schema or indexes differ throws
+   * `DRIVER/SCHEMA_MISMATCH` listing the differences.
    */
-  ensureTable(schema: TableSchema): Promise<void>;
+  ensureTable(schema: TableSchema): Promise<EnsureTableResult>;
 
   /** Delete the table if present and wait until it is gone. No error when absent. */
   dropTable(tableName: string): Promise<void>;
@@ -226,6 +235,12 @@ export interface KvDriver {
     actions: readonly TransactAction[],
     options?: { readonly token?: string },
   ): Promise<TransactResult>;
+
+  /**
+   * Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`, 3 by default), when the
+   * driver knows it; the core divides its own retry budget by it so the two do not multiply silently.
+   */
+  clientMaxAttempts?(): Promise<number>;
 
   /** Release resources (clients the driver created). The driver is unusable afterwards. */
   close?(): Promise<void>;
