@@ -1,73 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { batchGetAll } from './batch-loops.js';
+import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
+import { companionBytes, headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
+import { batchGetAll, batchWriteAll } from './batch-loops.js';
+import { blobScope, writeStamp } from './blob-keys.js';
+import { isBudgetError } from './call-budget.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
-import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { encodeEventItem, orderFields, storedShape } from './event-codec.js';
-import { itemSize } from './item-size.js';
-import { streamKey } from './keys.js';
-import { minimalItemSize, planOffload, type OffloadDecision } from './offload.js';
-import type { ActionFailure, Item, TransactAction, TransactResult } from './ports/kv-driver.js';
-import { backoffDelay, exhausted, isRetryable, withRetry } from './retry.js';
-import type { StoreContext } from './store-context.js';
-import { A, CATALOG_PK, HEAD_SK, guardPk, streamPk } from './table-layout.js';
-import { bucketOfIso } from './time-buckets.js';
+import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
+import { orderFields, storedShape } from './event-codec.js';
+import { planOffload, type OffloadDecision } from './offload.js';
+import type { TransactResult } from './ports/kv-driver.js';
+import { backoffDelay, exhausted, isRetryable } from './retry.js';
+import { loopOptions, retrying, type StoreContext } from './store-context.js';
+import { findStoredBatch } from './stored-batch.js';
+import { A, CATALOG_PK, HEAD_SK, guardPk } from './table-layout.js';
 import type { ValidatedEvent } from './validation.js';
-
-/** A sequence number wide enough to size items before their sequence is known (15 significant digits). */
-const SIZING_SEQUENCE = 123_456_789_012_345;
-
-interface PlannedEvent {
-  readonly validated: ValidatedEvent;
-  readonly pk: string;
-  readonly streamKey: string;
-  readonly bucket: number;
-  readonly blobKey: string;
-  /** The event item sized with a placeholder sequence (for planning only). */
-  readonly draft: Item;
-}
-
-interface Chunk {
-  readonly events: PlannedEvent[];
-  readonly streams: Set<string>;
-  readonly newBuckets: Set<number>;
-}
+import { WarningCodes } from './warnings.js';
 
 /**
- * The write path of `storeEvents`. Semantics:
- * - a batch that fits one transaction (2 actions per event + 1 per stream + 1 per new time bucket, within the
- *   driver's action and byte limits after offloading) is written in ONE atomic transaction, across streams;
- * - a larger batch is written as consecutive transactions in order; ids are checked for duplicates before the
- *   first; each later chunk requires every stream it shares with earlier chunks to be exactly where the batch left
- *   it, so a batch's events stay contiguous. A later failure throws `STORE/PARTIAL_BATCH` listing what was stored;
+ * The write path of `storeEvents`. Semantics (README "Write semantics"):
+ * - a batch that fits one transaction (per event its item, id guard and causation link; per stream its head;
+ *   within the driver's action and byte limits after offloading) is written in ONE atomic transaction;
+ * - a larger batch is written as consecutive transactions in order. A stream without an expectation re-bases on
+ *   contention in every transaction (so a concurrent writer interleaves, it does not break the batch); the
+ *   expected stream stays exact (contiguous). A later failure throws `STORE/PARTIAL_BATCH` listing what was stored;
  * - `expectedSequence` applies to the stream of the first event; a mismatch throws `ConcurrencyError` with the
- *   real current sequence (from the failed condition: no extra read) and writes nothing;
- * - without it, the last known head of each stream is assumed; a conflict re-bases on the head the failed
- *   condition returned and tries again (one request per append in the steady state, at most one more per conflict).
+ *   real sequence (from the failed condition: no extra read) and writes nothing;
+ * - an identical batch that is already stored whole (a retry after `STORE/OUTCOME_UNKNOWN`, from any process)
+ *   succeeds and returns the stored events; the same ids with other content, or a batch stored in part, throw
+ *   `STORE/DUPLICATE_EVENT_ID`;
+ * - an outcome that cannot be proven (lost responses until the attempts, the deadline or an abort ran out)
+ *   throws `STORE/OUTCOME_UNKNOWN` with the event ids, and keeps the blobs; blobs are deleted only when the write
+ *   is proven not committed;
+ * - each month's catalog entry is written once per process, before the first transaction writing there, as a
+ *   plain write outside every transaction (so writers never conflict on it).
  */
 export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined): Promise<StoredEvent[]> {
   if (batch.length === 0) return [];
   rejectDuplicatesInBatch(batch);
   const writeId = randomUUID();
-  const planned = batch.map((validated) => planEvent(ctx, validated, writeId));
+  const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+  const stamp = writeStamp(ctx.clock(), writeId);
+  const planned = batch.map((validated) => planEvent(ctx, validated, scope, stamp));
   const chunks = planChunks(ctx, planned);
-  if (chunks.length > 1) await rejectStoredDuplicates(ctx, planned);
+  if (chunks.length > 1) {
+    const existing = await findStoredBatch(ctx, planned);
+    if (existing.state === 'identical') return existing.events;
+    if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
+  }
+  await recordBuckets(ctx, planned);
 
   const stored: StoredEvent[] = [];
+  const expectedPk = expectedSequence === undefined ? undefined : planned[0]!.pk;
   const exact = new Map<string, number>();
-  if (expectedSequence !== undefined) exact.set(planned[0]!.pk, expectedSequence);
+  if (expectedPk !== undefined) exact.set(expectedPk, expectedSequence!);
   for (const [index, chunk] of chunks.entries()) {
     try {
-      const written = await writeChunk(ctx, chunk, exact, writeId);
+      const written = await writeChunk(ctx, chunk, exact, writeId, chunks.length === 1);
       stored.push(...written);
-      // Later chunks continue exactly where this one left each stream, so the batch stays contiguous.
-      written.forEach((event, position) => exact.set(chunk.events[position]!.pk, event.sequence));
+      // The expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
+      written.forEach((event, position) => {
+        if (chunk.events[position]!.pk === expectedPk) exact.set(expectedPk, event.sequence);
+      });
     } catch (error) {
       if (index === 0) throw error;
+      const unknown = hasCode(error, ErrorCodes.OUTCOME_UNKNOWN) ? chunk.events.map((event) => event.validated.event.id) : [];
       throw new EventStoreAdapterError(
         ErrorCodes.PARTIAL_BATCH,
         `Batch of ${batch.length} events needed ${chunks.length} transactions; ${stored.length} events were stored before transaction ${index + 1} failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error, details: { storedEventIds: stored.map((event) => event.id), failedChunk: index, chunks: chunks.length } },
+        { cause: error, details: { storedEventIds: stored.map((event) => event.id), outcomeUnknownEventIds: unknown, failedChunk: index, chunks: chunks.length } },
       );
     }
   }
@@ -84,231 +85,158 @@ function rejectDuplicatesInBatch(batch: readonly ValidatedEvent[]): void {
   if (duplicates.size > 0) throw new DuplicateEventIdError([...duplicates]);
 }
 
-async function rejectStoredDuplicates(ctx: StoreContext, planned: readonly PlannedEvent[]): Promise<void> {
-  const keys = planned.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 }));
-  const found = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.options.retry, { consistent: true, sleep: ctx.sleep });
-  if (found.length > 0) throw new DuplicateEventIdError(found.map((guard) => planned.find((event) => guardPk(event.validated.event.id) === guard[A.pk])!.validated.event.id));
+/** Write the catalog entries of the batch's months this process has not recorded yet: one plain batch-write, before any transaction. */
+async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]): Promise<void> {
+  const fresh = [...new Set(planned.map((event) => event.bucket))].filter((bucket) => !ctx.knownBuckets.has(bucket));
+  if (fresh.length === 0) return;
+  await batchWriteAll(ctx.kv, ctx.options.tableName, fresh.map((bucket) => ({ put: { [A.pk]: CATALOG_PK, [A.sk]: bucket } })), ctx.retry.policy, loopOptions(ctx));
+  for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
-function planEvent(ctx: StoreContext, validated: ValidatedEvent, writeId: string): PlannedEvent {
-  const { event } = validated;
-  const pk = streamPk(event.domain, event.identifier);
-  return {
-    validated,
-    pk,
-    streamKey: streamKey(event.domain, event.identifier),
-    bucket: bucketOfIso(validated.createdIso),
-    blobKey: `${ctx.options.blobKeyPrefix}${encodeURIComponent(event.id)}/${writeId}`,
-    draft: encodeEventItem(validated, pk, SIZING_SEQUENCE, ctx.options.bucketShards),
-  };
-}
-
-/** Greedy chunking by the driver's action and byte limits, counting each event at its smallest (offloaded) size when a blob store exists. */
-function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]): Chunk[] {
-  const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
-  const chunks: Chunk[] = [];
-  let current: Chunk = { events: [], streams: new Set(), newBuckets: new Set() };
-  let bytes = 0;
-  for (const event of planned) {
-    const eventBytes = (ctx.blobs ? minimalItemSize(event.draft, event.blobKey) : itemSize(event.draft)) + guardSize(event);
-    const addsStream = !current.streams.has(event.pk);
-    const addsBucket = !ctx.knownBuckets.has(event.bucket) && !current.newBuckets.has(event.bucket);
-    const actions = 2 * (current.events.length + 1) + current.streams.size + (addsStream ? 1 : 0) + current.newBuckets.size + (addsBucket ? 1 : 0);
-    const extraBytes = eventBytes + (addsStream ? headSize(event.pk) : 0) + (addsBucket ? catalogSize() : 0);
-    if (current.events.length > 0 && (actions > maxTransactionActions || bytes + extraBytes > maxTransactionBytes)) {
-      chunks.push(current);
-      current = { events: [], streams: new Set(), newBuckets: new Set() };
-      bytes = 0;
-    }
-    if (!current.streams.has(event.pk)) bytes += headSize(event.pk);
-    if (!ctx.knownBuckets.has(event.bucket) && !current.newBuckets.has(event.bucket)) {
-      current.newBuckets.add(event.bucket);
-      bytes += catalogSize();
-    }
-    current.events.push(event);
-    current.streams.add(event.pk);
-    bytes += eventBytes;
-  }
-  chunks.push(current);
-  return chunks;
-}
-
-const guardSize = (event: PlannedEvent): number => itemSize(guardItem(event, SIZING_SEQUENCE, '00000000-0000-0000-0000-000000000000'));
-const headSize = (pk: string): number => itemSize({ [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: SIZING_SEQUENCE });
-const catalogSize = (): number => itemSize({ [A.pk]: CATALOG_PK, [A.sk]: 12_359 });
-
-function guardItem(event: PlannedEvent, sequence: number, writeId: string): Item {
-  return {
-    [A.pk]: guardPk(event.validated.event.id),
-    [A.sk]: 0,
-    [A.stream]: event.pk,
-    [A.sequence]: sequence,
-    [A.created]: event.validated.createdIso,
-    [A.writeToken]: writeId,
-  };
-}
+/** Errors after which a transaction is known NOT to have been applied (the request was refused). */
+const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
 /** Write one chunk as one transaction, re-basing on newer heads (soft streams) and retrying transient failures. */
-async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string): Promise<StoredEvent[]> {
+async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean): Promise<StoredEvent[]> {
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
   const streamKeys = new Map(chunk.events.map((event) => [event.pk, event.streamKey]));
+  const eventIds = chunk.events.map((event) => event.validated.event.id);
 
   // Offload decisions do not depend on sequences: make them once, upload blobs once, reuse across attempts.
-  const otherBytes = chunk.events.reduce((sum, event) => sum + guardSize(event), 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0) + chunk.newBuckets.size * catalogSize();
-  const decisions = planOffload(
+  const otherBytes = chunk.events.reduce((sum, event) => sum + companionBytes(event), 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0);
+  const decisions: OffloadDecision[] = planOffload(
     chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey })),
     otherBytes,
     { thresholdBytes: options.offloadThresholdBytes, maxItemBytes: ctx.kv.capabilities.maxItemBytes, maxTransactionBytes: ctx.kv.capabilities.maxTransactionBytes, canOffload: ctx.blobs !== undefined },
   );
-  const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
-  await uploadBlobs(ctx, blobs);
+  const blobKeys = decisions.flatMap((decision) => (decision.blob ? [decision.blob.key] : []));
+  await uploadBlobs(ctx, decisions);
 
+  // Once a request may have been applied without our knowing (a lost response, a call raced out by the deadline),
+  // the blobs must stay: a commit may reference them. Only the sweeper removes them, once unreferenced.
+  let ambiguous = false;
+  let lastAmbiguity: unknown;
+  const linkProbes = new Map<number, number>();
   let conflicts = 0;
   let transientFailures = 0;
-  let keepBlobs = false;
   try {
-    let { actions, sequences } = buildActions(chunk, decisions, bases, writeId);
+    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes);
     let token = randomUUID();
     for (;;) {
       let outcome: TransactResult;
+      ctx.budget.check('storeEvents');
       try {
-        outcome = await ctx.kv.transactWrite(options.tableName, actions, { token });
+        outcome = await ctx.budget.race(() => ctx.kv.transactWrite(options.tableName, tx.actions, { token }), 'storeEvents');
       } catch (error) {
-        if (!isRetryable(error)) throw error;
-        // Ambiguous: the request may have committed with its response lost. Retrying with the SAME token and
-        // actions is idempotent; once attempts run out, the guards say whether an attempt committed.
-        if (++transientFailures >= options.retry.maxAttempts) {
-          const check = await checkCommitted(ctx, chunk, writeId);
-          if (check.state === 'committed') return commit(ctx, chunk, check.sequences);
-          if (check.state === 'unknown') {
-            // Neither outcome is proven: keep the blobs (a committed write references them) and say so.
-            keepBlobs = true;
-            throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `storeEvents: outcome unknown after ${options.retry.maxAttempts} attempts; retry the same batch (ids make it idempotent: a stored batch fails with DUPLICATE_EVENT_ID)`, {
-              cause: error,
-              details: { outcome: 'unknown', eventIds: chunk.events.map((event) => event.validated.event.id), checkError: check.error },
-            });
-          }
-          throw exhausted(options.retry, error, 'storeEvents');
+        if (isBudgetError(error)) {
+          ambiguous = true;
+          lastAmbiguity = error;
+          throw error;
         }
-        await ctx.sleep(backoffDelay(options.retry, transientFailures - 1));
+        if (!isRetryable(error)) throw error;
+        if (!REFUSED_CODES.has((error as EventStoreAdapterError).code)) {
+          ambiguous = true;
+          lastAmbiguity = error;
+        }
+        if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, error, 'storeEvents');
+        // Same token and actions: idempotent if an earlier attempt was applied.
+        await ctx.budget.sleep(backoffDelay(ctx.retry.policy, transientFailures - 1), ctx.sleep, 'storeEvents');
         continue;
       }
-      if (outcome.committed) return commit(ctx, chunk, sequences);
+      if (outcome.committed) return commit(ctx, chunk, tx.sequences);
 
-      const analysis = analyse(actions, outcome.reasons, writeId, chunk);
-      if (analysis.foreignGuards.length > 0) throw new DuplicateEventIdError(analysis.foreignGuards);
+      const analysis = analyseCancellation(tx, outcome.reasons, chunk, writeId);
       if (analysis.ownSequences.size === chunk.events.length) {
         // An earlier attempt of this very write committed (its response was lost): report what it stored.
-        return commit(ctx, chunk, chunk.events.map((event) => analysis.ownSequences.get(event.validated.event.id)!));
+        return commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!));
+      }
+      const exactConflict = [...analysis.headConflicts].some(([pk, actual]) => exact.has(pk) && exact.get(pk) !== actual);
+      if (analysis.foreignGuards.length > 0 || exactConflict || (ambiguous && analysis.headConflicts.size > 0)) {
+        // Already stored? By this write (an ambiguous attempt) or by an identical earlier call: then it is a success.
+        const existing = await findStoredBatch(ctx, chunk.events);
+        if (existing.state === 'identical') {
+          ambiguous = false;
+          return commit(ctx, chunk, existing.events.map((event) => event.sequence));
+        }
+        if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
+        if (analysis.foreignGuards.length > 0) {
+          // The guards vanished between the transaction and the read (a concurrent reset): try again.
+          if (++conflicts > options.maxConflictRetries) throw new DuplicateEventIdError(analysis.foreignGuards.map((index) => eventIds[index]!));
+          continue;
+        }
       }
       if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
       for (const [pk, actual] of analysis.headConflicts) {
         ctx.heads.set(pk, actual);
-        if (exact.has(pk)) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
+        if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
         bases.set(pk, actual);
       }
+      for (const index of analysis.linkClashes) linkProbes.set(index, (linkProbes.get(index) ?? 0) + 1);
       if (analysis.headConflicts.size > 0 || analysis.sequenceTaken) {
         if (analysis.headConflicts.size === 0) await refreshHeads(ctx, streams, bases, exact, streamKeys);
         if (++conflicts > options.maxConflictRetries) {
-          throw exhausted({ ...options.retry, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'the stream head kept moving'), 'storeEvents (stream contention)');
+          throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'the stream head kept moving'), 'storeEvents (stream contention)');
         }
-        await ctx.sleep(backoffDelay(options.retry, Math.min(conflicts - 1, 6)));
+        await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(conflicts - 1, 6)), ctx.sleep, 'storeEvents');
       } else if (analysis.retryable) {
         const conflict = new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'transaction cancelled by a concurrent transaction or throttling');
-        if (++transientFailures >= options.retry.maxAttempts) throw exhausted(options.retry, conflict, 'storeEvents');
-        await ctx.sleep(backoffDelay(options.retry, transientFailures - 1));
-      } else {
+        if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, conflict, 'storeEvents');
+        await ctx.budget.sleep(backoffDelay(ctx.retry.policy, transientFailures - 1), ctx.sleep, 'storeEvents');
+      } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }
-      ({ actions, sequences } = buildActions(chunk, decisions, bases, writeId));
+      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes);
       token = randomUUID();
     }
   } catch (error) {
-    if (!keepBlobs) await deleteBlobsQuietly(ctx, blobs.map((blob) => blob.key));
-    throw error;
-  }
-}
-
-function buildActions(chunk: Chunk, decisions: readonly OffloadDecision[], bases: Map<string, number>, writeId: string) {
-  const next = new Map(bases);
-  const sequences: number[] = [];
-  const eventActions: TransactAction[] = [];
-  const guardActions: TransactAction[] = [];
-  chunk.events.forEach((event, index) => {
-    const sequence = next.get(event.pk)! + 1;
-    next.set(event.pk, sequence);
-    sequences.push(sequence);
-    eventActions.push({ type: 'put', item: { ...decisions[index]!.item, [A.sk]: sequence }, condition: { kind: 'notExists' } });
-    guardActions.push({ type: 'put', item: guardItem(event, sequence, writeId), condition: { kind: 'notExists' } });
-  });
-  const headActions: TransactAction[] = [...bases].map(([pk, base]) => ({
-    type: 'put',
-    item: { [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: next.get(pk)! },
-    condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base },
-  }));
-  const catalogActions: TransactAction[] = [...chunk.newBuckets].map((bucket) => ({ type: 'put', item: { [A.pk]: CATALOG_PK, [A.sk]: bucket } }));
-  return { actions: [...headActions, ...eventActions, ...guardActions, ...catalogActions], sequences };
-}
-
-interface Analysis {
-  /** Head pk -> the version it is really at. */
-  readonly headConflicts: Map<string, number>;
-  /** Ids whose guard belongs to another write. */
-  readonly foreignGuards: string[];
-  /** Event id -> sequence, for guards this very write already stored (an earlier attempt committed). */
-  readonly ownSequences: Map<string, number>;
-  /** An event's sequence slot was taken although its head matched (a head out of step with its events). */
-  readonly sequenceTaken: boolean;
-  readonly retryable: boolean;
-  readonly validation: string | undefined;
-}
-
-function analyse(actions: readonly TransactAction[], reasons: readonly ActionFailure[], writeId: string, chunk: Chunk): Analysis {
-  const idsByGuardPk = new Map(chunk.events.map((event) => [guardPk(event.validated.event.id), event.validated.event.id]));
-  const analysis = { headConflicts: new Map<string, number>(), foreignGuards: [] as string[], ownSequences: new Map<string, number>(), sequenceTaken: false, retryable: false, validation: undefined as string | undefined };
-  reasons.forEach((reason, index) => {
-    const action = actions[index];
-    if (!action || action.type !== 'put') return;
-    const pk = String(action.item[A.pk]);
-    if (reason.kind === 'conflict' || reason.kind === 'throttled') analysis.retryable = true;
-    if (reason.kind === 'validation') analysis.validation = reason.message;
-    if (reason.kind !== 'conditionFailed') return;
-    if (pk.startsWith('s|') && action.item[A.sk] === HEAD_SK) {
-      const stored = reason.item?.[A.version];
-      analysis.headConflicts.set(pk, typeof stored === 'number' ? stored : 0);
-    } else if (idsByGuardPk.has(pk)) {
-      const storedSequence = reason.item?.[A.sequence];
-      if (reason.item?.[A.writeToken] === writeId && typeof storedSequence === 'number') analysis.ownSequences.set(idsByGuardPk.get(pk)!, storedSequence);
-      else analysis.foreignGuards.push(idsByGuardPk.get(pk)!);
-    } else {
-      analysis.sequenceTaken = true;
+    if (!ambiguous) {
+      await deleteBlobsQuietly(ctx, blobKeys);
+      throw error;
     }
-  });
-  return analysis;
+    const resolved = await resolveAmbiguous(ctx, chunk, writeId, error, lastAmbiguity, eventIds, wholeBatch);
+    if (resolved instanceof CommittedAfterAll) return resolved.events;
+    throw resolved;
+  }
 }
 
-/** What the guards say about an ambiguous write: committed (with its sequences), not committed, or unknown (unreadable). */
-type CommitCheck = { readonly state: 'committed'; readonly sequences: number[] } | { readonly state: 'absent' } | { readonly state: 'unknown'; readonly error: unknown };
-
-/** After ambiguous failures: did an attempt of this write commit? Read from its id guards (strongly consistent). */
-async function checkCommitted(ctx: StoreContext, chunk: Chunk, writeId: string): Promise<CommitCheck> {
-  try {
-    const keys = chunk.events.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 }));
-    const guards = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.options.retry, { consistent: true, sleep: ctx.sleep });
-    const byPk = new Map(guards.filter((guard) => guard[A.writeToken] === writeId).map((guard) => [guard[A.pk], guard[A.sequence]]));
-    const sequences = chunk.events.map((event) => byPk.get(guardPk(event.validated.event.id)));
-    if (sequences.every((sequence) => typeof sequence === 'number')) return { state: 'committed', sequences: sequences as number[] };
-    return { state: 'absent' };
-  } catch (error) {
-    return { state: 'unknown', error };
+/**
+ * After an ambiguous attempt, the call is ending with `error`. A concurrency, duplicate or validation error is
+ * definite and returned as is. Otherwise, if the deadline and signals still allow one more read and the id guards
+ * show this write committed, the chunk succeeded after all ({@link CommittedAfterAll}); else the result is
+ * `STORE/OUTCOME_UNKNOWN` with the event ids.
+ */
+async function resolveAmbiguous(ctx: StoreContext, chunk: Chunk, writeId: string, error: unknown, lastAmbiguity: unknown, eventIds: string[], wholeBatch: boolean): Promise<unknown> {
+  if (error instanceof ConcurrencyError || error instanceof DuplicateEventIdError || hasCode(error, ErrorCodes.VALIDATION)) return error;
+  if (ctx.budget.violation('storeEvents') === undefined) {
+    try {
+      const keys = chunk.events.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 }));
+      const guards = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
+      const own = guards.filter((guard) => guard[A.writeToken] === writeId);
+      if (own.length === chunk.events.length) {
+        const byPk = new Map(own.map((guard) => [guard[A.pk], guard[A.sequence] as number]));
+        return new CommittedAfterAll(commit(ctx, chunk, chunk.events.map((event) => byPk.get(guardPk(event.validated.event.id))!)));
+      }
+    } catch {
+      // The check itself failed: the outcome stays unknown.
+    }
   }
+  return new EventStoreAdapterError(
+    ErrorCodes.OUTCOME_UNKNOWN,
+    `storeEvents: the outcome of the write of ${eventIds.length} event(s) is unknown (${describe(error)}); retry the identical ${wholeBatch ? 'batch' : 'transaction'}: if it had committed, the retry returns the stored events`,
+    { cause: error, details: { eventIds, lastAmbiguity: describe(lastAmbiguity) } },
+  );
+}
+
+/** Not an error: thrown through the catch path of `writeChunk` when an ambiguous write proves committed. */
+class CommittedAfterAll {
+  constructor(readonly events: StoredEvent[]) {}
 }
 
 async function refreshHeads(ctx: StoreContext, streams: readonly string[], bases: Map<string, number>, exact: Map<string, number>, streamKeys: Map<string, string>): Promise<void> {
   for (const pk of streams) {
-    const { item } = await ctx.kv.get(ctx.options.tableName, { [A.pk]: pk, [A.sk]: HEAD_SK }, { consistent: true });
+    const { item } = await retrying(ctx, 'read stream head', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: pk, [A.sk]: HEAD_SK }, { consistent: true }));
     const version = item?.[A.version];
     const actual = typeof version === 'number' ? version : 0;
     if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
@@ -322,39 +250,41 @@ function commit(ctx: StoreContext, chunk: Chunk, sequences: readonly number[]): 
     const sequence = sequences[index]!;
     if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);
   });
-  for (const bucket of chunk.newBuckets) ctx.knownBuckets.add(bucket);
   return chunk.events.map((event, index) => orderFields(storedShape(event.validated.event, sequences[index]!)));
 }
 
-async function uploadBlobs(ctx: StoreContext, blobs: readonly { key: string; body: Uint8Array }[]): Promise<void> {
+/** Upload the chunk's blobs. If one fails, no transaction was sent, so the uploaded ones are certainly unreferenced: deleted. */
+async function uploadBlobs(ctx: StoreContext, decisions: readonly OffloadDecision[]): Promise<void> {
+  const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
   if (blobs.length === 0) return;
   const driver = ctx.blobs!;
-  const uploaded: string[] = [];
+  const attempted: string[] = [];
   try {
     await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, async (blob) => {
-      await retrying(ctx, () => driver.put(blob.key, blob.body, { contentType: 'application/json' }), 'blob put');
-      uploaded.push(blob.key);
+      attempted.push(blob.key);
+      await retrying(ctx, 'blob put', () => driver.put(blob.key, blob.body, { contentType: 'application/json' }));
     });
   } catch (error) {
-    await deleteBlobsQuietly(ctx, uploaded);
+    await deleteBlobsQuietly(ctx, attempted);
     throw error;
   }
 }
 
-/** Delete blobs of a failed write. A failure here must not hide the write's own error, so it is swallowed. */
+/** Delete blobs of a write proven not committed. A failure here must not hide the write's own error: it is a warning. */
 async function deleteBlobsQuietly(ctx: StoreContext, keys: readonly string[]): Promise<void> {
   if (keys.length === 0 || !ctx.blobs) return;
   const driver = ctx.blobs;
   try {
     for (let start = 0; start < keys.length; start += driver.capabilities.maxDeleteKeys) {
       const slice = keys.slice(start, start + driver.capabilities.maxDeleteKeys);
-      await retrying(ctx, () => driver.delete(slice), 'blob delete');
+      await retrying(ctx, 'blob delete', () => driver.delete(slice));
     }
-  } catch {
-    // Orphaned blobs cost storage only; they are never referenced and `resetStore` removes them.
+  } catch (cause) {
+    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete ${keys.length} blob(s) of a write that did not commit; sweepOrphanBlobs will remove them`, cause });
   }
 }
 
-function retrying<T>(ctx: StoreContext, operation: () => Promise<T>, what: string): Promise<T> {
-  return withRetry(ctx.options.retry, operation, ctx.sleep, what);
+function describe(error: unknown): string {
+  if (error instanceof EventStoreAdapterError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item, ItemKey, KvDriver, WriteRequest } from './ports/kv-driver.js';
+import { UNBOUNDED, type CallBudget } from './call-budget.js';
 import { backoffDelay, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 
 /** Split `values` into chunks of at most `size`. */
@@ -20,17 +21,18 @@ export async function batchGetAll(
   table: string,
   keys: readonly ItemKey[],
   policy: RetryPolicy,
-  options: { consistent?: boolean; sleep?: Sleep } = {},
+  options: { consistent?: boolean; sleep?: Sleep; budget?: CallBudget } = {},
 ): Promise<Item[]> {
   const sleep = options.sleep ?? realSleep;
+  const budget = options.budget ?? UNBOUNDED;
   const found: Item[] = [];
   for (const keysChunk of chunk(keys, kv.capabilities.maxBatchGetKeys)) {
     let pending: ItemKey[] = keysChunk;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= policy.maxAttempts) throw unprocessedLeft('batch-get', pending, policy);
-      if (round > 0) await sleep(backoffDelay(policy, round - 1));
+      if (round > 0) await budget.sleep(backoffDelay(policy, round - 1), sleep, 'batch-get');
       const request = pending;
-      const result = await withRetry(policy, () => kv.batchGet(table, request, { consistent: options.consistent }), sleep, 'batch-get');
+      const result = await withRetry(policy, () => kv.batchGet(table, request, { consistent: options.consistent }), sleep, 'batch-get', budget);
       found.push(...result.items);
       pending = result.unprocessedKeys;
     }
@@ -47,16 +49,17 @@ export async function batchWriteAll(
   table: string,
   requests: readonly WriteRequest[],
   policy: RetryPolicy,
-  options: { sleep?: Sleep } = {},
+  options: { sleep?: Sleep; budget?: CallBudget } = {},
 ): Promise<void> {
   const sleep = options.sleep ?? realSleep;
+  const budget = options.budget ?? UNBOUNDED;
   for (const requestChunk of chunk(requests, kv.capabilities.maxBatchWriteItems)) {
     let pending: WriteRequest[] = requestChunk;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= policy.maxAttempts) throw unprocessedLeft('batch-write', pending, policy);
-      if (round > 0) await sleep(backoffDelay(policy, round - 1));
+      if (round > 0) await budget.sleep(backoffDelay(policy, round - 1), sleep, 'batch-write');
       const request = pending;
-      const result = await withRetry(policy, () => kv.batchWrite(table, request), sleep, 'batch-write');
+      const result = await withRetry(policy, () => kv.batchWrite(table, request), sleep, 'batch-write', budget);
       pending = result.unprocessed;
     }
   }

@@ -37,6 +37,10 @@ export interface StoreEventsOptions {
    * A mismatch throws `ConcurrencyError` and writes nothing.
    */
   expectedSequence?: number;
+  /** This adapter's extension: aborts the call (it then fails with `STORE/ABORTED`, or `STORE/OUTCOME_UNKNOWN` when a transaction was in flight). */
+  signal?: AbortSignal;
+  /** This adapter's extension: the call's deadline in ms from now (default: the store's `deadlineMs`). */
+  deadlineMs?: number;
 }
 
 /** A stream snapshot. */

@@ -30,6 +30,21 @@ export const ErrorCodes = {
   ITEM_TOO_LARGE: 'STORE/ITEM_TOO_LARGE',
   /** The store was used after `close()`. */
   CLOSED: 'STORE/CLOSED',
+  /**
+   * A write's outcome could not be proven (a lost response, a deadline or an abort while a transaction was in
+   * flight): it may have committed or not. `details.eventIds` lists the events. Retrying the IDENTICAL batch is
+   * safe: if it had committed, the retry succeeds and returns the stored events. Its blobs are kept (the sweeper
+   * removes them once unreferenced).
+   */
+  OUTCOME_UNKNOWN: 'STORE/OUTCOME_UNKNOWN',
+  /** The call's deadline (`deadlineMs`) passed before it could finish; nothing in flight may still commit. */
+  DEADLINE_EXCEEDED: 'STORE/DEADLINE_EXCEEDED',
+  /** The call was aborted through an `AbortSignal` (the store's or the call's); `cause` is the signal's reason. */
+  ABORTED: 'STORE/ABORTED',
+  /** `resetStore` refused: the table was not created by an event store (`details.reason`); nothing was touched. */
+  RESET_REFUSED: 'STORE/RESET_REFUSED',
+  /** The table's recorded layout (metadata item) differs from this store's configuration; `details.field` names it. */
+  LAYOUT_MISMATCH: 'STORE/LAYOUT_MISMATCH',
   /** A stored item failed to decode; `details.key` names it. */
   INVALID_ITEM: 'DECODE/INVALID_ITEM',
   /** An item references a blob that is missing; `details.blobKey` names it. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CreatedEvent, StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item } from './ports/kv-driver.js';
-import { A, causationPk, globalSk } from './table-layout.js';
+import { A, globalSk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk, shardOf } from './time-buckets.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -27,10 +27,7 @@ export function encodeEventItem(validated: ValidatedEvent, pk: string, sequence:
   if (event.identifier !== undefined) item[A.identifier] = event.identifier;
   // null means absent for both (the contract: "absent/undefined on root events").
   if (typeof event.correlationId === 'string') item[A.correlationId] = event.correlationId;
-  if (typeof event.causationId === 'string') {
-    item[A.causationId] = event.causationId;
-    item[A.causationPk] = causationPk(event.causationId);
-  }
+  if (typeof event.causationId === 'string') item[A.causationId] = event.causationId;
   return item;
 }
 

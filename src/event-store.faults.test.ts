@@ -79,14 +79,20 @@ describe('cost report', () => {
   it('reports every driver call to onCapacity and in stats(), per operation type', async () => {
     const seen: { operation: string; read: number; write: number }[] = [];
     const store = new EventStore({ kv: new MemoryKvDriver(), onCapacity: (operation, consumed) => seen.push({ operation, ...consumed }) }, { sleep: noSleep });
+    await store.init();
+    // init: read the layout record, then write it (a single-action transaction: 2 WCU).
+    expect(seen).toEqual([{ operation: 'get', read: 1, write: 0 }, { operation: 'transactWrite', read: 0, write: 2 }]);
+    seen.length = 0;
+    store.resetStats();
     await store.storeEvents([event('cost')]);
     await store.storeEvents([event('cost')]);
     await store.getStreamEvents('acct', 'cost');
-    expect(seen.map((entry) => entry.operation)).toEqual(['transactWrite', 'transactWrite', 'query']);
-    // By AWS's rules: head 2 + event 2 + id guard 2 + global-order index 1; the month's first write adds its catalog item (2).
-    expect(seen.map((entry) => entry.write)).toEqual([9, 7, 0]);
+    // The month's first write in this process records its catalog entry with a plain write (1 WCU), outside the transaction.
+    expect(seen.map((entry) => entry.operation)).toEqual(['batchWrite', 'transactWrite', 'transactWrite', 'query']);
+    // By AWS's rules: head 2 + event 2 + id guard 2 + global-order index 1.
+    expect(seen.map((entry) => entry.write)).toEqual([1, 7, 7, 0]);
     const stats = store.stats();
-    expect(stats.transactWrite).toEqual({ requests: 2, readUnits: 0, writeUnits: 16 });
+    expect(stats.transactWrite).toEqual({ requests: 2, readUnits: 0, writeUnits: 14 });
     expect(stats.query.requests).toBe(1);
   });
 });
@@ -116,13 +122,23 @@ describe('faults', () => {
     expect(await store.getStreamSequence('acct', 'c1')).toBe(1);
   });
 
-  it('gives up with RETRY/EXHAUSTED, stores nothing and deletes its blobs', async () => {
+  it('refused every time (throttled): gives up with RETRY/EXHAUSTED, stores nothing and deletes its blobs', async () => {
     const { kv, blobs, store } = await open({ threshold: 2048, maxAttempts: 3 });
-    for (let index = 0; index < 3; index++) kv.injectFault('transactWrite', { kind: 'transient' });
+    for (let index = 0; index < 3; index++) kv.injectFault('transactWrite', { kind: 'throttle' });
     const big = event('gone', { payload: 'x'.repeat(5000) });
     await expect(store.storeEvents([big])).rejects.toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED });
     expect(await store.getStreamSequence('acct', 'gone')).toBe(0);
     expect((await blobs!.list('')).keys).toEqual([]);
+  });
+
+  it('ambiguous every time (transient): STORE/OUTCOME_UNKNOWN naming the events, and the blobs are KEPT', async () => {
+    const { kv, blobs, store } = await open({ threshold: 2048, maxAttempts: 3 });
+    for (let index = 0; index < 3; index++) kv.injectFault('transactWrite', { kind: 'transient' });
+    const big = event('maybe', { payload: 'x'.repeat(5000) });
+    const error = await store.storeEvents([big]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCodes.OUTCOME_UNKNOWN, details: { eventIds: [big.id] } });
+    // A commit that lands late must still find its payload.
+    expect((await blobs!.list('')).keys).toHaveLength(1);
   });
 
   it('fails at once on a non-retryable driver error, keeping its code and cause', async () => {

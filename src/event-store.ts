@@ -1,4 +1,6 @@
 import { appendEvents } from './append.js';
+import { blobScope } from './blob-keys.js';
+import { CallBudget } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
 import { randomUUID } from 'node:crypto';
 import type {
@@ -18,11 +20,14 @@ import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
 import { readByCausation, readEventById, readStream, readStreamSequence } from './read.js';
 import { replay } from './replay.js';
-import { realSleep, withRetry, type Sleep } from './retry.js';
+import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
-import type { StoreContext } from './store-context.js';
+import { forCall, retrying, type StoreContext } from './store-context.js';
+import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
+import { establishLayout, type TableMetadata } from './table-metadata.js';
 import { tableSchema } from './table-layout.js';
 import { validateEvents } from './validation.js';
+import { makeWarn, WarningCodes } from './warnings.js';
 
 /** Core options: a KV driver is required here (the package root supplies defaults and the AWS drop-in form). */
 export type EventStoreCoreOptions = EventStoreOptions & { kv: NonNullable<EventStoreOptions['kv']> };
@@ -43,24 +48,34 @@ export class EventStore implements IEventStoreRepo {
   readonly options: ResolvedOptions;
   private readonly ctx: StoreContext;
   private initialising: Promise<void> | undefined;
+  private layout: TableMetadata | undefined;
   private closed = false;
 
   /** @throws `INPUT/INVALID_OPTIONS` naming each bad field. */
   constructor(options: EventStoreCoreOptions, internals: { sleep?: Sleep } = {}) {
     this.options = resolveOptions(options);
-    const meter = new Meter(this.options.onCapacity);
+    const warn = makeWarn(this.options.onWarning);
+    const meter = new Meter(this.options.onCapacity, warn);
     this.ctx = {
       kv: meteredKv(this.options.kv, meter),
       blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined,
       options: this.options,
       meter,
       sleep: internals.sleep ?? realSleep,
+      clock: this.options.clock,
+      warn,
+      retry: { policy: this.options.retry },
+      budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
       heads: new BoundedCache(this.options.headCacheSize),
       knownBuckets: new Set(),
     };
   }
 
-  /** Create the table, indexes and blob container if missing and wait until usable. Idempotent; concurrent calls share one run; a failed run can be retried. */
+  /**
+   * Create the table, indexes and blob container if missing and wait until usable, then check the table's layout
+   * record (`STORE/LAYOUT_MISMATCH` naming the field, e.g. another `bucketShards`). Idempotent; concurrent calls
+   * share one run; a failed run can be retried. Bounded by the driver's table wait (not `deadlineMs`) and the store's `signal`.
+   */
   init(): Promise<void> {
     this.assertOpen();
     this.initialising ??= this.prepare().catch((error: unknown) => {
@@ -75,6 +90,8 @@ export class EventStore implements IEventStoreRepo {
    * @throws `ConcurrencyError` when `expectedSequence` (for the first event's stream) does not match; nothing written.
    * @throws `DuplicateEventIdError` for an id repeated in the batch or already stored; nothing written.
    * @throws `INPUT/INVALID_EVENT` before anything is written; `STORE/PARTIAL_BATCH` for multi-transaction batches.
+   * @throws `STORE/OUTCOME_UNKNOWN` when the outcome cannot be proven: retry the identical batch (a committed one then succeeds).
+   * @throws `STORE/DEADLINE_EXCEEDED` / `STORE/ABORTED` past `options.deadlineMs` (or the store's) or on `options.signal`.
    */
   async storeEvents(events: CreatedEvent[], options: StoreEventsOptions = {}): Promise<void> {
     await this.appendEvents(events, options);
@@ -82,12 +99,22 @@ export class EventStore implements IEventStoreRepo {
 
   /** Like `storeEvents`, and returns the stored events with their sequences, in batch order. */
   async appendEvents(events: readonly CreatedEvent[], options: StoreEventsOptions = {}): Promise<StoredEvent[]> {
-    await this.ready();
     const expected = options.expectedSequence;
     if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `expectedSequence must be an integer >= 0, got ${String(expected)}`, { details: { field: 'expectedSequence' } });
     }
-    return appendEvents(this.ctx, validateEvents(events), expected);
+    const deadlineMs = options.deadlineMs;
+    if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0)) {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `deadlineMs must be an integer > 0, got ${String(deadlineMs)}`, { details: { issues: [{ path: 'deadlineMs', message: 'must be an integer > 0' }] } });
+    }
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'signal must be an AbortSignal', { details: { issues: [{ path: 'signal', message: 'must be an AbortSignal' }] } });
+    }
+    const validated = validateEvents(events);
+    const ctx = forCall(this.ctx, { ...(deadlineMs === undefined ? {} : { deadlineMs }), ...(options.signal ? { signal: options.signal } : {}) });
+    ctx.budget.check('storeEvents');
+    await this.ready();
+    return appendEvents(ctx, validated, expected);
   }
 
   /**
@@ -132,7 +159,7 @@ export class EventStore implements IEventStoreRepo {
    */
   async getAllEvents(pageSize: number = DEFAULT_PAGE_SIZE, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
     await this.ready();
-    return replay(this.ctx, pageSize, startFromId);
+    return replay(forCall(this.ctx), pageSize, startFromId);
   }
 
   /** The stored shape of a created event (validated; `sequence` is 0 until the event is stored). */
@@ -141,52 +168,77 @@ export class EventStore implements IEventStoreRepo {
     return orderFields(storedShape(validated!.event, 0));
   }
 
-  /** Drop every event, snapshot and offloaded blob, and leave an empty, working store. Other processes' caches of this store are not reset. */
+  /**
+   * Drop every event, snapshot and offloaded blob of this store, and leave an empty, working store. Only what the
+   * store wrote is deleted: the table only when its layout record says an event store created it (so never a
+   * table of another layout, `DRIVER/SCHEMA_MISMATCH` or `STORE/LAYOUT_MISMATCH`, nor one created outside the
+   * store, e.g. with `skipDynamoDBTableCreation`: `STORE/RESET_REFUSED`; in both cases nothing is touched), and
+   * only the blobs under this store's scope (`<blobKeyPrefix><tableName>/`), never another store's in a shared
+   * bucket. Other processes' caches of this store are not reset.
+   */
   async resetStore(): Promise<void> {
     this.assertOpen();
-    await this.initialising?.catch(() => undefined);
+    await this.init();
+    if (!this.layout?.createdByStore) {
+      throw new EventStoreAdapterError(
+        ErrorCodes.RESET_REFUSED,
+        `resetStore refused: table ${this.options.tableName} was not created by an event store (it is managed elsewhere, e.g. by infrastructure code); delete and re-create it there. Nothing was deleted.`,
+        { details: { table: this.options.tableName, reason: 'table-not-created-by-store' } },
+      );
+    }
+    const ctx = this.controlContext();
     this.initialising = undefined;
-    await withRetry(this.options.retry, () => this.ctx.kv.dropTable(this.options.tableName), this.ctx.sleep, 'drop table');
-    await this.clearBlobs();
+    this.layout = undefined;
+    await retrying(ctx, 'drop table', () => ctx.kv.dropTable(this.options.tableName));
     this.ctx.heads.clear();
     this.ctx.knownBuckets.clear();
+    await this.clearBlobs(ctx);
     await this.init();
+  }
+
+  /**
+   * Delete this store's orphaned blobs (see `sweeper.ts`): under its scope, older than `olderThanMs`, referenced
+   * by no stored item. Resolves to the deleted keys and the number kept.
+   */
+  async sweepOrphanBlobs(options: SweepOptions): Promise<SweepResult> {
+    await this.ready();
+    return sweepOrphanBlobs(forCall(this.ctx, { deadlineMs: Math.max(this.options.deadlineMs, 3_600_000) }), options);
   }
 
   /** The stream's events with `sequence > fromSequence`, ascending; reads its own writes. */
   async getStreamEvents(domain: string, identifier: string, fromSequence = 0): Promise<StoredEvent[]> {
     await this.ready();
-    return readStream(this.ctx, domain, identifier, fromSequence);
+    return readStream(forCall(this.ctx), domain, identifier, fromSequence);
   }
 
   /** The stream's current sequence, 0 when empty; reads its own writes. */
   async getStreamSequence(domain: string, identifier: string): Promise<number> {
     await this.ready();
-    return readStreamSequence(this.ctx, domain, identifier);
+    return readStreamSequence(forCall(this.ctx), domain, identifier);
   }
 
   /** The stream's latest snapshot, or null. */
   async getSnapshot<State = unknown>(domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
     await this.ready();
-    return readSnapshot<State>(this.ctx, domain, identifier);
+    return readSnapshot<State>(forCall(this.ctx), domain, identifier);
   }
 
-  /** Save a snapshot (last write wins). @throws `INPUT/INVALID_SNAPSHOT`. */
+  /** Save a snapshot; an older `sequence` never replaces a newer one (see snapshots.ts). @throws `INPUT/INVALID_SNAPSHOT`. */
   async saveSnapshot<State = unknown>(snapshot: SnapshotEntry<State>): Promise<void> {
     await this.ready();
-    await saveSnapshot(this.ctx, snapshot);
+    await saveSnapshot(forCall(this.ctx), snapshot);
   }
 
   /** The event with this id, or null. */
   async getEventById(id: string): Promise<StoredEvent | null> {
     await this.ready();
-    return readEventById(this.ctx, id);
+    return readEventById(forCall(this.ctx), id);
   }
 
   /** Every event whose `causationId` is `causationId`, complete, oldest first. */
   async findByCausationId(causationId: string): Promise<StoredEvent[]> {
     await this.ready();
-    return readByCausation(this.ctx, causationId);
+    return readByCausation(forCall(this.ctx), causationId);
   }
 
   /** Release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */
@@ -208,12 +260,37 @@ export class EventStore implements IEventStoreRepo {
   }
 
   private async prepare(): Promise<void> {
-    const { retry } = this.options;
-    const blobs = this.ctx.blobs;
-    await Promise.all([
-      withRetry(retry, () => this.ctx.kv.ensureTable(tableSchema(this.options.tableName)), this.ctx.sleep, 'ensure table'),
-      blobs ? withRetry(retry, () => blobs.ensureContainer(), this.ctx.sleep, 'ensure blob container') : undefined,
+    const ctx = this.controlContext();
+    const blobs = ctx.blobs;
+    this.ctx.retry.policy = await this.composedRetry();
+    const [table] = await Promise.all([
+      retrying(ctx, 'ensure table', () => ctx.kv.ensureTable(tableSchema(this.options.tableName))),
+      blobs ? retrying(ctx, 'ensure blob container', () => blobs.ensureContainer()) : undefined,
     ]);
+    // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
+    this.layout = await establishLayout(ctx, table?.created === true);
+  }
+
+  /**
+   * The retry policy in force: the backend client retries each request on its own (the AWS SDK: 3 attempts), so
+   * unless `retry.maxAttempts` was configured, the adapter's attempts are divided by the client's, keeping the
+   * total near the configured budget; a configured value that multiplies past it is kept and warned about.
+   */
+  private async composedRetry(): Promise<RetryPolicy> {
+    const configured = this.options.retry;
+    const attempts = Math.max((await this.options.kv.clientMaxAttempts?.()) ?? 1, (await this.options.blobs?.clientMaxAttempts?.()) ?? 1);
+    if (attempts <= 1) return configured;
+    if (!this.options.retryAttemptsConfigured) return { ...configured, maxAttempts: Math.max(1, Math.ceil(configured.maxAttempts / attempts)) };
+    this.ctx.warn({
+      code: WarningCodes.RETRIES_MULTIPLY,
+      message: `The backend client makes ${attempts} attempts per request and retry.maxAttempts is ${configured.maxAttempts}: up to ${attempts * configured.maxAttempts} attempts per operation (bounded by deadlineMs ${this.options.deadlineMs} ms); lower one of them`,
+    });
+    return configured;
+  }
+
+  /** The context of control-plane work (init, reset): no deadline (table waits are bounded by the driver), the store's signal. */
+  private controlContext(): StoreContext {
+    return { ...this.ctx, budget: new CallBudget(Infinity, [this.options.signal], this.options.clock) };
   }
 
   private async ready(): Promise<void> {
@@ -225,16 +302,18 @@ export class EventStore implements IEventStoreRepo {
     if (this.closed) throw new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store is closed');
   }
 
-  private async clearBlobs(): Promise<void> {
-    const blobs = this.ctx.blobs;
+  /** Delete every blob under this store's scope (and nothing outside it). */
+  private async clearBlobs(ctx: StoreContext): Promise<void> {
+    const blobs = ctx.blobs;
     if (!blobs) return;
-    await withRetry(this.options.retry, () => blobs.ensureContainer(), this.ctx.sleep, 'ensure blob container');
+    const scope = blobScope(this.options.blobKeyPrefix, this.options.tableName);
+    await retrying(ctx, 'ensure blob container', () => blobs.ensureContainer());
     for (;;) {
-      const page = await withRetry(this.options.retry, () => blobs.list(this.options.blobKeyPrefix), this.ctx.sleep, 'blob list');
+      const page = await retrying(ctx, 'blob list', () => blobs.list(scope));
       if (page.keys.length === 0) return;
       for (let start = 0; start < page.keys.length; start += blobs.capabilities.maxDeleteKeys) {
         const keys = page.keys.slice(start, start + blobs.capabilities.maxDeleteKeys);
-        await withRetry(this.options.retry, () => blobs.delete(keys), this.ctx.sleep, 'blob delete');
+        await retrying(ctx, 'blob delete', () => blobs.delete(keys));
       }
     }
   }

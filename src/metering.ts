@@ -1,6 +1,7 @@
 import type { OperationType } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
+import { callSafely, type Warn } from './warnings.js';
 
 /** Requests and capacity units of one operation type since the store was created (or `resetStats`). */
 export interface OperationStats {
@@ -14,11 +15,17 @@ export type StoreStats = Record<OperationType, OperationStats>;
 
 const OPERATIONS: readonly OperationType[] = ['get', 'query', 'batchGet', 'batchWrite', 'transactWrite', 'blobPut', 'blobGet', 'blobDelete', 'blobList'];
 
-/** Counts every driver request and the capacity it reports; forwards each to an optional callback. */
+/**
+ * Counts every driver request and the capacity it reports; forwards each to an optional callback. The callback
+ * cannot change an outcome: what it throws is reported through `warn` (`WARN/CALLBACK_FAILED`).
+ */
 export class Meter {
   private totals: StoreStats = emptyStats();
 
-  constructor(private readonly onCapacity?: (operation: OperationType, consumed: ConsumedCapacity) => void) {}
+  constructor(
+    private readonly onCapacity?: (operation: OperationType, consumed: ConsumedCapacity) => void,
+    private readonly warn: Warn = () => undefined,
+  ) {}
 
   /** Record one request of `operation` that consumed `consumed` (zero for blob requests). */
   record(operation: OperationType, consumed: ConsumedCapacity = { read: 0, write: 0 }): void {
@@ -26,7 +33,8 @@ export class Meter {
     entry.requests += 1;
     entry.readUnits += consumed.read;
     entry.writeUnits += consumed.write;
-    this.onCapacity?.(operation, consumed);
+    const callback = this.onCapacity;
+    if (callback) callSafely(this.warn, 'onCapacity', () => callback(operation, consumed));
   }
 
   /** A deep copy of the totals. */
@@ -66,6 +74,7 @@ export function meteredKv(inner: KvDriver, meter: Meter): KvDriver {
     batchGet: (table, keys, options) => track('batchGet', () => inner.batchGet(table, keys, options)),
     batchWrite: (table, requests) => track('batchWrite', () => inner.batchWrite(table, requests)),
     transactWrite: (table, actions, options) => track('transactWrite', () => inner.transactWrite(table, actions, options)),
+    clientMaxAttempts: inner.clientMaxAttempts ? () => inner.clientMaxAttempts!() : undefined,
     close: inner.close ? () => inner.close!() : undefined,
   };
 }
@@ -83,6 +92,7 @@ export function meteredBlobs(inner: BlobDriver, meter: Meter): BlobDriver {
     get: (key) => count('blobGet', () => inner.get(key)),
     delete: (keys) => count('blobDelete', () => inner.delete(keys)),
     list: (prefix, options) => count('blobList', () => inner.list(prefix, options)),
+    clientMaxAttempts: inner.clientMaxAttempts ? () => inner.clientMaxAttempts!() : undefined,
     close: inner.close ? () => inner.close!() : undefined,
   };
 }

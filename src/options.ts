@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_DEADLINE_MS } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { DEFAULT_OFFLOAD_THRESHOLD_BYTES } from './limits.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import type { StoreWarning } from './warnings.js';
 
 /** Default table name (after `tableNamePrefix`), the one the existing adapter's users know. */
 export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
@@ -39,8 +41,21 @@ export interface EventStoreOptions {
   headCacheSize?: number;
   /** Items a replay query asks for (default: unset, so each request reads up to the driver's page byte limit). */
   replayFetchLimit?: number;
-  /** Called after each driver call with its operation type and consumed capacity. Must not throw. */
+  /** Called after each driver call with its operation type and consumed capacity. What it throws is reported through `onWarning` (`WARN/CALLBACK_FAILED`) and never changes the call's outcome. */
   onCapacity?: (operation: OperationType, consumed: ConsumedCapacity) => void;
+  /** Receives warnings (`{ code, message, cause }`, codes `WARN/*`). Default: the first warning of each code is logged once with `console.warn`. */
+  onWarning?: (warning: StoreWarning) => void;
+  /**
+   * Replay (`getAllEvents`) calls this for an event it cannot read (a missing blob, a malformed item) and goes on
+   * without it; `error.details` names the event id and its key. Absent (default): the replay fails with that error.
+   */
+  onUnreadable?: (error: EventStoreAdapterError) => void;
+  /** Longest one call may take, retries, backoff and conflict re-bases included, in ms (default 20,000; 1..3,600,000). `init` is bounded by the driver's table wait instead. */
+  deadlineMs?: number;
+  /** Aborts every call of the store in flight and every later one (for shutdown): they fail with `STORE/ABORTED`. */
+  signal?: AbortSignal;
+  /** Milliseconds since the epoch (default `Date.now`): deadlines, blob-key timestamps and blob ages for the sweeper. */
+  clock?: () => number;
 }
 
 /** Options after validation and defaults. */
@@ -57,6 +72,13 @@ export interface ResolvedOptions {
   readonly headCacheSize: number;
   readonly replayFetchLimit: number | undefined;
   readonly onCapacity: ((operation: OperationType, consumed: ConsumedCapacity) => void) | undefined;
+  readonly onWarning: ((warning: StoreWarning) => void) | undefined;
+  readonly onUnreadable: ((error: EventStoreAdapterError) => void) | undefined;
+  readonly deadlineMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly clock: () => number;
+  /** Whether `retry.maxAttempts` was given explicitly (else it is divided by the backend client's own attempts). */
+  readonly retryAttemptsConfigured: boolean;
 }
 
 const isKvDriver = (value: unknown): value is KvDriver =>
@@ -88,6 +110,11 @@ const optionsSchema = z
     headCacheSize: z.number().int().nonnegative().optional(),
     replayFetchLimit: positiveInt.optional(),
     onCapacity: z.custom<(operation: OperationType, consumed: ConsumedCapacity) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+    onWarning: z.custom<(warning: StoreWarning) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+    onUnreadable: z.custom<(error: EventStoreAdapterError) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+    deadlineMs: positiveInt.max(3_600_000).optional(),
+    signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+    clock: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
   })
   .strict();
 
@@ -122,6 +149,12 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
     headCacheSize: options.headCacheSize ?? 10_000,
     replayFetchLimit: options.replayFetchLimit,
     onCapacity: options.onCapacity,
+    onWarning: options.onWarning,
+    onUnreadable: options.onUnreadable,
+    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    signal: options.signal,
+    clock: options.clock ?? Date.now,
+    retryAttemptsConfigured: options.retry?.maxAttempts !== undefined,
   };
 }
 

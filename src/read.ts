@@ -1,38 +1,78 @@
+import { batchGetAll } from './batch-loops.js';
+import { decodeLink } from './causation-links.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { applyOffloadedBody, decodeEventItem, orderFields } from './event-codec.js';
+import { applyOffloadedBody, decodeEventItem, orderFields, type DecodedEventItem } from './event-codec.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
-import { withRetry } from './retry.js';
-import type { StoreContext } from './store-context.js';
-import { A, HEAD_SK, INDEX_CAUSATION, causationPk, guardPk, streamPk } from './table-layout.js';
+import { compareCodePoints } from './replay-order.js';
+import { loopOptions, retrying, type StoreContext } from './store-context.js';
+import { A, HEAD_SK, causationPk, globalSk, guardPk, streamPk } from './table-layout.js';
+import { callSafely } from './warnings.js';
 
 /** Every page of a query, retrying transient failures per request. Yields pages as they arrive. */
 export async function* queryPages(ctx: StoreContext, request: Omit<QueryRequest, 'cursor'>): AsyncGenerator<Item[]> {
   let cursor: string | undefined;
   do {
-    const page = await withRetry(ctx.options.retry, () => ctx.kv.query(ctx.options.tableName, { ...request, cursor }), ctx.sleep, 'query');
+    const page = await retrying(ctx, 'query', () => ctx.kv.query(ctx.options.tableName, { ...request, cursor }));
     cursor = page.cursor;
     if (page.items.length > 0) yield page.items;
   } while (cursor !== undefined);
 }
 
-/** Decode event items and fetch the offloaded fields of those that have them (bounded parallelism). Order is kept. */
-export async function hydrate(ctx: StoreContext, items: readonly Item[]): Promise<StoredEvent[]> {
-  const decoded = items.map(decodeEventItem);
-  if (!decoded.some((entry) => entry.blob)) return decoded.map((entry) => orderFields(entry.event));
-  return mapWithConcurrency(decoded, ctx.options.hydrationConcurrency, async (entry) => {
+/** What to do with an event that cannot be read: absent, throw it; given, report it and leave the event out. */
+export type UnreadablePolicy = ((error: EventStoreAdapterError) => void) | undefined;
+
+/**
+ * Decode event items and fetch the offloaded fields of those that have them (bounded parallelism). Order is kept.
+ * An event that cannot be read (`DECODE/INVALID_ITEM`, `DECODE/MISSING_BLOB`, `STORE/BLOB_STORE_REQUIRED`; the
+ * error's `details` name `eventId` and `key`) is thrown, or, with `onUnreadable`, reported to it and left out.
+ */
+export async function hydrate(ctx: StoreContext, items: readonly Item[], onUnreadable?: UnreadablePolicy): Promise<StoredEvent[]> {
+  const decoded = items.map((item) => decodeOrReport(ctx, item, onUnreadable));
+  if (!decoded.some((entry) => entry?.blob)) return decoded.flatMap((entry) => (entry ? [orderFields(entry.event)] : []));
+  const hydrated = await mapWithConcurrency(decoded, ctx.options.hydrationConcurrency, async (entry, index) => {
+    if (!entry) return undefined;
     if (!entry.blob) return orderFields(entry.event);
-    const blobKey = entry.blob.key;
-    if (!ctx.blobs) {
-      throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${entry.event.id} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId: entry.event.id, blobKey } });
+    try {
+      return await readBlobFields(ctx, entry, items[index]!);
+    } catch (error) {
+      if (!onUnreadable || !isUnreadable(error)) throw error;
+      callSafely(ctx.warn, 'onUnreadable', () => onUnreadable(error));
+      return undefined;
     }
-    const body = await withRetry(ctx.options.retry, () => ctx.blobs!.get(blobKey), ctx.sleep, 'blob get');
-    if (body === undefined) {
-      throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Event ${entry.event.id} references blob ${blobKey}, which does not exist`, { details: { eventId: entry.event.id, blobKey } });
-    }
-    return applyOffloadedBody(entry, body);
   });
+  return hydrated.filter((event): event is StoredEvent => event !== undefined);
+}
+
+function decodeOrReport(ctx: StoreContext, item: Item, onUnreadable: UnreadablePolicy): DecodedEventItem | undefined {
+  try {
+    return decodeEventItem(item);
+  } catch (error) {
+    if (!onUnreadable || !isUnreadable(error)) throw error;
+    callSafely(ctx.warn, 'onUnreadable', () => onUnreadable(error));
+    return undefined;
+  }
+}
+
+const UNREADABLE_CODES: ReadonlySet<string> = new Set([ErrorCodes.INVALID_ITEM, ErrorCodes.MISSING_BLOB, ErrorCodes.BLOB_STORE_REQUIRED]);
+function isUnreadable(error: unknown): error is EventStoreAdapterError {
+  return error instanceof EventStoreAdapterError && UNREADABLE_CODES.has(error.code);
+}
+
+async function readBlobFields(ctx: StoreContext, entry: DecodedEventItem, item: Item): Promise<StoredEvent> {
+  const blobKey = entry.blob!.key;
+  const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
+  const eventId = entry.event.id;
+  if (!ctx.blobs) {
+    throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
+  }
+  const blobs = ctx.blobs;
+  const body = await retrying(ctx, 'blob get', () => blobs.get(blobKey));
+  if (body === undefined) {
+    throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Event ${eventId} references blob ${blobKey}, which does not exist`, { details: { eventId, blobKey, key } });
+  }
+  return applyOffloadedBody(entry, body);
 }
 
 /** Events of a stream with `sequence > fromSequence`, ascending; a strongly consistent read (reads its own writes). */
@@ -45,7 +85,7 @@ export async function readStream(ctx: StoreContext, domain: string, identifier: 
 
 /** The stream's current sequence (0 when empty), from its head item, strongly consistent. */
 export async function readStreamSequence(ctx: StoreContext, domain: string, identifier: string): Promise<number> {
-  const { item } = await withRetry(ctx.options.retry, () => ctx.kv.get(ctx.options.tableName, { [A.pk]: streamPk(domain, identifier), [A.sk]: HEAD_SK }, { consistent: true }), ctx.sleep, 'get');
+  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: streamPk(domain, identifier), [A.sk]: HEAD_SK }, { consistent: true }));
   const version = item?.[A.version];
   if (item && typeof version !== 'number') throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Head item of stream ${domain}::${identifier} has no numeric version`, { details: { key: { pk: item[A.pk], sk: HEAD_SK } } });
   return typeof version === 'number' ? version : 0;
@@ -60,13 +100,13 @@ export interface EventLocation {
 
 /** Locate an event by id (strongly consistent); undefined when no such event is stored. */
 export async function locateEvent(ctx: StoreContext, eventId: string): Promise<EventLocation | undefined> {
-  const { item } = await withRetry(ctx.options.retry, () => ctx.kv.get(ctx.options.tableName, { [A.pk]: guardPk(eventId), [A.sk]: 0 }, { consistent: true }), ctx.sleep, 'get');
+  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: guardPk(eventId), [A.sk]: 0 }, { consistent: true }));
   if (!item) return undefined;
   const stream = item[A.stream];
   const sequence = item[A.sequence];
   const created = item[A.created];
   if (typeof stream !== 'string' || typeof sequence !== 'number' || typeof created !== 'string') {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Id guard of event ${eventId} failed to decode`, { details: { key: { pk: guardPk(eventId), sk: 0 } } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Id guard of event ${eventId} failed to decode`, { details: { eventId, key: { pk: guardPk(eventId), sk: 0 } } });
   }
   return { streamPk: stream, sequence, createdIso: created };
 }
@@ -75,19 +115,39 @@ export async function locateEvent(ctx: StoreContext, eventId: string): Promise<E
 export async function readEventById(ctx: StoreContext, eventId: string): Promise<StoredEvent | null> {
   const location = await locateEvent(ctx, eventId);
   if (!location) return null;
-  const { item } = await withRetry(ctx.options.retry, () => ctx.kv.get(ctx.options.tableName, { [A.pk]: location.streamPk, [A.sk]: location.sequence }, { consistent: true }), ctx.sleep, 'get');
+  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: location.streamPk, [A.sk]: location.sequence }, { consistent: true }));
   if (!item) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`, { details: { key: { pk: location.streamPk, sk: location.sequence } } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`, { details: { eventId, key: { pk: location.streamPk, sk: location.sequence } } });
   }
   const [event] = await hydrate(ctx, [item]);
   return event!;
 }
 
-/** Every event caused by `causationId`, complete, oldest first (`created ASC, id ASC`), all pages. */
+/**
+ * Every event caused by `causationId`, complete, oldest first (`created ASC, id ASC`, ids by code point), from
+ * the causation links written in each event's own transaction: a strongly consistent query of the links, then
+ * strongly consistent batch-gets of the events (one per 100). Complete right after the write, on any backend.
+ */
 export async function readByCausation(ctx: StoreContext, causationId: string): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for await (const items of queryPages(ctx, { index: INDEX_CAUSATION, partition: causationPk(causationId), direction: 'asc' })) {
-    events.push(...(await hydrate(ctx, items)));
+  const links = [];
+  for await (const items of queryPages(ctx, { partition: causationPk(causationId), direction: 'asc', consistent: true })) {
+    for (const item of items) {
+      const link = decodeLink(item);
+      if (!link) throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Causation link of ${causationId} failed to decode`, { details: { key: { pk: item[A.pk], sk: item[A.sk] } } });
+      links.push(link);
+    }
   }
-  return events;
+  if (links.length === 0) return [];
+  links.sort((left, right) => compareCodePoints(globalSk(left.createdIso, left.eventId), globalSk(right.createdIso, right.eventId)));
+  const keys = links.map((link) => ({ [A.pk]: link.stream, [A.sk]: link.sequence }));
+  const found = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
+  const byKey = new Map(found.map((item) => [`${String(item[A.pk])}#${String(item[A.sk])}`, item]));
+  const items = links.map((link) => {
+    const item = byKey.get(`${link.stream}#${link.sequence}`);
+    if (!item || item[A.id] !== link.eventId) {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${link.eventId} caused by ${causationId} has a link but no event item at ${link.stream}#${link.sequence}`, { details: { eventId: link.eventId, key: { pk: link.stream, sk: link.sequence } } });
+    }
+    return item;
+  });
+  return hydrate(ctx, items);
 }

@@ -3,10 +3,12 @@ import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from './
 import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
-import { withRetry } from './retry.js';
-import type { StoreContext } from './store-context.js';
+import { forCall, retrying, type StoreContext } from './store-context.js';
 import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, globalSk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk } from './time-buckets.js';
+import { compareCodePoints } from './replay-order.js';
+
+export { compareCodePoints } from './replay-order.js';
 
 /**
  * `getAllEvents`: every event in `created ASC, id ASC` order (ids compared by code point, as DynamoDB compares
@@ -19,7 +21,9 @@ import { bucketOfIso, bucketShardPk } from './time-buckets.js';
  * Memory: at most two fetched pages per shard of the current and the next bucket, plus one output page.
  *
  * Validation happens before the iterator is returned: a bad page size throws `INPUT/INVALID_PAGE_SIZE`, an
- * unknown `startFromId` throws `INPUT/UNKNOWN_CURSOR`.
+ * unknown `startFromId` throws `INPUT/UNKNOWN_CURSOR`. Each request (and each page's hydration) has a deadline
+ * of its own (`deadlineMs`), so a long replay is never cut off as a whole. An event that cannot be read fails the
+ * replay naming it, or with `onUnreadable` is reported and left out.
  */
 export async function replay(ctx: StoreContext, pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
@@ -49,12 +53,17 @@ async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: numb
     for await (const item of mergeShards(current)) {
       page.push(item);
       if (page.length === pageSize) {
-        yield await hydrate(ctx, page);
+        // With onUnreadable, a page may come out shorter; an empty one is never yielded (a consumer stops there).
+        const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
+        if (events.length > 0) yield events;
         page = [];
       }
     }
   }
-  if (page.length > 0) yield await hydrate(ctx, page);
+  if (page.length > 0) {
+    const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
+    if (events.length > 0) yield events;
+  }
 }
 
 /** Buckets that hold events, ascending, from `fromBucket` on. One strongly consistent query of the catalog partition (paged if large). */
@@ -127,24 +136,9 @@ class ShardReader {
   private fetch(cursor: string | undefined): Promise<QueryPage> {
     const { ctx } = this;
     const request: QueryRequest = { index: INDEX_GLOBAL_ORDER, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
-    const pending = withRetry(ctx.options.retry, () => ctx.kv.query(ctx.options.tableName, request), ctx.sleep, 'replay query');
+    const pending = retrying(forCall(ctx), 'replay query', () => ctx.kv.query(ctx.options.tableName, request));
     pending.catch(() => undefined); // observed later by peek(); avoid an unhandled rejection meanwhile
     return pending;
   }
 }
 
-/** Compare by Unicode code point (= UTF-8 byte order, DynamoDB's string order), not by UTF-16 code unit. */
-export function compareCodePoints(left: string, right: string): number {
-  const length = Math.min(left.length, right.length);
-  for (let index = 0; index < length; index++) {
-    const a = left.charCodeAt(index);
-    const b = right.charCodeAt(index);
-    if (a === b) continue;
-    // Surrogates (0xD800-0xDFFF) encode code points above 0xFFFF: they sort after every other BMP unit.
-    const aHigh = a >= 0xd800 && a <= 0xdfff;
-    const bHigh = b >= 0xd800 && b <= 0xdfff;
-    if (aHigh !== bHigh) return aHigh ? 1 : -1;
-    return a - b;
-  }
-  return left.length - right.length;
-}

@@ -1,3 +1,4 @@
+import { UNBOUNDED, type CallBudget } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError, RETRYABLE_CODES, type ErrorCode } from './errors.js';
 
 /** How the core retries transient failures: exponential backoff with full jitter, capped. */
@@ -39,19 +40,21 @@ export function isRetryable(error: unknown): boolean {
 /**
  * Run `operation`, retrying retryable errors (see {@link isRetryable}) with backoff. A non-retryable error is
  * rethrown at once, unchanged. When attempts run out, throws `RETRY/EXHAUSTED` whose `cause` is the last error.
- * `operation` receives the 0-based attempt number.
+ * `operation` receives the 0-based attempt number. Each attempt is raced against `budget` and each wait is cut
+ * by it: past the deadline `STORE/DEADLINE_EXCEEDED`, after an abort `STORE/ABORTED` (never retried).
  */
 export async function withRetry<T>(
   policy: RetryPolicy,
   operation: (attempt: number) => Promise<T>,
   sleep: Sleep = realSleep,
   what = 'operation',
+  budget: CallBudget = UNBOUNDED,
 ): Promise<T> {
   let lastError: unknown;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
-    if (attempt > 0) await sleep(backoffDelay(policy, attempt - 1));
+    if (attempt > 0) await budget.sleep(backoffDelay(policy, attempt - 1), sleep, what);
     try {
-      return await operation(attempt);
+      return await budget.race(() => operation(attempt), what);
     } catch (error) {
       if (!isRetryable(error)) throw error;
       lastError = error;

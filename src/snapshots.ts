@@ -1,64 +1,147 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { batchWriteAll } from './batch-loops.js';
+import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { invalidItem } from './event-codec.js';
 import { itemSize } from './item-size.js';
-import { joinKey } from './keys.js';
-import type { Item } from './ports/kv-driver.js';
-import { withRetry } from './retry.js';
-import type { StoreContext } from './store-context.js';
+import type { Condition, Item } from './ports/kv-driver.js';
+import { isRetryable } from './retry.js';
+import { retrying, type StoreContext } from './store-context.js';
 import { A, SNAPSHOT_SK, streamPk } from './table-layout.js';
 import { validateSnapshot } from './validation.js';
+import { WarningCodes } from './warnings.js';
 
-/**
- * Save a stream's snapshot (last write wins), one plain write. A state over the offload threshold goes to the blob
- * store under a key fixed per stream. Throws `INPUT/INVALID_SNAPSHOT` for a bad snapshot and
- * `STORE/BLOB_STORE_REQUIRED` for an oversized one without a blob store.
- */
-export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): Promise<void> {
-  const { stateJson, createdIso } = validateSnapshot(snapshot);
-  const pk = streamPk(snapshot.domain, snapshot.identifier);
-  let item: Item = { [A.pk]: pk, [A.sk]: SNAPSHOT_SK, [A.state]: stateJson, [A.sequence]: snapshot.sequence, [A.created]: createdIso };
-  const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
-  if (itemSize(item) > limit) {
-    if (!ctx.blobs) {
-      throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
-    }
-    const blobKey = `${ctx.options.blobKeyPrefix}snapshots/${joinKey('s', snapshot.domain, snapshot.identifier)}`;
-    const blobs = ctx.blobs;
-    await withRetry(ctx.options.retry, () => blobs.put(blobKey, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' }), ctx.sleep, 'blob put');
-    item = { [A.pk]: pk, [A.sk]: SNAPSHOT_SK, [A.blobKey]: blobKey, [A.sequence]: snapshot.sequence, [A.created]: createdIso };
-  }
-  await batchWriteAll(ctx.kv, ctx.options.tableName, [{ put: item }], ctx.options.retry, { sleep: ctx.sleep });
-}
+/** Concurrent savers of one stream's snapshot race at most this many rounds of read-then-compare-and-swap. */
+const MAX_SAVE_ROUNDS = 8;
+/** A reader that finds a snapshot's blob gone (replaced meanwhile) re-reads the item at most this many times. */
+const MAX_READ_ROUNDS = 3;
 
 const snapshotItemSchema = z.object({
   st: z.string().optional(),
   bk: z.string().optional(),
   q: z.number().int().nonnegative(),
   c: z.string(),
+  w: z.string().optional(),
 });
 
-/** The stream's latest snapshot, or null; a strongly consistent read. Throws `DECODE/*` for a malformed item or a missing blob. */
+/**
+ * Save a stream's snapshot so that it never tears and never goes back in time:
+ * 1. a state over the offload threshold is written first to a blob of its own, keyed by table, stream, sequence
+ *    and write id (never overwritten);
+ * 2. the snapshot item (its state or blob key, and its `sequence`, together) is then written with a
+ *    compare-and-swap on the item it replaces (its write id), after a strongly consistent read: a snapshot whose
+ *    `sequence` is older than the stored one is dropped instead (and its blob deleted), so an older snapshot never
+ *    replaces a newer one, whatever the interleaving of concurrent saves;
+ * 3. the replaced snapshot's blob, if any, is deleted afterwards.
+ * Cost: one strongly consistent read and one single-action transaction (2 WCU per KB); plus a blob put when
+ * offloaded. Throws `INPUT/INVALID_SNAPSHOT` for a bad snapshot and `STORE/BLOB_STORE_REQUIRED` for an oversized
+ * one without a blob store. A blob whose item write may have committed (an ambiguous failure) is kept for the sweeper.
+ */
+export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): Promise<void> {
+  const { stateJson, createdIso } = validateSnapshot(snapshot);
+  const pk = streamPk(snapshot.domain, snapshot.identifier);
+  const writeId = randomUUID();
+  const base: Item = { [A.pk]: pk, [A.sk]: SNAPSHOT_SK, [A.sequence]: snapshot.sequence, [A.created]: createdIso, [A.writeToken]: writeId };
+  let item: Item = { ...base, [A.state]: stateJson };
+  const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
+  let ownBlob: string | undefined;
+  if (itemSize(item) > limit) {
+    if (!ctx.blobs) {
+      throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
+    }
+    const blobs = ctx.blobs;
+    ownBlob = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
+    const key = ownBlob;
+    await retrying(ctx, 'blob put', () => blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' }));
+    item = { ...base, [A.blobKey]: ownBlob };
+  }
+
+  let ambiguous = false;
+  let replacedBlob: string | undefined;
+  try {
+    for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
+      const { item: current } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: pk, [A.sk]: SNAPSHOT_SK }, { consistent: true }));
+      if (current?.[A.writeToken] === writeId) {
+        // An ambiguous attempt of ours committed (the retry then found its own write id in the way).
+        ambiguous = false;
+        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteQuietly(ctx, replacedBlob);
+        return;
+      }
+      const currentSequence = current?.[A.sequence];
+      const currentWrite = current?.[A.writeToken];
+      const currentBlob = current?.[A.blobKey];
+      if (typeof currentSequence === 'number' && currentSequence > snapshot.sequence) {
+        await deleteQuietly(ctx, ownBlob); // a newer snapshot is stored: ours is dropped, its blob never referenced
+        return;
+      }
+      replacedBlob = typeof currentBlob === 'string' ? currentBlob : undefined;
+      const condition: Condition = !current
+        ? { kind: 'notExists' }
+        : typeof currentWrite === 'string'
+          ? { kind: 'equals', attribute: A.writeToken, value: currentWrite }
+          : { kind: 'equals', attribute: A.sequence, value: typeof currentSequence === 'number' ? currentSequence : -1 }; // written before write ids
+      const result = await retrying(ctx, 'save snapshot', async () => {
+        try {
+          return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
+        } catch (error) {
+          if (isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) ambiguous = true;
+          throw error;
+        }
+      });
+      if (result.committed) {
+        ambiguous = false;
+        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteQuietly(ctx, replacedBlob);
+        return;
+      }
+    }
+    throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`, { details: { domain: snapshot.domain, identifier: snapshot.identifier } });
+  } catch (error) {
+    if (!ambiguous) await deleteQuietly(ctx, ownBlob);
+    throw error;
+  }
+}
+
+async function deleteQuietly(ctx: StoreContext, key: string | undefined): Promise<void> {
+  if (key === undefined || !ctx.blobs) return;
+  const blobs = ctx.blobs;
+  try {
+    await retrying(ctx, 'blob delete', () => blobs.delete([key]));
+  } catch (cause) {
+    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete snapshot blob ${key}; sweepOrphanBlobs will remove it`, cause });
+  }
+}
+
+/**
+ * The stream's latest snapshot, or null; a strongly consistent read. The state returned is always the one saved
+ * with the returned `sequence` (they live in one item, or in one immutable blob the item names). A blob replaced
+ * between reading the item and reading the blob makes it read the item again. Throws `DECODE/*` for a malformed
+ * item or a blob that is really missing.
+ */
 export async function readSnapshot<State>(ctx: StoreContext, domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
   const key = { [A.pk]: streamPk(domain, identifier), [A.sk]: SNAPSHOT_SK };
-  const { item } = await withRetry(ctx.options.retry, () => ctx.kv.get(ctx.options.tableName, key, { consistent: true }), ctx.sleep, 'get');
-  if (!item) return null;
-  const parsed = snapshotItemSchema.safeParse(item);
-  if (!parsed.success || (parsed.data.st === undefined && parsed.data.bk === undefined)) throw invalidItem(item, 'not a snapshot item');
-  let stateJson = parsed.data.st;
-  if (stateJson === undefined) {
-    const blobKey = parsed.data.bk!;
-    const body = ctx.blobs ? await withRetry(ctx.options.retry, () => ctx.blobs!.get(blobKey), ctx.sleep, 'blob get') : undefined;
-    if (body === undefined) throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Snapshot of ${domain}::${identifier} references blob ${blobKey}, which is missing`, { details: { blobKey } });
-    stateJson = Buffer.from(body).toString('utf8');
+  for (let round = 0; ; round++) {
+    const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, key, { consistent: true }));
+    if (!item) return null;
+    const parsed = snapshotItemSchema.safeParse(item);
+    if (!parsed.success || (parsed.data.st === undefined && parsed.data.bk === undefined)) throw invalidItem(item, 'not a snapshot item');
+    let stateJson = parsed.data.st;
+    if (stateJson === undefined) {
+      const blobKey = parsed.data.bk!;
+      const blobs = ctx.blobs;
+      const body = blobs ? await retrying(ctx, 'blob get', () => blobs.get(blobKey)) : undefined;
+      if (body === undefined) {
+        if (blobs && round + 1 < MAX_READ_ROUNDS) continue; // replaced meanwhile? read the item again
+        throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Snapshot of ${domain}::${identifier} references blob ${blobKey}, which is missing`, { details: { blobKey, key } });
+      }
+      stateJson = Buffer.from(body).toString('utf8');
+    }
+    let state: State;
+    try {
+      state = JSON.parse(stateJson) as State;
+    } catch (cause) {
+      throw invalidItem(item, 'state is not valid JSON', cause);
+    }
+    return { domain, identifier, state, sequence: parsed.data.q, created: new Date(parsed.data.c) };
   }
-  let state: State;
-  try {
-    state = JSON.parse(stateJson) as State;
-  } catch (cause) {
-    throw invalidItem(item, 'state is not valid JSON', cause);
-  }
-  return { domain, identifier, state, sequence: parsed.data.q, created: new Date(parsed.data.c) };
 }

@@ -7,16 +7,16 @@ import type { TableSchema } from './ports/kv-driver.js';
  * | item      | pk                         | sk       | purpose                                              |
  * |-----------|----------------------------|----------|------------------------------------------------------|
  * | head      | `s|<domain>|<identifier>`  | 0        | the stream's version: every append checks-and-bumps it |
- * | event     | `s|<domain>|<identifier>`  | sequence | the event; in the global-order and causation indexes |
+ * | event     | `s|<domain>|<identifier>`  | sequence | the event; in the global-order index                 |
  * | snapshot  | `s|<domain>|<identifier>`  | -1       | the stream's latest snapshot                           |
  * | id guard  | `e|<event id>`             | 0        | makes ids unique store-wide; locates the event by id   |
+ * | link      | `c|<causation id>`         | slot     | one per caused event, in the event's own transaction: causation lookups read it strongly consistent |
  * | catalog   | `catalog`                  | bucket   | one item per monthly time bucket that holds events     |
+ * | metadata  | `meta`                     | 0        | the layout: version, `bucketShards`, who created the table |
  *
  * Key components are percent-encoded (see keys.ts), so any domain/identifier/id works and keys are never split.
  */
 export const INDEX_GLOBAL_ORDER = 'global-order';
-/** The causation index: events by `causationId`, sorted like the global order. */
-export const INDEX_CAUSATION = 'causation';
 
 /** Sort key of a stream's head item. */
 export const HEAD_SK = 0;
@@ -24,6 +24,13 @@ export const HEAD_SK = 0;
 export const SNAPSHOT_SK = -1;
 /** Partition key of the bucket catalog. */
 export const CATALOG_PK = 'catalog';
+/** Partition key of the table's metadata item (sort key 0). */
+export const METADATA_PK = 'meta';
+/**
+ * Version of this layout, recorded in the metadata item. Bumped when items change incompatibly; `init` refuses a
+ * table recorded with another version.
+ */
+export const LAYOUT_VERSION = 1;
 
 /** Attribute names: short, because every byte of a name is paid for in every item and capacity unit. */
 export const A = {
@@ -45,22 +52,26 @@ export const A = {
   created: 'c',
   /** global-order index partition: time bucket and shard */
   globalPk: 'gpk',
-  /** global-order and causation index sort key: `<created ISO>|<id>` */
+  /** global-order index sort key: `<created ISO>|<id>` */
   globalSk: 'gsk',
-  /** causation index partition */
-  causationPk: 'cpk',
   /** blob key of offloaded fields */
   blobKey: 'bk',
   /** which fields are offloaded: 'p', 'm' or 'pm' */
   blobFields: 'bf',
-  /** guard and snapshot: stream pk of the event */
+  /** guard and link: stream pk of the event */
   stream: 's',
-  /** guard and snapshot: sequence */
+  /** guard, link and snapshot: sequence */
   sequence: 'q',
-  /** guard: token of the write that stored the event */
+  /** guard and snapshot: id of the write that stored it */
   writeToken: 'w',
   /** snapshot: state JSON text (absent when offloaded) */
   state: 'st',
+  /** metadata: layout version */
+  layoutVersion: 'lv',
+  /** metadata: write shards per time bucket */
+  bucketShards: 'bs',
+  /** metadata: true when an event store created the table (only then may `resetStore` delete it) */
+  createdByStore: 'cb',
 } as const;
 
 /** The table and index definitions for `tableName`. */
@@ -71,7 +82,6 @@ export function tableSchema(tableName: string): TableSchema {
     sortKey: { name: A.sk, type: 'N' },
     indexes: [
       { name: INDEX_GLOBAL_ORDER, partitionKey: { name: A.globalPk, type: 'S' }, sortKey: { name: A.globalSk, type: 'S' }, projection: 'ALL' },
-      { name: INDEX_CAUSATION, partitionKey: { name: A.causationPk, type: 'S' }, sortKey: { name: A.globalSk, type: 'S' }, projection: 'ALL' },
     ],
   };
 }
@@ -86,7 +96,7 @@ export function guardPk(eventId: string): string {
   return joinKey('e', eventId);
 }
 
-/** Partition key of the causation index for `causationId`. */
+/** Partition key of the causation links of `causationId`. */
 export function causationPk(causationId: string): string {
   return joinKey('c', causationId);
 }

@@ -1,0 +1,106 @@
+import { guardItem, type Chunk } from './append-plan.js';
+import { linkItem, linkSlot } from './causation-links.js';
+import type { OffloadDecision } from './offload.js';
+import type { ActionFailure, TransactAction } from './ports/kv-driver.js';
+import { A, HEAD_SK } from './table-layout.js';
+
+/** What each action of a chunk's transaction is for, by position. */
+export type ActionRole =
+  | { readonly kind: 'head'; readonly pk: string }
+  | { readonly kind: 'event'; readonly index: number }
+  | { readonly kind: 'guard'; readonly index: number }
+  | { readonly kind: 'link'; readonly index: number };
+
+/** The transaction of one chunk at given stream bases. */
+export interface ChunkTransaction {
+  readonly actions: TransactAction[];
+  readonly roles: ActionRole[];
+  /** The sequence each event of the chunk gets, in chunk order. */
+  readonly sequences: number[];
+}
+
+/**
+ * Build the chunk's transaction: per stream a head put conditioned on its base (`notExists` for 0, else
+ * `version = base`) that sets the new version; per event its item and id guard (both `notExists`) and, with a
+ * cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
+ */
+export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecision[], bases: ReadonlyMap<string, number>, writeId: string, linkProbes: ReadonlyMap<number, number>): ChunkTransaction {
+  const next = new Map(bases);
+  const sequences: number[] = [];
+  const actions: TransactAction[] = [];
+  const roles: ActionRole[] = [];
+  const perEvent: { action: TransactAction; role: ActionRole }[] = [];
+  chunk.events.forEach((event, index) => {
+    const sequence = next.get(event.pk)! + 1;
+    next.set(event.pk, sequence);
+    sequences.push(sequence);
+    perEvent.push({ action: { type: 'put', item: { ...decisions[index]!.item, [A.sk]: sequence }, condition: { kind: 'notExists' } }, role: { kind: 'event', index } });
+    perEvent.push({ action: { type: 'put', item: guardItem(event, sequence, writeId), condition: { kind: 'notExists' } }, role: { kind: 'guard', index } });
+    if (event.causationId !== undefined) {
+      const slot = linkSlot(event.validated.event.id) + (linkProbes.get(index) ?? 0);
+      const item = linkItem(event.causationId, slot, event.validated.event.id, event.pk, sequence, event.validated.createdIso);
+      perEvent.push({ action: { type: 'put', item, condition: { kind: 'notExists' } }, role: { kind: 'link', index } });
+    }
+  });
+  for (const [pk, base] of bases) {
+    actions.push({ type: 'put', item: { [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: next.get(pk)! }, condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
+    roles.push({ kind: 'head', pk });
+  }
+  for (const { action, role } of perEvent) {
+    actions.push(action);
+    roles.push(role);
+  }
+  return { actions, roles, sequences };
+}
+
+/** What a cancelled chunk transaction says. */
+export interface CancellationAnalysis {
+  /** Head pk -> the version it is really at. */
+  readonly headConflicts: Map<string, number>;
+  /** Chunk indexes of events whose id guard exists, written by ANOTHER write. */
+  readonly foreignGuards: number[];
+  /** Chunk index -> sequence, for guards this very write already stored (an earlier attempt committed). */
+  readonly ownSequences: Map<number, number>;
+  /** Chunk indexes whose causation link slot is taken by another event's link (a hash clash: probe the next slot). */
+  readonly linkClashes: number[];
+  /** An event's sequence slot was taken although its head matched (a head out of step with its events). */
+  readonly sequenceTaken: boolean;
+  /** Some action was cancelled by a conflicting transaction or throttled (retry as is). */
+  readonly retryable: boolean;
+  /** The backend's validation message, when an action was invalid. */
+  readonly validation: string | undefined;
+}
+
+/** Read the per-action reasons of a cancelled transaction against the roles of its actions. */
+export function analyseCancellation(tx: ChunkTransaction, reasons: readonly ActionFailure[], chunk: Chunk, writeId: string): CancellationAnalysis {
+  const analysis = { headConflicts: new Map<string, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, validation: undefined as string | undefined };
+  reasons.forEach((reason, position) => {
+    const role = tx.roles[position];
+    if (!role) return;
+    if (reason.kind === 'conflict' || reason.kind === 'throttled') analysis.retryable = true;
+    if (reason.kind === 'validation') analysis.validation = reason.message;
+    if (reason.kind !== 'conditionFailed') return;
+    switch (role.kind) {
+      case 'head': {
+        const stored = reason.item?.[A.version];
+        analysis.headConflicts.set(role.pk, typeof stored === 'number' ? stored : 0);
+        return;
+      }
+      case 'guard': {
+        const storedSequence = reason.item?.[A.sequence];
+        if (reason.item?.[A.writeToken] === writeId && typeof storedSequence === 'number') analysis.ownSequences.set(role.index, storedSequence);
+        else analysis.foreignGuards.push(role.index);
+        return;
+      }
+      case 'link': {
+        // Our own link (same event id) means the event itself is stored: the guard says by whom.
+        if (reason.item?.[A.id] !== chunk.events[role.index]!.validated.event.id) analysis.linkClashes.push(role.index);
+        return;
+      }
+      case 'event':
+        analysis.sequenceTaken = true;
+        return;
+    }
+  });
+  return analysis;
+}

@@ -1,0 +1,105 @@
+import { eventBlobKey } from './blob-keys.js';
+import { linkItem, linkSlot } from './causation-links.js';
+import { encodeEventItem } from './event-codec.js';
+import { itemSize } from './item-size.js';
+import { streamKey } from './keys.js';
+import { minimalItemSize } from './offload.js';
+import type { Item } from './ports/kv-driver.js';
+import type { StoreContext } from './store-context.js';
+import { A, HEAD_SK, guardPk, streamPk } from './table-layout.js';
+import { bucketOfIso } from './time-buckets.js';
+import type { ValidatedEvent } from './validation.js';
+
+/** A sequence number wide enough to size items before their sequence is known (15 significant digits). */
+const SIZING_SEQUENCE = 123_456_789_012_345;
+/** A write id of the real width, for sizing guards. */
+const SIZING_WRITE_ID = '00000000-0000-0000-0000-000000000000';
+
+/** One event of a batch, planned: its keys, time bucket, blob key and a draft item for sizing. */
+export interface PlannedEvent {
+  readonly validated: ValidatedEvent;
+  readonly pk: string;
+  readonly streamKey: string;
+  readonly bucket: number;
+  readonly blobKey: string;
+  /** The event item sized with a placeholder sequence (for planning only). */
+  readonly draft: Item;
+  /** The causation id when the event has one: the event then has a causation link in its transaction. */
+  readonly causationId: string | undefined;
+}
+
+/** The events of one transaction and the streams they touch. */
+export interface Chunk {
+  readonly events: PlannedEvent[];
+  readonly streams: Set<string>;
+}
+
+/** Plan one event of the write whose blob stamp is `stamp`. */
+export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: string, stamp: string): PlannedEvent {
+  const { event } = validated;
+  const pk = streamPk(event.domain, event.identifier);
+  return {
+    validated,
+    pk,
+    streamKey: streamKey(event.domain, event.identifier),
+    bucket: bucketOfIso(validated.createdIso),
+    blobKey: eventBlobKey(scope, event.id, stamp),
+    draft: encodeEventItem(validated, pk, SIZING_SEQUENCE, ctx.options.bucketShards),
+    causationId: typeof event.causationId === 'string' ? event.causationId : undefined,
+  };
+}
+
+/** Transaction actions an event needs: its item, its id guard, and its causation link when it has a cause. */
+export const actionsPerEvent = (event: PlannedEvent): number => (event.causationId === undefined ? 2 : 3);
+
+/**
+ * Greedy chunking by the driver's action and byte limits: per event its actions ({@link actionsPerEvent}), per
+ * stream one head; each event counted at its smallest (offloaded) size when a blob store exists.
+ */
+export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]): Chunk[] {
+  const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
+  const chunks: Chunk[] = [];
+  let current: Chunk = { events: [], streams: new Set() };
+  let actions = 0;
+  let bytes = 0;
+  for (const event of planned) {
+    const eventBytes = (ctx.blobs ? minimalItemSize(event.draft, event.blobKey) : itemSize(event.draft)) + companionBytes(event);
+    const addsStream = !current.streams.has(event.pk);
+    const extraActions = actionsPerEvent(event) + (addsStream ? 1 : 0);
+    const extraBytes = eventBytes + (addsStream ? headSize(event.pk) : 0);
+    if (current.events.length > 0 && (actions + extraActions > maxTransactionActions || bytes + extraBytes > maxTransactionBytes)) {
+      chunks.push(current);
+      current = { events: [], streams: new Set() };
+      actions = 0;
+      bytes = 0;
+    }
+    actions += actionsPerEvent(event) + (current.streams.has(event.pk) ? 0 : 1);
+    bytes += eventBytes + (current.streams.has(event.pk) ? 0 : headSize(event.pk));
+    current.events.push(event);
+    current.streams.add(event.pk);
+  }
+  chunks.push(current);
+  return chunks;
+}
+
+/** Bytes of the items that travel with an event item in its transaction: its guard and, with a cause, its link. */
+export function companionBytes(event: PlannedEvent): number {
+  const guard = itemSize(guardItem(event, SIZING_SEQUENCE, SIZING_WRITE_ID));
+  if (event.causationId === undefined) return guard;
+  return guard + itemSize(linkItem(event.causationId, linkSlot(event.validated.event.id), event.validated.event.id, event.pk, SIZING_SEQUENCE, event.validated.createdIso));
+}
+
+/** Size of a stream's head item. */
+export const headSize = (pk: string): number => itemSize({ [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: SIZING_SEQUENCE });
+
+/** The id guard of `event` stored at `sequence` by the write `writeId`. */
+export function guardItem(event: PlannedEvent, sequence: number, writeId: string): Item {
+  return {
+    [A.pk]: guardPk(event.validated.event.id),
+    [A.sk]: 0,
+    [A.stream]: event.pk,
+    [A.sequence]: sequence,
+    [A.created]: event.validated.createdIso,
+    [A.writeToken]: writeId,
+  };
+}

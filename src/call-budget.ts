@@ -1,0 +1,104 @@
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+
+/** Default time one store call may take, retries, backoff and conflict re-bases included: under API Gateway's 29 s. */
+export const DEFAULT_DEADLINE_MS = 20_000;
+
+/**
+ * The time and cancellation limits of ONE store call: a deadline (ms since the epoch, by the store's clock) and
+ * any number of `AbortSignal`s (the store's, for shutdown, and the call's). Retries, backoff waits and conflict
+ * re-bases consult it; a driver call in flight is raced against it, so a call returns by its deadline even when
+ * a request hangs (the request itself may still complete: a write raced out is an unknown outcome).
+ */
+export class CallBudget {
+  private readonly signals: readonly AbortSignal[];
+
+  /** @param deadline ms since the epoch (`Infinity`: none). */
+  constructor(
+    readonly deadline: number,
+    signals: readonly (AbortSignal | undefined)[] = [],
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.signals = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  }
+
+  /** A budget of `deadlineMs` from now under the given signals. */
+  static of(deadlineMs: number, signals: readonly (AbortSignal | undefined)[], clock: () => number = Date.now): CallBudget {
+    return new CallBudget(clock() + deadlineMs, signals, clock);
+  }
+
+  /** Milliseconds left (0 when past the deadline). */
+  remaining(): number {
+    return Math.max(0, this.deadline - this.clock());
+  }
+
+  /** Throws `STORE/ABORTED` when a signal has fired, `STORE/DEADLINE_EXCEEDED` when the deadline has passed. */
+  check(what: string): void {
+    const fired = this.signals.find((signal) => signal.aborted);
+    if (fired) throw aborted(what, fired.reason);
+    if (this.clock() >= this.deadline) throw deadlineExceeded(what, this.deadline);
+  }
+
+  /** The error the budget would throw now, or undefined while it holds. */
+  violation(what: string): EventStoreAdapterError | undefined {
+    try {
+      this.check(what);
+      return undefined;
+    } catch (error) {
+      return error as EventStoreAdapterError;
+    }
+  }
+
+  /**
+   * `operation()` raced against the deadline and the signals: rejects with `STORE/DEADLINE_EXCEEDED` or
+   * `STORE/ABORTED` as soon as either happens (the operation's own late result is then ignored).
+   */
+  race<T>(operation: () => Promise<T>, what: string): Promise<T> {
+    this.check(what);
+    const pending = operation();
+    if (this.deadline === Infinity && this.signals.length === 0) return pending;
+    return new Promise<T>((resolve, reject) => {
+      const cleanups: (() => void)[] = [];
+      const settle = (action: () => void) => {
+        for (const cleanup of cleanups) cleanup();
+        action();
+      };
+      if (this.deadline !== Infinity) {
+        const timer = setTimeout(() => settle(() => reject(deadlineExceeded(what, this.deadline))), this.remaining());
+        cleanups.push(() => clearTimeout(timer));
+      }
+      for (const signal of this.signals) {
+        const onAbort = () => settle(() => reject(aborted(what, signal.reason)));
+        signal.addEventListener('abort', onAbort, { once: true });
+        cleanups.push(() => signal.removeEventListener('abort', onAbort));
+      }
+      pending.then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => settle(() => reject(error)),
+      );
+    });
+  }
+
+  /** Wait `milliseconds` (cut short by the deadline or a signal, which then throw as {@link check}). */
+  async sleep(milliseconds: number, sleep: (ms: number) => Promise<void>, what: string): Promise<void> {
+    this.check(what);
+    const wait = Math.min(milliseconds, this.remaining());
+    if (wait > 0) await this.race(() => sleep(wait), what);
+    this.check(what);
+  }
+}
+
+/** A budget that never runs out and cannot be aborted (internal work that must finish, such as tests' helpers). */
+export const UNBOUNDED: CallBudget = new CallBudget(Infinity);
+
+/** True for the two budget errors (deadline, abort). */
+export function isBudgetError(error: unknown): error is EventStoreAdapterError {
+  return error instanceof EventStoreAdapterError && (error.code === ErrorCodes.DEADLINE_EXCEEDED || error.code === ErrorCodes.ABORTED);
+}
+
+function deadlineExceeded(what: string, deadline: number): EventStoreAdapterError {
+  return new EventStoreAdapterError(ErrorCodes.DEADLINE_EXCEEDED, `${what}: the call's deadline passed (${new Date(deadline).toISOString()})`, { details: { deadline } });
+}
+
+function aborted(what: string, reason: unknown): EventStoreAdapterError {
+  return new EventStoreAdapterError(ErrorCodes.ABORTED, `${what}: aborted${reason instanceof Error ? ` (${reason.message})` : ''}`, { cause: reason });
+}

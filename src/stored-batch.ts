@@ -1,0 +1,71 @@
+import type { PlannedEvent } from './append-plan.js';
+import { batchGetAll } from './batch-loops.js';
+import type { StoredEvent } from './contract-types.js';
+import { orderFields } from './event-codec.js';
+import type { Item } from './ports/kv-driver.js';
+import { hydrate } from './read.js';
+import { loopOptions, type StoreContext } from './store-context.js';
+import { A, guardPk } from './table-layout.js';
+import type { ValidatedEvent } from './validation.js';
+
+/** What the store already holds of a batch. */
+export type StoredBatch =
+  /** None of its ids is stored. */
+  | { readonly state: 'none' }
+  /** Every event is stored, identical (same id, stream, type, payload, meta, ids and `created`): the stored events, in batch order. */
+  | { readonly state: 'identical'; readonly events: StoredEvent[] }
+  /** Some ids are stored, or stored with other content: those ids. */
+  | { readonly state: 'conflicting'; readonly eventIds: string[] };
+
+/**
+ * Is this batch already stored? Reads every id guard (strongly consistent, batched) and, when all exist, the
+ * events they point to (hydrating offloaded fields), and compares each with the batch. An identical batch that
+ * is already stored whole is how a retry after `STORE/OUTCOME_UNKNOWN` (from any process) learns it had committed.
+ * Costs one batch-get per 100 events, twice, plus one blob read per offloaded event; only on conflicts.
+ */
+export async function findStoredBatch(ctx: StoreContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
+  const policy = ctx.retry.policy;
+  const guards = await batchGetAll(ctx.kv, ctx.options.tableName, events.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 })), policy, { consistent: true, ...loopOptions(ctx) });
+  if (guards.length === 0) return { state: 'none' };
+  const guardByPk = new Map(guards.map((guard) => [guard[A.pk] as string, guard]));
+  const storedIds = events.filter((event) => guardByPk.has(guardPk(event.validated.event.id))).map((event) => event.validated.event.id);
+  if (storedIds.length < events.length) return { state: 'conflicting', eventIds: storedIds };
+  const locations = events.map((event) => {
+    const guard = guardByPk.get(guardPk(event.validated.event.id))!;
+    return { [A.pk]: guard[A.stream] as string, [A.sk]: guard[A.sequence] as number };
+  });
+  const items = await batchGetAll(ctx.kv, ctx.options.tableName, locations, policy, { consistent: true, ...loopOptions(ctx) });
+  const itemByKey = new Map(items.map((item) => [`${String(item[A.pk])}#${String(item[A.sk])}`, item]));
+  const ordered: Item[] = [];
+  for (const location of locations) {
+    const item = itemByKey.get(`${location[A.pk]}#${location[A.sk]}`);
+    if (!item) return { state: 'conflicting', eventIds: storedIds };
+    ordered.push(item);
+  }
+  let stored: StoredEvent[];
+  try {
+    stored = await hydrate(ctx, ordered);
+  } catch {
+    // What cannot be read cannot be proven identical.
+    return { state: 'conflicting', eventIds: storedIds };
+  }
+  const differing = events.filter((event, index) => !sameEvent(stored[index]!, event.validated)).map((event) => event.validated.event.id);
+  return differing.length === 0 ? { state: 'identical', events: stored.map(orderFields) } : { state: 'conflicting', eventIds: storedIds };
+}
+
+/** True when the stored event is the validated one: same id, stream, type, `created`, payload, meta, correlation and causation ids. */
+export function sameEvent(stored: StoredEvent, candidate: ValidatedEvent): boolean {
+  const event = candidate.event;
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  return (
+    stored.id === event.id &&
+    stored.domain === event.domain &&
+    stored.type === event.type &&
+    (stored.identifier ?? undefined) === (event.identifier ?? undefined) &&
+    stored.created.toISOString() === candidate.createdIso &&
+    JSON.stringify(stored.payload) === candidate.payloadJson &&
+    (stored.meta === undefined ? undefined : JSON.stringify(stored.meta)) === candidate.metaJson &&
+    text(stored.correlationId) === text(event.correlationId) &&
+    text(stored.causationId) === text(event.causationId)
+  );
+}

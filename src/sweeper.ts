@@ -1,0 +1,90 @@
+import { batchGetAll } from './batch-loops.js';
+import { blobScope, parseBlobKey } from './blob-keys.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import type { Item, ItemKey } from './ports/kv-driver.js';
+import { loopOptions, retrying, type StoreContext } from './store-context.js';
+import { A, SNAPSHOT_SK, guardPk } from './table-layout.js';
+
+/** What a sweep did. */
+export interface SweepResult {
+  /** Keys of the blobs deleted: this store's, older than the grace period, referenced by no stored item. */
+  readonly deleted: string[];
+  /** Blobs of this store looked at and kept (referenced, too young, or of unknown age or owner). */
+  readonly kept: number;
+}
+
+/** Options of {@link sweepOrphanBlobs}. */
+export interface SweepOptions {
+  /**
+   * Grace period in ms: only blobs last modified at least this long ago are candidates. It must cover the longest
+   * a write can take between uploading its blob and committing its item (the store's `deadlineMs`, plus clock
+   * differences when the blob store gives no last-modified time); an hour is a safe choice.
+   */
+  readonly olderThanMs: number;
+}
+
+/**
+ * Delete this store's orphaned blobs: those under its scope (`<blobKeyPrefix><tableName>/`, see blob-keys.ts)
+ * that are older than `olderThanMs` and that no stored item references (an event blob is referenced when the id
+ * guard of its event points at an event item naming that blob key; a snapshot blob when its stream's snapshot
+ * item names it). Orphans come from writes whose outcome was unknown and that did not commit, and from cleanups
+ * that failed. Reads are strongly consistent; a blob whose key this layout did not produce, or whose owner it
+ * cannot tell (hashed keys), is kept. Throws `INPUT/INVALID_OPTIONS` for a bad `olderThanMs`.
+ */
+export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions): Promise<SweepResult> {
+  const olderThanMs = options?.olderThanMs;
+  if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `sweepOrphanBlobs: olderThanMs must be a number of milliseconds >= 0, got ${String(olderThanMs)}`, { details: { issues: [{ path: 'olderThanMs', message: 'must be a number >= 0' }] } });
+  }
+  const blobs = ctx.blobs;
+  if (!blobs) return { deleted: [], kept: 0 };
+  const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+  const cutoff = ctx.clock() - olderThanMs;
+  const deleted: string[] = [];
+  let kept = 0;
+  let cursor: string | undefined;
+  do {
+    const listCursor = cursor;
+    const page = await retrying(ctx, 'blob list', () => blobs.list(scope, listCursor === undefined ? {} : { cursor: listCursor }));
+    cursor = page.cursor;
+    const candidates: { key: string; parsed: NonNullable<ReturnType<typeof parseBlobKey>> }[] = [];
+    page.keys.forEach((key, index) => {
+      const parsed = parseBlobKey(scope, key);
+      const modified = page.lastModifiedMs?.[index] ?? parsed?.writtenAtMs;
+      const owner = parsed?.kind === 'event' ? parsed.eventId : parsed?.streamPk;
+      if (!parsed || owner === undefined || modified === undefined || modified > cutoff) kept++;
+      else candidates.push({ key, parsed });
+    });
+    const referenced = await referencedKeys(ctx, candidates.map((candidate) => candidate.parsed));
+    const orphans = candidates.filter((candidate) => !referenced.has(candidate.key)).map((candidate) => candidate.key);
+    kept += candidates.length - orphans.length;
+    for (let start = 0; start < orphans.length; start += blobs.capabilities.maxDeleteKeys) {
+      const slice = orphans.slice(start, start + blobs.capabilities.maxDeleteKeys);
+      await retrying(ctx, 'blob delete', () => blobs.delete(slice));
+      deleted.push(...slice);
+    }
+  } while (cursor !== undefined);
+  return { deleted, kept };
+}
+
+/** The blob keys that stored items reference, among the candidates' owners (strongly consistent batch reads). */
+async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullable<ReturnType<typeof parseBlobKey>>[]): Promise<Set<string>> {
+  const table = ctx.options.tableName;
+  const read = (keys: ItemKey[]): Promise<Item[]> => (keys.length === 0 ? Promise.resolve([]) : batchGetAll(ctx.kv, table, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) }));
+  const eventIds = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])))];
+  const streams = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])))];
+  const [guards, snapshots] = await Promise.all([read(eventIds.map((id) => ({ [A.pk]: guardPk(id), [A.sk]: 0 }))), read(streams.map((pk) => ({ [A.pk]: pk, [A.sk]: SNAPSHOT_SK })))]);
+  const locations: ItemKey[] = [];
+  for (const guard of guards) {
+    const stream = guard[A.stream];
+    const sequence = guard[A.sequence];
+    if (typeof stream === 'string' && typeof sequence === 'number') locations.push({ [A.pk]: stream, [A.sk]: sequence });
+  }
+  const events = await read(locations);
+  const referenced = new Set<string>();
+  for (const item of [...events, ...snapshots]) {
+    const blobKey = item[A.blobKey];
+    if (typeof blobKey === 'string') referenced.add(blobKey);
+  }
+  return referenced;
+}

@@ -1,0 +1,87 @@
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import type { Item } from './ports/kv-driver.js';
+import { retrying, type StoreContext } from './store-context.js';
+import { A, CATALOG_PK, LAYOUT_VERSION, METADATA_PK } from './table-layout.js';
+import { WarningCodes } from './warnings.js';
+
+/** What a table records about its layout: what must stay fixed for its life, and who created it. */
+export interface TableMetadata {
+  /** {@link LAYOUT_VERSION} of the store that first wrote the record. */
+  readonly layoutVersion: number;
+  /** Write shards per time bucket: replay reads exactly these shards, so the value can never change. */
+  readonly bucketShards: number;
+  /** True when an event store created the table; only then does `resetStore` delete it. */
+  readonly createdByStore: boolean;
+}
+
+const METADATA_KEY = { [A.pk]: METADATA_PK, [A.sk]: 0 };
+/** Concurrent initialisers race on the record at most a few times before one of them has written it. */
+const MAX_METADATA_ROUNDS = 5;
+
+/**
+ * Make sure the table records its layout, and that the record matches this store (`init`):
+ * - no record: write one (condition: none exists) with this store's `bucketShards` and `createdByStore` =
+ *   `tableCreated` (whether this very `ensureTable` call created the table);
+ * - a record: its `layoutVersion` and `bucketShards` must equal this store's, else `STORE/LAYOUT_MISMATCH`
+ *   naming the field (`details.field`, `stored`, `configured`): a different shard count would hide events;
+ * - the creator finding a record written by a concurrent non-creator marks it `createdByStore`.
+ * A table of our key schema without a record (written by an earlier version) is adopted with
+ * `createdByStore: false` and a `WARN/LAYOUT_ADOPTED` warning when it already holds events.
+ */
+export async function establishLayout(ctx: StoreContext, tableCreated: boolean): Promise<TableMetadata> {
+  const wanted: TableMetadata = { layoutVersion: LAYOUT_VERSION, bucketShards: ctx.options.bucketShards, createdByStore: tableCreated };
+  for (let round = 0; round < MAX_METADATA_ROUNDS; round++) {
+    const stored = await readMetadata(ctx);
+    if (stored) {
+      checkMatches(ctx, stored);
+      if (!tableCreated || stored.createdByStore) return stored;
+      // We created the table; a concurrent initialiser that did not recorded it first: claim it.
+      if (await writeMetadata(ctx, wanted, { kind: 'equals', attribute: A.createdByStore, value: false })) return wanted;
+      continue;
+    }
+    if (await writeMetadata(ctx, wanted, { kind: 'notExists' })) {
+      if (!tableCreated) await warnIfAdopted(ctx);
+      return wanted;
+    }
+  }
+  throw new EventStoreAdapterError(ErrorCodes.BACKEND, `Table ${ctx.options.tableName}: its layout record kept changing during init`, { details: { table: ctx.options.tableName } });
+}
+
+/** The table's layout record, or undefined when it has none (strongly consistent). */
+export async function readMetadata(ctx: StoreContext): Promise<TableMetadata | undefined> {
+  const { item } = await retrying(ctx, 'read layout record', () => ctx.kv.get(ctx.options.tableName, METADATA_KEY, { consistent: true }));
+  if (!item) return undefined;
+  const layoutVersion = item[A.layoutVersion];
+  const bucketShards = item[A.bucketShards];
+  const createdByStore = item[A.createdByStore];
+  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean') {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${ctx.options.tableName}: its layout record is malformed`, { details: { key: METADATA_KEY } });
+  }
+  return { layoutVersion, bucketShards, createdByStore };
+}
+
+function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
+  const mismatch = (field: string, storedValue: number, configured: number, why: string) =>
+    new EventStoreAdapterError(
+      ErrorCodes.LAYOUT_MISMATCH,
+      `Table ${ctx.options.tableName} was created with ${field} ${storedValue}, this store is configured with ${configured}: ${why}`,
+      { details: { table: ctx.options.tableName, field, stored: storedValue, configured } },
+    );
+  if (stored.layoutVersion !== LAYOUT_VERSION) throw mismatch('layoutVersion', stored.layoutVersion, LAYOUT_VERSION, 'its items are of another layout version');
+  if (stored.bucketShards !== ctx.options.bucketShards) throw mismatch('bucketShards', stored.bucketShards, ctx.options.bucketShards, 'replay would miss the events of the other shards; configure the recorded value');
+}
+
+async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: { kind: 'notExists' } | { kind: 'equals'; attribute: string; value: boolean }): Promise<boolean> {
+  const item: Item = { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
+  const result = await retrying(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
+  return result.committed;
+}
+
+async function warnIfAdopted(ctx: StoreContext): Promise<void> {
+  const page = await retrying(ctx, 'read catalog', () => ctx.kv.query(ctx.options.tableName, { partition: CATALOG_PK, direction: 'asc', limit: 1, consistent: true }));
+  if (page.items.length === 0) return;
+  ctx.warn({
+    code: WarningCodes.LAYOUT_ADOPTED,
+    message: `Table ${ctx.options.tableName} holds events but had no layout record: recorded bucketShards ${ctx.options.bucketShards} from this store's options (check it is the value the events were written with)`,
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Warnings: things the caller should know that must not change an operation's outcome (a user callback that
+ * threw, a blob that could not be cleaned up, retries that multiply). They go to the `onWarning` option; a
+ * warning handler that throws is ignored. Without `onWarning`, the first warning of each code is logged once
+ * with `console.warn`, later ones of that code are dropped.
+ */
+
+/** Every warning code, namespaced `WARN/`. */
+export const WarningCodes = {
+  /** A user callback (`onCapacity`, `onUnreadable`) threw; the operation went on unchanged. `cause` is what it threw. */
+  CALLBACK_FAILED: 'WARN/CALLBACK_FAILED',
+  /** Blobs of a write proven not committed could not be deleted; the orphan sweeper will remove them. */
+  BLOB_CLEANUP_FAILED: 'WARN/BLOB_CLEANUP_FAILED',
+  /** The backend client retries on its own and the adapter's explicit `retry.maxAttempts` multiplies it. */
+  RETRIES_MULTIPLY: 'WARN/RETRIES_MULTIPLY',
+  /** The table had no layout record (written by an earlier version): one was written from this store's options. */
+  LAYOUT_ADOPTED: 'WARN/LAYOUT_ADOPTED',
+} as const;
+
+/** A warning code: one of the values of {@link WarningCodes}. */
+export type WarningCode = (typeof WarningCodes)[keyof typeof WarningCodes];
+
+/** One warning. */
+export interface StoreWarning {
+  /** Stable code; see {@link WarningCodes}. */
+  readonly code: WarningCode;
+  /** Human-readable text. */
+  readonly message: string;
+  /** The underlying error, when there is one. */
+  readonly cause?: unknown;
+}
+
+/** Reports a warning; never throws. */
+export type Warn = (warning: StoreWarning) => void;
+
+/** The reporter for an `onWarning` option: calls it (ignoring what it throws), or logs each code once when absent. */
+export function makeWarn(onWarning: ((warning: StoreWarning) => void) | undefined): Warn {
+  if (onWarning) {
+    return (warning) => {
+      try {
+        onWarning(warning);
+      } catch {
+        // A warning handler must not change an outcome either.
+      }
+    };
+  }
+  const logged = new Set<WarningCode>();
+  return (warning) => {
+    if (logged.has(warning.code)) return;
+    logged.add(warning.code);
+    console.warn(`[event-store-adapter-dynamodb] ${warning.code}: ${warning.message} (further ${warning.code} warnings are not logged; pass onWarning to see them all)`);
+  };
+}
+
+/**
+ * Call a user callback so that it cannot change an outcome: a throw (or a rejected promise) is reported as
+ * `WARN/CALLBACK_FAILED` naming `what`, never propagated.
+ */
+export function callSafely(warn: Warn, what: string, callback: () => unknown): void {
+  try {
+    const result = callback();
+    if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as Promise<unknown>).then(undefined, (cause: unknown) => warn({ code: WarningCodes.CALLBACK_FAILED, message: `${what} callback rejected: ${describe(cause)}`, cause }));
+    }
+  } catch (cause) {
+    warn({ code: WarningCodes.CALLBACK_FAILED, message: `${what} callback threw: ${describe(cause)}`, cause });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
