@@ -14,6 +14,8 @@ export const ErrorCodes = {
   INVALID_EVENT: 'INPUT/INVALID_EVENT',
   /** A page size outside 1..MAX_PAGE_SIZE, or not an integer. */
   INVALID_PAGE_SIZE: 'INPUT/INVALID_PAGE_SIZE',
+  /** An argument other than events, snapshots and page sizes is malformed (a non-string cursor, a bad `fromSequence`); `details.field` names it. */
+  INVALID_ARGUMENT: 'INPUT/INVALID_ARGUMENT',
   /** `getAllEvents(…, startFromId)` named an event that is not stored. */
   UNKNOWN_CURSOR: 'INPUT/UNKNOWN_CURSOR',
   /** A snapshot failed validation. */

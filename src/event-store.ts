@@ -122,7 +122,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws as `storeEvents`.
    */
   async append(events: readonly AppendableEvent[]): Promise<void> {
-    await this.appendEvents(events.map(withId));
+    await this.appendEvents(eventArray(events, 'append').map(withId));
   }
 
   /**
@@ -131,8 +131,9 @@ export class EventStore implements IEventStoreRepo {
    * @throws `InvalidStreamBatchError` for an empty batch or one that spans streams, `InvalidIdentifierError` for a missing identifier.
    */
   async appendToStream(events: readonly StreamAppendableEvent[], expectedVersion: number): Promise<{ nextVersion: number }> {
-    const first = events[0];
-    if (!first) throw new InvalidStreamBatchError('appendToStream needs at least one event');
+    const first = eventArray(events, 'appendToStream')[0];
+    if (events.length === 0) throw new InvalidStreamBatchError('appendToStream needs at least one event');
+    if (!first) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, 'appendToStream: event #0 is not an object', { details: { index: 0, field: '(event)' } });
     for (const event of events) {
       if (typeof event.identifier !== 'string' || event.identifier === '') throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
       if (event.domain !== first.domain || event.identifier !== first.identifier) {
@@ -158,12 +159,16 @@ export class EventStore implements IEventStoreRepo {
    * `created ASC, id ASC` order, resuming after `startFromId` (unknown: `EventCursorNotFoundError`, `INPUT/UNKNOWN_CURSOR`).
    */
   async getAllEvents(pageSize: number = DEFAULT_PAGE_SIZE, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
+    if (startFromId !== undefined && typeof startFromId !== 'string') {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`, { details: { field: 'startFromId' } });
+    }
     await this.ready();
     return replay(forCall(this.ctx), pageSize, startFromId);
   }
 
   /** The stored shape of a created event (validated; `sequence` is 0 until the event is stored). */
   createEventEntity(event: CreatedEvent): StoredEvent {
+    this.assertOpen();
     const [validated] = validateEvents([event]);
     return orderFields(storedShape(validated!.event, 0));
   }
@@ -207,6 +212,9 @@ export class EventStore implements IEventStoreRepo {
 
   /** The stream's events with `sequence > fromSequence`, ascending; reads its own writes. */
   async getStreamEvents(domain: string, identifier: string, fromSequence = 0): Promise<StoredEvent[]> {
+    if (!Number.isInteger(fromSequence) || fromSequence < 0) {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`, { details: { field: 'fromSequence' } });
+    }
     await this.ready();
     return readStream(forCall(this.ctx), domain, identifier, fromSequence);
   }
@@ -317,6 +325,14 @@ export class EventStore implements IEventStoreRepo {
       }
     }
   }
+}
+
+/** `events` when it is an array whose entries are objects; else `INPUT/INVALID_EVENT` naming the call and the entry. */
+function eventArray<T>(events: readonly T[], call: string): readonly T[] {
+  if (!Array.isArray(events)) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `${call}: events must be an array, got ${events === null ? 'null' : typeof events}`, { details: { field: 'events' } });
+  const index = events.findIndex((event) => typeof event !== 'object' || event === null);
+  if (index >= 0) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `${call}: event #${index} is not an object`, { details: { index, field: '(event)' } });
+  return events;
 }
 
 function withId<T extends AppendableEvent>(event: T): CreatedEvent {

@@ -99,7 +99,7 @@ function serialise(value: unknown, index: number, eventId: string, field: string
 export function validateSnapshot(snapshot: SnapshotEntry): { stateJson: string; createdIso: string } {
   const schema = z.object({
     domain: nonEmpty,
-    identifier: z.string({ error: 'must be a string' }),
+    identifier: optionalText('must be a string'),
     sequence: z.number().int().nonnegative(),
     created: validDate,
   });
@@ -109,6 +109,9 @@ export function validateSnapshot(snapshot: SnapshotEntry): { stateJson: string; 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw fail(issue.path.join('.') || '(snapshot)', issue.message);
+  }
+  if (utf8Length(streamPk(snapshot.domain, snapshot.identifier)) > DYNAMODB_MAX_PARTITION_KEY_BYTES) {
+    throw fail('domain', `with the identifier must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key (encoded)`);
   }
   let stateJson: string | undefined;
   try {

@@ -207,7 +207,7 @@ const catalogue: Case[] = [
 
   // storage: these write (or build drivers) on purpose as their setup
   { area: 'storage', row: 'a stored item that fails to decode', name: "event item with created 'not a date'", code: ErrorCodes.INVALID_ITEM, verify: 'none', names: { details: { key: expect.objectContaining({ [A.pk]: 's|acct|1', [A.sk]: 1 }) } }, provoke: async (world) => { await world.kv.batchWrite(world.repo.options.tableName, [{ put: { [A.pk]: 's|acct|1', [A.sk]: 1, [A.id]: 'seed', [A.domain]: 'acct', [A.type]: 't', [A.created]: 'not a date' } }]); return world.repo.getStreamEvents('acct', '1'); } },
-  { area: 'storage', row: 'a missing blob behind an offloaded event', name: 'offloaded payload deleted', code: ErrorCodes.MISSING_BLOB, verify: 'none', names: { details: { blobKey: expect.stringContaining('events/big/') } }, provoke: async (world) => { await world.repo.storeEvents([good({ id: 'big', payload: 'y'.repeat(400_000) })]); await world.blobs.delete((await world.blobs.list('')).keys); return world.repo.getEventById('big'); } },
+  { area: 'storage', row: 'a missing blob behind an offloaded event', name: 'offloaded payload deleted', code: ErrorCodes.MISSING_BLOB, verify: 'none', names: { details: { eventId: 'big', blobKey: expect.stringContaining('events/schemeless-event-store/e/big/') } }, provoke: async (world) => { await world.repo.storeEvents([good({ id: 'big', payload: 'y'.repeat(400_000) })]); await world.blobs.delete((await world.blobs.list('')).keys); return world.repo.getEventById('big'); } },
   { area: 'storage', row: "an existing table with another layout (e.g. the old adapter's)", name: "table keyed by 'id' only", code: ErrorCodes.SCHEMA_MISMATCH, verify: 'none', names: { details: { differences: expect.any(Array) } }, provoke: async () => { const kv = new MemoryKvDriver(); await kv.ensureTable({ name: 'schemeless-event-store', partitionKey: { name: 'id', type: 'S' }, indexes: [] }); return new EventStoreRepo({ kv }).init(); } },
   { area: 'storage', row: 'a bucket the credentials may not access (HeadBucket 403)', name: 'HeadBucket 403', code: ErrorCodes.ACCESS_DENIED, verify: 'none', names: { message: /locked|403|Forbidden|denied/i }, provoke: async () => { const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }); const mock = mockClient(s3); mock.on(HeadBucketCommand).rejects(Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } })); try { return await new EventStoreRepo({ kv: new MemoryKvDriver(), blobs: new S3BlobDriver(s3, { bucket: 'locked' }) }).init(); } finally { mock.restore(); } } },
 
@@ -221,10 +221,17 @@ interface Before {
   readonly kv: ReturnType<MemoryKvDriver['meter']>;
   readonly blobPuts: number;
   readonly blobKeys: readonly string[];
+  readonly catalog: readonly number[];
 }
 
 async function measure(world: World, listBlobs: boolean): Promise<Before> {
-  return { kv: world.kv.meter(), blobPuts: world.blobs.meter().put.requests, blobKeys: listBlobs ? (await world.blobs.list('')).keys : [] };
+  return { kv: world.kv.meter(), blobPuts: world.blobs.meter().put.requests, blobKeys: listBlobs ? (await world.blobs.list('')).keys : [], catalog: listBlobs ? await catalogMonths(world.kv) : [] };
+}
+
+/** The months the bucket catalog lists (read straight from the twin's table). */
+async function catalogMonths(kv: MemoryKvDriver): Promise<number[]> {
+  const page = await kv.query('schemeless-event-store', { partition: 'catalog', direction: 'asc', consistent: true });
+  return page.items.map((item) => item.sk as number);
 }
 
 /** A stream key the store can look up (a string domain, a string or absent identifier, within DynamoDB's key limit). */
@@ -238,9 +245,20 @@ function readableStream(event: Record<string, unknown>): [string, string] | unde
 async function expectNothingWritten(world: World, before: Before, verify: 'store' | 'drivers', attempted: readonly unknown[], snapshots: readonly unknown[]): Promise<void> {
   const kv = world.kv.meter();
   expect(kv.transactWrite.write - before.kv.transactWrite.write, 'no transaction committed (a committed one consumes write units)').toBe(0);
-  expect(kv.batchWrite.requests - before.kv.batchWrite.requests, 'no batch write was sent').toBe(0);
   expect(world.blobs.meter().put.requests - before.blobPuts, 'no blob was uploaded').toBe(0);
-  if (verify === 'drivers') return;
+  if (verify === 'drivers') {
+    expect(kv.batchWrite.requests - before.kv.batchWrite.requests, 'no batch write was sent').toBe(0);
+    return;
+  }
+  // The one plain write a rejected call may make: a month's catalog entry, recorded BEFORE the transaction that
+  // discovers (say) a stored duplicate id. It holds no event, and marks a month that may hold events (README design).
+  const newMonths = (await catalogMonths(world.kv)).filter((month) => !before.catalog.includes(month));
+  const attemptedMonths = attempted.flatMap((event) => {
+    const created = (event as { created?: unknown } | null)?.created;
+    return created instanceof Date && !Number.isNaN(created.getTime()) ? [(created.getUTCFullYear() - 1970) * 12 + created.getUTCMonth()] : [];
+  });
+  for (const month of newMonths) expect(attemptedMonths, `catalog entry ${month} belongs to a month of the rejected batch`).toContain(month);
+  expect(kv.batchWrite.requests - before.kv.batchWrite.requests, 'no batch write was sent, except one for new catalog months').toBe(newMonths.length > 0 ? 1 : 0);
   expect((await world.blobs.list('')).keys, 'the blob listing is unchanged').toEqual(before.blobKeys);
 
   const { repo } = world;
@@ -312,75 +330,74 @@ describe('bad input catalogue', () => {
   });
 });
 
-// ---- known gaps: bad inputs src/ does not refuse as the catalogue expects. Each case below FAILS today, so the
-// block is commented out to keep the branch green; uncomment it once src/ is fixed (and move the cases up).
-//
-// describe('known gaps', () => {
-//   const fresh = async () => {
-//     const kv = new MemoryKvDriver();
-//     const repo = new EventStoreRepo({ kv, blobs: new MemoryBlobDriver() });
-//     await repo.storeEvents([good({ id: 'seed' })]);
-//     return { kv, repo };
-//   };
-//
-//   // Accepted AND written: event identifiers with lone surrogates are refused (no UTF-8 form: two identifiers
-//   // could share one key), but a snapshot's identifier is only checked to be a string. Today: resolves, and
-//   // getSnapshot('acct', text) returns the snapshot.
-//   it.each([['high', '\uD800'], ['low', '\uDC00']])('snapshot identifier with a lone %s surrogate -> INPUT/INVALID_SNAPSHOT, nothing written', async (_which, text) => {
-//     const { kv, repo } = await fresh();
-//     const writes = kv.meter().batchWrite.requests;
-//     const error = await caught(repo.saveSnapshot({ domain: 'acct', identifier: text, state: {}, sequence: 0, created: at }));
-//     expect(error.code).toBe(ErrorCodes.INVALID_SNAPSHOT);
-//     expect(error.details).toMatchObject({ field: 'identifier', rule: WELL_FORMED });
-//     expect(kv.meter().batchWrite.requests).toBe(writes);
-//     expect(await repo.getSnapshot('acct', text)).toBeNull();
-//   });
-//
-//   // Typed, but by the driver: events' keys are checked before any write (INPUT/INVALID_EVENT), a snapshot's are
-//   // not. Today: DRIVER/VALIDATION "[memory-kv] key attribute 'pk' exceeds 2048 bytes" (nothing is written).
-//   it('snapshot whose domain+identifier exceed the 2 KB key limit -> INPUT/INVALID_SNAPSHOT', async () => {
-//     const { repo } = await fresh();
-//     const error = await caught(repo.saveSnapshot({ domain: 'd'.repeat(3000), identifier: '1', state: {}, sequence: 0, created: at }));
-//     expect(error.code).toBe(ErrorCodes.INVALID_SNAPSHOT);
-//     expect(error.details).toMatchObject({ field: 'domain' });
-//   });
-//
-//   // The README says "any call after close()" throws STORE/CLOSED. Today createEventEntity resolves with the
-//   // stored shape after close() (it touches no driver).
-//   it('createEventEntity after close() -> STORE/CLOSED', async () => {
-//     const { repo } = await fresh();
-//     await repo.close();
-//     const error = await caught(Promise.resolve().then(() => repo.createEventEntity(good())));
-//     expect(error.code).toBe(ErrorCodes.CLOSED);
-//   });
-//
-//   // Untyped: a plain TypeError (no code) instead of an EventStoreAdapterError.
-//   it.each([
-//     ['appendToStream(null, 0)', (repo: EventStoreRepo) => repo.appendToStream(null as never, 0), ErrorCodes.INVALID_EVENT],
-//     ['append(null)', (repo: EventStoreRepo) => repo.append(null as never), ErrorCodes.INVALID_EVENT],
-//     ['append([null])', (repo: EventStoreRepo) => repo.append([null] as never), ErrorCodes.INVALID_EVENT],
-//     ['getAllEvents(10, null)', (repo: EventStoreRepo) => repo.getAllEvents(10, null as never), ErrorCodes.UNKNOWN_CURSOR],
-//   ] as const)('%s -> a typed error', async (_title, call, code) => {
-//     const { repo } = await fresh();
-//     const error = await caught(Promise.resolve().then(() => call(repo)));
-//     expect(error.code).toBe(code);
-//   });
-//
-//   // Typed, but misnamed: today InvalidStreamBatchError "appendToStream needs at least one event" (the batch has
-//   // one event; it is null).
-//   it('appendToStream([null], 0) names the event that is not an object', async () => {
-//     const { repo } = await fresh();
-//     const error = await caught(repo.appendToStream([null] as never, 0));
-//     expect(error.code).toBe(ErrorCodes.INVALID_EVENT);
-//     expect(error.message).not.toContain('at least one event');
-//   });
-//
-//   // Not validated by the core: today DRIVER/VALIDATION "[memory-kv] range: key attribute 'sk' must be a finite
-//   // number" (from the driver, not an INPUT/* code).
-//   it("getStreamEvents('acct', '1', NaN) -> an INPUT/* error naming fromSequence", async () => {
-//     const { repo } = await fresh();
-//     const error = await caught(repo.getStreamEvents('acct', '1', Number.NaN));
-//     expect(error.code.startsWith('INPUT/')).toBe(true);
-//     expect(error.message).toContain('fromSequence');
-//   });
-// });
+// ---- gaps found by the catalogue and fixed: each case failed before its fix.
+
+describe('gaps the catalogue found (fixed)', () => {
+  const fresh = async () => {
+    const kv = new MemoryKvDriver();
+    const repo = new EventStoreRepo({ kv, blobs: new MemoryBlobDriver() });
+    await repo.storeEvents([good({ id: 'seed' })]);
+    return { kv, repo };
+  };
+
+  // Accepted AND written: event identifiers with lone surrogates are refused (no UTF-8 form: two identifiers
+  // could share one key), but a snapshot's identifier is only checked to be a string. Today: resolves, and
+  // getSnapshot('acct', text) returns the snapshot.
+  it.each([['high', '\uD800'], ['low', '\uDC00']])('snapshot identifier with a lone %s surrogate -> INPUT/INVALID_SNAPSHOT, nothing written', async (_which, text) => {
+    const { kv, repo } = await fresh();
+    const writes = kv.meter().batchWrite.requests;
+    const error = await caught(repo.saveSnapshot({ domain: 'acct', identifier: text, state: {}, sequence: 0, created: at }));
+    expect(error.code).toBe(ErrorCodes.INVALID_SNAPSHOT);
+    expect(error.details).toMatchObject({ field: 'identifier', rule: WELL_FORMED });
+    expect(kv.meter().batchWrite.requests).toBe(writes);
+    expect(await repo.getSnapshot('acct', text)).toBeNull();
+  });
+
+  // Typed, but by the driver: events' keys are checked before any write (INPUT/INVALID_EVENT), a snapshot's are
+  // not. Today: DRIVER/VALIDATION "[memory-kv] key attribute 'pk' exceeds 2048 bytes" (nothing is written).
+  it('snapshot whose domain+identifier exceed the 2 KB key limit -> INPUT/INVALID_SNAPSHOT', async () => {
+    const { repo } = await fresh();
+    const error = await caught(repo.saveSnapshot({ domain: 'd'.repeat(3000), identifier: '1', state: {}, sequence: 0, created: at }));
+    expect(error.code).toBe(ErrorCodes.INVALID_SNAPSHOT);
+    expect(error.details).toMatchObject({ field: 'domain' });
+  });
+
+  // The README says "any call after close()" throws STORE/CLOSED. Today createEventEntity resolves with the
+  // stored shape after close() (it touches no driver).
+  it('createEventEntity after close() -> STORE/CLOSED', async () => {
+    const { repo } = await fresh();
+    await repo.close();
+    const error = await caught(Promise.resolve().then(() => repo.createEventEntity(good())));
+    expect(error.code).toBe(ErrorCodes.CLOSED);
+  });
+
+  // Untyped: a plain TypeError (no code) instead of an EventStoreAdapterError.
+  it.each([
+    ['appendToStream(null, 0)', (repo: EventStoreRepo) => repo.appendToStream(null as never, 0), ErrorCodes.INVALID_EVENT],
+    ['append(null)', (repo: EventStoreRepo) => repo.append(null as never), ErrorCodes.INVALID_EVENT],
+    ['append([null])', (repo: EventStoreRepo) => repo.append([null] as never), ErrorCodes.INVALID_EVENT],
+    ['getAllEvents(10, null)', (repo: EventStoreRepo) => repo.getAllEvents(10, null as never), ErrorCodes.INVALID_ARGUMENT],
+  ] as const)('%s -> a typed error', async (_title, call, code) => {
+    const { repo } = await fresh();
+    const error = await caught(Promise.resolve().then((): Promise<unknown> => call(repo)));
+    expect(error.code).toBe(code);
+  });
+
+  // Typed, but misnamed: today InvalidStreamBatchError "appendToStream needs at least one event" (the batch has
+  // one event; it is null).
+  it('appendToStream([null], 0) names the event that is not an object', async () => {
+    const { repo } = await fresh();
+    const error = await caught(repo.appendToStream([null] as never, 0));
+    expect(error.code).toBe(ErrorCodes.INVALID_EVENT);
+    expect(error.message).not.toContain('at least one event');
+  });
+
+  // Not validated by the core: today DRIVER/VALIDATION "[memory-kv] range: key attribute 'sk' must be a finite
+  // number" (from the driver, not an INPUT/* code).
+  it("getStreamEvents('acct', '1', NaN) -> an INPUT/* error naming fromSequence", async () => {
+    const { repo } = await fresh();
+    const error = await caught(repo.getStreamEvents('acct', '1', Number.NaN));
+    expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+    expect(error.details).toMatchObject({ field: 'fromSequence' });
+  });
+});
