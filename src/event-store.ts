@@ -74,7 +74,8 @@ export class EventStore implements IEventStoreRepo {
   /**
    * Create the table, indexes and blob container if missing and wait until usable, then check the table's layout
    * record (`STORE/LAYOUT_MISMATCH` naming the field, e.g. another `bucketShards`). Idempotent; concurrent calls
-   * share one run; a failed run can be retried. Bounded by the driver's table wait (not `deadlineMs`) and the store's `signal`.
+   * share one run; a failed run can be retried. The table wait is bounded by the driver's own timeout (DynamoDB:
+   * `tableWaitTimeoutMs`, `DRIVER/TABLE_WAIT_TIMEOUT`), the layout record's requests by `deadlineMs`; the store's `signal` aborts both.
    */
   init(): Promise<void> {
     this.assertOpen();
@@ -257,6 +258,14 @@ export class EventStore implements IEventStoreRepo {
     await Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]);
   }
 
+  /**
+   * The retry policy in force: `options.retry`, with `maxAttempts` divided by the backend client's own attempts
+   * (known after `init`) unless it was configured explicitly.
+   */
+  get retryPolicy(): RetryPolicy {
+    return this.ctx.retry.policy;
+  }
+
   /** Requests and capacity units per operation type since creation (or `resetStats`). */
   stats(): StoreStats {
     return this.ctx.meter.snapshot();
@@ -276,7 +285,8 @@ export class EventStore implements IEventStoreRepo {
       blobs ? retrying(ctx, 'ensure blob container', () => blobs.ensureContainer()) : undefined,
     ]);
     // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
-    this.layout = await establishLayout(ctx, table?.created === true);
+    // The layout record's reads and writes are data-plane requests: bounded by `deadlineMs` like any call.
+    this.layout = await establishLayout(forCall(this.ctx), table?.created === true);
   }
 
   /**

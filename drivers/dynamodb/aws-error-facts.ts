@@ -47,7 +47,7 @@ export function isNetworkError(error: AwsErrorShape): boolean {
   return typeof error.message === 'string' && /socket hang up|ECONNRESET|ETIMEDOUT/i.test(error.message);
 }
 
-/** The SDK's default `maxAttempts` in standard retry mode. */
+/** Fallback when a client's `maxAttempts` cannot be read: the SDK's documented standard-mode default (its DynamoDB client now defaults to 4, read from the client itself). */
 export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
 
 /**

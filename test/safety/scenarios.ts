@@ -1,0 +1,250 @@
+/**
+ * Production-safety scenarios that run the same way on every backend (the twin, and DynamoDB Local + the S3
+ * server): each reproduces one defect of issue #8 and asserts it cannot happen. Numbers (#1, #2...) are the
+ * defects' numbers in the issue; the README's "Production safety" section lists them.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { blobScope } from '../../src/blob-keys.js';
+import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
+import { ErrorCodes } from '../../src/errors.js';
+import { EventStore } from '../../src/event-store.js';
+import { tableSchema } from '../../src/table-layout.js';
+import { WarningCodes } from '../../src/warnings.js';
+import { caught } from '../helpers/caught.js';
+import type { SafetyBackend } from './backends.js';
+import { BetweenTransactionsKvDriver, IndexNeverCaughtUpKvDriver } from './wrappers.js';
+
+let counter = 0;
+/** A fresh event (unique id) of stream acct/<identifier>. */
+export function event(identifier: string, overrides: Partial<CreatedEvent> = {}): CreatedEvent {
+  counter += 1;
+  return { id: `ev-${counter}-${Math.random().toString(36).slice(2, 8)}`, domain: 'acct', type: 'deposited', identifier, payload: { n: counter }, created: new Date(Date.UTC(2025, 4, 1, 0, 0, 0, counter % 1000)), ...overrides };
+}
+
+/** A payload over the scenarios' 4 KB offload threshold. */
+export const bigPayload = (tag: string) => ({ tag, blob: tag.repeat(Math.ceil(6000 / tag.length)) });
+
+export async function replayAll(store: EventStore): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const page of await store.getAllEvents(100)) events.push(...page);
+  return events;
+}
+
+/** Register the shared scenarios on `backend` (created once for the describe block). */
+export function safetyScenarios(makeBackend: () => SafetyBackend): void {
+  const backend = makeBackend();
+  const stores: EventStore[] = [];
+  const open = (table: string, options?: Parameters<SafetyBackend['store']>[1]) => {
+    const store = backend.store(table, options);
+    stores.push(store);
+    return store;
+  };
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  describe(`production safety on ${backend.name}`, () => {
+    it('#1 resetStore refuses a table of another layout (the old adapter\'s, same name) and touches nothing', async () => {
+      const table = backend.table('foreign');
+      const item = await backend.plantForeignTable(table);
+      const store = open(table);
+      expect((await caught(store.init())).code).toBe(ErrorCodes.SCHEMA_MISMATCH);
+      expect((await caught(store.resetStore())).code).toBe(ErrorCodes.SCHEMA_MISMATCH);
+      expect(await backend.readForeign(table, item)).toEqual(item);
+    });
+
+    it('#1 resetStore refuses a table created outside the store (infrastructure-managed) and deletes nothing', async () => {
+      const table = backend.table('infra');
+      await backend.kv.ensureTable(tableSchema(table)); // created by "infrastructure", not by a store
+      const store = open(table);
+      const stored = event('infra', { payload: bigPayload('i') });
+      await store.storeEvents([stored]);
+      const error = await caught(store.resetStore());
+      expect(error.code).toBe(ErrorCodes.RESET_REFUSED);
+      expect(error.details).toMatchObject({ table, reason: 'table-not-created-by-store' });
+      expect(await store.getEventById(stored.id)).toMatchObject({ id: stored.id, payload: stored.payload, sequence: 1 });
+      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', table)))).toHaveLength(1);
+    });
+
+    it('#1 resetStore empties a table the store created, and the store works afterwards', async () => {
+      const table = backend.table('own');
+      const store = open(table);
+      const first = event('own', { payload: bigPayload('o') });
+      await store.storeEvents([first]);
+      await store.resetStore();
+      expect(await replayAll(store)).toEqual([]);
+      expect(await store.getEventById(first.id)).toBeNull();
+      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', table)))).toEqual([]);
+      const second = event('own');
+      await store.storeEvents([second]);
+      expect((await replayAll(store)).map((stored) => stored.id)).toEqual([second.id]);
+    });
+
+    it('#2 two stores sharing one bucket: one store\'s reset deletes only its own blobs', async () => {
+      const prod = open(backend.table('prod'));
+      const staging = open(backend.table('staging'));
+      const prodEvent = event('p', { payload: bigPayload('prod') });
+      await prod.storeEvents([prodEvent]);
+      await staging.storeEvents([event('s', { payload: bigPayload('staging') })]);
+      await prod.saveSnapshot({ domain: 'acct', identifier: 'p', state: bigPayload('prod-state'), sequence: 1, created: new Date() });
+      await staging.resetStore();
+      const replayed = await replayAll(prod);
+      expect(replayed.map((stored) => stored.payload)).toEqual([prodEvent.payload]);
+      expect((await prod.getSnapshot('acct', 'p'))?.state).toEqual(bigPayload('prod-state'));
+      const keys = await backend.allBlobKeys();
+      expect(keys.filter((key) => key.startsWith(blobScope('events/', staging.options.tableName)))).toEqual([]);
+      expect(keys.filter((key) => key.startsWith(blobScope('events/', prod.options.tableName)))).toHaveLength(2);
+    });
+
+    it('#3 an onCapacity callback that throws never fails the call nor deletes a committed blob', async () => {
+      const store = open(backend.table('callback'), {
+        onCapacity: () => {
+          throw new Error('metrics sink is down');
+        },
+      });
+      const before = backend.warnings.length;
+      const big = event('cb', { payload: bigPayload('cb') });
+      await expect(store.appendEvents([big])).resolves.toMatchObject([{ id: big.id, sequence: 1 }]);
+      expect(await store.getEventById(big.id)).toMatchObject({ id: big.id, payload: big.payload });
+      const warnings = backend.warnings.slice(before);
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(warnings.every((warning) => warning.code === WarningCodes.CALLBACK_FAILED)).toBe(true);
+    });
+
+    it('#4 snapshots of two stores sharing a bucket never overwrite each other', async () => {
+      const prod = open(backend.table('snap-prod'));
+      const staging = open(backend.table('snap-staging'));
+      await prod.saveSnapshot({ domain: 'acct', identifier: 'x', state: bigPayload('prod'), sequence: 3, created: new Date() });
+      await staging.saveSnapshot({ domain: 'acct', identifier: 'x', state: bigPayload('staging'), sequence: 9, created: new Date() });
+      expect(await prod.getSnapshot('acct', 'x')).toMatchObject({ state: bigPayload('prod'), sequence: 3 });
+      expect(await staging.getSnapshot('acct', 'x')).toMatchObject({ state: bigPayload('staging'), sequence: 9 });
+    });
+
+    it('#4 concurrent offloaded snapshot saves: the state always belongs to its sequence, the newest wins, replaced blobs are deleted', async () => {
+      const table = backend.table('snap-race');
+      const savers = [open(table), open(table), open(table)];
+      const order = [4, 9, 1, 7, 3, 8, 2, 6, 5, 10, 2, 9];
+      await Promise.all(order.map((sequence, index) => savers[index % savers.length]!.saveSnapshot({ domain: 'acct', identifier: 'r', state: { ...bigPayload(`s${sequence}`), sequence }, sequence, created: new Date() })));
+      const snapshot = await savers[0]!.getSnapshot<{ sequence: number }>('acct', 'r');
+      expect(snapshot?.sequence).toBe(10);
+      expect(snapshot?.state.sequence).toBe(10);
+      const snapshotBlobs = (await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`));
+      expect(snapshotBlobs).toHaveLength(1);
+      // An older snapshot never replaces a newer one.
+      await savers[1]!.saveSnapshot({ domain: 'acct', identifier: 'r', state: { ...bigPayload('old'), sequence: 3 }, sequence: 3, created: new Date() });
+      expect(await savers[2]!.getSnapshot('acct', 'r')).toMatchObject({ sequence: 10, state: { sequence: 10 } });
+      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`))).toEqual(snapshotBlobs);
+    });
+
+    it('#6 bucketShards is recorded: reopening the table with another value is a typed error naming the field', async () => {
+      const table = backend.table('shards');
+      const writer = open(table, { bucketShards: 4 });
+      await writer.storeEvents([event('sh'), event('sh2')]);
+      const reader = open(table, { bucketShards: 1 });
+      const error = await caught(reader.getAllEvents(10));
+      expect(error.code).toBe(ErrorCodes.LAYOUT_MISMATCH);
+      expect(error.details).toMatchObject({ field: 'bucketShards', stored: 4, configured: 1 });
+      expect((await replayAll(open(table, { bucketShards: 4 }))).length).toBe(2);
+    });
+
+    it('#10 an identical batch already stored whole succeeds from another store instance and returns the stored events', async () => {
+      const table = backend.table('identical');
+      const root = event('id-a');
+      const batch = [root, event('id-a', { causationId: root.id }), event('id-b', { causationId: root.id, payload: bigPayload('b') })];
+      const stored = await open(table).appendEvents(batch);
+      const again = await open(table).appendEvents(batch.map((entry) => ({ ...entry })));
+      expect(again).toEqual(stored);
+      expect(await open(table).getStreamSequence('acct', 'id-a')).toBe(2);
+      // Same ids, other content: a duplicate. Part of the batch stored: a duplicate naming the stored ids; nothing else written.
+      const changed = await caught(open(table).storeEvents([{ ...batch[0]!, payload: { n: -1 } }, ...batch.slice(1)]));
+      expect(changed.code).toBe(ErrorCodes.DUPLICATE_EVENT_ID);
+      const fresh = event('id-c');
+      const partly = await caught(open(table).storeEvents([batch[0]!, fresh]));
+      expect(partly.code).toBe(ErrorCodes.DUPLICATE_EVENT_ID);
+      expect(partly.details.eventIds).toEqual([batch[0]!.id]);
+      expect(await open(table).getEventById(fresh.id)).toBeNull();
+    });
+
+    it('#11 a concurrent writer on a shared stream between the transactions of a large batch is absorbed, not a partial batch', async () => {
+      const table = backend.table('partial-soft');
+      const other = open(table);
+      const racer = event('shared');
+      const kv = new BetweenTransactionsKvDriver(backend.kv, 10, async () => {
+        await other.storeEvents([racer]);
+      });
+      const store = open(table, { kv });
+      const root = event('root');
+      await store.storeEvents([root]);
+      // 45 caused events: 3 actions each (event, id guard, causation link) + 1 head: two transactions.
+      const batch = Array.from({ length: 45 }, () => event('shared', { causationId: root.id }));
+      const stored = await store.appendEvents(batch);
+      expect(stored.map((entry) => entry.id)).toEqual(batch.map((entry) => entry.id));
+      const stream = await store.getStreamEvents('acct', 'shared');
+      expect(stream.map((entry) => entry.sequence)).toEqual(Array.from({ length: 46 }, (_, index) => index + 1));
+      expect(stream.filter((entry) => entry.id !== racer.id).map((entry) => entry.id)).toEqual(batch.map((entry) => entry.id));
+      expect(stream.map((entry) => entry.id)).toContain(racer.id);
+    });
+
+    it('#11 with expectedSequence, a concurrent writer between transactions is a typed STORE/PARTIAL_BATCH listing what was stored', async () => {
+      const table = backend.table('partial-exact');
+      const other = open(table);
+      const kv = new BetweenTransactionsKvDriver(backend.kv, 10, async () => {
+        await other.storeEvents([event('exact')]);
+      });
+      const store = open(table, { kv });
+      const root = event('root-x');
+      await store.storeEvents([root]);
+      const batch = Array.from({ length: 45 }, () => event('exact', { causationId: root.id }));
+      const error = await caught(store.storeEvents(batch, { expectedSequence: 0 }));
+      expect(error.code).toBe(ErrorCodes.PARTIAL_BATCH);
+      const storedIds = error.details.storedEventIds as string[];
+      expect(storedIds.length).toBeGreaterThan(0);
+      expect(storedIds).toEqual(batch.slice(0, storedIds.length).map((entry) => entry.id));
+      expect(error.details).toMatchObject({ failedChunk: 1, chunks: 2 });
+      for (const entry of batch.slice(storedIds.length)) expect(await store.getEventById(entry.id)).toBeNull();
+      expect(await store.getStreamSequence('acct', 'exact')).toBe(storedIds.length + 1);
+    });
+
+    it('#12 findByCausationId is complete right after the write, with an index that has not caught up', async () => {
+      const table = backend.table('causation');
+      const store = open(table, { kv: new IndexNeverCaughtUpKvDriver(backend.kv) });
+      const root = event('c-root');
+      const children = [1, 2, 3, 4, 5].map((n) => event(`c-${n % 2}`, { causationId: root.id, payload: n === 3 ? bigPayload('c3') : { n }, created: new Date(Date.UTC(2025, 4, 1, 0, 0, 5 - n)) }));
+      await store.storeEvents([root, ...children]);
+      const later = event('c-9', { causationId: root.id, created: new Date(Date.UTC(2025, 4, 1, 0, 0, 9)) });
+      await store.storeEvents([later]);
+      const found = await store.findByCausationId(root.id);
+      const expected = [...children, later].sort((a, b) => a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : 1));
+      expect(found.map((entry) => entry.id)).toEqual(expected.map((entry) => entry.id));
+      expect(found.find((entry) => entry.id === children[2]!.id)?.payload).toEqual(bigPayload('c3'));
+      expect(await store.findByCausationId(children[0]!.id)).toEqual([]);
+    });
+
+    it('sweepOrphanBlobs deletes only this store\'s unreferenced blobs older than the grace period', async () => {
+      const table = backend.table('sweep');
+      const neighbour = open(backend.table('sweep-neighbour'));
+      const store = open(table);
+      await store.storeEvents([event('sw', { payload: bigPayload('kept') })]);
+      await store.saveSnapshot({ domain: 'acct', identifier: 'sw', state: bigPayload('snap'), sequence: 1, created: new Date() });
+      await neighbour.storeEvents([event('nb', { payload: bigPayload('neighbour') })]);
+      const scope = blobScope('events/', table);
+      const orphanEvent = `${scope}e/never-stored/000000000.write`;
+      const orphanSnapshot = `${scope}s/${encodeURIComponent('s|acct|sw')}/0/000000000.write`;
+      const legacy = `events/legacy-id/some-write`;
+      for (const key of [orphanEvent, orphanSnapshot, legacy]) await backend.blobs.put(key, new Uint8Array([1]));
+      // Too young with the real clock: nothing is deleted.
+      expect(await store.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).toEqual({ deleted: [], kept: 4 });
+      // An hour later (by the store's clock), the two orphans go; referenced, neighbour and legacy blobs stay.
+      const later = open(table, { clock: () => Date.now() + 2 * 3_600_000 });
+      const result = await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 });
+      expect([...result.deleted].sort()).toEqual([orphanEvent, orphanSnapshot].sort());
+      expect(result.kept).toBe(2);
+      const keys = await backend.allBlobKeys();
+      expect(keys).toContain(legacy);
+      expect(keys.filter((key) => key.startsWith(blobScope('events/', neighbour.options.tableName)))).toHaveLength(1);
+      expect((await store.getSnapshot('acct', 'sw'))?.state).toEqual(bigPayload('snap'));
+      expect((await replayAll(store)).map((stored) => stored.payload)).toEqual([bigPayload('kept')]);
+      expect((await caught(store.sweepOrphanBlobs({ olderThanMs: -1 }))).code).toBe(ErrorCodes.INVALID_OPTIONS);
+    });
+  });
+}

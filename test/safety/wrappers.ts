@@ -1,0 +1,101 @@
+/**
+ * KV driver decorators that stage production hazards the local servers cannot show on their own: a transaction
+ * that commits after its caller gave up, an index that has not caught up, a hook between two transactions.
+ */
+import { ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import type { KvDriver, QueryPage, QueryRequest, TransactAction, TransactResult } from '../../src/ports/kv-driver.js';
+
+/** Index queries see nothing (an index that lags behind every write); table reads are untouched. */
+export class IndexNeverCaughtUpKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    return request.index === undefined ? page : { items: [], consumed: page.consumed };
+  }
+}
+
+/**
+ * The FIRST transaction is applied `delayMs` late, after its caller was told `DRIVER/TRANSIENT` at once (a lost
+ * response whose request is still in flight); every later transaction is refused with `DRIVER/TRANSIENT` unapplied
+ * until `release()`; `landed` resolves when the late commit has happened.
+ */
+export class LateCommitKvDriver extends ForwardingKvDriver {
+  private first = true;
+  private released = false;
+  landed: Promise<TransactResult> | undefined;
+
+  constructor(inner: KvDriver, private readonly delayMs: number) {
+    super(inner);
+  }
+
+  release(): void {
+    this.released = true;
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    if (this.released) return this.inner.transactWrite(table, actions, options);
+    if (this.first) {
+      this.first = false;
+      this.landed = new Promise((resolve, reject) => setTimeout(() => this.inner.transactWrite(table, actions, options).then(resolve, reject), this.delayMs));
+    }
+    throw new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'connection reset (staged)', { details: { staged: true } });
+  }
+}
+
+/** Every transaction is applied only after `delayMs` (a slow backend); the caller waits for it. */
+export class SlowTransactionsKvDriver extends ForwardingKvDriver {
+  constructor(inner: KvDriver, private readonly delayMs: number) {
+    super(inner);
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    return this.inner.transactWrite(table, actions, options);
+  }
+}
+
+/** Runs `hook` once, right after the first committed transaction that has more than `minActions` actions. */
+export class BetweenTransactionsKvDriver extends ForwardingKvDriver {
+  private fired = false;
+
+  constructor(inner: KvDriver, private readonly minActions: number, private readonly hook: () => Promise<void>) {
+    super(inner);
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (result.committed && !this.fired && actions.length > this.minActions) {
+      this.fired = true;
+      await this.hook();
+    }
+    return result;
+  }
+}
+
+/** Records the actions of every transaction sent. */
+export class RecordingKvDriver extends ForwardingKvDriver {
+  readonly transactions: TransactAction[][] = [];
+  cancelled = 0;
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    this.transactions.push([...actions]);
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (!result.committed) this.cancelled += 1;
+    return result;
+  }
+}
+
+/** Calls of the operations in `hang` never settle (a hung connection); the set may be changed at any time. */
+export class HangingKvDriver extends ForwardingKvDriver {
+  constructor(inner: KvDriver, readonly hang: Set<'get' | 'transactWrite'>) {
+    super(inner);
+  }
+
+  override get(...args: Parameters<KvDriver['get']>): ReturnType<KvDriver['get']> {
+    return this.hang.has('get') ? new Promise(() => undefined) : this.inner.get(...args);
+  }
+
+  override transactWrite(...args: Parameters<KvDriver['transactWrite']>): ReturnType<KvDriver['transactWrite']> {
+    return this.hang.has('transactWrite') ? new Promise(() => undefined) : this.inner.transactWrite(...args);
+  }
+}
