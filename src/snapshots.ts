@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
+import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { invalidItem } from './event-codec.js';
@@ -58,6 +59,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   }
 
   let ambiguous = false;
+  let writeSent = false;
   let replacedBlob: string | undefined;
   try {
     for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
@@ -81,6 +83,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
         : typeof currentWrite === 'string'
           ? { kind: 'equals', attribute: A.writeToken, value: currentWrite }
           : { kind: 'equals', attribute: A.sequence, value: typeof currentSequence === 'number' ? currentSequence : -1 }; // written before write ids
+      writeSent = true;
       const result = await retrying(ctx, 'save snapshot', async () => {
         try {
           return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
@@ -97,6 +100,8 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
     }
     throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`, { details: { domain: snapshot.domain, identifier: snapshot.identifier } });
   } catch (error) {
+    // A deadline or abort that cut a sent write short leaves its outcome unknown, like a lost response.
+    if (writeSent && isBudgetError(error)) ambiguous = true;
     if (!ambiguous) await deleteQuietly(ctx, ownBlob);
     throw error;
   }
