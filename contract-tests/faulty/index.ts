@@ -6,6 +6,7 @@ export { ForwardingBlobDriver, ForwardingKvDriver } from './forwarding.js';
 export {
   AcceptsOversizeItemsKvDriver,
   BlamesEveryActionKvDriver,
+  ClaimsEveryTableCreatedKvDriver,
   CursorSkipsItemKvDriver,
   DropsLastQueryPageKvDriver,
   faultyKvVariants,
@@ -15,10 +16,16 @@ export {
   LosesUnprocessedKeysKvDriver,
   MisordersPageKvDriver,
   MissingTableReadsEmptyKvDriver,
+  PageCutOneEarlyKvDriver,
+  PageCutOneLateKvDriver,
   PartialTransactionKvDriver,
+  ReasonLacksStoredItemKvDriver,
   RepeatsItemAcrossCursorKvDriver,
   SharesReferencesKvDriver,
+  ShiftedReasonsKvDriver,
+  StaleConsistentReadsKvDriver,
   UNDERSTATED_ITEM_BYTES,
+  Utf16QueryOrderKvDriver,
   type FaultyKvVariant,
 } from './kv-variants.js';
 export {
