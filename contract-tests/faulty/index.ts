@@ -29,9 +29,14 @@ export {
   type FaultyKvVariant,
 } from './kv-variants.js';
 export {
+  AcceptsOversizeObjectsBlobDriver,
+  DECLARED_OBJECT_BYTES,
   faultyBlobVariants,
+  LastModifiedInSecondsBlobDriver,
   ListLosesLastPageBlobDriver,
   ListsInUtf16OrderBlobDriver,
   SharesBytesBlobDriver,
+  SWAPPED_PART_BYTES,
+  SwapsLargeObjectPartsBlobDriver,
   type FaultyBlobVariant,
 } from './blob-variants.js';
