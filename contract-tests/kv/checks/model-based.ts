@@ -213,7 +213,7 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
 /**
  * A command sequence every run tries first, whatever the seed: a committed put read back at once (a stale
  * consistent read shows), then a transaction cancelled by its second action's condition on a stored item (the
- * reasons must be `none` then `conditionFailed` carrying that item), then a batch-get and a query of what is stored.
+ * reasons must be `none` then `conditionFailed` carrying that item), then a batch-get (stored key last) and a query of what is stored.
  */
 const TARGETED_COMMANDS: readonly Cmd[] = [
   new TransactCommand([{ type: 'put', keyIndex: 0, v: 1, tag: 'x', condition: undefined }]),
@@ -221,7 +221,7 @@ const TARGETED_COMMANDS: readonly Cmd[] = [
     { type: 'put', keyIndex: 1, v: 0, tag: undefined, condition: undefined },
     { type: 'conditionCheck', keyIndex: 0, v: 0, tag: undefined, condition: { kind: 'equals', attribute: 'v', value: 2 } },
   ]),
-  new BatchGetCommand([0, 1, 2]),
+  new BatchGetCommand([2, 1, 0]),
   new QueryCommand(0, 'asc', 1),
 ];
 
