@@ -52,6 +52,18 @@ export function propertyParameters(options: PropertyOptions = {}, scale = 1): Re
   };
 }
 
+/**
+ * `parameters` with `examples` run first, before the generated values, on every run whatever the seed: targeted
+ * cases a check must always try (fast-check counts them toward `numRuns`, so keep fewer examples than runs).
+ * Each example is the tuple of the property's arguments.
+ */
+export function withExamples<Args>(
+  parameters: ResolvedPropertyOptions,
+  examples: readonly Args[],
+): ResolvedPropertyOptions & { readonly examples: Args[] } {
+  return { ...parameters, examples: [...examples] };
+}
+
 function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const value = Number(text);

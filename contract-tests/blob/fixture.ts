@@ -72,7 +72,8 @@ export interface ListRun {
 
 /**
  * List `prefix` to its end with page size `limit`. Checks every page holds at most `limit` and `maxListKeys`
- * keys and that the cursor chain ends. Throws a ContractViolation otherwise.
+ * keys, carries one finite last-modified time per key when it carries any, and that the cursor chain ends.
+ * Throws a ContractViolation otherwise.
  */
 export async function listAll(driver: BlobDriver, prefix: string, limit?: number): Promise<ListRun> {
   const keys: string[] = [];
@@ -85,6 +86,11 @@ export async function listAll(driver: BlobDriver, prefix: string, limit?: number
     });
     const max = Math.min(limit ?? Infinity, driver.capabilities.maxListKeys);
     ensure(page.keys.length <= max, () => `list page of ${page.keys.length} keys exceeds ${max}`);
+    if (page.lastModifiedMs !== undefined) {
+      const times = page.lastModifiedMs;
+      ensure(times.length === page.keys.length, () => `a list page of ${page.keys.length} keys carries ${times.length} last-modified times`);
+      ensure(times.every((time) => typeof time === 'number' && Number.isFinite(time)), 'a list page carries a last-modified time that is not a finite number');
+    }
     keys.push(...page.keys);
     pageSizes.push(page.keys.length);
     ensure(pageSizes.length <= MAX_LIST_PAGES, 'list cursor chain never ends');

@@ -9,22 +9,37 @@
 import type { BlobCapabilities } from '../../src/ports/blob-driver.js';
 import { defineContract, type PropertyOptions } from '../harness.js';
 import { binaryRoundTripCheck, blobCopySemanticsCheck } from './checks/bytes.js';
-import { containerCheck, deleteLimitCheck } from './checks/limits.js';
+import { lastModifiedCheck } from './checks/last-modified.js';
+import { largeObjectsCheck } from './checks/large-objects.js';
+import { containerCheck, deleteLimitCheck, objectSizeLimitCheck } from './checks/limits.js';
 import { listPagingCheck } from './checks/list-paging.js';
 import { blobModelBasedCheck } from './checks/model-based.js';
 import type { BlobCheck, BlobDriverFactory, BlobFixture } from './fixture.js';
 
 export type { BlobCheck, BlobDriverFactory, BlobFixture } from './fixture.js';
 export { listAll } from './fixture.js';
-export { binaryRoundTripCheck, blobCopySemanticsCheck, blobModelBasedCheck, containerCheck, deleteLimitCheck, listPagingCheck };
+export {
+  binaryRoundTripCheck,
+  blobCopySemanticsCheck,
+  blobModelBasedCheck,
+  containerCheck,
+  deleteLimitCheck,
+  largeObjectsCheck,
+  lastModifiedCheck,
+  listPagingCheck,
+  objectSizeLimitCheck,
+};
 
 /** Every blob check, in the order the suite registers them. Each can also be run alone: `await check.run(factory)`. */
 export const blobChecks: readonly BlobCheck[] = [
   blobModelBasedCheck,
   listPagingCheck,
+  lastModifiedCheck,
   binaryRoundTripCheck,
+  largeObjectsCheck,
   blobCopySemanticsCheck,
   deleteLimitCheck,
+  objectSizeLimitCheck,
   containerCheck,
 ];
 

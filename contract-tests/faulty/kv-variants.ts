@@ -6,18 +6,21 @@
 import { ErrorCodes, hasCode } from '../../src/errors.js';
 import type {
   ActionFailure,
+  EnsureTableResult,
   Item,
   ItemKey,
+  KeyValue,
   KvCapabilities,
   KvDriver,
   QueryPage,
   QueryRequest,
+  TableSchema,
   TransactAction,
   TransactResult,
   WriteRequest,
 } from '../../src/ports/kv-driver.js';
 import { canonical } from '../harness.js';
-import { actionKey, keyString } from '../kv/model.js';
+import { actionKey, keyString, primaryKey } from '../kv/model.js';
 import { ForwardingKvDriver } from './forwarding.js';
 
 /** Bug: strips the condition of every put, update and delete before forwarding (condition checks are kept). */
@@ -222,6 +225,162 @@ export class MissingTableReadsEmptyKvDriver extends ForwardingKvDriver {
   }
 }
 
+/** Sort key attribute of the view a query reads (the table's, or its index's); `undefined` when it has none. */
+function viewSortKey(schema: TableSchema | undefined, request: QueryRequest): string | undefined {
+  if (schema === undefined) return undefined;
+  if (request.index === undefined) return schema.sortKey?.name;
+  return schema.indexes.find((index) => index.name === request.index)?.sortKey?.name;
+}
+
+/**
+ * Bug: sorts each query page by its sort key comparing strings by UTF-16 code units (JavaScript's `<`), not by
+ * UTF-8 bytes as DynamoDB does; numbers stay numeric. Only pages holding characters on both sides of the
+ * surrogate range (e.g. '\uFFFF' and '\u{1F600}') come out wrong.
+ */
+export class Utf16QueryOrderKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    const sortKey = viewSortKey(this.schemas.get(table), request);
+    if (sortKey === undefined) return page;
+    const utf16 = (a: Item, b: Item): number => {
+      const x = a[sortKey] as KeyValue;
+      const y = b[sortKey] as KeyValue;
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    const sorted = [...page.items].sort(utf16);
+    return { ...page, items: request.direction === 'desc' ? sorted.reverse() : sorted };
+  }
+}
+
+/**
+ * Bug: strongly consistent reads are stale. `get`, `batchGet` and table `query` with `consistent: true` return each
+ * item as it was BEFORE the last write to it through this driver (absent if it did not exist then; an item deleted
+ * by that write reappears in get/batchGet). Reads without `consistent` are untouched. To know the earlier state it
+ * reads every targeted item (consistently, from the correct driver) before forwarding each write.
+ */
+export class StaleConsistentReadsKvDriver extends ForwardingKvDriver {
+  /** Per table and key: the item before the last applied write (`undefined`: it did not exist). */
+  private readonly before = new Map<string, { readonly item: Item | undefined }>();
+
+  private id(table: string, itemOrKey: Item | ItemKey): string {
+    const schema = this.schemas.get(table);
+    return `${table}|${schema === undefined ? canonical(itemOrKey) : keyString(schema, itemOrKey)}`;
+  }
+  private async snapshot(table: string, keys: readonly ItemKey[]): Promise<Map<string, Item | undefined>> {
+    const states = new Map<string, Item | undefined>();
+    for (const key of keys) states.set(this.id(table, key), (await this.inner.get(table, key, { consistent: true })).item);
+    return states;
+  }
+  private staleOf(table: string, current: Item): Item | undefined {
+    const earlier = this.before.get(this.id(table, current));
+    return earlier === undefined ? current : earlier.item;
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const schema = this.schemas.get(table);
+    const writes = actions.filter((action) => action.type !== 'conditionCheck');
+    const states = schema === undefined ? new Map() : await this.snapshot(table, writes.map((action) => actionKey(schema, action)));
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (result.committed) for (const [id, item] of states) this.before.set(id, { item });
+    return result;
+  }
+  override async batchWrite(table: string, requests: readonly WriteRequest[]) {
+    const schema = this.schemas.get(table);
+    const keyOf = (request: WriteRequest): ItemKey => ('put' in request ? primaryKey(schema!, request.put) : request.delete);
+    const states = schema === undefined ? new Map<string, Item | undefined>() : await this.snapshot(table, requests.map(keyOf));
+    const result = await this.inner.batchWrite(table, requests);
+    const unprocessed = new Set(result.unprocessed.map((request) => this.id(table, keyOf(request))));
+    for (const [id, item] of states) if (!unprocessed.has(id)) this.before.set(id, { item });
+    return result;
+  }
+  override async get(table: string, key: ItemKey, options?: { readonly consistent?: boolean }) {
+    const result = await this.inner.get(table, key, options);
+    if (options?.consistent !== true) return result;
+    const earlier = this.before.get(this.id(table, key));
+    return earlier === undefined ? result : { ...result, item: earlier.item === undefined ? undefined : structuredClone(earlier.item) };
+  }
+  override async batchGet(table: string, keys: readonly ItemKey[], options?: { readonly consistent?: boolean }) {
+    const result = await this.inner.batchGet(table, keys, options);
+    if (options?.consistent !== true) return result;
+    const unprocessed = new Set(result.unprocessedKeys.map((key) => this.id(table, key)));
+    const items: Item[] = [];
+    for (const key of keys) {
+      const id = this.id(table, key);
+      if (unprocessed.has(id)) continue;
+      const earlier = this.before.get(id);
+      const item = earlier === undefined ? result.items.find((candidate) => this.id(table, candidate) === id) : earlier.item;
+      if (item !== undefined) items.push(structuredClone(item));
+    }
+    return { ...result, items };
+  }
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    if (request.consistent !== true || request.index !== undefined) return page;
+    const items = page.items.flatMap((item) => {
+      const stale = this.staleOf(table, item);
+      return stale === undefined ? [] : [structuredClone(stale)];
+    });
+    return { ...page, items };
+  }
+}
+
+/** Bug: a `conditionFailed` reason never carries the stored item (as if `ReturnValuesOnConditionCheckFailure: ALL_OLD` were not asked for). */
+export class ReasonLacksStoredItemKvDriver extends ForwardingKvDriver {
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (result.committed) return result;
+    return { ...result, reasons: result.reasons.map((reason) => (reason.kind === 'conditionFailed' ? { kind: 'conditionFailed' } : reason)) };
+  }
+}
+
+/** Bug: the reasons of a cancelled transaction are shifted one position later (a `none` first, the last one dropped). */
+export class ShiftedReasonsKvDriver extends ForwardingKvDriver {
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (result.committed) return result;
+    return { ...result, reasons: [{ kind: 'none' }, ...result.reasons.slice(0, -1)] };
+  }
+}
+
+/** True when `page` stopped on the byte cut: it has a cursor and fewer items than the request's limit. */
+function cutOnBytes(request: QueryRequest, page: QueryPage): boolean {
+  return page.cursor !== undefined && (request.limit === undefined || page.items.length < request.limit);
+}
+
+/**
+ * Bug: a page cut on bytes stops one item EARLIER than the rule (it leaves out the item at which the bytes read
+ * reach `maxQueryPageBytes`). Re-reads the page with a limit one less, so its cursor stays correct.
+ */
+export class PageCutOneEarlyKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    if (!cutOnBytes(request, page) || page.items.length < 2) return page;
+    return this.inner.query(table, { ...request, limit: page.items.length - 1 });
+  }
+}
+
+/**
+ * Bug: a page cut on bytes stops one item LATER than the rule (it also takes the item after the one at which the
+ * bytes read reach `maxQueryPageBytes`), with the cursor after that item.
+ */
+export class PageCutOneLateKvDriver extends ForwardingKvDriver {
+  override async query(table: string, request: QueryRequest): Promise<QueryPage> {
+    const page = await this.inner.query(table, request);
+    if (!cutOnBytes(request, page)) return page;
+    const next = await this.inner.query(table, { ...request, cursor: page.cursor!, limit: 1 });
+    const items = [...page.items, ...next.items];
+    return next.cursor === undefined ? { items, consumed: page.consumed } : { items, cursor: next.cursor, consumed: page.consumed };
+  }
+}
+
+/** Bug: `ensureTable` always reports `created: true`, also for a table that already existed. */
+export class ClaimsEveryTableCreatedKvDriver extends ForwardingKvDriver {
+  override async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
+    await super.ensureTable(schema);
+    return { created: true };
+  }
+}
+
 /** A named faulty KV driver: the bug it plants and how to wrap a correct driver with it. */
 export interface FaultyKvVariant {
   /** Short stable name. */
@@ -247,4 +406,11 @@ export const faultyKvVariants: readonly FaultyKvVariant[] = [
   { name: 'accepts-oversize-items', bug: 'accepts items over its declared maxItemBytes', wrap: (inner) => new AcceptsOversizeItemsKvDriver(inner) },
   { name: 'ignores-token', bug: 'declares idempotent transactions but drops the token', wrap: (inner) => new IgnoresTokenKvDriver(inner) },
   { name: 'missing-table-reads-empty', bug: 'get on a missing table returns no item instead of RESOURCE_NOT_FOUND', wrap: (inner) => new MissingTableReadsEmptyKvDriver(inner) },
+  { name: 'utf16-query-order', bug: 'query pages sorted by UTF-16 code units instead of UTF-8 bytes', wrap: (inner) => new Utf16QueryOrderKvDriver(inner) },
+  { name: 'stale-consistent-reads', bug: 'consistent get/batchGet/query return the item as it was before the last write', wrap: (inner) => new StaleConsistentReadsKvDriver(inner) },
+  { name: 'reason-lacks-stored-item', bug: 'a conditionFailed reason lacks the stored item (no ALL_OLD)', wrap: (inner) => new ReasonLacksStoredItemKvDriver(inner) },
+  { name: 'shifted-reasons', bug: 'cancellation reasons shifted one position later', wrap: (inner) => new ShiftedReasonsKvDriver(inner) },
+  { name: 'page-cut-one-early', bug: 'a page cut on bytes stops one item before the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneEarlyKvDriver(inner) },
+  { name: 'page-cut-one-late', bug: 'a page cut on bytes takes one item after the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneLateKvDriver(inner) },
+  { name: 'claims-every-table-created', bug: 'ensureTable reports created: true for a table that already existed', wrap: (inner) => new ClaimsEveryTableCreatedKvDriver(inner) },
 ];

@@ -14,8 +14,9 @@ export interface KvFixture {
   /**
    * Longest wait, in milliseconds, for an eventually consistent index to reflect writes before an index read is
    * judged wrong. Default {@link DEFAULT_INDEX_SETTLE_MS} when `capabilities.consistentIndexReads` is false, 0
-   * otherwise. Pass 0 for backends whose indexes are up to date at once (the in-memory twin, DynamoDB Local):
-   * failures then report at once instead of after the wait.
+   * otherwise. Pass 0 for backends whose indexes are up to date at once (the in-memory twin without `indexLag`,
+   * DynamoDB Local): failures then report at once instead of after the wait. For the twin with `indexLag`, pass
+   * comfortably more than its `tailMs`.
    */
   readonly indexSettleMs?: number;
   /** Called once the check is done with the driver (close clients, stop servers). */

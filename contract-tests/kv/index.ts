@@ -8,6 +8,7 @@
  */
 import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 import { defineContract, type PropertyOptions } from '../harness.js';
+import { batchBoundariesCheck } from './checks/batch-boundaries.js';
 import { conditionsCheck } from './checks/conditions.js';
 import { copySemanticsCheck } from './checks/copy-semantics.js';
 import { gsiCheck } from './checks/gsi.js';
@@ -15,6 +16,7 @@ import { idempotencyCheck } from './checks/idempotency.js';
 import { itemSizeLimitCheck, requestLimitsCheck } from './checks/limits.js';
 import { modelBasedCheck } from './checks/model-based.js';
 import { pageBytesCheck } from './checks/page-bytes.js';
+import { pageCutBoundaryCheck } from './checks/page-cut-boundary.js';
 import { queryPagingCheck } from './checks/query-paging.js';
 import { tableLifecycleCheck } from './checks/tables.js';
 import type { KvCheck, KvDriverFactory, KvFixture } from './fixture.js';
@@ -23,7 +25,9 @@ export type { KvCheck, KvDriverFactory, KvFixture, TableShape } from './fixture.
 export { DEFAULT_INDEX_SETTLE_MS } from './fixture.js';
 export { batchGetAll, batchWriteAll, queryAll } from './loops.js';
 export { TableModel, compareKeyValues, evaluateCondition, matchesRange } from './model.js';
+export { oracleItemSize, oracleValueSize, padItemTo } from './size-oracle.js';
 export {
+  batchBoundariesCheck,
   conditionsCheck,
   copySemanticsCheck,
   gsiCheck,
@@ -31,6 +35,7 @@ export {
   itemSizeLimitCheck,
   modelBasedCheck,
   pageBytesCheck,
+  pageCutBoundaryCheck,
   queryPagingCheck,
   requestLimitsCheck,
   tableLifecycleCheck,
@@ -42,8 +47,10 @@ export const kvChecks: readonly KvCheck[] = [
   queryPagingCheck,
   gsiCheck,
   pageBytesCheck,
+  pageCutBoundaryCheck,
   itemSizeLimitCheck,
   requestLimitsCheck,
+  batchBoundariesCheck,
   copySemanticsCheck,
   conditionsCheck,
   idempotencyCheck,

@@ -1,4 +1,7 @@
-/** The KV contract suite against the in-memory twin: plain, with random unprocessed batch keys, and with small limits. */
+/**
+ * The KV contract suite against the in-memory twin: plain, with random unprocessed batch keys, with small limits, and
+ * with lagging indexes and eventually consistent reads (the suite must read consistently where it needs current data).
+ */
 import { MemoryKvDriver } from '../../drivers/memory/index.js';
 import { kvDriverContract } from '../kv/index.js';
 
@@ -24,5 +27,14 @@ kvDriverContract({
       },
     }),
     indexSettleMs: 0,
+  }),
+});
+
+kvDriverContract({
+  name: 'memory twin with index lag and eventual reads',
+  createDriver: async () => ({
+    driver: new MemoryKvDriver({ indexLag: { seed: 11, medianMs: 2, tailMs: 30, tailProbability: 0.2 }, eventualReads: true }),
+    // Well above tailMs (30 ms): index reads are retried until the lag has passed.
+    indexSettleMs: 300,
   }),
 });

@@ -6,6 +6,7 @@ import {
 } from '../../src/limits.js';
 import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 import { faultOptionsSchema, type FaultOptions } from './faults.js';
+import { indexLagSchema, type IndexLagOptions } from './index-lag.js';
 
 /** Default driver name. */
 export const MEMORY_KV_DRIVER_NAME = 'memory-kv';
@@ -18,8 +19,25 @@ export interface MemoryKvDriverOptions {
   readonly faults?: FaultOptions;
   /** Driver name used in error messages (overrides `capabilities.name`). Default `'memory-kv'`. */
   readonly name?: string;
-  /** Milliseconds since the epoch, for the 10-minute lifetime of transaction tokens. Default `Date.now`. */
+  /**
+   * Milliseconds since the epoch: the 10-minute lifetime of transaction tokens, and the time index lag and eventual
+   * reads are measured on (a test can advance a fake clock instead of sleeping). Default `Date.now`.
+   */
   readonly clock?: () => number;
+  /**
+   * Opt-in, seeded index propagation lag, like DynamoDB's eventually consistent GSIs: each write reaches each index
+   * after its own delay drawn from this long-tailed distribution (see {@link IndexLagOptions}), so items reach an
+   * index out of order, never before their base-table write, and an index never shows an item older than a state
+   * it already showed. Strongly consistent index reads (only with `capabilities.consistentIndexReads`) see the
+   * current state. Absent: indexes are current at once (DynamoDB Local's behaviour).
+   */
+  readonly indexLag?: IndexLagOptions;
+  /**
+   * With `indexLag` (required): base-table `get`, `batchGet` and `query` WITHOUT `consistent: true` see the table
+   * as it was at a moment up to the lag ago (a fresh draw of the lag distribution per item read, one per query
+   * page). Reads with `consistent: true` always see the current state. Default false.
+   */
+  readonly eventualReads?: boolean;
 }
 
 const positiveInteger = z.number().int().positive();
@@ -45,8 +63,14 @@ const optionsSchema = z
     faults: faultOptionsSchema.optional(),
     name: z.string().min(1).optional(),
     clock: z.custom<() => number>((value) => typeof value === 'function', 'clock must be a function').optional(),
+    indexLag: indexLagSchema.optional(),
+    eventualReads: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((options) => options.eventualReads !== true || options.indexLag !== undefined, {
+    message: 'eventualReads needs indexLag (its delays are drawn from the lag distribution)',
+    path: ['eventualReads'],
+  });
 
 /** DynamoDB's limits, as the twin's defaults. */
 export const DEFAULT_KV_CAPABILITIES: KvCapabilities = Object.freeze({ name: MEMORY_KV_DRIVER_NAME, ...DYNAMODB_LIMITS });

@@ -16,6 +16,12 @@
  * - A cancelled transaction reports zero consumed capacity: DynamoDB's TransactionCanceledException carries none.
  * - A replayed token (same request within 10 minutes) reports the original write units as READ units and applies
  *   nothing; only committed transactions are remembered.
+ * - Indexes are current at once by default (as in DynamoDB Local). Opt-in `indexLag` (seeded, deterministic, time
+ *   from `clock`) makes each write reach each index after its own delay from a long-tailed distribution: items
+ *   reach an index out of order, never before their base-table write, and an index never shows an item in a state
+ *   older than one it already showed (per item, the newest version whose delay has passed). Opt-in `eventualReads`
+ *   (needs `indexLag`) makes base-table reads without `consistent: true` see the table as it was up to `tailMs`
+ *   ago. Reads with `consistent: true` always see the current state. Writes and conditions always act on it.
  */
 import { ErrorCodes, type ErrorCode } from '../../src/errors.js';
 import { itemSize } from '../../src/item-size.js';
@@ -57,6 +63,8 @@ import {
   primaryKeyId,
 } from './key-schema.js';
 import { DEFAULT_KV_CAPABILITIES, MEMORY_KV_DRIVER_NAME, parseKvOptions, type MemoryKvDriverOptions } from './kv-options.js';
+import { LagSampler } from './index-lag.js';
+import type { LagSettings } from './lagged-reads.js';
 import { entryItem, MemoryTable } from './memory-table.js';
 import { decodeCursor, encodeCursor } from './query-cursor.js';
 import {
@@ -122,6 +130,8 @@ export class MemoryKvDriver implements KvDriver {
   private readonly capacityMeter = new CapacityMeter();
   private readonly planner: FaultPlanner<KvOperation>;
   private readonly clock: () => number;
+  /** Index lag (and eventual reads) shared by every table; `undefined` without `indexLag`. */
+  private readonly lag: LagSettings | undefined;
   private closed = false;
 
   /** Throws `INPUT/INVALID_OPTIONS` when `options` are invalid. */
@@ -131,6 +141,10 @@ export class MemoryKvDriver implements KvDriver {
     this.capabilities = Object.freeze({ ...DEFAULT_KV_CAPABILITIES, ...options.capabilities, name });
     this.planner = new FaultPlanner<KvOperation>(options.faults, KV_FAULTS);
     this.clock = options.clock ?? Date.now;
+    this.lag =
+      options.indexLag === undefined
+        ? undefined
+        : { sampler: new LagSampler(options.indexLag), clock: this.clock, eventualReads: options.eventualReads === true };
   }
 
   /** Create the table (idempotent). A table of that name with another key schema or indexes: `DRIVER/SCHEMA_MISMATCH`. */
@@ -143,7 +157,7 @@ export class MemoryKvDriver implements KvDriver {
     }
     const existing = this.tables.get(schema.name);
     if (existing === undefined) {
-      this.tables.set(schema.name, new MemoryTable(freezeSchema(schema)));
+      this.tables.set(schema.name, new MemoryTable(freezeSchema(schema), this.lag));
       return { created: true };
     }
     const differences = schemaDifferences(existing.schema, schema);
@@ -173,7 +187,7 @@ export class MemoryKvDriver implements KvDriver {
     const memoryTable = this.table(table);
     this.validateKey(memoryTable.schema, key);
     this.planner.throwIfFailFast(plan, this.makeError);
-    const record = memoryTable.get(key);
+    const record = memoryTable.read(key, options.consistent === true);
     const consumed = this.consume('get', { read: readUnits(record?.size ?? 0, options.consistent === true), write: 0 });
     return { item: record === undefined ? undefined : cloneItem(record.item), consumed };
   }
@@ -227,6 +241,7 @@ export class MemoryKvDriver implements KvDriver {
       cursor,
       request.limit ?? Number.POSITIVE_INFINITY,
       this.capabilities.maxQueryPageBytes,
+      request.consistent === true,
     );
     const consistent = request.index === undefined && request.consistent === true;
     const consumed = this.consume('query', { read: readUnits(scan.bytesRead, consistent), write: 0 });
@@ -273,7 +288,7 @@ export class MemoryKvDriver implements KvDriver {
         unprocessedKeys.push(cloneItem(key) as ItemKey);
         return;
       }
-      const record = memoryTable.get(key);
+      const record = memoryTable.read(key, options.consistent === true);
       read += readUnits(record?.size ?? 0, options.consistent === true);
       if (record !== undefined) items.push(cloneItem(record.item));
     });

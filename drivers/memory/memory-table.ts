@@ -2,12 +2,15 @@
  * One in-memory table: items by primary key, the table's sorted partitions and one set of sorted partitions per
  * global secondary index (sparse: only items holding the index's key attributes). Writes keep every view in step
  * and report the index write units they cost. No validation here: the driver validates before it writes.
+ * With lag settings (the driver's `indexLag`), index reads, and eventually consistent table reads when
+ * `eventualReads` is set, go through {@link LaggedReads} instead of the current views.
  */
 import { itemSize } from '../../src/item-size.js';
 import type { IndexSchema, Item, ItemKey, KeyValue, RangeCondition, TableSchema } from '../../src/ports/kv-driver.js';
 import { cloneItem, valuesEqual } from './attribute-values.js';
 import { indexWriteUnits } from './capacity.js';
 import { keyValueId, primaryKeyId } from './key-schema.js';
+import { LaggedReads, type LagSettings } from './lagged-reads.js';
 import { SortedPartitions, type Entry, type Position, type ScanResult } from './sorted-entries.js';
 
 /** A stored item with its size and its entry in each view. */
@@ -33,11 +36,17 @@ export class MemoryTable {
   private readonly records = new Map<string, StoredRecord>();
   private readonly tablePartitions = new SortedPartitions();
   private readonly indexViews = new Map<string, IndexView>();
+  private readonly lagged: LaggedReads | undefined;
 
-  constructor(readonly schema: TableSchema) {
+  /** `lag` absent: every read sees the current state (DynamoDB Local's behaviour). */
+  constructor(
+    readonly schema: TableSchema,
+    lag?: LagSettings,
+  ) {
     for (const index of schema.indexes) {
       this.indexViews.set(index.name, { schema: index, partitions: new SortedPartitions() });
     }
+    this.lagged = lag === undefined ? undefined : new LaggedReads(schema.indexes.map((index) => index.name), lag);
   }
 
   /** The index named `name`, or `undefined`. */
@@ -48,6 +57,15 @@ export class MemoryTable {
   /** The stored record at `key`, or `undefined`. */
   get(key: ItemKey): StoredRecord | undefined {
     return this.records.get(primaryKeyId(this.schema, key));
+  }
+
+  /**
+   * The record at `key` as a read sees it: the current one when `consistent` (or without eventual reads), else as
+   * an eventually consistent read sees it (up to the lag old).
+   */
+  read(key: ItemKey, consistent: boolean): StoredRecord | undefined {
+    if (consistent || this.lagged?.eventualReads !== true) return this.get(key);
+    return this.lagged.eventualRecord(primaryKeyId(this.schema, key));
   }
 
   /**
@@ -73,6 +91,7 @@ export class MemoryTable {
     } else {
       this.records.delete(id);
     }
+    this.lagged?.recordWrite(id, before, after);
     let indexUnits = 0;
     for (const name of this.indexViews.keys()) {
       const old = before?.indexEntries.get(name);
@@ -86,7 +105,11 @@ export class MemoryTable {
     return before === undefined ? { indexUnits } : { before, indexUnits };
   }
 
-  /** Read one page of the table (`index` undefined) or an index. See {@link SortedPartitions.scan}. */
+  /**
+   * Read one page of the table (`index` undefined) or an index; see {@link SortedPartitions.scan}. A `consistent`
+   * read sees the current state; otherwise, under lag, an index shows what has propagated to it and the table (with
+   * eventual reads) what it held at one moment up to the lag ago.
+   */
   scan(
     index: string | undefined,
     partition: KeyValue,
@@ -95,9 +118,15 @@ export class MemoryTable {
     cursor: Position | undefined,
     limit: number,
     maxBytes: number,
+    consistent: boolean,
   ): ScanResult {
-    const partitions = index === undefined ? this.tablePartitions : this.indexViews.get(index)!.partitions;
-    return partitions.scan(partition, range, direction, cursor, limit, maxBytes);
+    return this.view(index, partition, consistent).scan(partition, range, direction, cursor, limit, maxBytes);
+  }
+
+  private view(index: string | undefined, partition: KeyValue, consistent: boolean): SortedPartitions {
+    const lagged = consistent ? undefined : this.lagged;
+    if (index === undefined) return lagged?.eventualReads === true ? lagged.eventualTablePartition(partition) : this.tablePartitions;
+    return lagged === undefined ? this.indexViews.get(index)!.partitions : lagged.indexPartition(index, partition);
   }
 
   private makeRecord(item: Item, size: number): StoredRecord {

@@ -45,6 +45,19 @@ export interface ScanResult {
 export class SortedPartitions {
   private readonly partitions = new Map<string, Entry[]>();
 
+  /** Partitions holding exactly `entries` (distinct positions per partition), each partition sorted once. */
+  static of(entries: Iterable<Entry>): SortedPartitions {
+    const built = new SortedPartitions();
+    for (const entry of entries) {
+      const id = keyValueId(entry.partition);
+      const list = built.partitions.get(id);
+      if (list === undefined) built.partitions.set(id, [entry]);
+      else list.push(entry);
+    }
+    for (const list of built.partitions.values()) list.sort((a, b) => comparePositions(a.position, b.position));
+    return built;
+  }
+
   /** Insert an entry (its position must not already be present in its partition). */
   insert(entry: Entry): void {
     const id = keyValueId(entry.partition);

@@ -4,8 +4,8 @@
  * then applies every action; otherwise it writes nothing and reports the failing action with the stored item.
  */
 import fc from 'fast-check';
-import type { Item, TransactAction } from '../../../src/ports/kv-driver.js';
-import { ensure, ensureEqual, propertyParameters, uniqueToken } from '../../harness.js';
+import type { Condition, Item, KeyValue, TransactAction } from '../../../src/ports/kv-driver.js';
+import { ensure, ensureEqual, propertyParameters, uniqueToken, withExamples } from '../../harness.js';
 import { conditionArb, SCALAR_POOL } from '../arbitraries.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
 import { batchWriteAll } from '../loops.js';
@@ -17,6 +17,15 @@ const storedArb = fc.option(
   fc.record({ a: fc.constantFrom(...SCALAR_POOL), b: fc.constantFrom(...SCALAR_POOL) }, { requiredKeys: [] }),
   { nil: undefined },
 );
+
+/**
+ * Cases every run tries first, whatever the seed: a put on a stored item that must not exist (cancelled: reasons
+ * `none`, then `conditionFailed` with the stored item), and a condition check that holds (committed).
+ */
+const TARGETED_CASES: readonly [Partial<Record<'a' | 'b', KeyValue | boolean>> | undefined, Condition, TransactAction['type']][] = [
+  [{ a: 1, b: 'x' }, { kind: 'notExists' }, 'put'],
+  [{ a: 1 }, { kind: 'and', conditions: [{ kind: 'exists' }, { kind: 'equals', attribute: 'a', value: 1 }] }, 'conditionCheck'],
+];
 
 /** Transaction outcome under random condition trees equals the model's evaluation. */
 export const conditionsCheck: KvCheck = {
@@ -64,7 +73,7 @@ export const conditionsCheck: KvCheck = {
             ensureEqual((await driver.get(table.name, bystander, { consistent: true })).item, model.get(bystander), 'other item of the transaction');
           },
         ),
-        propertyParameters(options),
+        withExamples(propertyParameters(options), TARGETED_CASES),
       );
     }),
 };

@@ -5,23 +5,21 @@
  */
 import fc from 'fast-check';
 import { ErrorCodes } from '../../../src/errors.js';
-import { itemSize } from '../../../src/item-size.js';
 import type { Item, ItemKey, KvDriver, TableSchema } from '../../../src/ports/kv-driver.js';
 import { ensure, ensureEqual, ensureRejectsWithCode, propertyParameters, uniqueToken } from '../../harness.js';
 import { stringKeyArb } from '../arbitraries.js';
 import { PK_SK_STRING, withTables, type KvCheck } from '../fixture.js';
 import { batchGetAll } from '../loops.js';
+import { oracleItemSize, padItemTo } from '../size-oracle.js';
 
 /** Item-size runs are scaled down: each writes items of `maxItemBytes`. */
 const ITEM_SIZE_RUN_SCALE = 0.3;
 /** Largest action count the check builds a full transaction of (a driver declaring more is only probed above it). */
 const MAX_ACTIONS_BUILT = 1000;
 
-/** An item of exactly `bytes` bytes (by `itemSize`): the keys, an attribute `name`, padded with ASCII. */
+/** An item of exactly `bytes` bytes by the suite's size oracle: the keys and an attribute `name` padded with ASCII. */
 export function itemOfSize(key: ItemKey, name: string, bytes: number): Item {
-  const item: Item = { ...key, [name]: '' };
-  item[name] = 'x'.repeat(bytes - itemSize(item));
-  return item;
+  return padItemTo(key, name, bytes);
 }
 
 async function ensureNothingStored(driver: KvDriver, schema: TableSchema, keys: readonly ItemKey[], what: string): Promise<void> {
@@ -41,7 +39,7 @@ export const itemSizeLimitCheck: KvCheck = {
           const key = { pk: `${uniqueToken()}/${sk}`, sk };
           const exact = itemOfSize(key, name, max);
           const oversize = itemOfSize(key, name, max + 1);
-          ensure(itemSize(exact) === max && itemSize(oversize) === max + 1, 'test items have the intended sizes');
+          ensure(oracleItemSize(exact) === max && oracleItemSize(oversize) === max + 1, 'test items have the intended sizes');
           await ensureRejectsWithCode(() => driver.transactWrite(schema!.name, [{ type: 'put', item: oversize }]), ErrorCodes.LIMIT_EXCEEDED, `transactional put of ${max + 1} bytes`);
           await ensureRejectsWithCode(() => driver.batchWrite(schema!.name, [{ put: oversize }]), ErrorCodes.LIMIT_EXCEEDED, `batch put of ${max + 1} bytes`);
           ensureEqual((await driver.get(schema!.name, key, { consistent: true })).item, undefined, 'item after refused oversize puts');

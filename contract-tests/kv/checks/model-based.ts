@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import type { Condition, Item, ItemKey, KvDriver, TableSchema, TransactAction, WriteRequest } from '../../../src/ports/kv-driver.js';
-import { canonical, ensure, ensureEqual, propertyParameters, uniqueToken } from '../../harness.js';
+import { canonical, ensure, ensureEqual, propertyParameters, uniqueToken, withExamples } from '../../harness.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
 import { batchGetAll, batchWriteAll, queryAll, sameItemSet } from '../loops.js';
 import { actionKey, TableModel } from '../model.js';
@@ -210,6 +210,21 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
     .map(([partition, direction, limit]) => new QueryCommand(partition, direction, limit)),
 ];
 
+/**
+ * A command sequence every run tries first, whatever the seed: a committed put read back at once (a stale
+ * consistent read shows), then a transaction cancelled by its second action's condition on a stored item (the
+ * reasons must be `none` then `conditionFailed` carrying that item), then a batch-get (stored key last) and a query of what is stored.
+ */
+const TARGETED_COMMANDS: readonly Cmd[] = [
+  new TransactCommand([{ type: 'put', keyIndex: 0, v: 1, tag: 'x', condition: undefined }]),
+  new TransactCommand([
+    { type: 'put', keyIndex: 1, v: 0, tag: undefined, condition: undefined },
+    { type: 'conditionCheck', keyIndex: 0, v: 0, tag: undefined, condition: { kind: 'equals', attribute: 'v', value: 2 } },
+  ]),
+  new BatchGetCommand([2, 1, 0]),
+  new QueryCommand(0, 'asc', 1),
+];
+
 /** Model-based: transactions (all-or-nothing, exact reasons), get, batch-get/-write loops and queries agree with a Map. */
 export const modelBasedCheck: KvCheck = {
   name: 'model-based: transactions, get, batchGet, batchWrite and query agree with a Map model',
@@ -222,7 +237,7 @@ export const modelBasedCheck: KvCheck = {
           const setup = () => ({ model: { scope: uniqueToken(), table: new TableModel(schema!) }, real });
           await fc.asyncModelRun(setup, commands);
         }),
-        propertyParameters(options),
+        withExamples<[Iterable<Cmd>]>(propertyParameters(options), [[TARGETED_COMMANDS]]),
       );
     }),
 };

@@ -2,11 +2,11 @@
  * The query page byte cut: a page stops once it has read `maxQueryPageBytes` of items (DynamoDB: 1 MB), whatever
  * the limit, and paging on still returns every item in order.
  */
-import { itemSize } from '../../../src/item-size.js';
 import type { Item } from '../../../src/ports/kv-driver.js';
 import { ensure, ensureEqual, uniqueToken } from '../../harness.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
 import { batchWriteAll, queryAll } from '../loops.js';
+import { oracleItemSize, padItemTo } from '../size-oracle.js';
 
 /** Items per page the cut aims at: large items, about a tenth of a page each. */
 const ITEMS_PER_PAGE = 10;
@@ -22,15 +22,10 @@ export const pageBytesCheck: KvCheck = {
       const caps = driver.capabilities;
       const targetBytes = Math.min(Math.ceil(caps.maxQueryPageBytes / ITEMS_PER_PAGE), caps.maxItemBytes - KEY_ROOM_BYTES);
       const partition = `${uniqueToken()}/big`;
-      const shell = (sk: number): Item => ({ pk: partition, sk, blob: '' });
       const perPage = Math.ceil(caps.maxQueryPageBytes / targetBytes);
       const count = perPage * 2 + 3;
-      const items = Array.from({ length: count }, (_, sk) => {
-        const item = shell(sk);
-        item.blob = 'x'.repeat(targetBytes - itemSize(item));
-        return item;
-      });
-      const smallest = Math.min(...items.map(itemSize));
+      const items: Item[] = Array.from({ length: count }, (_, sk) => padItemTo({ pk: partition, sk }, 'blob', targetBytes));
+      const smallest = Math.min(...items.map(oracleItemSize));
       const bound = Math.ceil(caps.maxQueryPageBytes / smallest) + 1;
       await batchWriteAll(driver, schema!, items.map((put) => ({ put })));
       for (const request of [
