@@ -10,7 +10,9 @@ describe('itemSize (DynamoDB rules)', () => {
   });
 
   it('counts numbers by significant digits, booleans and nulls as 1, binary raw', () => {
-    expect(attributeValueSize(0)).toBe(2);
+    expect(attributeValueSize(0)).toBe(1); // no significant digit (measured on DynamoDB Local's page cut)
+    expect(attributeValueSize(-0)).toBe(1);
+    expect(attributeValueSize(0.5)).toBe(2);
     expect(attributeValueSize(12)).toBe(2);
     expect(attributeValueSize(123)).toBe(3);
     expect(attributeValueSize(1_000_000)).toBe(2); // trailing zeros trimmed

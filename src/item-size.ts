@@ -2,7 +2,8 @@ import type { AttributeValue, Item } from './ports/kv-driver.js';
 
 /**
  * DynamoDB's item size, in bytes, by AWS's published rules: the sum over attributes of the UTF-8 length of the
- * name plus the size of the value. Strings: UTF-8 bytes. Numbers: 1 byte per 2 significant digits, plus 1.
+ * name plus the size of the value. Strings: UTF-8 bytes. Numbers: 1 byte per 2 significant digits, plus 1 (zero
+ * has no significant digit: 1 byte, as DynamoDB Local's 1 MB page cut shows).
  * Binary: raw bytes. Boolean and null: 1. Lists and maps: 3 bytes, plus 1 per element, plus the elements
  * (a map element also counts its name). Attributes whose value is `undefined` are not stored and count 0.
  */
@@ -43,7 +44,7 @@ function numberSize(value: number): number {
   if (Number.isSafeInteger(value)) {
     // Fast path (sequences, versions, buckets): digits of the integer without trailing zeros.
     let magnitude = Math.abs(value);
-    if (magnitude === 0) return 2;
+    if (magnitude === 0) return 1;
     while (magnitude % 10 === 0) magnitude /= 10;
     let significant = 0;
     for (; magnitude >= 1; magnitude = Math.floor(magnitude / 10)) significant += 1;
@@ -55,6 +56,5 @@ function numberSize(value: number): number {
     .split('e')[0]!
     .replace('.', '')
     .replace(/0+$/, '');
-  const significant = Math.max(1, digits.length);
-  return Math.ceil(significant / 2) + 1;
+  return Math.ceil(digits.length / 2) + 1;
 }
