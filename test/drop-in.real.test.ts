@@ -74,6 +74,45 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
     await expect(repo.init()).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
   });
 
+  it('skipDynamoDBTableCreation on an infrastructure-made table: works, and resetStore refuses it, deleting nothing', async () => {
+    // The table as CloudFormation would make it (README "Production setup"): our key schema and index.
+    const infraPrefix = `${uniqueTableName('infra2')}-`;
+    await dynamoClient.send(
+      new CreateTableCommand({
+        TableName: `${infraPrefix}schemeless-event-store`,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+          { AttributeName: 'gpk', AttributeType: 'S' },
+          { AttributeName: 'gsk', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        GlobalSecondaryIndexes: [{ IndexName: 'global-order', KeySchema: [{ AttributeName: 'gpk', KeyType: 'HASH' }, { AttributeName: 'gsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const repo = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix: infraPrefix, skipDynamoDBTableCreation: true });
+    const stored = event();
+    await repo.storeEvents([stored]);
+    await expect(repo.resetStore()).rejects.toMatchObject({ code: ErrorCodes.RESET_REFUSED });
+    expect(await repo.getEventById(stored.id)).toMatchObject({ id: stored.id, sequence: 1 });
+    const { Table } = await dynamoClient.send(new DescribeTableCommand({ TableName: `${infraPrefix}schemeless-event-store` }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+  });
+
+  it("composes the SDK client's retries with its own: divided by default, warned when both are explicit", async () => {
+    const tableNamePrefix = `${uniqueTableName('retries')}-`;
+    const sdkAttempts = await dynamoClient.config.maxAttempts();
+    const composed = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix });
+    await composed.init();
+    expect(composed.retryPolicy.maxAttempts).toBe(Math.ceil(8 / sdkAttempts));
+    const warnings: string[] = [];
+    const explicit = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, retry: { maxAttempts: 8 }, onWarning: (warning) => warnings.push(warning.code) });
+    await explicit.init();
+    expect(explicit.retryPolicy.maxAttempts).toBe(8);
+    expect(warnings).toEqual(sdkAttempts > 1 ? ['WARN/RETRIES_MULTIPLY'] : []);
+  });
+
   it('rejects bad drop-in options by name', () => {
     expect(() => new EventStoreRepo(dynamoClient, s3Client, {})).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('s3BucketName') }));
     expect(() => new EventStoreRepo(dynamoClient, undefined, { eventStoreTableReadCapacityUnits: 5 })).toThrow(expect.objectContaining({ message: expect.stringContaining('eventStoreTableWriteCapacityUnits') }));

@@ -69,6 +69,7 @@ describe('production safety: staged hazards on the twin', () => {
 
   it('#10 after STORE/OUTCOME_UNKNOWN (deadline while the transaction was in flight), the identical retry from a new instance returns the stored events', async () => {
     const { kv, make } = twin();
+    await make().init(); // the table and its layout record exist
     const slow = make({ kv: new SlowTransactionsKvDriver(kv, 120), deadlineMs: 40 });
     await slow.init();
     const root = event('unknown');
@@ -180,7 +181,7 @@ describe('production safety: staged hazards on the twin', () => {
   it('#9 the backend client\'s own retries are composed, not multiplied: divided when the adapter\'s are defaults, warned when both are set', async () => {
     const { kv, make, warnings } = twin();
     class SdkLike extends ForwardingKvDriver {
-      async clientMaxAttempts() {
+      override async clientMaxAttempts() {
         return 3;
       }
     }
@@ -206,6 +207,19 @@ describe('production safety: staged hazards on the twin', () => {
     expect(await store.getStreamSequence('acct', 'log2')).toBe(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toContain(WarningCodes.CALLBACK_FAILED);
+  });
+
+  it('#12 on the twin with lagging indexes (indexLag): replay has not seen the events yet, findByCausationId has them all', async () => {
+    let now = Date.UTC(2025, 0, 1);
+    const kv = new MemoryKvDriver({ clock: () => now, indexLag: { seed: 7, medianMs: 200, tailMs: 5_000, tailProbability: 0.2 } });
+    const store = new EventStore({ kv, blobs: new MemoryBlobDriver(), clock: () => now }, { sleep: noSleep });
+    const root = event('lag');
+    const children = [1, 2, 3, 4].map((n) => event(`lag-${n}`, { causationId: root.id }));
+    await store.storeEvents([root, ...children]);
+    expect((await replayAll(store)).length).toBeLessThan(5); // the index has not caught up
+    expect((await store.findByCausationId(root.id)).map((entry) => entry.id).sort()).toEqual(children.map((entry) => entry.id).sort());
+    now += 5_001; // past the longest lag, the index has every event
+    expect((await replayAll(store)).length).toBe(5);
   });
 
   it('an unreadable event fails replay naming it by default; with onUnreadable it is reported and replay goes on', async () => {

@@ -54,6 +54,9 @@ export class ForwardingKvDriver implements KvDriver {
   transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
     return this.inner.transactWrite(table, actions, options);
   }
+  async clientMaxAttempts(): Promise<number> {
+    return (await this.inner.clientMaxAttempts?.()) ?? 1;
+  }
   async close(): Promise<void> {
     await this.inner.close?.();
   }
