@@ -8,11 +8,11 @@
  */
 import { defineContract, type PropertyOptions } from '../harness.js';
 import { eventStoreModelCheck } from './checks/model-based.js';
-import { blobStoreRequiredCheck, offloadRoundTripCheck, transactionBudgetCheck } from './checks/offload.js';
-import { exactFieldsCheck, keyEncodingCheck, lifecycleCheck, snapshotCheck } from './checks/reads.js';
-import { replayEdgesCheck, replayOrderCheck } from './checks/replay.js';
+import { blobStoreRequiredCheck, offloadBoundaryCheck, offloadRoundTripCheck, transactionBudgetCheck } from './checks/offload.js';
+import { exactFieldsCheck, keyEncodingCheck, lifecycleCheck, snapshotCheck, snapshotHistoryCheck } from './checks/reads.js';
+import { replayCodePointOrderCheck, replayEdgesCheck, replayOrderCheck } from './checks/replay.js';
 import { v6ContractCheck } from './checks/v6.js';
-import { atomicBatchCheck, concurrentWritersCheck, largeBatchCheck } from './checks/writes.js';
+import { atomicBatchCheck, concurrentWritersCheck, largeBatchCheck, storedBatchIdentityCheck } from './checks/writes.js';
 import type { EventStoreCapabilities, EventStoreCheck, EventStoreFactory, EventStoreFixture } from './fixture.js';
 
 export type { EventStoreCapabilities, EventStoreCheck, EventStoreFactory, EventStoreFixture } from './fixture.js';
@@ -23,15 +23,19 @@ export const eventStoreChecks: readonly EventStoreCheck[] = [
   eventStoreModelCheck,
   replayOrderCheck,
   replayEdgesCheck,
+  replayCodePointOrderCheck,
   atomicBatchCheck,
+  storedBatchIdentityCheck,
   concurrentWritersCheck,
   largeBatchCheck,
   offloadRoundTripCheck,
+  offloadBoundaryCheck,
   transactionBudgetCheck,
   blobStoreRequiredCheck,
   exactFieldsCheck,
   keyEncodingCheck,
   snapshotCheck,
+  snapshotHistoryCheck,
   lifecycleCheck,
   v6ContractCheck,
 ];

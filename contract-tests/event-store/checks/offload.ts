@@ -1,6 +1,12 @@
 /** Offloading: items over the threshold (by DynamoDB's UTF-8 size) and batches over the transaction limit move payloads to blobs and read back identical. */
 import fc from 'fast-check';
+import { planEvent } from '../../../src/append-plan.js';
 import type { CreatedEvent } from '../../../src/contract-types.js';
+import { storedShape } from '../../../src/event-codec.js';
+import type { EventStore } from '../../../src/event-store.js';
+import { itemSize } from '../../../src/item-size.js';
+import type { StoreContext } from '../../../src/store-context.js';
+import { validateEvents } from '../../../src/validation.js';
 import { ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { freshId } from '../arbitraries.js';
 import { ensureSameEvents, replayAll, withFixture, withStore, type EventStoreCheck } from '../fixture.js';
@@ -68,4 +74,53 @@ export const blobStoreRequiredCheck: EventStoreCheck = {
       },
       { withoutBlobs: true },
     ),
+};
+
+/**
+ * The size the core decides offloading by: the event item as planned (src/append-plan.ts `planEvent`, which
+ * encodes it at a placeholder sequence because sequences are assigned only when the transaction commits).
+ */
+function plannedItemBytes(store: EventStore, event: CreatedEvent): number {
+  const [validated] = validateEvents([event]);
+  return itemSize(planEvent({ options: store.options } as unknown as StoreContext, validated!, '', '').draft);
+}
+
+/** Event shapes for the boundary: plain; every optional field; a payload of 2-byte characters. */
+const BOUNDARY_SHAPES: readonly { readonly name: string; readonly event: (payload: string) => CreatedEvent; readonly fill: (bytes: number) => string }[] = [
+  { name: 'plain', event: (payload) => ({ id: freshId(), domain: 'edge', type: 't', identifier: 'b', payload, created: at }), fill: (bytes) => 'a'.repeat(bytes) },
+  {
+    name: 'every field',
+    event: (payload) => ({ id: freshId('😀'), domain: 'edge', type: 't', payload, meta: { note: 'm' }, correlationId: 'corr', causationId: 'edge-cause', created: at }),
+    fill: (bytes) => 'a'.repeat(bytes),
+  },
+  { name: 'UTF-8', event: (payload) => ({ id: freshId(), domain: 'edge', type: 't', identifier: 'é', payload, created: at }), fill: (bytes) => 'é'.repeat(Math.floor(bytes / 4)) + 'a'.repeat(bytes - 2 * Math.floor(bytes / 4)) },
+];
+
+/** The offload boundary is exact: at the threshold an item stays inline, one byte over it is offloaded. */
+export const offloadBoundaryCheck: EventStoreCheck = {
+  name: 'an event item of exactly offloadThresholdBytes stays inline; one byte more is offloaded; both read back identical',
+  group: 'offload',
+  requires: (capabilities) => capabilities.hasBlobStore,
+  run: (factory) =>
+    withFixture(factory, async (open) => {
+      for (const threshold of [1024, 4096]) {
+        const store = await open({ offloadThresholdBytes: threshold });
+        for (const shape of BOUNDARY_SHAPES) {
+          for (const over of [0, 1]) {
+            const probe = shape.event('');
+            const bytes = threshold + over - plannedItemBytes(store, probe);
+            const event = { ...probe, payload: shape.fill(bytes) };
+            const size = plannedItemBytes(store, event);
+            ensure(size === threshold + over, () => `calibration: ${shape.name} item of ${size} bytes, wanted ${threshold + over}`);
+            store.resetStats();
+            await store.storeEvents([event]);
+            const puts = store.stats().blobPut.requests;
+            const what = `${shape.name} item of ${size} bytes at threshold ${threshold}`;
+            ensure(over === 0 ? puts === 0 : puts >= 1, () => `${what}: ${over === 0 ? 'must stay inline' : 'must be offloaded'} (${puts} blob put(s))`);
+            const sequence = await store.getStreamSequence(event.domain, event.identifier ?? '');
+            ensureSameEvents(await store.getEventById(event.id), storedShape(event, sequence), `${what}: read back`);
+          }
+        }
+      }
+    }),
 };

@@ -1,8 +1,9 @@
 /** Reads: exact fields, falsy payloads, any key characters, snapshots, lifecycle (init, reset, bad input). */
 import fc from 'fast-check';
 import type { CreatedEvent } from '../../../src/contract-types.js';
+import { ErrorCodes } from '../../../src/errors.js';
 import { storedShape } from '../../../src/event-codec.js';
-import { ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
+import { ContractViolation, ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { freshId, trickyStrings } from '../arbitraries.js';
 import { ensureSameEvents, replayAll, withFixture, withStore, type EventStoreCheck } from '../fixture.js';
 
@@ -69,6 +70,50 @@ export const snapshotCheck: EventStoreCheck = {
       }
       await ensureRejectsWithCode(() => store.saveSnapshot({ domain: '', identifier: '1', state: 1, sequence: 1, created: at }), 'INPUT/INVALID_SNAPSHOT', 'empty domain');
     }),
+};
+
+/**
+ * A snapshot never goes back in time and never tears (its state is always the one saved with its sequence):
+ * an older save after a newer one leaves the newer one whole; of concurrent saves the stored one is consistent.
+ * States carry their own sequence; with a blob store they are over the offload threshold (so live in blobs).
+ */
+export const snapshotHistoryCheck: EventStoreCheck = {
+  name: 'an older snapshot saved after a newer one leaves it whole; concurrent saves never tear (offloaded states included)',
+  group: 'snapshots',
+  run: (factory) =>
+    withStore(
+      factory,
+      async (store, fixture) => {
+        const pad = fixture.blobs ? 'é'.repeat(1500) : '';
+        const snapshotAt = (sequence: number) => ({ domain: 'hist', identifier: 'h', state: { sequence, pad }, sequence, created: at });
+        const latest = async (what: string) => {
+          try {
+            return await store.getSnapshot<{ sequence: number; pad: string }>('hist', 'h');
+          } catch (error) {
+            throw new ContractViolation(`${what}: getSnapshot failed: ${String((error as { code?: unknown }).code)} ${String(error)}`);
+          }
+        };
+        await store.saveSnapshot(snapshotAt(5));
+        await store.saveSnapshot(snapshotAt(3));
+        const kept = await latest('after an older save');
+        ensure(kept?.sequence === 5 && kept.state.sequence === 5 && kept.state.pad === pad, () => `after an older save: the newer snapshot stays whole (sequence ${kept?.sequence}, state of ${kept?.state.sequence})`);
+        await store.saveSnapshot(snapshotAt(5));
+        const again = await latest('after saving the same sequence again');
+        ensure(again?.sequence === 5 && again.state.sequence === 5, 'saving the same sequence again keeps it whole');
+        const sequences = [9, 7, 12, 8, 11, 6];
+        const results = await Promise.allSettled(sequences.map((sequence) => store.saveSnapshot(snapshotAt(sequence))));
+        for (const result of results) {
+          const code = result.status === 'rejected' ? (result.reason as { code?: string }).code : undefined;
+          // A save may give up under contention (the core's round or retry limit); it must never fail otherwise.
+          ensure(result.status === 'fulfilled' || code === ErrorCodes.TRANSACTION_CONFLICT || code === ErrorCodes.RETRIES_EXHAUSTED, () => `a concurrent save failed with ${String((result as PromiseRejectedResult).reason)}`);
+        }
+        const saved = sequences.filter((_, index) => results[index]!.status === 'fulfilled');
+        const final = await latest('after concurrent saves');
+        ensure(final !== null && final.state.sequence === final.sequence && final.state.pad === pad, () => `after concurrent saves: a torn snapshot (sequence ${final?.sequence}, state of ${final?.state.sequence})`);
+        ensure(final.sequence >= Math.max(5, ...saved), () => `after concurrent saves: went back to ${final.sequence} (saved: ${saved.join(',')})`);
+      },
+      { offloadThresholdBytes: 2048 },
+    ),
 };
 
 /** init is idempotent under concurrency; resetStore empties everything (blobs included) and leaves a working store; bad events are refused before any write. */

@@ -95,3 +95,30 @@ export const largeBatchCheck: EventStoreCheck = {
       ensure((await replayAll(store, 50)).length === 130, 'replay returns all 130');
     }),
 };
+
+/** A stored batch is recognised only when identical: a retry succeeds without writing twice; other content with the same ids is a duplicate. */
+export const storedBatchIdentityCheck: EventStoreCheck = {
+  name: 'an identical batch stored again succeeds without writing twice; the same ids with other content are DUPLICATE_EVENT_ID',
+  group: 'writes',
+  run: (factory) =>
+    withStore(factory, async (store) => {
+      const batch = [event('same', 's1', { payload: { n: 1 }, meta: { m: 1 }, correlationId: 'corr', causationId: 'cause' }), event('same', 's2', { payload: [1, 2] })];
+      await store.storeEvents(batch);
+      const again = await store.appendEvents(batch.map((stored) => ({ ...stored })));
+      ensure(again.length === 2 && again.every((stored, index) => stored.id === batch[index]!.id && stored.sequence === 1), 'the identical retry returns the stored events');
+      ensure((await store.getStreamSequence('same', 's1')) === 1 && (await store.getStreamSequence('same', 's2')) === 1, 'the identical retry wrote nothing');
+      const changes: [string, (stored: CreatedEvent) => CreatedEvent][] = [
+        ['another payload', (stored) => ({ ...stored, payload: { n: 2 } })],
+        ['a falsy payload', (stored) => ({ ...stored, payload: 0 })],
+        ['another meta', (stored) => ({ ...stored, meta: { m: 2 } })],
+        ['another type', (stored) => ({ ...stored, type: 'other' })],
+        ['another stream', (stored) => ({ ...stored, identifier: 's3' })],
+        ['another causation id', (stored) => ({ ...stored, causationId: 'other-cause' })],
+      ];
+      for (const [what, change] of changes) {
+        await ensureRejectsWithCode(() => store.storeEvents([change(batch[0]!), batch[1]!]), 'STORE/DUPLICATE_EVENT_ID', `the stored ids with ${what}`);
+      }
+      ensure((await store.getStreamSequence('same', 's1')) === 1 && (await store.getStreamSequence('same', 's3')) === 0, 'the conflicting retries wrote nothing');
+      ensure((await replayAll(store, 10)).length === 2, 'replay holds the batch once');
+    }),
+};
