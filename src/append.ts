@@ -93,6 +93,12 @@ async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]
   for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
+/** Forget this process's beliefs about the table (heads, recorded months): after a reset elsewhere they are stale. */
+function forgetTable(ctx: StoreContext): void {
+  ctx.heads.clear();
+  ctx.knownBuckets.clear();
+}
+
 /** Errors after which a transaction is known NOT to have been applied (the request was refused). */
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
@@ -135,7 +141,10 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
           lastAmbiguity = error;
           throw error;
         }
-        if (!isRetryable(error)) throw error;
+        if (!isRetryable(error)) {
+          if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) forgetTable(ctx); // being dropped and re-created: caches are stale
+          throw error;
+        }
         if (!REFUSED_CODES.has((error as EventStoreAdapterError).code)) {
           ambiguous = true;
           lastAmbiguity = error;
@@ -168,6 +177,12 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         }
       }
       if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
+      if ([...analysis.headConflicts].some(([pk, actual]) => actual === 0 && (bases.get(pk) ?? 0) > 0)) {
+        // A head this process saw is gone: the table was reset (by another process). Its catalog entries went with
+        // it, so forget what this process believed recorded, and record this chunk's months again.
+        forgetTable(ctx);
+        await recordBuckets(ctx, chunk.events);
+      }
       for (const [pk, actual] of analysis.headConflicts) {
         ctx.heads.set(pk, actual);
         if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);

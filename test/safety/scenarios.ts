@@ -80,6 +80,16 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect((await replayAll(store)).map((stored) => stored.id)).toEqual([second.id]);
     });
 
+    it('a reset by another instance while this one keeps writing a stream it knows: the month is recorded again, nothing hidden', async () => {
+      const table = backend.table('reset-live');
+      const writer = open(table);
+      await writer.storeEvents([event('live')]);
+      await open(table).resetStore();
+      const after = event('live');
+      await writer.storeEvents([after]); // its cached head is gone: it notices the reset and re-records the month
+      expect((await replayAll(open(table))).map((stored) => [stored.id, stored.sequence])).toEqual([[after.id, 1]]);
+    });
+
     it('#2 two stores sharing one bucket: one store\'s reset deletes only its own blobs', async () => {
       const prod = open(backend.table('prod'));
       const staging = open(backend.table('staging'));
