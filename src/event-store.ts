@@ -290,7 +290,7 @@ export class EventStore implements IEventStoreRepo {
   }
 
   /**
-   * The retry policy in force: the backend client retries each request on its own (the AWS SDK: 3 attempts), so
+   * The retry policy in force: the backend client retries each request on its own (AWS SDK: DynamoDB 4, S3 3), so
    * unless `retry.maxAttempts` was configured, the adapter's attempts are divided by the client's, keeping the
    * total near the configured budget; a configured value that multiplies past it is kept and warned about.
    */
