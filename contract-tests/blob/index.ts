@@ -9,6 +9,7 @@
 import type { BlobCapabilities } from '../../src/ports/blob-driver.js';
 import { defineContract, type PropertyOptions } from '../harness.js';
 import { binaryRoundTripCheck, blobCopySemanticsCheck } from './checks/bytes.js';
+import { listPageLimitCheck } from './checks/list-page-limit.js';
 import { lastModifiedCheck } from './checks/last-modified.js';
 import { largeObjectsCheck } from './checks/large-objects.js';
 import { containerCheck, deleteLimitCheck, objectSizeLimitCheck } from './checks/limits.js';
@@ -26,6 +27,7 @@ export {
   deleteLimitCheck,
   largeObjectsCheck,
   lastModifiedCheck,
+  listPageLimitCheck,
   listPagingCheck,
   objectSizeLimitCheck,
 };
@@ -34,6 +36,7 @@ export {
 export const blobChecks: readonly BlobCheck[] = [
   blobModelBasedCheck,
   listPagingCheck,
+  listPageLimitCheck,
   lastModifiedCheck,
   binaryRoundTripCheck,
   largeObjectsCheck,

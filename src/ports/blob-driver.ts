@@ -49,7 +49,10 @@ export interface BlobDriver {
   /** Delete up to `maxDeleteKeys` keys. Missing keys are not an error. */
   delete(keys: readonly string[]): Promise<void>;
 
-  /** One page of keys under `prefix` (at most `maxListKeys`). */
+  /**
+   * One page of keys under `prefix`: min(`limit`, `maxListKeys`) keys while more follow (as S3 fills its pages),
+   * fewer only on the last page, which has no cursor.
+   */
   list(prefix: string, options?: { readonly cursor?: string; readonly limit?: number }): Promise<BlobListPage>;
 
   /** Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`), when the driver knows it. */
