@@ -304,7 +304,6 @@ async function runSchedule(schedule: Schedule): Promise<void> {
   totals.callbackThrows += callbackThrows;
   totals.callbackWarnings += callbackWarnings.length;
 
-  if (process.env.FAULT_DEBUG) console.log(JSON.stringify({ tx: rawKv.meter(), faults: rawKv.faultCounts(), rates: [schedule.throttleRate, schedule.lostResponseRate] }));
   addCounts(rawKv.faultCounts());
   addCounts(rawBlobs.faultCounts());
   totals.schedules += 1;
