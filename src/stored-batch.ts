@@ -1,12 +1,16 @@
 import type { PlannedEvent } from './append-plan.js';
 import { batchGetAll } from './batch-loops.js';
 import type { StoredEvent } from './contract-types.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { orderFields } from './event-codec.js';
 import type { Item } from './ports/kv-driver.js';
 import { hydrate } from './read.js';
 import { loopOptions, type StoreContext } from './store-context.js';
 import { A, guardPk } from './table-layout.js';
 import type { ValidatedEvent } from './validation.js';
+
+/** Codes of a stored event that cannot be read at all (as opposed to a read that failed for now). */
+const UNREADABLE: ReadonlySet<string> = new Set([ErrorCodes.INVALID_ITEM, ErrorCodes.MISSING_BLOB, ErrorCodes.BLOB_STORE_REQUIRED]);
 
 /** What the store already holds of a batch. */
 export type StoredBatch =
@@ -45,9 +49,11 @@ export async function findStoredBatch(ctx: StoreContext, events: readonly Planne
   let stored: StoredEvent[];
   try {
     stored = await hydrate(ctx, ordered);
-  } catch {
-    // What cannot be read cannot be proven identical.
-    return { state: 'conflicting', eventIds: storedIds };
+  } catch (error) {
+    // A stored event that is unreadable for good cannot be proven identical; a read that failed for now (throttled,
+    // retries exhausted) proves nothing either way, so it is thrown as it is (retryable by the caller).
+    if (error instanceof EventStoreAdapterError && UNREADABLE.has(error.code)) return { state: 'conflicting', eventIds: storedIds };
+    throw error;
   }
   const differing = events.filter((event, index) => !sameEvent(stored[index]!, event.validated)).map((event) => event.validated.event.id);
   return differing.length === 0 ? { state: 'identical', events: stored.map(orderFields) } : { state: 'conflicting', eventIds: storedIds };
