@@ -48,7 +48,9 @@ export function checkTargets(measurements: readonly Measurement[]): TargetCheck[
   const units = (m: Measurement | undefined): number | undefined => (m ? m.cost.readUnits + m.cost.writeUnits : undefined);
   return [
     check('sequential single appends, events/s (DynamoDB Local)', `${LEGACY_SINGLE_APPEND_EVENTS_PER_SEC}`, `≥ ${LEGACY_SINGLE_APPEND_EVENTS_PER_SEC * 1.5} (1.5x)`, sequentialLocal?.eventsPerSec, (v) => v >= LEGACY_SINGLE_APPEND_EVENTS_PER_SEC * 1.5),
-    check('requests per single append (DynamoDB Local)', `${LEGACY_REQUESTS_PER_APPEND}`, '1', sequentialLocal && sequentialLocal.cost.requests / 1000, (v) => v <= 1, 2),
+    // Steady state: one transaction per append. A process's first write of a month adds one plain write of that
+    // month's catalog entry (kept out of the transactions so writers never conflict on it): +1 per run here.
+    check('requests per single append (DynamoDB Local)', `${LEGACY_REQUESTS_PER_APPEND}`, '1 (+1 per month per process)', sequentialLocal && sequentialLocal.cost.requests / 1000, (v) => v <= 1 + 1 / (sequentialLocal?.events ?? 1) + 1e-9, 3),
     check('capacity units per 1,000 single appends (AWS rules, twin)', LEGACY_UNITS_PER_THOUSAND_APPENDS.toLocaleString('en-US'), `≤ ${LEGACY_UNITS_PER_THOUSAND_APPENDS.toLocaleString('en-US')}`, units(sequentialTwin), (v) => v <= LEGACY_UNITS_PER_THOUSAND_APPENDS),
     check('getAllEvents(100) events/s (DynamoDB Local, 1 shard)', `${LEGACY_REPLAY_EVENTS_PER_SEC.low.toLocaleString('en-US')}–${LEGACY_REPLAY_EVENTS_PER_SEC.high.toLocaleString('en-US')}`, `≥ ${(LEGACY_REPLAY_EVENTS_PER_SEC.high * 3).toLocaleString('en-US')} (3x the high end)`, replayLocal?.eventsPerSec, (v) => v >= LEGACY_REPLAY_EVENTS_PER_SEC.high * 3),
     check('replay requests per 1,000 events (DynamoDB Local)', `${LEGACY_REPLAY_REQUESTS_PER_THOUSAND}`, '≤ 2.5', replayLocal?.cost.requests, (v) => v <= 2.5, 2),

@@ -162,7 +162,10 @@ export interface KvCapabilities {
   readonly maxBatchGetKeys: number;
   /** Most requests in one batch-write (DynamoDB: 25). */
   readonly maxBatchWriteItems: number;
-  /** A query page stops after this many bytes of items read (DynamoDB: 1 MB). */
+  /**
+   * A query page ends with the first item at which the bytes of items read (DynamoDB's item sizes) reach this
+   * (that item included), as DynamoDB Local does (DynamoDB: 1 MB).
+   */
   readonly maxQueryPageBytes: number;
   /** Whether index queries can be strongly consistent (DynamoDB: false, GSIs are eventually consistent). */
   readonly consistentIndexReads: boolean;
