@@ -230,6 +230,27 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect(await store.findByCausationId(children[0]!.id)).toEqual([]);
     });
 
+    it('blobs written under the earlier key layout (events/<id>/<write id>) stay readable, and reset and sweep leave them alone', async () => {
+      const table = backend.table('legacy-blob');
+      const store = open(table);
+      const big = event('legacy', { payload: bigPayload('legacy') });
+      await store.storeEvents([big]);
+      // Rewrite the event as the earlier layout stored it: its blob at `events/<id>/<write id>`, the item naming it.
+      const [scoped] = (await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', table)));
+      const legacyKey = `events/${encodeURIComponent(big.id)}/00000000-legacy-write`;
+      await backend.blobs.put(legacyKey, (await backend.blobs.get(scoped!))!);
+      const { item } = await backend.kv.get(table, { pk: 's|acct|legacy', sk: 1 }, { consistent: true });
+      await backend.kv.batchWrite(table, [{ put: { ...item!, bk: legacyKey } }]);
+      await backend.blobs.delete([scoped!]);
+      const reader = open(table);
+      expect(await reader.getEventById(big.id)).toMatchObject({ id: big.id, payload: big.payload });
+      expect((await replayAll(reader)).map((stored) => stored.payload)).toEqual([big.payload]);
+      const later = open(table, { clock: () => Date.now() + 2 * 3_600_000 });
+      expect((await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).deleted).toEqual([]);
+      await reader.resetStore();
+      expect(await backend.allBlobKeys()).toContain(legacyKey);
+    });
+
     it('sweepOrphanBlobs deletes only this store\'s unreferenced blobs older than the grace period', async () => {
       const table = backend.table('sweep');
       const neighbour = open(backend.table('sweep-neighbour'));
