@@ -1,8 +1,10 @@
 import { guardItem, type Chunk } from './append-plan.js';
-import { linkItem, linkSlot } from './causation-links.js';
+import { linkItem, linkSlot } from './codecs/link.js';
 import type { OffloadDecision } from './offload.js';
 import type { ActionFailure, TransactAction } from './ports/kv-driver.js';
-import { A, HEAD_SK } from './table-layout.js';
+import { storedGuardWrite } from './codecs/guard.js';
+import { encodeHead, storedHeadVersion } from './codecs/head.js';
+import { A } from './table-layout.js';
 
 /** What each action of a chunk's transaction is for, by position. */
 export type ActionRole =
@@ -43,7 +45,7 @@ export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecisi
     }
   });
   for (const [pk, base] of bases) {
-    actions.push({ type: 'put', item: { [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: next.get(pk)! }, condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
+    actions.push({ type: 'put', item: encodeHead(pk, next.get(pk)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
     roles.push({ kind: 'head', pk });
   }
   for (const { action, role } of perEvent) {
@@ -82,13 +84,12 @@ export function analyseCancellation(tx: ChunkTransaction, reasons: readonly Acti
     if (reason.kind !== 'conditionFailed') return;
     switch (role.kind) {
       case 'head': {
-        const stored = reason.item?.[A.version];
-        analysis.headConflicts.set(role.pk, typeof stored === 'number' ? stored : 0);
+        analysis.headConflicts.set(role.pk, storedHeadVersion(reason.item));
         return;
       }
       case 'guard': {
-        const storedSequence = reason.item?.[A.sequence];
-        if (reason.item?.[A.writeToken] === writeId && typeof storedSequence === 'number') analysis.ownSequences.set(role.index, storedSequence);
+        const stored = storedGuardWrite(reason.item);
+        if (stored?.writeId === writeId) analysis.ownSequences.set(role.index, stored.sequence);
         else analysis.foreignGuards.push(role.index);
         return;
       }

@@ -1,12 +1,14 @@
 import { eventBlobKey } from './blob-keys.js';
-import { linkItem, linkSlot } from './causation-links.js';
-import { encodeEventItem } from './event-codec.js';
+import { linkItem, linkSlot } from './codecs/link.js';
+import { encodeEventItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import { streamKey } from './keys.js';
 import { minimalItemSize } from './offload.js';
 import type { Item } from './ports/kv-driver.js';
 import type { StoreContext } from './store-context.js';
-import { A, HEAD_SK, guardPk, streamPk } from './table-layout.js';
+import { encodeGuard } from './codecs/guard.js';
+import { encodeHead } from './codecs/head.js';
+import { streamPk } from './table-layout.js';
 import { bucketOfIso } from './time-buckets.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -90,16 +92,9 @@ export function companionBytes(event: PlannedEvent): number {
 }
 
 /** Size of a stream's head item. */
-export const headSize = (pk: string): number => itemSize({ [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: SIZING_SEQUENCE });
+export const headSize = (pk: string): number => itemSize(encodeHead(pk, SIZING_SEQUENCE));
 
 /** The id guard of `event` stored at `sequence` by the write `writeId`. */
 export function guardItem(event: PlannedEvent, sequence: number, writeId: string): Item {
-  return {
-    [A.pk]: guardPk(event.validated.event.id),
-    [A.sk]: 0,
-    [A.stream]: event.pk,
-    [A.sequence]: sequence,
-    [A.created]: event.validated.createdIso,
-    [A.writeToken]: writeId,
-  };
+  return encodeGuard({ eventId: event.validated.event.id, stream: event.pk, sequence, createdIso: event.validated.createdIso, writeId });
 }

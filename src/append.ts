@@ -7,13 +7,16 @@ import { isBudgetError } from './call-budget.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
-import { orderFields, storedShape } from './event-codec.js';
+import { orderFields, storedShape } from './codecs/event.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, exhausted, isRetryable } from './retry.js';
 import { loopOptions, retrying, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
-import { A, CATALOG_PK, HEAD_SK, guardPk } from './table-layout.js';
+import { encodeCatalogEntry } from './codecs/catalog.js';
+import { keyId } from './codecs/event.js';
+import { decodeGuard, guardKey } from './codecs/guard.js';
+import { decodeHeadVersion, headKey } from './codecs/head.js';
 import type { ValidatedEvent } from './validation.js';
 import { WarningCodes } from './warnings.js';
 
@@ -89,7 +92,7 @@ function rejectDuplicatesInBatch(batch: readonly ValidatedEvent[]): void {
 async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]): Promise<void> {
   const fresh = [...new Set(planned.map((event) => event.bucket))].filter((bucket) => !ctx.knownBuckets.has(bucket));
   if (fresh.length === 0) return;
-  await batchWriteAll(ctx.kv, ctx.options.tableName, fresh.map((bucket) => ({ put: { [A.pk]: CATALOG_PK, [A.sk]: bucket } })), ctx.retry.policy, loopOptions(ctx));
+  await batchWriteAll(ctx.kv, ctx.options.tableName, fresh.map((bucket) => ({ put: encodeCatalogEntry(bucket) })), ctx.retry.policy, loopOptions(ctx));
   for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
@@ -226,13 +229,14 @@ async function resolveAmbiguous(ctx: StoreContext, chunk: Chunk, writeId: string
   if (error instanceof ConcurrencyError || error instanceof DuplicateEventIdError || hasCode(error, ErrorCodes.VALIDATION)) return error;
   if (ctx.budget.violation('storeEvents') === undefined) {
     try {
-      const keys = chunk.events.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 }));
-      const guards = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
-      const own = guards.filter((guard) => guard[A.writeToken] === writeId);
-      if (own.length === chunk.events.length) {
-        const byPk = new Map(own.map((guard) => [guard[A.pk], guard[A.sequence] as number]));
-        return new CommittedAfterAll(commit(ctx, chunk, chunk.events.map((event) => byPk.get(guardPk(event.validated.event.id))!)));
-      }
+      const keys = chunk.events.map((event) => guardKey(event.validated.event.id));
+      const found = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
+      const byId = new Map(found.map((item) => [keyId(item), item]));
+      const guards = chunk.events.map((event, index) => {
+        const item = byId.get(keyId(keys[index]!));
+        return item ? decodeGuard(event.validated.event.id, item) : undefined;
+      });
+      if (guards.every((guard) => guard?.writeId === writeId)) return new CommittedAfterAll(commit(ctx, chunk, guards.map((guard) => guard!.sequence)));
     } catch {
       // The check itself failed: the outcome stays unknown.
     }
@@ -251,9 +255,8 @@ class CommittedAfterAll {
 
 async function refreshHeads(ctx: StoreContext, streams: readonly string[], bases: Map<string, number>, exact: Map<string, number>, streamKeys: Map<string, string>): Promise<void> {
   for (const pk of streams) {
-    const { item } = await retrying(ctx, 'read stream head', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: pk, [A.sk]: HEAD_SK }, { consistent: true }));
-    const version = item?.[A.version];
-    const actual = typeof version === 'number' ? version : 0;
+    const { item } = await retrying(ctx, 'read stream head', () => ctx.kv.get(ctx.options.tableName, headKey(pk), { consistent: true }));
+    const actual = decodeHeadVersion(item);
     if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
     bases.set(pk, actual);
     ctx.heads.set(pk, actual);

@@ -1,5 +1,5 @@
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import type { OffloadedBody, OffloadedFields } from './event-codec.js';
+import type { OffloadedBody, OffloadedFields } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Item } from './ports/kv-driver.js';
 import { A } from './table-layout.js';

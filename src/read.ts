@@ -1,13 +1,15 @@
 import { batchGetAll } from './batch-loops.js';
-import { decodeLink } from './causation-links.js';
+import { decodeLink } from './codecs/link.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { applyOffloadedBody, decodeEventItem, orderFields, type DecodedEventItem } from './event-codec.js';
+import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
 import { loopOptions, retrying, type StoreContext } from './store-context.js';
-import { A, HEAD_SK, causationPk, globalSk, guardPk, streamPk } from './table-layout.js';
+import { decodeGuard, guardKey } from './codecs/guard.js';
+import { decodeHeadVersion, headKey } from './codecs/head.js';
+import { A, HEAD_SK, causationPk, globalSk, streamPk } from './table-layout.js';
 import { callSafely } from './warnings.js';
 
 /** Every page of a query, retrying transient failures per request. Yields pages as they arrive. */
@@ -85,10 +87,8 @@ export async function readStream(ctx: StoreContext, domain: string, identifier: 
 
 /** The stream's current sequence (0 when empty), from its head item, strongly consistent. */
 export async function readStreamSequence(ctx: StoreContext, domain: string, identifier: string): Promise<number> {
-  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: streamPk(domain, identifier), [A.sk]: HEAD_SK }, { consistent: true }));
-  const version = item?.[A.version];
-  if (item && typeof version !== 'number') throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Head item of stream ${domain}::${identifier} has no numeric version`, { details: { key: { pk: item[A.pk], sk: HEAD_SK } } });
-  return typeof version === 'number' ? version : 0;
+  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, headKey(streamPk(domain, identifier)), { consistent: true }));
+  return decodeHeadVersion(item);
 }
 
 /** An event id's guard item: where the event lives, and when it was created. */
@@ -100,22 +100,17 @@ export interface EventLocation {
 
 /** Locate an event by id (strongly consistent); undefined when no such event is stored. */
 export async function locateEvent(ctx: StoreContext, eventId: string): Promise<EventLocation | undefined> {
-  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: guardPk(eventId), [A.sk]: 0 }, { consistent: true }));
+  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, guardKey(eventId), { consistent: true }));
   if (!item) return undefined;
-  const stream = item[A.stream];
-  const sequence = item[A.sequence];
-  const created = item[A.created];
-  if (typeof stream !== 'string' || typeof sequence !== 'number' || typeof created !== 'string') {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Id guard of event ${eventId} failed to decode`, { details: { eventId, key: { pk: guardPk(eventId), sk: 0 } } });
-  }
-  return { streamPk: stream, sequence, createdIso: created };
+  const guard = decodeGuard(eventId, item);
+  return { streamPk: guard.stream, sequence: guard.sequence, createdIso: guard.createdIso };
 }
 
 /** The event with this id, or null. Two strongly consistent reads: the id guard, then the event. */
 export async function readEventById(ctx: StoreContext, eventId: string): Promise<StoredEvent | null> {
   const location = await locateEvent(ctx, eventId);
   if (!location) return null;
-  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: location.streamPk, [A.sk]: location.sequence }, { consistent: true }));
+  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true }));
   if (!item) {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`, { details: { eventId, key: { pk: location.streamPk, sk: location.sequence } } });
   }
@@ -139,11 +134,11 @@ export async function readByCausation(ctx: StoreContext, causationId: string): P
   }
   if (links.length === 0) return [];
   links.sort((left, right) => compareCodePoints(globalSk(left.createdIso, left.eventId), globalSk(right.createdIso, right.eventId)));
-  const keys = links.map((link) => ({ [A.pk]: link.stream, [A.sk]: link.sequence }));
+  const keys = links.map((link) => eventKey(link.stream, link.sequence));
   const found = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
-  const byKey = new Map(found.map((item) => [`${String(item[A.pk])}#${String(item[A.sk])}`, item]));
-  const items = links.map((link) => {
-    const item = byKey.get(`${link.stream}#${link.sequence}`);
+  const byKey = new Map(found.map((item) => [keyId(item), item]));
+  const items = links.map((link, index) => {
+    const item = byKey.get(keyId(keys[index]!));
     if (!item || item[A.id] !== link.eventId) {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${link.eventId} caused by ${causationId} has a link but no event item at ${link.stream}#${link.sequence}`, { details: { eventId: link.eventId, key: { pk: link.stream, sk: link.sequence } } });
     }

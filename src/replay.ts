@@ -4,6 +4,7 @@ import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
 import { forCall, retrying, type StoreContext } from './store-context.js';
+import { decodeCatalogEntry } from './codecs/catalog.js';
 import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, globalSk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk } from './time-buckets.js';
 import { compareCodePoints } from './replay-order.js';
@@ -71,7 +72,7 @@ async function readCatalog(ctx: StoreContext, fromBucket: number | undefined): P
   const buckets: number[] = [];
   const range = fromBucket === undefined ? undefined : ({ op: 'gte', value: fromBucket } as const);
   for await (const items of queryPages(ctx, { partition: CATALOG_PK, range, direction: 'asc', consistent: true })) {
-    for (const item of items) buckets.push(item[A.sk] as number);
+    for (const item of items) buckets.push(decodeCatalogEntry(item));
   }
   return buckets;
 }

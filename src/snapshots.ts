@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { invalidItem } from './event-codec.js';
+import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
 import { isRetryable } from './retry.js';
 import { retrying, type StoreContext } from './store-context.js';
-import { A, SNAPSHOT_SK, streamPk } from './table-layout.js';
+import { A, streamPk } from './table-layout.js';
+import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
 import { WarningCodes } from './warnings.js';
 
@@ -18,13 +18,6 @@ const MAX_SAVE_ROUNDS = 8;
 /** A reader that finds a snapshot's blob gone (replaced meanwhile) re-reads the item at most this many times. */
 const MAX_READ_ROUNDS = 3;
 
-const snapshotItemSchema = z.object({
-  st: z.string().optional(),
-  bk: z.string().optional(),
-  q: z.number().int().nonnegative(),
-  c: z.string(),
-  w: z.string().optional(),
-});
 
 /**
  * Save a stream's snapshot so that it never tears and never goes back in time:
@@ -43,8 +36,8 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   const { stateJson, createdIso } = validateSnapshot(snapshot);
   const pk = streamPk(snapshot.domain, snapshot.identifier);
   const writeId = randomUUID();
-  const base: Item = { [A.pk]: pk, [A.sk]: SNAPSHOT_SK, [A.sequence]: snapshot.sequence, [A.created]: createdIso, [A.writeToken]: writeId };
-  let item: Item = { ...base, [A.state]: stateJson };
+  const base = { sequence: snapshot.sequence, createdIso, writeId };
+  let item: Item = encodeSnapshot(pk, { ...base, stateJson });
   const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
   let ownBlob: string | undefined;
   if (itemSize(item) > limit) {
@@ -55,7 +48,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
     ownBlob = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
     const key = ownBlob;
     await retrying(ctx, 'blob put', () => blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' }));
-    item = { ...base, [A.blobKey]: ownBlob };
+    item = encodeSnapshot(pk, { ...base, blobKey: ownBlob });
   }
 
   let ambiguous = false;
@@ -63,26 +56,24 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   let replacedBlob: string | undefined;
   try {
     for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
-      const { item: current } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, { [A.pk]: pk, [A.sk]: SNAPSHOT_SK }, { consistent: true }));
-      if (current?.[A.writeToken] === writeId) {
+      const { item: currentItem } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true }));
+      const current = currentItem ? decodeSnapshot(currentItem) : undefined;
+      if (current?.writeId === writeId) {
         // An ambiguous attempt of ours committed (the retry then found its own write id in the way).
         ambiguous = false;
         if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteQuietly(ctx, replacedBlob);
         return;
       }
-      const currentSequence = current?.[A.sequence];
-      const currentWrite = current?.[A.writeToken];
-      const currentBlob = current?.[A.blobKey];
-      if (typeof currentSequence === 'number' && currentSequence > snapshot.sequence) {
+      if (current && current.sequence > snapshot.sequence) {
         await deleteQuietly(ctx, ownBlob); // a newer snapshot is stored: ours is dropped, its blob never referenced
         return;
       }
-      replacedBlob = typeof currentBlob === 'string' ? currentBlob : undefined;
+      replacedBlob = current?.blobKey;
       const condition: Condition = !current
         ? { kind: 'notExists' }
-        : typeof currentWrite === 'string'
-          ? { kind: 'equals', attribute: A.writeToken, value: currentWrite }
-          : { kind: 'equals', attribute: A.sequence, value: typeof currentSequence === 'number' ? currentSequence : -1 }; // written before write ids
+        : current.writeId !== undefined
+          ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
+          : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
       writeSent = true;
       const result = await retrying(ctx, 'save snapshot', async () => {
         try {
@@ -124,15 +115,14 @@ async function deleteQuietly(ctx: StoreContext, key: string | undefined): Promis
  * item or a blob that is really missing.
  */
 export async function readSnapshot<State>(ctx: StoreContext, domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
-  const key = { [A.pk]: streamPk(domain, identifier), [A.sk]: SNAPSHOT_SK };
+  const key = snapshotKey(streamPk(domain, identifier));
   for (let round = 0; ; round++) {
     const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, key, { consistent: true }));
     if (!item) return null;
-    const parsed = snapshotItemSchema.safeParse(item);
-    if (!parsed.success || (parsed.data.st === undefined && parsed.data.bk === undefined)) throw invalidItem(item, 'not a snapshot item');
-    let stateJson = parsed.data.st;
+    const record = decodeSnapshot(item);
+    let stateJson = record.stateJson;
     if (stateJson === undefined) {
-      const blobKey = parsed.data.bk!;
+      const blobKey = record.blobKey!;
       const blobs = ctx.blobs;
       const body = blobs ? await retrying(ctx, 'blob get', () => blobs.get(blobKey)) : undefined;
       if (body === undefined) {
@@ -147,6 +137,6 @@ export async function readSnapshot<State>(ctx: StoreContext, domain: string, ide
     } catch (cause) {
       throw invalidItem(item, 'state is not valid JSON', cause);
     }
-    return { domain, identifier, state, sequence: parsed.data.q, created: new Date(parsed.data.c) };
+    return { domain, identifier, state, sequence: record.sequence, created: new Date(record.createdIso) };
   }
 }

@@ -2,11 +2,11 @@ import type { PlannedEvent } from './append-plan.js';
 import { batchGetAll } from './batch-loops.js';
 import type { StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { orderFields } from './event-codec.js';
+import { eventKey, keyId, orderFields } from './codecs/event.js';
 import type { Item } from './ports/kv-driver.js';
 import { hydrate } from './read.js';
 import { loopOptions, type StoreContext } from './store-context.js';
-import { A, guardPk } from './table-layout.js';
+import { decodeGuard, guardKey } from './codecs/guard.js';
 import type { ValidatedEvent } from './validation.js';
 
 /** Codes of a stored event that cannot be read at all (as opposed to a read that failed for now). */
@@ -29,20 +29,21 @@ export type StoredBatch =
  */
 export async function findStoredBatch(ctx: StoreContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
   const policy = ctx.retry.policy;
-  const guards = await batchGetAll(ctx.kv, ctx.options.tableName, events.map((event) => ({ [A.pk]: guardPk(event.validated.event.id), [A.sk]: 0 })), policy, { consistent: true, ...loopOptions(ctx) });
-  if (guards.length === 0) return { state: 'none' };
-  const guardByPk = new Map(guards.map((guard) => [guard[A.pk] as string, guard]));
-  const storedIds = events.filter((event) => guardByPk.has(guardPk(event.validated.event.id))).map((event) => event.validated.event.id);
+  const guardKeys = events.map((event) => guardKey(event.validated.event.id));
+  const found = await batchGetAll(ctx.kv, ctx.options.tableName, guardKeys, policy, { consistent: true, ...loopOptions(ctx) });
+  if (found.length === 0) return { state: 'none' };
+  const foundById = new Map(found.map((item) => [keyId(item), item]));
+  const storedIds = events.filter((_, index) => foundById.has(keyId(guardKeys[index]!))).map((event) => event.validated.event.id);
   if (storedIds.length < events.length) return { state: 'conflicting', eventIds: storedIds };
-  const locations = events.map((event) => {
-    const guard = guardByPk.get(guardPk(event.validated.event.id))!;
-    return { [A.pk]: guard[A.stream] as string, [A.sk]: guard[A.sequence] as number };
+  const locations = events.map((event, index) => {
+    const guard = decodeGuard(event.validated.event.id, foundById.get(keyId(guardKeys[index]!))!);
+    return eventKey(guard.stream, guard.sequence);
   });
   const items = await batchGetAll(ctx.kv, ctx.options.tableName, locations, policy, { consistent: true, ...loopOptions(ctx) });
-  const itemByKey = new Map(items.map((item) => [`${String(item[A.pk])}#${String(item[A.sk])}`, item]));
+  const itemByKey = new Map(items.map((item) => [keyId(item), item]));
   const ordered: Item[] = [];
   for (const location of locations) {
-    const item = itemByKey.get(`${location[A.pk]}#${location[A.sk]}`);
+    const item = itemByKey.get(keyId(location));
     if (!item) return { state: 'conflicting', eventIds: storedIds };
     ordered.push(item);
   }

@@ -3,7 +3,10 @@ import { blobScope, parseBlobKey } from './blob-keys.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item, ItemKey } from './ports/kv-driver.js';
 import { loopOptions, retrying, type StoreContext } from './store-context.js';
-import { A, SNAPSHOT_SK, guardPk } from './table-layout.js';
+import { eventKey } from './codecs/event.js';
+import { guardKey } from './codecs/guard.js';
+import { snapshotKey } from './codecs/snapshot.js';
+import { A } from './table-layout.js';
 
 /** What a sweep did. */
 export interface SweepResult {
@@ -73,12 +76,12 @@ async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullabl
   const read = (keys: ItemKey[]): Promise<Item[]> => (keys.length === 0 ? Promise.resolve([]) : batchGetAll(ctx.kv, table, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) }));
   const eventIds = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])))];
   const streams = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])))];
-  const [guards, snapshots] = await Promise.all([read(eventIds.map((id) => ({ [A.pk]: guardPk(id), [A.sk]: 0 }))), read(streams.map((pk) => ({ [A.pk]: pk, [A.sk]: SNAPSHOT_SK })))]);
+  const [guards, snapshots] = await Promise.all([read(eventIds.map(guardKey)), read(streams.map(snapshotKey))]);
   const locations: ItemKey[] = [];
   for (const guard of guards) {
     const stream = guard[A.stream];
     const sequence = guard[A.sequence];
-    if (typeof stream === 'string' && typeof sequence === 'number') locations.push({ [A.pk]: stream, [A.sk]: sequence });
+    if (typeof stream === 'string' && typeof sequence === 'number') locations.push(eventKey(stream, sequence));
   }
   const events = await read(locations);
   const referenced = new Set<string>();

@@ -1,20 +1,11 @@
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import type { Item } from './ports/kv-driver.js';
+import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
 import { retrying, type StoreContext } from './store-context.js';
-import { A, CATALOG_PK, LAYOUT_VERSION, METADATA_PK } from './table-layout.js';
+import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from './warnings.js';
 
-/** What a table records about its layout: what must stay fixed for its life, and who created it. */
-export interface TableMetadata {
-  /** {@link LAYOUT_VERSION} of the store that first wrote the record. */
-  readonly layoutVersion: number;
-  /** Write shards per time bucket: replay reads exactly these shards, so the value can never change. */
-  readonly bucketShards: number;
-  /** True when an event store created the table; only then does `resetStore` delete it. */
-  readonly createdByStore: boolean;
-}
+export type { TableMetadata } from './codecs/metadata.js';
 
-const METADATA_KEY = { [A.pk]: METADATA_PK, [A.sk]: 0 };
 /** Concurrent initialisers race on the record at most a few times before one of them has written it. */
 const MAX_METADATA_ROUNDS = 5;
 
@@ -50,14 +41,7 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
 /** The table's layout record, or undefined when it has none (strongly consistent). */
 export async function readMetadata(ctx: StoreContext): Promise<TableMetadata | undefined> {
   const { item } = await retrying(ctx, 'read layout record', () => ctx.kv.get(ctx.options.tableName, METADATA_KEY, { consistent: true }));
-  if (!item) return undefined;
-  const layoutVersion = item[A.layoutVersion];
-  const bucketShards = item[A.bucketShards];
-  const createdByStore = item[A.createdByStore];
-  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean') {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${ctx.options.tableName}: its layout record is malformed`, { details: { key: METADATA_KEY } });
-  }
-  return { layoutVersion, bucketShards, createdByStore };
+  return item ? decodeMetadata(ctx.options.tableName, item) : undefined;
 }
 
 function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
@@ -72,7 +56,7 @@ function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
 }
 
 async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: { kind: 'notExists' } | { kind: 'equals'; attribute: string; value: boolean }): Promise<boolean> {
-  const item: Item = { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
+  const item = encodeMetadata(metadata);
   const result = await retrying(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
   return result.committed;
 }

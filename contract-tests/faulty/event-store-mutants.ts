@@ -12,7 +12,7 @@
  *   suite and the core are imported afresh). For bugs inside the core's own logic (a comparison, a threshold).
  */
 import type * as BlobKeysModule from '../../src/blob-keys.js';
-import type * as EventCodecModule from '../../src/event-codec.js';
+import type * as EventCodecModule from '../../src/codecs/event.js';
 import type * as OffloadModule from '../../src/offload.js';
 import type { ActionFailure, KvDriver, QueryPage, QueryRequest, TransactAction, TransactResult, WriteRequest } from '../../src/ports/kv-driver.js';
 import type * as ReplayOrderModule from '../../src/replay-order.js';
@@ -150,8 +150,8 @@ const offloadsAtThreshold = plant<typeof OffloadModule>('src/offload.ts', (origi
   planOffload: (candidates, otherBytes, limits) => original.planOffload(candidates, otherBytes, { ...limits, thresholdBytes: limits.thresholdBytes - 1 }),
 }));
 
-/** Bug (src/event-codec.ts `decodeEventItem`): hydration drops `sequence`, so events read back carry none. */
-const dropsSequence = plant<typeof EventCodecModule>('src/event-codec.ts', (original) => ({
+/** Bug (src/codecs/event.ts `decodeEventItem`): hydration drops `sequence`, so events read back carry none. */
+const dropsSequence = plant<typeof EventCodecModule>('src/codecs/event.ts', (original) => ({
   decodeEventItem: (item) => {
     const decoded = original.decodeEventItem(item);
     const { sequence: _dropped, ...event } = decoded.event;

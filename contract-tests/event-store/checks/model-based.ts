@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { CreatedEvent, StoredEvent } from '../../../src/contract-types.js';
-import { storedShape } from '../../../src/event-codec.js';
+import { storedShape } from '../../../src/codecs/event.js';
 import type { EventStore } from '../../../src/event-store.js';
 import { ensure, ensureEqual, propertyParameters } from '../../harness.js';
 import { createdArb, freshId, payloadArb, streamArb } from '../arbitraries.js';

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { planEvent } from '../../../src/append-plan.js';
 import type { CreatedEvent } from '../../../src/contract-types.js';
-import { storedShape } from '../../../src/event-codec.js';
+import { storedShape } from '../../../src/codecs/event.js';
 import type { EventStore } from '../../../src/event-store.js';
 import { itemSize } from '../../../src/item-size.js';
 import type { StoreContext } from '../../../src/store-context.js';

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { CreatedEvent } from '../../../src/contract-types.js';
 import { ErrorCodes } from '../../../src/errors.js';
-import { storedShape } from '../../../src/event-codec.js';
+import { storedShape } from '../../../src/codecs/event.js';
 import { ContractViolation, ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { freshId, trickyStrings } from '../arbitraries.js';
 import { ensureSameEvents, replayAll, withFixture, withStore, type EventStoreCheck } from '../fixture.js';

@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import type { CreatedEvent, StoredEvent } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import type { Item } from './ports/kv-driver.js';
-import { A, globalSk } from './table-layout.js';
-import { bucketOfIso, bucketShardPk, shardOf } from './time-buckets.js';
-import type { ValidatedEvent } from './validation.js';
+import type { CreatedEvent, StoredEvent } from '../contract-types.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import type { Item, ItemKey } from '../ports/kv-driver.js';
+import { A, globalSk } from '../table-layout.js';
+import { bucketOfIso, bucketShardPk, shardOf } from '../time-buckets.js';
+import type { ValidatedEvent } from '../validation.js';
+
+/** The key of the event at `sequence` in stream `pk`. */
+export function eventKey(pk: string, sequence: number): ItemKey {
+  return { [A.pk]: pk, [A.sk]: sequence };
+}
+
+/** A map key for an item's primary key (`pk#sk`), to match batch-get results to their requests. */
+export function keyId(key: Record<string, unknown>): string {
+  return `${String(key[A.pk])}#${String(key[A.sk])}`;
+}
 
 /** Which fields of an event item live in the blob store. */
 export type OffloadedFields = 'p' | 'm' | 'pm';
@@ -38,21 +48,20 @@ export interface DecodedEventItem {
 }
 
 const eventItemSchema = z.object({
-  pk: z.string(),
-  sk: z.number().int().positive(),
-  id: z.string().min(1),
-  d: z.string().min(1),
-  t: z.string().min(1),
-  p: z.string().optional(),
-  m: z.string().optional(),
-  i: z.string().optional(),
-  co: z.string().optional(),
-  ca: z.string().optional(),
-  c: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be a fixed-width ISO-8601 UTC timestamp'),
-  bk: z.string().optional(),
-  bf: z.enum(['p', 'm', 'pm']).optional(),
+  [A.pk]: z.string(),
+  [A.sk]: z.number().int().positive(),
+  [A.id]: z.string().min(1),
+  [A.domain]: z.string().min(1),
+  [A.type]: z.string().min(1),
+  [A.payload]: z.string().optional(),
+  [A.meta]: z.string().optional(),
+  [A.identifier]: z.string().optional(),
+  [A.correlationId]: z.string().optional(),
+  [A.causationId]: z.string().optional(),
+  [A.created]: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be a fixed-width ISO-8601 UTC timestamp'),
+  [A.blobKey]: z.string().optional(),
+  [A.blobFields]: z.enum(['p', 'm', 'pm']).optional(),
 });
-// Keys above are the attribute names of `A` (table-layout.ts): pk, sk, id, d, t, p, m, i, co, ca, c, bk, bf.
 
 /**
  * Decode an event item read from storage. Throws `DECODE/INVALID_ITEM` naming the item's key when an attribute is
@@ -65,21 +74,25 @@ export function decodeEventItem(item: Item): DecodedEventItem {
     throw invalidItem(item, `${issue.path.join('.')} ${issue.message}`);
   }
   const data = parsed.data;
-  if ((data.bf === undefined) !== (data.bk === undefined)) throw invalidItem(item, 'blob key and blob fields must come together');
-  if (data.p === undefined && !data.bf?.includes('p')) throw invalidItem(item, 'payload is neither inline nor offloaded');
+  const blobKey = data[A.blobKey];
+  const blobFields = data[A.blobFields];
+  const payload = data[A.payload];
+  if ((blobFields === undefined) !== (blobKey === undefined)) throw invalidItem(item, 'blob key and blob fields must come together');
+  if (payload === undefined && !blobFields?.includes('p')) throw invalidItem(item, 'payload is neither inline nor offloaded');
   const event: StoredEvent = {
-    id: data.id,
-    domain: data.d,
-    type: data.t,
-    payload: data.p === undefined ? undefined : parseJson(item, 'payload', data.p),
-    created: new Date(data.c),
-    sequence: data.sk,
+    id: data[A.id],
+    domain: data[A.domain],
+    type: data[A.type],
+    payload: payload === undefined ? undefined : parseJson(item, 'payload', payload),
+    created: new Date(data[A.created]),
+    sequence: data[A.sk],
   };
-  if (data.m !== undefined) event.meta = parseJson(item, 'meta', data.m) as StoredEvent['meta'];
-  if (data.i !== undefined) event.identifier = data.i;
-  if (data.co !== undefined) event.correlationId = data.co;
-  if (data.ca !== undefined) event.causationId = data.ca;
-  return data.bk && data.bf ? { event, blob: { key: data.bk, fields: data.bf } } : { event };
+  const meta = data[A.meta];
+  if (meta !== undefined) event.meta = parseJson(item, 'meta', meta) as StoredEvent['meta'];
+  if (data[A.identifier] !== undefined) event.identifier = data[A.identifier];
+  if (data[A.correlationId] !== undefined) event.correlationId = data[A.correlationId];
+  if (data[A.causationId] !== undefined) event.causationId = data[A.causationId];
+  return blobKey && blobFields ? { event, blob: { key: blobKey, fields: blobFields } } : { event };
 }
 
 /** The JSON body stored in a blob for offloaded fields: the payload and/or meta JSON texts. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Item } from './ports/kv-driver.js';
-import { A, causationPk } from './table-layout.js';
+import type { Item } from '../ports/kv-driver.js';
+import { A, causationPk } from '../table-layout.js';
 
 /**
  * Causation links: one small item per caused event, `(c|<causation id>, slot)`, written in the SAME transaction

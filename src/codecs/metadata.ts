@@ -1,0 +1,33 @@
+/** The table's layout record `(meta, 0)`: what must stay fixed for the table's life, and who created the table. */
+import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import type { Item, ItemKey } from '../ports/kv-driver.js';
+import { A, METADATA_PK } from '../table-layout.js';
+
+/** What a table records about its layout. */
+export interface TableMetadata {
+  /** `LAYOUT_VERSION` of the store that first wrote the record. */
+  readonly layoutVersion: number;
+  /** Write shards per time bucket: replay reads exactly these shards, so the value can never change. */
+  readonly bucketShards: number;
+  /** True when an event store created the table; only then does `resetStore` delete it. */
+  readonly createdByStore: boolean;
+}
+
+/** The layout record's key. */
+export const METADATA_KEY: ItemKey = Object.freeze({ [A.pk]: METADATA_PK, [A.sk]: 0 });
+
+/** The layout record item. */
+export function encodeMetadata(metadata: TableMetadata): Item {
+  return { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
+}
+
+/** Decode the layout record of `table`. Throws `DECODE/INVALID_ITEM` when malformed. */
+export function decodeMetadata(table: string, item: Item): TableMetadata {
+  const layoutVersion = item[A.layoutVersion];
+  const bucketShards = item[A.bucketShards];
+  const createdByStore = item[A.createdByStore];
+  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean') {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${table}: its layout record is malformed`, { details: { key: METADATA_KEY } });
+  }
+  return { layoutVersion, bucketShards, createdByStore };
+}
