@@ -11,7 +11,7 @@ import { orderFields, storedShape } from './codecs/event.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, exhausted, isRetryable } from './retry.js';
-import { loopOptions, retrying, type StoreContext } from './store-context.js';
+import { loopOptions, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
 import { keyId } from './codecs/event.js';
@@ -255,7 +255,7 @@ class CommittedAfterAll {
 
 async function refreshHeads(ctx: StoreContext, streams: readonly string[], bases: Map<string, number>, exact: Map<string, number>, streamKeys: Map<string, string>): Promise<void> {
   for (const pk of streams) {
-    const { item } = await retrying(ctx, 'read stream head', () => ctx.kv.get(ctx.options.tableName, headKey(pk), { consistent: true }));
+    const { item } = await ctx.kv.get(ctx.options.tableName, headKey(pk), { consistent: true });
     const actual = decodeHeadVersion(item);
     if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
     bases.set(pk, actual);
@@ -280,7 +280,7 @@ async function uploadBlobs(ctx: StoreContext, decisions: readonly OffloadDecisio
   try {
     await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, async (blob) => {
       attempted.push(blob.key);
-      await retrying(ctx, 'blob put', () => driver.put(blob.key, blob.body, { contentType: 'application/json' }));
+      await driver.put(blob.key, blob.body, { contentType: 'application/json' });
     });
   } catch (error) {
     await deleteBlobsQuietly(ctx, attempted);
@@ -295,7 +295,7 @@ async function deleteBlobsQuietly(ctx: StoreContext, keys: readonly string[]): P
   try {
     for (let start = 0; start < keys.length; start += driver.capabilities.maxDeleteKeys) {
       const slice = keys.slice(start, start + driver.capabilities.maxDeleteKeys);
-      await retrying(ctx, 'blob delete', () => driver.delete(slice));
+      await driver.delete(slice);
     }
   } catch (cause) {
     ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete ${keys.length} blob(s) of a write that did not commit; sweepOrphanBlobs will remove them`, cause });

@@ -1,7 +1,7 @@
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item, ItemKey, KvDriver, WriteRequest } from './ports/kv-driver.js';
 import { UNBOUNDED, type CallBudget } from './call-budget.js';
-import { backoffDelay, realSleep, withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 
 /** Split `values` into chunks of at most `size`. */
 export function chunk<T>(values: readonly T[], size: number): T[][] {
@@ -12,7 +12,8 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
 
 /**
  * Read every key, in chunks of the driver's `maxBatchGetKeys`, re-requesting unprocessed keys with backoff until
- * none are left or `policy.maxAttempts` rounds have run. Whole-request retryable errors are retried per call.
+ * none are left or `policy.maxAttempts` rounds have run. Whole-request failures are the driver's to retry (the
+ * core passes its retrying decorator, see retrying-drivers.ts).
  * Returns the items found (missing keys are absent). Keys still unprocessed at the cap throw
  * `RETRY/UNPROCESSED_LEFT` with `details.unprocessed`: never dropped.
  */
@@ -32,7 +33,7 @@ export async function batchGetAll(
       if (round >= policy.maxAttempts) throw unprocessedLeft('batch-get', pending, policy);
       if (round > 0) await budget.sleep(backoffDelay(policy, round - 1), sleep, 'batch-get');
       const request = pending;
-      const result = await withRetry(policy, () => kv.batchGet(table, request, { consistent: options.consistent }), sleep, 'batch-get', budget);
+      const result = await kv.batchGet(table, request, { consistent: options.consistent });
       found.push(...result.items);
       pending = result.unprocessedKeys;
     }
@@ -59,7 +60,7 @@ export async function batchWriteAll(
       if (round >= policy.maxAttempts) throw unprocessedLeft('batch-write', pending, policy);
       if (round > 0) await budget.sleep(backoffDelay(policy, round - 1), sleep, 'batch-write');
       const request = pending;
-      const result = await withRetry(policy, () => kv.batchWrite(table, request), sleep, 'batch-write', budget);
+      const result = await kv.batchWrite(table, request);
       pending = result.unprocessed;
     }
   }

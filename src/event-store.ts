@@ -22,7 +22,7 @@ import { readByCausation, readEventById, readStream, readStreamSequence } from '
 import { replay } from './replay.js';
 import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
-import { forCall, retrying, type StoreContext } from './store-context.js';
+import { forCall, withBudget, type StoreContext } from './store-context.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, type TableMetadata } from './table-metadata.js';
 import { tableSchema } from './table-layout.js';
@@ -56,9 +56,11 @@ export class EventStore implements IEventStoreRepo {
     this.options = resolveOptions(options);
     const warn = makeWarn(this.options.onWarning);
     const meter = new Meter(this.options.onCapacity, warn);
-    this.ctx = {
-      kv: meteredKv(this.options.kv, meter),
-      blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined,
+    const drivers = { kv: meteredKv(this.options.kv, meter), blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined };
+    this.ctx = withBudget({
+      kv: drivers.kv,
+      blobs: drivers.blobs,
+      drivers,
       options: this.options,
       meter,
       sleep: internals.sleep ?? realSleep,
@@ -68,7 +70,7 @@ export class EventStore implements IEventStoreRepo {
       budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
       heads: new BoundedCache(this.options.headCacheSize),
       knownBuckets: new Set(),
-    };
+    }, new CallBudget(Infinity, [this.options.signal], this.options.clock));
   }
 
   /**
@@ -195,7 +197,7 @@ export class EventStore implements IEventStoreRepo {
     const ctx = this.controlContext();
     this.initialising = undefined;
     this.layout = undefined;
-    await retrying(ctx, 'drop table', () => ctx.kv.dropTable(this.options.tableName));
+    await ctx.kv.dropTable(this.options.tableName);
     this.ctx.heads.clear();
     this.ctx.knownBuckets.clear();
     await this.clearBlobs(ctx);
@@ -281,8 +283,8 @@ export class EventStore implements IEventStoreRepo {
     const blobs = ctx.blobs;
     this.ctx.retry.policy = await this.composedRetry();
     const [table] = await Promise.all([
-      retrying(ctx, 'ensure table', () => ctx.kv.ensureTable(tableSchema(this.options.tableName))),
-      blobs ? retrying(ctx, 'ensure blob container', () => blobs.ensureContainer()) : undefined,
+      ctx.kv.ensureTable(tableSchema(this.options.tableName)),
+      blobs ? blobs.ensureContainer() : undefined,
     ]);
     // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
     // The layout record's reads and writes are data-plane requests: bounded by `deadlineMs` like any call.
@@ -308,7 +310,7 @@ export class EventStore implements IEventStoreRepo {
 
   /** The context of control-plane work (init, reset): no deadline (table waits are bounded by the driver), the store's signal. */
   private controlContext(): StoreContext {
-    return { ...this.ctx, budget: new CallBudget(Infinity, [this.options.signal], this.options.clock) };
+    return withBudget(this.ctx, new CallBudget(Infinity, [this.options.signal], this.options.clock));
   }
 
   private async ready(): Promise<void> {
@@ -325,13 +327,13 @@ export class EventStore implements IEventStoreRepo {
     const blobs = ctx.blobs;
     if (!blobs) return;
     const scope = blobScope(this.options.blobKeyPrefix, this.options.tableName);
-    await retrying(ctx, 'ensure blob container', () => blobs.ensureContainer());
+    await blobs.ensureContainer();
     for (;;) {
-      const page = await retrying(ctx, 'blob list', () => blobs.list(scope));
+      const page = await blobs.list(scope);
       if (page.keys.length === 0) return;
       for (let start = 0; start < page.keys.length; start += blobs.capabilities.maxDeleteKeys) {
         const keys = page.keys.slice(start, start + blobs.capabilities.maxDeleteKeys);
-        await retrying(ctx, 'blob delete', () => blobs.delete(keys));
+        await blobs.delete(keys);
       }
     }
   }

@@ -6,7 +6,7 @@ import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
-import { loopOptions, retrying, type StoreContext } from './store-context.js';
+import { loopOptions, type StoreContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import { A, HEAD_SK, causationPk, globalSk, streamPk } from './table-layout.js';
@@ -16,7 +16,7 @@ import { callSafely } from './warnings.js';
 export async function* queryPages(ctx: StoreContext, request: Omit<QueryRequest, 'cursor'>): AsyncGenerator<Item[]> {
   let cursor: string | undefined;
   do {
-    const page = await retrying(ctx, 'query', () => ctx.kv.query(ctx.options.tableName, { ...request, cursor }));
+    const page = await ctx.kv.query(ctx.options.tableName, { ...request, cursor });
     cursor = page.cursor;
     if (page.items.length > 0) yield page.items;
   } while (cursor !== undefined);
@@ -70,7 +70,7 @@ async function readBlobFields(ctx: StoreContext, entry: DecodedEventItem, item: 
     throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
   }
   const blobs = ctx.blobs;
-  const body = await retrying(ctx, 'blob get', () => blobs.get(blobKey));
+  const body = await blobs.get(blobKey);
   if (body === undefined) {
     throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Event ${eventId} references blob ${blobKey}, which does not exist`, { details: { eventId, blobKey, key } });
   }
@@ -87,7 +87,7 @@ export async function readStream(ctx: StoreContext, domain: string, identifier: 
 
 /** The stream's current sequence (0 when empty), from its head item, strongly consistent. */
 export async function readStreamSequence(ctx: StoreContext, domain: string, identifier: string): Promise<number> {
-  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, headKey(streamPk(domain, identifier)), { consistent: true }));
+  const { item } = await ctx.kv.get(ctx.options.tableName, headKey(streamPk(domain, identifier)), { consistent: true });
   return decodeHeadVersion(item);
 }
 
@@ -100,7 +100,7 @@ export interface EventLocation {
 
 /** Locate an event by id (strongly consistent); undefined when no such event is stored. */
 export async function locateEvent(ctx: StoreContext, eventId: string): Promise<EventLocation | undefined> {
-  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, guardKey(eventId), { consistent: true }));
+  const { item } = await ctx.kv.get(ctx.options.tableName, guardKey(eventId), { consistent: true });
   if (!item) return undefined;
   const guard = decodeGuard(eventId, item);
   return { streamPk: guard.stream, sequence: guard.sequence, createdIso: guard.createdIso };
@@ -110,7 +110,7 @@ export async function locateEvent(ctx: StoreContext, eventId: string): Promise<E
 export async function readEventById(ctx: StoreContext, eventId: string): Promise<StoredEvent | null> {
   const location = await locateEvent(ctx, eventId);
   if (!location) return null;
-  const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true }));
+  const { item } = await ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true });
   if (!item) {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`, { details: { eventId, key: { pk: location.streamPk, sk: location.sequence } } });
   }

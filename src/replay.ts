@@ -3,7 +3,7 @@ import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from './
 import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
-import { forCall, retrying, type StoreContext } from './store-context.js';
+import { forCall, type StoreContext } from './store-context.js';
 import { decodeCatalogEntry } from './codecs/catalog.js';
 import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, globalSk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk } from './time-buckets.js';
@@ -137,7 +137,7 @@ class ShardReader {
   private fetch(cursor: string | undefined): Promise<QueryPage> {
     const { ctx } = this;
     const request: QueryRequest = { index: INDEX_GLOBAL_ORDER, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
-    const pending = retrying(forCall(ctx), 'replay query', () => ctx.kv.query(ctx.options.tableName, request));
+    const pending = ctx.kv.query(ctx.options.tableName, request);
     pending.catch(() => undefined); // observed later by peek(); avoid an unhandled rejection meanwhile
     return pending;
   }

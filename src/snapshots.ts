@@ -7,7 +7,7 @@ import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
 import { isRetryable } from './retry.js';
-import { retrying, type StoreContext } from './store-context.js';
+import { retryingTransaction, type StoreContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
@@ -47,7 +47,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
     const blobs = ctx.blobs;
     ownBlob = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
     const key = ownBlob;
-    await retrying(ctx, 'blob put', () => blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' }));
+    await blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
     item = encodeSnapshot(pk, { ...base, blobKey: ownBlob });
   }
 
@@ -56,7 +56,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   let replacedBlob: string | undefined;
   try {
     for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
-      const { item: currentItem } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true }));
+      const { item: currentItem } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
       const current = currentItem ? decodeSnapshot(currentItem) : undefined;
       if (current?.writeId === writeId) {
         // An ambiguous attempt of ours committed (the retry then found its own write id in the way).
@@ -75,7 +75,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
           ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
           : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
       writeSent = true;
-      const result = await retrying(ctx, 'save snapshot', async () => {
+      const result = await retryingTransaction(ctx, 'save snapshot', async () => {
         try {
           return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
         } catch (error) {
@@ -102,7 +102,7 @@ async function deleteQuietly(ctx: StoreContext, key: string | undefined): Promis
   if (key === undefined || !ctx.blobs) return;
   const blobs = ctx.blobs;
   try {
-    await retrying(ctx, 'blob delete', () => blobs.delete([key]));
+    await blobs.delete([key]);
   } catch (cause) {
     ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete snapshot blob ${key}; sweepOrphanBlobs will remove it`, cause });
   }
@@ -117,14 +117,14 @@ async function deleteQuietly(ctx: StoreContext, key: string | undefined): Promis
 export async function readSnapshot<State>(ctx: StoreContext, domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
   const key = snapshotKey(streamPk(domain, identifier));
   for (let round = 0; ; round++) {
-    const { item } = await retrying(ctx, 'get', () => ctx.kv.get(ctx.options.tableName, key, { consistent: true }));
+    const { item } = await ctx.kv.get(ctx.options.tableName, key, { consistent: true });
     if (!item) return null;
     const record = decodeSnapshot(item);
     let stateJson = record.stateJson;
     if (stateJson === undefined) {
       const blobKey = record.blobKey!;
       const blobs = ctx.blobs;
-      const body = blobs ? await retrying(ctx, 'blob get', () => blobs.get(blobKey)) : undefined;
+      const body = blobs ? await blobs.get(blobKey) : undefined;
       if (body === undefined) {
         if (blobs && round + 1 < MAX_READ_ROUNDS) continue; // replaced meanwhile? read the item again
         throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Snapshot of ${domain}::${identifier} references blob ${blobKey}, which is missing`, { details: { blobKey, key } });

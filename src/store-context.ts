@@ -5,12 +5,24 @@ import type { ResolvedOptions } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { KvDriver } from './ports/kv-driver.js';
 import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import { retryingBlobs, retryingKv } from './retrying-drivers.js';
 import type { Warn } from './warnings.js';
 
-/** What the write and read paths share: metered drivers, resolved options, the process-local caches, and the call's budget. */
+/** The store's drivers as composed once at construction: the user's drivers behind the meter. */
+export interface MeteredDrivers {
+  readonly kv: KvDriver;
+  readonly blobs: BlobDriver | undefined;
+}
+
+/**
+ * What the write and read paths share. `kv` and `blobs` are the drivers of ONE call: metered, and retried with the
+ * store's policy under the call's budget (see retrying-drivers.ts; `transactWrite` is not retried there).
+ */
 export interface StoreContext {
   readonly kv: KvDriver;
   readonly blobs: BlobDriver | undefined;
+  /** The metered drivers the per-call ones are composed from. */
+  readonly drivers: MeteredDrivers;
   readonly options: ResolvedOptions;
   readonly meter: Meter;
   readonly sleep: Sleep;
@@ -36,14 +48,27 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The context of one call: `base` with a fresh budget of the call's (or the store's) deadline and signals. */
-export function forCall(base: StoreContext, options: CallOptions = {}): StoreContext {
-  const budget = CallBudget.of(options.deadlineMs ?? base.options.deadlineMs, [base.options.signal, options.signal], base.clock);
-  return { ...base, budget };
+/** `base` under `budget`: the same store, its drivers retried with the store's policy under that budget. */
+export function withBudget(base: StoreContext, budget: CallBudget): StoreContext {
+  const env = { policy: () => base.retry.policy, sleep: base.sleep, budget };
+  return {
+    ...base,
+    budget,
+    kv: retryingKv(base.drivers.kv, env),
+    blobs: base.drivers.blobs ? retryingBlobs(base.drivers.blobs, env) : undefined,
+  };
 }
 
-/** `operation` with the context's retry policy, sleep and budget (see `withRetry`). */
-export function retrying<T>(ctx: StoreContext, what: string, operation: () => Promise<T>): Promise<T> {
+/** The context of one call: `base` with a fresh budget of the call's (or the store's) deadline and signals. */
+export function forCall(base: StoreContext, options: CallOptions = {}): StoreContext {
+  return withBudget(base, CallBudget.of(options.deadlineMs ?? base.options.deadlineMs, [base.options.signal, options.signal], base.clock));
+}
+
+/**
+ * A transaction sent with the store's retry policy and the call's budget: for the single-action writes that may
+ * simply be re-sent as they are (the layout record, a snapshot); the event write path has its own loop.
+ */
+export function retryingTransaction<T>(ctx: StoreContext, what: string, operation: () => Promise<T>): Promise<T> {
   return withRetry(ctx.retry.policy, operation, ctx.sleep, what, ctx.budget);
 }
 

@@ -2,7 +2,7 @@ import { batchGetAll } from './batch-loops.js';
 import { blobScope, parseBlobKey } from './blob-keys.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item, ItemKey } from './ports/kv-driver.js';
-import { loopOptions, retrying, type StoreContext } from './store-context.js';
+import { loopOptions, type StoreContext } from './store-context.js';
 import { eventKey } from './codecs/event.js';
 import { guardKey } from './codecs/guard.js';
 import { snapshotKey } from './codecs/snapshot.js';
@@ -48,7 +48,7 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
   let cursor: string | undefined;
   do {
     const listCursor = cursor;
-    const page = await retrying(ctx, 'blob list', () => blobs.list(scope, listCursor === undefined ? {} : { cursor: listCursor }));
+    const page = await blobs.list(scope, listCursor === undefined ? {} : { cursor: listCursor });
     cursor = page.cursor;
     const candidates: { key: string; parsed: NonNullable<ReturnType<typeof parseBlobKey>> }[] = [];
     page.keys.forEach((key, index) => {
@@ -63,7 +63,7 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
     kept += candidates.length - orphans.length;
     for (let start = 0; start < orphans.length; start += blobs.capabilities.maxDeleteKeys) {
       const slice = orphans.slice(start, start + blobs.capabilities.maxDeleteKeys);
-      await retrying(ctx, 'blob delete', () => blobs.delete(slice));
+      await blobs.delete(slice);
       deleted.push(...slice);
     }
   } while (cursor !== undefined);

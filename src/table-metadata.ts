@@ -1,6 +1,6 @@
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
-import { retrying, type StoreContext } from './store-context.js';
+import { retryingTransaction, type StoreContext } from './store-context.js';
 import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from './warnings.js';
 
@@ -40,7 +40,7 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
 
 /** The table's layout record, or undefined when it has none (strongly consistent). */
 export async function readMetadata(ctx: StoreContext): Promise<TableMetadata | undefined> {
-  const { item } = await retrying(ctx, 'read layout record', () => ctx.kv.get(ctx.options.tableName, METADATA_KEY, { consistent: true }));
+  const { item } = await ctx.kv.get(ctx.options.tableName, METADATA_KEY, { consistent: true });
   return item ? decodeMetadata(ctx.options.tableName, item) : undefined;
 }
 
@@ -57,12 +57,12 @@ function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
 
 async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: { kind: 'notExists' } | { kind: 'equals'; attribute: string; value: boolean }): Promise<boolean> {
   const item = encodeMetadata(metadata);
-  const result = await retrying(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
+  const result = await retryingTransaction(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
   return result.committed;
 }
 
 async function warnIfAdopted(ctx: StoreContext): Promise<void> {
-  const page = await retrying(ctx, 'read catalog', () => ctx.kv.query(ctx.options.tableName, { partition: CATALOG_PK, direction: 'asc', limit: 1, consistent: true }));
+  const page = await ctx.kv.query(ctx.options.tableName, { partition: CATALOG_PK, direction: 'asc', limit: 1, consistent: true });
   if (page.items.length === 0) return;
   ctx.warn({
     code: WarningCodes.LAYOUT_ADOPTED,
