@@ -20,7 +20,12 @@
  *
  * Assumptions where AWS publishes nothing: index writes caused by a transaction are not doubled (indexes are
  * updated after the commit, outside the two-phase protocol); an empty query page costs one (half) unit, as a
- * missing item does.
+ * missing item does; a query of an index is billed as eventually consistent even when it asked for `consistent`
+ * (only possible with `capabilities.consistentIndexReads`).
+ *
+ * Reporting (a choice where DynamoDB leaves room): a cancelled transaction reports zero consumed capacity, as
+ * DynamoDB's TransactionCanceledException carries none; with `reportsCapacity` false every call reports zero while
+ * the meter still counts what it consumed.
  */
 import { DYNAMODB_READ_UNIT_BYTES, DYNAMODB_WRITE_UNIT_BYTES } from '../../src/limits.js';
 import type { ConsumedCapacity } from '../../src/ports/kv-driver.js';
@@ -35,6 +40,42 @@ export function readUnits(bytes: number, consistent: boolean): number {
 export function writeUnits(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / DYNAMODB_WRITE_UNIT_BYTES));
 }
+
+/** Read units of one query page that read `bytes` (summed, rounded once) of the table (`index` undefined) or an index. */
+export function queryReadUnits(bytes: number, index: string | undefined, consistent: boolean): number {
+  return readUnits(bytes, index === undefined && consistent);
+}
+
+/** Read units of a batch-get that read items of `sizes` bytes (0: missing): each rounded as a get of its own. */
+export function batchGetReadUnits(sizes: readonly number[], consistent: boolean): number {
+  return sizes.reduce((read, size) => read + readUnits(size, consistent), 0);
+}
+
+/**
+ * The sizes behind one item write: the item before and after it, in bytes (0 when absent; a condition check has
+ * the checked item as `beforeBytes` and 0 after), and the write units its index updates cost.
+ */
+export interface ItemWrite {
+  readonly beforeBytes: number;
+  readonly afterBytes: number;
+  readonly indexUnits: number;
+}
+
+/** Write units of item writes outside a transaction (batch-write): per item, the larger side, plus index writes. */
+export function batchWriteUnits(writes: readonly ItemWrite[]): number {
+  return writes.reduce((write, item) => write + writeUnits(Math.max(item.beforeBytes, item.afterBytes)) + item.indexUnits, 0);
+}
+
+/** Write units of a committed transaction: per action twice its plain item write, its index writes once. */
+export function transactionWriteUnits(writes: readonly ItemWrite[]): number {
+  return writes.reduce(
+    (write, item) => write + 2 * writeUnits(Math.max(item.beforeBytes, item.afterBytes)) + item.indexUnits,
+    0,
+  );
+}
+
+/** What a cancelled transaction consumes: nothing (see the module comment). */
+export const CANCELLED_TRANSACTION_CAPACITY: ConsumedCapacity = Object.freeze({ read: 0, write: 0 });
 
 /** One index's view of an item before and after a write: its index key (as text) and entry size, or absent. */
 export interface IndexEntryChange {
@@ -71,19 +112,23 @@ export interface OperationTotals {
 /** Cumulative totals per operation type. */
 export type MeterSnapshot = Readonly<Record<MeteredOperation, OperationTotals>>;
 
-/** Accumulates requests and consumed capacity per operation type. */
+/** Accumulates requests and consumed capacity per operation type, and says what each call reports. */
 export class CapacityMeter {
   private totals: Record<MeteredOperation, { requests: number; read: number; write: number }> = emptyTotals();
+
+  /** `reportsCapacity` false: {@link consume} reports zero (the totals still add up what was consumed). */
+  constructor(private readonly reportsCapacity: boolean) {}
 
   /** Count one request of `operation`. */
   request(operation: MeteredOperation): void {
     this.totals[operation].requests += 1;
   }
 
-  /** Add consumed capacity to `operation`. */
-  consume(operation: MeteredOperation, consumed: ConsumedCapacity): void {
+  /** Add consumed capacity to `operation`; returns what the call reports (a fresh object: a copy, or zero). */
+  consume(operation: MeteredOperation, consumed: ConsumedCapacity): ConsumedCapacity {
     this.totals[operation].read += consumed.read;
     this.totals[operation].write += consumed.write;
+    return this.reportsCapacity ? { read: consumed.read, write: consumed.write } : { read: 0, write: 0 };
   }
 
   /** A copy of the totals. */

@@ -1,7 +1,7 @@
 /**
  * One in-memory table: items by primary key, the table's sorted partitions and one set of sorted partitions per
  * global secondary index (sparse: only items holding the index's key attributes). Writes keep every view in step
- * and report the index write units they cost. No validation here: the driver validates before it writes.
+ * and report the index write units they cost. No validation here: the request validation runs before any write.
  * With lag settings (the driver's `indexLag`), index reads, and eventually consistent table reads when
  * `eventualReads` is set, go through {@link LaggedReads} instead of the current views.
  */
@@ -23,6 +23,12 @@ export interface StoredRecord {
   readonly tableEntry: Entry;
   /** Each index's entry, for indexes the item belongs to. */
   readonly indexEntries: ReadonlyMap<string, Entry>;
+}
+
+/** A validated item copy with its size in bytes by DynamoDB's rules: what a write stores. */
+export interface SizedItem {
+  readonly item: Item;
+  readonly size: number;
 }
 
 /** One index of the table with its entries. */
@@ -49,11 +55,6 @@ export class MemoryTable {
     this.lagged = lag === undefined ? undefined : new LaggedReads(schema.indexes.map((index) => index.name), lag);
   }
 
-  /** The index named `name`, or `undefined`. */
-  index(name: string): IndexSchema | undefined {
-    return this.indexViews.get(name)?.schema;
-  }
-
   /** The stored record at `key`, or `undefined`. */
   get(key: ItemKey): StoredRecord | undefined {
     return this.records.get(primaryKeyId(this.schema, key));
@@ -73,10 +74,7 @@ export class MemoryTable {
    * with its key, or, when `next` is `undefined`, delete the item at `key`. Returns the previous record and the
    * index write units.
    */
-  write(
-    key: ItemKey,
-    next: { readonly item: Item; readonly size: number } | undefined,
-  ): { readonly before?: StoredRecord; readonly indexUnits: number } {
+  write(key: ItemKey, next: SizedItem | undefined): { readonly before?: StoredRecord; readonly indexUnits: number } {
     const id = primaryKeyId(this.schema, key);
     const before = this.records.get(id);
     const after = next === undefined ? undefined : this.makeRecord(next.item, next.size);
