@@ -192,10 +192,8 @@ export async function ensureRejectsWithCode(action: () => Promise<unknown>, code
   throw new ContractViolation(`${what}: expected rejection with ${code}, but it resolved with ${truncate(canonical(outcome))}`);
 }
 
-/** Compare two strings by their UTF-8 bytes (DynamoDB's and S3's key order), not by UTF-16 code units. */
-export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
+/** Compare two strings by their UTF-8 bytes (DynamoDB's and S3's key order), not by UTF-16 code units: the core's one comparator. */
+export { compareUtf8 } from '../src/utf8-order.js';
 
 function truncate(text: string): string {
   return text.length > 400 ? `${text.slice(0, 400)}…(${text.length} chars)` : text;
