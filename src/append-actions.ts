@@ -1,5 +1,5 @@
 import { guardItem, type Chunk } from './append-plan.js';
-import { linkItem, linkSlot } from './codecs/link.js';
+import { linkItem } from './codecs/link.js';
 import type { OffloadDecision } from './offload.js';
 import type { ActionFailure, TransactAction } from './ports/kv-driver.js';
 import { storedGuardWrite } from './codecs/guard.js';
@@ -39,7 +39,7 @@ export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecisi
     perEvent.push({ action: { type: 'put', item: { ...decisions[index]!.item, [A.sk]: sequence }, condition: { kind: 'notExists' } }, role: { kind: 'event', index } });
     perEvent.push({ action: { type: 'put', item: guardItem(event, sequence, writeId), condition: { kind: 'notExists' } }, role: { kind: 'guard', index } });
     if (event.causationId !== undefined) {
-      const slot = linkSlot(event.validated.event.id) + (linkProbes.get(index) ?? 0);
+      const slot = event.linkSlot! + (linkProbes.get(index) ?? 0);
       const item = linkItem(event.causationId, slot, event.validated.event.id, event.pk, sequence, event.validated.createdIso);
       perEvent.push({ action: { type: 'put', item, condition: { kind: 'notExists' } }, role: { kind: 'link', index } });
     }

@@ -1,14 +1,13 @@
 import { eventBlobKey } from './blob-keys.js';
 import { linkItem, linkSlot } from './codecs/link.js';
 import { encodeEventItem } from './codecs/event.js';
-import { itemSize } from './item-size.js';
+import { itemSize, utf8Length } from './item-size.js';
 import { streamKey } from './keys.js';
-import { minimalItemSize } from './offload.js';
 import type { Item } from './ports/kv-driver.js';
 import type { StoreContext } from './store-context.js';
-import { encodeGuard } from './codecs/guard.js';
+import { encodeGuard, guardBytes } from './codecs/guard.js';
 import { encodeHead } from './codecs/head.js';
-import { streamPk } from './table-layout.js';
+import { A, streamPk } from './table-layout.js';
 import { bucketOfIso } from './time-buckets.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -16,6 +15,8 @@ import type { ValidatedEvent } from './validation.js';
 const SIZING_SEQUENCE = 123_456_789_012_345;
 /** A write id of the real width, for sizing guards. */
 const SIZING_WRITE_ID = '00000000-0000-0000-0000-000000000000';
+/** A causation-link slot as wide as any real one (slots are below 2^48: 15 digits). */
+const SIZING_SLOT = 281_474_976_710_655;
 
 /** One event of a batch, planned: its keys, time bucket, blob key and a draft item for sizing. */
 export interface PlannedEvent {
@@ -26,8 +27,16 @@ export interface PlannedEvent {
   readonly blobKey: string;
   /** The event item sized with a placeholder sequence (for planning only). */
   readonly draft: Item;
+  /** `itemSize(draft)`, computed once. */
+  readonly draftBytes: number;
+  /** The draft's size with payload and meta offloaded: the least it can occupy. */
+  readonly minimalBytes: number;
+  /** Bytes of the guard and (with a cause) the causation link that travel with it. */
+  readonly companionBytes: number;
   /** The causation id when the event has one: the event then has a causation link in its transaction. */
   readonly causationId: string | undefined;
+  /** The first causation-link slot tried (a hash of the id), when the event has a cause. */
+  readonly linkSlot: number | undefined;
 }
 
 /** The events of one transaction and the streams they touch. */
@@ -40,15 +49,33 @@ export interface Chunk {
 export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: string, stamp: string): PlannedEvent {
   const { event } = validated;
   const pk = streamPk(event.domain, event.identifier);
+  const blobKey = eventBlobKey(scope, event.id, stamp);
+  const draft = encodeEventItem(validated, pk, SIZING_SEQUENCE, ctx.options.bucketShards);
+  const draftBytes = itemSize(draft);
+  const causationId = typeof event.causationId === 'string' ? event.causationId : undefined;
+  const guardSize = guardBytes({ eventId: event.id, stream: pk, sequence: SIZING_SEQUENCE, createdIso: validated.createdIso, writeId: SIZING_WRITE_ID });
+  const linkBytes = causationId === undefined ? 0 : itemSize(linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso));
   return {
     validated,
     pk,
     streamKey: streamKey(event.domain, event.identifier),
     bucket: bucketOfIso(validated.createdIso),
-    blobKey: eventBlobKey(scope, event.id, stamp),
-    draft: encodeEventItem(validated, pk, SIZING_SEQUENCE, ctx.options.bucketShards),
-    causationId: typeof event.causationId === 'string' ? event.causationId : undefined,
+    blobKey,
+    draft,
+    draftBytes,
+    minimalBytes: offloadedSize(draftBytes, validated, blobKey),
+    companionBytes: guardSize + linkBytes,
+    causationId,
+    linkSlot: causationId === undefined ? undefined : linkSlot(event.id),
   };
+}
+
+/** The size of an event item of `draftBytes` with its payload and meta offloaded (payload/meta attributes out, blob key and fields in). */
+function offloadedSize(draftBytes: number, validated: ValidatedEvent, blobKey: string): number {
+  const payload = utf8Length(A.payload) + utf8Length(validated.payloadJson);
+  const meta = validated.metaJson === undefined ? 0 : utf8Length(A.meta) + utf8Length(validated.metaJson);
+  const reference = utf8Length(A.blobKey) + utf8Length(blobKey) + utf8Length(A.blobFields) + (validated.metaJson === undefined ? 1 : 2);
+  return draftBytes - payload - meta + reference;
 }
 
 /** Transaction actions an event needs: its item, its id guard, and its causation link when it has a cause. */
@@ -65,7 +92,7 @@ export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]):
   let actions = 0;
   let bytes = 0;
   for (const event of planned) {
-    const eventBytes = (ctx.blobs ? minimalItemSize(event.draft, event.blobKey) : itemSize(event.draft)) + companionBytes(event);
+    const eventBytes = (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes;
     const addsStream = !current.streams.has(event.pk);
     const extraActions = actionsPerEvent(event) + (addsStream ? 1 : 0);
     const extraBytes = eventBytes + (addsStream ? headSize(event.pk) : 0);
@@ -82,13 +109,6 @@ export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]):
   }
   chunks.push(current);
   return chunks;
-}
-
-/** Bytes of the items that travel with an event item in its transaction: its guard and, with a cause, its link. */
-export function companionBytes(event: PlannedEvent): number {
-  const guard = itemSize(guardItem(event, SIZING_SEQUENCE, SIZING_WRITE_ID));
-  if (event.causationId === undefined) return guard;
-  return guard + itemSize(linkItem(event.causationId, linkSlot(event.validated.event.id), event.validated.event.id, event.pk, SIZING_SEQUENCE, event.validated.createdIso));
 }
 
 /** Size of a stream's head item. */

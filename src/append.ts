@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
-import { companionBytes, headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
+import { headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
 import { batchGetAll, batchWriteAll } from './batch-loops.js';
 import { blobScope, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
-import { orderFields, storedShape } from './codecs/event.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, exhausted, isRetryable } from './retry.js';
 import { loopOptions, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
-import { keyId } from './codecs/event.js';
+import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import type { ValidatedEvent } from './validation.js';
@@ -114,9 +113,9 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   const eventIds = chunk.events.map((event) => event.validated.event.id);
 
   // Offload decisions do not depend on sequences: make them once, upload blobs once, reuse across attempts.
-  const otherBytes = chunk.events.reduce((sum, event) => sum + companionBytes(event), 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0);
+  const otherBytes = chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0);
   const decisions: OffloadDecision[] = planOffload(
-    chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey })),
+    chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey, size: event.draftBytes })),
     otherBytes,
     { thresholdBytes: options.offloadThresholdBytes, maxItemBytes: ctx.kv.capabilities.maxItemBytes, maxTransactionBytes: ctx.kv.capabilities.maxTransactionBytes, canOffload: ctx.blobs !== undefined },
   );
@@ -268,7 +267,7 @@ function commit(ctx: StoreContext, chunk: Chunk, sequences: readonly number[]): 
     const sequence = sequences[index]!;
     if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);
   });
-  return chunk.events.map((event, index) => orderFields(storedShape(event.validated.event, sequences[index]!)));
+  return chunk.events.map((event, index) => toStoredEvent(event.validated.event, sequences[index]!));
 }
 
 /** Upload the chunk's blobs. If one fails, no transaction was sent, so the uploaded ones are certainly unreferenced: deleted. */

@@ -15,7 +15,7 @@ import type {
   StreamAppendableEvent,
 } from './contract-types.js';
 import { ConcurrencyError, ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError, StreamConcurrencyError } from './errors.js';
-import { orderFields, storedShape } from './codecs/event.js';
+import { toStoredEvent } from './codecs/event.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
 import { readByCausation, readEventById, readStream, readStreamSequence } from './read.js';
@@ -173,7 +173,7 @@ export class EventStore implements IEventStoreRepo {
   createEventEntity(event: CreatedEvent): StoredEvent {
     this.assertOpen();
     const [validated] = validateEvents([event]);
-    return orderFields(storedShape(validated!.event, 0));
+    return toStoredEvent(validated!.event, 0);
   }
 
   /**

@@ -9,6 +9,8 @@ export interface OffloadCandidate {
   readonly eventId: string;
   readonly item: Item;
   readonly blobKey: string;
+  /** `itemSize(item)` when the caller already knows it (saves a computation per event). */
+  readonly size?: number;
 }
 
 /** The planning limits, in bytes. */
@@ -39,7 +41,7 @@ export interface OffloadDecision {
  * Pure: returns new items, never mutates the candidates.
  */
 export function planOffload(candidates: readonly OffloadCandidate[], otherBytes: number, limits: OffloadLimits): OffloadDecision[] {
-  const states = candidates.map((candidate) => ({ candidate, fields: '' as '' | OffloadedFields, item: candidate.item, size: itemSize(candidate.item) }));
+  const states = candidates.map((candidate) => ({ candidate, fields: '' as '' | OffloadedFields, item: candidate.item, size: candidate.size ?? itemSize(candidate.item) }));
   const offloadNext = (state: (typeof states)[number]): boolean => {
     const next = nextField(state.candidate.item, state.fields);
     if (next === undefined) return false;
@@ -70,11 +72,6 @@ export function planOffload(candidates: readonly OffloadCandidate[], otherBytes:
   );
 }
 
-/** Size of an event item with payload and meta both offloaded: the least it can occupy. */
-export function minimalItemSize(item: Item, blobKey: string): number {
-  const fields: OffloadedFields = typeof item[A.meta] === 'string' ? 'pm' : 'p';
-  return itemSize(offloadedItem(item, blobKey, fields));
-}
 
 function nextField(item: Item, current: '' | OffloadedFields): OffloadedFields | undefined {
   if (current === '') return 'p';

@@ -4,6 +4,7 @@
  * a retried write recognises its own commit.
  */
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { attributeValueSize, utf8Length } from '../item-size.js';
 import type { Item, ItemKey } from '../ports/kv-driver.js';
 import { A, guardPk } from '../table-layout.js';
 
@@ -27,6 +28,21 @@ export function guardKey(eventId: string): ItemKey {
 /** The guard item. */
 export function encodeGuard(guard: Guard): Item {
   return { ...guardKey(guard.eventId), [A.stream]: guard.stream, [A.sequence]: guard.sequence, [A.created]: guard.createdIso, [A.writeToken]: guard.writeId };
+}
+
+/**
+ * `itemSize(encodeGuard(guard))` without building the item (the write path sizes a guard per event): the sum of
+ * each attribute's name and value bytes.
+ */
+export function guardBytes(guard: Guard): number {
+  return (
+    utf8Length(A.pk) + utf8Length(guardPk(guard.eventId)) +
+    utf8Length(A.sk) + attributeValueSize(0) +
+    utf8Length(A.stream) + utf8Length(guard.stream) +
+    utf8Length(A.sequence) + attributeValueSize(guard.sequence) +
+    utf8Length(A.created) + utf8Length(guard.createdIso) +
+    utf8Length(A.writeToken) + utf8Length(guard.writeId)
+  );
 }
 
 /** Decode a guard item read for `eventId`. Throws `DECODE/INVALID_ITEM` naming the event when malformed. */
