@@ -108,12 +108,15 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
     const problems = loadProblems(await modulesLoadedBy('event-store-adapter-dynamodb', format, app));
     if (problems.length > 0) throw new Error(`importing the package root (${format}) loaded:\n  ${problems.join('\n  ')}`);
   }
-  const expectLoaded = async (subpath: string, pattern: RegExp) => {
-    const problems = loadProblems(await modulesLoadedBy(`event-store-adapter-dynamodb/${subpath}`, 'esm', app));
-    if (!problems.some((problem) => pattern.test(problem))) throw new Error(`the module-load check saw no ${pattern} in /${subpath}: it is not detecting anything`);
+  const expectLoaded = async (subpath: string, format: ModuleFormat, pattern: RegExp) => {
+    const problems = loadProblems(await modulesLoadedBy(`event-store-adapter-dynamodb/${subpath}`, format, app));
+    if (!problems.some((problem) => pattern.test(problem))) throw new Error(`the module-load check saw no ${pattern} in /${subpath} (${format}): it is not detecting anything`);
   };
-  await expectLoaded('memory', /driver MemoryKvDriver/);
-  await expectLoaded('dynamodb', /AWS SDK module: @aws-sdk\/client-dynamodb/);
+  for (const format of ['esm', 'cjs'] as ModuleFormat[]) {
+    await expectLoaded('memory', format, /driver MemoryKvDriver/);
+    await expectLoaded('dynamodb', format, /driver DynamoDbKvDriver/);
+    await expectLoaded('dynamodb', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
+  }
   console.log('root import loads no AWS SDK module and no driver (esm, cjs): ok');
   process.stdout.write(run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);

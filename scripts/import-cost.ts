@@ -1,7 +1,7 @@
 /**
  * What importing each package entry costs: which modules it loads and how long it takes, in fresh Node processes
- * against the BUILT package (`npm run build` first). `npx tsx scripts/import-cost.ts [--runs 10] [--root DIR]` prints a table;
- * `scripts/check-package.ts` uses `modulesLoadedBy` / `loadProblems` to assert that the root loads no AWS SDK module
+ * against the BUILT package (`npm run build` first). `npx tsx scripts/import-cost.ts [--runs 10] [--compare OLD_DIR]`
+ * prints a table; `scripts/check-package.ts` uses `modulesLoadedBy` / `loadProblems` to assert that the root loads no AWS SDK module
  * and no driver (an assertion on module loading holds on every machine; times are only printed, never asserted).
  */
 import { execFile } from 'node:child_process';
@@ -62,7 +62,7 @@ export async function modulesLoadedBy(specifier: string, format: ModuleFormat, c
   return [...new Set((await probe(specifier, format, cwd, true)).modules)];
 }
 
-/** Class declarations that identify a driver's code in the bundle, whichever chunk it landed in. */
+/** Classes that identify a driver's code in the build, whichever file it landed in (`class X`, esbuild's `X = class`, sucrase's `X = (_class = class`). */
 const DRIVER_CLASSES = ['MemoryKvDriver', 'MemoryBlobDriver', 'DynamoDbKvDriver', 'S3BlobDriver'] as const;
 
 /**
@@ -79,25 +79,44 @@ export function loadProblems(modules: readonly string[]): string[] {
     }
     if (!/\/dist\/.*\.(c|m)?js$/.test(normalized) || normalized.includes('/node_modules/@') || /\/node_modules\/(?!event-store-adapter-dynamodb\/)/.test(normalized)) continue;
     const source = readFileSync(module, 'utf8');
-    for (const name of DRIVER_CLASSES) if (new RegExp(`\\bclass ${name}\\b|\\b${name} = class\\b`).test(source)) problems.push(`driver ${name} in ${normalized}`);
+    for (const name of DRIVER_CLASSES) if (new RegExp(`\\bclass ${name}\\b|\\b${name} = \\(?(?:_class\\d* = )?class\\b`).test(source)) problems.push(`driver ${name} in ${normalized}`);
   }
   return problems;
 }
 
-/** Median wall time of importing `specifier` (the import alone, not Node's start-up), over `runs` fresh processes. */
-export async function medianImportMs(specifier: string, format: ModuleFormat, cwd: string, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let run = 0; run < runs; run += 1) times.push((await probe(specifier, format, cwd, false)).ms);
-  times.sort((a, b) => a - b);
-  const middle = Math.floor(times.length / 2);
-  return times.length % 2 === 1 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
+/** Median of `values`. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * Median wall time of importing `specifier` (the import alone, not Node's start-up) from each of `cwds`, over `runs`
+ * fresh processes each; the directories take turns run by run, so that they share whatever load the machine has.
+ */
+export async function medianImportMs(specifier: string, format: ModuleFormat, cwds: readonly string[], runs: number): Promise<number[]> {
+  const times = cwds.map((): number[] => []);
+  for (let run = 0; run < runs; run += 1) {
+    for (const [index, cwd] of cwds.entries()) times[index]!.push((await probe(specifier, format, cwd, false)).ms);
+  }
+  return times.map(median);
+}
+
+const flag = (name: string): string | undefined => {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+};
+
+/**
+ * `--runs N` (default 10); `--root DIR`: a package directory (package.json + dist + node_modules) other than this
+ * one; `--compare DIR`: a second one (e.g. an older build) measured turn about with the first, in its own column.
+ */
 async function main(): Promise<void> {
-  const runsFlag = process.argv.indexOf('--runs');
-  const runs = runsFlag === -1 ? 10 : Number(process.argv[runsFlag + 1]);
-  const rootFlag = process.argv.indexOf('--root');
-  const root = rootFlag === -1 ? resolve(import.meta.dirname, '..') : resolve(process.argv[rootFlag + 1]!);
+  const runs = Number(flag('--runs') ?? 10);
+  const root = resolve(flag('--root') ?? resolve(import.meta.dirname, '..'));
+  const compare = flag('--compare');
+  const roots = compare === undefined ? [root] : [resolve(compare), root];
   const name = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name;
   const entries: [string, ModuleFormat][] = [
     [name, 'esm'],
@@ -106,16 +125,19 @@ async function main(): Promise<void> {
     [`${name}/dynamodb`, 'esm'],
     [`${name}/s3`, 'esm'],
   ];
-  console.log(`node ${process.version}, median of ${runs} fresh processes (import time only), modules loaded:`);
+  console.log(`node ${process.version}, median import time (import alone, not Node's start-up) of ${runs} fresh processes; modules loaded`);
+  if (compare !== undefined) console.log(`columns: ${roots.join(' | ')}`);
   for (const [specifier, format] of entries) {
-    const modules = await modulesLoadedBy(specifier, format, root);
-    const aws = modules.filter((module) => /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(module)).length;
-    const problems = loadProblems(modules).filter((problem) => !problem.startsWith('AWS SDK'));
-    const ms = await medianImportMs(specifier, format, root, runs);
-    console.log(
-      `${`${specifier} (${format})`.padEnd(46)} ${ms.toFixed(1).padStart(7)} ms  ${String(modules.length).padStart(4)} modules, ${String(aws).padStart(4)} AWS SDK` +
-        (problems.length > 0 ? `, drivers: ${[...new Set(problems.map((problem) => problem.split(' ')[1]))].join(', ')}` : ''),
+    const loads = await Promise.all(
+      roots.map(async (cwd) => {
+        const modules = await modulesLoadedBy(specifier, format, cwd);
+        const aws = modules.filter((module) => /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(module)).length;
+        const drivers = [...new Set(loadProblems(modules).filter((problem) => problem.startsWith('driver ')).map((problem) => problem.split(' ')[1]))];
+        return `${String(modules.length).padStart(4)} modules, ${String(aws).padStart(3)} AWS SDK${drivers.length > 0 ? `, drivers: ${drivers.join(' ')}` : ''}`;
+      }),
     );
+    const times = await medianImportMs(specifier, format, roots, runs);
+    console.log(`${`${specifier} (${format})`.padEnd(44)} ${roots.map((_, index) => `${times[index]!.toFixed(1).padStart(7)} ms (${loads[index]})`).join(' | ')}`);
   }
 }
 
