@@ -1,7 +1,8 @@
 /**
  * `npm run check:package`: pack the package, install the tarball into a fresh app, and prove it works as users
- * consume it: CommonJS `require` and ESM `import` of every subpath, TypeScript declarations under NodeNext, and
- * the README's drop-in example against DynamoDB Local + the S3 server (started here). Exits non-zero on failure.
+ * consume it: CommonJS `require` and ESM `import` of every subpath, TypeScript declarations under NodeNext, the
+ * README's drop-in example against DynamoDB Local + the S3 server (started here), and that importing the root loads
+ * the core only (no AWS SDK module, no driver: see scripts/import-cost.ts). Exits non-zero on failure.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -9,6 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, startS3Server } from '../test/servers/index.js';
+import { loadProblems, modulesLoadedBy, type ModuleFormat } from './import-cost.js';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'esa-pack-'));
@@ -35,11 +37,20 @@ const { MemoryKvDriver } = require('event-store-adapter-dynamodb/memory');
 const { DynamoDbKvDriver } = require('event-store-adapter-dynamodb/dynamodb');
 const { S3BlobDriver } = require('event-store-adapter-dynamodb/s3');
 if (typeof EventStoreRepo !== 'function' || typeof MemoryKvDriver !== 'function' || typeof DynamoDbKvDriver !== 'function' || typeof S3BlobDriver !== 'function' || ErrorCodes.CONCURRENCY !== 'STORE/CONCURRENCY') throw new Error('CommonJS exports missing');
+const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 (async () => {
   const repo = new EventStoreRepo();
   await repo.storeEvents([{ id: 'c1', domain: 'd', type: 't', payload: 1, created: new Date() }]);
   if ((await repo.getEventById('c1')).sequence !== 1) throw new Error('CommonJS round trip failed');
-  console.log('require: ok');
+  // The drop-in form from CommonJS: its lazy DynamoDB driver loads the CommonJS build of the driver on first call.
+  const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: process.env.DYNAMO_ENDPOINT });
+  const dropIn = new EventStoreRepo(dynamodb, undefined, { tableNamePrefix: 'cjs-' });
+  await dropIn.init();
+  await dropIn.storeEvents([{ id: 'c2', domain: 'd', identifier: 'i', type: 't', payload: 2, created: new Date() }]);
+  if ((await dropIn.getEventById('c2')).sequence !== 1) throw new Error('CommonJS drop-in round trip failed');
+  await dropIn.close();
+  dynamodb.destroy();
+  console.log('require (twin and drop-in on DynamoDB Local): ok');
 })().catch((error) => { console.error(error); process.exit(1); });
 `,
   );
@@ -92,7 +103,22 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
 `,
   );
 
-  process.stdout.write(run('node', ['require.cjs'], app));
+  // The root loads the core only; the same detector sees the SDK and the drivers in the subpaths that hold them.
+  for (const format of ['esm', 'cjs'] as ModuleFormat[]) {
+    const problems = loadProblems(await modulesLoadedBy('event-store-adapter-dynamodb', format, app));
+    if (problems.length > 0) throw new Error(`importing the package root (${format}) loaded:\n  ${problems.join('\n  ')}`);
+  }
+  const expectLoaded = async (subpath: string, format: ModuleFormat, pattern: RegExp) => {
+    const problems = loadProblems(await modulesLoadedBy(`event-store-adapter-dynamodb/${subpath}`, format, app));
+    if (!problems.some((problem) => pattern.test(problem))) throw new Error(`the module-load check saw no ${pattern} in /${subpath} (${format}): it is not detecting anything`);
+  };
+  for (const format of ['esm', 'cjs'] as ModuleFormat[]) {
+    await expectLoaded('memory', format, /driver MemoryKvDriver/);
+    await expectLoaded('dynamodb', format, /driver DynamoDbKvDriver/);
+    await expectLoaded('dynamodb', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
+  }
+  console.log('root import loads no AWS SDK module and no driver (esm, cjs): ok');
+  process.stdout.write(run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);
   if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`contract suites from the package did not pass:\n${contract}`);
   console.log(`contract-tests from the package: ${/Tests\s+(\d+) passed/.exec(contract.replace(/\x1b\[[0-9;]*m/g, ''))![1]} passed`);

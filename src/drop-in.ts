@@ -2,15 +2,23 @@
  * The existing adapter's constructor, `new EventStoreRepo(dynamodbClient, s3Client, options)`, mapped onto the
  * DynamoDB and S3 drivers. Kept apart from the core: this module is the only place that knows both the legacy
  * option names and the AWS drivers.
+ *
+ * The drivers are lazy (see `lazy-drivers.ts`): the AWS SDK and the driver modules load on the store's first call
+ * (normally `init`), not when the package root is imported. Their options are validated here, synchronously, by the
+ * drivers' own validators, so the constructor throws exactly what it threw when it built the drivers eagerly.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
-import { S3BlobDriver } from '../drivers/s3/index.js';
+import { DYNAMODB_CAPABILITIES } from '../drivers/dynamodb/capabilities.js';
+import { resolveOptions as resolveDynamoDbOptions, type DynamoDbKvDriverOptions } from '../drivers/dynamodb/options.js';
+import { S3_CAPABILITIES } from '../drivers/s3/capabilities.js';
+import { resolveOptions as resolveS3Options, type S3BlobDriverOptions } from '../drivers/s3/options.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { EventStoreCoreOptions } from './event-store.js';
+import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
 import type { EventStoreOptions } from './options.js';
+import type { BlobDriver } from './ports/blob-driver.js';
 
 /**
  * Options of the drop-in constructor: the existing adapter's options (same names, same meaning) plus this
@@ -79,14 +87,23 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
   if (issues.length > 0) {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { details: { issues } });
   }
-  const kv = new DynamoDbKvDriver(dynamodbClient, {
+  const kvOptions: DynamoDbKvDriverOptions = {
     billing: read !== undefined && write !== undefined ? { mode: 'PROVISIONED', readCapacityUnits: read, writeCapacityUnits: write } : { mode: 'PAY_PER_REQUEST' },
     createTable: !skipDynamoDBTableCreation,
     ...(tableWaitTimeoutMs === undefined ? {} : { waitTimeoutMs: tableWaitTimeoutMs }),
     ...(tablePollIntervalMs === undefined ? {} : { pollIntervalMs: tablePollIntervalMs }),
-  });
-  const blobs = s3Client
-    ? new S3BlobDriver(s3Client, { bucket: s3BucketName!, keyPrefix: s3KeyPrefix ?? 'events/', createBucket: !skipS3BucketCreation, ...(s3Acl ? { acl: s3Acl } : {}) })
-    : undefined;
+  };
+  resolveDynamoDbOptions(kvOptions); // throws what `new DynamoDbKvDriver` would
+  const kv = lazyKvDriver(
+    DYNAMODB_CAPABILITIES,
+    async () => new (await import('../drivers/dynamodb/index.js')).DynamoDbKvDriver(dynamodbClient, kvOptions),
+    { clientMaxAttempts: true, close: false },
+  );
+  let blobs: BlobDriver | undefined;
+  if (s3Client) {
+    const blobOptions: S3BlobDriverOptions = { bucket: s3BucketName!, keyPrefix: s3KeyPrefix ?? 'events/', createBucket: !skipS3BucketCreation, ...(s3Acl ? { acl: s3Acl } : {}) };
+    resolveS3Options(blobOptions); // throws what `new S3BlobDriver` would
+    blobs = lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), { clientMaxAttempts: true, close: false });
+  }
   return { blobKeyPrefix: '', ...core, kv, ...(blobs ? { blobs } : {}) };
 }

@@ -4,12 +4,16 @@
  * - `new EventStoreRepo(dynamodbClient, s3Client?, options?)` — the existing adapter's drop-in form (AWS).
  * - `new EventStoreRepo()` — the in-memory twin (KV + blobs): the embedded default, for tests and demos.
  * - `new EventStoreRepo({ kv, blobs, ...options })` — any driver pair.
+ *
+ * Importing this module loads the core only: the AWS SDK and the twin load on the first call of a store built by
+ * the first two forms (their drivers are lazy, see `lazy-drivers.ts`).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
+import { DEFAULT_BLOB_CAPABILITIES, DEFAULT_KV_CAPABILITIES } from '../drivers/memory/capabilities.js';
 import { awsCoreOptions, isAwsClient, type AwsEventStoreOptions } from './drop-in.js';
 import { EventStore, type EventStoreCoreOptions } from './event-store.js';
+import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
 import type { EventStoreOptions } from './options.js';
 
 export type { AwsEventStoreOptions } from './drop-in.js';
@@ -49,7 +53,8 @@ export class EventStoreRepo extends EventStore {
 }
 
 function inMemoryDefaults(options: EventStoreOptions = {}): EventStoreCoreOptions {
-  const kv = options.kv ?? new MemoryKvDriver();
-  const blobs = options.blobs ?? (options.kv ? undefined : new MemoryBlobDriver());
+  const kv = options.kv ?? lazyKvDriver(DEFAULT_KV_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryKvDriver(), { clientMaxAttempts: false, close: true });
+  const blobs =
+    options.blobs ?? (options.kv ? undefined : lazyBlobDriver(DEFAULT_BLOB_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryBlobDriver(), { clientMaxAttempts: false, close: true }));
   return { ...options, kv, ...(blobs ? { blobs } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { BlobCapabilities } from './ports/blob-driver.js';
 import type { KvCapabilities } from './ports/kv-driver.js';
 
 /**
@@ -55,4 +56,11 @@ export const DYNAMODB_LIMITS: Omit<KvCapabilities, 'name'> = Object.freeze({
   // TransactWriteItems honours a ClientRequestToken for 10 minutes.
   idempotentTransactions: true,
   reportsCapacity: true,
+});
+
+/** S3's limits as a capabilities manifest (without the driver's name): the real driver's and the twin's defaults. */
+export const S3_LIMITS: Omit<BlobCapabilities, 'name'> = Object.freeze({
+  maxObjectBytes: S3_MAX_OBJECT_BYTES,
+  maxDeleteKeys: S3_MAX_DELETE_KEYS,
+  maxListKeys: S3_MAX_LIST_KEYS,
 });

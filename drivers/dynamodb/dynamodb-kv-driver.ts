@@ -8,9 +8,6 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
-import {
-  DYNAMODB_LIMITS,
-} from '../../src/limits.js';
 import type {
   ConsumedCapacity,
   EnsureTableResult,
@@ -26,6 +23,7 @@ import type {
   WriteRequest,
 } from '../../src/ports/kv-driver.js';
 import { awsErrorShape, sdkMaxAttempts } from './aws-error-facts.js';
+import { DYNAMODB_CAPABILITIES, DYNAMODB_DRIVER_NAME } from './capabilities.js';
 import { consumedCapacity, NO_CAPACITY } from './capacity.js';
 import { decodeCursor, encodeCursor, type EvaluatedKey } from './cursor-codec.js';
 import { mapDynamoDbError } from './error-mapping.js';
@@ -35,11 +33,7 @@ import { schemaFromDescription } from './table-layout.js';
 import { describeTable, dropTable, ensureTable } from './table-lifecycle.js';
 import { cancellationReasons, transactItem } from './transaction.js';
 
-/** The driver's name in capabilities and error messages. */
-export const DYNAMODB_DRIVER_NAME = 'dynamodb';
-
-/** DynamoDB's limits and behaviour (AWS's published values, see src/limits.ts). */
-export const DYNAMODB_CAPABILITIES: KvCapabilities = Object.freeze({ name: DYNAMODB_DRIVER_NAME, ...DYNAMODB_LIMITS });
+export { DYNAMODB_CAPABILITIES, DYNAMODB_DRIVER_NAME };
 
 /**
  * The {@link KvDriver} for Amazon DynamoDB (and DynamoDB Local), over an injected `DynamoDBClient` that the caller

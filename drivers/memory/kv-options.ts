@@ -1,15 +1,11 @@
 /** Options of the in-memory KV driver, their zod schema and the default (DynamoDB) capabilities. */
 import { z } from 'zod';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
-import {
-  DYNAMODB_LIMITS,
-} from '../../src/limits.js';
 import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 import { faultOptionsSchema, type FaultOptions } from './faults.js';
 import { indexLagSchema, type IndexLagOptions } from './index-lag.js';
 
-/** Default driver name. */
-export const MEMORY_KV_DRIVER_NAME = 'memory-kv';
+export { DEFAULT_KV_CAPABILITIES, MEMORY_KV_DRIVER_NAME } from './capabilities.js';
 
 /** Options of {@link MemoryKvDriver}. */
 export interface MemoryKvDriverOptions {
@@ -71,9 +67,6 @@ const optionsSchema = z
     message: 'eventualReads needs indexLag (its delays are drawn from the lag distribution)',
     path: ['eventualReads'],
   });
-
-/** DynamoDB's limits, as the twin's defaults. */
-export const DEFAULT_KV_CAPABILITIES: KvCapabilities = Object.freeze({ name: MEMORY_KV_DRIVER_NAME, ...DYNAMODB_LIMITS });
 
 /** Validate options; throws `INPUT/INVALID_OPTIONS` with `details.issues` (path and message of each problem). */
 export function parseKvOptions(options: MemoryKvDriverOptions): MemoryKvDriverOptions {

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
-import { S3_MAX_DELETE_KEYS, S3_MAX_LIST_KEYS, S3_MAX_OBJECT_BYTES } from '../../src/limits.js';
 import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
+import { DEFAULT_BLOB_CAPABILITIES, MEMORY_BLOB_DRIVER_NAME } from './capabilities.js';
 import { driverError } from './errors.js';
 import {
   delay,
@@ -23,8 +23,7 @@ import { compareUtf8 } from './utf8-order.js';
 /** S3 object keys are at most 1,024 bytes of UTF-8. */
 export const S3_MAX_KEY_BYTES = 1024;
 
-/** Default driver name. */
-export const MEMORY_BLOB_DRIVER_NAME = 'memory-blob';
+export { DEFAULT_BLOB_CAPABILITIES, MEMORY_BLOB_DRIVER_NAME };
 
 /** Options of {@link MemoryBlobDriver}. */
 export interface MemoryBlobDriverOptions {
@@ -59,14 +58,6 @@ export interface BlobOperationTotals {
 
 /** Cumulative totals per blob operation. */
 export type BlobMeterSnapshot = Readonly<Record<BlobOperation, BlobOperationTotals>>;
-
-/** S3's limits, as the twin's defaults. */
-export const DEFAULT_BLOB_CAPABILITIES: BlobCapabilities = Object.freeze({
-  name: MEMORY_BLOB_DRIVER_NAME,
-  maxObjectBytes: S3_MAX_OBJECT_BYTES,
-  maxDeleteKeys: S3_MAX_DELETE_KEYS,
-  maxListKeys: S3_MAX_LIST_KEYS,
-});
 
 const positiveInteger = z.number().int().positive();
 const optionsSchema = z

@@ -10,22 +10,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
-import { S3_MAX_DELETE_KEYS, S3_MAX_LIST_KEYS, S3_MAX_OBJECT_BYTES } from '../../src/limits.js';
 import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
 import { awsErrorShape, httpStatusOf, sdkMaxAttempts } from '../dynamodb/aws-error-facts.js';
+import { S3_CAPABILITIES, S3_DRIVER_NAME } from './capabilities.js';
 import { isS3NotFound, mapS3Error } from './error-mapping.js';
 import { resolveOptions, S3_MAX_PARTS, S3_MIN_PART_BYTES, type ResolvedS3BlobDriverOptions, type S3BlobDriverOptions } from './options.js';
 
-/** The driver's name in capabilities and error messages. */
-export const S3_DRIVER_NAME = 's3';
-
-/** S3's limits (AWS's published values, see src/limits.ts). */
-export const S3_CAPABILITIES: BlobCapabilities = Object.freeze({
-  name: S3_DRIVER_NAME,
-  maxObjectBytes: S3_MAX_OBJECT_BYTES,
-  maxDeleteKeys: S3_MAX_DELETE_KEYS,
-  maxListKeys: S3_MAX_LIST_KEYS,
-});
+export { S3_CAPABILITIES, S3_DRIVER_NAME };
 
 /** CreateBucket needs no location constraint in us-east-1 (and refuses one naming it). */
 const DEFAULT_S3_REGION = 'us-east-1';

@@ -1,0 +1,93 @@
+/**
+ * Lazy drivers: what the package root's `EventStoreRepo` builds, so that importing the root loads neither the AWS
+ * SDK nor the in-memory twin. A lazy driver is constructed synchronously with the real driver's capabilities (the
+ * shared constants the real drivers use) and loads the real driver's module (`import()`) on its first call, then
+ * builds the real driver from the same arguments and forwards every call to it (directly, with no extra await, once
+ * loaded). Options are validated up front by the caller, with the real drivers' own validators, so that bad options
+ * still throw from the constructor.
+ *
+ * Only the optional port methods the real driver has are present (the core checks `clientMaxAttempts`/`close` for
+ * presence). `close()` before any call loads nothing: it is applied to the real driver if one is ever loaded, before
+ * that call, which then fails as a call on a closed driver does.
+ */
+import type { BlobDriver } from './ports/blob-driver.js';
+import type { KvDriver } from './ports/kv-driver.js';
+
+interface Closable {
+  close?(): Promise<void>;
+}
+
+/** Loads and builds the real driver once; `use` runs a call on it. */
+class Loader<T extends Closable> {
+  private driver: T | undefined;
+  private loading: Promise<T> | undefined;
+  private closeRequested = false;
+
+  constructor(private readonly create: () => Promise<T>) {}
+
+  use<R>(call: (driver: T) => Promise<R>): Promise<R> {
+    const driver = this.driver;
+    return driver ? call(driver) : this.load().then(call);
+  }
+
+  async close(): Promise<void> {
+    if (this.driver === undefined && this.loading === undefined) {
+      this.closeRequested = true;
+      return;
+    }
+    await this.use(async (driver) => driver.close?.());
+  }
+
+  private load(): Promise<T> {
+    this.loading ??= this.create().then(
+      async (driver) => {
+        if (this.closeRequested) await driver.close?.();
+        this.driver = driver;
+        return driver;
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        throw error;
+      },
+    );
+    return this.loading;
+  }
+}
+
+/** Which optional port methods the real driver implements. */
+export interface OptionalMethods {
+  readonly clientMaxAttempts: boolean;
+  readonly close: boolean;
+}
+
+/** A `KvDriver` reporting `capabilities` now and building the real driver with `create` on its first call. */
+export function lazyKvDriver(capabilities: KvDriver['capabilities'], create: () => Promise<KvDriver>, optional: OptionalMethods): KvDriver {
+  const loader = new Loader(create);
+  return {
+    capabilities,
+    ensureTable: (schema) => loader.use((driver) => driver.ensureTable(schema)),
+    dropTable: (tableName) => loader.use((driver) => driver.dropTable(tableName)),
+    get: (table, key, options) => loader.use((driver) => driver.get(table, key, options)),
+    query: (table, request) => loader.use((driver) => driver.query(table, request)),
+    batchGet: (table, keys, options) => loader.use((driver) => driver.batchGet(table, keys, options)),
+    batchWrite: (table, requests) => loader.use((driver) => driver.batchWrite(table, requests)),
+    transactWrite: (table, actions, options) => loader.use((driver) => driver.transactWrite(table, actions, options)),
+    ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
+    ...(optional.close ? { close: () => loader.close() } : {}),
+  };
+}
+
+/** A `BlobDriver` reporting `capabilities` now and building the real driver with `create` on its first call. */
+export function lazyBlobDriver(capabilities: BlobDriver['capabilities'], create: () => Promise<BlobDriver>, optional: OptionalMethods): BlobDriver {
+  const loader = new Loader(create);
+  return {
+    capabilities,
+    ensureContainer: () => loader.use((driver) => driver.ensureContainer()),
+    put: (key, body, options) => loader.use((driver) => driver.put(key, body, options)),
+    get: (key) => loader.use((driver) => driver.get(key)),
+    delete: (keys) => loader.use((driver) => driver.delete(keys)),
+    list: (prefix, options) => loader.use((driver) => driver.list(prefix, options)),
+    ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
+    ...(optional.close ? { close: () => loader.close() } : {}),
+  };
+}
