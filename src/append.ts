@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
 import { headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
 import { batchGetAll, batchWriteAll } from './batch-loops.js';
+import { deleteBlobsQuietly, uploadBlobs } from './append-blobs.js';
 import { blobScope, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
-import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
@@ -17,7 +17,6 @@ import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import type { ValidatedEvent } from './validation.js';
-import { WarningCodes } from './warnings.js';
 
 /**
  * The write path of `storeEvents`. Semantics (README "Write semantics"):
@@ -268,37 +267,6 @@ function commit(ctx: StoreContext, chunk: Chunk, sequences: readonly number[]): 
     if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);
   });
   return chunk.events.map((event, index) => toStoredEvent(event.validated.event, sequences[index]!));
-}
-
-/** Upload the chunk's blobs. If one fails, no transaction was sent, so the uploaded ones are certainly unreferenced: deleted. */
-async function uploadBlobs(ctx: StoreContext, decisions: readonly OffloadDecision[]): Promise<void> {
-  const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
-  if (blobs.length === 0) return;
-  const driver = ctx.blobs!;
-  const attempted: string[] = [];
-  try {
-    await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, async (blob) => {
-      attempted.push(blob.key);
-      await driver.put(blob.key, blob.body, { contentType: 'application/json' });
-    });
-  } catch (error) {
-    await deleteBlobsQuietly(ctx, attempted);
-    throw error;
-  }
-}
-
-/** Delete blobs of a write proven not committed. A failure here must not hide the write's own error: it is a warning. */
-async function deleteBlobsQuietly(ctx: StoreContext, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0 || !ctx.blobs) return;
-  const driver = ctx.blobs;
-  try {
-    for (let start = 0; start < keys.length; start += driver.capabilities.maxDeleteKeys) {
-      const slice = keys.slice(start, start + driver.capabilities.maxDeleteKeys);
-      await driver.delete(slice);
-    }
-  } catch (cause) {
-    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete ${keys.length} blob(s) of a write that did not commit; sweepOrphanBlobs will remove them`, cause });
-  }
 }
 
 function describe(error: unknown): string {
