@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: starts DynamoDB Local and the S3 server, runs every workload on the in-memory twin and on the
- * local servers, prints a Markdown table and writes `bench/results/latest.json` and `latest.md`.
+ * `npm run bench`: starts DynamoDB Local and the S3 server (once), runs every workload on the in-memory twin and on
+ * the local servers, then the compared workloads on the OLD adapter on the same servers (unless `BENCH_LEGACY=0`),
+ * prints a Markdown report and writes `bench/results/latest.json` and `latest.md`.
  * Sizes come from `BENCH_*` environment variables (see `config.ts` and README.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startBackend } from './backends.js';
+import { startBackend, startLocalServers, type LocalServers } from './backends.js';
+import { startLegacyBackend } from './legacy/legacy-backend.js';
 import { loadConfig } from './config.js';
 import { machineInfo } from './harness/machine.js';
 import type { Measurement } from './harness/measure.js';
@@ -25,28 +27,53 @@ const log = (message: string): void => {
 const selected = WORKLOADS.filter((w) => config.only.length === 0 || config.only.some((word) => w.id.includes(word)));
 
 const measurements: Measurement[] = [];
-for (const name of config.backends) {
-  const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
-  if (wanted.length === 0) continue;
-  log(`== backend ${name}: starting…`);
-  const backend = await startBackend(name);
-  try {
-    for (const workload of wanted) {
-      log(`-- ${workload.id} (${name})`);
-      measurements.push(...(await workload.measure(backend, config, log)));
+const descriptions: Record<string, string> = {};
+let servers: Promise<LocalServers> | undefined;
+const localServers = (): Promise<LocalServers> => (servers ??= startLocalServers());
+try {
+  for (const name of config.backends) {
+    if (name === 'legacy-dynamodb-local') {
+      const wanted = selected.filter((w) => w.measureLegacy);
+      if (wanted.length === 0) continue;
+      log(`== backend ${name}: starting…`);
+      const backend = await startLegacyBackend(localServers);
+      descriptions[name] = backend.description;
+      try {
+        for (const workload of wanted) {
+          log(`-- ${workload.id} (${name})`);
+          measurements.push(...(await workload.measureLegacy!(backend, config, log)));
+        }
+      } finally {
+        await backend.stop();
+      }
+      continue;
     }
-  } finally {
-    await backend.stop();
+    const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
+    if (wanted.length === 0) continue;
+    log(`== backend ${name}: starting…`);
+    const backend = await startBackend(name, localServers);
+    descriptions[name] = backend.description;
+    try {
+      for (const workload of wanted) {
+        log(`-- ${workload.id} (${name})`);
+        measurements.push(...(await workload.measure(backend, config, log)));
+      }
+    } finally {
+      await backend.stop();
+    }
   }
+} finally {
+  if (servers) await (await servers).stop();
 }
 
 const results: BenchResults = {
   machine,
   config,
   durationSeconds: (now() - started) / 1000,
+  backends: descriptions,
   measurements,
   memoryProbe: memoryProbe(measurements),
-  targets: checkTargets(measurements),
+  targets: checkTargets(measurements, config),
   notes: NOTES,
 };
 const report = renderReport(results, selected);

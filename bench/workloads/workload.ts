@@ -1,5 +1,6 @@
 /** What a workload module exports, and helpers they share. */
 import type { Backend } from '../backends.js';
+import type { LegacyRepo } from '../legacy/legacy-backend.js';
 import type { BenchConfig } from '../config.js';
 import type { Measurement, RunResult } from '../harness/measure.js';
 
@@ -12,10 +13,15 @@ export interface Workload {
   readonly id: string;
   /** Human title for the report. */
   readonly title: string;
-  /** Which backends it runs on (default both). */
+  /** Which of our backends it runs on (default both: `twin`, `dynamodb-local`). */
   readonly backends?: readonly Backend['name'][];
   /** Measure every variant on `backend`: `config.runs` timed runs each. */
   measure(backend: Backend, config: BenchConfig, log: Log): Promise<Measurement[]>;
+  /**
+   * Present on the workloads compared with the old adapter: measure the compared variants on it (same variant names,
+   * events and sizes as ours), `config.legacyRuns` timed runs each.
+   */
+  measureLegacy?(backend: Backend<LegacyRepo>, config: BenchConfig, log: Log): Promise<Measurement[]>;
 }
 
 /** Run `run` `count` times (run index 0..count-1), one after another, and collect the results. */
