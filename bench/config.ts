@@ -42,8 +42,15 @@ export interface BenchConfig {
    * drops the old adapter from whatever list).
    */
   readonly backends: readonly BackendName[];
-  /** Timed runs per figure on the old adapter (`BENCH_LEGACY_RUNS`, default: `runs`). */
+  /** Timed runs per append figure on the old adapter (`BENCH_LEGACY_RUNS`, default: `runs`). */
   readonly legacyRuns: number;
+  /**
+   * Single-event appends per run on the old adapter, sequential and 8 writers (`BENCH_LEGACY_SINGLE_EVENTS`, default
+   * 100: it needs two requests per append; events/s do not depend on the count once a run is past its first append).
+   */
+  readonly legacySingleEvents: number;
+  /** Timed replays of its 20,000 events on the old adapter (`BENCH_LEGACY_REPLAY_RUNS`, default 2 or `runs` if fewer; about 9 s each here). */
+  readonly legacyReplayRuns: number;
   /** Only the workloads whose id contains one of these (`BENCH_ONLY`, comma-separated; default all). */
   readonly only: readonly string[];
 }
@@ -100,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     memoryProbeEvents: [memory[0]!, memory[1]!],
     backends,
     legacyRuns: int('BENCH_LEGACY_RUNS', int('BENCH_RUNS', 3)),
+    legacySingleEvents: int('BENCH_LEGACY_SINGLE_EVENTS', 100),
+    legacyReplayRuns: int('BENCH_LEGACY_REPLAY_RUNS', Math.min(2, int('BENCH_RUNS', 3))),
     only: words('BENCH_ONLY', []),
   };
 }

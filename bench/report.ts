@@ -39,6 +39,7 @@ export const NOTES: readonly string[] = [
   'Capacity "AWS rules" is the in-memory twin metering the same workload by DynamoDB\'s published rules (transactions cost 2x per item, GSI writes, 4 KB/1 KB rounding); "reported" is what DynamoDB Local returned in ConsumedCapacity.',
   'DynamoDB Local misreports TransactWriteItems: about the same write units per transaction whatever it holds (6 for 3 small actions and for 80+), and no GSI writes, so its write units for transactional appends are wrong (far too low for batches): trust the AWS-rules column for writes.',
   'Old adapter (legacy-dynamodb-local, @schemeless/event-store-adapter-dynamodb@5.0.0): same DynamoDB Local and S3 server, same run, its own SDK clients with the same settings, after our runs (the JVM is as warm or warmer for it). Requests are counted by a middleware on its DynamoDB client (one per SDK command); "reported" capacity is what DynamoDB Local returned (the middleware asks for ReturnConsumedCapacity, as our adapter does); "rules" capacity replays its calls on a shadow in-memory twin with its table schema after each run, priced by the same code as our twin columns. It loads with a runtime shim for its object-sizeof import (bench/legacy/load-legacy-adapter.ts).',
+  'Old adapter sizes (bench time): single appends 100 per run instead of 200 (BENCH_LEGACY_SINGLE_EVENTS; the 8 writers get 12 each), replay timed twice instead of 3 times (BENCH_LEGACY_REPLAY_RUNS); its 20,000-event replay seeding through its own storeEvents (transactions of at most 25 events) takes about 40 s of the run.',
   'Old adapter replay: seeded with the same 20,000-event timeline through its own storeEvents (untimed); its getAllEvents queries its month GSI for every month from 2020-01 to the current month (empty months included) and hydrates each page with a BatchGetItem. Events it did not yield or yielded out of creation order are counted in the comparison table.',
   'Requests count DynamoDB calls only; S3 calls are listed separately. Events/s is the median of the runs; each append run uses a fresh table; read workloads seed one table (untimed) and replay it with a new repo instance per run.',
   'Node CPU % local = CPU time of the bench process (adapter + AWS SDK) over wall time during the runs on the real servers (100 = one core): well under 100 means the time went to waiting on DynamoDB Local / S3.',
@@ -187,7 +188,7 @@ function comparisonTable(measurements: readonly Measurement[]): string | undefin
     return [
       old.workload,
       old.variant,
-      formatNumber(old.events),
+      local && local.events !== old.events ? `${formatNumber(local.events)} / ${formatNumber(old.events)}` : formatNumber(old.events),
       formatNumber(local?.eventsPerSec),
       formatNumber(old.eventsPerSec),
       local ? `${(local.eventsPerSec / old.eventsPerSec).toFixed(2)}x` : '–',
@@ -208,7 +209,7 @@ function comparisonTable(measurements: readonly Measurement[]): string | undefin
     [
       { header: 'Workload' },
       { header: 'Variant' },
-      { header: 'Events', align: 'right' },
+      { header: 'Events (ours / old)', align: 'right' },
       { header: 'Ours ev/s', align: 'right' },
       { header: 'Old ev/s', align: 'right' },
       { header: 'Ratio', align: 'right' },

@@ -41,7 +41,9 @@ try {
       try {
         for (const workload of wanted) {
           log(`-- ${workload.id} (${name})`);
+          const begun = now();
           measurements.push(...(await workload.measureLegacy!(backend, config, log)));
+          log(`   ${workload.id} (${name}) took ${((now() - begun) / 1000).toFixed(1)} s`);
         }
       } finally {
         await backend.stop();
@@ -56,7 +58,9 @@ try {
     try {
       for (const workload of wanted) {
         log(`-- ${workload.id} (${name})`);
+        const begun = now();
         measurements.push(...(await workload.measure(backend, config, log)));
+        log(`   ${workload.id} (${name}) took ${((now() - begun) / 1000).toFixed(1)} s`);
       }
     } finally {
       await backend.stop();

@@ -11,6 +11,7 @@
 import type { Backend, BenchRepo } from '../backends.js';
 import type { BenchConfig } from '../config.js';
 import { summarize, timeRun, type Measurement } from '../harness/measure.js';
+import { now } from '../harness/timing.js';
 import { timelineBatches } from './seeding.js';
 import { describeRun, repeat, type Log, type Workload } from './workload.js';
 
@@ -32,7 +33,9 @@ async function measureOn<R extends BenchRepo>(
     const store = await backend.createStore({ label: 'replay', bucketShards: shards });
     try {
       log(`  seeding ${config.replayEvents} events over ${config.replayMonths} months, ${shards} shard(s)…`);
+      const seeding = now();
       await store.load(timelineBatches(config.replayEvents, config.replayMonths, config.streams, `replay-${shards}-`));
+      log(`  seeded in ${((now() - seeding) / 1000).toFixed(1)} s`);
       for (const pageSize of pageSizes) {
         const variant = replayVariant(pageSize, shards);
         let eventsMissed = 0;
@@ -72,5 +75,5 @@ export const replayWorkload: Workload = {
   id: 'replay',
   title: 'Replay with getAllEvents over several months',
   measure: (backend, config, log) => measureOn(backend, config.replayShards, config.replayPageSizes, config.runs, true, config, log),
-  measureLegacy: (backend, config, log) => measureOn(backend, [1], [COMPARED_PAGE_SIZE], config.legacyRuns, false, config, log),
+  measureLegacy: (backend, config, log) => measureOn(backend, [1], [COMPARED_PAGE_SIZE], config.legacyReplayRuns, false, config, log),
 };

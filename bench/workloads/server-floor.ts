@@ -17,7 +17,7 @@ import { describeRun, repeat, type Workload } from './workload.js';
 /** Requests per run and variant: enough for a stable median, small enough to cost a few seconds. */
 const FLOOR_REQUESTS = 100;
 /** Requests per run of the large transactions (each takes tens of ms on DynamoDB Local). */
-const LARGE_FLOOR_REQUESTS = 20;
+const LARGE_FLOOR_REQUESTS = 10;
 
 export const serverFloorWorkload: Workload = {
   id: 'server-floor',

@@ -94,12 +94,14 @@ export const singleAppendWorkload: Workload = {
   id: 'single-append',
   title: 'Single-event appends: sequential (without and with expectedSequence), N in flight over shared streams, W writers on disjoint streams',
   measure: (backend, config, log) => measureOn(backend, variants(config), config.runs, config, log),
-  measureLegacy: (backend, config, log) =>
-    measureOn(
+  measureLegacy: (backend, config, log) => {
+    const sized = { ...config, singleEvents: config.legacySingleEvents };
+    return measureOn(
       backend,
-      variants(config).filter((v) => v.compared),
+      variants(sized).filter((v) => v.compared),
       config.legacyRuns,
-      config,
+      sized,
       log,
-    ),
+    );
+  },
 };
