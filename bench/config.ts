@@ -44,10 +44,7 @@ export interface BenchConfig {
   readonly backends: readonly BackendName[];
   /** Timed runs per append figure on the old adapter (`BENCH_LEGACY_RUNS`, default: `runs`). */
   readonly legacyRuns: number;
-  /**
-   * Single-event appends per run on the old adapter, sequential and 8 writers (`BENCH_LEGACY_SINGLE_EVENTS`, default
-   * 100: it needs two requests per append; events/s do not depend on the count once a run is past its first append).
-   */
+  /** Single-event appends per run on the old adapter, sequential and 8 writers (`BENCH_LEGACY_SINGLE_EVENTS`, default: `singleEvents`). */
   readonly legacySingleEvents: number;
   /** Timed replays of its 20,000 events on the old adapter (`BENCH_LEGACY_REPLAY_RUNS`, default 2 or `runs` if fewer; about 9 s each here). */
   readonly legacyReplayRuns: number;
@@ -107,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     memoryProbeEvents: [memory[0]!, memory[1]!],
     backends,
     legacyRuns: int('BENCH_LEGACY_RUNS', int('BENCH_RUNS', 3)),
-    legacySingleEvents: int('BENCH_LEGACY_SINGLE_EVENTS', 100),
+    legacySingleEvents: int('BENCH_LEGACY_SINGLE_EVENTS', int('BENCH_SINGLE_EVENTS', 200)),
     legacyReplayRuns: int('BENCH_LEGACY_REPLAY_RUNS', Math.min(2, int('BENCH_RUNS', 3))),
     only: words('BENCH_ONLY', []),
   };

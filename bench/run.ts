@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startBackend, startLocalServers, type LocalServers } from './backends.js';
-import { startLegacyBackend } from './legacy/legacy-backend.js';
+import { startBackend, startLocalServers, type Backend, type LocalServers } from './backends.js';
+import { startLegacyBackend, type LegacyRepo } from './legacy/legacy-backend.js';
 import { loadConfig } from './config.js';
 import { machineInfo } from './harness/machine.js';
 import type { Measurement } from './harness/measure.js';
@@ -30,24 +30,30 @@ const measurements: Measurement[] = [];
 const descriptions: Record<string, string> = {};
 let servers: Promise<LocalServers> | undefined;
 const localServers = (): Promise<LocalServers> => (servers ??= startLocalServers());
+// The old adapter shares our DynamoDB Local backend's phase: the compared workloads alternate their runs between the
+// two (see `Workload.compare`). Only when our DynamoDB Local backend is not selected does it run on its own.
+let legacy: Backend<LegacyRepo> | undefined;
+const legacyBackend = async (): Promise<Backend<LegacyRepo>> => {
+  if (!legacy) {
+    log('== backend legacy-dynamodb-local: starting…');
+    legacy = await startLegacyBackend(localServers);
+    descriptions[legacy.name] = legacy.description;
+  }
+  return legacy;
+};
+const withLegacy = config.backends.includes('legacy-dynamodb-local');
+const timed = async (label: string, body: () => Promise<Measurement[]>): Promise<void> => {
+  log(`-- ${label}`);
+  const begun = now();
+  measurements.push(...(await body()));
+  log(`   ${label} took ${((now() - begun) / 1000).toFixed(1)} s`);
+};
 try {
   for (const name of config.backends) {
     if (name === 'legacy-dynamodb-local') {
-      const wanted = selected.filter((w) => w.measureLegacy);
-      if (wanted.length === 0) continue;
-      log(`== backend ${name}: starting…`);
-      const backend = await startLegacyBackend(localServers);
-      descriptions[name] = backend.description;
-      try {
-        for (const workload of wanted) {
-          log(`-- ${workload.id} (${name})`);
-          const begun = now();
-          measurements.push(...(await workload.measureLegacy!(backend, config, log)));
-          log(`   ${workload.id} (${name}) took ${((now() - begun) / 1000).toFixed(1)} s`);
-        }
-      } finally {
-        await backend.stop();
-      }
+      if (config.backends.includes('dynamodb-local')) continue;
+      const old = await legacyBackend();
+      for (const workload of selected.filter((w) => w.compare)) await timed(`${workload.id} (${name})`, () => workload.compare!(undefined, old, config, log));
       continue;
     }
     const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
@@ -57,16 +63,19 @@ try {
     descriptions[name] = backend.description;
     try {
       for (const workload of wanted) {
-        log(`-- ${workload.id} (${name})`);
-        const begun = now();
-        measurements.push(...(await workload.measure(backend, config, log)));
-        log(`   ${workload.id} (${name}) took ${((now() - begun) / 1000).toFixed(1)} s`);
+        if (name === 'dynamodb-local' && withLegacy && workload.compare) {
+          const old = await legacyBackend();
+          await timed(`${workload.id} (${name} + legacy-dynamodb-local, runs alternating)`, () => workload.compare!(backend, old, config, log));
+        } else {
+          await timed(`${workload.id} (${name})`, () => workload.measure(backend, config, log));
+        }
       }
     } finally {
       await backend.stop();
     }
   }
 } finally {
+  await legacy?.stop();
   if (servers) await (await servers).stop();
 }
 
