@@ -40,7 +40,7 @@ export const NOTES: readonly string[] = [
   'DynamoDB Local misreports TransactWriteItems: about the same write units per transaction whatever it holds (6 for 3 small actions and for 80+), and no GSI writes, so its write units for transactional appends are wrong (far too low for batches): trust the AWS-rules column for writes.',
   'Old adapter (legacy-dynamodb-local, @schemeless/event-store-adapter-dynamodb@5.0.0): same DynamoDB Local and S3 server, same run, its own SDK clients with the same settings; in each compared workload its runs alternate with ours (ours run 1, old run 1, ours run 2, …) so both meet the same load on this shared machine. Requests are counted by a middleware on its DynamoDB client (one per SDK command); "reported" capacity is what DynamoDB Local returned (the middleware asks for ReturnConsumedCapacity, as our adapter does); "rules" capacity replays its calls on a shadow in-memory twin with its table schema after each run, priced by the same code as our twin columns. It loads with a runtime shim for its object-sizeof import (bench/legacy/load-legacy-adapter.ts).',
   'Old adapter sizes: the same events and counts as ours; its replay is timed twice instead of 3 times (BENCH_LEGACY_REPLAY_RUNS), because seeding its 20,000 events through its own storeEvents (transactions of at most 25 events: see bench/README.md) already takes about 40 s of the run.',
-  'Old adapter replay: seeded with the same 20,000-event timeline through its own storeEvents (untimed); its getAllEvents queries its month GSI for every month from 2020-01 to the current month (empty months included) and hydrates each page with a BatchGetItem. Events it did not yield or yielded out of creation order are counted in the comparison table.',
+  'Old adapter replay: seeded with the same 20,000-event timeline through its own storeEvents (untimed); its getAllEvents queries its month GSI for every month from 2020-01 to the current month (empty months included, so its requests grow with the calendar) and hydrates each page with a BatchGetItem. Events it did not yield or yielded out of creation order are counted in the comparison table. Not exercised here: it never reads events created before 2020-01 or after the current month; events with the same `created` come back in index order, not append order; and its month loop steps in local time but names buckets in UTC, so in a daylight-saving zone east of UTC (e.g. Europe/Berlin) it queries March twice and never October (this machine runs in UTC).',
   'Requests count DynamoDB calls only; S3 calls are listed separately. Events/s is the median of the runs; each append run uses a fresh table; read workloads seed one table (untimed) and replay it with a new repo instance per run.',
   'Node CPU % local = CPU time of the bench process (adapter + AWS SDK) over wall time during the runs on the real servers (100 = one core): well under 100 means the time went to waiting on DynamoDB Local / S3.',
   'Heap = peak growth of the bench process\'s JS heap over a post-GC baseline (sampled). DynamoDB Local (JVM) and the S3 server run in other processes; the twin keeps its data in this heap, so twin write workloads include the stored data.',
@@ -171,6 +171,15 @@ function serverFloorLine(measurements: readonly Measurement[]): string | undefin
     const bound = 1000 / (1000 / get.eventsPerSec + 1000 / two.eventsPerSec);
     parts.push(
       `The old adapter's append is a GetItem then a 2-action transaction: bare, those take ${formatNumber(1000 / get.eventsPerSec, 1)} ms + ${formatNumber(1000 / two.eventsPerSec, 1)} ms here, a bound of ${formatNumber(bound)} appends/s; it runs at ${formatNumber(old.eventsPerSec)}/s, ${((old.eventsPerSec / bound) * 100).toFixed(0)}% of that.`,
+    );
+  }
+  const of21 = floor('TransactWriteItems, 21 puts');
+  const of41 = floor('TransactWriteItems, 41 puts');
+  const ourBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'dynamodb-local');
+  const oldBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'legacy-dynamodb-local');
+  if (of21 && of41 && ourBatches && oldBatches) {
+    parts.push(
+      `A batch of 20 is one transaction of 41 actions for us (20 events, 20 id guards, the head) and a GetItem plus one of 21 for the old adapter (20 events, the head): bare 41- and 21-put transactions take ${formatNumber(1000 / of41.eventsPerSec, 0)} ms and ${formatNumber(1000 / of21.eventsPerSec, 0)} ms here, bounds of ${formatNumber((20 * of41.eventsPerSec))} and ${formatNumber(20 * of21.eventsPerSec)} events/s; the adapters run at ${formatNumber(ourBatches.eventsPerSec)} and ${formatNumber(oldBatches.eventsPerSec)}.`,
     );
   }
   return parts.join(' ');
