@@ -179,7 +179,7 @@ function serverFloorLine(measurements: readonly Measurement[]): string | undefin
   const oldBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'legacy-dynamodb-local');
   if (of21 && of41 && ourBatches && oldBatches) {
     parts.push(
-      `A batch of 20 is one transaction of 41 actions for us (20 events, 20 id guards, the head) and a GetItem plus one of 21 for the old adapter (20 events, the head): bare 41- and 21-put transactions take ${formatNumber(1000 / of41.eventsPerSec, 0)} ms and ${formatNumber(1000 / of21.eventsPerSec, 0)} ms here, bounds of ${formatNumber((20 * of41.eventsPerSec))} and ${formatNumber(20 * of21.eventsPerSec)} events/s; the adapters run at ${formatNumber(ourBatches.eventsPerSec)} and ${formatNumber(oldBatches.eventsPerSec)}.`,
+      `A batch of 20 is one transaction of 41 actions for us (20 events, 20 id guards, the head) and a GetItem plus one of 21 for the old adapter (20 events, the head): bare 41- and 21-put transactions take ${formatNumber(1000 / of41.eventsPerSec, 0)} ms and ${formatNumber(1000 / of21.eventsPerSec, 0)} ms here, bounds (transactions alone) of ${formatNumber(20 * of41.eventsPerSec)} and ${formatNumber(20 * of21.eventsPerSec)} events/s; the adapters run at ${formatNumber(ourBatches.eventsPerSec)} and ${formatNumber(oldBatches.eventsPerSec)}.`,
     );
   }
   return parts.join(' ');
