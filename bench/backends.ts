@@ -1,6 +1,8 @@
 /**
- * The two backends every workload runs on, behind one small interface: the in-memory twin, and DynamoDB Local +
- * the S3 server through the drop-in constructor `new EventStoreRepo(dynamodbClient, s3Client, options)`.
+ * The backends, behind one small interface: the in-memory twin, and DynamoDB Local + the S3 server through the
+ * drop-in constructor `new EventStoreRepo(dynamodbClient, s3Client, options)` (every workload runs on these two);
+ * and the OLD adapter on the same servers (`legacy/legacy-backend.ts`, the compared workloads only). The servers
+ * are started once per bench run (`startLocalServers`) and shared by both server backends.
  */
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -13,6 +15,7 @@ import { startDynamoDbLocal } from '../test/servers/dynamodb-local.js';
 import { uniqueBucketName, uniqueTableName } from '../test/servers/unique-name.js';
 import { bulkLoad } from './bulk-load.js';
 import type { BackendName } from './config.js';
+import type { StatsSource } from './harness/measure.js';
 import { startS3Process } from './servers/s3-process.js';
 import { seed } from './workloads/seeding.js';
 
@@ -24,12 +27,19 @@ export interface StoreSettings {
   readonly label: string;
 }
 
+/** What the workloads compared with the old adapter call on a repo: ours, or the old adapter behind a meter. */
+export interface BenchRepo extends StatsSource {
+  storeEvents(events: CreatedEvent[], options?: { expectedSequence?: number }): Promise<void>;
+  getAllEvents(pageSize: number): Promise<AsyncIterable<readonly { readonly id: string }[]>>;
+  close(): Promise<void>;
+}
+
 /** A fresh, initialised store (new table, new bucket) for one run or one seeded data set. */
-export interface StoreHandle {
+export interface StoreHandle<R extends BenchRepo = EventStoreRepo> {
   /** The repo that created the store. */
-  readonly repo: EventStoreRepo;
+  readonly repo: R;
   /** Another initialised repo on the same table and blobs, with empty caches and zeroed stats (as a new process). */
-  reopen(): Promise<EventStoreRepo>;
+  reopen(): Promise<R>;
   /**
    * Untimed set-up for read workloads: store `batches` (one `storeEvents` each). The twin writes them through the
    * core; the real servers get the same items by bulk copy (see `bulk-load.ts`), without the id guards, which
@@ -41,21 +51,40 @@ export interface StoreHandle {
 }
 
 /** A started backend. */
-export interface Backend {
+export interface Backend<R extends BenchRepo = EventStoreRepo> {
   readonly name: BackendName;
   /** A human description for the report. */
   readonly description: string;
   /** The raw DynamoDB client, for the server-floor probe (absent on the twin). */
   readonly dynamo?: DynamoDBClient;
   /** A fresh store. */
-  createStore(settings: StoreSettings): Promise<StoreHandle>;
-  /** Stop servers and release clients. */
+  createStore(settings: StoreSettings): Promise<StoreHandle<R>>;
+  /** Release clients (the shared servers are stopped by whoever started them). */
   stop(): Promise<void>;
 }
 
-/** Start a backend: nothing for the twin; DynamoDB Local (JVM) and the S3 server (child process) otherwise. */
-export async function startBackend(name: BackendName): Promise<Backend> {
-  return name === 'twin' ? twinBackend() : await localAwsBackend();
+/** DynamoDB Local (JVM, in memory) and the S3 server (fauxqs, child process), shared by the server backends. */
+export interface LocalServers {
+  readonly dynamoEndpoint: string;
+  readonly s3Endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Start DynamoDB Local and the S3 server. */
+export async function startLocalServers(): Promise<LocalServers> {
+  const [dynamoServer, s3Server] = await Promise.all([startDynamoDbLocal(), startS3Process()]);
+  return {
+    dynamoEndpoint: dynamoServer.endpoint,
+    s3Endpoint: s3Server.endpoint,
+    stop: async () => {
+      await Promise.all([dynamoServer.stop(), s3Server.stop()]);
+    },
+  };
+}
+
+/** Start one of our backends: nothing for the twin; clients of the (lazily started, shared) servers otherwise. */
+export async function startBackend(name: 'twin' | 'dynamodb-local', servers: () => Promise<LocalServers>): Promise<Backend> {
+  return name === 'twin' ? twinBackend() : localAwsBackend(await servers());
 }
 
 function twinBackend(): Backend {
@@ -75,10 +104,9 @@ function twinBackend(): Backend {
   };
 }
 
-async function localAwsBackend(): Promise<Backend> {
-  const [dynamoServer, s3Server] = await Promise.all([startDynamoDbLocal(), startS3Process()]);
-  const dynamo: DynamoDBClient = createDynamoClient(dynamoServer.endpoint);
-  const s3: S3Client = createS3Client(s3Server.endpoint);
+function localAwsBackend(servers: LocalServers): Backend {
+  const dynamo: DynamoDBClient = createDynamoClient(servers.dynamoEndpoint);
+  const s3: S3Client = createS3Client(servers.s3Endpoint);
   const kv = new DynamoDbKvDriver(dynamo, { createTable: false });
   return {
     name: 'dynamodb-local',
@@ -97,7 +125,6 @@ async function localAwsBackend(): Promise<Backend> {
     stop: async () => {
       dynamo.destroy();
       s3.destroy();
-      await Promise.all([dynamoServer.stop(), s3Server.stop()]);
     },
   };
 }

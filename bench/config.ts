@@ -7,15 +7,17 @@
 export interface BenchConfig {
   /** Timed runs per measurement; the median is reported (`BENCH_RUNS`, default 3). */
   readonly runs: number;
-  /** Single-event appends per run, sequential and concurrent (`BENCH_SINGLE_EVENTS`, default 200). */
+  /** Single-event appends per run, in every single-append variant (`BENCH_SINGLE_EVENTS`, default 200). */
   readonly singleEvents: number;
   /** Appends in flight in the concurrent variant (`BENCH_CONCURRENCY`, default 16). */
   readonly concurrency: number;
+  /** Writers of the disjoint-streams variant, each appending to its own stream, all in flight (`BENCH_WRITERS`, default 8). */
+  readonly writers: number;
   /** Streams the single appends are spread over (`BENCH_STREAMS`, default 50). */
   readonly streams: number;
   /** Events per run of the batch workloads (`BENCH_BATCH_EVENTS`, default 800). */
   readonly batchEvents: number;
-  /** Batch sizes measured (`BENCH_BATCH_SIZES`, comma-separated, default `10,40`). */
+  /** Batch sizes measured (`BENCH_BATCH_SIZES`, comma-separated, default `10,20,40`; 20 is the one compared with the old adapter). */
   readonly batchSizes: readonly number[];
   /** Offloaded events per run (`BENCH_OFFLOAD_EVENTS`, default 10). */
   readonly offloadEvents: number;
@@ -35,14 +37,29 @@ export interface BenchConfig {
   readonly readStreamLength: number;
   /** Small events replayed by the memory probe, the small and large case (`BENCH_MEMORY_EVENTS`, default `10000,100000`). */
   readonly memoryProbeEvents: readonly [number, number];
-  /** Which backends to run (`BENCH_BACKENDS`, default `twin,dynamodb-local`). */
+  /**
+   * Which backends to run (`BENCH_BACKENDS`, default `twin,dynamodb-local,legacy-dynamodb-local`; `BENCH_LEGACY=0`
+   * drops the old adapter from whatever list).
+   */
   readonly backends: readonly BackendName[];
+  /** Timed runs per append figure on the old adapter (`BENCH_LEGACY_RUNS`, default: `runs`). */
+  readonly legacyRuns: number;
+  /** Single-event appends per run on the old adapter, sequential and 8 writers (`BENCH_LEGACY_SINGLE_EVENTS`, default: `singleEvents`). */
+  readonly legacySingleEvents: number;
+  /** Timed replays of its 20,000 events on the old adapter (`BENCH_LEGACY_REPLAY_RUNS`, default 2 or `runs` if fewer; about 9 s each here). */
+  readonly legacyReplayRuns: number;
   /** Only the workloads whose id contains one of these (`BENCH_ONLY`, comma-separated; default all). */
   readonly only: readonly string[];
 }
 
-/** The two backends: the in-memory twin, and DynamoDB Local + the S3 server through the drop-in constructor. */
-export type BackendName = 'twin' | 'dynamodb-local';
+/**
+ * The backends: the in-memory twin; DynamoDB Local + the S3 server through our drop-in constructor; and the OLD
+ * adapter (`@schemeless/event-store-adapter-dynamodb@5.0.0`) on the same DynamoDB Local and S3 server.
+ */
+export type BackendName = 'twin' | 'dynamodb-local' | 'legacy-dynamodb-local';
+
+/** Every backend name, in run order. */
+export const BACKEND_NAMES: readonly BackendName[] = ['twin', 'dynamodb-local', 'legacy-dynamodb-local'];
 
 /** Read the configuration from `env` (default `process.env`). Throws a plain Error naming a malformed variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -58,19 +75,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     const raw = env[name];
     return raw === undefined || raw === '' ? [...fallback] : raw.split(',').map((part) => part.trim()).filter(Boolean);
   };
-  const backends = words('BENCH_BACKENDS', ['twin', 'dynamodb-local']);
-  for (const backend of backends) {
-    if (backend !== 'twin' && backend !== 'dynamodb-local') throw new Error(`BENCH_BACKENDS: unknown backend ${JSON.stringify(backend)}`);
+  const listed = words('BENCH_BACKENDS', BACKEND_NAMES);
+  for (const backend of listed) {
+    if (!(BACKEND_NAMES as readonly string[]).includes(backend)) throw new Error(`BENCH_BACKENDS: unknown backend ${JSON.stringify(backend)}`);
   }
+  const legacy = (env.BENCH_LEGACY ?? '').trim();
+  if (!['', '0', '1'].includes(legacy)) throw new Error(`BENCH_LEGACY must be 0 or 1, got ${JSON.stringify(legacy)}`);
+  // Run order is fixed (twin, ours on the servers, then the old adapter on the same servers), whatever the list order.
+  const backends = BACKEND_NAMES.filter((name) => listed.includes(name) && !(legacy === '0' && name === 'legacy-dynamodb-local'));
   const memory = ints('BENCH_MEMORY_EVENTS', [10_000, 100_000]);
   if (memory.length !== 2) throw new Error('BENCH_MEMORY_EVENTS must be two sizes, e.g. 10000,100000');
   return {
     runs: int('BENCH_RUNS', 3),
     singleEvents: int('BENCH_SINGLE_EVENTS', 200),
     concurrency: int('BENCH_CONCURRENCY', 16),
+    writers: int('BENCH_WRITERS', 8),
     streams: int('BENCH_STREAMS', 50),
     batchEvents: int('BENCH_BATCH_EVENTS', 800),
-    batchSizes: ints('BENCH_BATCH_SIZES', [10, 40]),
+    batchSizes: ints('BENCH_BATCH_SIZES', [10, 20, 40]),
     offloadEvents: int('BENCH_OFFLOAD_EVENTS', 10),
     offloadBytes: int('BENCH_OFFLOAD_BYTES', 400_000),
     replayEvents: int('BENCH_REPLAY_EVENTS', 20_000),
@@ -80,7 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     readStreams: int('BENCH_READ_STREAMS', 50),
     readStreamLength: int('BENCH_READ_STREAM_LENGTH', 100),
     memoryProbeEvents: [memory[0]!, memory[1]!],
-    backends: backends as BackendName[],
+    backends,
+    legacyRuns: int('BENCH_LEGACY_RUNS', int('BENCH_RUNS', 3)),
+    legacySingleEvents: int('BENCH_LEGACY_SINGLE_EVENTS', int('BENCH_SINGLE_EVENTS', 200)),
+    legacyReplayRuns: int('BENCH_LEGACY_REPLAY_RUNS', Math.min(2, int('BENCH_RUNS', 3))),
     only: words('BENCH_ONLY', []),
   };
 }

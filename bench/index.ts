@@ -1,7 +1,9 @@
 /** The benchmark's reusable parts: workloads, backends, harness and report (the entry point is `run.ts`). */
 export { WORKLOADS, type Workload, type Log } from './workloads/index.js';
-export { startBackend, type Backend, type StoreHandle, type StoreSettings } from './backends.js';
-export { loadConfig, type BenchConfig, type BackendName } from './config.js';
+export { startBackend, startLocalServers, type Backend, type BenchRepo, type LocalServers, type StoreHandle, type StoreSettings } from './backends.js';
+export { startLegacyBackend, LegacyRepo } from './legacy/legacy-backend.js';
+export { loadLegacyAdapter } from './legacy/load-legacy-adapter.js';
+export { loadConfig, BACKEND_NAMES, type BenchConfig, type BackendName } from './config.js';
 export { timeRun, summarize, type Measurement, type RunResult, type StatsSource } from './harness/measure.js';
 export { costPerThousand, type CostPerThousand } from './harness/cost.js';
 export { HeapProbe, collectGarbage, heapUsed } from './harness/heap.js';

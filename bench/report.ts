@@ -26,6 +26,8 @@ export interface BenchResults {
   readonly machine: MachineInfo;
   readonly config: BenchConfig;
   readonly durationSeconds: number;
+  /** Each backend that ran, and what it is. */
+  readonly backends: Readonly<Record<string, string>>;
   readonly measurements: readonly Measurement[];
   readonly memoryProbe: MemoryProbeResult | undefined;
   readonly targets: readonly TargetCheck[];
@@ -36,6 +38,9 @@ export interface BenchResults {
 export const NOTES: readonly string[] = [
   'Capacity "AWS rules" is the in-memory twin metering the same workload by DynamoDB\'s published rules (transactions cost 2x per item, GSI writes, 4 KB/1 KB rounding); "reported" is what DynamoDB Local returned in ConsumedCapacity.',
   'DynamoDB Local misreports TransactWriteItems: about the same write units per transaction whatever it holds (6 for 3 small actions and for 80+), and no GSI writes, so its write units for transactional appends are wrong (far too low for batches): trust the AWS-rules column for writes.',
+  'Old adapter (legacy-dynamodb-local, @schemeless/event-store-adapter-dynamodb@5.0.0): same DynamoDB Local and S3 server, same run, its own SDK clients with the same settings; in each compared workload its runs alternate with ours (ours run 1, old run 1, ours run 2, …) so both meet the same load on this shared machine. Requests are counted by a middleware on its DynamoDB client (one per SDK command); "reported" capacity is what DynamoDB Local returned (the middleware asks for ReturnConsumedCapacity, as our adapter does); "rules" capacity replays its calls on a shadow in-memory twin with its table schema after each run, priced by the same code as our twin columns. It loads with a runtime shim for its object-sizeof import (bench/legacy/load-legacy-adapter.ts).',
+  'Old adapter sizes: the same events and counts as ours; its replay is timed twice instead of 3 times (BENCH_LEGACY_REPLAY_RUNS), because seeding its 20,000 events through its own storeEvents (transactions of at most 25 events: see bench/README.md) already takes about 40 s of the run.',
+  'Old adapter replay: seeded with the same 20,000-event timeline through its own storeEvents (untimed); its getAllEvents queries its month GSI for every month from 2020-01 to the current month (empty months included, so its requests grow with the calendar) and hydrates each page with a BatchGetItem. Events it did not yield or yielded out of creation order are counted in the comparison table. Not exercised here: it never reads events created before 2020-01 or after the current month; events with the same `created` come back in index order, not append order; and its month loop steps in local time but names buckets in UTC, so in a daylight-saving zone east of UTC (e.g. Europe/Berlin) it queries March twice and never October (this machine runs in UTC).',
   'Requests count DynamoDB calls only; S3 calls are listed separately. Events/s is the median of the runs; each append run uses a fresh table; read workloads seed one table (untimed) and replay it with a new repo instance per run.',
   'Node CPU % local = CPU time of the bench process (adapter + AWS SDK) over wall time during the runs on the real servers (100 = one core): well under 100 means the time went to waiting on DynamoDB Local / S3.',
   'Heap = peak growth of the bench process\'s JS heap over a post-GC baseline (sampled). DynamoDB Local (JVM) and the S3 server run in other processes; the twin keeps its data in this heap, so twin write workloads include the stored data.',
@@ -53,13 +58,15 @@ export function renderReport(results: BenchResults, workloads: readonly Workload
     '',
     workloads.map((w) => `- \`${w.id}\`: ${w.title}`).join('\n'),
     '',
-    '## Against the existing adapter (design targets)',
+    '## Against the old adapter (@schemeless/event-store-adapter-dynamodb@5.0.0, same servers, same run)',
     '',
     renderTable(
-      [{ header: 'Goal' }, { header: 'Existing', align: 'right' }, { header: 'Target', align: 'right' }, { header: 'Measured', align: 'right' }, { header: 'Met' }],
-      results.targets.map((t) => [t.goal, t.legacy, t.target, t.measured, t.met === undefined ? '–' : t.met ? 'yes' : 'NO']),
+      [{ header: 'Goal' }, { header: 'Ours', align: 'right' }, { header: 'Old adapter', align: 'right' }, { header: 'Ratio', align: 'right' }, { header: 'Target', align: 'right' }, { header: 'Met' }],
+      results.targets.map((t) => [t.goal, t.ours, t.old, t.ratio, t.target, t.met === undefined ? '–' : t.met ? 'yes' : 'NO']),
     ),
   ];
+  const comparison = comparisonTable(results.measurements);
+  if (comparison) sections.push('', comparison);
   const floor = serverFloorLine(results.measurements);
   if (floor) sections.push('', floor);
   if (results.memoryProbe) {
@@ -87,7 +94,7 @@ export function renderReport(results: BenchResults, workloads: readonly Workload
 function mainTable(measurements: readonly Measurement[]): string {
   const rows: string[][] = [];
   const variants = new Map<string, { workload: string; variant: string }>();
-  for (const m of measurements) if (m.workload !== 'replay-memory') variants.set(`${m.workload}\u0000${m.variant}`, { workload: m.workload, variant: m.variant });
+  for (const m of measurements) if (m.workload !== 'replay-memory' && m.backend !== 'legacy-dynamodb-local') variants.set(`${m.workload}\u0000${m.variant}`, { workload: m.workload, variant: m.variant });
   for (const { workload, variant } of variants.values()) {
     const twin = measurements.find((m) => m.workload === workload && m.variant === variant && m.backend === 'twin');
     const local = measurements.find((m) => m.workload === workload && m.variant === variant && m.backend === 'dynamodb-local');
@@ -148,10 +155,85 @@ export function memoryProbe(measurements: readonly Measurement[]): MemoryProbeRe
   };
 }
 
-/** How the sequential append rate compares with bare 3-put transactions on the same server, or undefined. */
+/** How the sequential append rates compare with bare transactions on the same server, or undefined. */
 function serverFloorLine(measurements: readonly Measurement[]): string | undefined {
-  const bare = measurements.find((m) => m.workload === 'server-floor' && m.variant.startsWith('TransactWriteItems'));
+  const floor = (prefix: string): Measurement | undefined => measurements.find((m) => m.workload === 'server-floor' && m.variant.startsWith(prefix));
+  const bare = floor('TransactWriteItems, 3 puts');
   const appends = measurements.find((m) => m.workload === 'single-append' && m.variant === 'sequential' && m.backend === 'dynamodb-local');
   if (!bare || !appends) return undefined;
-  return `Server floor: this DynamoDB Local commits ${formatNumber(bare.eventsPerSec)} bare 3-put transactions/s sequentially (SDK only, no adapter); sequential appends run at ${formatNumber(appends.eventsPerSec)}/s, ${((appends.eventsPerSec / bare.eventsPerSec) * 100).toFixed(0)}% of that. The existing adapter's 240 events/s was measured on a faster setup: compare ratios, not absolute rates.`;
+  const parts = [
+    `Server floor: this DynamoDB Local commits ${formatNumber(bare.eventsPerSec)} bare 3-put transactions/s sequentially (SDK only, no adapter); our sequential appends (one 3-action transaction each) run at ${formatNumber(appends.eventsPerSec)}/s, ${((appends.eventsPerSec / bare.eventsPerSec) * 100).toFixed(0)}% of that.`,
+  ];
+  const old = measurements.find((m) => m.workload === 'single-append' && m.variant === 'sequential' && m.backend === 'legacy-dynamodb-local');
+  const get = floor('GetItem');
+  const two = floor('TransactWriteItems, 2 actions');
+  if (old && get && two) {
+    const bound = 1000 / (1000 / get.eventsPerSec + 1000 / two.eventsPerSec);
+    parts.push(
+      `The old adapter's append is a GetItem then a 2-action transaction: bare, those take ${formatNumber(1000 / get.eventsPerSec, 1)} ms + ${formatNumber(1000 / two.eventsPerSec, 1)} ms here, a bound of ${formatNumber(bound)} appends/s; it runs at ${formatNumber(old.eventsPerSec)}/s, ${((old.eventsPerSec / bound) * 100).toFixed(0)}% of that.`,
+    );
+  }
+  const of21 = floor('TransactWriteItems, 21 puts');
+  const of41 = floor('TransactWriteItems, 41 puts');
+  const ourBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'dynamodb-local');
+  const oldBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'legacy-dynamodb-local');
+  if (of21 && of41 && ourBatches && oldBatches) {
+    parts.push(
+      `A batch of 20 is one transaction of 41 actions for us (20 events, 20 id guards, the head) and a GetItem plus one of 21 for the old adapter (20 events, the head): bare 41- and 21-put transactions take ${formatNumber(1000 / of41.eventsPerSec, 0)} ms and ${formatNumber(1000 / of21.eventsPerSec, 0)} ms here, bounds (transactions alone) of ${formatNumber(20 * of41.eventsPerSec)} and ${formatNumber(20 * of21.eventsPerSec)} events/s; the adapters run at ${formatNumber(ourBatches.eventsPerSec)} and ${formatNumber(oldBatches.eventsPerSec)}.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+/** Our figures next to the old adapter's for every variant both ran, or undefined when the old adapter did not run. */
+function comparisonTable(measurements: readonly Measurement[]): string | undefined {
+  const olds = measurements.filter((m) => m.backend === 'legacy-dynamodb-local');
+  if (olds.length === 0) return undefined;
+  const rows = olds.map((old) => {
+    const local = measurements.find((m) => m.workload === old.workload && m.variant === old.variant && m.backend === 'dynamodb-local');
+    const twin = measurements.find((m) => m.workload === old.workload && m.variant === old.variant && m.backend === 'twin');
+    const missed = old.extras?.eventsMissed;
+    const disorder = old.extras?.outOfOrder;
+    return [
+      old.workload,
+      old.variant,
+      local && local.events !== old.events ? `${formatNumber(local.events)} / ${formatNumber(old.events)}` : formatNumber(old.events),
+      formatNumber(local?.eventsPerSec),
+      formatNumber(old.eventsPerSec),
+      local ? `${(local.eventsPerSec / old.eventsPerSec).toFixed(2)}x` : '–',
+      formatNumber(local?.cost.requests, 1),
+      formatNumber(old.cost.requests, 1),
+      formatNumber(twin?.cost.writeUnits, 0),
+      formatNumber(old.cost.writeUnits, 0),
+      formatNumber(old.reportedCost?.writeUnits, 0),
+      formatNumber(twin?.cost.readUnits, 1),
+      formatNumber(old.cost.readUnits, 1),
+      formatNumber(old.reportedCost?.readUnits, 1),
+      formatNumber(local?.processCpuPercent),
+      formatNumber(old.processCpuPercent),
+      missed === undefined ? '' : `${formatNumber(missed)} missed, ${formatNumber(disorder)} out of order`,
+    ];
+  });
+  return renderTable(
+    [
+      { header: 'Workload' },
+      { header: 'Variant' },
+      { header: 'Events (ours / old)', align: 'right' },
+      { header: 'Ours ev/s', align: 'right' },
+      { header: 'Old ev/s', align: 'right' },
+      { header: 'Ratio', align: 'right' },
+      { header: 'Ours req/1k', align: 'right' },
+      { header: 'Old req/1k', align: 'right' },
+      { header: 'Ours WCU/1k rules', align: 'right' },
+      { header: 'Old WCU/1k rules', align: 'right' },
+      { header: 'Old WCU/1k reported', align: 'right' },
+      { header: 'Ours RCU/1k rules', align: 'right' },
+      { header: 'Old RCU/1k rules', align: 'right' },
+      { header: 'Old RCU/1k reported', align: 'right' },
+      { header: 'Ours CPU %', align: 'right' },
+      { header: 'Old CPU %', align: 'right' },
+      { header: 'Old replay' },
+    ],
+    rows,
+  );
 }

@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: starts DynamoDB Local and the S3 server, runs every workload on the in-memory twin and on the
- * local servers, prints a Markdown table and writes `bench/results/latest.json` and `latest.md`.
+ * `npm run bench`: starts DynamoDB Local and the S3 server (once), runs every workload on the in-memory twin and on
+ * the local servers, then the compared workloads on the OLD adapter on the same servers (unless `BENCH_LEGACY=0`),
+ * prints a Markdown report and writes `bench/results/latest.json` and `latest.md`.
  * Sizes come from `BENCH_*` environment variables (see `config.ts` and README.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startBackend } from './backends.js';
+import { startBackend, startLocalServers, type Backend, type LocalServers } from './backends.js';
+import { startLegacyBackend, type LegacyRepo } from './legacy/legacy-backend.js';
 import { loadConfig } from './config.js';
 import { machineInfo } from './harness/machine.js';
 import type { Measurement } from './harness/measure.js';
@@ -25,28 +27,66 @@ const log = (message: string): void => {
 const selected = WORKLOADS.filter((w) => config.only.length === 0 || config.only.some((word) => w.id.includes(word)));
 
 const measurements: Measurement[] = [];
-for (const name of config.backends) {
-  const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
-  if (wanted.length === 0) continue;
-  log(`== backend ${name}: starting…`);
-  const backend = await startBackend(name);
-  try {
-    for (const workload of wanted) {
-      log(`-- ${workload.id} (${name})`);
-      measurements.push(...(await workload.measure(backend, config, log)));
-    }
-  } finally {
-    await backend.stop();
+const descriptions: Record<string, string> = {};
+let servers: Promise<LocalServers> | undefined;
+const localServers = (): Promise<LocalServers> => (servers ??= startLocalServers());
+// The old adapter shares our DynamoDB Local backend's phase: the compared workloads alternate their runs between the
+// two (see `Workload.compare`). Only when our DynamoDB Local backend is not selected does it run on its own.
+let legacy: Backend<LegacyRepo> | undefined;
+const legacyBackend = async (): Promise<Backend<LegacyRepo>> => {
+  if (!legacy) {
+    log('== backend legacy-dynamodb-local: starting…');
+    legacy = await startLegacyBackend(localServers);
+    descriptions[legacy.name] = legacy.description;
   }
+  return legacy;
+};
+const withLegacy = config.backends.includes('legacy-dynamodb-local');
+const timed = async (label: string, body: () => Promise<Measurement[]>): Promise<void> => {
+  log(`-- ${label}`);
+  const begun = now();
+  measurements.push(...(await body()));
+  log(`   ${label} took ${((now() - begun) / 1000).toFixed(1)} s`);
+};
+try {
+  for (const name of config.backends) {
+    if (name === 'legacy-dynamodb-local') {
+      if (config.backends.includes('dynamodb-local')) continue;
+      const old = await legacyBackend();
+      for (const workload of selected.filter((w) => w.compare)) await timed(`${workload.id} (${name})`, () => workload.compare!(undefined, old, config, log));
+      continue;
+    }
+    const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
+    if (wanted.length === 0) continue;
+    log(`== backend ${name}: starting…`);
+    const backend = await startBackend(name, localServers);
+    descriptions[name] = backend.description;
+    try {
+      for (const workload of wanted) {
+        if (name === 'dynamodb-local' && withLegacy && workload.compare) {
+          const old = await legacyBackend();
+          await timed(`${workload.id} (${name} + legacy-dynamodb-local, runs alternating)`, () => workload.compare!(backend, old, config, log));
+        } else {
+          await timed(`${workload.id} (${name})`, () => workload.measure(backend, config, log));
+        }
+      }
+    } finally {
+      await backend.stop();
+    }
+  }
+} finally {
+  await legacy?.stop();
+  if (servers) await (await servers).stop();
 }
 
 const results: BenchResults = {
   machine,
   config,
   durationSeconds: (now() - started) / 1000,
+  backends: descriptions,
   measurements,
   memoryProbe: memoryProbe(measurements),
-  targets: checkTargets(measurements),
+  targets: checkTargets(measurements, config),
   notes: NOTES,
 };
 const report = renderReport(results, selected);

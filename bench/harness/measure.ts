@@ -14,6 +14,8 @@ export interface RunResult {
   readonly eventsPerSec: number;
   /** Requests and capacity per 1,000 events, from `repo.stats()` (the driver's reported capacity). */
   readonly cost: CostPerThousand;
+  /** The same from `reportedStats()`, when the source has a second view (the old adapter: as DynamoDB Local reported it). */
+  readonly reportedCost?: CostPerThousand;
   /** Peak JS heap growth during the timed section over a post-GC baseline, bytes. */
   readonly heapPeakBytes: number;
   /** CPU time of this process (user + system) over wall time, in % (100 = one core busy): low means it waited on a server. */
@@ -34,6 +36,8 @@ export interface Measurement {
   readonly eventsPerSec: number;
   /** Cost of the median run (the figures barely vary between runs). */
   readonly cost: CostPerThousand;
+  /** The median run's `reportedCost`, when there is one. */
+  readonly reportedCost?: CostPerThousand;
   /** Median peak heap growth, bytes. */
   readonly heapPeakBytes: number;
   /** Median CPU use of the bench process during the runs, % of one core. */
@@ -46,6 +50,13 @@ export interface Measurement {
 export interface StatsSource {
   resetStats(): void;
   stats(): StoreStats;
+  /**
+   * Finish pricing work recorded so far (the old adapter's meter replays its calls on a shadow twin); awaited by
+   * `timeRun` before `resetStats()` and after the timer stops, so it never counts as run time.
+   */
+  settle?(): Promise<void>;
+  /** A second view of the same requests (the old adapter: capacity as DynamoDB Local reported it). */
+  reportedStats?(): StoreStats;
 }
 
 /**
@@ -53,6 +64,7 @@ export interface StatsSource {
  * the body writes or reads; `body` gets the probe to `tick()` at natural points. Cleanup is the caller's.
  */
 export async function timeRun(repo: StatsSource, events: number, body: (probe: HeapProbe) => Promise<void>): Promise<RunResult> {
+  await repo.settle?.();
   repo.resetStats();
   const probe = new HeapProbe();
   probe.start();
@@ -68,7 +80,17 @@ export async function timeRun(repo: StatsSource, events: number, body: (probe: H
   }
   const cpu = process.cpuUsage(cpuBefore);
   const processCpuPercent = ((cpu.user + cpu.system) / 1000 / ms) * 100;
-  return { ms, events, eventsPerSec: (events * 1000) / ms, cost: costPerThousand(repo.stats(), events), heapPeakBytes, processCpuPercent };
+  await repo.settle?.();
+  const reported = repo.reportedStats?.();
+  return {
+    ms,
+    events,
+    eventsPerSec: (events * 1000) / ms,
+    cost: costPerThousand(repo.stats(), events),
+    ...(reported ? { reportedCost: costPerThousand(reported, events) } : {}),
+    heapPeakBytes,
+    processCpuPercent,
+  };
 }
 
 /** Summarise runs: median events/s and heap growth, and the median run's cost. Throws on no runs. */
@@ -83,6 +105,7 @@ export function summarize(workload: string, variant: string, backend: BackendNam
     runs,
     eventsPerSec: middle,
     cost: representative.cost,
+    ...(representative.reportedCost ? { reportedCost: representative.reportedCost } : {}),
     heapPeakBytes: median(runs.map((run) => run.heapPeakBytes)),
     processCpuPercent: median(runs.map((run) => run.processCpuPercent)),
     ...(extras ? { extras } : {}),
