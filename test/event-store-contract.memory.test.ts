@@ -3,3 +3,15 @@ import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 
 eventStoreContract({ name: 'in-memory twin', createDrivers: async () => ({ kv: new MemoryKvDriver(), blobs: new MemoryBlobDriver() }) });
 eventStoreContract({ name: 'in-memory twin without blob store', createDrivers: async () => ({ kv: new MemoryKvDriver() }) });
+
+/**
+ * The same suite on a twin that lags the way AWS does: each write reaches the global-order index after its own
+ * seeded, long-tailed delay (out of order, at most `tailMs`), and non-consistent reads may be up to `tailMs` old.
+ * Replays wait for the index to settle (a bounded wait, `indexSettleMs`); consistent reads are asserted at once.
+ */
+let lagSeed = 0;
+const LAG = { medianMs: 3, tailMs: 60, tailProbability: 0.1 } as const;
+eventStoreContract({
+  name: 'in-memory twin with lagging indexes and eventually consistent reads',
+  createDrivers: async () => ({ kv: new MemoryKvDriver({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }), blobs: new MemoryBlobDriver(), indexSettleMs: LAG.tailMs + 5 }),
+});

@@ -17,6 +17,13 @@ export interface EventStoreFixture {
   readonly tablePrefix?: string;
   /** Called once the check is done with the drivers. */
   readonly teardown?: () => Promise<void>;
+  /**
+   * How long, in ms, an index may take to reflect a write (default 0: the twin and DynamoDB Local update indexes at
+   * once). Replay is eventually consistent on AWS: before every replay the suite waits until this long has passed
+   * since the fixture's last write (a bounded wait); consistent reads (stream reads, lookups by id or cause) are
+   * asserted at once. For AWS pass about 2,000; for the twin with `indexLag`, its `tailMs`.
+   */
+  readonly indexSettleMs?: number;
 }
 
 /** Creates a fresh {@link EventStoreFixture}; called once per check. */
@@ -52,6 +59,7 @@ export interface OpenStore {
 export async function withFixture<T>(factory: EventStoreFactory, body: (open: (options?: StoreOptions) => Promise<EventStore>, fixture: EventStoreFixture) => Promise<T>): Promise<T> {
   const fixture = await factory();
   const opened: EventStore[] = [];
+  const writes = new WriteClock(fixture.kv, fixture.indexSettleMs ?? 0);
   const open = async (options: StoreOptions = {}): Promise<EventStore> => {
     const { withoutBlobs, sameTableAs, ...rest } = options;
     const token = uniqueToken();
@@ -61,13 +69,14 @@ export async function withFixture<T>(factory: EventStoreFactory, body: (open: (o
       {
         retry: { baseDelayMs: 1, maxDelayMs: 20 },
         ...rest,
-        kv: fixture.kv,
+        kv: writes.driver,
         ...(fixture.blobs && !withoutBlobs ? { blobs: fixture.blobs } : {}),
         tableName,
         blobKeyPrefix,
       },
     );
     if (!sameTableAs) opened.push(store);
+    clocks.set(store, writes);
     await store.init();
     return store;
   };
@@ -87,8 +96,53 @@ export function withStore<T>(factory: EventStoreFactory, body: (store: EventStor
   return withFixture(factory, async (open, fixture) => body(await open(options), fixture));
 }
 
-/** Every event of the store via `getAllEvents(pageSize, startFromId)`, checking each page's length. */
+/** Remembers when the fixture last wrote, so that replays wait for the index to settle (see `indexSettleMs`). */
+class WriteClock {
+  lastWriteAt = 0;
+  readonly driver: KvDriver;
+
+  constructor(inner: KvDriver, readonly settleMs: number) {
+    const clock = this;
+    const stamp = <T>(result: Promise<T>): Promise<T> => {
+      clock.lastWriteAt = Date.now();
+      return result.finally(() => {
+        clock.lastWriteAt = Date.now();
+      });
+    };
+    this.driver =
+      settleMs <= 0
+        ? inner
+        : {
+            capabilities: inner.capabilities,
+            ensureTable: (schema) => inner.ensureTable(schema),
+            dropTable: (name) => inner.dropTable(name),
+            get: (table, key, options) => inner.get(table, key, options),
+            query: (table, request) => inner.query(table, request),
+            batchGet: (table, keys, options) => inner.batchGet(table, keys, options),
+            batchWrite: (table, requests) => stamp(inner.batchWrite(table, requests)),
+            transactWrite: (table, actions, options) => stamp(inner.transactWrite(table, actions, options)),
+            ...(inner.clientMaxAttempts ? { clientMaxAttempts: () => inner.clientMaxAttempts!() } : {}),
+            ...(inner.close ? { close: () => inner.close!() } : {}),
+          };
+  }
+
+  /** Wait until `settleMs` has passed since the last write. */
+  async settled(): Promise<void> {
+    const wait = this.lastWriteAt + this.settleMs - Date.now();
+    if (this.settleMs > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+const clocks = new WeakMap<EventStore, WriteClock>();
+
+/** Wait until the store's indexes may be assumed to reflect every write so far (its fixture's `indexSettleMs`; at once when 0). */
+export async function settled(store: EventStore): Promise<void> {
+  await clocks.get(store)?.settled();
+}
+
+/** Every event of the store via `getAllEvents(pageSize, startFromId)`, checking each page's length; waits for the index to settle first. */
 export async function replayAll(store: EventStore, pageSize: number, startFromId?: string): Promise<StoredEvent[]> {
+  await settled(store);
   const events: StoredEvent[] = [];
   for await (const page of await store.getAllEvents(pageSize, startFromId)) {
     if (page.length === 0 || page.length > pageSize) throw new Error(`replay page of ${page.length} events, page size ${pageSize}`);

@@ -1,7 +1,7 @@
 /** The 6.x contract (`append`, `appendToStream`, `reset`, capabilities, error names) on the same core. */
 import { ensure, ensureRejectsWithCode } from '../../harness.js';
 import { freshId } from '../arbitraries.js';
-import { replayAll, withStore, type EventStoreCheck } from '../fixture.js';
+import { replayAll, settled, withStore, type EventStoreCheck } from '../fixture.js';
 
 const at = new Date(Date.UTC(2026, 0, 2));
 
@@ -46,6 +46,7 @@ export const v6ContractCheck: EventStoreCheck = {
       await store.getAllEvents(10, 'missing').catch((error: unknown) => (cursorError = error as typeof cursorError));
       ensure(cursorError?.name === 'EventCursorNotFoundError' && cursorError.code === 'INPUT/UNKNOWN_CURSOR', 'unknown cursor is EventCursorNotFoundError');
       let count = 0;
+      await settled(store);
       for await (const page of await store.getAllEvents()) count += page.length;
       ensure(count === 4, `getAllEvents() with the default page size returns all 4 (got ${count})`);
       await store.reset();
