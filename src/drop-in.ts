@@ -45,6 +45,11 @@ export interface AwsEventStoreOptions extends Omit<EventStoreOptions, 'kv' | 'bl
   tableWaitTimeoutMs?: number;
   /** Delay between table status polls, in ms (default 1,000). */
   tablePollIntervalMs?: number;
+  /**
+   * Enable DynamoDB Streams (`'NEW_IMAGE'` or `'NEW_AND_OLD_IMAGES'`) when the table is created; `init` names it
+   * (`DRIVER/SCHEMA_MISMATCH`) when an existing table lacks it. Decode its records with `repo.decodeStreamRecords`.
+   */
+  streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
 }
 
 const legacySchema = z.object({
@@ -56,6 +61,7 @@ const legacySchema = z.object({
   eventStoreTableWriteCapacityUnits: z.number().int().positive().optional(),
   tableWaitTimeoutMs: z.number().nonnegative().optional(),
   tablePollIntervalMs: z.number().nonnegative().optional(),
+  streamViewType: z.enum(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES']).optional(),
 });
 
 /** True when `value` looks like an AWS SDK v3 client (has `send`), i.e. the drop-in form was used. */
@@ -78,6 +84,7 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
     eventStoreTableWriteCapacityUnits: write,
     tableWaitTimeoutMs,
     tablePollIntervalMs,
+    streamViewType,
     ...core
   } = options;
   const parsed = legacySchema.safeParse(options);
@@ -92,6 +99,7 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
     createTable: !skipDynamoDBTableCreation,
     ...(tableWaitTimeoutMs === undefined ? {} : { waitTimeoutMs: tableWaitTimeoutMs }),
     ...(tablePollIntervalMs === undefined ? {} : { pollIntervalMs: tablePollIntervalMs }),
+    ...(streamViewType === undefined ? {} : { streamViewType }),
   };
   resolveDynamoDbOptions(kvOptions); // throws what `new DynamoDbKvDriver` would
   const kv = lazyKvDriver(

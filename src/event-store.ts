@@ -23,6 +23,7 @@ import { replay } from './replay.js';
 import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
 import { forCall, withBudget, type StoreContext } from './store-context.js';
+import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, type TableMetadata } from './table-metadata.js';
 import { tableSchema } from './table-layout.js';
@@ -250,6 +251,22 @@ export class EventStore implements IEventStoreRepo {
   async findByCausationId(causationId: string): Promise<StoredEvent[]> {
     await this.ready();
     return readByCausation(forCall(this.ctx), causationId);
+  }
+
+  /**
+   * The stored event a DynamoDB Streams record of this store's table carries (enable Streams with the drop-in's or
+   * the DynamoDB driver's `streamViewType`), its offloaded payload hydrated; `undefined` for records of other item
+   * kinds and for REMOVE records. @throws `INPUT/INVALID_ARGUMENT` for a record of another table.
+   */
+  async decodeStreamRecord(record: DynamoDbStreamRecord): Promise<StoredEvent | undefined> {
+    this.assertOpen();
+    return decodeStreamRecord(forCall(this.ctx), record);
+  }
+
+  /** The stored events of a batch of Streams records (a Lambda handler's `event.Records`), in record order; other records are left out. */
+  async decodeStreamRecords(records: readonly DynamoDbStreamRecord[]): Promise<StoredEvent[]> {
+    this.assertOpen();
+    return decodeStreamRecords(forCall(this.ctx), records);
   }
 
   /** Release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */

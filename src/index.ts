@@ -25,6 +25,7 @@ export * from './warnings.js';
 export { DEFAULT_DEADLINE_MS } from './call-budget.js';
 export { blobScope, MAX_BLOB_KEY_BYTES } from './blob-keys.js';
 export type { SweepOptions, SweepResult } from './sweeper.js';
+export type { DynamoDbStreamRecord } from './stream-records.js';
 export type { CallOptions } from './store-context.js';
 export type { TableMetadata } from './table-metadata.js';
 export * from './contract-types.js';

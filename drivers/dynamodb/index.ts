@@ -5,6 +5,7 @@ export {
   DEFAULT_WAIT_TIMEOUT_MS,
   type BillingOptions,
   type DynamoDbKvDriverOptions,
+  type StreamViewType,
 } from './options.js';
 export { mapDynamoDbError, type DynamoDbErrorContext } from './error-mapping.js';
 export { requiredDynamoDbIamActions } from './iam.js';

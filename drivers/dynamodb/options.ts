@@ -21,7 +21,15 @@ export interface DynamoDbKvDriverOptions {
   readonly waitTimeoutMs?: number;
   /** Delay between `DescribeTable` polls while waiting, in ms. Default 1,000. */
   readonly pollIntervalMs?: number;
+  /**
+   * Enable DynamoDB Streams with this view type (AWS's names) when the driver creates the table; an existing table
+   * without it (or with another view type) is `DRIVER/SCHEMA_MISMATCH` naming the stream. Default: no stream.
+   */
+  readonly streamViewType?: StreamViewType;
 }
+
+/** DynamoDB Streams view types a store can decode events from (both carry the new image). */
+export type StreamViewType = 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
 /** Table creation and index backfill on real DynamoDB can take minutes; five covers large GSIs on new tables. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 300_000;
@@ -34,6 +42,7 @@ export interface ResolvedDynamoDbKvDriverOptions {
   readonly createTable: boolean;
   readonly waitTimeoutMs: number;
   readonly pollIntervalMs: number;
+  readonly streamViewType: StreamViewType | undefined;
 }
 
 /** Apply defaults and check numeric options (non-finite or negative values throw `INPUT/INVALID_OPTIONS`). */
@@ -43,10 +52,14 @@ export function resolveOptions(options: DynamoDbKvDriverOptions = {}): ResolvedD
     createTable: options.createTable ?? true,
     waitTimeoutMs: options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    streamViewType: options.streamViewType,
   };
   const issues: string[] = [];
   if (!(Number.isFinite(resolved.waitTimeoutMs) && resolved.waitTimeoutMs >= 0)) issues.push('waitTimeoutMs must be a number >= 0');
   if (!(Number.isFinite(resolved.pollIntervalMs) && resolved.pollIntervalMs >= 0)) issues.push('pollIntervalMs must be a number >= 0');
+  if (resolved.streamViewType !== undefined && resolved.streamViewType !== 'NEW_IMAGE' && resolved.streamViewType !== 'NEW_AND_OLD_IMAGES') {
+    issues.push("streamViewType must be 'NEW_IMAGE' or 'NEW_AND_OLD_IMAGES'");
+  }
   if (resolved.billing.mode === 'PROVISIONED') {
     const { readCapacityUnits, writeCapacityUnits } = resolved.billing;
     if (!(Number.isInteger(readCapacityUnits) && readCapacityUnits >= 1)) issues.push('billing.readCapacityUnits must be an integer >= 1');

@@ -7,7 +7,7 @@ import type {
 } from '@aws-sdk/client-dynamodb';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import type { IndexSchema, KeyAttribute, KeyType, TableSchema } from '../../src/ports/kv-driver.js';
-import type { BillingOptions } from './options.js';
+import type { BillingOptions, StreamViewType } from './options.js';
 
 /**
  * Translation between the port's {@link TableSchema} and DynamoDB's table layout: the `CreateTable` input, the
@@ -15,7 +15,7 @@ import type { BillingOptions } from './options.js';
  */
 
 /** The `CreateTable` input for `schema`: key schema, attribute definitions, GSIs with their projections, billing. */
-export function createTableInput(schema: TableSchema, billing: BillingOptions): CreateTableCommandInput {
+export function createTableInput(schema: TableSchema, billing: BillingOptions, streamViewType?: StreamViewType): CreateTableCommandInput {
   const throughput =
     billing.mode === 'PROVISIONED'
       ? { ReadCapacityUnits: billing.readCapacityUnits, WriteCapacityUnits: billing.writeCapacityUnits }
@@ -33,7 +33,17 @@ export function createTableInput(schema: TableSchema, billing: BillingOptions): 
     ...(indexes.length === 0 ? {} : { GlobalSecondaryIndexes: indexes }),
     BillingMode: billing.mode,
     ...(throughput === undefined ? {} : { ProvisionedThroughput: throughput }),
+    ...(streamViewType === undefined ? {} : { StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType } }),
   };
+}
+
+/** What differs between the wanted stream (if any) and the table's, one line (empty when it matches or none is wanted). */
+export function streamDifferences(streamViewType: StreamViewType | undefined, table: TableDescription): string[] {
+  if (streamViewType === undefined) return [];
+  const spec = table.StreamSpecification;
+  if (!spec?.StreamEnabled) return [`stream: DynamoDB Streams (${streamViewType}) is not enabled on the table`];
+  if (spec.StreamViewType !== streamViewType) return [`stream: view type is ${String(spec.StreamViewType)}, expected ${streamViewType}`];
+  return [];
 }
 
 /**

@@ -11,7 +11,7 @@ import type { TableSchema } from '../../src/ports/kv-driver.js';
 import { awsErrorShape } from './aws-error-facts.js';
 import { mapDynamoDbError } from './error-mapping.js';
 import type { ResolvedDynamoDbKvDriverOptions } from './options.js';
-import { createTableInput, isFullyActive, layoutDifferences } from './table-layout.js';
+import { createTableInput, isFullyActive, layoutDifferences, streamDifferences } from './table-layout.js';
 
 /**
  * Table lifecycle (control plane): describe, ensure (create or verify, then wait until ACTIVE), drop (delete,
@@ -41,7 +41,7 @@ export async function ensureTable(
   schema: TableSchema,
   options: ResolvedDynamoDbKvDriverOptions,
 ): Promise<{ created: boolean }> {
-  const input = createTableInput(schema, options.billing); // validates the schema before any call
+  const input = createTableInput(schema, options.billing, options.streamViewType); // validates the schema before any call
   const deadline = Date.now() + options.waitTimeoutMs;
   let created = false;
   for (;;) {
@@ -58,7 +58,7 @@ export async function ensureTable(
       continue; // describe again: created by us or by a concurrent caller
     }
     if (table.TableStatus !== 'DELETING') {
-      const differences = layoutDifferences(schema, table);
+      const differences = [...layoutDifferences(schema, table), ...streamDifferences(options.streamViewType, table)];
       if (differences.length > 0) {
         throw new EventStoreAdapterError(
           ErrorCodes.SCHEMA_MISMATCH,
