@@ -137,7 +137,7 @@ class ShardReader {
   private fetch(cursor: string | undefined): Promise<QueryPage> {
     const { ctx } = this;
     const request: QueryRequest = { index: INDEX_GLOBAL_ORDER, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
-    const pending = ctx.kv.query(ctx.options.tableName, request);
+    const pending = forCall(ctx).kv.query(ctx.options.tableName, request); // each request has a deadline of its own
     pending.catch(() => undefined); // observed later by peek(); avoid an unhandled rejection meanwhile
     return pending;
   }
