@@ -5,7 +5,7 @@ export type RealServer = { readonly endpoint: string; readonly skip: false } | {
 
 /**
  * The endpoint of DynamoDB Local started by the global setup. When it is unavailable, warns LOUDLY (with the
- * reason) and returns `skip: true`: use it as `describe.skipIf(server.skip)`.
+ * reason) and returns `skip: true`: use it as `describe.skipIf(server.skip)`. With `CI=true` it throws instead.
  */
 export function realDynamoDb(suite: string): RealServer {
   return resolve(inject('dynamoEndpoint'), suite, 'DynamoDB Local');
@@ -18,6 +18,10 @@ export function realS3(suite: string): RealServer {
 
 function resolve(endpoint: string | null, suite: string, server: string): RealServer {
   if (endpoint !== null && endpoint !== '') return { endpoint, skip: false };
+  // In CI a real-server suite never skips: the global setup already fails the run, and this fails the file too.
+  if (process.env.CI === 'true') {
+    throw new Error(`"${suite}" needs ${server}, which is unavailable in CI: ${inject('realServersUnavailable') ?? 'unknown reason'}`);
+  }
   console.warn(
     `\n!!! SKIPPING "${suite}": ${server} is unavailable: ${inject('realServersUnavailable') ?? 'unknown reason'} !!!\n`,
   );
