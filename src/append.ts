@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
 import { headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
 import { batchGetAll, batchWriteAll } from './batch-loops.js';
-import { deleteBlobsQuietly, uploadBlobs } from './append-blobs.js';
+import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
 import { blobScope, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';

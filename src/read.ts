@@ -58,7 +58,8 @@ function decodeOrReport(ctx: StoreContext, item: Item, onUnreadable: UnreadableP
 }
 
 const UNREADABLE_CODES: ReadonlySet<string> = new Set([ErrorCodes.INVALID_ITEM, ErrorCodes.MISSING_BLOB, ErrorCodes.BLOB_STORE_REQUIRED]);
-function isUnreadable(error: unknown): error is EventStoreAdapterError {
+/** True for an event that cannot be read at all (malformed item, missing blob, no blob store), as opposed to a read that failed for now. */
+export function isUnreadable(error: unknown): error is EventStoreAdapterError {
   return error instanceof EventStoreAdapterError && UNREADABLE_CODES.has(error.code);
 }
 

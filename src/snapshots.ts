@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteBlobsQuietly } from './write-blobs.js';
 import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
@@ -11,7 +12,6 @@ import { retryingTransaction, type StoreContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
-import { WarningCodes } from './warnings.js';
 
 /** Concurrent savers of one stream's snapshot race at most this many rounds of read-then-compare-and-swap. */
 const MAX_SAVE_ROUNDS = 8;
@@ -61,11 +61,11 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
       if (current?.writeId === writeId) {
         // An ambiguous attempt of ours committed (the retry then found its own write id in the way).
         ambiguous = false;
-        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteQuietly(ctx, replacedBlob);
+        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteBlobsQuietly(ctx, [replacedBlob]);
         return;
       }
       if (current && current.sequence > snapshot.sequence) {
-        await deleteQuietly(ctx, ownBlob); // a newer snapshot is stored: ours is dropped, its blob never referenced
+        await deleteBlobsQuietly(ctx, ownBlob === undefined ? [] : [ownBlob]); // a newer snapshot is stored: ours is dropped, its blob never referenced
         return;
       }
       replacedBlob = current?.blobKey;
@@ -85,7 +85,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
       });
       if (result.committed) {
         ambiguous = false;
-        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteQuietly(ctx, replacedBlob);
+        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteBlobsQuietly(ctx, [replacedBlob]);
         return;
       }
     }
@@ -93,20 +93,11 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   } catch (error) {
     // A deadline or abort that cut a sent write short leaves its outcome unknown, like a lost response.
     if (writeSent && isBudgetError(error)) ambiguous = true;
-    if (!ambiguous) await deleteQuietly(ctx, ownBlob);
+    if (!ambiguous) await deleteBlobsQuietly(ctx, ownBlob === undefined ? [] : [ownBlob]);
     throw error;
   }
 }
 
-async function deleteQuietly(ctx: StoreContext, key: string | undefined): Promise<void> {
-  if (key === undefined || !ctx.blobs) return;
-  const blobs = ctx.blobs;
-  try {
-    await blobs.delete([key]);
-  } catch (cause) {
-    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete snapshot blob ${key}; sweepOrphanBlobs will remove it`, cause });
-  }
-}
 
 /**
  * The stream's latest snapshot, or null; a strongly consistent read. The state returned is always the one saved

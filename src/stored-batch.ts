@@ -1,16 +1,12 @@
 import type { PlannedEvent } from './append-plan.js';
 import { batchGetAll } from './batch-loops.js';
 import type { StoredEvent } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { eventKey, keyId, orderFields } from './codecs/event.js';
 import type { Item } from './ports/kv-driver.js';
-import { hydrate } from './read.js';
+import { hydrate, isUnreadable } from './read.js';
 import { loopOptions, type StoreContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import type { ValidatedEvent } from './validation.js';
-
-/** Codes of a stored event that cannot be read at all (as opposed to a read that failed for now). */
-const UNREADABLE: ReadonlySet<string> = new Set([ErrorCodes.INVALID_ITEM, ErrorCodes.MISSING_BLOB, ErrorCodes.BLOB_STORE_REQUIRED]);
 
 /** What the store already holds of a batch. */
 export type StoredBatch =
@@ -53,7 +49,7 @@ export async function findStoredBatch(ctx: StoreContext, events: readonly Planne
   } catch (error) {
     // A stored event that is unreadable for good cannot be proven identical; a read that failed for now (throttled,
     // retries exhausted) proves nothing either way, so it is thrown as it is (retryable by the caller).
-    if (error instanceof EventStoreAdapterError && UNREADABLE.has(error.code)) return { state: 'conflicting', eventIds: storedIds };
+    if (isUnreadable(error)) return { state: 'conflicting', eventIds: storedIds };
     throw error;
   }
   const differing = events.filter((event, index) => !sameEvent(stored[index]!, event.validated)).map((event) => event.validated.event.id);

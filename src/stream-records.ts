@@ -33,6 +33,30 @@ const STREAM_PK_PREFIX = 's|';
  *   Streams record; `DECODE/*` for an event item that fails to decode or whose blob is missing.
  */
 export async function decodeStreamRecord(ctx: StoreContext, record: DynamoDbStreamRecord): Promise<StoredEvent | undefined> {
+  const [event] = await decodeRecords(ctx, [record]);
+  return event;
+}
+
+/** The stored events a batch of records carries (a Lambda handler's `event.Records`), in record order; other records are left out. */
+export async function decodeStreamRecords(ctx: StoreContext, records: readonly DynamoDbStreamRecord[]): Promise<StoredEvent[]> {
+  if (!Array.isArray(records)) throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecords: records must be an array', { details: { field: 'records' } });
+  return (await decodeRecords(ctx, records)).filter((event): event is StoredEvent => event !== undefined);
+}
+
+/**
+ * Each record's event (or `undefined`), in record order: the images unmarshalled, the event items hydrated in ONE
+ * pass (offloaded payloads read with the store's bounded concurrency, not one record at a time).
+ */
+async function decodeRecords(ctx: StoreContext, records: readonly DynamoDbStreamRecord[]): Promise<(StoredEvent | undefined)[]> {
+  const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+  const items = records.map((record) => eventItemOf(ctx, record, unmarshall as (image: Record<string, unknown>) => Item));
+  const events = await hydrate(ctx, items.filter((item): item is Item => item !== undefined));
+  let next = 0;
+  return items.map((item) => (item === undefined ? undefined : events[next++]));
+}
+
+/** The event item a record's new image holds, or undefined (another item kind, a REMOVE). */
+function eventItemOf(ctx: StoreContext, record: DynamoDbStreamRecord, unmarshall: (image: Record<string, unknown>) => Item): Item | undefined {
   if (typeof record !== 'object' || record === null) {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecord: not a DynamoDB Streams record', { details: { field: 'record' } });
   }
@@ -42,22 +66,8 @@ export async function decodeStreamRecord(ctx: StoreContext, record: DynamoDbStre
   }
   const image = record.dynamodb?.NewImage;
   if (record.eventName === 'REMOVE' || image === undefined) return undefined;
-  const { unmarshall } = await import('@aws-sdk/util-dynamodb');
-  const item = unmarshall(image as Parameters<typeof unmarshall>[0]) as Item;
+  const item = unmarshall(image);
   const pk = item[A.pk];
   const sk = item[A.sk];
-  if (typeof pk !== 'string' || !pk.startsWith(STREAM_PK_PREFIX) || typeof sk !== 'number' || sk <= HEAD_SK) return undefined;
-  const [event] = await hydrate(ctx, [item]);
-  return event;
-}
-
-/** The stored events a batch of records carries (a Lambda handler's `event.Records`), in record order; other records are left out. */
-export async function decodeStreamRecords(ctx: StoreContext, records: readonly DynamoDbStreamRecord[]): Promise<StoredEvent[]> {
-  if (!Array.isArray(records)) throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecords: records must be an array', { details: { field: 'records' } });
-  const events: StoredEvent[] = [];
-  for (const record of records) {
-    const event = await decodeStreamRecord(ctx, record);
-    if (event) events.push(event);
-  }
-  return events;
+  return typeof pk === 'string' && pk.startsWith(STREAM_PK_PREFIX) && typeof sk === 'number' && sk > HEAD_SK ? item : undefined;
 }

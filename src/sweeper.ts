@@ -3,10 +3,9 @@ import { blobScope, parseBlobKey } from './blob-keys.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Item, ItemKey } from './ports/kv-driver.js';
 import { loopOptions, type StoreContext } from './store-context.js';
-import { eventKey } from './codecs/event.js';
-import { guardKey } from './codecs/guard.js';
-import { snapshotKey } from './codecs/snapshot.js';
-import { A } from './table-layout.js';
+import { decodeEventItem, eventKey, keyId } from './codecs/event.js';
+import { decodeGuard, guardKey } from './codecs/guard.js';
+import { decodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 
 /** What a sweep did. */
 export interface SweepResult {
@@ -76,18 +75,25 @@ async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullabl
   const read = (keys: ItemKey[]): Promise<Item[]> => (keys.length === 0 ? Promise.resolve([]) : batchGetAll(ctx.kv, table, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) }));
   const eventIds = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])))];
   const streams = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])))];
-  const [guards, snapshots] = await Promise.all([read(eventIds.map(guardKey)), read(streams.map(snapshotKey))]);
-  const locations: ItemKey[] = [];
-  for (const guard of guards) {
-    const stream = guard[A.stream];
-    const sequence = guard[A.sequence];
-    if (typeof stream === 'string' && typeof sequence === 'number') locations.push(eventKey(stream, sequence));
-  }
+  const guardKeys = eventIds.map(guardKey);
+  const [guards, snapshots] = await Promise.all([read(guardKeys), read(streams.map(snapshotKey))]);
+  // Decoded with the items' own codecs: a malformed item throws, and the sweep deletes nothing it cannot account for.
+  const guardById = new Map(guards.map((item) => [keyId(item), item]));
+  const locations = eventIds.flatMap((eventId, index) => {
+    const item = guardById.get(keyId(guardKeys[index]!));
+    if (!item) return [];
+    const guard = decodeGuard(eventId, item);
+    return [eventKey(guard.stream, guard.sequence)];
+  });
   const events = await read(locations);
   const referenced = new Set<string>();
-  for (const item of [...events, ...snapshots]) {
-    const blobKey = item[A.blobKey];
-    if (typeof blobKey === 'string') referenced.add(blobKey);
+  for (const item of events) {
+    const blob = decodeEventItem(item).blob;
+    if (blob) referenced.add(blob.key);
+  }
+  for (const item of snapshots) {
+    const { blobKey } = decodeSnapshot(item);
+    if (blobKey !== undefined) referenced.add(blobKey);
   }
   return referenced;
 }

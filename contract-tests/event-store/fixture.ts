@@ -6,6 +6,7 @@ import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { KvCapabilities, KvDriver } from '../../src/ports/kv-driver.js';
+import { ForwardingKvDriver } from '../faulty/forwarding.js';
 import { compareUtf8, ensure, ensureEqual, uniqueToken, type ContractCheck } from '../harness.js';
 
 /** A fresh driver pair for one check. */
@@ -96,40 +97,43 @@ export function withStore<T>(factory: EventStoreFactory, body: (store: EventStor
   return withFixture(factory, async (open, fixture) => body(await open(options), fixture));
 }
 
-/** Remembers when the fixture last wrote, so that replays wait for the index to settle (see `indexSettleMs`). */
-class WriteClock {
+/** A KV driver that notes the time of every write, so that replays can wait for the index to settle (see `indexSettleMs`). */
+class WriteClockKvDriver extends ForwardingKvDriver {
   lastWriteAt = 0;
-  readonly driver: KvDriver;
 
-  constructor(inner: KvDriver, readonly settleMs: number) {
-    const clock = this;
-    const stamp = <T>(result: Promise<T>): Promise<T> => {
-      clock.lastWriteAt = Date.now();
-      return result.finally(() => {
-        clock.lastWriteAt = Date.now();
-      });
-    };
-    this.driver =
-      settleMs <= 0
-        ? inner
-        : {
-            capabilities: inner.capabilities,
-            ensureTable: (schema) => inner.ensureTable(schema),
-            dropTable: (name) => inner.dropTable(name),
-            get: (table, key, options) => inner.get(table, key, options),
-            query: (table, request) => inner.query(table, request),
-            batchGet: (table, keys, options) => inner.batchGet(table, keys, options),
-            batchWrite: (table, requests) => stamp(inner.batchWrite(table, requests)),
-            transactWrite: (table, actions, options) => stamp(inner.transactWrite(table, actions, options)),
-            ...(inner.clientMaxAttempts ? { clientMaxAttempts: () => inner.clientMaxAttempts!() } : {}),
-            ...(inner.close ? { close: () => inner.close!() } : {}),
-          };
+  override async batchWrite(...args: Parameters<KvDriver['batchWrite']>): ReturnType<KvDriver['batchWrite']> {
+    return this.stamp(() => super.batchWrite(...args));
+  }
+
+  override async transactWrite(...args: Parameters<KvDriver['transactWrite']>): ReturnType<KvDriver['transactWrite']> {
+    return this.stamp(() => super.transactWrite(...args));
+  }
+
+  private async stamp<T>(write: () => Promise<T>): Promise<T> {
+    this.lastWriteAt = Date.now();
+    try {
+      return await write();
+    } finally {
+      this.lastWriteAt = Date.now();
+    }
+  }
+}
+
+/** When the fixture last wrote, and how long its index may take to reflect a write. */
+class WriteClock {
+  readonly driver: KvDriver;
+  private readonly tracker: WriteClockKvDriver | undefined;
+
+  constructor(inner: KvDriver, private readonly settleMs: number) {
+    this.tracker = settleMs > 0 ? new WriteClockKvDriver(inner) : undefined;
+    this.driver = this.tracker ?? inner;
   }
 
   /** Wait until `settleMs` has passed since the last write. */
   async settled(): Promise<void> {
-    const wait = this.lastWriteAt + this.settleMs - Date.now();
-    if (this.settleMs > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!this.tracker) return;
+    const wait = this.tracker.lastWriteAt + this.settleMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

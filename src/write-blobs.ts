@@ -1,6 +1,7 @@
 /**
- * The blobs of a write: uploaded before its transaction, deleted only when the write is proven not committed
- * (the caller decides; see append.ts). A failed clean-up is a warning, never the write's error.
+ * The blobs of a write (events' and snapshots'): uploaded before the item that names them, deleted only when no
+ * item can reference them (the caller decides: a write proven not committed, a snapshot replaced or dropped). A
+ * failed clean-up is a warning, never the write's error.
  */
 import { mapWithConcurrency } from './concurrency.js';
 import type { OffloadDecision } from './offload.js';
@@ -24,7 +25,7 @@ export async function uploadBlobs(ctx: StoreContext, decisions: readonly Offload
   }
 }
 
-/** Delete blobs of a write proven not committed. A failure here must not hide the write's own error: it is a warning. */
+/** Delete blobs no item references. A failure here must not hide the write's own outcome: it is a warning. */
 export async function deleteBlobsQuietly(ctx: StoreContext, keys: readonly string[]): Promise<void> {
   if (keys.length === 0 || !ctx.blobs) return;
   const driver = ctx.blobs;
@@ -34,6 +35,6 @@ export async function deleteBlobsQuietly(ctx: StoreContext, keys: readonly strin
       await driver.delete(slice);
     }
   } catch (cause) {
-    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete ${keys.length} blob(s) of a write that did not commit; sweepOrphanBlobs will remove them`, cause });
+    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete ${keys.length} blob(s) that no item references; sweepOrphanBlobs will remove them`, cause });
   }
 }
