@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
 import { headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
-import { batchGetAll, batchWriteAll } from './batch-loops.js';
+import { batchWriteAll } from './batch-loops.js';
 import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
 import { blobScope, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
@@ -10,7 +10,7 @@ import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterE
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, exhausted, isRetryable } from './retry.js';
-import { loopOptions, type StoreContext } from './store-context.js';
+import { loopOptions, readItems, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
 import { keyId, toStoredEvent } from './codecs/event.js';
@@ -228,7 +228,7 @@ async function resolveAmbiguous(ctx: StoreContext, chunk: Chunk, writeId: string
   if (ctx.budget.violation('storeEvents') === undefined) {
     try {
       const keys = chunk.events.map((event) => guardKey(event.validated.event.id));
-      const found = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
+      const found = await readItems(ctx, keys);
       const byId = new Map(found.map((item) => [keyId(item), item]));
       const guards = chunk.events.map((event, index) => {
         const item = byId.get(keyId(keys[index]!));

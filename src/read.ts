@@ -1,4 +1,3 @@
-import { batchGetAll } from './batch-loops.js';
 import { decodeLink } from './codecs/link.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
@@ -6,7 +5,7 @@ import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
-import { loopOptions, type StoreContext } from './store-context.js';
+import { readItems, type StoreContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import { A, HEAD_SK, causationPk, globalSk, streamPk } from './table-layout.js';
@@ -136,7 +135,7 @@ export async function readByCausation(ctx: StoreContext, causationId: string): P
   if (links.length === 0) return [];
   links.sort((left, right) => compareCodePoints(globalSk(left.createdIso, left.eventId), globalSk(right.createdIso, right.eventId)));
   const keys = links.map((link) => eventKey(link.stream, link.sequence));
-  const found = await batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
+  const found = await readItems(ctx, keys);
   const byKey = new Map(found.map((item) => [keyId(item), item]));
   const items = links.map((link, index) => {
     const item = byKey.get(keyId(keys[index]!));

@@ -3,7 +3,8 @@ import type { BoundedCache } from './concurrency.js';
 import type { Meter } from './metering.js';
 import type { ResolvedOptions } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
-import type { KvDriver } from './ports/kv-driver.js';
+import { batchGetAll } from './batch-loops.js';
+import type { Item, ItemKey, KvDriver } from './ports/kv-driver.js';
 import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
 import { retryingBlobs, retryingKv } from './retrying-drivers.js';
 import type { Warn } from './warnings.js';
@@ -75,4 +76,10 @@ export function retryingTransaction<T>(ctx: StoreContext, what: string, operatio
 /** The batch-loop options of this context (policy comes separately): its sleep and budget. */
 export function loopOptions(ctx: StoreContext): { sleep: Sleep; budget: CallBudget } {
   return { sleep: ctx.sleep, budget: ctx.budget };
+}
+
+/** The items at `keys` in this store's table, strongly consistent, any number of keys (see `batchGetAll`); missing ones are absent. */
+export function readItems(ctx: StoreContext, keys: readonly ItemKey[]): Promise<Item[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
 }

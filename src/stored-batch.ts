@@ -1,10 +1,9 @@
 import type { PlannedEvent } from './append-plan.js';
-import { batchGetAll } from './batch-loops.js';
 import type { StoredEvent } from './contract-types.js';
 import { eventKey, keyId, orderFields } from './codecs/event.js';
 import type { Item } from './ports/kv-driver.js';
 import { hydrate, isUnreadable } from './read.js';
-import { loopOptions, type StoreContext } from './store-context.js';
+import { readItems, type StoreContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -24,9 +23,8 @@ export type StoredBatch =
  * Costs one batch-get per 100 events, twice, plus one blob read per offloaded event; only on conflicts.
  */
 export async function findStoredBatch(ctx: StoreContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
-  const policy = ctx.retry.policy;
   const guardKeys = events.map((event) => guardKey(event.validated.event.id));
-  const found = await batchGetAll(ctx.kv, ctx.options.tableName, guardKeys, policy, { consistent: true, ...loopOptions(ctx) });
+  const found = await readItems(ctx, guardKeys);
   if (found.length === 0) return { state: 'none' };
   const foundById = new Map(found.map((item) => [keyId(item), item]));
   const storedIds = events.filter((_, index) => foundById.has(keyId(guardKeys[index]!))).map((event) => event.validated.event.id);
@@ -35,7 +33,7 @@ export async function findStoredBatch(ctx: StoreContext, events: readonly Planne
     const guard = decodeGuard(event.validated.event.id, foundById.get(keyId(guardKeys[index]!))!);
     return eventKey(guard.stream, guard.sequence);
   });
-  const items = await batchGetAll(ctx.kv, ctx.options.tableName, locations, policy, { consistent: true, ...loopOptions(ctx) });
+  const items = await readItems(ctx, locations);
   const itemByKey = new Map(items.map((item) => [keyId(item), item]));
   const ordered: Item[] = [];
   for (const location of locations) {

@@ -1,8 +1,6 @@
-import { batchGetAll } from './batch-loops.js';
 import { blobScope, parseBlobKey } from './blob-keys.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import type { Item, ItemKey } from './ports/kv-driver.js';
-import { loopOptions, type StoreContext } from './store-context.js';
+import { readItems, type StoreContext } from './store-context.js';
 import { decodeEventItem, eventKey, keyId } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeSnapshot, snapshotKey } from './codecs/snapshot.js';
@@ -71,12 +69,10 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
 
 /** The blob keys that stored items reference, among the candidates' owners (strongly consistent batch reads). */
 async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullable<ReturnType<typeof parseBlobKey>>[]): Promise<Set<string>> {
-  const table = ctx.options.tableName;
-  const read = (keys: ItemKey[]): Promise<Item[]> => (keys.length === 0 ? Promise.resolve([]) : batchGetAll(ctx.kv, table, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) }));
   const eventIds = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])))];
   const streams = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])))];
   const guardKeys = eventIds.map(guardKey);
-  const [guards, snapshots] = await Promise.all([read(guardKeys), read(streams.map(snapshotKey))]);
+  const [guards, snapshots] = await Promise.all([readItems(ctx, guardKeys), readItems(ctx, streams.map(snapshotKey))]);
   // Decoded with the items' own codecs: a malformed item throws, and the sweep deletes nothing it cannot account for.
   const guardById = new Map(guards.map((item) => [keyId(item), item]));
   const locations = eventIds.flatMap((eventId, index) => {
@@ -85,7 +81,7 @@ async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullabl
     const guard = decodeGuard(eventId, item);
     return [eventKey(guard.stream, guard.sequence)];
   });
-  const events = await read(locations);
+  const events = await readItems(ctx, locations);
   const referenced = new Set<string>();
   for (const item of events) {
     const blob = decodeEventItem(item).blob;
