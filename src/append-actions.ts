@@ -1,14 +1,16 @@
 import { guardItem, type Chunk } from './append-plan.js';
 import { linkItem } from './codecs/link.js';
 import type { OffloadDecision } from './offload.js';
-import type { ActionFailure, TransactAction } from './ports/kv-driver.js';
+import type { ActionFailure, Item, TransactAction } from './ports/kv-driver.js';
 import { storedGuardWrite } from './codecs/guard.js';
 import { encodeHead, storedHeadVersion } from './codecs/head.js';
+import { encodeLogCounter, storedLogPosition } from './codecs/log-counter.js';
 import { A } from './table-layout.js';
 
 /** What each action of a chunk's transaction is for, by position. */
 export type ActionRole =
   | { readonly kind: 'head'; readonly pk: string }
+  | { readonly kind: 'log'; readonly shard: number }
   | { readonly kind: 'event'; readonly index: number }
   | { readonly kind: 'guard'; readonly index: number }
   | { readonly kind: 'link'; readonly index: number };
@@ -21,13 +23,25 @@ export interface ChunkTransaction {
   readonly sequences: number[];
 }
 
+/** No change feed: no log shards, no bases. */
+export const NO_LOG_BASES: ReadonlyMap<number, number> = new Map();
+
 /**
  * Build the chunk's transaction: per stream a head put conditioned on its base (`notExists` for 0, else
- * `version = base`) that sets the new version; per event its item and id guard (both `notExists`) and, with a
- * cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
+ * `version = base`) that sets the new version; with a change feed, per log shard the same on its counter
+ * (`logBases`), each event taking the next position of its shard (`lsk`); per event its item and id guard (both
+ * `notExists`) and, with a cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
  */
-export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecision[], bases: ReadonlyMap<string, number>, writeId: string, linkProbes: ReadonlyMap<number, number>): ChunkTransaction {
+export function buildTransaction(
+  chunk: Chunk,
+  decisions: readonly OffloadDecision[],
+  bases: ReadonlyMap<string, number>,
+  writeId: string,
+  linkProbes: ReadonlyMap<number, number>,
+  logBases: ReadonlyMap<number, number> = NO_LOG_BASES,
+): ChunkTransaction {
   const next = new Map(bases);
+  const nextPosition = new Map(logBases);
   const sequences: number[] = [];
   const actions: TransactAction[] = [];
   const roles: ActionRole[] = [];
@@ -36,17 +50,27 @@ export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecisi
     const sequence = next.get(event.pk)! + 1;
     next.set(event.pk, sequence);
     sequences.push(sequence);
-    perEvent.push({ action: { type: 'put', item: { ...decisions[index]!.item, [A.sk]: sequence }, condition: { kind: 'notExists' } }, role: { kind: 'event', index } });
+    const item: Item = { ...decisions[index]!.item, [A.sk]: sequence };
+    if (event.logShard !== undefined) {
+      const position = nextPosition.get(event.logShard)! + 1;
+      nextPosition.set(event.logShard, position);
+      item[A.logSk] = position;
+    }
+    perEvent.push({ action: { type: 'put', item, condition: { kind: 'notExists' } }, role: { kind: 'event', index } });
     perEvent.push({ action: { type: 'put', item: guardItem(event, sequence, writeId), condition: { kind: 'notExists' } }, role: { kind: 'guard', index } });
     if (event.causationId !== undefined) {
       const slot = event.linkSlot! + (linkProbes.get(index) ?? 0);
-      const item = linkItem(event.causationId, slot, event.validated.event.id, event.pk, sequence, event.validated.createdIso);
-      perEvent.push({ action: { type: 'put', item, condition: { kind: 'notExists' } }, role: { kind: 'link', index } });
+      const link = linkItem(event.causationId, slot, event.validated.event.id, event.pk, sequence, event.validated.createdIso);
+      perEvent.push({ action: { type: 'put', item: link, condition: { kind: 'notExists' } }, role: { kind: 'link', index } });
     }
   });
   for (const [pk, base] of bases) {
     actions.push({ type: 'put', item: encodeHead(pk, next.get(pk)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
     roles.push({ kind: 'head', pk });
+  }
+  for (const [shard, base] of logBases) {
+    actions.push({ type: 'put', item: encodeLogCounter(shard, nextPosition.get(shard)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
+    roles.push({ kind: 'log', shard });
   }
   for (const { action, role } of perEvent) {
     actions.push(action);
@@ -59,6 +83,8 @@ export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecisi
 export interface CancellationAnalysis {
   /** Head pk -> the version it is really at. */
   readonly headConflicts: Map<string, number>;
+  /** Log shard -> the position its counter is really at (change feed). */
+  readonly logConflicts: Map<number, number>;
   /** Chunk indexes of events whose id guard exists, written by ANOTHER write. */
   readonly foreignGuards: number[];
   /** Chunk index -> sequence, for guards this very write already stored (an earlier attempt committed). */
@@ -75,7 +101,7 @@ export interface CancellationAnalysis {
 
 /** Read the per-action reasons of a cancelled transaction against the roles of its actions. */
 export function analyseCancellation(tx: ChunkTransaction, reasons: readonly ActionFailure[], chunk: Chunk, writeId: string): CancellationAnalysis {
-  const analysis = { headConflicts: new Map<string, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, validation: undefined as string | undefined };
+  const analysis = { headConflicts: new Map<string, number>(), logConflicts: new Map<number, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, validation: undefined as string | undefined };
   reasons.forEach((reason, position) => {
     const role = tx.roles[position];
     if (!role) return;
@@ -85,6 +111,10 @@ export function analyseCancellation(tx: ChunkTransaction, reasons: readonly Acti
     switch (role.kind) {
       case 'head': {
         analysis.headConflicts.set(role.pk, storedHeadVersion(reason.item));
+        return;
+      }
+      case 'log': {
+        analysis.logConflicts.set(role.shard, storedLogPosition(reason.item));
         return;
       }
       case 'guard': {

@@ -7,7 +7,8 @@ import type { Item } from './ports/kv-driver.js';
 import type { StoreContext } from './store-context.js';
 import { encodeGuard, guardBytes } from './codecs/guard.js';
 import { encodeHead } from './codecs/head.js';
-import { A, streamPk } from './table-layout.js';
+import { encodeLogCounter, logShardOf } from './codecs/log-counter.js';
+import { A, logPk, streamPk } from './table-layout.js';
 import { bucketOfIso } from './time-buckets.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -37,12 +38,15 @@ export interface PlannedEvent {
   readonly causationId: string | undefined;
   /** The first causation-link slot tried (a hash of the id), when the event has a cause. */
   readonly linkSlot: number | undefined;
+  /** The change-feed shard of the event's stream; undefined without a change feed. */
+  readonly logShard: number | undefined;
 }
 
-/** The events of one transaction and the streams they touch. */
+/** The events of one transaction, the streams they touch and (with a change feed) their log shards. */
 export interface Chunk {
   readonly events: PlannedEvent[];
   readonly streams: Set<string>;
+  readonly shards: Set<number>;
 }
 
 /** Plan one event of the write whose blob stamp is `stamp`. */
@@ -50,7 +54,13 @@ export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: s
   const { event } = validated;
   const pk = streamPk(event.domain, event.identifier);
   const blobKey = eventBlobKey(scope, event.id, stamp);
+  const feed = ctx.options.changeFeed;
+  const logShard = feed ? logShardOf(pk, feed.shards) : undefined;
   const draft = encodeEventItem(validated, pk, SIZING_SEQUENCE, ctx.options.bucketShards);
+  if (logShard !== undefined) {
+    draft[A.logPk] = logPk(logShard);
+    draft[A.logSk] = SIZING_SEQUENCE;
+  }
   const draftBytes = itemSize(draft);
   const causationId = typeof event.causationId === 'string' ? event.causationId : undefined;
   const guardSize = guardBytes({ eventId: event.id, stream: pk, sequence: SIZING_SEQUENCE, createdIso: validated.createdIso, writeId: SIZING_WRITE_ID });
@@ -67,6 +77,7 @@ export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: s
     companionBytes: guardSize + linkBytes,
     causationId,
     linkSlot: causationId === undefined ? undefined : linkSlot(event.id),
+    logShard,
   };
 }
 
@@ -83,33 +94,46 @@ export const actionsPerEvent = (event: PlannedEvent): number => (event.causation
 
 /**
  * Greedy chunking by the driver's action and byte limits: per event its actions ({@link actionsPerEvent}), per
- * stream one head; each event counted at its smallest (offloaded) size when a blob store exists.
+ * stream one head, per log shard (change feed) one counter; each event counted at its smallest (offloaded) size
+ * when a blob store exists.
  */
 export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]): Chunk[] {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
-  let current: Chunk = { events: [], streams: new Set() };
+  let current: Chunk = emptyChunk();
   let actions = 0;
   let bytes = 0;
-  for (const event of planned) {
-    const eventBytes = (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes;
+  const extra = (event: PlannedEvent) => {
     const addsStream = !current.streams.has(event.pk);
-    const extraActions = actionsPerEvent(event) + (addsStream ? 1 : 0);
-    const extraBytes = eventBytes + (addsStream ? headSize(event.pk) : 0);
-    if (current.events.length > 0 && (actions + extraActions > maxTransactionActions || bytes + extraBytes > maxTransactionBytes)) {
+    const addsShard = event.logShard !== undefined && !current.shards.has(event.logShard);
+    return {
+      actions: actionsPerEvent(event) + (addsStream ? 1 : 0) + (addsShard ? 1 : 0),
+      bytes: (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes + (addsStream ? headSize(event.pk) : 0) + (addsShard ? LOG_COUNTER_BYTES : 0),
+    };
+  };
+  for (const event of planned) {
+    let cost = extra(event);
+    if (current.events.length > 0 && (actions + cost.actions > maxTransactionActions || bytes + cost.bytes > maxTransactionBytes)) {
       chunks.push(current);
-      current = { events: [], streams: new Set() };
+      current = emptyChunk();
       actions = 0;
       bytes = 0;
+      cost = extra(event);
     }
-    actions += actionsPerEvent(event) + (current.streams.has(event.pk) ? 0 : 1);
-    bytes += eventBytes + (current.streams.has(event.pk) ? 0 : headSize(event.pk));
+    actions += cost.actions;
+    bytes += cost.bytes;
     current.events.push(event);
     current.streams.add(event.pk);
+    if (event.logShard !== undefined) current.shards.add(event.logShard);
   }
   chunks.push(current);
   return chunks;
 }
+
+const emptyChunk = (): Chunk => ({ events: [], streams: new Set(), shards: new Set() });
+
+/** Size of a log shard's counter item, as wide as any (shard numbers below 100, positions of 15 digits). */
+export const LOG_COUNTER_BYTES = itemSize(encodeLogCounter(99, SIZING_SEQUENCE));
 
 /** Size of a stream's head item. */
 export const headSize = (pk: string): number => itemSize(encodeHead(pk, SIZING_SEQUENCE));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
-import { headSize, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
+import { headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
 import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
 import { blobScope, writeStamp } from './blob-keys.js';
@@ -16,6 +16,7 @@ import { encodeCatalogEntry } from './codecs/catalog.js';
 import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
+import { A } from './table-layout.js';
 import type { ValidatedEvent } from './validation.js';
 
 /**
@@ -98,6 +99,7 @@ async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]
 function forgetTable(ctx: StoreContext): void {
   ctx.heads.clear();
   ctx.knownBuckets.clear();
+  ctx.logPositions.clear();
 }
 
 /** Errors after which a transaction is known NOT to have been applied (the request was refused). */
@@ -108,11 +110,13 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
+  // Change feed: each log shard's counter is soft, like a stream without an expectation: a conflict re-bases it.
+  const logBases = new Map([...chunk.shards].map((shard) => [shard, ctx.logPositions.get(shard) ?? 0]));
   const streamKeys = new Map(chunk.events.map((event) => [event.pk, event.streamKey]));
   const eventIds = chunk.events.map((event) => event.validated.event.id);
 
   // Offload decisions do not depend on sequences: make them once, upload blobs once, reuse across attempts.
-  const otherBytes = chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0);
+  const otherBytes = chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
   const decisions: OffloadDecision[] = planOffload(
     chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey, size: event.draftBytes })),
     otherBytes,
@@ -129,7 +133,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   let conflicts = 0;
   let transientFailures = 0;
   try {
-    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes);
+    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, logBases);
     let token = randomUUID();
     for (;;) {
       let outcome: TransactResult;
@@ -155,7 +159,10 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         await ctx.budget.sleep(backoffDelay(ctx.retry.policy, transientFailures - 1), ctx.sleep, 'storeEvents');
         continue;
       }
-      if (outcome.committed) return commit(ctx, chunk, tx.sequences);
+      if (outcome.committed) {
+        rememberPositions(ctx, tx);
+        return commit(ctx, chunk, tx.sequences);
+      }
 
       const analysis = analyseCancellation(tx, outcome.reasons, chunk, writeId);
       if (analysis.ownSequences.size === chunk.events.length) {
@@ -163,7 +170,8 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         return commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!));
       }
       const exactConflict = [...analysis.headConflicts].some(([pk, actual]) => exact.has(pk) && exact.get(pk) !== actual);
-      if (analysis.foreignGuards.length > 0 || exactConflict || (ambiguous && analysis.headConflicts.size > 0)) {
+      const moved = analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0;
+      if (analysis.foreignGuards.length > 0 || exactConflict || (ambiguous && moved)) {
         // Already stored? By this write (an ambiguous attempt) or by an identical earlier call: then it is a success.
         const existing = await findStoredBatch(ctx, chunk.events);
         if (existing.state === 'identical') {
@@ -178,7 +186,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         }
       }
       if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
-      if ([...analysis.headConflicts].some(([pk, actual]) => actual === 0 && (bases.get(pk) ?? 0) > 0)) {
+      if ([...analysis.headConflicts].some(([pk, actual]) => actual === 0 && (bases.get(pk) ?? 0) > 0) || [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0)) {
         // A head this process saw is gone: the table was reset (by another process). Its catalog entries went with
         // it, so forget what this process believed recorded, and record this chunk's months again.
         forgetTable(ctx);
@@ -189,9 +197,13 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
         bases.set(pk, actual);
       }
+      for (const [shard, actual] of analysis.logConflicts) {
+        ctx.logPositions.set(shard, actual);
+        logBases.set(shard, actual);
+      }
       for (const index of analysis.linkClashes) linkProbes.set(index, (linkProbes.get(index) ?? 0) + 1);
-      if (analysis.headConflicts.size > 0 || analysis.sequenceTaken) {
-        if (analysis.headConflicts.size === 0) await refreshHeads(ctx, streams, bases, exact, streamKeys);
+      if (moved || analysis.sequenceTaken) {
+        if (analysis.headConflicts.size === 0 && analysis.sequenceTaken) await refreshHeads(ctx, streams, bases, exact, streamKeys);
         if (++conflicts > options.maxConflictRetries) {
           throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'the stream head kept moving'), 'storeEvents (stream contention)');
         }
@@ -203,7 +215,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }
-      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes);
+      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, logBases);
       token = randomUUID();
     }
   } catch (error) {
@@ -259,6 +271,16 @@ async function refreshHeads(ctx: StoreContext, streams: readonly string[], bases
     bases.set(pk, actual);
     ctx.heads.set(pk, actual);
   }
+}
+
+/** After a commit: each log shard's counter is where this transaction set it (unless another process is known to be further). */
+function rememberPositions(ctx: StoreContext, tx: ChunkTransaction): void {
+  tx.actions.forEach((action, position) => {
+    const role = tx.roles[position]!;
+    if (role.kind !== 'log' || action.type !== 'put') return;
+    const value = action.item[A.version] as number;
+    if ((ctx.logPositions.get(role.shard) ?? 0) < value) ctx.logPositions.set(role.shard, value);
+  });
 }
 
 function commit(ctx: StoreContext, chunk: Chunk, sequences: readonly number[]): StoredEvent[] {

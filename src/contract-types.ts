@@ -90,3 +90,20 @@ export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> =
 /** A 6.x stream-appendable event: `identifier` is required. */
 export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = // eslint-disable-line @typescript-eslint/no-explicit-any
   AppendableEvent<Payload, Meta> & { identifier: string };
+
+/**
+ * One stream's version, as the 6.x line (rc.6) declares it: used by `appendBatch` expectations and as the entries
+ * of a change-feed cursor. In a cursor of this store the entries are not streams: `{ domain: '$table' }` names the
+ * table and its generation, `{ domain: '$log', identifier: '<shard>' }` the last position delivered of a shard.
+ */
+export interface ExpectedStreamVersion {
+  domain: string;
+  identifier?: string;
+  expectedVersion: number;
+}
+
+/** A page of the change feed (`getLogPage`): events, and the cursor to pass to the next call (JSON-safe, at most 64 entries). */
+export interface StreamLogPage<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  events: StoredEvent<Payload, Meta>[];
+  cursor: ExpectedStreamVersion[];
+}

@@ -18,6 +18,8 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: 'INPUT/INVALID_ARGUMENT',
   /** `getAllEvents(…, startFromId)` named an event that is not stored. */
   UNKNOWN_CURSOR: 'INPUT/UNKNOWN_CURSOR',
+  /** A change-feed cursor is malformed (not the shape `getLogPage` returns); `details.reason` says how. */
+  INVALID_CURSOR: 'INPUT/INVALID_CURSOR',
   /** A snapshot failed validation. */
   INVALID_SNAPSHOT: 'INPUT/INVALID_SNAPSHOT',
   /** Optimistic-concurrency conflict: the stream was not at `expectedSequence`. Nothing was written. */
@@ -47,6 +49,13 @@ export const ErrorCodes = {
   RESET_REFUSED: 'STORE/RESET_REFUSED',
   /** The table's recorded layout (metadata item) differs from this store's configuration; `details.field` names it. */
   LAYOUT_MISMATCH: 'STORE/LAYOUT_MISMATCH',
+  /** `getLogPage` / `subscribe` on a store without `changeFeed` (the table has no change feed). */
+  CHANGE_FEED_DISABLED: 'STORE/CHANGE_FEED_DISABLED',
+  /**
+   * A change-feed cursor of another table, or of this table before a `resetStore` (another generation), or ahead
+   * of the log; `details.reason` is `other-table`, `table-reset` or `ahead-of-log`. Nothing was read past it.
+   */
+  STALE_CURSOR: 'STORE/STALE_CURSOR',
   /** A stored item failed to decode; `details.key` names it. */
   INVALID_ITEM: 'DECODE/INVALID_ITEM',
   /** An item references a blob that is missing; `details.blobKey` names it. */

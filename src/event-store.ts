@@ -7,13 +7,17 @@ import type {
   AppendableEvent,
   CreatedEvent,
   EventStoreRepoCapabilities,
+  ExpectedStreamVersion,
   IEventStoreRepo,
   SnapshotEntry,
   StoreEventsOptions,
   StoredEvent,
   StreamAdapterCapabilities,
   StreamAppendableEvent,
+  StreamLogPage,
 } from './contract-types.js';
+import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
+import { checkSubscribeOptions, readConsumer, startSubscription, type SubscribeOptions, type Subscription } from './subscription.js';
 import { ConcurrencyError, ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError, StreamConcurrencyError } from './errors.js';
 import { toStoredEvent } from './codecs/event.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
@@ -71,6 +75,7 @@ export class EventStore implements IEventStoreRepo {
       budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
       heads: new BoundedCache(this.options.headCacheSize),
       knownBuckets: new Set(),
+      logPositions: new Map(),
     }, new CallBudget(Infinity, [this.options.signal], this.options.clock));
   }
 
@@ -201,6 +206,7 @@ export class EventStore implements IEventStoreRepo {
     await ctx.kv.dropTable(this.options.tableName);
     this.ctx.heads.clear();
     this.ctx.knownBuckets.clear();
+    this.ctx.logPositions.clear();
     await this.clearBlobs(ctx);
     await this.init();
   }
@@ -269,6 +275,40 @@ export class EventStore implements IEventStoreRepo {
     return decodeStreamRecords(forCall(this.ctx), records);
   }
 
+  /**
+   * The change feed (README "Change feed"; needs `changeFeed`): the next page of at most `pageSize` events after
+   * `cursor` (absent: the log's beginning), and the cursor to pass next. Chained calls yield every event committed
+   * to the table exactly once, each stream in sequence order, whatever its `created` or writer; an event is
+   * delivered once it and the positions before it in its log shard have reached the `log` index (on AWS usually
+   * well under a second after the commit). An empty page's cursor is the one given: nothing is lost by polling.
+   * The cursor is JSON (persist it as is), `changeFeed.shards + 1` entries, at most 64.
+   * Cost: one strongly consistent batch read of `shards + 1` small items (1 read unit each), plus one index query
+   * (0.5 read unit per 4 KB) per shard with new events.
+   * @throws `STORE/CHANGE_FEED_DISABLED` on a store without `changeFeed`.
+   * @throws `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (another table, or before a `resetStore`), `INPUT/INVALID_PAGE_SIZE`.
+   */
+  async getLogPage(cursor?: readonly ExpectedStreamVersion[], pageSize: number = DEFAULT_LOG_PAGE_SIZE): Promise<StreamLogPage> {
+    await this.ready();
+    this.requireChangeFeed('getLogPage');
+    const { events, cursor: next } = await readLogPage(forCall(this.ctx), cursor, pageSize);
+    return { events, cursor: next };
+  }
+
+  /**
+   * Start a named consumer of the change feed (see subscription.ts and README "Change feed"): `handler` receives
+   * each page; the cursor is kept in the table under `name` and advanced by compare-and-swap after the handler
+   * succeeded (at least once; a throwing handler is retried with backoff). Resolves once the consumer's stored
+   * cursor is read and polling has started.
+   * @throws `STORE/CHANGE_FEED_DISABLED` without `changeFeed`; `INPUT/INVALID_ARGUMENT` naming a bad option.
+   */
+  async subscribe<Payload = unknown>(options: SubscribeOptions<Payload>): Promise<Subscription> {
+    checkSubscribeOptions(options as SubscribeOptions);
+    await this.ready();
+    this.requireChangeFeed('subscribe');
+    const initial = await readConsumer(forCall(this.ctx), options.name);
+    return startSubscription(this.ctx, options as SubscribeOptions, initial);
+  }
+
   /** Release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -300,7 +340,7 @@ export class EventStore implements IEventStoreRepo {
     const blobs = ctx.blobs;
     this.ctx.retry.policy = await this.composedRetry();
     const [table] = await Promise.all([
-      ctx.kv.ensureTable(tableSchema(this.options.tableName)),
+      ctx.kv.ensureTable(tableSchema(this.options.tableName, this.options.changeFeed !== undefined)),
       blobs ? blobs.ensureContainer() : undefined,
     ]);
     // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
@@ -333,6 +373,13 @@ export class EventStore implements IEventStoreRepo {
   private async ready(): Promise<void> {
     this.assertOpen();
     await this.init();
+  }
+
+  private requireChangeFeed(call: string): void {
+    if (this.options.changeFeed) return;
+    throw new EventStoreAdapterError(ErrorCodes.CHANGE_FEED_DISABLED, `${call}: this store has no change feed; create the table with the option changeFeed: true (it is fixed at table creation)`, {
+      details: { table: this.options.tableName },
+    });
   }
 
   private assertOpen(): void {

@@ -12,6 +12,25 @@ export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
 /** Most write shards per time bucket: each shard costs one query per bucket on replay. */
 export const MAX_BUCKET_SHARDS = 64;
 
+/**
+ * Most change-feed shards. A log cursor holds one entry per shard plus one naming the table's generation, and
+ * the contract bounds a cursor at 64 entries.
+ */
+export const MAX_CHANGE_FEED_SHARDS = 63;
+/**
+ * Change-feed shards of `changeFeed: true`. Each shard's position counter is one item that every append to its
+ * streams checks-and-bumps, so a shard sustains about as many appends per second as one item's serialised
+ * transactions (on the order of 100/s on AWS); more shards, more parallel writers, a longer cursor and an idle
+ * poll of one more read unit.
+ */
+export const DEFAULT_CHANGE_FEED_SHARDS = 4;
+
+/** Settings of the change feed (`changeFeed: { … }`). Fixed for a table's life. */
+export interface ChangeFeedSettings {
+  /** Log shards (1..63, default 4): a stream's events all go to one shard, by a hash of the stream. */
+  shards?: number;
+}
+
 /** Operation types reported to `onCapacity` and by `stats()`. */
 export type OperationType = 'get' | 'query' | 'batchGet' | 'batchWrite' | 'transactWrite' | 'blobPut' | 'blobGet' | 'blobDelete' | 'blobList';
 
@@ -56,6 +75,13 @@ export interface EventStoreOptions {
   signal?: AbortSignal;
   /** Milliseconds since the epoch (default `Date.now`): deadlines, blob-key timestamps and blob ages for the sweeper. */
   clock?: () => number;
+  /**
+   * Keep an exact change feed (`getLogPage`, `subscribe`; README "Change feed"): `true` (4 shards) or
+   * `{ shards }`. Each append then also checks-and-bumps one position counter per log shard it touches, in its own
+   * transaction, and its events enter the `log` index. Off by default; fixed at table creation: the table records
+   * it, a store configured otherwise is refused at `init` (`STORE/LAYOUT_MISMATCH` or `DRIVER/SCHEMA_MISMATCH`).
+   */
+  changeFeed?: boolean | ChangeFeedSettings;
 }
 
 /** Options after validation and defaults. */
@@ -77,6 +103,8 @@ export interface ResolvedOptions {
   readonly deadlineMs: number;
   readonly signal: AbortSignal | undefined;
   readonly clock: () => number;
+  /** The change feed's settings, or undefined when the feed is off. */
+  readonly changeFeed: { readonly shards: number } | undefined;
   /** Whether `retry.maxAttempts` was given explicitly (else it is divided by the backend client's own attempts). */
   readonly retryAttemptsConfigured: boolean;
 }
@@ -115,6 +143,7 @@ const optionsSchema = z
     deadlineMs: positiveInt.max(3_600_000).optional(),
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
     clock: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+    changeFeed: z.union([z.boolean(), z.object({ shards: positiveInt.max(MAX_CHANGE_FEED_SHARDS).optional() }).strict()]).optional(),
   })
   .strict();
 
@@ -154,8 +183,14 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     signal: options.signal,
     clock: options.clock ?? Date.now,
+    changeFeed: resolveChangeFeed(options.changeFeed),
     retryAttemptsConfigured: options.retry?.maxAttempts !== undefined,
   };
+}
+
+function resolveChangeFeed(setting: boolean | ChangeFeedSettings | undefined): { shards: number } | undefined {
+  if (setting === undefined || setting === false) return undefined;
+  return { shards: setting === true ? DEFAULT_CHANGE_FEED_SHARDS : (setting.shards ?? DEFAULT_CHANGE_FEED_SHARDS) };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

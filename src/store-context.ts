@@ -39,6 +39,8 @@ export interface StoreContext {
   readonly heads: BoundedCache<string, number>;
   /** Time buckets this process knows are in the catalog (recorded before the first transaction writing there). */
   readonly knownBuckets: Set<number>;
+  /** Change feed: last known position per log shard (the counter an append checks; a stale one costs one re-base). */
+  readonly logPositions: Map<number, number>;
 }
 
 /** Per-call limits a caller may pass. */

@@ -12,11 +12,18 @@ import type { TableSchema } from './ports/kv-driver.js';
  * | id guard  | `e|<event id>`             | 0        | makes ids unique store-wide; locates the event by id   |
  * | link      | `c|<causation id>`         | slot     | one per caused event, in the event's own transaction: causation lookups read it strongly consistent |
  * | catalog   | `catalog`                  | bucket   | one item per monthly time bucket that holds events     |
- * | metadata  | `meta`                     | 0        | the layout: version, `bucketShards`, who created the table |
+ * | metadata  | `meta`                     | 0        | the layout: version, `bucketShards`, change-feed shards, generation, who created the table |
+ * | log counter | `log|<shard>`            | 0        | change feed only: the shard's last position; every append to the shard checks-and-bumps it |
+ * | consumer  | `consumer|<name>`          | 0        | change feed only: a `subscribe` consumer's cursor, advanced by compare-and-swap |
+ *
+ * With the change feed, each event item also carries `lpk` (`log|<shard>`) and `lsk` (its position in the shard),
+ * the keys of the `log` index.
  *
  * Key components are percent-encoded (see keys.ts), so any domain/identifier/id works and keys are never split.
  */
 export const INDEX_GLOBAL_ORDER = 'global-order';
+/** The change feed's index (tables with `changeFeed` only): partition `lpk` = log shard, sort `lsk` = position. */
+export const INDEX_LOG = 'log';
 
 /** Sort key of a stream's head item. */
 export const HEAD_SK = 0;
@@ -72,18 +79,41 @@ export const A = {
   bucketShards: 'bs',
   /** metadata: true when an event store created the table (only then may `resetStore` delete it) */
   createdByStore: 'cb',
+  /** metadata: change-feed shards (absent: no change feed) */
+  feedShards: 'lf',
+  /** metadata: the table's generation, a random id written with the record (a reset makes a new one) */
+  generation: 'g',
+  /** event (change feed): log index partition `log|<shard>` */
+  logPk: 'lpk',
+  /** event (change feed): position in the shard's log, 1-based and gapless */
+  logSk: 'lsk',
+  /** consumer: its cursor, JSON text */
+  cursor: 'cu',
+  /** consumer: when it was last advanced, ms since the epoch (the writer's clock; informational) */
+  updatedAt: 'at',
 } as const;
 
-/** The table and index definitions for `tableName`. */
-export function tableSchema(tableName: string): TableSchema {
+/** The table and index definitions for `tableName`; with `changeFeed`, also the `log` index. */
+export function tableSchema(tableName: string, changeFeed = false): TableSchema {
   return {
     name: tableName,
     partitionKey: { name: A.pk, type: 'S' },
     sortKey: { name: A.sk, type: 'N' },
     indexes: [
       { name: INDEX_GLOBAL_ORDER, partitionKey: { name: A.globalPk, type: 'S' }, sortKey: { name: A.globalSk, type: 'S' }, projection: 'ALL' },
+      ...(changeFeed ? [{ name: INDEX_LOG, partitionKey: { name: A.logPk, type: 'S' as const }, sortKey: { name: A.logSk, type: 'N' as const }, projection: 'ALL' as const }] : []),
     ],
   };
+}
+
+/** Partition key of log shard `shard`: of its counter item in the table, and of its events in the `log` index. */
+export function logPk(shard: number): string {
+  return joinKey('log', String(shard));
+}
+
+/** Partition key of the consumer `name`'s cursor item. */
+export function consumerPk(name: string): string {
+  return joinKey('consumer', name);
 }
 
 /** Partition key of the stream (domain, identifier); a missing identifier is ''. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
 import { retryingTransaction, type StoreContext } from './store-context.js';
@@ -13,21 +14,22 @@ const MAX_METADATA_ROUNDS = 5;
  * Make sure the table records its layout, and that the record matches this store (`init`):
  * - no record: write one (condition: none exists) with this store's `bucketShards` and `createdByStore` =
  *   `tableCreated` (whether this very `ensureTable` call created the table);
- * - a record: its `layoutVersion` and `bucketShards` must equal this store's, else `STORE/LAYOUT_MISMATCH`
+ * - a record: its `layoutVersion`, `bucketShards` and change-feed shards (0 = none) must equal this store's, else `STORE/LAYOUT_MISMATCH`
  *   naming the field (`details.field`, `stored`, `configured`): a different shard count would hide events;
  * - the creator finding a record written by a concurrent non-creator marks it `createdByStore`.
  * A table of our key schema without a record (written by an earlier version) is adopted with
  * `createdByStore: false` and a `WARN/LAYOUT_ADOPTED` warning when it already holds events.
  */
 export async function establishLayout(ctx: StoreContext, tableCreated: boolean): Promise<TableMetadata> {
-  const wanted: TableMetadata = { layoutVersion: LAYOUT_VERSION, bucketShards: ctx.options.bucketShards, createdByStore: tableCreated };
+  const wanted: TableMetadata = { layoutVersion: LAYOUT_VERSION, bucketShards: ctx.options.bucketShards, createdByStore: tableCreated, feedShards: ctx.options.changeFeed?.shards ?? 0, generation: randomUUID() };
   for (let round = 0; round < MAX_METADATA_ROUNDS; round++) {
     const stored = await readMetadata(ctx);
     if (stored) {
       checkMatches(ctx, stored);
       if (!tableCreated || stored.createdByStore) return stored;
       // We created the table; a concurrent initialiser that did not recorded it first: claim it.
-      if (await writeMetadata(ctx, wanted, { kind: 'equals', attribute: A.createdByStore, value: false })) return wanted;
+      const claimed = { ...stored, createdByStore: true };
+      if (await writeMetadata(ctx, claimed, { kind: 'equals', attribute: A.createdByStore, value: false })) return claimed;
       continue;
     }
     if (await writeMetadata(ctx, wanted, { kind: 'notExists' })) {
@@ -53,6 +55,10 @@ function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
     );
   if (stored.layoutVersion !== LAYOUT_VERSION) throw mismatch('layoutVersion', stored.layoutVersion, LAYOUT_VERSION, 'its items are of another layout version');
   if (stored.bucketShards !== ctx.options.bucketShards) throw mismatch('bucketShards', stored.bucketShards, ctx.options.bucketShards, 'replay would miss the events of the other shards; configure the recorded value');
+  const feedShards = ctx.options.changeFeed?.shards ?? 0;
+  if (stored.feedShards !== feedShards) {
+    throw mismatch('changeFeed', stored.feedShards, feedShards, stored.feedShards === 0 ? 'the table has no change feed (it is chosen when the table is created)' : 'every store on the table must keep its change feed with the recorded shards, or the feed would miss its events');
+  }
 }
 
 async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: { kind: 'notExists' } | { kind: 'equals'; attribute: string; value: boolean }): Promise<boolean> {

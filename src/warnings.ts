@@ -15,6 +15,10 @@ export const WarningCodes = {
   RETRIES_MULTIPLY: 'WARN/RETRIES_MULTIPLY',
   /** The table had no layout record (written by an earlier version): one was written from this store's options. */
   LAYOUT_ADOPTED: 'WARN/LAYOUT_ADOPTED',
+  /** A `subscribe` handler threw: the page is retried with backoff, the cursor stays. `cause` is what it threw. */
+  HANDLER_FAILED: 'WARN/HANDLER_FAILED',
+  /** A `subscribe` poll or cursor write failed with a retryable error: retried with backoff. */
+  FEED_RETRY: 'WARN/FEED_RETRY',
 } as const;
 
 /** A warning code: one of the values of {@link WarningCodes}. */

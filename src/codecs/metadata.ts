@@ -11,6 +11,10 @@ export interface TableMetadata {
   readonly bucketShards: number;
   /** True when an event store created the table; only then does `resetStore` delete it. */
   readonly createdByStore: boolean;
+  /** Change-feed shards; 0 when the table has no change feed (and for records written before the feed existed). */
+  readonly feedShards: number;
+  /** A random id written with the record: a re-created (reset) table has another, so older log cursors are refused. '' for records predating it. */
+  readonly generation: string;
 }
 
 /** The layout record's key. */
@@ -18,7 +22,10 @@ export const METADATA_KEY: ItemKey = Object.freeze({ [A.pk]: METADATA_PK, [A.sk]
 
 /** The layout record item. */
 export function encodeMetadata(metadata: TableMetadata): Item {
-  return { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
+  const item: Item = { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
+  if (metadata.feedShards > 0) item[A.feedShards] = metadata.feedShards;
+  if (metadata.generation !== '') item[A.generation] = metadata.generation;
+  return item;
 }
 
 /** Decode the layout record of `table`. Throws `DECODE/INVALID_ITEM` when malformed. */
@@ -26,8 +33,10 @@ export function decodeMetadata(table: string, item: Item): TableMetadata {
   const layoutVersion = item[A.layoutVersion];
   const bucketShards = item[A.bucketShards];
   const createdByStore = item[A.createdByStore];
-  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean') {
+  const feedShards = item[A.feedShards] ?? 0;
+  const generation = item[A.generation] ?? '';
+  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean' || typeof feedShards !== 'number' || typeof generation !== 'string') {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${table}: its layout record is malformed`, { details: { key: METADATA_KEY } });
   }
-  return { layoutVersion, bucketShards, createdByStore };
+  return { layoutVersion, bucketShards, createdByStore, feedShards, generation };
 }

@@ -1,0 +1,181 @@
+/**
+ * `subscribe`: a named consumer of the change feed. It polls `getLogPage`, hands each page to `handler`, and keeps
+ * its cursor in the table under its name (codecs/consumer.ts), advanced by compare-and-swap after the handler
+ * succeeded. Guarantees (README "Change feed"):
+ * - at least once: the cursor moves only after the handler resolved for the page; a throwing handler is retried
+ *   with backoff (the same page, `WARN/HANDLER_FAILED`), never skipped; a crash re-delivers the last page;
+ * - two instances of one consumer never both advance the cursor from the same point: the loser re-reads it and
+ *   goes on from there (each may have delivered the page: at least once);
+ * - a new name starts at the log's beginning;
+ * - it stops on `stop()` or `signal`: a page whose handler is running finishes (and is recorded), nothing new starts.
+ */
+import type { ExpectedStreamVersion, StoredEvent } from './contract-types.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
+import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from './codecs/consumer.js';
+import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
+import { MAX_PAGE_SIZE } from './limits.js';
+import { utf8Length } from './item-size.js';
+import { backoffDelay, isRetryable } from './retry.js';
+import { forCall, retryingTransaction, type StoreContext } from './store-context.js';
+import { A } from './table-layout.js';
+import { WarningCodes } from './warnings.js';
+
+/** Default `pollIntervalMs`: how long a caught-up consumer waits before polling again. */
+export const DEFAULT_POLL_INTERVAL_MS = 1_000;
+/** Longest consumer name, in UTF-8 bytes (its key must stay far below DynamoDB's 2,048-byte partition key limit). */
+export const MAX_CONSUMER_NAME_BYTES = 1_024;
+
+/** Options of `subscribe`. */
+export interface SubscribeOptions<Payload = unknown> {
+  /** The consumer's name (1..1,024 UTF-8 bytes): its cursor is stored under it; instances sharing a name share the cursor. */
+  readonly name: string;
+  /** Receives each page (1..pageSize stored events, each stream in sequence order). Throwing or rejecting retries the page. */
+  readonly handler: (events: StoredEvent<Payload>[]) => unknown;
+  /** Stops the subscription, like `stop()`. */
+  readonly signal?: AbortSignal;
+  /** Events per page (1..10,000, default 100). */
+  readonly pageSize?: number;
+  /** Wait between polls once caught up (or while the next position is still on its way to the index), in ms (default 1,000). */
+  readonly pollIntervalMs?: number;
+}
+
+/** How far a consumer is behind, as of its last poll. */
+export interface SubscriptionLag {
+  /** Events committed and not yet handled (the page in the handler included). */
+  readonly events: number;
+  /** Seconds since the consumer was last caught up (0 when it is), by the store's clock. */
+  readonly seconds: number;
+}
+
+/** A running subscription. */
+export interface Subscription {
+  /** Stop polling; resolves once the loop has ended (a running handler finishes first, and its page is recorded). Idempotent. */
+  stop(): Promise<void>;
+  /** How far behind the consumer is, as of its last poll (0 and 0 before the first one). */
+  lag(): SubscriptionLag;
+  /** Settles when the loop ends: resolves on `stop()` / `signal`, rejects with the error that ended it (a cursor of a reset table, a closed store). */
+  readonly done: Promise<void>;
+}
+
+/** Validate `subscribe` options; `INPUT/INVALID_ARGUMENT` naming the field. */
+export function checkSubscribeOptions(options: SubscribeOptions): { pageSize: number; pollIntervalMs: number } {
+  const fail = (field: string, rule: string) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
+  if (typeof options !== 'object' || options === null) throw fail('options', 'must be an object');
+  if (typeof options.name !== 'string' || options.name.length === 0 || utf8Length(options.name) > MAX_CONSUMER_NAME_BYTES || /[\uD800-\uDFFF]/.test(options.name.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
+    throw fail('name', `must be a non-empty string of at most ${MAX_CONSUMER_NAME_BYTES} UTF-8 bytes, without lone surrogates`);
+  }
+  if (typeof options.handler !== 'function') throw fail('handler', 'must be a function');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw fail('signal', 'must be an AbortSignal');
+  const pageSize = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw fail('pageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 0 || pollIntervalMs > 3_600_000) throw fail('pollIntervalMs', 'must be a number of ms from 0 to 3,600,000');
+  return { pageSize, pollIntervalMs };
+}
+
+/** Total of a cursor's shard positions (0 for none). */
+function delivered(cursor: readonly ExpectedStreamVersion[] | undefined): number {
+  return (cursor ?? []).slice(1).reduce((sum, entry) => sum + entry.expectedVersion, 0);
+}
+
+/** Read the consumer's stored state (strongly consistent). */
+export async function readConsumer(ctx: StoreContext, name: string): Promise<ConsumerState> {
+  const { item } = await ctx.kv.get(ctx.options.tableName, consumerKey(name), { consistent: true });
+  return decodeConsumer(name, item);
+}
+
+/** Start the loop of a subscription whose stored state is `initial` (read by the caller, so a bad start throws there). */
+export function startSubscription(base: StoreContext, options: SubscribeOptions, initial: ConsumerState): Subscription {
+  const { pageSize, pollIntervalMs } = checkSubscribeOptions(options);
+  const stopper = new AbortController();
+  const onAbort = () => stopper.abort(options.signal?.reason);
+  if (options.signal?.aborted) stopper.abort(options.signal.reason);
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopped = () => stopper.signal.aborted;
+  let state = initial;
+  let lag: SubscriptionLag = { events: 0, seconds: 0 };
+  let behindSince: number | undefined;
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopped() || ms <= 0) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        stopper.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      stopper.signal.addEventListener('abort', done, { once: true });
+    });
+
+  const observe = (behind: number, inFlight: number) => {
+    const events = behind + inFlight;
+    const now = base.clock();
+    if (events === 0) behindSince = undefined;
+    else behindSince ??= now;
+    lag = { events, seconds: behindSince === undefined ? 0 : Math.max(0, (now - behindSince) / 1000) };
+  };
+
+  /** Hand the page to the handler until it succeeds; false when stopped first. */
+  const deliver = async (events: StoredEvent[]): Promise<boolean> => {
+    for (let failures = 0; ; failures++) {
+      try {
+        await options.handler(events);
+        return true;
+      } catch (error) {
+        base.warn({ code: WarningCodes.HANDLER_FAILED, message: `subscribe(${options.name}): the handler threw on a page of ${events.length} events (attempt ${failures + 1}); retrying it, the cursor stays`, cause: error });
+        await pause(backoffDelay(base.retry.policy, Math.min(failures, 10)));
+        if (stopped()) return false;
+      }
+    }
+  };
+
+  /** Record `cursor` by compare-and-swap on the stored version; on a lost race, go on from what the winner stored. */
+  const advance = async (cursor: ExpectedStreamVersion[]): Promise<void> => {
+    const ctx = forCall(base);
+    const item = encodeConsumer(options.name, cursor, state.version + 1, base.clock());
+    const condition = state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
+    const result = await retryingTransaction(ctx, `subscribe(${options.name}) cursor`, () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
+    state = result.committed ? { cursor, version: state.version + 1 } : await readConsumer(ctx, options.name);
+  };
+
+  const loop = async (): Promise<void> => {
+    let failures = 0;
+    while (!stopped()) {
+      try {
+        const read = await readLogPage(forCall(base, { signal: stopper.signal }), state.cursor, pageSize);
+        observe(read.behind, read.events.length);
+        // Positions only grow: the cursor moved when their sum did (unreadable events reported to `onUnreadable` move it too).
+        const moved = delivered(read.cursor) > delivered(state.cursor);
+        if (read.events.length > 0 && !(await deliver(read.events))) return;
+        if (moved) await advance(read.cursor);
+        observe(read.behind, 0);
+        failures = 0;
+        if (read.behind === 0 || read.events.length === 0) await pause(pollIntervalMs);
+      } catch (error) {
+        if (stopped() && hasCode(error, ErrorCodes.ABORTED)) return;
+        if (hasCode(error, ErrorCodes.STALE_CURSOR) && error.details.reason === 'table-reset') {
+          // The table was reset (elsewhere): its consumer items went with it. Go on from what is stored now.
+          const reread = await readConsumer(forCall(base), options.name);
+          if (JSON.stringify(reread.cursor) === JSON.stringify(state.cursor)) throw error;
+          state = reread;
+          continue;
+        }
+        if (!isRetryable(error) && !hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) && !hasCode(error, ErrorCodes.DEADLINE_EXCEEDED)) throw error;
+        base.warn({ code: WarningCodes.FEED_RETRY, message: `subscribe(${options.name}): a poll failed (attempt ${failures + 1}); retrying with backoff`, cause: error });
+        await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures++, 10))));
+      }
+    }
+  };
+
+  const done = loop().finally(() => options.signal?.removeEventListener('abort', onAbort));
+  done.catch(() => undefined); // observed through `done`; never an unhandled rejection
+  return {
+    async stop() {
+      stopper.abort(new EventStoreAdapterError(ErrorCodes.ABORTED, `subscribe(${options.name}) stopped`));
+      await done.catch(() => undefined);
+    },
+    lag: () => lag,
+    done,
+  };
+}
