@@ -60,7 +60,8 @@ export async function readLogPage(ctx: StoreContext, cursor: readonly ExpectedSt
   const next = [...positions];
   const items: Item[] = [];
   pending.forEach((shard, index) => {
-    next[shard] = positions[shard]! + runs[index]!.length;
+    const run = runs[index]!;
+    if (run.length > 0) next[shard] = run[run.length - 1]![A.logSk] as number;
     items.push(...runs[index]!);
   });
   // Unreadable events are thrown (the cursor then stays before them) or, with `onUnreadable`, reported and passed.

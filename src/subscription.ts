@@ -73,6 +73,11 @@ export function checkSubscribeOptions(options: SubscribeOptions): { pageSize: nu
   return { pageSize, pollIntervalMs };
 }
 
+/** Failures a subscription waits out (backoff, then again): transient driver errors, exhausted retries, a deadline. */
+function retryableFailure(error: unknown): boolean {
+  return isRetryable(error) || hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) || hasCode(error, ErrorCodes.UNPROCESSED_LEFT) || hasCode(error, ErrorCodes.DEADLINE_EXCEEDED);
+}
+
 /** Total of a cursor's shard positions (0 for none). */
 function delivered(cursor: readonly ExpectedStreamVersion[] | undefined): number {
   return (cursor ?? []).slice(1).reduce((sum, entry) => sum + entry.expectedVersion, 0);
@@ -98,10 +103,12 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (stopped() || ms <= 0) return resolve();
-      const timer = setTimeout(done, ms);
+      if (stopped()) return resolve();
+      // Even a zero wait yields a macrotask turn: a caught-up consumer must never spin the event loop.
+      const timer = ms <= 0 ? setImmediate(done) : setTimeout(done, ms);
       function done() {
-        clearTimeout(timer);
+        if (ms <= 0) clearImmediate(timer as NodeJS.Immediate);
+        else clearTimeout(timer as NodeJS.Timeout);
         stopper.signal.removeEventListener('abort', done);
         resolve();
       }
@@ -131,12 +138,38 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
   };
 
   /** Record `cursor` by compare-and-swap on the stored version; on a lost race, go on from what the winner stored. */
-  const advance = async (cursor: ExpectedStreamVersion[]): Promise<void> => {
+  const advanceOnce = async (cursor: ExpectedStreamVersion[]): Promise<void> => {
     const ctx = forCall(base);
     const item = encodeConsumer(options.name, cursor, state.version + 1, base.clock());
     const condition = state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
     const result = await retryingTransaction(ctx, `subscribe(${options.name}) cursor`, () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
-    state = result.committed ? { cursor, version: state.version + 1 } : await readConsumer(ctx, options.name);
+    if (result.committed) {
+      state = { cursor, version: state.version + 1 };
+      return;
+    }
+    if (!result.reasons.some((reason) => reason.kind === 'conditionFailed')) {
+      // Cancelled by a conflicting transaction or throttled: nothing was decided, write it again.
+      throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `subscribe(${options.name}): the cursor write was cancelled`, { details: { reasons: result.reasons } });
+    }
+    // The version moved: another instance advanced it, or our own earlier attempt did (a lost response). The stored state is the truth.
+    state = await readConsumer(ctx, options.name);
+  };
+
+  /**
+   * Record `cursor`, retrying transient failures with backoff (the handled page is not re-delivered because a
+   * write failed for a moment). Stopped before it could: the page is delivered again on the next start.
+   */
+  const advance = async (cursor: ExpectedStreamVersion[]): Promise<void> => {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await advanceOnce(cursor);
+      } catch (error) {
+        if (!retryableFailure(error)) throw error;
+        base.warn({ code: WarningCodes.FEED_RETRY, message: `subscribe(${options.name}): recording the cursor failed (attempt ${failures + 1}); retrying with backoff`, cause: error });
+        await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures, 10))));
+        if (stopped()) return;
+      }
+    }
   };
 
   const loop = async (): Promise<void> => {
@@ -161,7 +194,7 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
           state = reread;
           continue;
         }
-        if (!isRetryable(error) && !hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) && !hasCode(error, ErrorCodes.DEADLINE_EXCEEDED)) throw error;
+        if (!retryableFailure(error)) throw error;
         base.warn({ code: WarningCodes.FEED_RETRY, message: `subscribe(${options.name}): a poll failed (attempt ${failures + 1}); retrying with backoff`, cause: error });
         await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures++, 10))));
       }
