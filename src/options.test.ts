@@ -18,6 +18,10 @@ describe('options', () => {
     [{ retry: { baseDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
     [{ tableNmePrefix: 'typo' }, '(options)'],
     [{ blobs: {} }, 'blobs'],
+    [{ changeFeed: { shards: 0 } }, 'changeFeed'],
+    [{ changeFeed: { shards: 64 } }, 'changeFeed'],
+    [{ changeFeed: 'yes' }, 'changeFeed'],
+    [{ changeFeed: { shards: 2, order: 'commit' } }, 'changeFeed'],
   ])('rejects %j naming %s', (bad, field) => {
     const error = (() => {
       try {
@@ -37,6 +41,14 @@ describe('options', () => {
     expect(resolved.offloadThresholdBytes).toBe(350_000);
     expect(resolved.bucketShards).toBe(1);
     expect(resolved.retry).toEqual({ maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 2_000 });
+  });
+
+  it('changeFeed: off by default, true is 4 shards, { shards } as given, an empty object the default', () => {
+    expect(resolveOptions({ kv }).changeFeed).toBeUndefined();
+    expect(resolveOptions({ kv, changeFeed: false }).changeFeed).toBeUndefined();
+    expect(resolveOptions({ kv, changeFeed: true }).changeFeed).toEqual({ shards: 4 });
+    expect(resolveOptions({ kv, changeFeed: { shards: 63 } }).changeFeed).toEqual({ shards: 63 });
+    expect(resolveOptions({ kv, changeFeed: {} }).changeFeed).toEqual({ shards: 4 });
   });
 
   it('never lets the threshold pass the driver item limit', () => {

@@ -36,6 +36,25 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
     await repo.close();
   });
 
+  it('changeFeed: true in the drop-in form: the table gets the log index, getLogPage delivers, subscribe consumes', async () => {
+    const tableNamePrefix = `${uniqueTableName('dropin-feed')}-`;
+    const repo = new EventStoreRepo(dynamoClient, s3Client, { tableNamePrefix, s3BucketName: uniqueBucketName('dropin-feed'), changeFeed: true });
+    await repo.init();
+    const table = await dynamoClient.send(new DescribeTableCommand({ TableName: `${tableNamePrefix}schemeless-event-store` }));
+    expect(table.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['global-order', 'log']);
+    const events = [event(), event({ identifier: 'o-2' })];
+    await repo.storeEvents(events);
+    const page = await repo.getLogPage();
+    expect(page.events.map((stored) => stored.id).sort()).toEqual(events.map((created) => created.id).sort());
+    expect(page.cursor).toHaveLength(5);
+    const seen: string[] = [];
+    const subscription = await repo.subscribe({ name: 'drop-in', pollIntervalMs: 5, handler: (batch) => void seen.push(...batch.map((stored) => stored.id)) });
+    for (let waited = 0; seen.length < 2 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    await subscription.stop();
+    expect(seen.sort()).toEqual(events.map((created) => created.id).sort());
+    await repo.close();
+  });
+
   it('creates the table with provisioned capacity when capacity units are given', async () => {
     const tableNamePrefix = `${uniqueTableName('prov')}-`;
     const repo = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, eventStoreTableReadCapacityUnits: 7, eventStoreTableWriteCapacityUnits: 3 });

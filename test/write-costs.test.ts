@@ -91,3 +91,48 @@ describe('write costs (AWS rules, the twin meter)', () => {
     expect(lookup.requests).toBe(2);
   });
 });
+
+describe('change-feed costs (AWS rules, the twin meter)', () => {
+  let kv: MemoryKvDriver;
+  let store: EventStore;
+  beforeEach(async () => {
+    kv = new MemoryKvDriver();
+    store = new EventStore({ kv, blobs: new MemoryBlobDriver(), changeFeed: { shards: 4 } }, { sleep: noSleep });
+    await store.storeEvents([event('warm-up')]); // init, the month's catalog entry, and this process learns its shard's counter
+  });
+
+  it('a single-event append: still ONE request, 10 WCU (+2 the shard counter in the transaction, +1 the log index entry)', async () => {
+    await store.storeEvents([event('a')]); // learns the counter of a's shard (a fresh process re-bases once per shard)
+    expect(await cost(store, () => store.storeEvents([event('a')]))).toMatchObject({ requests: 1, read: 0, write: 10 });
+  });
+
+  it('a batch of 20 on one stream: ONE request, 124 WCU (+2 counter once, +1 log index entry per event)', async () => {
+    await store.storeEvents([event('d')]);
+    const batch = Array.from({ length: 20 }, () => event('d'));
+    expect(await cost(store, () => store.storeEvents(batch))).toMatchObject({ requests: 1, read: 0, write: 124 });
+  });
+
+  it("a process's first append to a shard re-bases once on the counter (one more request, no read)", async () => {
+    const other = new EventStore({ kv, changeFeed: { shards: 4 } }, { sleep: noSleep });
+    await other.storeEvents([event('warm-up')]); // moves warm-up's shard counter behind this store's back
+    const rebased = await cost(store, () => store.storeEvents([event('warm-up')]));
+    expect(rebased.stats.transactWrite.requests).toBe(2);
+    expect(rebased.read).toBe(0);
+  });
+
+  it('an idle poll: ONE strongly consistent batch-get of the layout record and the 4 counters (5 RCU), no query', async () => {
+    const { cursor } = await store.getLogPage();
+    const idle = await cost(store, () => store.getLogPage(cursor));
+    expect(idle).toMatchObject({ requests: 1, read: 5, write: 0 });
+    expect(idle.stats.batchGet.requests).toBe(1);
+  });
+
+  it('a poll with new events in one shard: the batch-get and ONE index query', async () => {
+    const { cursor } = await store.getLogPage();
+    await store.storeEvents([event('q'), event('q')]);
+    const poll = await cost(store, () => store.getLogPage(cursor));
+    expect(poll.stats.batchGet.requests).toBe(1);
+    expect(poll.stats.query.requests).toBe(1);
+    expect(poll.requests).toBe(2);
+  });
+});
