@@ -7,6 +7,7 @@
  * ```
  */
 import { defineContract, type PropertyOptions } from '../harness.js';
+import { changeFeedCheck } from './checks/change-feed.js';
 import { eventStoreModelCheck } from './checks/model-based.js';
 import { blobStoreRequiredCheck, offloadBoundaryCheck, offloadRoundTripCheck, transactionBudgetCheck } from './checks/offload.js';
 import { exactFieldsCheck, keyEncodingCheck, lifecycleCheck, snapshotCheck, snapshotHistoryCheck } from './checks/reads.js';
@@ -38,6 +39,7 @@ export const eventStoreChecks: readonly EventStoreCheck[] = [
   snapshotHistoryCheck,
   lifecycleCheck,
   v6ContractCheck,
+  changeFeedCheck,
 ];
 
 /** Options of {@link eventStoreContract}; `numRuns`, `seed`, `path` and `shrink` parameterise every property. */

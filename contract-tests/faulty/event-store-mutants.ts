@@ -84,6 +84,17 @@ export class SkipsIdGuardKvDriver extends StripsTransactionPutsKvDriver {
 }
 
 /**
+ * Bug (src/append-actions.ts): the transaction does not check-and-bump the change feed's shard counters
+ * (`log|<shard>`): positions are then allocated from each process's own belief, so two processes give events the
+ * same positions and the feed loses or repeats events.
+ */
+export class SkipsLogCounterKvDriver extends StripsTransactionPutsKvDriver {
+  constructor(inner: KvDriver) {
+    super(inner, (action) => isPutTo(action, (pk) => pk.startsWith('log|')));
+  }
+}
+
+/**
  * Bug (src/append-actions.ts): the transaction does not put the causation links (`c|<causation id>`), so
  * `findByCausationId` misses the caused events.
  */
@@ -195,5 +206,6 @@ export const eventStoreMutants: readonly EventStoreMutant[] = [
   { name: 'overwrites-snapshot-blob', bug: "one snapshot blob per stream, overwritten in place: an older save tears or deletes the newer snapshot's state", module: overwritesSnapshotBlob },
   { name: 'skips-catalog-entry', bug: "the month's catalog entry is never written: its events are hidden from replay", wrapKv: (kv) => new SkipsCatalogEntryKvDriver(kv) },
   { name: 'identity-ignores-payload', bug: 'the stored-batch identity check ignores the payload: same ids with another payload "succeed"', module: identityIgnoresPayload },
+  { name: 'skips-log-counter', bug: "transactions do not check-and-bump the change feed's shard counters: two processes allocate the same log positions", wrapKv: (kv) => new SkipsLogCounterKvDriver(kv) },
   { name: 'skips-causation-links', bug: 'transactions do not put causation links: findByCausationId misses events', wrapKv: (kv) => new SkipsCausationLinksKvDriver(kv) },
 ];
