@@ -55,6 +55,8 @@ export class EventStore implements IEventStoreRepo {
   private initialising: Promise<void> | undefined;
   private layout: TableMetadata | undefined;
   private closed = false;
+  /** Running `subscribe` loops: `close()` stops them first. */
+  private readonly subscriptions = new Set<Subscription>();
 
   /** @throws `INPUT/INVALID_OPTIONS` naming each bad field. */
   constructor(options: EventStoreCoreOptions, internals: { sleep?: Sleep } = {}) {
@@ -306,13 +308,17 @@ export class EventStore implements IEventStoreRepo {
     await this.ready();
     this.requireChangeFeed('subscribe');
     const initial = await readConsumer(forCall(this.ctx), options.name);
-    return startSubscription(this.ctx, options as SubscribeOptions, initial);
+    const subscription = startSubscription(this.ctx, options as SubscribeOptions, initial);
+    this.subscriptions.add(subscription);
+    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    return subscription;
   }
 
-  /** Release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */
+  /** Stop the store's running subscriptions, then release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.initialising?.catch(() => undefined);
     await Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]);
   }

@@ -279,12 +279,20 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect(late).toEqual([]);
     });
 
-    it('an aborted signal stops it; options are validated with INPUT/INVALID_ARGUMENT naming the field', async () => {
+    it('an aborted signal and close() stop it; options are validated with INPUT/INVALID_ARGUMENT naming the field', async () => {
       const store = open(backend.table('feed-abort'), { changeFeed: true });
       const controller = new AbortController();
       const subscription = await store.subscribe({ name: 'stopper', signal: controller.signal, pollIntervalMs: 5, handler: () => undefined });
       controller.abort();
       await subscription.done;
+      // close() stops the store's running subscriptions first.
+      const closing = open(backend.table('feed-close'), { changeFeed: true });
+      const running = await closing.subscribe({ name: 'closer', pollIntervalMs: 5, handler: () => undefined });
+      let ended = false;
+      void running.done.then(() => (ended = true));
+      await closing.close();
+      await running.done;
+      expect(ended).toBe(true);
       const cases: [Record<string, unknown>, string][] = [
         [{ name: '', handler: () => undefined }, 'name'],
         [{ name: 'x'.repeat(1025), handler: () => undefined }, 'name'],
