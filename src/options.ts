@@ -82,6 +82,12 @@ export interface EventStoreOptions {
    * it, a store configured otherwise is refused at `init` (`STORE/LAYOUT_MISMATCH` or `DRIVER/SCHEMA_MISMATCH`).
    */
   changeFeed?: boolean | ChangeFeedSettings;
+  /**
+   * The order of `getAllEvents`: `'created'` (default: `created ASC, id ASC`, what the 3.x framework's `replay`
+   * expects) or `'log'` (needs `changeFeed`: the V6 line's storage insertion order, each log shard in commit
+   * order, shards merged by position; with one shard, the table's commit order).
+   */
+  replayOrder?: 'created' | 'log';
 }
 
 /** Options after validation and defaults. */
@@ -105,6 +111,8 @@ export interface ResolvedOptions {
   readonly clock: () => number;
   /** The change feed's settings, or undefined when the feed is off. */
   readonly changeFeed: { readonly shards: number } | undefined;
+  /** The order of `getAllEvents`. */
+  readonly replayOrder: 'created' | 'log';
   /** Whether `retry.maxAttempts` was given explicitly (else it is divided by the backend client's own attempts). */
   readonly retryAttemptsConfigured: boolean;
 }
@@ -143,6 +151,7 @@ const optionsSchema = z
     deadlineMs: positiveInt.max(3_600_000).optional(),
     signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
     clock: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+    replayOrder: z.enum(['created', 'log']).optional(),
     changeFeed: z.union([z.boolean(), z.object({ shards: positiveInt.max(MAX_CHANGE_FEED_SHARDS).optional() }).strict()]).optional(),
   })
   .strict();
@@ -163,6 +172,9 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
   }
   const tableName = options.tableName ?? `${options.tableNamePrefix ?? ''}${DEFAULT_TABLE_BASE_NAME}`;
   if (tableName.length > 255) throw invalidOptions([{ path: 'tableNamePrefix', message: 'the table name would exceed 255 characters' }]);
+  if (options.replayOrder === 'log' && resolveChangeFeed(options.changeFeed) === undefined) {
+    throw invalidOptions([{ path: 'replayOrder', message: "'log' needs the change feed (changeFeed: true)" }]);
+  }
   const retry = { ...DEFAULT_RETRY_POLICY, ...stripUndefined(options.retry ?? {}) };
   if (retry.maxDelayMs < retry.baseDelayMs) throw invalidOptions([{ path: 'retry.maxDelayMs', message: 'must be >= retry.baseDelayMs' }]);
   return {
@@ -184,6 +196,7 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
     signal: options.signal,
     clock: options.clock ?? Date.now,
     changeFeed: resolveChangeFeed(options.changeFeed),
+    replayOrder: options.replayOrder ?? 'created',
     retryAttemptsConfigured: options.retry?.maxAttempts !== undefined,
   };
 }

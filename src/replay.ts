@@ -5,7 +5,9 @@ import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
 import { forCall, type StoreContext } from './store-context.js';
 import { decodeCatalogEntry } from './codecs/catalog.js';
-import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, globalSk } from './table-layout.js';
+import { eventKey } from './codecs/event.js';
+import { logShardOf } from './codecs/log-counter.js';
+import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, INDEX_LOG, globalSk, logPk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk } from './time-buckets.js';
 import { compareCodePoints } from './replay-order.js';
 
@@ -30,6 +32,7 @@ export async function replay(ctx: StoreContext, pageSize: number, startFromId?: 
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_PAGE_SIZE, `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`, { details: { pageSize, max: MAX_PAGE_SIZE } });
   }
+  if (ctx.options.replayOrder === 'log') return logReplay(ctx, pageSize, startFromId);
   let after: { bucket: number; sortKey: string } | undefined;
   if (startFromId !== undefined) {
     const location = await locateEvent(ctx, startFromId);
@@ -43,7 +46,7 @@ async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: numb
   const buckets = await readCatalog(ctx, after?.bucket);
   const openBucket = (bucket: number) => {
     const range = after && bucket === after.bucket ? ({ op: 'gt', value: after.sortKey } as const) : undefined;
-    return Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, bucketShardPk(bucket, shard), range));
+    return Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, INDEX_GLOBAL_ORDER, bucketShardPk(bucket, shard), range));
   };
   let page: Item[] = [];
   let next = buckets.length > 0 ? openBucket(buckets[0]!) : undefined;
@@ -51,7 +54,7 @@ async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: numb
     const current = next!;
     // Open the next bucket now: its first query runs while this one drains (two requests in flight).
     next = index + 1 < buckets.length ? openBucket(buckets[index + 1]!) : undefined;
-    for await (const item of mergeShards(current)) {
+    for await (const item of mergeShards(current, byGlobalSortKey)) {
       page.push(item);
       if (page.length === pageSize) {
         // With onUnreadable, a page may come out shorter; an empty one is never yielded (a consumer stops there).
@@ -67,6 +70,53 @@ async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: numb
   }
 }
 
+/**
+ * `replayOrder: 'log'` (with `changeFeed`): every event in log order, the order of the V6 line's "storage
+ * insertion order": each log shard in commit order, the shards merged by (position, shard). With one shard that
+ * is the table's commit order. `startFromId` resumes right after that event in this order (its position is read
+ * from its item: one more consistent read). Like the created order, exact for a quiescent store; consumers that run
+ * while writers write use `getLogPage`.
+ */
+async function logReplay(ctx: StoreContext, pageSize: number, startFromId: string | undefined): Promise<AsyncIterableIterator<StoredEvent[]>> {
+  const shards = ctx.options.changeFeed!.shards;
+  let after: { shard: number; position: number } | undefined;
+  if (startFromId !== undefined) {
+    const location = await locateEvent(ctx, startFromId);
+    if (!location) throw new EventCursorNotFoundError(startFromId);
+    const { item } = await ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true });
+    const position = item?.[A.logSk];
+    if (typeof position !== 'number') {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${startFromId} has no log position`, { details: { eventId: startFromId, key: eventKey(location.streamPk, location.sequence) } });
+    }
+    after = { shard: logShardOf(location.streamPk, shards), position };
+  }
+  // (position, shard) > (after.position, after.shard): shards up to the cursor's start after its position, later ones at it.
+  const readers = Array.from({ length: shards }, (_, shard) => {
+    const range = after === undefined ? undefined : ({ op: shard <= after.shard ? 'gt' : 'gte', value: after.position } as const);
+    return new ShardReader(ctx, INDEX_LOG, logPk(shard), range);
+  });
+  return (async function* () {
+    let page: Item[] = [];
+    for await (const item of mergeShards(readers, byLogPosition)) {
+      page.push(item);
+      if (page.length === pageSize) {
+        const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
+        if (events.length > 0) yield events;
+        page = [];
+      }
+    }
+    if (page.length > 0) {
+      const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
+      if (events.length > 0) yield events;
+    }
+  })();
+}
+
+/** Order of the global-order index: its sort key by code point. */
+const byGlobalSortKey = (left: Item, right: Item): number => compareCodePoints(left[A.globalSk] as string, right[A.globalSk] as string);
+/** Order of the log index: position (shards tie by their order in the merge). */
+const byLogPosition = (left: Item, right: Item): number => (left[A.logSk] as number) - (right[A.logSk] as number);
+
 /** Buckets that hold events, ascending, from `fromBucket` on. One strongly consistent query of the catalog partition (paged if large). */
 async function readCatalog(ctx: StoreContext, fromBucket: number | undefined): Promise<number[]> {
   const buckets: number[] = [];
@@ -77,8 +127,8 @@ async function readCatalog(ctx: StoreContext, fromBucket: number | undefined): P
   return buckets;
 }
 
-/** The items of a bucket's shards, merged into sort-key order. */
-async function* mergeShards(shards: readonly ShardReader[]): AsyncGenerator<Item> {
+/** The items of several shards, merged into `compare` order (ties go to the earlier shard). */
+async function* mergeShards(shards: readonly ShardReader[], compare: (left: Item, right: Item) => number): AsyncGenerator<Item> {
   if (shards.length === 1) {
     yield* shards[0]!.drain();
     return;
@@ -88,7 +138,7 @@ async function* mergeShards(shards: readonly ShardReader[]): AsyncGenerator<Item
     let best = -1;
     for (let index = 0; index < shards.length; index++) {
       const head = heads[index];
-      if (head && (best < 0 || compareCodePoints(head[A.globalSk] as string, heads[best]![A.globalSk] as string) < 0)) best = index;
+      if (head && (best < 0 || compare(head, heads[best]!) < 0)) best = index;
     }
     if (best < 0) return;
     yield shards[best]!.take();
@@ -105,6 +155,7 @@ class ShardReader {
 
   constructor(
     private readonly ctx: StoreContext,
+    private readonly index: string,
     private readonly partition: string,
     private readonly range: QueryRequest['range'],
   ) {
@@ -136,7 +187,7 @@ class ShardReader {
 
   private fetch(cursor: string | undefined): Promise<QueryPage> {
     const { ctx } = this;
-    const request: QueryRequest = { index: INDEX_GLOBAL_ORDER, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
+    const request: QueryRequest = { index: this.index, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
     const pending = forCall(ctx).kv.query(ctx.options.tableName, request); // each request has a deadline of its own
     pending.catch(() => undefined); // observed later by peek(); avoid an unhandled rejection meanwhile
     return pending;

@@ -192,6 +192,46 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
     });
   });
 
+  describe("getAllEvents with replayOrder: 'log'", () => {
+    const replayAll = async (store: EventStore, pageSize: number, startFromId?: string) => {
+      const events: StoredEvent[] = [];
+      for await (const page of await store.getAllEvents(pageSize, startFromId)) {
+        expect(page.length).toBeLessThanOrEqual(pageSize);
+        events.push(...page);
+      }
+      return events;
+    };
+
+    it('one shard: the commit order, whatever the created dates; a resume after any event is exact', async () => {
+      const store = open(backend.table('feed-order-1'), { changeFeed: { shards: 1 }, replayOrder: 'log' });
+      const written = [event('o1', new Date('2999-01-01T00:00:00.000Z')), event('o2', new Date(0)), event('o1', new Date('2020-05-05T00:00:00.000Z'))];
+      for (const created of written) await store.storeEvents([created]);
+      await store.storeEvents([event('o3', new Date('1999-01-01T00:00:00.000Z')), event('o2', new Date(1))]);
+      const all = await replayAll(store, 2);
+      const order = [...written.map((e) => e.id), `feed-${counter - 1}`, `feed-${counter}`];
+      expect(all.map((e) => e.id)).toEqual(order);
+      for (const [position, id] of order.entries()) expect((await replayAll(store, 3, id)).map((e) => e.id)).toEqual(order.slice(position + 1));
+      expect((await caught(store.getAllEvents(10, 'never-stored'))).code).toBe(ErrorCodes.UNKNOWN_CURSOR);
+    });
+
+    it('several shards: every event once, each stream in order, and a resume after any event gives exactly the rest', async () => {
+      const store = open(backend.table('feed-order-3'), { changeFeed: { shards: 3 }, replayOrder: 'log' });
+      for (let round = 0; round < 4; round++) await store.storeEvents(Array.from({ length: 4 }, (_, index) => event(`m${(index + round) % 5}`, new Date(Date.UTC(2030 - round, 0, 1)))));
+      const all = await replayAll(store, 5);
+      expect(new Set(all.map((e) => e.id)).size).toBe(16);
+      const last = new Map<string, number>();
+      for (const stored of all) {
+        expect(stored.sequence).toBe((last.get(stored.identifier!) ?? 0) + 1);
+        last.set(stored.identifier!, stored.sequence);
+      }
+      for (const [position, stored] of all.entries()) expect((await replayAll(store, 4, stored.id)).map((e) => e.id)).toEqual(all.slice(position + 1).map((e) => e.id));
+    });
+
+    it("'log' without the change feed is refused by name", () => {
+      expect(() => backend.store(backend.table('feed-order-off'), { replayOrder: 'log' })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('replayOrder') }));
+    });
+  });
+
   describe('subscribe', () => {
     it('a new name starts at the log beginning; pages reach the handler; stop() ends it and the cursor is stored under the name', async () => {
       const store = open(backend.table('feed-sub'), { changeFeed: { shards: 2 } });

@@ -34,8 +34,8 @@ export type TwinFaults = typeof twinFaultsArb extends fc.Arbitrary<infer T> ? T 
 
 type StoreClass = new (options: EventStoreCoreOptions, internals?: { sleep?: Sleep }) => EventStore;
 
-/** Run `schedule` on a fresh lagging, faulty twin; resolves to its counts (throws what the workload's checks throw). */
-export async function runOnLaggingTwin(Store: StoreClass, schedule: FeedSchedule, faults: TwinFaults, tag: string): Promise<FeedRunCounts> {
+/** Run `schedule` on a fresh lagging, faulty twin; resolves to its counts and the faults the drivers injected (throws what the workload's checks throw). */
+export async function runOnLaggingTwin(Store: StoreClass, schedule: FeedSchedule, faults: TwinFaults, tag: string): Promise<FeedRunCounts & { faultsInjected: number }> {
   const restore = seedMathRandom(schedule.seed);
   let now = Date.UTC(2026, 11, 1);
   const clock = () => now;
@@ -57,7 +57,7 @@ export async function runOnLaggingTwin(Store: StoreClass, schedule: FeedSchedule
     gate.enabled = false;
     await Promise.all([...stores.map((store) => store.init()), audit.init()]);
     gate.enabled = true;
-    return await runFeedSchedule(schedule, {
+    const counts = await runFeedSchedule(schedule, {
       stores,
       audit,
       now: clock,
@@ -69,6 +69,8 @@ export async function runOnLaggingTwin(Store: StoreClass, schedule: FeedSchedule
       settleTicks: Math.ceil((1.5 * TAIL_MS) / TICK_MS),
       random: () => random.next(),
     }, tag);
+    const injected = [kv.faultCounts(), blobs.faultCounts()].flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);
+    return { ...counts, faultsInjected: injected };
   } finally {
     restore();
     await Promise.all([...stores, audit].map((store) => store.close()));
