@@ -1,7 +1,7 @@
 import { decodeLink } from './codecs/link.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
@@ -67,7 +67,7 @@ async function readBlobFields(ctx: StoreContext, entry: DecodedEventItem, item: 
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
   const eventId = entry.event.id;
   if (!ctx.blobs) {
-    throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
+    throw new AdapterCapabilityError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
   }
   const blobs = ctx.blobs;
   const body = await blobs.get(blobKey);
