@@ -1,9 +1,9 @@
 import { guardItem, type Chunk } from './append-plan.js';
 import { linkItem } from './codecs/link.js';
 import type { OffloadDecision } from './offload.js';
-import type { ActionFailure, TransactAction } from './ports/kv-driver.js';
+import type { ActionFailure, Condition, TransactAction } from './ports/kv-driver.js';
 import { storedGuardWrite } from './codecs/guard.js';
-import { encodeHead, storedHeadVersion } from './codecs/head.js';
+import { encodeHead, headKey, storedHeadVersion } from './codecs/head.js';
 import { A } from './table-layout.js';
 
 /** What each action of a chunk's transaction is for, by position. */
@@ -11,7 +11,9 @@ export type ActionRole =
   | { readonly kind: 'head'; readonly pk: string }
   | { readonly kind: 'event'; readonly index: number }
   | { readonly kind: 'guard'; readonly index: number }
-  | { readonly kind: 'link'; readonly index: number };
+  | { readonly kind: 'link'; readonly index: number }
+  /** A condition check on the head of a stream the batch reads but does not write (a read dependency). */
+  | { readonly kind: 'check'; readonly pk: string };
 
 /** The transaction of one chunk at given stream bases. */
 export interface ChunkTransaction {
@@ -23,10 +25,12 @@ export interface ChunkTransaction {
 
 /**
  * Build the chunk's transaction: per stream a head put conditioned on its base (`notExists` for 0, else
- * `version = base`) that sets the new version; per event its item and id guard (both `notExists`) and, with a
- * cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
+ * `version = base`) that sets the new version; per read dependency (`checks`: pk -> expected version, streams the
+ * chunk does not write) a condition check on its head (0: absent or at 0; else `version = expected`); per event its
+ * item and id guard (both `notExists`) and, with a cause, its causation link at the event's slot +
+ * `linkProbes[index]` (`notExists`).
  */
-export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecision[], bases: ReadonlyMap<string, number>, writeId: string, linkProbes: ReadonlyMap<number, number>): ChunkTransaction {
+export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecision[], bases: ReadonlyMap<string, number>, writeId: string, linkProbes: ReadonlyMap<number, number>, checks: ReadonlyMap<string, number> = new Map()): ChunkTransaction {
   const next = new Map(bases);
   const sequences: number[] = [];
   const actions: TransactAction[] = [];
@@ -47,6 +51,11 @@ export function buildTransaction(chunk: Chunk, decisions: readonly OffloadDecisi
   for (const [pk, base] of bases) {
     actions.push({ type: 'put', item: encodeHead(pk, next.get(pk)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
     roles.push({ kind: 'head', pk });
+  }
+  for (const [pk, expected] of checks) {
+    const atVersion: Condition = { kind: 'equals', attribute: A.version, value: expected };
+    actions.push({ type: 'conditionCheck', key: headKey(pk), condition: expected === 0 ? { kind: 'or', conditions: [{ kind: 'notExists' }, atVersion] } : atVersion });
+    roles.push({ kind: 'check', pk });
   }
   for (const { action, role } of perEvent) {
     actions.push(action);
@@ -83,7 +92,8 @@ export function analyseCancellation(tx: ChunkTransaction, reasons: readonly Acti
     if (reason.kind === 'validation') analysis.validation = reason.message;
     if (reason.kind !== 'conditionFailed') return;
     switch (role.kind) {
-      case 'head': {
+      case 'head':
+      case 'check': {
         analysis.headConflicts.set(role.pk, storedHeadVersion(reason.item));
         return;
       }

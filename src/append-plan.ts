@@ -81,16 +81,23 @@ function offloadedSize(draftBytes: number, validated: ValidatedEvent, blobKey: s
 /** Transaction actions an event needs: its item, its id guard, and its causation link when it has a cause. */
 export const actionsPerEvent = (event: PlannedEvent): number => (event.causationId === undefined ? 2 : 3);
 
+/** Actions and bytes a transaction spends besides its events and heads (the first chunk's read-dependency checks). */
+export interface ChunkReserve {
+  readonly actions: number;
+  readonly bytes: number;
+}
+
 /**
  * Greedy chunking by the driver's action and byte limits: per event its actions ({@link actionsPerEvent}), per
- * stream one head; each event counted at its smallest (offloaded) size when a blob store exists.
+ * stream one head; each event counted at its smallest (offloaded) size when a blob store exists. The first chunk
+ * also holds `firstReserve` (the condition checks of read dependencies).
  */
-export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]): Chunk[] {
+export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
   let current: Chunk = { events: [], streams: new Set() };
-  let actions = 0;
-  let bytes = 0;
+  let actions = firstReserve.actions;
+  let bytes = firstReserve.bytes;
   for (const event of planned) {
     const eventBytes = (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes;
     const addsStream = !current.streams.has(event.pk);
@@ -109,6 +116,17 @@ export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]):
   }
   chunks.push(current);
   return chunks;
+}
+
+/** The actions and bytes of one chunk's transaction as {@link planChunks} counts them (without any reserve). */
+export function chunkCost(ctx: StoreContext, chunk: Chunk): ChunkReserve {
+  let actions = chunk.streams.size;
+  let bytes = [...chunk.streams].reduce((sum, pk) => sum + headSize(pk), 0);
+  for (const event of chunk.events) {
+    actions += actionsPerEvent(event);
+    bytes += (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes;
+  }
+  return { actions, bytes };
 }
 
 /** Size of a stream's head item. */

@@ -91,6 +91,15 @@ export async function readStreamSequence(ctx: StoreContext, domain: string, iden
   return decodeHeadVersion(item);
 }
 
+/**
+ * The versions of the streams `pks` (distinct partition keys) from their head items: ONE strongly consistent batch
+ * read (`readItems`: batch-get, unprocessed keys retried). A stream without a head is absent from the map (version 0).
+ */
+export async function readStreamVersions(ctx: StoreContext, pks: readonly string[]): Promise<Map<string, number>> {
+  const items = await readItems(ctx, pks.map(headKey));
+  return new Map(items.map((item) => [item[A.pk] as string, decodeHeadVersion(item)]));
+}
+
 /** An event id's guard item: where the event lives, and when it was created. */
 export interface EventLocation {
   readonly streamPk: string;
