@@ -2,7 +2,7 @@ import { appendEvents, type AppendOptions, type StreamExpectation } from './appe
 import { blobScope } from './blob-keys.js';
 import { CallBudget } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
-import { randomUUID } from 'node:crypto';
+import { monotonicIds } from './ids.js';
 import type {
   AppendableEvent,
   CreatedEvent,
@@ -66,10 +66,13 @@ export class EventStore implements IEventStoreRepo {
   private initialising: Promise<void> | undefined;
   private layout: TableMetadata | undefined;
   private closed = false;
+  /** Ids for V6 events without one: increasing, so events of one millisecond replay in insertion order (ids.ts). */
+  private readonly nextId: () => string;
 
   /** @throws `INPUT/INVALID_OPTIONS` naming each bad field. */
   constructor(options: EventStoreCoreOptions, internals: { sleep?: Sleep } = {}) {
     this.options = resolveOptions(options);
+    this.nextId = monotonicIds(this.options.clock);
     const warn = makeWarn(this.options.onWarning);
     const meter = new Meter(this.options.onCapacity, warn);
     const drivers = { kv: meteredKv(this.options.kv, meter), blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined };
@@ -143,7 +146,7 @@ export class EventStore implements IEventStoreRepo {
   }
 
   /**
-   * 6.x `append`: store events like `storeEvents` with no expectation. An event without `id` gets a random UUID, one
+   * 6.x `append`: store events like `storeEvents` with no expectation. An event without `id` gets an increasing id (ids.ts), one
    * without `created` the store's clock (as the PostgreSQL adapter does); a `sequence` it carries is ignored (the
    * revert runtime sends `sequence: undefined`, an import the exported sequences).
    * @throws as `storeEvents`, but a duplicate id is a `DuplicateEventError` (rc.6's name; code `STORE/DUPLICATE_EVENT_ID`).
@@ -427,10 +430,10 @@ export class EventStore implements IEventStoreRepo {
     return withBudget(this.ctx, new CallBudget(Infinity, [this.options.signal], this.options.clock));
   }
 
-  /** A V6 event as a created event: `sequence` dropped, a random UUID for a missing `id`, the store's clock for a missing `created`. */
+  /** A V6 event as a created event: `sequence` dropped, an increasing id (ids.ts) for a missing `id`, the store's clock for a missing `created`. */
   private v6Event(event: AppendableEvent): CreatedEvent {
     const { sequence: _ignored, ...rest } = event;
-    return { ...rest, id: event.id ?? randomUUID(), created: event.created === undefined ? new Date(this.options.clock()) : event.created } as CreatedEvent;
+    return { ...rest, id: event.id ?? this.nextId(), created: event.created === undefined ? new Date(this.options.clock()) : event.created } as CreatedEvent;
   }
 
   private async ready(): Promise<void> {
