@@ -83,7 +83,9 @@ export const actionsPerEvent = (event: PlannedEvent): number => (event.causation
 
 /** Actions and bytes a transaction spends besides its events and heads (the first chunk's read-dependency checks). */
 export interface ChunkReserve {
+  /** Transaction actions (one condition check per read dependency). */
   readonly actions: number;
+  /** Bytes counted against the transaction's byte limit (a head item's size per check). */
   readonly bytes: number;
 }
 

@@ -100,6 +100,7 @@ export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventM
 
 /** One entry of `StoreEventsOptions.expectedSequences`: the stream (domain, identifier; absent = '') at `expectedSequence`. */
 export interface ExpectedStreamSequence {
+  /** The stream's domain (non-empty). */
   domain: string;
   /** Absent (or `''`): the domain-only stream (domain, ''). */
   identifier?: string;
@@ -113,7 +114,9 @@ export interface ExpectedStreamSequence {
  * `''` and whitespace-only identifiers are invalid (V6 rule).
  */
 export interface ExpectedStreamVersion {
+  /** The stream's domain (non-empty). */
   domain: string;
+  /** The stream id inside the domain; absent for the domain-only stream. */
   identifier?: string;
   /** The stream's version (its last sequence; 0: empty). */
   expectedVersion: number;
