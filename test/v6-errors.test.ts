@@ -147,6 +147,18 @@ describe('the types package\'s error classes, for the cases that throw them', ()
     expect(hasCode(Object.assign(new Error('x'), { code: ErrorCodes.CONCURRENCY }), ErrorCodes.CONCURRENCY)).toBe(false);
   });
 
+  it('TransactionScopeError also by bytes: without a blob store, events that together pass 4 MB are refused, nothing written', async () => {
+    const repo = new EventStoreRepo({ kv: new MemoryKvDriver() });
+    const events = Array.from({ length: 11 }, (_, i) => event('fat', { id: `fat-${i}`, payload: 'x'.repeat(390_000) }));
+    const error = await rejection(repo.appendBatch(events, [{ domain: 'acct', identifier: 'fat', expectedVersion: 0 }]));
+    expect(error).toBeInstanceOf(TransactionScopeError);
+    expectOurs(error, ErrorCodes.BATCH_TOO_LARGE);
+    const details = (error as TransactionScopeError).details as { bytes: number; maxTransactionBytes: number; actions: number };
+    expect(details.bytes).toBeGreaterThan(details.maxTransactionBytes);
+    expect(details.actions).toBe(23);
+    expect(await repo.getStreamSequence('acct', 'fat')).toBe(0);
+  });
+
   it('an application retry-on-conflict written for V6 (types package only) retries our conflicts and succeeds', async () => {
     const repo = new EventStoreRepo();
     const runtime = makeAggregateRuntime(repo);

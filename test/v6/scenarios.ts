@@ -297,6 +297,12 @@ export function batchScenarios(makeBackend: () => SafetyBackend): void {
         { domain: 'cash', identifier: 'c1', expectedVersion: 2 },
       ]);
       expect(await store.getStreamVersions([])).toEqual([]);
+      // More streams than one batch read takes (100 keys): chunked, still in input order.
+      const many = Array.from({ length: 150 }, (_, i) => ({ domain: 'many', identifier: `m${i}` }));
+      await store.append([v6('many', 'm149', 'X', 1), v6('many', 'm7', 'X', 1), v6('many', 'm7', 'X', 2)]);
+      const read = await store.getStreamVersions(many);
+      expect(read.map((entry) => entry.identifier)).toEqual(many.map((entry) => entry.identifier));
+      expect(read.filter((entry) => entry.expectedVersion > 0)).toEqual([{ domain: 'many', identifier: 'm7', expectedVersion: 2 }, { domain: 'many', identifier: 'm149', expectedVersion: 1 }]);
     });
 
     it('writes several streams in ONE transaction, events in input order, each stream consecutive; the read vector feeds it directly', async () => {
