@@ -42,6 +42,10 @@ const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
   const repo = new EventStoreRepo();
   await repo.storeEvents([{ id: 'c1', domain: 'd', type: 't', payload: 1, created: new Date() }]);
   if ((await repo.getEventById('c1')).sequence !== 1) throw new Error('CommonJS round trip failed');
+  // The V6 framework's error classes (the peer @schemeless/event-store-types, installed by npm beside the package).
+  const types = require('@schemeless/event-store-types');
+  const conflict = await repo.appendToStream([{ domain: 'd', identifier: 'v6', type: 't', payload: 1, created: new Date() }], 3).catch((error) => error);
+  if (!(conflict instanceof types.StreamConcurrencyError) || !(conflict instanceof types.EventStoreError) || conflict.code !== 'STORE/CONCURRENCY' || conflict.actualVersion !== 0) throw new Error('CommonJS: a conflict is not the types package StreamConcurrencyError');
   // The drop-in form from CommonJS: its lazy DynamoDB driver loads the CommonJS build of the driver on first call.
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: process.env.DYNAMO_ENDPOINT });
   const dropIn = new EventStoreRepo(dynamodb, undefined, { tableNamePrefix: 'cjs-' });
@@ -77,6 +81,19 @@ await repo.close();
 dynamodb.destroy();
 s3.destroy();
 console.log('import + drop-in on DynamoDB Local and S3: ok');
+`,
+  );
+  // ESM: the adapter's errors are the V6 framework's classes, and the package loads the peer types package once.
+  writeFileSync(
+    join(app, 'v6-errors.mjs'),
+    `import { EventCursorNotFoundError, StreamConcurrencyError } from '@schemeless/event-store-types';
+import { EventStoreRepo, hasCode } from 'event-store-adapter-dynamodb';
+const repo = new EventStoreRepo();
+await repo.appendToStream([{ domain: 'd', identifier: 'i', type: 't', payload: 1, created: new Date() }], 0);
+const conflict = await repo.appendToStream([{ domain: 'd', identifier: 'i', type: 't', payload: 2, created: new Date() }], 0).catch((error) => error);
+const cursor = await repo.getAllEvents(10, 'nope').catch((error) => error);
+if (!(conflict instanceof StreamConcurrencyError) || !hasCode(conflict, 'STORE/CONCURRENCY') || !(cursor instanceof EventCursorNotFoundError) || !hasCode(cursor, 'INPUT/UNKNOWN_CURSOR')) throw new Error('ESM: errors are not the types package classes');
+console.log('V6 error classes (esm, the peer types package): ok');
 `,
   );
   writeFileSync(
@@ -119,6 +136,7 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
   }
   console.log('root import loads no AWS SDK module and no driver (esm, cjs): ok');
   process.stdout.write(run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
+  process.stdout.write(run('node', ['v6-errors.mjs'], app));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);
   if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`contract suites from the package did not pass:\n${contract}`);
   console.log(`contract-tests from the package: ${/Tests\s+(\d+) passed/.exec(contract.replace(/\x1b\[[0-9;]*m/g, ''))![1]} passed`);

@@ -1,9 +1,9 @@
 import { guardItem, type Chunk } from './append-plan.js';
 import { linkItem } from './codecs/link.js';
 import type { OffloadDecision } from './offload.js';
-import type { ActionFailure, Item, TransactAction } from './ports/kv-driver.js';
+import type { ActionFailure, Condition, Item, TransactAction } from './ports/kv-driver.js';
 import { storedGuardWrite } from './codecs/guard.js';
-import { encodeHead, storedHeadVersion } from './codecs/head.js';
+import { encodeHead, headKey, storedHeadVersion } from './codecs/head.js';
 import { encodeLogCounter, storedLogPosition } from './codecs/log-counter.js';
 import { A } from './table-layout.js';
 
@@ -13,7 +13,9 @@ export type ActionRole =
   | { readonly kind: 'log'; readonly shard: number }
   | { readonly kind: 'event'; readonly index: number }
   | { readonly kind: 'guard'; readonly index: number }
-  | { readonly kind: 'link'; readonly index: number };
+  | { readonly kind: 'link'; readonly index: number }
+  /** A condition check on the head of a stream the batch reads but does not write (a read dependency). */
+  | { readonly kind: 'check'; readonly pk: string };
 
 /** The transaction of one chunk at given stream bases. */
 export interface ChunkTransaction {
@@ -25,12 +27,16 @@ export interface ChunkTransaction {
 
 /** No change feed: no log shards, no bases. */
 export const NO_LOG_BASES: ReadonlyMap<number, number> = new Map();
+/** No read dependencies. */
+const NO_CHECKS: ReadonlyMap<string, number> = new Map();
 
 /**
  * Build the chunk's transaction: per stream a head put conditioned on its base (`notExists` for 0, else
  * `version = base`) that sets the new version; with a change feed, per log shard the same on its counter
- * (`logBases`), each event taking the next position of its shard (`lsk`); per event its item and id guard (both
- * `notExists`) and, with a cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
+ * (`extras.logBases`), each event taking the next position of its shard (`lsk`); per read dependency
+ * (`extras.checks`: pk -> expected version, streams the chunk does not write) a condition check on its head (0:
+ * absent or at 0; else `version = expected`); per event its item and id guard (both `notExists`) and, with a
+ * cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
  */
 export function buildTransaction(
   chunk: Chunk,
@@ -38,8 +44,10 @@ export function buildTransaction(
   bases: ReadonlyMap<string, number>,
   writeId: string,
   linkProbes: ReadonlyMap<number, number>,
-  logBases: ReadonlyMap<number, number> = NO_LOG_BASES,
+  extras: { readonly logBases?: ReadonlyMap<number, number>; readonly checks?: ReadonlyMap<string, number> } = {},
 ): ChunkTransaction {
+  const logBases = extras.logBases ?? NO_LOG_BASES;
+  const checks = extras.checks ?? NO_CHECKS;
   const next = new Map(bases);
   const nextPosition = new Map(logBases);
   const sequences: number[] = [];
@@ -71,6 +79,11 @@ export function buildTransaction(
   for (const [shard, base] of logBases) {
     actions.push({ type: 'put', item: encodeLogCounter(shard, nextPosition.get(shard)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
     roles.push({ kind: 'log', shard });
+  }
+  for (const [pk, expected] of checks) {
+    const atVersion: Condition = { kind: 'equals', attribute: A.version, value: expected };
+    actions.push({ type: 'conditionCheck', key: headKey(pk), condition: expected === 0 ? { kind: 'or', conditions: [{ kind: 'notExists' }, atVersion] } : atVersion });
+    roles.push({ kind: 'check', pk });
   }
   for (const { action, role } of perEvent) {
     actions.push(action);
@@ -109,7 +122,8 @@ export function analyseCancellation(tx: ChunkTransaction, reasons: readonly Acti
     if (reason.kind === 'validation') analysis.validation = reason.message;
     if (reason.kind !== 'conditionFailed') return;
     switch (role.kind) {
-      case 'head': {
+      case 'head':
+      case 'check': {
         analysis.headConflicts.set(role.pk, storedHeadVersion(reason.item));
         return;
       }

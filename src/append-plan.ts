@@ -92,17 +92,25 @@ function offloadedSize(draftBytes: number, validated: ValidatedEvent, blobKey: s
 /** Transaction actions an event needs: its item, its id guard, and its causation link when it has a cause. */
 export const actionsPerEvent = (event: PlannedEvent): number => (event.causationId === undefined ? 2 : 3);
 
+/** Actions and bytes a transaction spends besides its events and heads (the first chunk's read-dependency checks). */
+export interface ChunkReserve {
+  /** Transaction actions (one condition check per read dependency). */
+  readonly actions: number;
+  /** Bytes counted against the transaction's byte limit (a head item's size per check). */
+  readonly bytes: number;
+}
+
 /**
  * Greedy chunking by the driver's action and byte limits: per event its actions ({@link actionsPerEvent}), per
  * stream one head, per log shard (change feed) one counter; each event counted at its smallest (offloaded) size
- * when a blob store exists.
+ * when a blob store exists. The first chunk also holds `firstReserve` (the condition checks of read dependencies).
  */
-export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[]): Chunk[] {
+export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
   let current: Chunk = emptyChunk();
-  let actions = 0;
-  let bytes = 0;
+  let actions = firstReserve.actions;
+  let bytes = firstReserve.bytes;
   const extra = (event: PlannedEvent) => {
     const addsStream = !current.streams.has(event.pk);
     const addsShard = event.logShard !== undefined && !current.shards.has(event.logShard);
@@ -134,6 +142,17 @@ const emptyChunk = (): Chunk => ({ events: [], streams: new Set(), shards: new S
 
 /** Size of a log shard's counter item, as wide as any (shard numbers below 100, positions of 15 digits). */
 export const LOG_COUNTER_BYTES = itemSize(encodeLogCounter(99, SIZING_SEQUENCE));
+
+/** The actions and bytes of one chunk's transaction as {@link planChunks} counts them (without any reserve). */
+export function chunkCost(ctx: StoreContext, chunk: Chunk): ChunkReserve {
+  let actions = chunk.streams.size + chunk.shards.size;
+  let bytes = [...chunk.streams].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
+  for (const event of chunk.events) {
+    actions += actionsPerEvent(event);
+    bytes += (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes;
+  }
+  return { actions, bytes };
+}
 
 /** Size of a stream's head item. */
 export const headSize = (pk: string): number => itemSize(encodeHead(pk, SIZING_SEQUENCE));

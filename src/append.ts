@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
-import { headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type PlannedEvent } from './append-plan.js';
+import { chunkCost, headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type ChunkReserve, type PlannedEvent } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
 import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
 import { blobScope, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';
-import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
+import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, exhausted, isRetryable } from './retry.js';
@@ -35,16 +35,27 @@ import type { ValidatedEvent } from './validation.js';
  *   throws `STORE/OUTCOME_UNKNOWN` with the event ids, and keeps the blobs; blobs are deleted only when the write
  *   is proven not committed;
  * - each month's catalog entry is written once per process, before the first transaction writing there, as a
- *   plain write outside every transaction (so writers never conflict on it).
+ *   plain write outside every transaction (so writers never conflict on it);
+ * - `options.expectations` (storeEvents `expectedSequences`, appendBatch): every listed stream must be at its
+ *   version. A written one is exact like the expected stream (its head put is conditioned on it); one the batch
+ *   does not write (a read dependency) gets a condition check on its head in the FIRST transaction. A mismatch
+ *   throws `ConcurrencyError` naming the stream;
+ * - `options.oneTransaction` (appendBatch): a batch that does not fit one transaction is refused with
+ *   `TransactionScopeError` before anything is written, instead of being chunked.
  */
-export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined): Promise<StoredEvent[]> {
+export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined, options: AppendOptions = {}): Promise<StoredEvent[]> {
   if (batch.length === 0) return [];
   rejectDuplicatesInBatch(batch);
   const writeId = randomUUID();
   const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
   const stamp = writeStamp(ctx.clock(), writeId);
   const planned = batch.map((validated) => planEvent(ctx, validated, scope, stamp));
-  const chunks = planChunks(ctx, planned);
+  const expectations = options.expectations ?? [];
+  const writtenPks = new Set(planned.map((event) => event.pk));
+  const reads = expectations.filter((expectation) => !writtenPks.has(expectation.pk));
+  const reserve: ChunkReserve = { actions: reads.length, bytes: reads.reduce((sum, expectation) => sum + headSize(expectation.pk), 0) };
+  const chunks = planChunks(ctx, planned, reserve);
+  if (options.oneTransaction) refuseUnlessOneTransaction(ctx, planned, chunks, reserve);
   if (chunks.length > 1) {
     const existing = await findStoredBatch(ctx, planned);
     if (existing.state === 'identical') return existing.events;
@@ -56,13 +67,17 @@ export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedE
   const expectedPk = expectedSequence === undefined ? undefined : planned[0]!.pk;
   const exact = new Map<string, number>();
   if (expectedPk !== undefined) exact.set(expectedPk, expectedSequence!);
+  for (const expectation of expectations) exact.set(expectation.pk, expectation.version);
+  const names = new Map(expectations.map((expectation) => [expectation.pk, expectation.streamKey]));
+  const checks = new Map(reads.map((expectation) => [expectation.pk, expectation.version]));
   for (const [index, chunk] of chunks.entries()) {
     try {
-      const written = await writeChunk(ctx, chunk, exact, writeId, chunks.length === 1);
+      const written = await writeChunk(ctx, chunk, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
       stored.push(...written);
-      // The expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
+      // An expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
       written.forEach((event, position) => {
-        if (chunk.events[position]!.pk === expectedPk) exact.set(expectedPk, event.sequence);
+        const pk = chunk.events[position]!.pk;
+        if (exact.has(pk)) exact.set(pk, event.sequence);
       });
     } catch (error) {
       if (index === 0) throw error;
@@ -75,6 +90,38 @@ export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedE
     }
   }
   return stored;
+}
+
+/** A stream the batch expects at a version besides the first event's (`expectedSequences`, appendBatch's list). */
+export interface StreamExpectation {
+  /** The stream's partition key (`streamPk`). */
+  readonly pk: string;
+  /** `${domain}::${identifier}`, for the error. */
+  readonly streamKey: string;
+  /** The version (sequence) the stream must be at before the write; 0: empty. */
+  readonly version: number;
+}
+
+/** Extra inputs of {@link appendEvents}. */
+export interface AppendOptions {
+  /** Streams that must be at their versions (written or only read); see {@link appendEvents}. */
+  readonly expectations?: readonly StreamExpectation[];
+  /** Refuse, with `TransactionScopeError` and nothing written, a batch that needs more than one transaction. */
+  readonly oneTransaction?: boolean;
+}
+
+/** `TransactionScopeError` unless the whole batch (with its read-dependency checks) fits one transaction of the driver. */
+function refuseUnlessOneTransaction(ctx: StoreContext, planned: readonly PlannedEvent[], chunks: readonly Chunk[], reserve: ChunkReserve): void {
+  const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
+  const shards = new Set(planned.flatMap((event) => (event.logShard === undefined ? [] : [event.logShard])));
+  const whole = chunkCost(ctx, { events: [...planned], streams: new Set(planned.map((event) => event.pk)), shards });
+  const actions = whole.actions + reserve.actions;
+  const bytes = whole.bytes + reserve.bytes;
+  if (chunks.length === 1 && actions <= maxTransactionActions && bytes <= maxTransactionBytes) return;
+  throw new TransactionScopeError(
+    `appendBatch: ${planned.length} events need ${actions} transaction actions and ${bytes} bytes (payloads offloaded where a blob store allows), over one transaction's ${maxTransactionActions} actions / ${maxTransactionBytes} bytes; nothing was written (split the decision, or use storeEvents, which chunks)`,
+    { events: planned.length, actions, bytes, maxTransactionActions, maxTransactionBytes },
+  );
 }
 
 function rejectDuplicatesInBatch(batch: readonly ValidatedEvent[]): void {
@@ -106,17 +153,18 @@ function forgetTable(ctx: StoreContext): void {
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
 /** Write one chunk as one transaction, re-basing on newer heads (soft streams) and retrying transient failures. */
-async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean): Promise<StoredEvent[]> {
+async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
   // Change feed: each log shard's counter is soft, like a stream without an expectation: a conflict re-bases it.
   const logBases = new Map([...chunk.shards].map((shard) => [shard, ctx.logPositions.get(shard) ?? 0]));
-  const streamKeys = new Map(chunk.events.map((event) => [event.pk, event.streamKey]));
+  const streamKeys = new Map([...names, ...chunk.events.map((event) => [event.pk, event.streamKey] as const)]);
   const eventIds = chunk.events.map((event) => event.validated.event.id);
 
   // Offload decisions do not depend on sequences: make them once, upload blobs once, reuse across attempts.
-  const otherBytes = chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + streams.reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
+  const otherBytes =
+    chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + [...streams, ...checks.keys()].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
   const decisions: OffloadDecision[] = planOffload(
     chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey, size: event.draftBytes })),
     otherBytes,
@@ -133,7 +181,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   let conflicts = 0;
   let transientFailures = 0;
   try {
-    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, logBases);
+    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
     let token = randomUUID();
     for (;;) {
       let outcome: TransactResult;
@@ -215,7 +263,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }
-      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, logBases);
+      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
       token = randomUUID();
     }
   } catch (error) {

@@ -37,6 +37,13 @@ export interface StoreEventsOptions {
    * A mismatch throws `ConcurrencyError` and writes nothing.
    */
   expectedSequence?: number;
+  /**
+   * This adapter's extension: several streams, each at its sequence before the write (0: empty), checked in the
+   * same transaction as the write. A listed stream the batch does not write is a read dependency (a condition check
+   * on its head, in the first transaction). Each stream at most once; may name the first event's stream only with
+   * the same value as `expectedSequence`. A mismatch throws `ConcurrencyError` naming the stream; nothing written.
+   */
+  expectedSequences?: readonly ExpectedStreamSequence[];
   /** This adapter's extension: aborts the call (it then fails with `STORE/ABORTED`, or `STORE/OUTCOME_UNKNOWN` when a transaction was in flight). */
   signal?: AbortSignal;
   /** This adapter's extension: the call's deadline in ms from now (default: the store's `deadlineMs`). */
@@ -91,16 +98,34 @@ export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> =
 export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = // eslint-disable-line @typescript-eslint/no-explicit-any
   AppendableEvent<Payload, Meta> & { identifier: string };
 
+/** One entry of `StoreEventsOptions.expectedSequences`: the stream (domain, identifier; absent = '') at `expectedSequence`. */
+export interface ExpectedStreamSequence {
+  /** The stream's domain (non-empty). */
+  domain: string;
+  /** Absent (or `''`): the domain-only stream (domain, ''). */
+  identifier?: string;
+  /** The sequence the stream must be at before the write; 0: the stream must be empty. */
+  expectedSequence: number;
+}
+
 /**
- * One stream's version, as the 6.x line (rc.6) declares it: used by `appendBatch` expectations and as the entries
- * of a change-feed cursor. In a cursor of this store the entries are not streams: `{ domain: '$table' }` names the
- * table and its generation, `{ domain: '$log', identifier: '<shard>' }` the last position delivered of a shard.
+ * A stream at a version, as `@schemeless/event-store-types` 6.0.0-rc.6 declares it (`ExpectedStreamVersion`;
+ * declared here structurally until rc.6 reaches the registry). Omit `identifier` for the domain-only stream;
+ * `''` and whitespace-only identifiers are invalid (V6 rule). Also the entries of a change-feed cursor, which are
+ * not streams: `{ domain: '$table' }` names the table and its generation, `{ domain: '$log', identifier: '<shard>' }`
+ * holds the last position delivered of a shard.
  */
 export interface ExpectedStreamVersion {
+  /** The stream's domain (non-empty). */
   domain: string;
+  /** The stream id inside the domain; absent for the domain-only stream. */
   identifier?: string;
+  /** The stream's version (its last sequence; 0: empty). */
   expectedVersion: number;
 }
+
+/** A stream reference of `getStreamVersions` (rc.6: `Pick<ExpectedStreamVersion, 'domain' | 'identifier'>`). */
+export type StreamReference = Pick<ExpectedStreamVersion, 'domain' | 'identifier'>;
 
 /** A page of the change feed (`getLogPage`): events, and the cursor to pass to the next call (JSON-safe, at most 64 entries). */
 export interface StreamLogPage<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any

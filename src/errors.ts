@@ -4,7 +4,25 @@
  * Tests and callers branch on `code`, never on `message`. Every code is listed in {@link ErrorCodes};
  * a code never changes meaning once published. `ConcurrencyError` and `DuplicateEventIdError` are
  * subclasses so the framework (which checks `name === 'ConcurrencyError'`) recognises them.
+ *
+ * The V6 framework's classes: `@schemeless/event-store-types` 6.x defines `EventStoreError` and, extending it,
+ * `StreamConcurrencyError`, `EventCursorNotFoundError`, `InvalidIdentifierError`, `InvalidStreamBatchError`,
+ * `AdapterCapabilityError` and `SnapshotError` (real classes at runtime, CommonJS). `EventStoreAdapterError`
+ * extends `EventStoreError`, so every error of this package is `instanceof EventStoreError`. The classes of this
+ * package named like a V6 class extend THAT class (so `instanceof` holds with the class imported from the types
+ * package) and carry `code`, `details` and `retryable` like every error here; `instanceof EventStoreAdapterError`
+ * holds for them too, through a brand checked by `EventStoreAdapterError[Symbol.hasInstance]` (JavaScript has one
+ * prototype chain, so the brand stands in for the second parent). `hasCode()` therefore works for all of them.
  */
+import {
+  AdapterCapabilityError as V6AdapterCapabilityError,
+  EventCursorNotFoundError as V6EventCursorNotFoundError,
+  EventStoreError,
+  InvalidIdentifierError as V6InvalidIdentifierError,
+  InvalidStreamBatchError as V6InvalidStreamBatchError,
+  SnapshotError as V6SnapshotError,
+  StreamConcurrencyError as V6StreamConcurrencyError,
+} from '@schemeless/event-store-types';
 
 /** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `DRIVER/`, `RETRY/`). */
 export const ErrorCodes = {
@@ -78,6 +96,11 @@ export const ErrorCodes = {
   TABLE_WAIT_TIMEOUT: 'DRIVER/TABLE_WAIT_TIMEOUT',
   /** An existing table's key schema or indexes differ from what this adapter needs; `details.differences` lists them. */
   SCHEMA_MISMATCH: 'DRIVER/SCHEMA_MISMATCH',
+  /**
+   * `appendBatch` refused a batch that does not fit ONE transaction (the driver's actions or bytes per transaction,
+   * after offloading); `details` has the events, actions, bytes and limits. Nothing was written.
+   */
+  BATCH_TOO_LARGE: 'STORE/BATCH_TOO_LARGE',
   /** Any other backend failure (not retryable). */
   BACKEND: 'DRIVER/BACKEND',
   /** Retries ran out; `cause` is the last error. */
@@ -96,15 +119,61 @@ export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCodes.TRANSACTION_CONFLICT,
 ]);
 
-/** The package's error: `code` is stable, `details` is structured data about the failure, `cause` the original error. */
-export class EventStoreAdapterError extends Error {
+/**
+ * The brand every error of this package carries on its prototype: `instanceof EventStoreAdapterError` checks it, so
+ * the classes that extend a V6 class (and so cannot extend `EventStoreAdapterError`) still pass. `Symbol.for`: the
+ * ESM and CommonJS builds of this package, if both are loaded, recognise each other's errors.
+ */
+const ADAPTER_ERROR: unique symbol = Symbol.for('event-store-adapter-dynamodb/EventStoreAdapterError') as never;
+
+/** Options of an error's constructor: the original error and structured facts. */
+export interface AdapterErrorOptions {
+  /** The original error (set as the standard `cause`). */
+  cause?: unknown;
+  /** Structured facts about the failure; frozen into `details`. */
+  details?: Record<string, unknown>;
+}
+
+/** The fields every error of this package has, whichever class it extends. */
+export interface AdapterErrorFields {
+  /** Stable, namespaced code; see {@link ErrorCodes}. */
+  readonly code: ErrorCode;
+  /** Structured facts about the failure (field names, keys, ids); shape depends on the code. */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** True when the core's retry policy treats this error as transient. */
+  readonly retryable: boolean;
+}
+
+/** Set `cause` as the standard `Error` constructor does (own, non-enumerable), for base classes that take only a message. */
+function setCause(error: Error, cause: unknown): void {
+  if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause, writable: true, enumerable: false, configurable: true });
+}
+
+/** Brand a class's prototype and give it the `retryable` getter (for classes that do not extend {@link EventStoreAdapterError}). */
+function brand(target: { prototype: object }): void {
+  Object.defineProperty(target.prototype, ADAPTER_ERROR, { value: true });
+  Object.defineProperty(target.prototype, 'retryable', {
+    get(this: AdapterErrorFields) {
+      return RETRYABLE_CODES.has(this.code);
+    },
+    configurable: true,
+  });
+}
+
+/**
+ * The package's error: `code` is stable, `details` is structured data about the failure, `cause` the original error.
+ * Extends the V6 framework's `EventStoreError`. `instanceof EventStoreAdapterError` is true for every error of this
+ * package, including the classes that extend a V6 class instead (they carry the same brand).
+ */
+export class EventStoreAdapterError extends EventStoreError implements AdapterErrorFields {
   /** Stable, namespaced code; see {@link ErrorCodes}. */
   readonly code: ErrorCode;
   /** Structured facts about the failure (field names, keys, ids); shape depends on the code. */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message: string, options: AdapterErrorOptions = {}) {
+    super(message);
+    setCause(this, options.cause);
     this.name = 'EventStoreAdapterError';
     this.code = code;
     this.details = Object.freeze({ ...(options.details ?? {}) });
@@ -114,15 +183,25 @@ export class EventStoreAdapterError extends Error {
   get retryable(): boolean {
     return RETRYABLE_CODES.has(this.code);
   }
+
+  /** Every error of this package (branded); subclasses keep the ordinary prototype-chain check. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== EventStoreAdapterError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [ADAPTER_ERROR]?: unknown })[ADAPTER_ERROR] === true;
+  }
 }
+Object.defineProperty(EventStoreAdapterError.prototype, ADAPTER_ERROR, { value: true });
 
 /**
  * Optimistic-concurrency conflict (the 3.x contract's `ConcurrencyError`): the stream `streamKey`
  * (`${domain}::${identifier}`) was at `actualSequence`, not `expectedSequence`. Nothing was written.
  */
 export class ConcurrencyError extends EventStoreAdapterError {
+  /** `${domain}::${identifier}` of the conflicting stream. */
   readonly streamKey: string;
+  /** The sequence the caller expected the stream at. */
   readonly expectedSequence: number;
+  /** The sequence the stream is really at. */
   readonly actualSequence: number;
 
   constructor(streamKey: string, expectedSequence: number, actualSequence: number) {
@@ -138,8 +217,9 @@ export class ConcurrencyError extends EventStoreAdapterError {
   }
 }
 
-/** An event id is already stored or repeated within the batch. Nothing of the batch was written. */
+/** An event id is already stored or repeated within the batch (3.x `storeEvents`). Nothing of the batch was written. */
 export class DuplicateEventIdError extends EventStoreAdapterError {
+  /** The duplicate ids. */
   readonly eventIds: readonly string[];
 
   constructor(eventIds: readonly string[]) {
@@ -149,57 +229,157 @@ export class DuplicateEventIdError extends EventStoreAdapterError {
   }
 }
 
-/** True when `error` is an {@link EventStoreAdapterError} with the given code. */
+/**
+ * The V6 methods' duplicate-id error (`append`, `appendToStream`, `appendBatch`), named as in
+ * `@schemeless/event-store-types` 6.0.0-rc.6 (`DuplicateEventError`; not in rc.5, so declared here, extending
+ * `EventStoreError` through {@link EventStoreAdapterError}). Same code as {@link DuplicateEventIdError}, of which
+ * it is a subclass; `eventId` is the first duplicate. Nothing of the batch was written.
+ */
+export class DuplicateEventError extends DuplicateEventIdError {
+  /** The first duplicate id (all of them are in `eventIds`). */
+  readonly eventId: string;
+
+  constructor(eventIds: readonly string[]) {
+    super(eventIds);
+    this.name = 'DuplicateEventError';
+    this.eventId = eventIds[0] ?? '';
+  }
+}
+
+/**
+ * `appendBatch` refused a batch that does not fit ONE transaction (code `STORE/BATCH_TOO_LARGE`), named as upstream's
+ * rc.6 transaction-scope error (`TransactionScopeError`; not in rc.5, so declared here). Nothing was written.
+ */
+export class TransactionScopeError extends EventStoreAdapterError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super(ErrorCodes.BATCH_TOO_LARGE, message, { details });
+    this.name = 'TransactionScopeError';
+  }
+}
+
+/** True when `error` is an error of this package ({@link EventStoreAdapterError}, branded) with the given code. */
 export function hasCode(error: unknown, code: ErrorCode): error is EventStoreAdapterError {
   return error instanceof EventStoreAdapterError && error.code === code;
 }
 
 /**
- * The 6.x contract's optimistic-concurrency error (`appendToStream`): the stream (domain, identifier) was at
- * `actualVersion`, not `expectedVersion`. Same code as {@link ConcurrencyError}; the name the 6.x framework expects.
+ * The 6.x contract's optimistic-concurrency error (`appendToStream`, `appendBatch`): the stream (domain,
+ * identifier; `''` for a domain-only stream) was at `actualVersion`, not `expectedVersion`. Extends the types
+ * package's `StreamConcurrencyError` (its fields `domain`, `identifier`, `expectedVersion`, `actualVersion`); code
+ * `STORE/CONCURRENCY` as {@link ConcurrencyError}. Nothing was written.
  */
-export class StreamConcurrencyError extends EventStoreAdapterError {
-  readonly domain: string;
-  readonly identifier: string;
-  readonly expectedVersion: number;
-  readonly actualVersion: number;
+export class StreamConcurrencyError extends V6StreamConcurrencyError implements AdapterErrorFields {
+  /** `STORE/CONCURRENCY`. */
+  readonly code: ErrorCode = ErrorCodes.CONCURRENCY;
+  /** `{ domain, identifier, expectedVersion, actualVersion }`. */
+  readonly details: Readonly<Record<string, unknown>>;
+  declare readonly retryable: boolean;
 
   constructor(domain: string, identifier: string, expectedVersion: number, actualVersion: number, cause?: unknown) {
-    super(ErrorCodes.CONCURRENCY, `Concurrency conflict on stream "${domain}/${identifier}": expected version ${expectedVersion}, but found ${actualVersion}`, {
-      cause,
-      details: { domain, identifier, expectedVersion, actualVersion },
-    });
-    this.name = 'StreamConcurrencyError';
-    this.domain = domain;
-    this.identifier = identifier;
-    this.expectedVersion = expectedVersion;
-    this.actualVersion = actualVersion;
+    super(domain, identifier, expectedVersion, actualVersion);
+    setCause(this, cause);
+    this.details = Object.freeze({ domain, identifier, expectedVersion, actualVersion });
   }
 }
+brand(StreamConcurrencyError);
 
-/** `getAllEvents(…, startFromId)` named an event that is not stored (code `INPUT/UNKNOWN_CURSOR`; the 6.x contract's name). */
-export class EventCursorNotFoundError extends EventStoreAdapterError {
+/**
+ * `getAllEvents(…, startFromId)` named an event that is not stored: the types package's `EventCursorNotFoundError`
+ * with code `INPUT/UNKNOWN_CURSOR`, `cursorId` and `details.startFromId`.
+ */
+export class EventCursorNotFoundError extends V6EventCursorNotFoundError implements AdapterErrorFields {
+  /** `INPUT/UNKNOWN_CURSOR`. */
+  readonly code: ErrorCode = ErrorCodes.UNKNOWN_CURSOR;
+  /** `{ startFromId }`. */
+  readonly details: Readonly<Record<string, unknown>>;
+  /** The unknown cursor (an event id). */
   readonly cursorId: string;
+  declare readonly retryable: boolean;
 
   constructor(cursorId: string) {
-    super(ErrorCodes.UNKNOWN_CURSOR, `Event cursor not found: "${cursorId}" is not a stored event`, { details: { startFromId: cursorId } });
-    this.name = 'EventCursorNotFoundError';
+    super(cursorId);
     this.cursorId = cursorId;
+    this.details = Object.freeze({ startFromId: cursorId });
   }
 }
+brand(EventCursorNotFoundError);
 
-/** An `appendToStream` batch mixes streams or is empty (code `INPUT/INVALID_EVENT`; the 6.x contract's name). */
-export class InvalidStreamBatchError extends EventStoreAdapterError {
-  constructor(message: string) {
-    super(ErrorCodes.INVALID_EVENT, message, { details: { field: 'events', rule: 'one stream per appendToStream batch' } });
-    this.name = 'InvalidStreamBatchError';
-  }
-}
+/**
+ * A V6 batch is malformed as a whole: the types package's `InvalidStreamBatchError`. `appendToStream`: empty, or
+ * spanning streams (code `INPUT/INVALID_EVENT`); `appendBatch`: empty, a written stream without an expected
+ * version, a stream listed twice, a bad expected version (code `INPUT/INVALID_ARGUMENT`, `details.field` names it).
+ */
+export class InvalidStreamBatchError extends V6InvalidStreamBatchError implements AdapterErrorFields {
+  /** `INPUT/INVALID_EVENT` or `INPUT/INVALID_ARGUMENT`. */
+  readonly code: ErrorCode;
+  /** `field` and `rule`, and the index or stream concerned. */
+  readonly details: Readonly<Record<string, unknown>>;
+  declare readonly retryable: boolean;
 
-/** An `appendToStream` event lacks a non-empty identifier (code `INPUT/INVALID_EVENT`; the 6.x contract's name). */
-export class InvalidIdentifierError extends EventStoreAdapterError {
-  constructor(message: string) {
-    super(ErrorCodes.INVALID_EVENT, message, { details: { field: 'identifier', rule: 'non-empty string' } });
-    this.name = 'InvalidIdentifierError';
+  constructor(message: string, details: Record<string, unknown> = { field: 'events', rule: 'one stream per appendToStream batch' }, code: ErrorCode = ErrorCodes.INVALID_EVENT) {
+    super(message);
+    this.code = code;
+    this.details = Object.freeze({ ...details });
   }
 }
+brand(InvalidStreamBatchError);
+
+/**
+ * A V6 identifier is missing, empty or only whitespace where V6 requires one (`appendToStream`'s events, and in
+ * `appendBatch` / `getStreamVersions` an identifier that is present): the types package's `InvalidIdentifierError`.
+ * Code `INPUT/INVALID_EVENT` for an event's identifier, `INPUT/INVALID_ARGUMENT` for a stream reference.
+ */
+export class InvalidIdentifierError extends V6InvalidIdentifierError implements AdapterErrorFields {
+  /** `INPUT/INVALID_EVENT` or `INPUT/INVALID_ARGUMENT`. */
+  readonly code: ErrorCode;
+  /** `field` and `rule` (and the index concerned). */
+  readonly details: Readonly<Record<string, unknown>>;
+  declare readonly retryable: boolean;
+
+  constructor(message: string, details: Record<string, unknown> = { field: 'identifier', rule: 'non-empty string' }, code: ErrorCode = ErrorCodes.INVALID_EVENT) {
+    super(message);
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+  }
+}
+brand(InvalidIdentifierError);
+
+/**
+ * A snapshot cannot be saved: the types package's `SnapshotError`. Code `INPUT/INVALID_SNAPSHOT` (`details.field`
+ * and `rule`) or `STORE/BLOB_STORE_REQUIRED` (too large for an item, and no blob store to offload it to).
+ */
+export class SnapshotError extends V6SnapshotError implements AdapterErrorFields {
+  /** `INPUT/INVALID_SNAPSHOT` or `STORE/BLOB_STORE_REQUIRED`. */
+  readonly code: ErrorCode;
+  /** Structured facts (field and rule, or the size). */
+  readonly details: Readonly<Record<string, unknown>>;
+  declare readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: AdapterErrorOptions = {}) {
+    super(message);
+    setCause(this, options.cause);
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+}
+brand(SnapshotError);
+
+/**
+ * The store lacks what an operation needs: the types package's `AdapterCapabilityError`. Code
+ * `STORE/BLOB_STORE_REQUIRED`: an event must be offloaded (or is stored offloaded) but no blob store is configured.
+ */
+export class AdapterCapabilityError extends V6AdapterCapabilityError implements AdapterErrorFields {
+  /** `STORE/BLOB_STORE_REQUIRED`. */
+  readonly code: ErrorCode;
+  /** Structured facts (event id, sizes, blob key). */
+  readonly details: Readonly<Record<string, unknown>>;
+  declare readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options: AdapterErrorOptions = {}) {
+    super(message);
+    setCause(this, options.cause);
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+}
+brand(AdapterCapabilityError);

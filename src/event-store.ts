@@ -1,12 +1,13 @@
-import { appendEvents } from './append.js';
+import { appendEvents, type AppendOptions, type StreamExpectation } from './append.js';
 import { blobScope } from './blob-keys.js';
 import { CallBudget } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
-import { randomUUID } from 'node:crypto';
+import { monotonicIds } from './ids.js';
 import type {
   AppendableEvent,
   CreatedEvent,
   EventStoreRepoCapabilities,
+  ExpectedStreamSequence,
   ExpectedStreamVersion,
   IEventStoreRepo,
   SnapshotEntry,
@@ -14,15 +15,28 @@ import type {
   StoredEvent,
   StreamAdapterCapabilities,
   StreamAppendableEvent,
+  StreamReference,
   StreamLogPage,
 } from './contract-types.js';
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
 import { checkSubscribeOptions, readConsumer, startSubscription, type SubscribeOptions, type Subscription } from './subscription.js';
-import { ConcurrencyError, ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError, StreamConcurrencyError } from './errors.js';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  DuplicateEventIdError,
+  ErrorCodes,
+  EventStoreAdapterError,
+  InvalidIdentifierError,
+  InvalidStreamBatchError,
+  StreamConcurrencyError,
+} from './errors.js';
+import { utf8Length } from './item-size.js';
+import { streamKey } from './keys.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from './limits.js';
 import { toStoredEvent } from './codecs/event.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
-import { readByCausation, readEventById, readStream, readStreamSequence } from './read.js';
+import { readByCausation, readEventById, readStream, readStreamSequence, readStreamVersions } from './read.js';
 import { replay } from './replay.js';
 import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
@@ -30,7 +44,7 @@ import { forCall, withBudget, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, type TableMetadata } from './table-metadata.js';
-import { tableSchema } from './table-layout.js';
+import { streamPk, tableSchema } from './table-layout.js';
 import { validateEvents } from './validation.js';
 import { makeWarn, WarningCodes } from './warnings.js';
 
@@ -57,10 +71,13 @@ export class EventStore implements IEventStoreRepo {
   private closed = false;
   /** Running `subscribe` loops: `close()` stops them first. */
   private readonly subscriptions = new Set<Subscription>();
+  /** Ids for V6 events without one: increasing, so events of one millisecond replay in insertion order (ids.ts). */
+  private readonly nextId: () => string;
 
   /** @throws `INPUT/INVALID_OPTIONS` naming each bad field. */
   constructor(options: EventStoreCoreOptions, internals: { sleep?: Sleep } = {}) {
     this.options = resolveOptions(options);
+    this.nextId = monotonicIds(this.options.clock);
     const warn = makeWarn(this.options.onWarning);
     const meter = new Meter(this.options.onCapacity, warn);
     const drivers = { kv: meteredKv(this.options.kv, meter), blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined };
@@ -122,41 +139,123 @@ export class EventStore implements IEventStoreRepo {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'signal must be an AbortSignal', { details: { issues: [{ path: 'signal', message: 'must be an AbortSignal' }] } });
     }
     const validated = validateEvents(events);
-    const ctx = forCall(this.ctx, { ...(deadlineMs === undefined ? {} : { deadlineMs }), ...(options.signal ? { signal: options.signal } : {}) });
+    const expectations = expectedSequenceList(options.expectedSequences, validated[0]?.event, expected);
+    return this.write(validated, expected, { expectations }, options);
+  }
+
+  /** The write of every append method: a call context (deadline, signal), the store ready, the core's write path. */
+  private async write(validated: ReturnType<typeof validateEvents>, expected: number | undefined, append: AppendOptions, call: StoreEventsOptions = {}): Promise<StoredEvent[]> {
+    const ctx = forCall(this.ctx, { ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }), ...(call.signal ? { signal: call.signal } : {}) });
     ctx.budget.check('storeEvents');
     await this.ready();
-    return appendEvents(ctx, validated, expected);
+    return appendEvents(ctx, validated, expected, append);
   }
 
   /**
-   * 6.x `append`: store events (an event without `id` gets a random UUID) like `storeEvents` with no expectation.
-   * @throws as `storeEvents`.
+   * 6.x `append`: store events like `storeEvents` with no expectation. An event without `id` gets an increasing id (ids.ts), one
+   * without `created` the store's clock (as the PostgreSQL adapter does); a `sequence` it carries is ignored (the
+   * revert runtime sends `sequence: undefined`, an import the exported sequences).
+   * @throws as `storeEvents`, but a duplicate id is a `DuplicateEventError` (rc.6's name; code `STORE/DUPLICATE_EVENT_ID`).
    */
   async append(events: readonly AppendableEvent[]): Promise<void> {
-    await this.appendEvents(eventArray(events, 'append').map(withId));
+    const created = eventArray(events, 'append').map((event) => this.v6Event(event));
+    await v6Errors(this.appendEvents(created));
+  }
+
+  /**
+   * rc.6 `appendBatch` (`BatchEventStoreAdapter`): ONE atomic transaction across streams, events stored in input
+   * order (each stream's events get consecutive sequences), every stream of `expectedVersions` checked at its
+   * version in that transaction, including streams listed but not written (read dependencies of a decision: a
+   * condition check on the stream's head; 0 means the stream is empty). Every written stream must be listed, each
+   * stream at most once; an identifier, when present, must be non-empty and not only whitespace (omit it for the
+   * domain-only stream). Events without `id`/`created` get them as in `append`.
+   * @throws `StreamConcurrencyError` (types package's class, `STORE/CONCURRENCY`) naming the stream and both versions; nothing written.
+   * @throws `DuplicateEventError` (`STORE/DUPLICATE_EVENT_ID`) for an id repeated in the batch or already stored; nothing written.
+   * @throws `TransactionScopeError` (`STORE/BATCH_TOO_LARGE`) when the batch cannot fit one transaction (100 actions / 4 MB on DynamoDB); nothing written.
+   * @throws `InvalidStreamBatchError` (empty batch: `INPUT/INVALID_EVENT`; unlisted written stream, stream listed twice, bad version or domain: `INPUT/INVALID_ARGUMENT`), `InvalidIdentifierError`, `INPUT/INVALID_EVENT`; nothing written.
+   */
+  async appendBatch(events: readonly AppendableEvent[], expectedVersions: readonly ExpectedStreamVersion[]): Promise<void> {
+    const list = eventArray(events, 'appendBatch');
+    if (list.length === 0) throw new InvalidStreamBatchError('appendBatch needs at least one event', { field: 'events', rule: 'at least one event' });
+    list.forEach((event, index) => {
+      if (typeof event.identifier === 'string' && event.identifier.trim() === '') {
+        throw new InvalidIdentifierError(`appendBatch: event #${index} has an empty or whitespace identifier (omit it for the domain-only stream)`, { index, field: 'identifier', rule: 'absent, or a non-empty string that is not only whitespace' });
+      }
+    });
+    if (!Array.isArray(expectedVersions)) {
+      throw new InvalidStreamBatchError(`appendBatch: expectedVersions must be an array, got ${expectedVersions === null ? 'null' : typeof expectedVersions}`, { field: 'expectedVersions', rule: 'array' }, ErrorCodes.INVALID_ARGUMENT);
+    }
+    const listed = new Map<string, ListedStream & { version: number }>();
+    expectedVersions.forEach((entry, index) => {
+      const field = `expectedVersions[${index}]`;
+      const stream = streamReference(entry, field, 'appendBatch', (message, details) => new InvalidStreamBatchError(message, details, ErrorCodes.INVALID_ARGUMENT));
+      const version = (entry as { expectedVersion?: unknown }).expectedVersion;
+      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+        throw new InvalidStreamBatchError(`appendBatch: ${field}.expectedVersion must be a safe integer >= 0, got ${String(version)}`, { index, field: `${field}.expectedVersion`, rule: 'safe integer >= 0' }, ErrorCodes.INVALID_ARGUMENT);
+      }
+      if (listed.has(stream.pk)) {
+        throw new InvalidStreamBatchError(`appendBatch: ${field} lists stream ${stream.key} a second time`, { index, field, rule: 'each stream at most once', stream: stream.key }, ErrorCodes.INVALID_ARGUMENT);
+      }
+      listed.set(stream.pk, { ...stream, version });
+    });
+    const validated = validateEvents(list.map((event) => this.v6Event(event)));
+    validated.forEach(({ event }, index) => {
+      if (!listed.has(streamPk(event.domain, event.identifier))) {
+        const key = streamKey(event.domain, event.identifier);
+        throw new InvalidStreamBatchError(`appendBatch: event #${index} writes stream ${key}, which expectedVersions does not list`, { index, field: 'expectedVersions', rule: 'every written stream listed', stream: key }, ErrorCodes.INVALID_ARGUMENT);
+      }
+    });
+    const expectations: StreamExpectation[] = [...listed.values()].map((stream) => ({ pk: stream.pk, streamKey: stream.key, version: stream.version }));
+    await v6Errors(this.write(validated, undefined, { expectations, oneTransaction: true }), listed);
+  }
+
+  /**
+   * rc.6 `getStreamVersions` (`BatchEventStoreAdapter`): the version (last sequence, 0 for an empty stream) of each
+   * listed stream, in input order, one entry per input entry (a stream listed twice is read once and reported
+   * twice), `identifier` present exactly when the input had it: the vector to pass to `appendBatch`. One strongly
+   * consistent batch read of the heads; each version is current when read, the set is not a snapshot across
+   * streams (`appendBatch` checks it atomically).
+   * @throws `INPUT/INVALID_ARGUMENT` (`details.field`, e.g. `streams[2].domain`) or `InvalidIdentifierError` for a bad reference; nothing is read.
+   */
+  async getStreamVersions(streams: readonly StreamReference[]): Promise<ExpectedStreamVersion[]> {
+    if (!Array.isArray(streams)) {
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getStreamVersions: streams must be an array, got ${streams === null ? 'null' : typeof streams}`, { details: { field: 'streams', rule: 'array' } });
+    }
+    const references = streams.map((entry, index) =>
+      streamReference(entry, `streams[${index}]`, 'getStreamVersions', (message, details) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details })),
+    );
+    await this.ready();
+    const versions = await readStreamVersions(forCall(this.ctx), [...new Set(references.map((reference) => reference.pk))]);
+    return references.map((reference) => ({
+      domain: reference.domain,
+      ...(reference.identifier === undefined ? {} : { identifier: reference.identifier }),
+      expectedVersion: versions.get(reference.pk) ?? 0,
+    }));
   }
 
   /**
    * 6.x `appendToStream`: append to ONE stream if it is at `expectedVersion` (0: new); resolves to its new version.
-   * @throws `StreamConcurrencyError` (code `STORE/CONCURRENCY`) with the actual version; nothing written.
-   * @throws `InvalidStreamBatchError` for an empty batch or one that spans streams, `InvalidIdentifierError` for a missing identifier.
+   * Events without `id`/`created` get them as in `append`.
+   * @throws `StreamConcurrencyError` (the types package's class; code `STORE/CONCURRENCY`) with the actual version; nothing written.
+   * @throws `InvalidStreamBatchError` for an empty batch or one that spans streams, `InvalidIdentifierError` for a missing, empty or whitespace identifier.
+   * @throws `DuplicateEventError` (`STORE/DUPLICATE_EVENT_ID`) for a duplicate id; nothing written.
    */
   async appendToStream(events: readonly StreamAppendableEvent[], expectedVersion: number): Promise<{ nextVersion: number }> {
     const first = eventArray(events, 'appendToStream')[0];
     if (events.length === 0) throw new InvalidStreamBatchError('appendToStream needs at least one event');
     if (!first) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, 'appendToStream: event #0 is not an object', { details: { index: 0, field: '(event)' } });
     for (const event of events) {
-      if (typeof event.identifier !== 'string' || event.identifier === '') throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
+      if (typeof event.identifier !== 'string' || event.identifier.trim() === '') throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
       if (event.domain !== first.domain || event.identifier !== first.identifier) {
         throw new InvalidStreamBatchError(`appendToStream: all events must belong to ${first.domain}/${first.identifier}; found ${event.domain}/${event.identifier}`);
       }
     }
     try {
-      const stored = await this.appendEvents(events.map(withId), { expectedSequence: expectedVersion });
+      const stored = await this.appendEvents(events.map((event) => this.v6Event(event)), { expectedSequence: expectedVersion });
       return { nextVersion: stored[stored.length - 1]!.sequence };
     } catch (error) {
       if (error instanceof ConcurrencyError) throw new StreamConcurrencyError(first.domain, first.identifier, expectedVersion, error.actualSequence, error);
-      throw error;
+      throw v6Error(error);
     }
   }
 
@@ -376,6 +475,12 @@ export class EventStore implements IEventStoreRepo {
     return withBudget(this.ctx, new CallBudget(Infinity, [this.options.signal], this.options.clock));
   }
 
+  /** A V6 event as a created event: `sequence` dropped, an increasing id (ids.ts) for a missing `id`, the store's clock for a missing `created`. */
+  private v6Event(event: AppendableEvent): CreatedEvent {
+    const { sequence: _ignored, ...rest } = event;
+    return { ...rest, id: event.id ?? this.nextId(), created: event.created === undefined ? new Date(this.options.clock()) : event.created } as CreatedEvent;
+  }
+
   private async ready(): Promise<void> {
     this.assertOpen();
     await this.init();
@@ -417,7 +522,83 @@ function eventArray<T>(events: readonly T[], call: string): readonly T[] {
   return events;
 }
 
-function withId<T extends AppendableEvent>(event: T): CreatedEvent {
-  const { sequence: _ignored, ...rest } = event;
-  return { ...rest, id: event.id ?? randomUUID() } as CreatedEvent;
+/** A validated stream reference of the V6 batch methods. */
+interface ListedStream {
+  readonly domain: string;
+  readonly identifier: string | undefined;
+  /** The stream's partition key. */
+  readonly pk: string;
+  /** `${domain}::${identifier}`, for messages. */
+  readonly key: string;
+}
+
+/**
+ * Validate `{ domain, identifier? }` at `field` of `call`: a non-empty string domain (`fail` builds that error), an
+ * identifier absent or a non-empty string that is not only whitespace (`InvalidIdentifierError`,
+ * `INPUT/INVALID_ARGUMENT`), together within DynamoDB's partition-key limit.
+ */
+function streamReference(entry: unknown, field: string, call: string, fail: (message: string, details: Record<string, unknown>) => Error): ListedStream {
+  if (typeof entry !== 'object' || entry === null) throw fail(`${call}: ${field} must be an object { domain, identifier? }`, { field, rule: 'object' });
+  const { domain, identifier } = entry as { domain?: unknown; identifier?: unknown };
+  if (typeof domain !== 'string' || domain === '') throw fail(`${call}: ${field}.domain must be a non-empty string, got ${JSON.stringify(domain) ?? String(domain)}`, { field: `${field}.domain`, rule: 'non-empty string' });
+  if (identifier !== undefined && (typeof identifier !== 'string' || identifier.trim() === '')) {
+    throw new InvalidIdentifierError(
+      `${call}: ${field}.identifier must be absent (the domain-only stream) or a non-empty string that is not only whitespace, got ${JSON.stringify(identifier) ?? String(identifier)}`,
+      { field: `${field}.identifier`, rule: 'absent, or a non-empty string that is not only whitespace' },
+      ErrorCodes.INVALID_ARGUMENT,
+    );
+  }
+  const pk = streamPk(domain, identifier as string | undefined);
+  if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${call}: ${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
+  return { domain, identifier: identifier as string | undefined, pk, key: streamKey(domain, identifier as string | undefined) };
+}
+
+/**
+ * `StoreEventsOptions.expectedSequences` as expectations (undefined: none). Each entry: a non-empty string domain,
+ * an identifier absent or a string (`''` is the domain-only stream, as in 3.x), an integer `expectedSequence` >= 0;
+ * each stream at most once, and the first event's stream only with `expectedSequence`'s value. `INPUT/INVALID_ARGUMENT`
+ * naming the field otherwise.
+ */
+function expectedSequenceList(list: readonly ExpectedStreamSequence[] | undefined, first: CreatedEvent | undefined, expectedSequence: number | undefined): StreamExpectation[] {
+  if (list === undefined) return [];
+  const fail = (message: string, details: Record<string, unknown>) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `storeEvents: ${message}`, { details });
+  if (!Array.isArray(list)) throw fail(`expectedSequences must be an array, got ${list === null ? 'null' : typeof list}`, { field: 'expectedSequences', rule: 'array' });
+  const firstPk = first === undefined ? undefined : streamPk(first.domain, first.identifier);
+  const seen = new Set<string>();
+  return list.map((entry, index) => {
+    const field = `expectedSequences[${index}]`;
+    if (typeof entry !== 'object' || entry === null) throw fail(`${field} must be an object { domain, identifier?, expectedSequence }`, { field, rule: 'object' });
+    const { domain, identifier, expectedSequence: version } = entry as { domain?: unknown; identifier?: unknown; expectedSequence?: unknown };
+    if (typeof domain !== 'string' || domain === '') throw fail(`${field}.domain must be a non-empty string`, { field: `${field}.domain`, rule: 'non-empty string' });
+    if (identifier !== undefined && typeof identifier !== 'string') throw fail(`${field}.identifier must be a string when present`, { field: `${field}.identifier`, rule: 'string when present' });
+    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw fail(`${field}.expectedSequence must be an integer >= 0, got ${String(version)}`, { field: `${field}.expectedSequence`, rule: 'integer >= 0' });
+    const pk = streamPk(domain, identifier as string | undefined);
+    const key = streamKey(domain, identifier as string | undefined);
+    if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
+    if (seen.has(pk)) throw fail(`${field} lists stream ${key} a second time`, { field, rule: 'each stream at most once', stream: key });
+    if (pk === firstPk && expectedSequence !== undefined && expectedSequence !== version) {
+      throw fail(`${field} expects stream ${key} at ${version}, but expectedSequence (the first event's stream) says ${expectedSequence}`, { field: `${field}.expectedSequence`, rule: 'agrees with expectedSequence', stream: key });
+    }
+    seen.add(pk);
+    return { pk, streamKey: key, version };
+  });
+}
+
+/** The V6 form of a write error: a duplicate id is a `DuplicateEventError`; with `listed`, a conflict is the types package's `StreamConcurrencyError` naming the stream. */
+function v6Error(error: unknown, listed?: ReadonlyMap<string, ListedStream>): unknown {
+  if (error instanceof DuplicateEventIdError && !(error instanceof DuplicateEventError)) return new DuplicateEventError(error.eventIds);
+  if (listed && error instanceof ConcurrencyError) {
+    const stream = [...listed.values()].find((candidate) => candidate.key === error.streamKey);
+    if (stream) return new StreamConcurrencyError(stream.domain, stream.identifier ?? '', error.expectedSequence, error.actualSequence, error);
+  }
+  return error;
+}
+
+/** `write`, its errors in their V6 form ({@link v6Error}). */
+async function v6Errors(write: Promise<unknown>, listed?: ReadonlyMap<string, ListedStream>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    throw v6Error(error, listed);
+  }
 }

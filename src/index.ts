@@ -5,8 +5,9 @@
  * - `new EventStoreRepo()` — the in-memory twin (KV + blobs): the embedded default, for tests and demos.
  * - `new EventStoreRepo({ kv, blobs, ...options })` — any driver pair.
  *
- * Importing this module loads the core only: the AWS SDK and the twin load on the first call of a store built by
- * the first two forms (their drivers are lazy, see `lazy-drivers.ts`).
+ * Importing this module loads the core only (and the peer `@schemeless/event-store-types`, 4 small CommonJS modules,
+ * whose error classes ours extend): the AWS SDK and the twin load on the first call of a store built by the first
+ * two forms (their drivers are lazy, see `lazy-drivers.ts`).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';

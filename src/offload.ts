@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { OffloadedBody, OffloadedFields } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Item } from './ports/kv-driver.js';
@@ -94,8 +94,8 @@ function offloadedBody(item: Item, fields: OffloadedFields): Uint8Array {
   return new Uint8Array(Buffer.from(JSON.stringify(body), 'utf8'));
 }
 
-function blobStoreRequired(eventId: string, size: number, limit: number): EventStoreAdapterError {
-  return new EventStoreAdapterError(
+function blobStoreRequired(eventId: string, size: number, limit: number): AdapterCapabilityError {
+  return new AdapterCapabilityError(
     ErrorCodes.BLOB_STORE_REQUIRED,
     `Event ${eventId} needs ${size} bytes, over the ${limit}-byte limit: configure a blob store (an S3 client or blob driver) so large payloads can be offloaded`,
     { details: { eventId, size, limit } },

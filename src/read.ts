@@ -1,7 +1,7 @@
 import { decodeLink } from './codecs/link.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
@@ -67,7 +67,7 @@ async function readBlobFields(ctx: StoreContext, entry: DecodedEventItem, item: 
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
   const eventId = entry.event.id;
   if (!ctx.blobs) {
-    throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
+    throw new AdapterCapabilityError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
   }
   const blobs = ctx.blobs;
   const body = await blobs.get(blobKey);
@@ -89,6 +89,15 @@ export async function readStream(ctx: StoreContext, domain: string, identifier: 
 export async function readStreamSequence(ctx: StoreContext, domain: string, identifier: string): Promise<number> {
   const { item } = await ctx.kv.get(ctx.options.tableName, headKey(streamPk(domain, identifier)), { consistent: true });
   return decodeHeadVersion(item);
+}
+
+/**
+ * The versions of the streams `pks` (distinct partition keys) from their head items: ONE strongly consistent batch
+ * read (`readItems`: batch-get, unprocessed keys retried). A stream without a head is absent from the map (version 0).
+ */
+export async function readStreamVersions(ctx: StoreContext, pks: readonly string[]): Promise<Map<string, number>> {
+  const items = await readItems(ctx, pks.map(headKey));
+  return new Map(items.map((item) => [item[A.pk] as string, decodeHeadVersion(item)]));
 }
 
 /** An event id's guard item: where the event lives, and when it was created. */

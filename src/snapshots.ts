@@ -3,7 +3,7 @@ import { deleteBlobsQuietly } from './write-blobs.js';
 import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
@@ -42,7 +42,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   let ownBlob: string | undefined;
   if (itemSize(item) > limit) {
     if (!ctx.blobs) {
-      throw new EventStoreAdapterError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
+      throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
     }
     const blobs = ctx.blobs;
     ownBlob = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));

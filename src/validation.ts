@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CreatedEvent, SnapshotEntry } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { utf8Length } from './item-size.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_EVENT_ID_BYTES } from './limits.js';
 import { causationPk, streamPk } from './table-layout.js';
@@ -105,7 +105,7 @@ export function validateSnapshot(snapshot: SnapshotEntry): { stateJson: string; 
   });
   const parsed = schema.safeParse(snapshot);
   const fail = (field: string, rule: string, cause?: unknown) =>
-    new EventStoreAdapterError(ErrorCodes.INVALID_SNAPSHOT, `Invalid snapshot: ${field} ${rule}`, { cause, details: { field, rule } });
+    new SnapshotError(ErrorCodes.INVALID_SNAPSHOT, `Invalid snapshot: ${field} ${rule}`, { cause, details: { field, rule } });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw fail(issue.path.join('.') || '(snapshot)', issue.message);
