@@ -2,6 +2,7 @@
 import { describe } from 'vitest';
 import { realSafetyBackend } from './safety/backends.js';
 import { realDynamoDb, realS3 } from './servers/index.js';
+import { v6OrderScenarios } from './v6/order-scenarios.js';
 import { batchScenarios, v6RuntimeScenarios } from './v6/scenarios.js';
 
 const dynamo = realDynamoDb('V6 runtime on DynamoDB Local + S3');
@@ -12,4 +13,5 @@ describe.skipIf(skip)('V6 on real servers', () => {
   if (skip) return;
   v6RuntimeScenarios(() => realSafetyBackend(dynamo.endpoint, s3.endpoint));
   batchScenarios(() => realSafetyBackend(dynamo.endpoint, s3.endpoint));
+  v6OrderScenarios(() => realSafetyBackend(dynamo.endpoint, s3.endpoint));
 });

@@ -4,7 +4,9 @@
  * test/v6-runtime.real.test.ts).
  */
 import { memorySafetyBackend } from './safety/backends.js';
+import { v6OrderScenarios } from './v6/order-scenarios.js';
 import { batchScenarios, v6RuntimeScenarios } from './v6/scenarios.js';
 
 v6RuntimeScenarios(memorySafetyBackend);
 batchScenarios(memorySafetyBackend);
+v6OrderScenarios(memorySafetyBackend);
