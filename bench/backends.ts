@@ -25,6 +25,8 @@ export interface StoreSettings {
   readonly bucketShards?: number;
   /** Short label used in table and bucket names. */
   readonly label: string;
+  /** The store's `changeFeed` option (default off). */
+  readonly changeFeed?: { readonly shards: number };
 }
 
 /** What the workloads compared with the old adapter call on a repo: ours, or the old adapter behind a meter. */
@@ -91,11 +93,11 @@ function twinBackend(): Backend {
   return {
     name: 'twin',
     description: 'in-memory twin (MemoryKvDriver + MemoryBlobDriver), capacity metered by AWS rules',
-    createStore: async ({ bucketShards }) => {
+    createStore: async ({ bucketShards, changeFeed }) => {
       const kv = new MemoryKvDriver();
       const blobs = new MemoryBlobDriver();
       return handle(
-        () => new EventStoreRepo({ kv, blobs, bucketShards: bucketShards ?? 1 }),
+        () => new EventStoreRepo({ kv, blobs, bucketShards: bucketShards ?? 1, ...(changeFeed ? { changeFeed } : {}) }),
         (repo, batches) => seed(repo, batches),
         async () => undefined,
       );
@@ -112,10 +114,10 @@ function localAwsBackend(servers: LocalServers): Backend {
     name: 'dynamodb-local',
     dynamo,
     description: 'DynamoDB Local (JVM, in memory) + fauxqs S3 (child process), drop-in constructor; capacity as DynamoDB Local reports it',
-    createStore: async ({ bucketShards, label }) => {
+    createStore: async ({ bucketShards, label, changeFeed }) => {
       const tableNamePrefix = `${uniqueTableName(`bench-${label}`)}-`;
       const s3BucketName = uniqueBucketName(`bench-${label}`);
-      const open = (): EventStoreRepo => new EventStoreRepo(dynamo, s3, { tableNamePrefix, s3BucketName, bucketShards: bucketShards ?? 1 });
+      const open = (): EventStoreRepo => new EventStoreRepo(dynamo, s3, { tableNamePrefix, s3BucketName, bucketShards: bucketShards ?? 1, ...(changeFeed ? { changeFeed } : {}) });
       const drop = async (): Promise<void> => {
         await dynamo.send(new DeleteTableCommand({ TableName: `${tableNamePrefix}${DEFAULT_TABLE_BASE_NAME}` }));
       };

@@ -1,5 +1,6 @@
 /** Every workload, in report order. */
 import { batchAppendWorkload } from './batch-append.js';
+import { changeFeedWorkload } from './change-feed.js';
 import { offloadAppendWorkload } from './offload-append.js';
 import { replayMemoryWorkload } from './replay-memory.js';
 import { replayWorkload } from './replay.js';
@@ -9,11 +10,11 @@ import { streamReadWorkload } from './stream-read.js';
 import type { Workload } from './workload.js';
 
 export type { Workload, Log } from './workload.js';
-export { serverFloorWorkload, singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, replayMemoryWorkload };
+export { changeFeedWorkload, serverFloorWorkload, singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, replayMemoryWorkload };
 
 /**
  * All workloads in the order they run and are reported. The server floor runs after our workloads on DynamoDB
  * Local, so it meets the JVM as warm as the adapters' runs do (first, it measured a cold JVM), and right before the
  * old adapter's runs.
  */
-export const WORKLOADS: readonly Workload[] = [singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, serverFloorWorkload, replayMemoryWorkload];
+export const WORKLOADS: readonly Workload[] = [singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, changeFeedWorkload, serverFloorWorkload, replayMemoryWorkload];
