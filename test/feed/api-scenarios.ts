@@ -310,10 +310,9 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       const versions = recording.committedVersions;
       expect(versions.length).toBeGreaterThan(0);
       expect(versions).toEqual(Array.from({ length: versions.length }, (_, index) => index + 1));
-      const store = one;
       // The stored cursor is complete: a third instance finds nothing to deliver.
       const late: string[] = [];
-      const third = await store.subscribe({ name: 'pair', pollIntervalMs: 1, handler: (events) => void late.push(...events.map((e) => e.id)) });
+      const third = await one.subscribe({ name: 'pair', pollIntervalMs: 1, handler: (events) => void late.push(...events.map((e) => e.id)) });
       await new Promise((resolve) => setTimeout(resolve, 100));
       await third.stop();
       expect(late).toEqual([]);
