@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the adapter on its in-memory default (a DynamoDB-like KV twin and an S3-like blob twin).
  * Stores a few events across streams (one with a 500 KB payload that is offloaded to the blob store), reads them
- * back, replays the store page by page and resumed from a cursor, shows optimistic concurrency, and prints the
- * requests and capacity units the twin metered by AWS's published rules.
+ * back, replays the store page by page and resumed from a cursor, shows optimistic concurrency, prints the
+ * requests and capacity units the twin metered by AWS's published rules, and finally follows a second store's
+ * change feed with `getLogPage` and `subscribe`.
  */
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, EventStoreRepo, type CreatedEvent } from '../src/index.js';
@@ -49,3 +50,17 @@ console.log('\nwhat it cost (requests, and capacity units metered by AWS rules):
 const rows = Object.entries(repo.stats()).filter(([, totals]) => totals.requests > 0);
 for (const [operation, totals] of rows) console.log(`  ${operation.padEnd(14)} ${String(totals.requests).padStart(3)} requests  ${totals.readUnits.toFixed(1).padStart(6)} RCU  ${totals.writeUnits.toFixed(1).padStart(6)} WCU`);
 await repo.close();
+
+// The change feed: an exact log that consumers follow while writers write (changeFeed is chosen per table).
+const feed = new EventStoreRepo({ changeFeed: { shards: 2 } });
+await feed.storeEvents([{ id: randomUUID(), domain: 'order', identifier: 'o-1', type: 'Placed', payload: { total: 30 }, created: created('2999-01-01T00:00:00Z') }]);
+await feed.storeEvents([{ id: randomUUID(), domain: 'order', identifier: 'o-2', type: 'Placed', payload: { total: 12 }, created: created('1970-01-01T00:00:00Z') }]);
+const first = await feed.getLogPage(undefined, 10);
+console.log(`
+change feed: ${first.events.map((event) => `${event.identifier}/${event.type}`).join(', ')}; the cursor is ${first.cursor.length} JSON entries`);
+const seen: string[] = [];
+const subscription = await feed.subscribe({ name: 'demo-projection', pollIntervalMs: 10, handler: (page) => void seen.push(...page.map((event) => event.identifier ?? '')) });
+await feed.storeEvents([{ id: randomUUID(), domain: 'order', identifier: 'o-1', type: 'Shipped', payload: {}, created: new Date() }]);
+while (seen.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+console.log(`subscribe('demo-projection') handled ${seen.length} events; lag now ${JSON.stringify(subscription.lag())}`);
+await feed.close(); // stops the subscription first
