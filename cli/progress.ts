@@ -9,10 +9,10 @@ import type { Progress, ProgressListener } from '../ops/progress.js';
 const LINE_INTERVAL_MS = 5_000;
 
 /** A progress listener for the terminal, and `stop()` to end the display. */
-export function progressDisplay(options: { quiet?: boolean; interactive?: boolean } = {}): { listener: ProgressListener; stop: () => void } {
+export function progressDisplay(options: { quiet?: boolean; interactive?: boolean; write?: (text: string) => void } = {}): { listener: ProgressListener; stop: () => void } {
   if (options.quiet) return { listener: () => undefined, stop: () => undefined };
   const interactive = options.interactive ?? (process.stdout.isTTY === true && process.stderr.isTTY === true);
-  return interactive ? barDisplay() : lineDisplay();
+  return interactive ? barDisplay() : lineDisplay(options.write ?? ((text) => process.stderr.write(text)));
 }
 
 function barDisplay(): { listener: ProgressListener; stop: () => void } {
@@ -42,15 +42,17 @@ function barDisplay(): { listener: ProgressListener; stop: () => void } {
   return { listener, stop: () => bar?.stop() };
 }
 
-function lineDisplay(): { listener: ProgressListener; stop: () => void } {
+function lineDisplay(write: (text: string) => void): { listener: ProgressListener; stop: () => void } {
   let last = 0;
   let phase: string | undefined;
   let started = Date.now();
   let latest: Progress | undefined;
+  let printed: Progress | undefined;
   const print = (progress: Progress) => {
+    printed = progress;
     const total = progress.total === undefined ? '' : ` of ${progress.total}`;
     const eta = progress.total !== undefined && progress.done > 0 ? `, ETA ${Math.max(0, Math.round(((Date.now() - started) / progress.done) * (progress.total - progress.done) / 1000))} s` : '';
-    process.stderr.write(`${progress.phase}: ${progress.done}${total} ${progress.unit} (${rate(progress.done, started)}/s${eta})\n`);
+    write(`${progress.phase}: ${progress.done}${total} ${progress.unit} (${rate(progress.done, started)}/s${eta})\n`);
   };
   const listener = (progress: Progress) => {
     latest = progress;
@@ -65,7 +67,8 @@ function lineDisplay(): { listener: ProgressListener; stop: () => void } {
       print(progress);
     }
   };
-  return { listener, stop: () => latest && Date.now() - last > 0 && last === 0 && print(latest) };
+  // At the end, the latest state if it was not the last line printed.
+  return { listener, stop: () => latest !== undefined && latest !== printed && print(latest) };
 }
 
 function rate(done: number, started: number): string {

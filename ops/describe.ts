@@ -50,3 +50,17 @@ export async function describeTable(target: Pick<StoreTarget, 'dynamodbClient' |
     layoutRecord,
   };
 }
+
+/** Describe the table and make sure it has this package's layout: else `DRIVER/SCHEMA_MISMATCH` (naming the old adapter's table as such). */
+export async function requireOurTable(target: Pick<StoreTarget, 'dynamodbClient' | 'tableName'>): Promise<TableDescriptionReport> {
+  const description = await describeTable(target);
+  if (description.layout !== 'ours') {
+    const keys = JSON.stringify(description.keySchema);
+    throw new EventStoreAdapterError(
+      ErrorCodes.SCHEMA_MISMATCH,
+      `Table ${target.tableName} is not an event-store-adapter-dynamodb table (its keys are ${keys})${description.layout === 'upstream' ? ": it is the old adapter's; migrate it with migrate-from-upstream" : ''}`,
+      { details: { table: target.tableName, differences: [`key schema ${keys}, expected pk (hash), sk (range)`] } },
+    );
+  }
+  return description;
+}

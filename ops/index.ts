@@ -14,5 +14,5 @@ export { verifyStore, type VerifyOptions, type VerifyReport, type VerifyProblem 
 export { iamPolicy, cloudFormation, terraform, type InfrastructureOptions, type IamPolicy } from './infrastructure.js';
 export * from './pricing.js';
 export { openStore, resolveTableName, listBlobs, type StoreTarget, type BlobObject } from './store.js';
-export { describeTable, type TableDescriptionReport } from './describe.js';
+export { describeTable, requireOurTable, type TableDescriptionReport } from './describe.js';
 export { createStoreTable, sweepOrphans, type CreateTableOptions } from './maintenance.js';

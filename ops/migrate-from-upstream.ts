@@ -36,7 +36,7 @@ export interface MigrateOptions {
   readonly sourceTableName: string;
   /** The store to write into (one of ours, e.g. `new EventStoreRepo(dynamodb, s3, { tableNamePrefix: 'v2-', s3BucketName })`). */
   readonly target: EventStore;
-  /** Read, decode and check everything, write nothing. */
+  /** Read, decode and check everything, write nothing (the target is not even read: its table may not exist yet). */
   readonly dryRun?: boolean;
   /** Progress of the scan, write and verify phases. */
   readonly onProgress?: ProgressListener;
@@ -116,7 +116,8 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
   const dryRun = options.dryRun ?? false;
   const documents = documentClient(options.dynamodbClient);
   const { approximateItems } = await checkUpstreamTable(options.dynamodbClient, options.sourceTableName);
-  await target.init();
+  // A dry run reads nothing of the target (its table may not exist yet): it only validates with the store's rules.
+  if (!dryRun) await target.init();
   const index = await scanUpstreamIndex(documents, options.sourceTableName, {
     ...(options.scanSegments ? { segments: options.scanSegments } : {}),
     ...(signal ? { signal } : {}),
@@ -139,7 +140,7 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
   report(onProgress, { phase: dryRun ? 'check' : 'write', done, total, unit: 'events' });
   await inPool(index.streams, options.concurrency ?? 4, async (stream) => {
     const streamRef = { domain: stream.domain, identifier: stream.identifier };
-    const present = await target.getStreamSequence(stream.domain, stream.identifier);
+    const present = dryRun ? 0 : await target.getStreamSequence(stream.domain, stream.identifier);
     let position = 0; // events of this stream stored in the target so far (its next expected sequence)
     let stopped = false;
     for (let start = 0; start < stream.entries.length && !stopped; start += MIGRATION_CHUNK) {

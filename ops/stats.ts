@@ -8,6 +8,7 @@ import { blobScope } from '../src/blob-keys.js';
 import type { Item } from '../src/ports/kv-driver.js';
 import { A } from '../src/table-layout.js';
 import { bucketLabel, bucketOfIso } from '../src/time-buckets.js';
+import { requireOurTable } from './describe.js';
 import { itemKind, shardOfGlobalPk } from './our-table.js';
 import { DYNAMODB_ITEM_OVERHEAD_BYTES, estimateMonthlyCost, type CostEstimate } from './pricing.js';
 import { report, type ProgressListener } from './progress.js';
@@ -65,6 +66,7 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
   let snapshots = 0;
   let storageBytes = 0;
   let scanned = 0;
+  await requireOurTable(options);
   await scanTable(
     documentClient(options.dynamodbClient),
     options.tableName,

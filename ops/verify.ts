@@ -20,6 +20,7 @@ import { decodeSnapshot } from '../src/codecs/snapshot.js';
 import type { Item } from '../src/ports/kv-driver.js';
 import { A, globalSk, LAYOUT_VERSION } from '../src/table-layout.js';
 import { bucketLabel, bucketOfIso, bucketShardPk, shardOf } from '../src/time-buckets.js';
+import { requireOurTable } from './describe.js';
 import { itemKind } from './our-table.js';
 import { report, type ProgressListener } from './progress.js';
 import { batchGetAll, documentClient, scanTable, type RawItem } from './raw-table.js';
@@ -88,6 +89,7 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
     checked[kind] = (checked[kind] ?? 0) + by;
   };
 
+  await requireOurTable(options);
   const [metadataItem] = await batchGetAll(documents, table, [METADATA_KEY], { consistent: true });
   let shards = 1;
   if (!metadataItem) problem({ kind: 'layout-missing', message: `table ${table} has no layout record (meta, 0): run init of a store on it`, key: METADATA_KEY });

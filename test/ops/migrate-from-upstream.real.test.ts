@@ -1,6 +1,6 @@
 /** `migrateFromUpstream` on a table written by the real old adapter, on DynamoDB Local + the S3 server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateFromUpstream, type MigrationSummary } from '../../ops/index.js';
+import { describeTable, migrateFromUpstream, openStore, type MigrationSummary } from '../../ops/index.js';
 import { ErrorCodes, EventStoreRepo, type CreatedEvent, type StoredEvent } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from '../servers/index.js';
 import { seedUpstreamTable, type UpstreamFixture } from './upstream-fixture.js';
@@ -83,6 +83,15 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     for await (const page of await target.getAllEvents(10)) pages.push(page);
     expect(pages.flat()).toEqual([]);
     await target.close();
+  }, 60_000);
+
+  it('a dry run needs no target table, and creates none', async () => {
+    const target = openStore({ dynamodbClient, s3Client, tableName: `${uniqueTableName('not-yet')}-t`, bucket: uniqueBucketName('not-yet') });
+    const summary = await migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target, dryRun: true });
+    expect(summary).toMatchObject({ dryRun: true, written: 0, migrated: fixture.events.length });
+    await expect(describeTable({ dynamodbClient, tableName: target.options.tableName })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
+    // Without --dry-run, a store opened without `create` does not create it either: the target must exist.
+    await expect(migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
   }, 60_000);
 
   it('an interrupted run stops with STORE/ABORTED, and the next run continues without duplicating anything', async () => {

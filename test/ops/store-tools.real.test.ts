@@ -136,6 +136,9 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     const created = await createStoreTable({ ...target, capacity: { read: 3, write: 2 } });
     expect(created).toMatchObject({ layout: 'ours', status: 'ACTIVE', billingMode: 'PROVISIONED', keySchema: { HASH: 'pk', RANGE: 'sk' }, indexes: [{ name: 'global-order', projection: 'ALL' }], layoutRecord: { layoutVersion: 1, bucketShards: 1, createdByStore: true } });
     expect((await describeTable({ dynamodbClient, tableName: fixture.tableName })).layout).toBe('upstream');
+    // The inspecting tools refuse the old table by code instead of reporting its items as garbage.
+    await expect(verifyStore({ dynamodbClient, tableName: fixture.tableName })).rejects.toMatchObject({ code: ErrorCodes.SCHEMA_MISMATCH, message: expect.stringContaining('migrate-from-upstream') });
+    await expect(storeStats({ dynamodbClient, tableName: fixture.tableName })).rejects.toMatchObject({ code: ErrorCodes.SCHEMA_MISMATCH });
     await expect(describeTable({ dynamodbClient, tableName: 'no-such-table-here' })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
   });
 });
