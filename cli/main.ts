@@ -60,7 +60,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   ).action(async (flags: CommonFlags & { sourceTable: string; dryRun?: boolean; concurrency: number; segments: number }) => {
     done(
       await runCommand(flags, 're-run the same command: it continues where it stopped, without duplicating anything', async (context) => {
-        const target = openStore(context.target, { create: !flags.dryRun });
+        const target = openStore(context.target, { create: !flags.dryRun, onWarning: printWarning });
         try {
           const summary = await migrateFromUpstream({ dynamodbClient: context.dynamodbClient, s3Client: context.s3Client, sourceTableName: flags.sourceTable, target, dryRun: flags.dryRun ?? false, concurrency: flags.concurrency, scanSegments: flags.segments, signal: context.signal, onProgress: context.onProgress });
           return { result: summary, text: formatMigration(summary), problems: summary.problems.length > 0 || !summary.verified };
@@ -86,7 +86,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
     done(
       await runCommand({ ...flags, ...(flags.out ? {} : { quiet: flags.quiet ?? !process.stderr.isTTY }) }, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
-        const store = openStore(context.target);
+        const store = openStore(context.target, { onWarning: printWarning });
         try {
           const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, signal: context.signal, onProgress: context.onProgress });
           // To stdout the events are the output: the summary goes to stderr.
@@ -113,7 +113,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   ).action(async (flags: CommonFlags & { in?: string; gzip?: boolean; create?: boolean }) => {
     done(
       await runCommand(flags, 're-run the same command: events already stored are skipped', async (context) => {
-        const store = openStore(context.target, { create: flags.create ?? false });
+        const store = openStore(context.target, { create: flags.create ?? false, onWarning: printWarning });
         try {
           const summary = await importEvents({ store, input: flags.in ?? process.stdin, gzip: flags.gzip ?? false, signal: context.signal, onProgress: context.onProgress });
           return { result: summary, text: formatImport(summary), problems: summary.issueCount > 0 };
@@ -257,6 +257,11 @@ export function buildProgram(exit: (code: number) => void): Command {
     done(ExitCodes.OK);
   });
   return program;
+}
+
+/** The store's warnings (`WARN/*`), on stderr. */
+function printWarning(warning: { code: string; message: string }): void {
+  process.stderr.write(`warning: ${warning.code}: ${warning.message}\n`);
 }
 
 function usage(message: string): number {

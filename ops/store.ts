@@ -1,7 +1,7 @@
 /** Which store an operation works on, and opening it as an `EventStoreRepo` (the drop-in form). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { EventStoreRepo } from '../src/index.js';
+import { EventStoreRepo, type StoreWarning } from '../src/index.js';
 import { DEFAULT_TABLE_BASE_NAME } from '../src/options.js';
 
 /** A store on AWS (or DynamoDB Local + an S3 server): its table and, when it offloads, its bucket. */
@@ -26,7 +26,7 @@ export function resolveTableName(options: { table?: string; tablePrefix?: string
  * The store at `target`. With `create: false` (the default: inspecting tools never create anything) a missing
  * table is `DRIVER/RESOURCE_NOT_FOUND` and a missing bucket an error; with `create: true` both are created.
  */
-export function openStore(target: StoreTarget, options: { create?: boolean; signal?: AbortSignal } = {}): EventStoreRepo {
+export function openStore(target: StoreTarget, options: { create?: boolean; signal?: AbortSignal; onWarning?: (warning: StoreWarning) => void } = {}): EventStoreRepo {
   const create = options.create ?? false;
   const s3 = target.s3Client && target.bucket ? target.s3Client : undefined;
   return new EventStoreRepo(target.dynamodbClient, s3, {
@@ -34,7 +34,8 @@ export function openStore(target: StoreTarget, options: { create?: boolean; sign
     ...(s3 ? { s3BucketName: target.bucket!, s3KeyPrefix: target.s3KeyPrefix ?? 'events/', skipS3BucketCreation: !create } : {}),
     skipDynamoDBTableCreation: !create,
     ...(options.signal ? { signal: options.signal } : {}),
-    onWarning: () => undefined,
+    // The store's own default logs each warning code once; the CLI prints them on stderr.
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
 }
 
