@@ -85,7 +85,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   ).action(async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number }) => {
     if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
     done(
-      await runCommand({ ...flags, ...(flags.out ? {} : { quiet: flags.quiet ?? !process.stderr.isTTY }) }, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
+      await runCommand(flags, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
         const store = openStore(context.target, { onWarning: printWarning });
         try {
           const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, signal: context.signal, onProgress: context.onProgress });
