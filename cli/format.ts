@@ -21,10 +21,10 @@ export function formatMigration(summary: MigrationSummary): string {
     `renumbered streams (old sequence not 1..n in created order): ${summary.renumberedStreams.length}`,
     ...summary.renumberedStreams.slice(0, 20).map((stream) => `  ${stream.domain}/${stream.identifier}: ${stream.differing} of ${stream.events} positions differ${stream.headVersion === undefined ? '' : `, old head at ${stream.headVersion}`}`),
     `verified: ${summary.verified ? 'yes' : 'NO'}`,
-    `problems: ${summary.problems.length}`,
+    `problems: ${summary.problemCount}${summary.problemCount > 0 ? ` (${Object.entries(summary.problemCounts).map(([kind, count]) => `${kind} ${count}`).join(', ')})` : ''}`,
     ...summary.problems.slice(0, 50).map((problem) => `  [${problem.kind}] ${problem.message}`),
   ];
-  if (summary.problems.length > 50) lines.push(`  ... ${summary.problems.length - 50} more (--json lists all)`);
+  if (summary.problemCount > 50) lines.push(`  ... ${summary.problemCount - 50} more (--json lists the first ${summary.problems.length})`);
   return lines.join('\n');
 }
 

@@ -63,7 +63,7 @@ export function buildProgram(exit: (code: number) => void): Command {
         const target = openStore(context.target, { create: !flags.dryRun, onWarning: printWarning });
         try {
           const summary = await migrateFromUpstream({ dynamodbClient: context.dynamodbClient, s3Client: context.s3Client, sourceTableName: flags.sourceTable, target, dryRun: flags.dryRun ?? false, concurrency: flags.concurrency, scanSegments: flags.segments, signal: context.signal, onProgress: context.onProgress });
-          return { result: summary, text: formatMigration(summary), problems: summary.problems.length > 0 || !summary.verified };
+          return { result: summary, text: formatMigration(summary), problems: summary.problemCount > 0 || !summary.verified };
         } finally {
           await target.close();
         }

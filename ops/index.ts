@@ -3,7 +3,7 @@
  * on it): migrate an old-adapter table, export and import NDJSON, statistics and costs, verification, and the
  * table's infrastructure (IAM, CloudFormation, Terraform).
  */
-export { migrateFromUpstream, MIGRATION_CHUNK, type MigrateOptions, type MigrationProblem, type MigrationSummary, type RenumberedStream } from './migrate-from-upstream.js';
+export { migrateFromUpstream, MIGRATION_CHUNK, MAX_LISTED_PROBLEMS, type MigrateOptions, type MigrationProblem, type MigrationSummary, type RenumberedStream } from './migrate-from-upstream.js';
 export { checkUpstreamTable, scanUpstreamIndex, fetchUpstreamEvents, decodeUpstreamItem, upstreamTableName, type UpstreamIndex, type UpstreamStream, type UpstreamEntry, type UpstreamEvent, type DuplicateId } from './upstream-table.js';
 export type { Progress, ProgressListener } from './progress.js';
 export { exportEvents, checkpointPath, EXPORT_PAGE_SIZE, type ExportOptions, type ExportSummary, type ExportCheckpoint } from './export.js';

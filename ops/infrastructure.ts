@@ -53,7 +53,8 @@ export function iamPolicy(options: InfrastructureOptions): IamPolicy {
   ];
   if (options.bucket) {
     const objectActions = requiredS3IamActions({ createBucket: false, acl: options.acl ?? false }).filter((action) => action !== 's3:ListBucket');
-    statements.push({ Sid: 'EventStorePayloads', Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${options.bucket}/${prefix}${options.tableName}/*`] });
+    // The key prefix, not the table's scope under it: blobs of the earlier key layout (`<prefix><id>/<write id>`) stay readable.
+    statements.push({ Sid: 'EventStorePayloads', Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${options.bucket}/${prefix}*`] });
     statements.push({ Sid: 'EventStoreBucket', Effect: 'Allow', Action: ['s3:ListBucket', ...(options.storeCreatesResources ? ['s3:CreateBucket'] : [])], Resource: [`arn:aws:s3:::${options.bucket}`] });
   }
   if (options.migrationSource) {

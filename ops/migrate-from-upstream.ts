@@ -26,6 +26,9 @@ import { checkUpstreamTable, fetchUpstreamEvents, scanUpstreamIndex, type Upstre
  */
 export const MIGRATION_CHUNK = 25;
 
+/** Problems listed in a summary (all are counted). */
+export const MAX_LISTED_PROBLEMS = 10_000;
+
 /** Options of {@link migrateFromUpstream}. */
 export interface MigrateOptions {
   /** Client of the DynamoDB holding the old table. */
@@ -103,7 +106,11 @@ export interface MigrationSummary {
   /** Events created before 2020 (the old replay never read them; migrated all the same). */
   readonly before2020: number;
   readonly renumberedStreams: RenumberedStream[];
+  /** The problems, the first {@link MAX_LISTED_PROBLEMS}. */
   readonly problems: MigrationProblem[];
+  /** Problems in all, and per kind. */
+  readonly problemCount: number;
+  readonly problemCounts: Partial<Record<MigrationProblem['kind'], number>>;
   /** True when the end-of-run check found every stream at the sequence of its migrated events and the totals adding up (a dry run: nothing to check, true). Problems are listed separately. */
   readonly verified: boolean;
   readonly durationMs: number;
@@ -124,11 +131,19 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
     onItems: (done) => report(onProgress, { phase: 'scan', done, ...(approximateItems > 0 ? { total: approximateItems } : {}), unit: 'items' }),
   });
   const problems: MigrationProblem[] = [];
+  const problemCounts: Partial<Record<MigrationProblem['kind'], number>> = {};
+  let problemCount = 0;
+  // Bounded: a table whose every event has a falsy payload must not hold a problem per event in memory.
+  const problem = (entry: MigrationProblem) => {
+    problemCount++;
+    problemCounts[entry.kind] = (problemCounts[entry.kind] ?? 0) + 1;
+    if (problems.length < MAX_LISTED_PROBLEMS) problems.push(entry);
+  };
   for (const duplicate of index.duplicates) {
-    problems.push({ kind: 'duplicate-id', eventIds: [duplicate.id], message: `event ${duplicate.id} is stored under ${duplicate.createds.length} created values (${duplicate.createds.join(', ')}): not migrated; keep the right one by hand`, details: { createds: duplicate.createds } });
+    problem({ kind: 'duplicate-id', eventIds: [duplicate.id], message: `event ${duplicate.id} is stored under ${duplicate.createds.length} created values (${duplicate.createds.join(', ')}): not migrated; keep the right one by hand`, details: { createds: duplicate.createds } });
   }
-  for (const item of index.unreadable) problems.push({ kind: 'unreadable', eventIds: [item.id], message: `item (${item.id}, ${item.created}): ${item.reason}; not migrated` });
-  for (const head of index.emptyHeads) problems.push({ kind: 'empty-head', eventIds: [], stream: { domain: head.domain, identifier: head.identifier }, message: `head at version ${head.version} with no event: nothing to migrate` });
+  for (const item of index.unreadable) problem({ kind: 'unreadable', eventIds: [item.id], message: `item (${item.id}, ${item.created}): ${item.reason}; not migrated` });
+  for (const head of index.emptyHeads) problem({ kind: 'empty-head', eventIds: [], stream: { domain: head.domain, identifier: head.identifier }, message: `head at version ${head.version} with no event: nothing to migrate` });
   const renumberedStreams = index.streams.flatMap((stream) => renumbering(stream));
 
   const total = index.streams.reduce((sum, stream) => sum + stream.entries.length, 0);
@@ -150,16 +165,16 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
       const events: CreatedEvent[] = [];
       for (const result of fetched) {
         if (!result.ok) {
-          problems.push({ kind: result.kind, eventIds: [result.id], stream: streamRef, message: `event ${result.id}: ${result.reason}; not migrated` });
+          problem({ kind: result.kind, eventIds: [result.id], stream: streamRef, message: `event ${result.id}: ${result.reason}; not migrated` });
           continue;
         }
         try {
           target.createEventEntity(result.event);
         } catch (error) {
-          problems.push({ kind: 'invalid-event', eventIds: [result.event.id], stream: streamRef, message: `event ${result.event.id} is refused by the store: ${(error as Error).message}; not migrated`, details: { code: (error as { code?: string }).code } });
+          problem({ kind: 'invalid-event', eventIds: [result.event.id], stream: streamRef, message: `event ${result.event.id} is refused by the store: ${(error as Error).message}; not migrated`, details: { code: (error as { code?: string }).code } });
           continue;
         }
-        for (const note of result.notes) problems.push({ kind: 'payload-dropped', eventIds: [result.event.id], stream: streamRef, message: `event ${result.event.id}: ${note}` });
+        for (const note of result.notes) problem({ kind: 'payload-dropped', eventIds: [result.event.id], stream: streamRef, message: `event ${result.event.id}: ${note}` });
         events.push(result.event);
       }
       decodedOk += events.length;
@@ -174,7 +189,7 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
         written += stored - found;
         position += stored;
         if (!outcome.ok) {
-          problems.push({ ...outcome.problem, stream: streamRef });
+          problem({ ...outcome.problem, stream: streamRef });
           stopped = true;
         }
       }
@@ -193,11 +208,11 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
       const expected = complete.get(stream) ?? 0;
       if (sequence !== expected) {
         verified = false;
-        problems.push({ kind: 'verify-mismatch', eventIds: [], stream: { domain: stream.domain, identifier: stream.identifier }, message: `stream ${stream.domain}/${stream.identifier} is at sequence ${sequence} after the migration, expected ${expected}`, details: { sequence, expected } });
+        problem({ kind: 'verify-mismatch', eventIds: [], stream: { domain: stream.domain, identifier: stream.identifier }, message: `stream ${stream.domain}/${stream.identifier} is at sequence ${sequence} after the migration, expected ${expected}`, details: { sequence, expected } });
       }
       report(onProgress, { phase: 'verify', done: ++checked, total: index.streams.length, unit: 'streams' });
     });
-    if (written + alreadyPresent !== decodedOk && problems.every((problem) => problem.kind !== 'conflicting-event')) verified = false;
+    if (written + alreadyPresent !== decodedOk && !problemCounts['conflicting-event']) verified = false;
   }
   return {
     sourceTable: options.sourceTableName,
@@ -212,6 +227,8 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
     before2020: index.before2020,
     renumberedStreams,
     problems,
+    problemCount,
+    problemCounts,
     verified,
     durationMs: Date.now() - started,
   };

@@ -152,7 +152,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(table.Resource).toEqual(['arn:aws:dynamodb:eu-west-1:123456789012:table/prod-schemeless-event-store', 'arn:aws:dynamodb:eu-west-1:123456789012:table/prod-schemeless-event-store/index/*']);
     expect(table.Action).toContain('dynamodb:Scan');
     expect(table.Action).not.toContain('dynamodb:DeleteTable');
-    expect(policy.Statement.find((statement) => statement.Sid === 'EventStorePayloads')!.Resource).toEqual(['arn:aws:s3:::my-event-archive/events/prod-schemeless-event-store/*']);
+    expect(policy.Statement.find((statement) => statement.Sid === 'EventStorePayloads')!.Resource).toEqual(['arn:aws:s3:::my-event-archive/events/*']);
     expect(policy.Statement.find((statement) => statement.Sid === 'MigrationSourceTable')!.Action).toEqual(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:BatchGetItem']);
     const yaml = await cli(['cloudformation', '--table-prefix', 'prod-', '--bucket', 'my-event-archive']);
     expect(yaml.stdout).toContain('TableName: prod-schemeless-event-store');

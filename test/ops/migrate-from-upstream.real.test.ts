@@ -49,6 +49,7 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
       ]),
     );
     expect(summary.problems).toHaveLength(2);
+    expect(summary).toMatchObject({ problemCount: 2, problemCounts: { 'duplicate-id': 1, 'payload-dropped': 1 } });
     expect(summary.problems.find((problem) => problem.kind === 'duplicate-id')?.details).toEqual({ createds: ['2022-02-02T02:02:02.002Z', '2022-03-03T03:03:03.003Z'] });
     expect(summary.renumberedStreams).toEqual([{ ...fixture.renumbered, events: 2, positions: [0, 1], differing: 2, headVersion: 2 }]);
 

@@ -58,7 +58,7 @@ describe('infrastructure', () => {
     const full = iamPolicy({ tableName: 't', bucket: 'b', s3KeyPrefix: 'archive/', storeCreatesResources: true, reset: true, acl: true, operations: true, migrationSource: { tableName: 'old', bucket: 'old-b' } });
     const bySid = Object.fromEntries(full.Statement.map((statement) => [statement.Sid, statement]));
     expect(bySid.EventStoreTable!.Action).toEqual(expect.arrayContaining(['dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem']));
-    expect(bySid.EventStorePayloads).toMatchObject({ Action: expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectAcl']), Resource: ['arn:aws:s3:::b/archive/t/*'] });
+    expect(bySid.EventStorePayloads).toMatchObject({ Action: expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:PutObjectAcl']), Resource: ['arn:aws:s3:::b/archive/*'] });
     expect(bySid.EventStoreBucket!.Action).toEqual(['s3:ListBucket', 's3:CreateBucket']);
     expect(bySid.MigrationSourcePayloads).toMatchObject({ Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::old-b/*'] });
   });
