@@ -77,6 +77,10 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(summary).toMatchObject({ written: fixture.events.length, verified: true, streams: fixture.streams });
     expect(summary.problems.map((problem) => problem.kind).sort()).toEqual(['duplicate-id', 'payload-dropped']);
 
+    // Not a terminal: plain progress lines on stderr (the last state of each phase at least), the result alone on stdout.
+    expect(migrated.stderr).toMatch(new RegExp(`write: ${fixture.events.length} of ${fixture.events.length} events \\(\\d+/s`));
+    expect(migrated.stderr).toMatch(/verify: \d+ of \d+ streams/);
+
     const verified = await cli(['verify', ...target, '--json']);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problemCount: 0, blobsChecked: true });
@@ -86,6 +90,13 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(JSON.parse(stats.stdout)).toMatchObject({ events: fixture.events.length, streams: fixture.streams, offloadedEvents: 1 });
     const human = await cli(['stats', ...target]);
     expect(human.stdout).toMatch(new RegExp(`events: ${fixture.events.length} in ${fixture.streams} streams`));
+
+    // A terminal (a pseudo-terminal from util-linux `script`): a cli-progress bar with counts, rate and ETA.
+    const command = ['node', bin, 'migrate-from-upstream', '--source-table', fixture.tableName, ...target, '--dry-run'].join(' ');
+    const tty = await new Promise<string>((done) => execFile('script', ['-qec', command, '/dev/null'], { env: { ...env, TERM: 'xterm' }, cwd: work }, (_error, stdout) => done(stdout)));
+    expect(tty).toMatch(new RegExp(`check \\[[^\\]]+\\] 100% \\| ${fixture.events.length}/${fixture.events.length} events \\| \\d+/s \\| ETA`));
+    expect(tty).toMatch(/scan \[[^\]]+\] \d+% \| \d+\/\d+ items/); // DescribeTable's item count as the scan's total
+    expect(tty).toContain('dry run: nothing written.');
 
     const again = await cli(['migrate-from-upstream', '--source-table', fixture.tableName, ...target, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ written: 0, alreadyPresent: fixture.events.length });
