@@ -55,12 +55,13 @@ function lineDisplay(write: (text: string) => void): { listener: ProgressListene
     write(`${progress.phase}: ${progress.done}${total} ${progress.unit} (${rate(progress.done, started)}/s${eta})\n`);
   };
   const listener = (progress: Progress) => {
-    latest = progress;
     if (progress.phase !== phase) {
+      if (latest !== undefined && latest !== printed) print(latest); // the phase that ends, as it ended
       phase = progress.phase;
       started = Date.now();
       last = 0;
     }
+    latest = progress;
     const now = Date.now();
     if (now - last >= LINE_INTERVAL_MS || (progress.total !== undefined && progress.done >= progress.total)) {
       last = now;

@@ -1,7 +1,7 @@
 /** The server-free parts of `/ops` and the CLI: the NDJSON codec, IAM/CloudFormation/Terraform, prices, flags, progress lines. */
 import { describe, expect, it } from 'vitest';
 import { cloudFormation, estimateMonthlyCost, eventIdentity, eventToLine, iamPolicy, lineToEvent, terraform, USD_PER_MILLION_WRITE_UNITS } from '../../ops/index.js';
-import { parseDuration, parsePositiveInt, UsageError } from '../../cli/context.js';
+import { clientsFor, parseDuration, parsePositiveInt, targetFor, UsageError } from '../../cli/context.js';
 import { progressDisplay } from '../../cli/progress.js';
 import { ErrorCodes } from '../../src/index.js';
 
@@ -84,6 +84,27 @@ describe('prices', () => {
 });
 
 describe('CLI flags and progress lines', () => {
+  it('--s3-endpoint defaults to --endpoint (path-style), else AWS; --region and --profile reach both clients; --table beats --table-prefix', async () => {
+    const local = clientsFor({ endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1', profile: 'ops' });
+    expect(await local.s3Client.config.endpoint?.()).toMatchObject({ hostname: '127.0.0.1', port: 8000 });
+    expect(local.s3Client.config.forcePathStyle).toBe(true);
+    expect(await local.dynamodbClient.config.region()).toBe('eu-west-1');
+    expect((local.dynamodbClient.config as { profile?: string }).profile).toBe('ops');
+    expect((local.s3Client.config as { profile?: string }).profile).toBe('ops');
+    const split = clientsFor({ endpoint: 'http://127.0.0.1:8000', s3Endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1' });
+    expect(await split.s3Client.config.endpoint?.()).toMatchObject({ port: 9000 });
+    const aws = clientsFor({ region: 'eu-west-1' });
+    expect(aws.s3Client.config.endpoint).toBeUndefined();
+    expect(aws.s3Client.config.forcePathStyle).toBe(false);
+    expect(targetFor({ tablePrefix: 'prod-' }, aws).tableName).toBe('prod-schemeless-event-store');
+    expect(targetFor({ tablePrefix: 'prod-', table: 'exact' }, aws)).toMatchObject({ tableName: 'exact' });
+    expect(targetFor({ tablePrefix: 'prod-' }, aws).bucket).toBeUndefined();
+    for (const clients of [local, split, aws]) {
+      clients.dynamodbClient.destroy();
+      clients.s3Client.destroy();
+    }
+  });
+
   it('durations and counts parse, or are usage errors', () => {
     expect([parseDuration('250'), parseDuration('500ms'), parseDuration('30s'), parseDuration('15m'), parseDuration('1h'), parseDuration('7d')]).toEqual([250, 500, 30_000, 900_000, 3_600_000, 604_800_000]);
     expect(() => parseDuration('soon')).toThrow(UsageError);
@@ -91,7 +112,7 @@ describe('CLI flags and progress lines', () => {
     for (const bad of ['0', '-1', '1.5', 'x']) expect(() => parsePositiveInt(bad)).toThrow(UsageError);
   });
 
-  it('without a terminal: a line at the start of each phase, at its end, and the last state when stopped', () => {
+  it('without a terminal: a line at the start of each phase, then every 5 s, and its last state when it ends', () => {
     const lines: string[] = [];
     const display = progressDisplay({ interactive: false, write: (text) => lines.push(text) });
     display.listener({ phase: 'scan', done: 10, unit: 'items' });
@@ -101,8 +122,8 @@ describe('CLI flags and progress lines', () => {
     display.listener({ phase: 'verify', done: 1, total: 3, unit: 'streams' });
     display.listener({ phase: 'verify', done: 2, total: 3, unit: 'streams' });
     display.stop();
-    expect(lines.map((line) => line.replace(/\(.*\)/, '(…)'))).toEqual(['scan: 10 items (…)\n', 'write: 0 of 40 events (…)\n', 'write: 40 of 40 events (…)\n', 'verify: 1 of 3 streams (…)\n', 'verify: 2 of 3 streams (…)\n']);
-    expect(lines[2]).toMatch(/events \(\d+\/s, ETA 0 s\)/);
+    expect(lines.map((line) => line.replace(/\(.*\)/, '(…)'))).toEqual(['scan: 10 items (…)\n', 'scan: 20 items (…)\n', 'write: 0 of 40 events (…)\n', 'write: 40 of 40 events (…)\n', 'verify: 1 of 3 streams (…)\n', 'verify: 2 of 3 streams (…)\n']);
+    expect(lines[3]).toMatch(/events \(\d+\/s, ETA 0 s\)/);
     const quiet: string[] = [];
     const silent = progressDisplay({ quiet: true, interactive: false, write: (text) => quiet.push(text) });
     silent.listener({ phase: 'scan', done: 1, unit: 'items' });
