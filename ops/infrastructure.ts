@@ -157,6 +157,15 @@ export function terraform(options: InfrastructureOptions): string {
       '  ignore_public_acls      = true',
       '  restrict_public_buckets = true',
       '}',
+      '',
+      'resource "aws_s3_bucket_server_side_encryption_configuration" "event_archive" {',
+      '  bucket = aws_s3_bucket.event_archive.id',
+      '  rule {',
+      '    apply_server_side_encryption_by_default {',
+      '      sse_algorithm = "AES256"',
+      '    }',
+      '  }',
+      '}',
     );
   }
   return `${lines.join('\n')}\n`;

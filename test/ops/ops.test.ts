@@ -70,6 +70,8 @@ describe('infrastructure', () => {
     const hcl = terraform({ tableName: 't', capacity: { read: 4, write: 2 } });
     for (const text of ['billing_mode = "PROVISIONED"', 'read_capacity  = 4', 'hash_key     = "pk"', 'range_key    = "sk"', 'projection_type = "ALL"']) expect(hcl).toContain(text);
     expect(hcl).not.toContain('aws_s3_bucket');
+    const withBucket = terraform({ tableName: 't', bucket: 'b' });
+    for (const text of ['resource "aws_s3_bucket" "event_archive"', 'block_public_acls       = true', 'sse_algorithm = "AES256"', 'prevent_destroy = true']) expect(withBucket).toContain(text);
   });
 });
 
