@@ -23,7 +23,7 @@ export function withCommonFlags(command: Command): Command {
   return command
     .option('--endpoint <url>', 'DynamoDB endpoint (e.g. http://localhost:8000 for DynamoDB Local); default: AWS')
     .option('--s3-endpoint <url>', 'S3 endpoint; default: the --endpoint value when given, else AWS')
-    .option('--region <region>', 'AWS region (default: AWS_REGION / the profile\'s)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION / the profile\'s; with --endpoint and none set, us-east-1)')
     .option('--profile <name>', 'AWS credentials profile (default: the SDK\'s credential chain)')
     .option('--table <name>', 'full table name of the store (overrides --table-prefix)')
     .option('--table-prefix <prefix>', 'table name prefix: the table is <prefix>schemeless-event-store', '')
@@ -33,9 +33,14 @@ export function withCommonFlags(command: Command): Command {
     .option('--quiet', 'no progress output');
 }
 
-/** The clients for the flags. `--s3-endpoint` defaults to `--endpoint`; a custom S3 endpoint uses path-style URLs. */
+/**
+ * The clients for the flags. `--s3-endpoint` defaults to `--endpoint`; a custom S3 endpoint uses path-style URLs.
+ * With `--endpoint` and no region from `--region`, `--profile` or the environment, the region is `us-east-1`.
+ */
 export function clientsFor(flags: CommonFlags): { dynamodbClient: DynamoDBClient; s3Client: S3Client } {
-  const shared = { ...(flags.region ? { region: flags.region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) };
+  // A local endpoint (DynamoDB Local, an S3 server) accepts any region: without one configured anywhere, use us-east-1.
+  const region = flags.region ?? (flags.endpoint && !flags.profile && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? 'us-east-1' : undefined);
+  const shared = { ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) };
   const s3Endpoint = flags.s3Endpoint ?? flags.endpoint;
   return {
     dynamodbClient: new DynamoDBClient({ ...shared, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) }),

@@ -95,6 +95,14 @@ describe('CLI flags and progress lines', () => {
     expect((local.s3Client.config as { profile?: string }).profile).toBe('ops');
     const split = clientsFor({ endpoint: 'http://127.0.0.1:8000', s3Endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1' });
     expect(await split.s3Client.config.endpoint?.()).toMatchObject({ port: 9000 });
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    const noRegion = clientsFor({ endpoint: 'http://127.0.0.1:8000' });
+    Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, value]) => value !== undefined)));
+    expect(await noRegion.dynamodbClient.config.region()).toBe('us-east-1');
+    noRegion.dynamodbClient.destroy();
+    noRegion.s3Client.destroy();
     const aws = clientsFor({ region: 'eu-west-1' });
     expect(aws.s3Client.config.endpoint).toBeUndefined();
     expect(aws.s3Client.config.forcePathStyle).toBe(false);
