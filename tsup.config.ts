@@ -1,19 +1,36 @@
 import { defineConfig } from 'tsup';
 
-/** Dual ESM + CommonJS build with type declarations, one entry per package subpath. */
-export default defineConfig({
-  entry: {
-    'src/index': 'src/index.ts',
-    'drivers/memory/index': 'drivers/memory/index.ts',
-    'drivers/dynamodb/index': 'drivers/dynamodb/index.ts',
-    'drivers/s3/index': 'drivers/s3/index.ts',
-    'contract-tests/index': 'contract-tests/index.ts',
+/**
+ * Dual ESM + CommonJS build with type declarations, one entry per package subpath; and the CLI (`bin`), ESM only,
+ * with its shebang. The CLI's libraries (commander, cli-progress) are imported by `cli/` only: the package root and
+ * `/ops` never load them.
+ */
+export default defineConfig([
+  {
+    entry: {
+      'src/index': 'src/index.ts',
+      'drivers/memory/index': 'drivers/memory/index.ts',
+      'drivers/dynamodb/index': 'drivers/dynamodb/index.ts',
+      'drivers/s3/index': 'drivers/s3/index.ts',
+      'contract-tests/index': 'contract-tests/index.ts',
+      'ops/index': 'ops/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: false, // `npm run build` empties dist first (two configs build in parallel)
+    target: 'node20',
+    splitting: true, // one copy of shared modules (the error class above all) across subpath entries
+    external: ['vitest', 'fast-check'],
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  splitting: true, // one copy of shared modules (the error class above all) across subpath entries
-  external: ['vitest', 'fast-check'],
-});
+  {
+    entry: { 'cli/main': 'cli/main.ts' },
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    splitting: false,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);

@@ -37,6 +37,8 @@ const { MemoryKvDriver } = require('event-store-adapter-dynamodb/memory');
 const { DynamoDbKvDriver } = require('event-store-adapter-dynamodb/dynamodb');
 const { S3BlobDriver } = require('event-store-adapter-dynamodb/s3');
 if (typeof EventStoreRepo !== 'function' || typeof MemoryKvDriver !== 'function' || typeof DynamoDbKvDriver !== 'function' || typeof S3BlobDriver !== 'function' || ErrorCodes.CONCURRENCY !== 'STORE/CONCURRENCY') throw new Error('CommonJS exports missing');
+const ops = require('event-store-adapter-dynamodb/ops');
+if (typeof ops.migrateFromUpstream !== 'function' || typeof ops.exportEvents !== 'function' || typeof ops.verifyStore !== 'function') throw new Error('CommonJS /ops exports missing');
 const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
 (async () => {
   const repo = new EventStoreRepo();
@@ -64,6 +66,8 @@ const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');
     `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EventStoreRepo } from 'event-store-adapter-dynamodb';
+import { migrateFromUpstream, iamPolicy } from 'event-store-adapter-dynamodb/ops';
+if (typeof migrateFromUpstream !== 'function' || iamPolicy({ tableName: 't-schemeless-event-store' }).Statement.length !== 1) throw new Error('ESM /ops exports missing');
 
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 const dynamodb = new DynamoDBClient({ ...local, endpoint: process.env.DYNAMO_ENDPOINT });
@@ -104,6 +108,9 @@ const kv: KvDriver = new MemoryKvDriver();
 const repo = new EventStoreRepo({ kv });
 const events: Promise<StoredEvent[]> = repo.getStreamEvents('d', 'i');
 void events;
+import { migrateFromUpstream, type MigrationSummary } from 'event-store-adapter-dynamodb/ops';
+const summary: Promise<MigrationSummary> = migrateFromUpstream({ dynamodbClient: {} as never, sourceTableName: 'old', target: repo, dryRun: true });
+void summary;
 `,
   );
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['types.mts'] }));
@@ -129,12 +136,20 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
     const problems = loadProblems(await modulesLoadedBy(`event-store-adapter-dynamodb/${subpath}`, format, app));
     if (!problems.some((problem) => pattern.test(problem))) throw new Error(`the module-load check saw no ${pattern} in /${subpath} (${format}): it is not detecting anything`);
   };
+  // The CLI, as npx runs it: the bin linked into node_modules/.bin by the install.
+  const help = run(join(app, 'node_modules', '.bin', 'event-store-dynamodb'), ['--help'], app);
+  for (const command of ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe', 'iam', 'cloudformation', 'terraform']) {
+    if (!help.includes(command)) throw new Error(`event-store-dynamodb --help does not list ${command}:\n${help}`);
+  }
+  console.log('bin event-store-dynamodb --help lists every command: ok');
   for (const format of ['esm', 'cjs'] as ModuleFormat[]) {
+    await expectLoaded('ops', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
+    if (loadProblems(await modulesLoadedBy('event-store-adapter-dynamodb/ops', format, app)).some((problem) => problem.startsWith('CLI library'))) throw new Error(`/ops (${format}) loads the CLI libraries`);
     await expectLoaded('memory', format, /driver MemoryKvDriver/);
     await expectLoaded('dynamodb', format, /driver DynamoDbKvDriver/);
     await expectLoaded('dynamodb', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
   }
-  console.log('root import loads no AWS SDK module and no driver (esm, cjs): ok');
+  console.log('root import loads no AWS SDK module, no driver and no CLI library (esm, cjs); /ops loads no CLI library: ok');
   process.stdout.write(run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
   process.stdout.write(run('node', ['v6-errors.mjs'], app));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);

@@ -77,6 +77,10 @@ export function loadProblems(modules: readonly string[]): string[] {
       problems.push(`AWS SDK module: ${normalized.slice(normalized.lastIndexOf('/node_modules/') + 14)}`);
       continue;
     }
+    if (/\/node_modules\/(commander|cli-progress)\//.test(normalized)) {
+      problems.push(`CLI library: ${normalized.slice(normalized.lastIndexOf('/node_modules/') + 14)}`);
+      continue;
+    }
     if (!/\/dist\/.*\.(c|m)?js$/.test(normalized) || normalized.includes('/node_modules/@') || /\/node_modules\/(?!event-store-adapter-dynamodb\/)/.test(normalized)) continue;
     const source = readFileSync(module, 'utf8');
     for (const name of DRIVER_CLASSES) if (new RegExp(`\\bclass ${name}\\b|\\b${name} = \\(?(?:_class\\d* = )?class\\b`).test(source)) problems.push(`driver ${name} in ${normalized}`);

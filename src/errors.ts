@@ -24,7 +24,7 @@ import {
   StreamConcurrencyError as V6StreamConcurrencyError,
 } from '@schemeless/event-store-types';
 
-/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `DRIVER/`, `RETRY/`). */
+/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `DRIVER/`, `RETRY/`, `OPS/`). */
 export const ErrorCodes = {
   /** Options failed validation; `details.issues` names each field and rule. */
   INVALID_OPTIONS: 'INPUT/INVALID_OPTIONS',
@@ -107,6 +107,12 @@ export const ErrorCodes = {
   RETRIES_EXHAUSTED: 'RETRY/EXHAUSTED',
   /** A batch-get or batch-write still had unprocessed keys after the attempt cap; `details.unprocessed` holds them. */
   UNPROCESSED_LEFT: 'RETRY/UNPROCESSED_LEFT',
+  /** Operations (`/ops`, the CLI): the migration's source table is not the old adapter's layout (`details.differences`). */
+  OPS_SOURCE_LAYOUT: 'OPS/SOURCE_LAYOUT',
+  /** Operations: a line of an NDJSON event file is not an event (`details.line`, `details.reason`). */
+  OPS_INVALID_LINE: 'OPS/INVALID_LINE',
+  /** Operations: an export cannot resume: its checkpoint does not match the output file (`details.reason`). */
+  OPS_CHECKPOINT_MISMATCH: 'OPS/CHECKPOINT_MISMATCH',
 } as const;
 
 /** A stable error code: one of the values of {@link ErrorCodes}. */

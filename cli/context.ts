@@ -1,0 +1,100 @@
+/** The CLI's common flags, and the AWS clients, target and output they make. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Command } from 'commander';
+import { resolveTableName, type StoreTarget } from '../ops/store.js';
+
+/** Flags every command accepts. */
+export interface CommonFlags {
+  readonly endpoint?: string;
+  readonly s3Endpoint?: string;
+  readonly region?: string;
+  readonly profile?: string;
+  readonly table?: string;
+  readonly tablePrefix?: string;
+  readonly bucket?: string;
+  readonly s3KeyPrefix?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  /** The store's change-feed shards (`--change-feed <shards>`); absent: as the table records it. */
+  readonly changeFeed?: number;
+}
+
+/** Add the common flags to `command`. */
+export function withCommonFlags(command: Command): Command {
+  return command
+    .option('--endpoint <url>', 'DynamoDB endpoint (e.g. http://localhost:8000 for DynamoDB Local); default: AWS')
+    .option('--s3-endpoint <url>', 'S3 endpoint; default: the --endpoint value when given, else AWS')
+    .option('--region <region>', 'AWS region (default: AWS_REGION / the profile\'s; with --endpoint and none set, us-east-1)')
+    .option('--profile <name>', 'AWS credentials profile (default: the SDK\'s credential chain)')
+    .option('--table <name>', 'full table name of the store (overrides --table-prefix)')
+    .option('--table-prefix <prefix>', 'table name prefix: the table is <prefix>schemeless-event-store', '')
+    .option('--bucket <name>', 'S3 bucket of offloaded payloads')
+    .option('--s3-key-prefix <prefix>', 'key prefix of offloaded objects, as the store is configured', 'events/')
+    .option('--change-feed <shards>', "the store's change feed (changeFeed shards, 1..63): for a table to create; an existing table's is read from its layout record", parsePositiveInt)
+    .option('--json', 'print the result as JSON on stdout (for scripts)')
+    .option('--quiet', 'no progress output');
+}
+
+/**
+ * The clients for the flags. `--s3-endpoint` defaults to `--endpoint`; a custom S3 endpoint uses path-style URLs.
+ * With `--endpoint` and no region from `--region`, `--profile` or the environment, the region is `us-east-1`.
+ */
+export function clientsFor(flags: CommonFlags): { dynamodbClient: DynamoDBClient; s3Client: S3Client } {
+  // A local endpoint (DynamoDB Local, an S3 server) accepts any region: without one configured anywhere, use us-east-1.
+  const region = flags.region ?? (flags.endpoint && !flags.profile && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? 'us-east-1' : undefined);
+  const shared = { ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) };
+  const s3Endpoint = flags.s3Endpoint ?? flags.endpoint;
+  return {
+    dynamodbClient: new DynamoDBClient({ ...shared, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) }),
+    s3Client: new S3Client({ ...shared, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
+  };
+}
+
+/** The store the flags name. */
+export function targetFor(flags: CommonFlags, clients: { dynamodbClient: DynamoDBClient; s3Client: S3Client }): StoreTarget {
+  return {
+    dynamodbClient: clients.dynamodbClient,
+    tableName: resolveTableName({ ...(flags.table ? { table: flags.table } : {}), ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}) }),
+    ...(flags.bucket ? { s3Client: clients.s3Client, bucket: flags.bucket } : {}),
+    s3KeyPrefix: flags.s3KeyPrefix ?? 'events/',
+    ...(flags.changeFeed ? { changeFeed: { shards: flags.changeFeed } } : {}),
+  };
+}
+
+/** Parse a duration: `90` (ms), `500ms`, `30s`, `15m`, `1h`, `7d`. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`not a duration: ${JSON.stringify(text)} (use e.g. 500ms, 30s, 15m, 1h, 7d)`);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(match[2] ?? 'ms') as 'ms'];
+  return Number(match[1]) * unit;
+}
+
+/** Parse a positive integer flag. */
+export function parsePositiveInt(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`not a positive integer: ${JSON.stringify(text)}`);
+  return value;
+}
+
+/** A usage error: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit codes scripts can trust. */
+export const ExitCodes = {
+  /** Done, nothing wrong. */
+  OK: 0,
+  /** Done, and problems were found (verify, migrate, import). */
+  PROBLEMS: 1,
+  /** Bad flags or arguments. */
+  USAGE: 2,
+  /** The operation failed (AWS error, missing table, I/O). */
+  FAILURE: 3,
+  /** Interrupted (Ctrl-C); re-run to resume. */
+  INTERRUPTED: 130,
+} as const;

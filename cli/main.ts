@@ -1,0 +1,308 @@
+/**
+ * `event-store-dynamodb`: the operations CLI of event-store-adapter-dynamodb, on `event-store-adapter-dynamodb/ops`.
+ * Built on commander (the most used Node CLI library: subcommands, typed options, generated `--help`, no
+ * dependencies) and cli-progress (bars with counts, rate and ETA on terminals; lines otherwise are ours).
+ *
+ * Exit codes: 0 ok, 1 problems found (verify, migrate, import), 2 usage error, 3 runtime failure, 130 interrupted.
+ */
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+import { createStoreTable, sweepOrphans } from '../ops/maintenance.js';
+import { describeTable } from '../ops/describe.js';
+import { exportEvents } from '../ops/export.js';
+import { importEvents } from '../ops/import.js';
+import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
+import { migrateFromUpstream } from '../ops/migrate-from-upstream.js';
+import { storeStats } from '../ops/stats.js';
+import { openStore, resolveTableName } from '../ops/store.js';
+import { verifyStore } from '../ops/verify.js';
+import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
+import { runCommand } from './run.js';
+import { formatDescribe, formatExport, formatImport, formatMigration, formatStats, formatVerify } from './format.js';
+
+const EXAMPLE_ENDPOINTS = '--endpoint http://localhost:8000';
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      return (require(path) as { version: string }).version;
+    } catch {
+      // try the next layout (built: dist/cli/main.js; source: cli/main.ts)
+    }
+  }
+  return 'unknown';
+}
+
+/** Add an `Examples:` section to a command's help. */
+function examples(command: Command, ...lines: string[]): Command {
+  return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
+}
+
+/** The program, its commands registered; `exit` receives the exit code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('event-store-dynamodb')
+    .description('Operate an event-store-adapter-dynamodb store: migrate from the old adapter, export, import, stats, verify, sweep, infrastructure.')
+    .version(version())
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure, 130 interrupted (re-run to resume).\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`);
+  const done = (code: number) => exit(code);
+
+  examples(
+    withCommonFlags(program.command('migrate-from-upstream'))
+      .description("copy every event of an old @schemeless/event-store-adapter-dynamodb table into the store (created if missing); resumable, idempotent")
+      .requiredOption('--source-table <name>', "the old adapter's table (e.g. schemeless-event-store)")
+      .option('--dry-run', 'read and check everything, write nothing')
+      .option('--concurrency <n>', 'streams migrated in parallel', parsePositiveInt, 4)
+      .option('--segments <n>', 'parallel scan segments of the old table', parsePositiveInt, 4),
+    `npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive`,
+    `npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --dry-run --json`,
+  ).action(async (flags: CommonFlags & { sourceTable: string; dryRun?: boolean; concurrency: number; segments: number }) => {
+    done(
+      await runCommand(flags, 're-run the same command: it continues where it stopped, without duplicating anything', async (context) => {
+        const target = openStore(context.target, { create: !flags.dryRun, onWarning: printWarning });
+        try {
+          const summary = await migrateFromUpstream({ dynamodbClient: context.dynamodbClient, s3Client: context.s3Client, sourceTableName: flags.sourceTable, target, dryRun: flags.dryRun ?? false, concurrency: flags.concurrency, scanSegments: flags.segments, signal: context.signal, onProgress: context.onProgress });
+          return { result: summary, text: formatMigration(summary), problems: summary.problemCount > 0 || !summary.verified };
+        } finally {
+          await target.close();
+        }
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('export'))
+      .description('write every event as NDJSON (one event a line, replay order), to a file or stdout; streaming, resumable')
+      .option('--out <file>', 'output file (default: stdout); a checkpoint <file>.checkpoint.json makes it resumable')
+      .option('--gzip', 'gzip the output')
+      .option('--resume', 'continue an interrupted (or earlier) export of --out from its checkpoint')
+      .option('--after <eventId>', 'start after this event (resume an export to stdout)')
+      .option('--page-size <n>', 'events per page read and written', parsePositiveInt, 1000),
+    `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip`,
+    `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip --resume`,
+    `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive | jq -c 'select(.domain == "account")'`,
+  ).action(async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number }) => {
+    if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
+    done(
+      await runCommand(flags, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
+        const store = openStore(context.target, { onWarning: printWarning });
+        try {
+          const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, signal: context.signal, onProgress: context.onProgress });
+          // To stdout the events are the output: the summary goes to stderr.
+          if (!flags.out) {
+            process.stderr.write(`${formatExport(summary)}\n`);
+            return { result: undefined, text: '', problems: false, silent: true };
+          }
+          return { result: summary, text: formatExport(summary) };
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('import'))
+      .description('store the events of an NDJSON file (the export format) into the store; idempotent: identical events already stored are skipped, other events under a stored id are reported')
+      .option('--in <file>', 'input file, gzip detected (default: stdin)')
+      .option('--gzip', 'stdin is gzip')
+      .option('--create', 'create the table (and bucket) if missing'),
+    `npx event-store-dynamodb import --table-prefix staging- --bucket my-staging-archive --in events.ndjson.gz`,
+    `zcat events.ndjson.gz | npx event-store-dynamodb import --table-prefix staging- --json`,
+  ).action(async (flags: CommonFlags & { in?: string; gzip?: boolean; create?: boolean }) => {
+    done(
+      await runCommand(flags, 're-run the same command: events already stored are skipped', async (context) => {
+        const store = openStore(context.target, { create: flags.create ?? false, onWarning: printWarning });
+        try {
+          const summary = await importEvents({ store, input: flags.in ?? process.stdin, gzip: flags.gzip ?? false, signal: context.signal, onProgress: context.onProgress });
+          return { result: summary, text: formatImport(summary), problems: summary.issueCount > 0 };
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('stats'))
+      .description('what the store holds: events, streams, per month and shard, offloaded events and bytes, largest items, snapshots, estimated monthly cost')
+      .option('--appends-per-month <n>', 'for the cost estimate', parsePositiveInt)
+      .option('--replays-per-month <n>', 'full replays per month, for the cost estimate', parsePositiveInt)
+      .option('--largest <n>', 'largest items to list', parsePositiveInt, 5),
+    `npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive --appends-per-month 5000000`,
+    `npx event-store-dynamodb stats ${EXAMPLE_ENDPOINTS} --table-prefix dev- --json`,
+  ).action(async (flags: CommonFlags & { appendsPerMonth?: number; replaysPerMonth?: number; largest: number }) => {
+    done(
+      await runCommand(flags, 're-run the same command (stats only reads)', async (context) => {
+        const report = await storeStats({ ...context.target, largest: flags.largest, ...(flags.appendsPerMonth ? { appendsPerMonth: flags.appendsPerMonth } : {}), ...(flags.replaysPerMonth ? { replaysPerMonth: flags.replaysPerMonth } : {}), signal: context.signal, onProgress: context.onProgress });
+        return { result: report, text: formatStats(report) };
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('verify'))
+      .description('check heads against streams (gapless), guards and links against events, blob references, orphan blobs, the catalog and the layout record; exit 1 on any problem')
+      .option('--orphan-grace <duration>', 'unreferenced blobs younger than this are not orphans yet', '1h'),
+    `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive`,
+    `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive --json | jq '.problems[]'`,
+  ).action(async (flags: CommonFlags & { orphanGrace: string }) => {
+    done(
+      await runCommand(flags, 're-run the same command (verify only reads)', async (context) => {
+        const report = await verifyStore({ ...context.target, orphanGraceMs: parseDuration(flags.orphanGrace), signal: context.signal, onProgress: context.onProgress });
+        return { result: report, text: formatVerify(report), problems: !report.ok };
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('sweep-orphans'))
+      .description("delete the store's blobs that no item references and that are older than --older-than (the store's sweeper)")
+      .requiredOption('--older-than <duration>', 'grace period, well over the store\'s deadlineMs (e.g. 1h)'),
+    `npx event-store-dynamodb sweep-orphans --table-prefix prod- --bucket my-event-archive --older-than 1h`,
+  ).action(async (flags: CommonFlags & { olderThan: string }) => {
+    done(
+      await runCommand(flags, 're-run the same command', async (context) => {
+        if (!context.target.bucket) throw new UsageError('sweep-orphans needs --bucket');
+        const result = await sweepOrphans({ ...context.target, olderThanMs: parseDuration(flags.olderThan) });
+        return { result, text: `deleted ${result.deleted.length} orphan blob(s), kept ${result.kept}${result.deleted.map((key) => `\n  ${key}`).join('')}` };
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('create-table'))
+      .description("create the store's table (and bucket, with --bucket) as init does, wait until ACTIVE, and describe it")
+      .option('--read-capacity <n>', 'provisioned read capacity (with --write-capacity); default on-demand', parsePositiveInt)
+      .option('--write-capacity <n>', 'provisioned write capacity', parsePositiveInt)
+      .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES'])),
+    `npx event-store-dynamodb create-table --table-prefix prod- --bucket my-event-archive`,
+    `npx event-store-dynamodb create-table ${EXAMPLE_ENDPOINTS} --table-prefix dev-`,
+  ).action(async (flags: CommonFlags & { readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' }) => {
+    if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined)) return done(usage('--read-capacity and --write-capacity go together'));
+    done(
+      await runCommand(flags, 're-run the same command (it is idempotent)', async (context) => {
+        const report = await createStoreTable({ ...context.target, ...(flags.readCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity! } } : {}), ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}) });
+        return { result: report, text: formatDescribe(report) };
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('describe')).description("describe the table: status, layout (ours or the old adapter's), keys, indexes, billing, streams, size, layout record"),
+    `npx event-store-dynamodb describe --table-prefix prod-`,
+    `npx event-store-dynamodb describe --table schemeless-event-store --json`,
+  ).action(async (flags: CommonFlags) => {
+    done(
+      await runCommand(flags, 're-run the same command', async (context) => {
+        const report = await describeTable(context.target);
+        return { result: report, text: formatDescribe(report) };
+      }),
+    );
+  });
+
+  const infrastructureFlags = (command: Command) =>
+    command
+      .option('--table <name>', 'full table name (overrides --table-prefix)')
+      .option('--table-prefix <prefix>', 'table name prefix', '')
+      .option('--bucket <name>', 'S3 bucket of offloaded payloads')
+      .option('--s3-key-prefix <prefix>', 'key prefix of offloaded objects', 'events/')
+      .option('--region <region>', 'region in ARNs (default *)')
+      .option('--account <id>', 'account in ARNs (default *)')
+      .option('--store-creates-resources', 'the store creates its table and bucket (init): adds CreateTable / CreateBucket')
+      .option('--reset', 'resetStore is used: adds DeleteTable')
+      .option('--acl', 'uploads set an ACL (s3Acl): adds PutObjectAcl')
+      .option('--operations', 'the operations CLI runs with it (stats, verify, export): adds Scan')
+      .option('--source-table <name>', 'also read this old-adapter table (migrate-from-upstream)')
+      .option('--source-bucket <name>', "the old adapter's bucket (migrate-from-upstream)")
+      .option('--read-capacity <n>', 'provisioned read capacity (with --write-capacity)', parsePositiveInt)
+      .option('--write-capacity <n>', 'provisioned write capacity', parsePositiveInt)
+      .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES']))
+      .option('--change-feed', 'the store has a change feed (changeFeed): adds the log index');
+  type InfraFlags = { changeFeed?: boolean; table?: string; tablePrefix?: string; bucket?: string; s3KeyPrefix: string; region?: string; account?: string; storeCreatesResources?: boolean; reset?: boolean; acl?: boolean; operations?: boolean; sourceTable?: string; sourceBucket?: string; readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' };
+  const infrastructure = (flags: InfraFlags): InfrastructureOptions => ({
+    tableName: resolveTableName({ ...(flags.table ? { table: flags.table } : {}), ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}) }),
+    ...(flags.bucket ? { bucket: flags.bucket } : {}),
+    s3KeyPrefix: flags.s3KeyPrefix,
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.account ? { account: flags.account } : {}),
+    storeCreatesResources: flags.storeCreatesResources ?? false,
+    reset: flags.reset ?? false,
+    acl: flags.acl ?? false,
+    operations: flags.operations ?? false,
+    ...(flags.sourceTable ? { migrationSource: { tableName: flags.sourceTable, ...(flags.sourceBucket ? { bucket: flags.sourceBucket } : {}) } } : {}),
+    ...(flags.readCapacity && flags.writeCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity } } : {}),
+    ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
+    ...(flags.changeFeed ? { changeFeed: true } : {}),
+  });
+  examples(
+    infrastructureFlags(program.command('iam')).description('print the least-privilege IAM policy (JSON) of the store, and of the tools with --operations / --source-table'),
+    `npx event-store-dynamodb iam --table-prefix prod- --bucket my-event-archive --region eu-west-1 --account 123456789012`,
+    `npx event-store-dynamodb iam --table-prefix v2- --bucket my-event-archive --operations --source-table schemeless-event-store --source-bucket old-archive`,
+  ).action((flags: InfraFlags) => {
+    process.stdout.write(`${JSON.stringify(iamPolicy(infrastructure(flags)), null, 2)}\n`);
+    done(ExitCodes.OK);
+  });
+  examples(
+    infrastructureFlags(program.command('cloudformation')).description('print the CloudFormation resources (YAML) of the table and bucket (then use skipDynamoDBTableCreation: true)'),
+    `npx event-store-dynamodb cloudformation --table-prefix prod- --bucket my-event-archive > event-store.yaml`,
+  ).action((flags: InfraFlags) => {
+    process.stdout.write(cloudFormation(infrastructure(flags)));
+    done(ExitCodes.OK);
+  });
+  examples(
+    infrastructureFlags(program.command('terraform')).description('print the same resources for Terraform (AWS provider 5.x)'),
+    `npx event-store-dynamodb terraform --table-prefix prod- --bucket my-event-archive > event-store.tf`,
+  ).action((flags: InfraFlags) => {
+    process.stdout.write(terraform(infrastructure(flags)));
+    done(ExitCodes.OK);
+  });
+  return program;
+}
+
+/** The store's warnings (`WARN/*`), on stderr. */
+function printWarning(warning: { code: string; message: string }): void {
+  process.stderr.write(`warning: ${warning.code}: ${warning.message}\n`);
+}
+
+function usage(message: string): number {
+  process.stderr.write(`error: ${message}\n`);
+  return ExitCodes.USAGE;
+}
+
+/** Parse `argv` and run; resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code: number = ExitCodes.OK;
+  const program = buildProgram((exitCode) => {
+    code = exitCode;
+  });
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv as string[], { from: 'node' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; anything else commander refuses is a usage error.
+      return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+    if (error instanceof UsageError) return usage(error.message);
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCodes.FAILURE;
+  }
+  if (program.args.length === 0 && argv.length <= 2) {
+    program.outputHelp();
+    return ExitCodes.USAGE;
+  }
+  return code;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = ExitCodes.FAILURE;
+  },
+);

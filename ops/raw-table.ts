@@ -1,0 +1,122 @@
+/**
+ * Raw reads of a DynamoDB table for the operations tools: parallel scans (one page per segment in memory at a
+ * time) and batch-gets with the unprocessed-keys loop. The KV port has no scan (the store never scans), so these
+ * use the AWS SDK directly; they are read-only.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+
+/** A raw item, unmarshalled (strings, numbers, maps, lists, binary). */
+export type RawItem = Record<string, unknown>;
+
+/** A document client over `client` that leaves numbers as JS numbers and drops undefined values. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Options of {@link scanTable}. */
+export interface ScanOptions {
+  /** Parallel scan segments (DynamoDB's `TotalSegments`), default 4. */
+  readonly segments?: number;
+  /** Items per page (`Limit`); the page also stops at 1 MB. */
+  readonly pageSize?: number;
+  /** Only these attributes (`ProjectionExpression`), when given. */
+  readonly attributes?: readonly string[];
+  /** Strongly consistent scan. */
+  readonly consistent?: boolean;
+  /** Stops the scan between pages (`STORE/ABORTED`). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Scan the whole table in `segments` parallel segments, calling `onPage` once per page (awaited before that
+ * segment's next page is read: memory stays bounded by one page per segment).
+ */
+export async function scanTable(client: DynamoDBDocumentClient, table: string, onPage: (items: RawItem[]) => Promise<void> | void, options: ScanOptions = {}): Promise<void> {
+  const segments = options.segments ?? 4;
+  const names = options.attributes ? Object.fromEntries(options.attributes.map((name, index) => [`#a${index}`, name])) : undefined;
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        throwIfAborted(options.signal);
+        const input: ScanCommandInput = {
+          TableName: table,
+          Segment: segment,
+          TotalSegments: segments,
+          ...(options.pageSize ? { Limit: options.pageSize } : {}),
+          ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+          ...(options.consistent ? { ConsistentRead: true } : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        };
+        const page = await client.send(new ScanCommand(input), options.signal ? { abortSignal: options.signal } : {});
+        start = page.LastEvaluatedKey;
+        await onPage((page.Items ?? []) as RawItem[]);
+      } while (start !== undefined);
+    }),
+  );
+}
+
+/** Most keys in one BatchGetItem (DynamoDB's limit). */
+const BATCH_GET_KEYS = 100;
+/** Rounds of retrying unprocessed keys before giving up (`RETRY/UNPROCESSED_LEFT`). */
+const UNPROCESSED_ROUNDS = 10;
+
+/** Read the items at `keys` (any number; strongly consistent when asked); missing items are simply absent. */
+export async function batchGetAll(client: DynamoDBDocumentClient, table: string, keys: readonly RawItem[], options: { consistent?: boolean; attributes?: readonly string[] } = {}): Promise<RawItem[]> {
+  const found: RawItem[] = [];
+  const names = options.attributes ? Object.fromEntries(options.attributes.map((name, index) => [`#a${index}`, name])) : undefined;
+  for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+    let pending: RawItem[] = keys.slice(start, start + BATCH_GET_KEYS);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= UNPROCESSED_ROUNDS) {
+        throw new EventStoreAdapterError(ErrorCodes.UNPROCESSED_LEFT, `BatchGetItem on ${table} left ${pending.length} keys unprocessed`, { details: { unprocessed: pending } });
+      }
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
+      const response = await client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: pending,
+              ...(options.consistent ? { ConsistentRead: true } : {}),
+              ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+            },
+          },
+        }),
+      );
+      found.push(...((response.Responses?.[table] ?? []) as RawItem[]));
+      pending = (response.UnprocessedKeys?.[table]?.Keys ?? []) as RawItem[];
+    }
+  }
+  return found;
+}
+
+/** `STORE/ABORTED` when `signal` has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EventStoreAdapterError(ErrorCodes.ABORTED, 'The operation was interrupted', { cause: signal.reason });
+}
+
+/** Run `work` over `items` with at most `concurrency` in flight; the first failure stops new work and is thrown. */
+export async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+      while (!failed && next < items.length) {
+        const index = next++;
+        try {
+          await work(items[index]!, index);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+}
+
+/** Compare two strings by their UTF-8 bytes (the store's id order). */
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -1,0 +1,131 @@
+/**
+ * `storeStats`: what a store's table holds, from one parallel scan (memory: a page per segment, plus a counter
+ * per month and shard and the largest items) and a listing of its blobs: events, streams, counts per month and
+ * per shard, offloaded events and bytes, the largest items, snapshots, and the estimated monthly cost.
+ */
+import { itemSize } from '../src/item-size.js';
+import { blobScope } from '../src/blob-keys.js';
+import type { Item } from '../src/ports/kv-driver.js';
+import { A } from '../src/table-layout.js';
+import { bucketLabel, bucketOfIso } from '../src/time-buckets.js';
+import { requireOurTable } from './describe.js';
+import { itemKind, shardOfGlobalPk } from './our-table.js';
+import { DYNAMODB_ITEM_OVERHEAD_BYTES, estimateMonthlyCost, type CostEstimate } from './pricing.js';
+import { report, type ProgressListener } from './progress.js';
+import { documentClient, scanTable, type RawItem } from './raw-table.js';
+import { listBlobs, type StoreTarget } from './store.js';
+
+/** Options of {@link storeStats}. */
+export interface StatsOptions extends StoreTarget {
+  /** How many of the largest items to list (default 5). */
+  readonly largest?: number;
+  /** For the cost estimate: appends per month (default 0). */
+  readonly appendsPerMonth?: number;
+  /** For the cost estimate: full replays per month (default 0). */
+  readonly replaysPerMonth?: number;
+  readonly scanSegments?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+}
+
+/** What a store holds. */
+export interface StoreStatsReport {
+  readonly table: string;
+  readonly events: number;
+  /** Streams with a head (every stream that ever held an event). */
+  readonly streams: number;
+  /** Events per month (`YYYY-MM`), ascending. */
+  readonly perMonth: Record<string, number>;
+  /** Events per write shard. */
+  readonly perShard: Record<string, number>;
+  /** Events whose payload (or meta) is in S3. */
+  readonly offloadedEvents: number;
+  /** Bytes of the store's blobs in S3 (events and snapshots). */
+  readonly blobBytes: number;
+  readonly blobs: number;
+  readonly snapshots: number;
+  /** Items of every kind. */
+  readonly items: Record<string, number>;
+  /** Bytes billed for DynamoDB storage: items by AWS's size rules, the global-order index's copies, 100 bytes of overhead each. */
+  readonly storageBytes: number;
+  /** The largest items: key, kind, size in bytes. */
+  readonly largestItems: { pk: string; sk: number; kind: string; bytes: number; eventId?: string }[];
+  readonly cost: CostEstimate;
+}
+
+/** Scan the store's table and list its blobs (see the module comment). */
+export async function storeStats(options: StatsOptions): Promise<StoreStatsReport> {
+  const perMonth = new Map<string, number>();
+  const perShard = new Map<string, number>();
+  const items: Record<string, number> = {};
+  const largest: StoreStatsReport['largestItems'] = [];
+  const keep = options.largest ?? 5;
+  let events = 0;
+  let streams = 0;
+  let offloadedEvents = 0;
+  let snapshots = 0;
+  let storageBytes = 0;
+  let scanned = 0;
+  await requireOurTable(options);
+  await scanTable(
+    documentClient(options.dynamodbClient),
+    options.tableName,
+    (page) => {
+      for (const item of page) {
+        const kind = itemKind(item);
+        items[kind] = (items[kind] ?? 0) + 1;
+        const bytes = itemSize(item as Item);
+        storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES;
+        if (kind === 'event') {
+          events++;
+          storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES; // its copy in the global-order index (projection ALL)
+          if (item[A.logPk] !== undefined) storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES; // and in the change feed's log index
+          const created = item[A.created];
+          if (typeof created === 'string') {
+            const month = bucketLabel(bucketOfIso(created));
+            perMonth.set(month, (perMonth.get(month) ?? 0) + 1);
+          }
+          const shard = shardOfGlobalPk(item[A.globalPk]);
+          if (shard !== undefined) perShard.set(String(shard), (perShard.get(String(shard)) ?? 0) + 1);
+          if (typeof item[A.blobKey] === 'string') offloadedEvents++;
+        } else if (kind === 'head') streams++;
+        else if (kind === 'snapshot') snapshots++;
+        considerLargest(largest, keep, item, kind, bytes);
+      }
+      scanned += page.length;
+      report(options.onProgress, { phase: 'scan', done: scanned, unit: 'items' });
+    },
+    { ...(options.scanSegments ? { segments: options.scanSegments } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  let blobBytes = 0;
+  let blobs = 0;
+  await listBlobs(options, blobScope('', options.tableName), (objects) => {
+    blobs += objects.length;
+    for (const object of objects) blobBytes += object.size;
+  });
+  const sorted = (map: Map<string, number>, numeric = false) =>
+    Object.fromEntries([...map].sort(([a], [b]) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    table: options.tableName,
+    events,
+    streams,
+    perMonth: sorted(perMonth),
+    perShard: sorted(perShard, true),
+    offloadedEvents,
+    blobBytes,
+    blobs,
+    snapshots,
+    items,
+    storageBytes,
+    largestItems: largest,
+    cost: estimateMonthlyCost({ storageBytes, blobBytes, events, ...(options.appendsPerMonth ? { appendsPerMonth: options.appendsPerMonth } : {}), ...(options.replaysPerMonth ? { replaysPerMonth: options.replaysPerMonth } : {}) }),
+  };
+}
+
+function considerLargest(largest: StoreStatsReport['largestItems'], keep: number, item: RawItem, kind: string, bytes: number): void {
+  if (keep <= 0 || (largest.length >= keep && largest[largest.length - 1]!.bytes >= bytes)) return;
+  const entry = { pk: String(item[A.pk]), sk: Number(item[A.sk]), kind, bytes, ...(kind === 'event' && typeof item[A.id] === 'string' ? { eventId: item[A.id] as string } : {}) };
+  largest.push(entry);
+  largest.sort((a, b) => b.bytes - a.bytes);
+  if (largest.length > keep) largest.length = keep;
+}

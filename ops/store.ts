@@ -1,0 +1,86 @@
+/** Which store an operation works on, and opening it as an `EventStoreRepo` (the drop-in form). */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeMetadata, METADATA_KEY } from '../src/codecs/metadata.js';
+import { EventStoreRepo, type StoreWarning } from '../src/index.js';
+import { documentClient } from './raw-table.js';
+import { DEFAULT_TABLE_BASE_NAME } from '../src/options.js';
+
+/** A store on AWS (or DynamoDB Local + an S3 server): its table and, when it offloads, its bucket. */
+export interface StoreTarget {
+  readonly dynamodbClient: DynamoDBClient;
+  /** Needed when the store offloads payloads (or to check its blobs). */
+  readonly s3Client?: S3Client;
+  /** Full table name. */
+  readonly tableName: string;
+  /** Bucket of offloaded payloads. */
+  readonly bucket?: string;
+  /** Key prefix of offloaded objects, as the store was configured (default `'events/'`). */
+  readonly s3KeyPrefix?: string;
+  /**
+   * The store's change feed (`changeFeed` shards), as the table was created. Absent: none, unless
+   * {@link withRecordedLayout} read it from the table's layout record.
+   */
+  readonly changeFeed?: { readonly shards: number };
+}
+
+/**
+ * `target` with the change feed its table records (the layout record's shard count), unless it names one already:
+ * the tools then open a store configured as the table was created. A table without a record, or missing (a
+ * create-table to come), leaves `target` as it is.
+ */
+export async function withRecordedLayout(target: StoreTarget): Promise<StoreTarget> {
+  if (target.changeFeed !== undefined) return target;
+  try {
+    const { Item } = await documentClient(target.dynamodbClient).send(new GetCommand({ TableName: target.tableName, Key: METADATA_KEY, ConsistentRead: true }));
+    if (!Item) return target;
+    const { feedShards } = decodeMetadata(target.tableName, Item);
+    return feedShards > 0 ? { ...target, changeFeed: { shards: feedShards } } : target;
+  } catch {
+    return target; // missing table, foreign layout, no permission: the command itself reports it
+  }
+}
+
+/** The table name for `--table` or `--table-prefix` (the drop-in rule: `${prefix}schemeless-event-store`). */
+export function resolveTableName(options: { table?: string; tablePrefix?: string }): string {
+  return options.table ?? `${options.tablePrefix ?? ''}${DEFAULT_TABLE_BASE_NAME}`;
+}
+
+/**
+ * The store at `target`. With `create: false` (the default: inspecting tools never create anything) a missing
+ * table is `DRIVER/RESOURCE_NOT_FOUND` and a missing bucket an error; with `create: true` both are created.
+ */
+export function openStore(target: StoreTarget, options: { create?: boolean; signal?: AbortSignal; onWarning?: (warning: StoreWarning) => void } = {}): EventStoreRepo {
+  const create = options.create ?? false;
+  const s3 = target.s3Client && target.bucket ? target.s3Client : undefined;
+  return new EventStoreRepo(target.dynamodbClient, s3, {
+    tableName: target.tableName,
+    ...(s3 ? { s3BucketName: target.bucket!, s3KeyPrefix: target.s3KeyPrefix ?? 'events/', skipS3BucketCreation: !create } : {}),
+    skipDynamoDBTableCreation: !create,
+    ...(target.changeFeed ? { changeFeed: target.changeFeed } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    // The store's own default logs each warning code once; the CLI prints them on stderr.
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  });
+}
+
+/** One object of a store's blob scope. */
+export interface BlobObject {
+  /** The key as the store's items name it (without `s3KeyPrefix`). */
+  readonly key: string;
+  readonly size: number;
+  readonly lastModifiedMs: number | undefined;
+}
+
+/** Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time. */
+export async function listBlobs(target: StoreTarget, scope: string, onPage: (objects: BlobObject[]) => Promise<void> | void): Promise<void> {
+  if (!target.s3Client || !target.bucket) return;
+  const prefix = target.s3KeyPrefix ?? 'events/';
+  let token: string | undefined;
+  do {
+    const page = await target.s3Client.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    await onPage((page.Contents ?? []).map((object) => ({ key: (object.Key ?? '').slice(prefix.length), size: object.Size ?? 0, lastModifiedMs: object.LastModified?.getTime() })));
+  } while (token !== undefined);
+}
