@@ -22,6 +22,8 @@ export const USD_PER_GB_MONTH_S3 = 0.023;
 export const DYNAMODB_ITEM_OVERHEAD_BYTES = 100;
 /** Write units of one single-event append (event, id guard, head, index entry; README "what a write touches"). */
 export const WRITE_UNITS_PER_APPEND = 7;
+/** The same with a change feed: + the shard counter (2) and the log index entry (1) (README "change feed"). */
+export const WRITE_UNITS_PER_APPEND_WITH_FEED = 10;
 /** Read units per 1,000 small events replayed (measured by AWS rules; README "benchmark"). */
 export const READ_UNITS_PER_1000_REPLAYED = 32.2;
 
@@ -47,9 +49,9 @@ export interface CostEstimate {
 }
 
 /** The estimated monthly cost of a store holding `storageBytes` (DynamoDB, overheads included) and `blobBytes` (S3). */
-export function estimateMonthlyCost(input: { storageBytes: number; blobBytes: number; events: number; appendsPerMonth?: number; replaysPerMonth?: number }): CostEstimate {
+export function estimateMonthlyCost(input: { storageBytes: number; blobBytes: number; events: number; appendsPerMonth?: number; replaysPerMonth?: number; changeFeed?: boolean }): CostEstimate {
   const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
-  const usdPerMillionAppends = WRITE_UNITS_PER_APPEND * USD_PER_MILLION_WRITE_UNITS;
+  const usdPerMillionAppends = (input.changeFeed ? WRITE_UNITS_PER_APPEND_WITH_FEED : WRITE_UNITS_PER_APPEND) * USD_PER_MILLION_WRITE_UNITS;
   const usdPerFullReplay = ((input.events / 1000) * READ_UNITS_PER_1000_REPLAYED * USD_PER_MILLION_READ_UNITS) / 1_000_000;
   const dynamodbStorageUsd = (input.storageBytes / GB) * USD_PER_GB_MONTH_DYNAMODB;
   const s3StorageUsd = (input.blobBytes / GB) * USD_PER_GB_MONTH_S3;

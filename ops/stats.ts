@@ -118,7 +118,7 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
     items,
     storageBytes,
     largestItems: largest,
-    cost: estimateMonthlyCost({ storageBytes, blobBytes, events, ...(options.appendsPerMonth ? { appendsPerMonth: options.appendsPerMonth } : {}), ...(options.replaysPerMonth ? { replaysPerMonth: options.replaysPerMonth } : {}) }),
+    cost: estimateMonthlyCost({ storageBytes, blobBytes, events, changeFeed: (items['log-counter'] ?? 0) > 0, ...(options.appendsPerMonth ? { appendsPerMonth: options.appendsPerMonth } : {}), ...(options.replaysPerMonth ? { replaysPerMonth: options.replaysPerMonth } : {}) }),
   };
 }
 

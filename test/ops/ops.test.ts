@@ -89,6 +89,9 @@ describe('prices', () => {
     expect(cost).toMatchObject({ dynamodbStorageUsd: 1, s3StorageUsd: 2.3, usdPerMillionAppends: 7 * USD_PER_MILLION_WRITE_UNITS, appendsUsd: 8.75, region: 'us-east-1', pricesDate: '2024-11-14' });
     expect(cost.replaysUsd).toBeCloseTo(10_000 * 32.2 * 0.125 / 1e6, 8);
     expect(cost.totalUsd).toBeCloseTo(1 + 2.3 + 8.75 + cost.replaysUsd, 6);
+    // A table with a change feed pays 10 write units per single-event append (counter + log index entry).
+    const withFeed = estimateMonthlyCost({ storageBytes: 0, blobBytes: 0, events: 0, appendsPerMonth: 2_000_000, changeFeed: true });
+    expect(withFeed).toMatchObject({ usdPerMillionAppends: 10 * USD_PER_MILLION_WRITE_UNITS, appendsUsd: 12.5 });
   });
 });
 
