@@ -108,17 +108,20 @@ export interface CancellationAnalysis {
   readonly sequenceTaken: boolean;
   /** Some action was cancelled by a conflicting transaction or throttled (retry as is). */
   readonly retryable: boolean;
+  /** Some action was throttled (a fault: counted against the retry policy's attempts). */
+  readonly throttled: boolean;
   /** The backend's validation message, when an action was invalid. */
   readonly validation: string | undefined;
 }
 
 /** Read the per-action reasons of a cancelled transaction against the roles of its actions. */
 export function analyseCancellation(tx: ChunkTransaction, reasons: readonly ActionFailure[], chunk: Chunk, writeId: string): CancellationAnalysis {
-  const analysis = { headConflicts: new Map<string, number>(), logConflicts: new Map<number, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, validation: undefined as string | undefined };
+  const analysis = { headConflicts: new Map<string, number>(), logConflicts: new Map<number, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, throttled: false, validation: undefined as string | undefined };
   reasons.forEach((reason, position) => {
     const role = tx.roles[position];
     if (!role) return;
     if (reason.kind === 'conflict' || reason.kind === 'throttled') analysis.retryable = true;
+    if (reason.kind === 'throttled') analysis.throttled = true;
     if (reason.kind === 'validation') analysis.validation = reason.message;
     if (reason.kind !== 'conditionFailed') return;
     switch (role.kind) {

@@ -180,6 +180,12 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   const linkProbes = new Map<number, number>();
   let conflicts = 0;
   let transientFailures = 0;
+  const waitOutContention = async (): Promise<void> => {
+    if (++conflicts > options.maxConflictRetries) {
+      throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'concurrent transactions kept cancelling this one'), 'storeEvents (contention)');
+    }
+    await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(conflicts - 1, 6)), ctx.sleep, 'storeEvents');
+  };
   try {
     let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
     let token = randomUUID();
@@ -201,6 +207,11 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         if (!REFUSED_CODES.has((error as EventStoreAdapterError).code)) {
           ambiguous = true;
           lastAmbiguity = error;
+        }
+        if (hasCode(error, ErrorCodes.TRANSACTION_CONFLICT)) {
+          // Same token and actions: the request was refused for contention.
+          await waitOutContention();
+          continue;
         }
         if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, error, 'storeEvents');
         // Same token and actions: idempotent if an earlier attempt was applied.
@@ -256,10 +267,14 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
           throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'the stream head kept moving'), 'storeEvents (stream contention)');
         }
         await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(conflicts - 1, 6)), ctx.sleep, 'storeEvents');
-      } else if (analysis.retryable) {
-        const conflict = new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'transaction cancelled by a concurrent transaction or throttling');
-        if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, conflict, 'storeEvents');
+      } else if (analysis.throttled) {
+        const throttled = new EventStoreAdapterError(ErrorCodes.THROTTLED, 'transaction cancelled: an item was throttled');
+        if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, throttled, 'storeEvents');
         await ctx.budget.sleep(backoffDelay(ctx.retry.policy, transientFailures - 1), ctx.sleep, 'storeEvents');
+      } else if (analysis.retryable) {
+        // Cancelled by a concurrent transaction on one of its items (a hot head or log counter): contention, not a
+        // fault, so it re-tries like a moved head, within maxConflictRetries, not the few attempts of the retry policy.
+        await waitOutContention();
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }

@@ -122,6 +122,24 @@ describe('faults', () => {
     expect(await store.getStreamSequence('acct', 'c1')).toBe(1);
   });
 
+  it('contention is not a fault: 10 conflict cancellations in a row (a hot head or log counter) with 2 attempts per fault still store once', async () => {
+    const { kv, store } = await open({ maxAttempts: 2 });
+    for (let index = 0; index < 10; index++) kv.injectFault('transactWrite', { kind: 'conflict' });
+    await store.storeEvents([event('hot')]);
+    expect(await store.getStreamSequence('acct', 'hot')).toBe(1);
+    expect(store.stats().transactWrite.requests).toBe(11);
+  });
+
+  it('contention without end: gives up with RETRY/EXHAUSTED after maxConflictRetries, nothing stored', async () => {
+    const kv = new MemoryKvDriver();
+    const store = new EventStore({ kv, maxConflictRetries: 3 }, { sleep: noSleep });
+    await store.init();
+    for (let index = 0; index < 4; index++) kv.injectFault('transactWrite', { kind: 'conflict' });
+    const error = await store.storeEvents([event('stuck')]).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED });
+    expect(await store.getStreamSequence('acct', 'stuck')).toBe(0);
+  });
+
   it('refused every time (throttled): gives up with RETRY/EXHAUSTED, stores nothing and deletes its blobs', async () => {
     const { kv, blobs, store } = await open({ threshold: 2048, maxAttempts: 3 });
     for (let index = 0; index < 3; index++) kv.injectFault('transactWrite', { kind: 'throttle' });
