@@ -14,7 +14,7 @@ import { importEvents } from '../ops/import.js';
 import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
 import { migrateFromUpstream } from '../ops/migrate-from-upstream.js';
 import { storeStats } from '../ops/stats.js';
-import { openStore, resolveTableName } from '../ops/store.js';
+import { resolveTableName, withOpenStore } from '../ops/store.js';
 import { verifyStore } from '../ops/verify.js';
 import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
 import { runCommand } from './run.js';
@@ -60,13 +60,10 @@ export function buildProgram(exit: (code: number) => void): Command {
   ).action(async (flags: CommonFlags & { sourceTable: string; dryRun?: boolean; concurrency: number; segments: number }) => {
     done(
       await runCommand(flags, 're-run the same command: it continues where it stopped, without duplicating anything', async (context) => {
-        const target = openStore(context.target, { create: !flags.dryRun, onWarning: printWarning });
-        try {
+        return withOpenStore(context.target, { create: !flags.dryRun, onWarning: printWarning }, async (target) => {
           const summary = await migrateFromUpstream({ dynamodbClient: context.dynamodbClient, s3Client: context.s3Client, sourceTableName: flags.sourceTable, target, dryRun: flags.dryRun ?? false, concurrency: flags.concurrency, scanSegments: flags.segments, signal: context.signal, onProgress: context.onProgress });
           return { result: summary, text: formatMigration(summary), problems: summary.problemCount > 0 || !summary.verified };
-        } finally {
-          await target.close();
-        }
+        });
       }),
     );
   });
@@ -86,8 +83,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
     done(
       await runCommand(flags, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
-        const store = openStore(context.target, { onWarning: printWarning });
-        try {
+        return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
           const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, signal: context.signal, onProgress: context.onProgress });
           // To stdout the events are the output: the summary goes to stderr.
           if (!flags.out) {
@@ -95,9 +91,7 @@ export function buildProgram(exit: (code: number) => void): Command {
             return { result: undefined, text: '', problems: false, silent: true };
           }
           return { result: summary, text: formatExport(summary) };
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
   });
@@ -113,13 +107,10 @@ export function buildProgram(exit: (code: number) => void): Command {
   ).action(async (flags: CommonFlags & { in?: string; gzip?: boolean; create?: boolean }) => {
     done(
       await runCommand(flags, 're-run the same command: events already stored are skipped', async (context) => {
-        const store = openStore(context.target, { create: flags.create ?? false, onWarning: printWarning });
-        try {
+        return withOpenStore(context.target, { create: flags.create ?? false, onWarning: printWarning }, async (store) => {
           const summary = await importEvents({ store, input: flags.in ?? process.stdin, gzip: flags.gzip ?? false, signal: context.signal, onProgress: context.onProgress });
           return { result: summary, text: formatImport(summary), problems: summary.issueCount > 0 };
-        } finally {
-          await store.close();
-        }
+        });
       }),
     );
   });

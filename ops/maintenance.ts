@@ -2,7 +2,7 @@
 import { EventStoreRepo } from '../src/index.js';
 import type { SweepResult } from '../src/sweeper.js';
 import { describeTable, type TableDescriptionReport } from './describe.js';
-import { openStore, type StoreTarget } from './store.js';
+import { withOpenStore, type StoreTarget } from './store.js';
 
 /** Options of {@link createStoreTable}: the store, and how its table is created. */
 export interface CreateTableOptions extends StoreTarget {
@@ -33,10 +33,5 @@ export async function createStoreTable(options: CreateTableOptions): Promise<Tab
 
 /** Delete the store's blobs that no item references and that are older than `olderThanMs` (the store's sweeper). */
 export async function sweepOrphans(options: StoreTarget & { readonly olderThanMs: number }): Promise<SweepResult> {
-  const store = openStore(options);
-  try {
-    return await store.sweepOrphanBlobs({ olderThanMs: options.olderThanMs });
-  } finally {
-    await store.close();
-  }
+  return withOpenStore(options, {}, (store) => store.sweepOrphanBlobs({ olderThanMs: options.olderThanMs }));
 }

@@ -65,6 +65,16 @@ export function openStore(target: StoreTarget, options: { create?: boolean; sign
   });
 }
 
+/** Run `body` with the store at `target` (see {@link openStore}), closing it afterwards whatever the outcome. */
+export async function withOpenStore<T>(target: StoreTarget, options: Parameters<typeof openStore>[1], body: (store: EventStoreRepo) => Promise<T>): Promise<T> {
+  const store = openStore(target, options);
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
 /** One object of a store's blob scope. */
 export interface BlobObject {
   /** The key as the store's items name it (without `s3KeyPrefix`). */

@@ -26,7 +26,7 @@ export interface ChunkTransaction {
 }
 
 /** No change feed: no log shards, no bases. */
-export const NO_LOG_BASES: ReadonlyMap<number, number> = new Map();
+const NO_LOG_BASES: ReadonlyMap<number, number> = new Map();
 /** No read dependencies. */
 const NO_CHECKS: ReadonlyMap<string, number> = new Map();
 

@@ -21,6 +21,7 @@ import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item } from './ports/kv-driver.js';
 import { hydrate } from './read.js';
 import { readItems, type StoreContext } from './store-context.js';
+import { checkMatches } from './table-metadata.js';
 import { A, INDEX_LOG, logPk } from './table-layout.js';
 
 /** Default `pageSize` of `getLogPage`. */
@@ -79,11 +80,7 @@ async function readCounters(ctx: StoreContext, shards: number): Promise<{ identi
     throw new EventStoreAdapterError(ErrorCodes.TRANSIENT, `Table ${ctx.options.tableName} has no layout record: it is being created or re-created (a reset); try again`, { details: { table: ctx.options.tableName } });
   }
   const metadata = decodeMetadata(ctx.options.tableName, record);
-  if (metadata.feedShards !== shards) {
-    throw new EventStoreAdapterError(ErrorCodes.LAYOUT_MISMATCH, `Table ${ctx.options.tableName} now records ${metadata.feedShards} change-feed shards, this store ${shards}`, {
-      details: { table: ctx.options.tableName, field: 'changeFeed', stored: metadata.feedShards, configured: shards },
-    });
-  }
+  checkMatches(ctx, metadata); // re-created since init by a store configured otherwise: STORE/LAYOUT_MISMATCH
   const counters = Array.from({ length: shards }, (_, shard) => decodeLogCounter(shard, found.get(keyId(logCounterKey(shard)))));
   return { identity: { tableName: ctx.options.tableName, generation: metadata.generation, shards }, counters };
 }

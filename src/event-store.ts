@@ -403,11 +403,11 @@ export class EventStore implements IEventStoreRepo {
    * @throws `STORE/CHANGE_FEED_DISABLED` without `changeFeed`; `INPUT/INVALID_ARGUMENT` naming a bad option.
    */
   async subscribe<Payload = unknown>(options: SubscribeOptions<Payload>): Promise<Subscription> {
-    checkSubscribeOptions(options as SubscribeOptions);
+    const settings = checkSubscribeOptions(options as SubscribeOptions);
     await this.ready();
     this.requireChangeFeed('subscribe');
     const initial = await readConsumer(forCall(this.ctx), options.name);
-    const subscription = startSubscription(this.ctx, options as SubscribeOptions, initial);
+    const subscription = startSubscription(this.ctx, options as SubscribeOptions, settings, initial);
     this.subscriptions.add(subscription);
     void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
     return subscription;

@@ -48,26 +48,38 @@ async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: numb
     const range = after && bucket === after.bucket ? ({ op: 'gt', value: after.sortKey } as const) : undefined;
     return Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, INDEX_GLOBAL_ORDER, bucketShardPk(bucket, shard), range));
   };
-  let page: Item[] = [];
-  let next = buckets.length > 0 ? openBucket(buckets[0]!) : undefined;
-  for (let index = 0; index < buckets.length; index++) {
-    const current = next!;
-    // Open the next bucket now: its first query runs while this one drains (two requests in flight).
-    next = index + 1 < buckets.length ? openBucket(buckets[index + 1]!) : undefined;
-    for await (const item of mergeShards(current, byGlobalSortKey)) {
-      page.push(item);
-      if (page.length === pageSize) {
-        // With onUnreadable, a page may come out shorter; an empty one is never yielded (a consumer stops there).
-        const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
-        if (events.length > 0) yield events;
-        page = [];
-      }
+  async function* items(): AsyncGenerator<Item> {
+    let next = buckets.length > 0 ? openBucket(buckets[0]!) : undefined;
+    for (let index = 0; index < buckets.length; index++) {
+      const current = next!;
+      // Open the next bucket now: its first query runs while this one drains (two requests in flight).
+      next = index + 1 < buckets.length ? openBucket(buckets[index + 1]!) : undefined;
+      yield* mergeShards(current, byGlobalSortKey);
     }
   }
-  if (page.length > 0) {
+  yield* hydratedPages(ctx, items(), pageSize);
+}
+
+/**
+ * Items in pages of `pageSize`, hydrated (each page with a deadline of its own). With `onUnreadable` a page may come
+ * out shorter; an empty one is never yielded (a consumer stops there).
+ */
+async function* hydratedPages(ctx: StoreContext, items: AsyncIterable<Item>, pageSize: number): AsyncGenerator<StoredEvent[]> {
+  let page: Item[] = [];
+  const flush = async () => {
     const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
+    page = [];
+    return events;
+  };
+  for await (const item of items) {
+    page.push(item);
+    if (page.length < pageSize) continue;
+    const events = await flush();
     if (events.length > 0) yield events;
   }
+  if (page.length === 0) return;
+  const events = await flush();
+  if (events.length > 0) yield events;
 }
 
 /**
@@ -95,21 +107,7 @@ async function logReplay(ctx: StoreContext, pageSize: number, startFromId: strin
     const range = after === undefined ? undefined : ({ op: shard <= after.shard ? 'gt' : 'gte', value: after.position } as const);
     return new ShardReader(ctx, INDEX_LOG, logPk(shard), range);
   });
-  return (async function* () {
-    let page: Item[] = [];
-    for await (const item of mergeShards(readers, byLogPosition)) {
-      page.push(item);
-      if (page.length === pageSize) {
-        const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
-        if (events.length > 0) yield events;
-        page = [];
-      }
-    }
-    if (page.length > 0) {
-      const events = await hydrate(forCall(ctx), page, ctx.options.onUnreadable);
-      if (events.length > 0) yield events;
-    }
-  })();
+  return hydratedPages(ctx, mergeShards(readers, byLogPosition), pageSize);
 }
 
 /** Order of the global-order index: its sort key by code point. */

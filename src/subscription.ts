@@ -57,8 +57,14 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
-/** Validate `subscribe` options; `INPUT/INVALID_ARGUMENT` naming the field. */
-export function checkSubscribeOptions(options: SubscribeOptions): { pageSize: number; pollIntervalMs: number } {
+/** `subscribe`'s settings after validation and defaults. */
+export interface SubscribeSettings {
+  readonly pageSize: number;
+  readonly pollIntervalMs: number;
+}
+
+/** Validate `subscribe` options and apply the defaults; `INPUT/INVALID_ARGUMENT` naming the field. */
+export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSettings {
   const fail = (field: string, rule: string) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
   if (typeof options !== 'object' || options === null) throw fail('options', 'must be an object');
   if (typeof options.name !== 'string' || options.name.length === 0 || utf8Length(options.name) > MAX_CONSUMER_NAME_BYTES || /[\uD800-\uDFFF]/.test(options.name.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
@@ -89,9 +95,12 @@ export async function readConsumer(ctx: StoreContext, name: string): Promise<Con
   return decodeConsumer(name, item);
 }
 
-/** Start the loop of a subscription whose stored state is `initial` (read by the caller, so a bad start throws there). */
-export function startSubscription(base: StoreContext, options: SubscribeOptions, initial: ConsumerState): Subscription {
-  const { pageSize, pollIntervalMs } = checkSubscribeOptions(options);
+/**
+ * Start the loop of a subscription with validated `settings` ({@link checkSubscribeOptions}) whose stored state is
+ * `initial` (read by the caller, so a bad start throws there).
+ */
+export function startSubscription(base: StoreContext, options: SubscribeOptions, settings: SubscribeSettings, initial: ConsumerState): Subscription {
+  const { pageSize, pollIntervalMs } = settings;
   const stopper = new AbortController();
   const onAbort = () => stopper.abort(options.signal?.reason);
   if (options.signal?.aborted) stopper.abort(options.signal.reason);

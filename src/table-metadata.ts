@@ -46,7 +46,8 @@ export async function readMetadata(ctx: StoreContext): Promise<TableMetadata | u
   return item ? decodeMetadata(ctx.options.tableName, item) : undefined;
 }
 
-function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
+/** `STORE/LAYOUT_MISMATCH` naming the field (`details.field`, `stored`, `configured`) unless `stored` matches this store's configuration. */
+export function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
   const mismatch = (field: string, storedValue: number, configured: number, why: string) =>
     new EventStoreAdapterError(
       ErrorCodes.LAYOUT_MISMATCH,

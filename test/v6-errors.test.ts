@@ -18,19 +18,10 @@ import { describe, expect, it } from 'vitest';
 import { MemoryKvDriver } from '../drivers/memory/index.js';
 import { ConcurrencyError, DuplicateEventError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, EventStoreRepo, hasCode, TransactionScopeError, type ErrorCode } from '../src/index.js';
 import { accountAggregate, type AccountCommand } from './v6/app.js';
+import { rejection } from './helpers/caught.js';
 
 const at = new Date(Date.UTC(2025, 0, 2));
 const event = (identifier: string | undefined, extra: Record<string, unknown> = {}) => ({ domain: 'acct', identifier, type: 'deposited', payload: { n: 1 }, created: at, ...extra });
-
-/** The rejection of `promise` (fails when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Our side of every error: branded, with its code, a non-retryable one, and a V6 `EventStoreError`. */
 function expectOurs(error: unknown, code: ErrorCode): void {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppendableEvent, ExpectedStreamVersion, StoredEvent, StreamAppendableEvent } from '../../src/contract-types.js';
 import { ConcurrencyError, DuplicateEventError, ErrorCodes, EventStoreAdapterError, TransactionScopeError } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';
-import { caught } from '../helpers/caught.js';
+import { caught, rejection } from '../helpers/caught.js';
 import type { SafetyBackend } from '../safety/backends.js';
 import { ACCOUNT, BalanceView, accountAggregate, compensations, type AccountCommand, type AccountState } from './app.js';
 
@@ -28,16 +28,6 @@ async function everything(store: EventStore): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   for await (const page of await store.getAllEvents(100)) events.push(...page);
   return events;
-}
-
-/** The rejection of `promise` (fails when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A barrier for `count` parties: each `arrive()` resolves once all have arrived. */
