@@ -21,8 +21,9 @@ import type { ValidatedEvent } from './validation.js';
 
 /**
  * The write path of `storeEvents`. Semantics (README "Write semantics"):
- * - a batch that fits one transaction (per event its item, id guard and causation link; per stream its head;
- *   within the driver's action and byte limits after offloading) is written in ONE atomic transaction;
+ * - a batch that fits one transaction (per event its item, id guard and causation link; per stream its head; with
+ *   a change feed, per log shard its position counter; within the driver's action and byte limits after
+ *   offloading) is written in ONE atomic transaction;
  * - a larger batch is written as consecutive transactions in order. A stream without an expectation re-bases on
  *   contention in every transaction (so a concurrent writer interleaves, it does not break the batch); the
  *   expected stream stays exact (contiguous). A later failure throws `STORE/PARTIAL_BATCH` listing what was stored;
@@ -34,6 +35,8 @@ import type { ValidatedEvent } from './validation.js';
  * - an outcome that cannot be proven (lost responses until the attempts, the deadline or an abort ran out)
  *   throws `STORE/OUTCOME_UNKNOWN` with the event ids, and keeps the blobs; blobs are deleted only when the write
  *   is proven not committed;
+ * - a transaction cancelled by a concurrent one (a hot head or log counter) is contention: re-tried within
+ *   `maxConflictRetries`, like a moved head; throttling and transient errors count against the retry policy;
  * - each month's catalog entry is written once per process, before the first transaction writing there, as a
  *   plain write outside every transaction (so writers never conflict on it);
  * - `options.expectations` (storeEvents `expectedSequences`, appendBatch): every listed stream must be at its
