@@ -585,3 +585,44 @@ describe('known bug: an identical retry after an unknown outcome', () => {
     expect((await store.appendEvents(batch()))[0]!.sequence).toBe(1);
   });
 });
+
+/*
+ * A bug found by these schedules in CI (seed -1629364456), shrunk to a deterministic reproduction, fixed:
+ * `findStoredBatch` read the batch's id guards with one batch-get, whose rounds (unprocessed keys re-requested) are
+ * not one snapshot. A late transaction of a crashed call landed between the rounds, so the retry saw 3 of the 5
+ * guards it had stored and reported `STORE/DUPLICATE_EVENT_ID` naming only those 3: resubmitting "the rest", as
+ * the error invites, would have hit the 2 it hid. Now the missing guards are re-read until a pass finds none.
+ */
+describe('known bug: a retry of a batch stored in part', () => {
+  it('names every stored id when a transaction lands between the rounds of its guard read', async () => {
+    class BetweenRounds extends MemoryKvDriver {
+      /** Runs once, after the next batch-get has read its keys and before it answers. */
+      hook: (() => Promise<void>) | undefined;
+      override async batchGet(...args: Parameters<MemoryKvDriver['batchGet']>): ReturnType<MemoryKvDriver['batchGet']> {
+        const result = await super.batchGet(...args);
+        const hook = this.hook;
+        this.hook = undefined;
+        if (hook) await hook();
+        return result;
+      }
+    }
+    // 12 actions a transaction: 6 events on one stream (13 actions) take two transactions, events 0-4 and 5.
+    const kv = new BetweenRounds({ capabilities: { maxTransactionActions: 12 } });
+    const blobs = new MemoryBlobDriver();
+    const store = new EventStore({ kv, blobs, retry: { maxAttempts: 3 } }, { sleep });
+    await store.init();
+    const batch = Array.from({ length: 6 }, (_, index) => ({ id: `e${index}`, domain: 'bank', identifier: 's0', type: 'moved', payload: { index }, created: new Date(Date.UTC(2024, 0, 1)) }));
+    // The first round of the guard read leaves the last 4 keys (e2-e5) unprocessed; e0 and e1 read absent. Before
+    // the second round, the first transaction of the batch (e0-e4) commits: the late request of a crashed call.
+    kv.injectFault('batchGet', { kind: 'unprocessed', count: 4 });
+    kv.hook = async () => {
+      await new EventStore({ kv, blobs }, { sleep }).appendEvents(batch.slice(0, 5));
+    };
+    const error = await store.appendEvents(batch).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DuplicateEventIdError);
+    expect((error as DuplicateEventIdError).code).toBe(ErrorCodes.DUPLICATE_EVENT_ID);
+    // Was ['e2', 'e3', 'e4']: e0 and e1, read before the commit, were hidden.
+    expect([...((error as DuplicateEventIdError).details.eventIds as string[])].sort()).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+    expect((await store.getStreamEvents('bank', 's0')).map((event) => event.id)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+  });
+});
