@@ -9,7 +9,7 @@ import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
-import { backoffDelay, exhausted, isRetryable } from './retry.js';
+import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
 import { loopOptions, readItems, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
@@ -183,11 +183,12 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   const linkProbes = new Map<number, number>();
   let conflicts = 0;
   let transientFailures = 0;
-  const waitOutContention = async (): Promise<void> => {
+  /** A lost race: counted against `maxConflictRetries`, then the contention wait (`informed`: see `contentionDelay`). */
+  const waitOutContention = async (informed: boolean, why: string): Promise<void> => {
     if (++conflicts > options.maxConflictRetries) {
-      throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'concurrent transactions kept cancelling this one'), 'storeEvents (contention)');
+      throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, why), 'storeEvents (contention)');
     }
-    await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(conflicts - 1, 6)), ctx.sleep, 'storeEvents');
+    await ctx.budget.sleep(contentionDelay(ctx.retry.policy, conflicts, informed), ctx.sleep, 'storeEvents');
   };
   try {
     let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
@@ -213,7 +214,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         }
         if (hasCode(error, ErrorCodes.TRANSACTION_CONFLICT)) {
           // Same token and actions: the request was refused for contention.
-          await waitOutContention();
+          await waitOutContention(false, 'concurrent transactions kept cancelling this one');
           continue;
         }
         if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, error, 'storeEvents');
@@ -266,10 +267,8 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       for (const index of analysis.linkClashes) linkProbes.set(index, (linkProbes.get(index) ?? 0) + 1);
       if (moved || analysis.sequenceTaken) {
         if (analysis.headConflicts.size === 0 && analysis.sequenceTaken) await refreshHeads(ctx, streams, bases, exact, streamKeys);
-        if (++conflicts > options.maxConflictRetries) {
-          throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, 'the stream head kept moving'), 'storeEvents (stream contention)');
-        }
-        await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(conflicts - 1, 6)), ctx.sleep, 'storeEvents');
+        // Rebuilt on what the failed conditions returned (or on heads read again): an informed re-try.
+        await waitOutContention(true, 'the stream head kept moving');
       } else if (analysis.throttled) {
         const throttled = new EventStoreAdapterError(ErrorCodes.THROTTLED, 'transaction cancelled: an item was throttled');
         if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, throttled, 'storeEvents');
@@ -277,7 +276,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       } else if (analysis.retryable) {
         // Cancelled by a concurrent transaction on one of its items (a hot head or log counter): contention, not a
         // fault, so it re-tries like a moved head, within maxConflictRetries, not the few attempts of the retry policy.
-        await waitOutContention();
+        await waitOutContention(false, 'concurrent transactions kept cancelling this one');
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { backoffDelay, withRetry } from './retry.js';
+import { backoffDelay, CONTENTION_MAX_DOUBLINGS, contentionDelay, withRetry } from './retry.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
 const noSleep = async () => {};
@@ -33,6 +33,21 @@ describe('retry policy', () => {
     const last = new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'reset');
     const error = await withRetry(policy, async () => { throw last; }, noSleep).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, cause: last, details: { attempts: 4, lastCode: ErrorCodes.TRANSIENT } });
+  });
+
+  it('contention waits: an informed first re-try is immediate, then full jitter doubling at most CONTENTION_MAX_DOUBLINGS times', () => {
+    const contention = { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 2_000 };
+    const top = () => 0.999;
+    expect(contentionDelay(contention, 1, true, top)).toBe(0);
+    expect(contentionDelay(contention, 2, true, top)).toBe(19);
+    expect(contentionDelay(contention, 3, true, top)).toBe(39);
+    expect(contentionDelay(contention, 1, false, top)).toBe(19);
+    expect(contentionDelay(contention, 2, false, top)).toBe(39);
+    // However many losses, a wait stays under base * 2^CONTENTION_MAX_DOUBLINGS (320 ms), far below the 2 s fault cap.
+    expect(CONTENTION_MAX_DOUBLINGS).toBe(4);
+    expect(contentionDelay(contention, 50, true, top)).toBe(319);
+    expect(contentionDelay(contention, 50, false, top)).toBe(319);
+    expect(contentionDelay({ ...contention, maxDelayMs: 100 }, 50, false, top)).toBe(99);
   });
 
   it('waits with full jitter, capped', () => {

@@ -28,6 +28,27 @@ export function backoffDelay(policy: RetryPolicy, retry: number, random: () => n
 }
 
 /**
+ * Doublings of the policy's base a contention wait grows by at most: with the default 20 ms base, waits stay under
+ * 320 ms. A contended head or log counter frees within one transaction's latency (tens of milliseconds on AWS), so
+ * waits on the fault scale (the policy's 2 s cap) would leave it idle while writers sleep.
+ */
+export const CONTENTION_MAX_DOUBLINGS = 4;
+
+/**
+ * The wait, in milliseconds, before re-trying a write that lost a race for the `loss`-th time (1-based): contention,
+ * not a fault. `informed`: the loser learnt the winner's state (a moved head or log counter, from the failed
+ * condition's ALL_OLD) and rebuilt its transaction on it, so its first re-try is immediate: it can only lose again
+ * to a newer commit, and every such loss is another writer's progress. Later losses, and losses to a transaction
+ * still in flight (nothing learnt), wait with full jitter from `policy.baseDelayMs`, doubling per loss up to
+ * {@link CONTENTION_MAX_DOUBLINGS} times (and never above `policy.maxDelayMs`).
+ */
+export function contentionDelay(policy: RetryPolicy, loss: number, informed: boolean, random: () => number = Math.random): number {
+  const retry = informed ? loss - 2 : loss - 1;
+  if (retry < 0) return 0;
+  return backoffDelay(policy, Math.min(retry, CONTENTION_MAX_DOUBLINGS), random);
+}
+
+/**
  * True when the error is one the policy retries: a typed driver error whose code is retryable. Checked by code,
  * not only by class, so an error from another copy of this package (ESM next to CommonJS) is classified the same.
  */
