@@ -38,6 +38,7 @@ export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOpti
 export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from './options.js';
 export type { StoreStats, OperationStats } from './metering.js';
 export type { RetryPolicy } from './retry.js';
+export { CONTENTION_MAX_DOUBLINGS } from './retry.js';
 export type * from './ports/kv-driver.js';
 export type * from './ports/blob-driver.js';
 export { itemSize, attributeValueSize, utf8Length } from './item-size.js';
