@@ -4,6 +4,7 @@ import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import type { CreatedEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { EventStore } from './event-store.js';
+import { CONTENTION_MAX_DOUBLINGS } from './retry.js';
 import { A } from './table-layout.js';
 
 const noSleep = async () => {};
@@ -128,6 +129,30 @@ describe('faults', () => {
     await store.storeEvents([event('hot')]);
     expect(await store.getStreamSequence('acct', 'hot')).toBe(1);
     expect(store.stats().transactWrite.requests).toBe(11);
+  });
+
+  it('contention waits: a re-base from the failed condition goes at once; cancellations by a transaction in flight wait, never beyond 320 ms', async () => {
+    const waits: number[] = [];
+    const recordSleep = async (milliseconds: number) => {
+      waits.push(milliseconds);
+    };
+    const kv = new MemoryKvDriver();
+    const store = new EventStore({ kv, changeFeed: { shards: 1 } }, { sleep: recordSleep });
+    await store.init();
+    await store.storeEvents([event('a')]);
+    const other = new EventStore({ kv, changeFeed: { shards: 1 } }, { sleep: recordSleep });
+    await other.storeEvents([event('b')]); // moves the log counter `store` cached
+    waits.length = 0;
+    store.resetStats();
+    await store.storeEvents([event('a')]); // the counter's condition fails, ALL_OLD re-bases it, the re-try goes at once
+    expect(store.stats().transactWrite.requests).toBe(2);
+    expect(waits.filter((wait) => wait > 0)).toEqual([]);
+
+    for (let index = 0; index < 12; index++) kv.injectFault('transactWrite', { kind: 'conflict' });
+    await store.storeEvents([event('a')]);
+    expect(await store.getStreamSequence('acct', 'a')).toBe(3);
+    expect(waits).toHaveLength(12); // one wait per cancellation (nothing learnt from them)
+    expect(Math.max(...waits)).toBeLessThan(20 * 2 ** CONTENTION_MAX_DOUBLINGS);
   });
 
   it('contention without end: gives up with RETRY/EXHAUSTED after maxConflictRetries, nothing stored', async () => {
