@@ -20,7 +20,9 @@ export type StoredBatch =
  * Is this batch already stored? Reads every id guard (strongly consistent, batched) and, when all exist, the
  * events they point to (hydrating offloaded fields), and compares each with the batch. An identical batch that
  * is already stored whole is how a retry after `STORE/OUTCOME_UNKNOWN` (from any process) learns it had committed.
- * Costs one batch-get per 100 events, twice, plus one blob read per offloaded event; only on conflicts.
+ * The guards are read as of one instant (see `readGuardsSettled`), so `conflicting` names every id stored then.
+ * Costs one batch-get per 100 events, twice (plus a re-read of the missing guards when some were found), plus one
+ * blob read per offloaded event; only on conflicts.
  */
 export async function findStoredBatch(ctx: StoreContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
   const guardKeys = events.map((event) => guardKey(event.validated.event.id));
