@@ -88,8 +88,9 @@ export async function batchWriteAll(driver: KvDriver, schema: TableSchema, reque
     ensure(attempt < MAX_BATCH_ATTEMPTS, 'batchWrite unprocessed requests never drain');
     const sent = pending.slice(0, chunk);
     pending = pending.slice(chunk);
-    const sentForms = new Set(sent.map(canonical));
     const result = await driver.batchWrite(schema.name, sent);
+    // Canonical forms only when needed: for 400 KB items they cost more than the call.
+    const sentForms = result.unprocessed.length === 0 ? new Set<string>() : new Set(sent.map(canonical));
     for (const request of result.unprocessed) {
       ensure(sentForms.has(canonical(request)), 'batchWrite reported an unprocessed request that was not sent');
       pending.push(request);
