@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 /**
  * Dual ESM + CommonJS build with type declarations, one entry per package subpath; and the CLI (`bin`), ESM only,
- * with its shebang. The CLI's libraries (commander, cli-progress) are imported by `cli/` only: the package root and
+ * with its shebang, its commands split into a chunk it imports on demand. The CLI's libraries (commander, cli-progress) are imported by `cli/` only: the package root and
  * `/ops` never load them.
  */
 export default defineConfig([
@@ -30,7 +30,9 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
-    splitting: false,
+    // The commands (and the AWS SDK they import) in a chunk of their own, loaded by `import()` only when a command
+    // runs: `--help`, `--version` and the infrastructure printers start without the SDK.
+    splitting: true,
     banner: { js: '#!/usr/bin/env node' },
   },
 ]);

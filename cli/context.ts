@@ -1,8 +1,5 @@
-/** The CLI's common flags, and the AWS clients, target and output they make. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+/** The CLI's common flags, their parsers and the exit codes; loads no AWS SDK module (see `clients.ts`). */
 import type { Command } from 'commander';
-import { resolveTableName, type StoreTarget } from '../ops/store.js';
 
 /** Flags every command accepts. */
 export interface CommonFlags {
@@ -34,32 +31,6 @@ export function withCommonFlags(command: Command): Command {
     .option('--change-feed <shards>', "the store's change feed (changeFeed shards, 1..63): for a table to create; an existing table's is read from its layout record", parsePositiveInt)
     .option('--json', 'print the result as JSON on stdout (for scripts)')
     .option('--quiet', 'no progress output');
-}
-
-/**
- * The clients for the flags. `--s3-endpoint` defaults to `--endpoint`; a custom S3 endpoint uses path-style URLs.
- * With `--endpoint` and no region from `--region`, `--profile` or the environment, the region is `us-east-1`.
- */
-export function clientsFor(flags: CommonFlags): { dynamodbClient: DynamoDBClient; s3Client: S3Client } {
-  // A local endpoint (DynamoDB Local, an S3 server) accepts any region: without one configured anywhere, use us-east-1.
-  const region = flags.region ?? (flags.endpoint && !flags.profile && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? 'us-east-1' : undefined);
-  const shared = { ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) };
-  const s3Endpoint = flags.s3Endpoint ?? flags.endpoint;
-  return {
-    dynamodbClient: new DynamoDBClient({ ...shared, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) }),
-    s3Client: new S3Client({ ...shared, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
-  };
-}
-
-/** The store the flags name. */
-export function targetFor(flags: CommonFlags, clients: { dynamodbClient: DynamoDBClient; s3Client: S3Client }): StoreTarget {
-  return {
-    dynamodbClient: clients.dynamodbClient,
-    tableName: resolveTableName({ ...(flags.table ? { table: flags.table } : {}), ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}) }),
-    ...(flags.bucket ? { s3Client: clients.s3Client, bucket: flags.bucket } : {}),
-    s3KeyPrefix: flags.s3KeyPrefix ?? 'events/',
-    ...(flags.changeFeed ? { changeFeed: { shards: flags.changeFeed } } : {}),
-  };
 }
 
 /** Parse a duration: `90` (ms), `500ms`, `30s`, `15m`, `1h`, `7d`. */

@@ -7,18 +7,12 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { createStoreTable, sweepOrphans } from '../ops/maintenance.js';
-import { describeTable } from '../ops/describe.js';
-import { exportEvents } from '../ops/export.js';
-import { importEvents } from '../ops/import.js';
 import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
-import { migrateFromUpstream } from '../ops/migrate-from-upstream.js';
-import { storeStats } from '../ops/stats.js';
-import { resolveTableName, withOpenStore } from '../ops/store.js';
-import { verifyStore } from '../ops/verify.js';
+import { resolveTableName } from '../ops/table-name.js';
 import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
-import { runCommand } from './run.js';
-import { formatDescribe, formatExport, formatImport, formatMigration, formatStats, formatVerify } from './format.js';
+
+/** The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS. */
+const commands = () => import('./commands.js');
 
 const EXAMPLE_ENDPOINTS = '--endpoint http://localhost:8000';
 
@@ -58,6 +52,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive`,
     `npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --dry-run --json`,
   ).action(async (flags: CommonFlags & { sourceTable: string; dryRun?: boolean; concurrency: number; segments: number }) => {
+    const { runCommand, withOpenStore, migrateFromUpstream, formatMigration } = await commands();
     done(
       await runCommand(flags, 're-run the same command: it continues where it stopped, without duplicating anything', async (context) => {
         return withOpenStore(context.target, { create: !flags.dryRun, onWarning: printWarning }, async (target) => {
@@ -81,6 +76,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive | jq -c 'select(.domain == "account")'`,
   ).action(async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number }) => {
     if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
+    const { runCommand, withOpenStore, exportEvents, formatExport } = await commands();
     done(
       await runCommand(flags, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
         return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
@@ -105,6 +101,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb import --table-prefix staging- --bucket my-staging-archive --in events.ndjson.gz`,
     `zcat events.ndjson.gz | npx event-store-dynamodb import --table-prefix staging- --json`,
   ).action(async (flags: CommonFlags & { in?: string; gzip?: boolean; create?: boolean }) => {
+    const { runCommand, withOpenStore, importEvents, formatImport } = await commands();
     done(
       await runCommand(flags, 're-run the same command: events already stored are skipped', async (context) => {
         return withOpenStore(context.target, { create: flags.create ?? false, onWarning: printWarning }, async (store) => {
@@ -124,6 +121,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive --appends-per-month 5000000`,
     `npx event-store-dynamodb stats ${EXAMPLE_ENDPOINTS} --table-prefix dev- --json`,
   ).action(async (flags: CommonFlags & { appendsPerMonth?: number; replaysPerMonth?: number; largest: number }) => {
+    const { runCommand, storeStats, formatStats } = await commands();
     done(
       await runCommand(flags, 're-run the same command (stats only reads)', async (context) => {
         const report = await storeStats({ ...context.target, largest: flags.largest, ...(flags.appendsPerMonth ? { appendsPerMonth: flags.appendsPerMonth } : {}), ...(flags.replaysPerMonth ? { replaysPerMonth: flags.replaysPerMonth } : {}), signal: context.signal, onProgress: context.onProgress });
@@ -139,6 +137,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive`,
     `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive --json | jq '.problems[]'`,
   ).action(async (flags: CommonFlags & { orphanGrace: string }) => {
+    const { runCommand, verifyStore, formatVerify } = await commands();
     done(
       await runCommand(flags, 're-run the same command (verify only reads)', async (context) => {
         const report = await verifyStore({ ...context.target, orphanGraceMs: parseDuration(flags.orphanGrace), signal: context.signal, onProgress: context.onProgress });
@@ -153,6 +152,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .requiredOption('--older-than <duration>', 'grace period, well over the store\'s deadlineMs (e.g. 1h)'),
     `npx event-store-dynamodb sweep-orphans --table-prefix prod- --bucket my-event-archive --older-than 1h`,
   ).action(async (flags: CommonFlags & { olderThan: string }) => {
+    const { runCommand, sweepOrphans } = await commands();
     done(
       await runCommand(flags, 're-run the same command', async (context) => {
         if (!context.target.bucket) throw new UsageError('sweep-orphans needs --bucket');
@@ -172,6 +172,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb create-table ${EXAMPLE_ENDPOINTS} --table-prefix dev-`,
   ).action(async (flags: CommonFlags & { readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' }) => {
     if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined)) return done(usage('--read-capacity and --write-capacity go together'));
+    const { runCommand, createStoreTable, formatDescribe } = await commands();
     done(
       await runCommand(flags, 're-run the same command (it is idempotent)', async (context) => {
         const report = await createStoreTable({ ...context.target, ...(flags.readCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity! } } : {}), ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}) });
@@ -185,6 +186,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb describe --table-prefix prod-`,
     `npx event-store-dynamodb describe --table schemeless-event-store --json`,
   ).action(async (flags: CommonFlags) => {
+    const { runCommand, describeTable, formatDescribe } = await commands();
     done(
       await runCommand(flags, 're-run the same command', async (context) => {
         const report = await describeTable(context.target);

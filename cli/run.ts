@@ -1,7 +1,8 @@
 /** Running one CLI command: clients, Ctrl-C, progress, output, and the exit code. */
 import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
 import type { ProgressListener } from '../ops/progress.js';
-import { clientsFor, ExitCodes, targetFor, UsageError, type CommonFlags } from './context.js';
+import { clientsFor, targetFor } from './clients.js';
+import { ExitCodes, UsageError, type CommonFlags } from './context.js';
 import { progressDisplay } from './progress.js';
 import { withRecordedLayout, type StoreTarget } from '../ops/store.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -5,7 +5,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeMetadata, METADATA_KEY } from '../src/codecs/metadata.js';
 import { EventStoreRepo, type StoreWarning } from '../src/index.js';
 import { documentClient } from './raw-table.js';
-import { DEFAULT_TABLE_BASE_NAME } from '../src/options.js';
 
 /** A store on AWS (or DynamoDB Local + an S3 server): its table and, when it offloads, its bucket. */
 export interface StoreTarget {
@@ -42,10 +41,7 @@ export async function withRecordedLayout(target: StoreTarget): Promise<StoreTarg
   }
 }
 
-/** The table name for `--table` or `--table-prefix` (the drop-in rule: `${prefix}schemeless-event-store`). */
-export function resolveTableName(options: { table?: string; tablePrefix?: string }): string {
-  return options.table ?? `${options.tablePrefix ?? ''}${DEFAULT_TABLE_BASE_NAME}`;
-}
+export { resolveTableName } from './table-name.js';
 
 /**
  * The store at `target`. With `create: false` (the default: inspecting tools never create anything) a missing

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, startS3Server } from '../test/servers/index.js';
-import { loadProblems, modulesLoadedBy, type ModuleFormat } from './import-cost.js';
+import { loadProblems, modulesLoadedBy, modulesLoadedByRunning, type ModuleFormat } from './import-cost.js';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'esa-pack-'));
@@ -142,6 +142,15 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
     if (!help.includes(command)) throw new Error(`event-store-dynamodb --help does not list ${command}:\n${help}`);
   }
   console.log('bin event-store-dynamodb --help lists every command: ok');
+  // --help and the infrastructure printers start without the AWS SDK; a command against AWS loads it (the control).
+  const bin = join(app, 'node_modules', 'event-store-adapter-dynamodb', 'dist', 'cli', 'main.js');
+  for (const args of [['--help'], ['iam', '--table-prefix', 'x-'], ['terraform', '--table-prefix', 'x-']]) {
+    const sdk = loadProblems(await modulesLoadedByRunning(bin, args, app)).filter((problem) => problem.startsWith('AWS SDK module'));
+    if (sdk.length > 0) throw new Error(`event-store-dynamodb ${args.join(' ')} loaded the AWS SDK:\n  ${sdk.slice(0, 5).join('\n  ')}`);
+  }
+  const describeModules = await modulesLoadedByRunning(bin, ['describe', '--endpoint', 'http://127.0.0.1:9', '--table-prefix', 'x-'], app, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_MAX_ATTEMPTS: '1' });
+  if (!loadProblems(describeModules).some((problem) => /AWS SDK module: @aws-sdk\/client-dynamodb/.test(problem))) throw new Error('the CLI start-up check saw no AWS SDK module in describe: it is not detecting anything');
+  console.log('bin --help, iam and terraform load no AWS SDK module; describe does: ok');
   for (const format of ['esm', 'cjs'] as ModuleFormat[]) {
     await expectLoaded('ops', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
     if (loadProblems(await modulesLoadedBy('event-store-adapter-dynamodb/ops', format, app)).some((problem) => problem.startsWith('CLI library'))) throw new Error(`/ops (${format}) loads the CLI libraries`);

@@ -62,6 +62,26 @@ export async function modulesLoadedBy(specifier: string, format: ModuleFormat, c
   return [...new Set((await probe(specifier, format, cwd, true)).modules)];
 }
 
+/**
+ * Every module (file path, or `node:` builtin) a fresh `node <script> ...args` process loads from `cwd` (ESM through
+ * the same `load` hook, registered by `--import`): how the CLI's start-up is checked. The exit code is ignored.
+ */
+export async function modulesLoadedByRunning(script: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'esa-run-'));
+  try {
+    const log = join(dir, 'modules.log');
+    writeFileSync(log, '');
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, ESA_MODULE_LOG: log, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    delete env.NODE_OPTIONS;
+    await execFileAsync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, script, ...args], { cwd, env }).catch(() => undefined);
+    const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    return [...new Set(modules.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module)))];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Classes that identify a driver's code in the build, whichever file it landed in (`class X`, esbuild's `X = class`, sucrase's `X = (_class = class`). */
 const DRIVER_CLASSES = ['MemoryKvDriver', 'MemoryBlobDriver', 'DynamoDbKvDriver', 'S3BlobDriver'] as const;
 

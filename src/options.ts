@@ -5,10 +5,11 @@ import { DEFAULT_OFFLOAD_THRESHOLD_BYTES } from './limits.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { DEFAULT_TABLE_BASE_NAME } from './table-layout.js';
 import type { StoreWarning } from './warnings.js';
 
-/** Default table name (after `tableNamePrefix`), the one the existing adapter's users know. */
-export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
+export { DEFAULT_TABLE_BASE_NAME };
+
 /** Most write shards per time bucket: each shard costs one query per bucket on replay. */
 export const MAX_BUCKET_SHARDS = 64;
 

@@ -1,6 +1,9 @@
 import { joinKey } from './keys.js';
 import type { TableSchema } from './ports/kv-driver.js';
 
+/** Default table name (after `tableNamePrefix`), the one the existing adapter's users know. */
+export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
+
 /**
  * The single-table layout. Partition key `pk` (S), sort key `sk` (N). Item kinds:
  *

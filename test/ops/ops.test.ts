@@ -1,7 +1,8 @@
 /** The server-free parts of `/ops` and the CLI: the NDJSON codec, IAM/CloudFormation/Terraform, prices, flags, progress lines. */
 import { describe, expect, it } from 'vitest';
 import { cloudFormation, estimateMonthlyCost, eventIdentity, eventToLine, iamPolicy, lineToEvent, terraform, USD_PER_MILLION_WRITE_UNITS } from '../../ops/index.js';
-import { clientsFor, parseDuration, parsePositiveInt, targetFor, UsageError } from '../../cli/context.js';
+import { clientsFor, targetFor } from '../../cli/clients.js';
+import { parseDuration, parsePositiveInt, UsageError } from '../../cli/context.js';
 import { progressDisplay } from '../../cli/progress.js';
 import { ErrorCodes } from '../../src/index.js';
 
