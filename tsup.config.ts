@@ -2,8 +2,8 @@ import { defineConfig } from 'tsup';
 
 /**
  * Dual ESM + CommonJS build with type declarations, one entry per package subpath; and the CLI (`bin`), ESM only,
- * with its shebang, its commands split into a chunk it imports on demand. The CLI's libraries (commander, cli-progress) are imported by `cli/` only: the package root and
- * `/ops` never load them.
+ * with its shebang, its commands split into a chunk it imports on demand. The CLI's libraries (commander,
+ * cli-progress) are imported by `cli/` only: the package root and `/ops` never load them.
  */
 export default defineConfig([
   {
