@@ -229,28 +229,36 @@ export function buildProgram(exit: (code: number) => void): Command {
     ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
     ...(flags.changeFeed ? { changeFeed: true } : {}),
   });
-  examples(
-    infrastructureFlags(program.command('iam')).description('print the least-privilege IAM policy (JSON) of the store, and of the tools with --operations / --source-table'),
-    `npx event-store-dynamodb iam --table-prefix prod- --bucket my-event-archive --region eu-west-1 --account 123456789012`,
-    `npx event-store-dynamodb iam --table-prefix v2- --bucket my-event-archive --operations --source-table schemeless-event-store --source-bucket old-archive`,
-  ).action((flags: InfraFlags) => {
-    process.stdout.write(`${JSON.stringify(iamPolicy(infrastructure(flags)), null, 2)}\n`);
-    done(ExitCodes.OK);
-  });
-  examples(
-    infrastructureFlags(program.command('cloudformation')).description('print the CloudFormation resources (YAML) of the table and bucket (then use skipDynamoDBTableCreation: true)'),
-    `npx event-store-dynamodb cloudformation --table-prefix prod- --bucket my-event-archive > event-store.yaml`,
-  ).action((flags: InfraFlags) => {
-    process.stdout.write(cloudFormation(infrastructure(flags)));
-    done(ExitCodes.OK);
-  });
-  examples(
-    infrastructureFlags(program.command('terraform')).description('print the same resources for Terraform (AWS provider 5.x)'),
-    `npx event-store-dynamodb terraform --table-prefix prod- --bucket my-event-archive > event-store.tf`,
-  ).action((flags: InfraFlags) => {
-    process.stdout.write(terraform(infrastructure(flags)));
-    done(ExitCodes.OK);
-  });
+  // The printers: each renders the same options; nothing is called on AWS.
+  const printers: ReadonlyArray<{ name: string; description: string; examples: string[]; render: (options: InfrastructureOptions) => string }> = [
+    {
+      name: 'iam',
+      description: 'print the least-privilege IAM policy (JSON) of the store, and of the tools with --operations / --source-table',
+      examples: [
+        `npx event-store-dynamodb iam --table-prefix prod- --bucket my-event-archive --region eu-west-1 --account 123456789012`,
+        `npx event-store-dynamodb iam --table-prefix v2- --bucket my-event-archive --operations --source-table schemeless-event-store --source-bucket old-archive`,
+      ],
+      render: (options) => `${JSON.stringify(iamPolicy(options), null, 2)}\n`,
+    },
+    {
+      name: 'cloudformation',
+      description: 'print the CloudFormation resources (YAML) of the table and bucket (then use skipDynamoDBTableCreation: true)',
+      examples: [`npx event-store-dynamodb cloudformation --table-prefix prod- --bucket my-event-archive > event-store.yaml`],
+      render: cloudFormation,
+    },
+    {
+      name: 'terraform',
+      description: 'print the same resources for Terraform (AWS provider 5.x)',
+      examples: [`npx event-store-dynamodb terraform --table-prefix prod- --bucket my-event-archive > event-store.tf`],
+      render: terraform,
+    },
+  ];
+  for (const printer of printers) {
+    examples(infrastructureFlags(program.command(printer.name)).description(printer.description), ...printer.examples).action((flags: InfraFlags) => {
+      process.stdout.write(printer.render(infrastructure(flags)));
+      done(ExitCodes.OK);
+    });
+  }
   return program;
 }
 
