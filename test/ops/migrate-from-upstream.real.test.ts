@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeTable, migrateFromUpstream, openStore, type MigrationSummary } from '../../ops/index.js';
 import { ErrorCodes, EventStoreRepo, type CreatedEvent, type StoredEvent } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from '../servers/index.js';
+import { replayAll } from '../safety/scenarios.js';
 import { seedUpstreamTable, type UpstreamFixture } from './upstream-fixture.js';
 
 const dynamo = realDynamoDb('migrate-from-upstream');
@@ -60,8 +61,7 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     const root = fixture.events.find((event) => event.type === 'TransferRequested')!;
     expect((await target.findByCausationId(root.id)).map((event) => event.type).sort()).toEqual(['Credited', 'Debited']);
     // Replay reads all of them, 2018 included, in created/id order.
-    const replayed: string[] = [];
-    for await (const page of await target.getAllEvents(10)) replayed.push(...page.map((event) => event.id));
+    const replayed = (await replayAll(target, 10)).map((event) => event.id);
     expect(replayed).toEqual(inStoreOrder(fixture.events).map((event) => event.id));
     await target.close();
   }, 60_000);
@@ -120,8 +120,7 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     expect(resumed.written).toBeGreaterThan(0);
     expect(resumed).toMatchObject({ migrated: fixture.events.length, verified: true });
     expect(resumed.written + resumed.alreadyPresent).toBe(fixture.events.length);
-    const replayed: string[] = [];
-    for await (const page of await target.getAllEvents(100)) replayed.push(...page.map((event) => event.id));
+    const replayed = (await replayAll(target)).map((event) => event.id);
     expect(replayed).toEqual(inStoreOrder(fixture.events).map((event) => event.id));
     await target.close();
   }, 60_000);

@@ -24,9 +24,10 @@ export function event(identifier: string, overrides: Partial<CreatedEvent> = {})
 /** A payload over the scenarios' 4 KB offload threshold. */
 export const bigPayload = (tag: string) => ({ tag, blob: tag.repeat(Math.ceil(6000 / tag.length)) });
 
-export async function replayAll(store: EventStore): Promise<StoredEvent[]> {
+/** Every event `getAllEvents(pageSize)` replays, in replay order. */
+export async function replayAll(store: EventStore, pageSize = 100): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
-  for await (const page of await store.getAllEvents(100)) events.push(...page);
+  for await (const page of await store.getAllEvents(pageSize)) events.push(...page);
   return events;
 }
 
