@@ -40,21 +40,34 @@ const esm = process.env.ESA_MODULE_LOG ? readFileSync(process.env.ESA_MODULE_LOG
 console.log(JSON.stringify({ ms, modules: [...esm, ...Object.keys(createRequire(import.meta.url).cache)] }));`;
 }
 
-async function probe(specifier: string, format: ModuleFormat, cwd: string, recordModules: boolean): Promise<{ ms: number; modules: string[] }> {
+/**
+ * Run `node ...args` in a fresh process from `cwd` (no parent loaders), with the module log when `recordModules`:
+ * its stdout and the logged modules. A failing process throws, unless `tolerateFailure` (its exit code is not the point).
+ */
+async function runLogged(args: readonly string[], cwd: string, options: { recordModules: boolean; tolerateFailure?: boolean; extraEnv?: NodeJS.ProcessEnv }): Promise<{ stdout: string; logged: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'esa-import-'));
   try {
     const log = join(dir, 'modules.log');
     writeFileSync(log, '');
-    const args = format === 'esm' ? ['--input-type=module', '-e', probeProgram(specifier, format)] : ['-e', probeProgram(specifier, format)];
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...options.extraEnv, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     delete env.NODE_OPTIONS; // no tsx/vitest loaders from the parent
-    if (recordModules) env.ESA_MODULE_LOG = log;
-    const { stdout } = await execFileAsync(process.execPath, args, { cwd, env });
-    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; modules: string[] };
-    return { ms: result.ms, modules: result.modules.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module)) };
+    if (options.recordModules) env.ESA_MODULE_LOG = log;
+    const running = execFileAsync(process.execPath, [...args], { cwd, env });
+    const { stdout } = options.tolerateFailure ? await running.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' })) : await running;
+    return { stdout, logged: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** File paths for `file:` URLs; builtins as they are. */
+const modulePaths = (modules: readonly string[]): string[] => modules.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module));
+
+async function probe(specifier: string, format: ModuleFormat, cwd: string, recordModules: boolean): Promise<{ ms: number; modules: string[] }> {
+  const args = format === 'esm' ? ['--input-type=module', '-e', probeProgram(specifier, format)] : ['-e', probeProgram(specifier, format)];
+  const { stdout } = await runLogged(args, cwd, { recordModules });
+  const result = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; modules: string[] };
+  return { ms: result.ms, modules: modulePaths(result.modules) };
 }
 
 /** Every module (file path, or `node:` builtin) that importing `specifier` from `cwd` loads, in a fresh process. */
@@ -67,19 +80,9 @@ export async function modulesLoadedBy(specifier: string, format: ModuleFormat, c
  * the same `load` hook, registered by `--import`): how the CLI's start-up is checked. The exit code is ignored.
  */
 export async function modulesLoadedByRunning(script: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'esa-run-'));
-  try {
-    const log = join(dir, 'modules.log');
-    writeFileSync(log, '');
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, ESA_MODULE_LOG: log, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-    delete env.NODE_OPTIONS;
-    await execFileAsync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, script, ...args], { cwd, env }).catch(() => undefined);
-    const modules = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    return [...new Set(modules.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module)))];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`;
+  const { logged } = await runLogged(['--import', `data:text/javascript,${encodeURIComponent(register)}`, script, ...args], cwd, { recordModules: true, tolerateFailure: true, extraEnv });
+  return [...new Set(modulePaths(logged))];
 }
 
 /** Classes that identify a driver's code in the build, whichever file it landed in (`class X`, esbuild's `X = class`, sucrase's `X = (_class = class`). */
