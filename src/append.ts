@@ -10,8 +10,9 @@ import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterE
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
-import { loopOptions, readItems, type StoreContext } from './store-context.js';
+import { loopOptions, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
+import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
 import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
@@ -305,8 +306,7 @@ async function resolveAmbiguous(ctx: StoreContext, chunk: Chunk, writeId: string
   if (ctx.budget.violation('storeEvents') === undefined) {
     try {
       const keys = chunk.events.map((event) => guardKey(event.validated.event.id));
-      const found = await readItems(ctx, keys);
-      const byId = new Map(found.map((item) => [keyId(item), item]));
+      const byId = await readGuards(ctx, keys);
       const guards = chunk.events.map((event, index) => {
         const item = byId.get(keyId(keys[index]!));
         return item ? decodeGuard(event.validated.event.id, item) : undefined;

@@ -1,7 +1,8 @@
 import type { PlannedEvent } from './append-plan.js';
 import type { StoredEvent } from './contract-types.js';
 import { eventKey, keyId, orderFields } from './codecs/event.js';
-import type { Item, ItemKey } from './ports/kv-driver.js';
+import type { Item } from './ports/kv-driver.js';
+import { readGuards } from './guard-reads.js';
 import { hydrate, isUnreadable } from './read.js';
 import { readItems, type StoreContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
@@ -20,13 +21,13 @@ export type StoredBatch =
  * Is this batch already stored? Reads every id guard (strongly consistent, batched) and, when all exist, the
  * events they point to (hydrating offloaded fields), and compares each with the batch. An identical batch that
  * is already stored whole is how a retry after `STORE/OUTCOME_UNKNOWN` (from any process) learns it had committed.
- * The guards are read as of one instant (see `readGuardsSettled`), so `conflicting` names every id stored then.
+ * The guards are read as of one instant (see `readGuards`), so `conflicting` names every id stored then.
  * Costs one batch-get per 100 events, twice (plus a re-read of the missing guards when some were found), plus one
  * blob read per offloaded event; only on conflicts.
  */
 export async function findStoredBatch(ctx: StoreContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
   const guardKeys = events.map((event) => guardKey(event.validated.event.id));
-  const foundById = await readGuardsSettled(ctx, guardKeys);
+  const foundById = await readGuards(ctx, guardKeys);
   if (foundById.size === 0) return { state: 'none' };
   const storedIds = events.filter((_, index) => foundById.has(keyId(guardKeys[index]!))).map((event) => event.validated.event.id);
   if (storedIds.length < events.length) return { state: 'conflicting', eventIds: storedIds };
@@ -53,26 +54,6 @@ export async function findStoredBatch(ctx: StoreContext, events: readonly Planne
   }
   const differing = events.filter((event, index) => !sameEvent(stored[index]!, event.validated)).map((event) => event.validated.event.id);
   return differing.length === 0 ? { state: 'identical', events: stored.map(orderFields) } : { state: 'conflicting', eventIds: storedIds };
-}
-
-/**
- * The guards stored at `keys`, by key id, as of one instant. One batch-get is not a snapshot: its keys are read in
- * rounds (unprocessed keys re-requested), so a transaction that commits between rounds shows some of its guards
- * and hides others (found live: seed -1629364456, where a retry reported 3 of 5 stored ids as the duplicates).
- * Guards only ever appear (only `resetStore` removes them), so the keys still missing are re-read until a pass finds
- * none of them: every key found then exists at the start of that last pass, and every key missing was missing at
- * its start (a transaction committing during the pass would have shown a guard read after its commit). At most one
- * pass per key; one request per pass in the usual case, and only on a conflict.
- */
-async function readGuardsSettled(ctx: StoreContext, keys: readonly ItemKey[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  let missing = keys;
-  for (;;) {
-    const items = await readItems(ctx, missing);
-    for (const item of items) found.set(keyId(item), item);
-    if (items.length === 0 || found.size === keys.length) return found;
-    missing = missing.filter((key) => !found.has(keyId(key)));
-  }
 }
 
 /** True when the stored event is the validated one: same id, stream, type, `created`, payload, meta, correlation and causation ids. */

@@ -1,5 +1,6 @@
 import { blobScope, parseBlobKey } from './blob-keys.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { readGuards } from './guard-reads.js';
 import { readItems, type StoreContext } from './store-context.js';
 import { decodeEventItem, eventKey, keyId } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
@@ -72,9 +73,8 @@ async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullabl
   const eventIds = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])))];
   const streams = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])))];
   const guardKeys = eventIds.map(guardKey);
-  const [guards, snapshots] = await Promise.all([readItems(ctx, guardKeys), readItems(ctx, streams.map(snapshotKey))]);
+  const [guardById, snapshots] = await Promise.all([readGuards(ctx, guardKeys), readItems(ctx, streams.map(snapshotKey))]);
   // Decoded with the items' own codecs: a malformed item throws, and the sweep deletes nothing it cannot account for.
-  const guardById = new Map(guards.map((item) => [keyId(item), item]));
   const locations = eventIds.flatMap((eventId, index) => {
     const item = guardById.get(keyId(guardKeys[index]!));
     if (!item) return [];
