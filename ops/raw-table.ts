@@ -5,7 +5,11 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll as readEveryKey, type BatchReader } from '../src/batch-loops.js';
 import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import { DYNAMODB_MAX_BATCH_GET_KEYS } from '../src/limits.js';
+import type { Item, ItemKey } from '../src/ports/kv-driver.js';
+import { DEFAULT_RETRY_POLICY } from '../src/retry.js';
 
 /** A raw item, unmarshalled (strings, numbers, maps, lists, binary). */
 export type RawItem = Record<string, unknown>;
@@ -58,38 +62,20 @@ export async function scanTable(client: DynamoDBDocumentClient, table: string, o
   );
 }
 
-/** Most keys in one BatchGetItem (DynamoDB's limit). */
-const BATCH_GET_KEYS = 100;
-/** Rounds of retrying unprocessed keys before giving up (`RETRY/UNPROCESSED_LEFT`). */
-const UNPROCESSED_ROUNDS = 10;
-
-/** Read the items at `keys` (any number; strongly consistent when asked); missing items are simply absent. */
-export async function batchGetAll(client: DynamoDBDocumentClient, table: string, keys: readonly RawItem[], options: { consistent?: boolean; attributes?: readonly string[] } = {}): Promise<RawItem[]> {
-  const found: RawItem[] = [];
-  const names = options.attributes ? Object.fromEntries(options.attributes.map((name, index) => [`#a${index}`, name])) : undefined;
-  for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
-    let pending: RawItem[] = keys.slice(start, start + BATCH_GET_KEYS);
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= UNPROCESSED_ROUNDS) {
-        throw new EventStoreAdapterError(ErrorCodes.UNPROCESSED_LEFT, `BatchGetItem on ${table} left ${pending.length} keys unprocessed`, { details: { unprocessed: pending } });
-      }
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** round)));
-      const response = await client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: {
-              Keys: pending,
-              ...(options.consistent ? { ConsistentRead: true } : {}),
-              ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
-            },
-          },
-        }),
-      );
-      found.push(...((response.Responses?.[table] ?? []) as RawItem[]));
-      pending = (response.UnprocessedKeys?.[table]?.Keys ?? []) as RawItem[];
-    }
-  }
-  return found;
+/**
+ * Read the items at `keys` (any number; strongly consistent when asked); missing items are simply absent. The core's
+ * unprocessed-keys loop (`batchGetAll` of src/batch-loops.ts, with the default retry policy) over raw BatchGetItem
+ * calls: `RETRY/UNPROCESSED_LEFT` when keys stay unprocessed.
+ */
+export async function batchGetAll(client: DynamoDBDocumentClient, table: string, keys: readonly RawItem[], options: { consistent?: boolean } = {}): Promise<RawItem[]> {
+  const reader: BatchReader = {
+    capabilities: { maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS },
+    batchGet: async (name, batch, { consistent } = {}) => {
+      const response = await client.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: [...batch], ...(consistent ? { ConsistentRead: true } : {}) } } }));
+      return { items: (response.Responses?.[name] ?? []) as Item[], unprocessedKeys: (response.UnprocessedKeys?.[name]?.Keys ?? []) as ItemKey[] };
+    },
+  };
+  return readEveryKey(reader, table, keys as ItemKey[], DEFAULT_RETRY_POLICY, { consistent: options.consistent ?? false });
 }
 
 /** `STORE/ABORTED` when `signal` has fired. */
@@ -114,9 +100,4 @@ export async function inPool<T>(items: readonly T[], concurrency: number, work: 
       }
     }),
   );
-}
-
-/** Compare two strings by their UTF-8 bytes (the store's id order). */
-export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

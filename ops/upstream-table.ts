@@ -14,7 +14,8 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CreatedEvent } from '../src/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
-import { batchGetAll, compareUtf8, scanTable, type RawItem } from './raw-table.js';
+import { compareUtf8 } from '../src/utf8-order.js';
+import { batchGetAll, scanTable, type RawItem } from './raw-table.js';
 
 /** Prefix of every `id` in the old table. */
 export const UPSTREAM_ID_PREFIX = 'EventID#';

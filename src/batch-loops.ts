@@ -1,5 +1,5 @@
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import type { Item, ItemKey, KvDriver, WriteRequest } from './ports/kv-driver.js';
+import type { Item, ItemKey, KvCapabilities, KvDriver, WriteRequest } from './ports/kv-driver.js';
 import { UNBOUNDED, type CallBudget } from './call-budget.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 
@@ -10,6 +10,12 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/** What {@link batchGetAll} needs of a driver: its batch-get and its key limit (a `KvDriver` is one; so is the ops tools' raw reader). */
+export interface BatchReader {
+  readonly capabilities: Pick<KvCapabilities, 'maxBatchGetKeys'>;
+  batchGet(table: string, keys: readonly ItemKey[], options?: { readonly consistent?: boolean }): Promise<{ readonly items: Item[]; readonly unprocessedKeys: ItemKey[] }>;
+}
+
 /**
  * Read every key, in chunks of the driver's `maxBatchGetKeys`, re-requesting unprocessed keys with backoff until
  * none are left or `policy.maxAttempts` rounds have run. Whole-request failures are the driver's to retry (the
@@ -18,7 +24,7 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
  * `RETRY/UNPROCESSED_LEFT` with `details.unprocessed`: never dropped.
  */
 export async function batchGetAll(
-  kv: KvDriver,
+  kv: BatchReader,
   table: string,
   keys: readonly ItemKey[],
   policy: RetryPolicy,
