@@ -17,7 +17,8 @@ import type { CreatedEvent } from '../src/contract-types.js';
 import { ErrorCodes, hasCode } from '../src/errors.js';
 import type { EventStore } from '../src/event-store.js';
 import { report, type ProgressListener } from './progress.js';
-import { documentClient, inPool, throwIfAborted } from './raw-table.js';
+import { mapWithConcurrency } from '../src/concurrency.js';
+import { documentClient, throwIfAborted } from './raw-table.js';
 import { checkUpstreamTable, fetchUpstreamEvents, scanUpstreamIndex, type UpstreamStream } from './upstream-table.js';
 
 /**
@@ -153,7 +154,7 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
   let decodedOk = 0;
   const complete = new Map<UpstreamStream, number>();
   report(onProgress, { phase: dryRun ? 'check' : 'write', done, total, unit: 'events' });
-  await inPool(index.streams, options.concurrency ?? 4, async (stream) => {
+  await mapWithConcurrency(index.streams, Math.max(1, options.concurrency ?? 4), async (stream) => {
     const streamRef = { domain: stream.domain, identifier: stream.identifier };
     const present = dryRun ? 0 : await target.getStreamSequence(stream.domain, stream.identifier);
     let position = 0; // events of this stream stored in the target so far (its next expected sequence)
@@ -202,7 +203,7 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
   let verified = true;
   if (!dryRun) {
     let checked = 0;
-    await inPool(index.streams, options.concurrency ?? 4, async (stream) => {
+    await mapWithConcurrency(index.streams, Math.max(1, options.concurrency ?? 4), async (stream) => {
       throwIfAborted(signal);
       const sequence = await target.getStreamSequence(stream.domain, stream.identifier);
       const expected = complete.get(stream) ?? 0;

@@ -82,22 +82,3 @@ export async function batchGetAll(client: DynamoDBDocumentClient, table: string,
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new EventStoreAdapterError(ErrorCodes.ABORTED, 'The operation was interrupted', { cause: signal.reason });
 }
-
-/** Run `work` over `items` with at most `concurrency` in flight; the first failure stops new work and is thrown. */
-export async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-      while (!failed && next < items.length) {
-        const index = next++;
-        try {
-          await work(items[index]!, index);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    }),
-  );
-}
