@@ -4,11 +4,13 @@
  * reading (an export right after writers stop used to miss events still in index lag, silently).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
-import { exportEvents, importEvents } from '../../ops/index.js';
+import { DEFAULT_EXPORT_SETTLE_MS, exportEvents, importEvents } from '../../ops/index.js';
+import { caught } from '../helpers/caught.js';
 import { EventStore } from '../../src/event-store.js';
 import { ErrorCodes, type CreatedEvent, type StoredEvent } from '../../src/index.js';
 
@@ -45,7 +47,7 @@ describe('import keeps the exported sequence', () => {
     // In the export's (created) order, stream 1's sequences are 2, 4, 1, 3: the hazard is present.
     expect(stored.filter((e) => e.identifier === '1').map((e) => e.sequence)).toEqual([2, 4, 1, 3]);
     const file = join(work, 'out-of-order.ndjson');
-    await exportEvents({ store: source, out: file, pageSize: 2 });
+    await exportEvents({ store: source, out: file, pageSize: 2, settleMs: 0 });
     const target = open();
     const summary = await importEvents({ store: target, input: file });
     expect(summary).toMatchObject({ imported: 6, skipped: 0, issueCount: 0 });
@@ -75,5 +77,48 @@ describe('import keeps the exported sequence', () => {
     expect(await target.getEventById(orphan.id)).toBeNull();
     expect(await target.getStreamSequence('acct', '9')).toBe(1);
     expect((await target.getEventById(fine.id))?.sequence).toBe(1);
+  });
+});
+
+describe('export waits for the index to settle', () => {
+  it('an export right after writers stop: without a settle it misses events still in index lag; with settleMs past the lag it has every one, and says how long it waited', async () => {
+    const clock = { now: Date.UTC(2026, 5, 1) };
+    const kv = new MemoryKvDriver({ clock: () => clock.now, indexLag: { seed: 16, medianMs: 80, tailMs: 600, tailProbability: 0.2 } });
+    const store = new EventStore({ kv, blobs: new MemoryBlobDriver(), tableName: 'ops-lag', clock: () => clock.now });
+    stores.push(store);
+    const written = Array.from({ length: 40 }, (_, index) => event(`lag${index % 7}`, new Date(clock.now - 60_000 + index * 1_000).toISOString()));
+    for (let start = 0; start < written.length; start += 4) await store.storeEvents(written.slice(start, start + 4));
+    const exportTo = async (settleMs: number) => {
+      const file = join(work, `lag-${settleMs}.ndjson`);
+      const summary = await exportEvents({ store, out: file, settleMs, sleep: async (ms) => void (clock.now += ms) });
+      const ids = readFileSync(file, 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+      return { summary, ids };
+    };
+    // The writers just stopped (the fake clock has not moved): events still in index lag are missed.
+    const hasty = await exportTo(0);
+    expect(hasty.summary.settledMs).toBe(0);
+    expect(hasty.ids.length).toBeLessThan(written.length);
+    // Settled past the lag's bound (600 ms): every event, in replay order.
+    const settled = await exportTo(1_000);
+    expect(settled.summary.settledMs).toBe(1_000);
+    expect(settled.ids.sort()).toEqual(written.map((e) => e.id).sort());
+    expect((await caught(exportEvents({ store, out: new PassThrough(), settleMs: -1 }))).code).toBe(ErrorCodes.INVALID_ARGUMENT);
+  });
+
+  it('the default settle is DEFAULT_EXPORT_SETTLE_MS, and an abort during it stops the export with STORE/ABORTED before anything is written', async () => {
+    const store = open();
+    await store.storeEvents([event('d', '2026-01-01T00:00:00.000Z')]);
+    const waits: number[] = [];
+    const summary = await exportEvents({ store, out: join(work, 'default.ndjson'), sleep: async (ms) => void waits.push(ms) });
+    expect(waits).toEqual([DEFAULT_EXPORT_SETTLE_MS]);
+    expect(summary).toMatchObject({ events: 1, settledMs: DEFAULT_EXPORT_SETTLE_MS });
+    const controller = new AbortController();
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const aborted = exportEvents({ store, out, settleMs: 60_000, signal: controller.signal });
+    controller.abort();
+    expect((await caught(aborted)).code).toBe(ErrorCodes.ABORTED);
+    expect(chunks).toEqual([]);
   });
 });
