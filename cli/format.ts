@@ -30,7 +30,7 @@ export function formatMigration(summary: MigrationSummary): string {
 
 /** An export summary. */
 export function formatExport(summary: ExportSummary): string {
-  return `exported ${number(summary.events)} events (${bytes(summary.bytes)})${summary.resumedAfter ? ` after ${summary.resumedAfter}` : ''}; ${number(summary.totalEvents)} in the file; last id ${summary.lastId ?? '-'}; ${seconds(summary.durationMs)}`;
+  return `exported ${number(summary.events)} events (${bytes(summary.bytes)})${summary.resumedAfter ? ` after ${summary.resumedAfter}` : ''}; ${number(summary.totalEvents)} in the file; last id ${summary.lastId ?? '-'}; waited ${seconds(summary.settledMs)} for the index to settle first${summary.settledMs === 0 ? ' (events committed just before may be missing)' : ''}; ${seconds(summary.durationMs)}`;
 }
 
 /** An import summary. */
