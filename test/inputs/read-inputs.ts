@@ -170,6 +170,17 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
     expect(surrogate.code).toBe(ErrorCodes.INVALID_ARGUMENT);
     expect((await rejectionOf(store.getEventById(42 as never))).details.field).toBe('id');
   });
+
+  it('stream references of writes refuse lone surrogates by field (the SDK would check ANOTHER stream\'s head); nothing written', async () => {
+    const write = seedEvent('acct', '1', undefined);
+    const batch = await rejectionOf(store.appendBatch([write], [{ domain: 'acct', identifier: '1', expectedVersion: 2 }, { domain: 'acct', identifier: 'q\uDC00', expectedVersion: 0 }]));
+    expect(batch.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+    expect(batch.details.field).toBe('expectedVersions[1].identifier');
+    const sequences = await rejectionOf(store.storeEvents([write], { expectedSequences: [{ domain: 'acct\uD800', expectedSequence: 0 }] }));
+    expect(sequences.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+    expect(sequences.details.field).toBe('expectedSequences[0].domain');
+    expect(await store.getEventById(write.id)).toBeNull();
+  });
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
