@@ -72,7 +72,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--resume', 'continue an interrupted (or earlier) export of --out from its checkpoint')
       .option('--after <eventId>', 'start after this event (resume an export to stdout)')
       .option('--page-size <n>', 'events per page read and written', parsePositiveInt, 1000)
-      .option('--settle <duration>', 'wait this long before reading, so events committed just before reach the index (0: do not wait)', '2s'),
+      .option('--settle <duration>', 'wait before reading, so events committed just before reach the index (0: no wait)', '2s'),
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip --resume`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive | jq -c 'select(.domain == "account")'`,
@@ -116,7 +116,10 @@ export function buildProgram(exit: (code: number) => void): Command {
 
   examples(
     withCommonFlags(program.command('reset-consumer'))
-      .description("restart a change-feed consumer (a subscribe name): its next run starts at the log's beginning (default), its current end, or a cursor; running instances take it up at their next cursor write")
+      .description(
+        "restart a change-feed consumer (a subscribe name): its next run starts at the log's beginning (default), its end, " +
+          'or a cursor; running instances take it up at their next cursor write',
+      )
       .requiredOption('--name <name>', 'the consumer name given to subscribe')
       .option('--from <where>', "'start', 'end', or a cursor as getLogPage returned it (JSON)", 'start'),
     `npx event-store-dynamodb reset-consumer --table-prefix prod- --name projector`,

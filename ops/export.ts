@@ -123,7 +123,8 @@ export async function exportEvents(options: ExportOptions): Promise<ExportSummar
   }
   const settledMs = options.settleMs ?? DEFAULT_EXPORT_SETTLE_MS;
   if (!Number.isFinite(settledMs) || settledMs < 0) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `export: settleMs must be a number of ms >= 0, got ${String(settledMs)}`, { details: { field: 'settleMs' } });
+    const message = `export: settleMs must be a number of ms >= 0, got ${String(settledMs)}`;
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details: { field: 'settleMs' } });
   }
   const resumedAfter = checkpoint.lastId ?? options.after;
   let events = 0;
@@ -154,7 +155,8 @@ export async function exportEvents(options: ExportOptions): Promise<ExportSummar
   } finally {
     close();
   }
-  return { events, totalEvents: file !== undefined ? checkpoint.events : events, bytes, lastId, resumedAfter, settledMs, durationMs: Date.now() - started };
+  const totalEvents = file !== undefined ? checkpoint.events : events;
+  return { events, totalEvents, bytes, lastId, resumedAfter, settledMs, durationMs: Date.now() - started };
 }
 
 /** Wait `ms` (cut short by `signal`: `STORE/ABORTED`). */

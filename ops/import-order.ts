@@ -118,7 +118,8 @@ export class SequenceKeeper {
     if (this.waitingCount >= MAX_WAITING_EVENTS) {
       throw new EventStoreAdapterError(
         ErrorCodes.OPS_SEQUENCE_MISMATCH,
-        `line ${entry.line}: more than ${MAX_WAITING_EVENTS} events wait for an earlier event of their stream (the file is far from each stream's sequence order); what was stored so far is kept, a re-run skips it`,
+        `line ${entry.line}: more than ${MAX_WAITING_EVENTS} events wait for an earlier event of their stream ` +
+          "(the file is far from each stream's sequence order); what was stored so far is kept, a re-run skips it",
         { details: { line: entry.line, id: entry.event.id, waiting: this.waitingCount } },
       );
     }

@@ -64,6 +64,8 @@ export interface ImportSummary {
 }
 
 const MAX_ISSUES = 1000;
+/** Refusals of a batch that may concern some of its events only: its events are then stored one by one. */
+const BATCH_REFUSALS = [ErrorCodes.DUPLICATE_EVENT_ID, ErrorCodes.INVALID_EVENT, ErrorCodes.ITEM_TOO_LARGE, ErrorCodes.CONCURRENCY] as const;
 
 /** Import (see the module comment). Throws runtime failures (`DRIVER/*`, `STORE/ABORTED`); issues are in the summary. */
 export async function importEvents(options: ImportOptions): Promise<ImportSummary> {
@@ -81,9 +83,12 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     if (issues.length < MAX_ISSUES) issues.push(entry);
   };
   const keeper = new SequenceKeeper((domain, identifier) => store.getStreamSequence(domain, identifier));
-  const writeOptions = (expectations: { expectedSequence?: number; expectedSequences?: ExpectedStreamSequence[] }) => ({ ...expectations, ...(signal ? { signal } : {}) });
-  const sequenceIssue = (entry: ImportEntry, reason: string) =>
-    issue({ line: entry.line, id: entry.event.id, kind: 'sequence', code: ErrorCodes.OPS_SEQUENCE_MISMATCH, message: `event ${entry.event.id} cannot keep sequence ${entry.sequence}: ${reason}` });
+  type Expectations = { expectedSequence?: number; expectedSequences?: ExpectedStreamSequence[] };
+  const writeOptions = (expectations: Expectations) => ({ ...expectations, ...(signal ? { signal } : {}) });
+  const sequenceIssue = (entry: ImportEntry, reason: string) => {
+    const message = `event ${entry.event.id} cannot keep sequence ${entry.sequence}: ${reason}`;
+    issue({ line: entry.line, id: entry.event.id, kind: 'sequence', code: ErrorCodes.OPS_SEQUENCE_MISMATCH, message });
+  };
   let batch: ImportEntry[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -104,13 +109,16 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     });
     batch = [];
     const plan = await keeper.plan(fresh);
-    for (const { entry, head } of plan.taken) sequenceIssue(entry, `its stream is at ${head} in the target already (another event holds that sequence)`);
+    for (const { entry, head } of plan.taken) {
+      sequenceIssue(entry, `its stream is at ${head} in the target already (another event holds that sequence)`);
+    }
     if (plan.ready.length > 0) {
       try {
         await store.appendEvents(plan.ready.map((entry) => entry.event), writeOptions({ expectedSequences: plan.expectations }));
         imported += plan.ready.length;
       } catch (error) {
-        if (!hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID) && !hasCode(error, ErrorCodes.INVALID_EVENT) && !hasCode(error, ErrorCodes.ITEM_TOO_LARGE) && !hasCode(error, ErrorCodes.CONCURRENCY)) throw error;
+        // Refused as a whole: each event alone, so the refusal lands on the events it concerns only.
+        if (!BATCH_REFUSALS.some((code) => hasCode(error, code))) throw error;
         keeper.forget(plan.ready);
         for (const entry of plan.ready) await storeOne(entry);
       }
@@ -131,7 +139,9 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     } catch (error) {
       if (hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID)) issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: error.code, message: error.message });
       else if (hasCode(error, ErrorCodes.INVALID_EVENT) || hasCode(error, ErrorCodes.ITEM_TOO_LARGE)) issue({ line: entry.line, id: entry.event.id, kind: 'invalid', code: error.code, message: error.message });
-      else if (hasCode(error, ErrorCodes.CONCURRENCY)) sequenceIssue(entry, `its stream is not at ${entry.sequence! - 1} in the target (an earlier event of it is missing, or another event holds the sequence)`);
+      else if (hasCode(error, ErrorCodes.CONCURRENCY)) {
+        sequenceIssue(entry, `its stream is not at ${entry.sequence! - 1} in the target (an earlier event of it is missing, or another holds the sequence)`);
+      }
       else throw error;
     }
   };

@@ -81,7 +81,11 @@ export async function consumerStartCursor(ctx: StoreContext, from: ConsumerStart
 }
 
 /** The positions of `cursor` in the log `identity`, none past its shard's counter (`STORE/STALE_CURSOR`, `ahead-of-log`). */
-function checkedPositions(cursor: readonly ExpectedStreamVersion[] | undefined, identity: LogIdentity, counters: readonly number[]): number[] {
+function checkedPositions(
+  cursor: readonly ExpectedStreamVersion[] | undefined,
+  identity: LogIdentity,
+  counters: readonly number[],
+): number[] {
   const positions = decodeCursor(cursor, identity);
   positions.forEach((position, shard) => {
     if (position > counters[shard]!) {

@@ -11,6 +11,7 @@ import type { ExpectedStreamVersion } from './contract-types.js';
 import { consumerStartCursor, type ConsumerStart } from './change-feed.js';
 import { encodeConsumer } from './codecs/consumer.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import type { Condition } from './ports/kv-driver.js';
 import { backoffDelay } from './retry.js';
 import { retryingTransaction, type StoreContext } from './store-context.js';
 import { readConsumer } from './subscription.js';
@@ -19,10 +20,14 @@ import { A } from './table-layout.js';
 /** Most compare-and-swap rounds lost to running instances before giving up (each round re-reads the version). */
 export const MAX_CONSUMER_RESET_ROUNDS = 20;
 
-/** Check `from` of `resetConsumer`: `'start'`, `'end'` or an array (its entries are checked against the log later). `INPUT/INVALID_ARGUMENT` naming `from`. */
+/**
+ * Check `from` of `resetConsumer`: `'start'`, `'end'` or an array (its entries are checked against the log later).
+ * `INPUT/INVALID_ARGUMENT` naming `from` otherwise.
+ */
 export function checkConsumerStart(from: unknown): asserts from is ConsumerStart {
   if (from === 'start' || from === 'end' || Array.isArray(from)) return;
-  throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `resetConsumer: from must be 'start', 'end' or a cursor getLogPage returned, got ${JSON.stringify(from) ?? String(from)}`, {
+  const got = JSON.stringify(from) ?? String(from);
+  throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `resetConsumer: from must be 'start', 'end' or a cursor getLogPage returned, got ${got}`, {
     details: { field: 'from', rule: "'start', 'end' or a cursor" },
   });
 }
@@ -37,13 +42,13 @@ export async function resetConsumer(ctx: StoreContext, name: string, from: Consu
   for (let round = 0; round < MAX_CONSUMER_RESET_ROUNDS; round++) {
     const state = await readConsumer(ctx, name);
     const item = encodeConsumer(name, cursor, state.version + 1, ctx.clock());
-    const condition = state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
-    const result = await retryingTransaction(ctx, `resetConsumer(${name})`, () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
+    const condition: Condition = state.version === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: state.version };
+    const write = () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
+    const result = await retryingTransaction(ctx, `resetConsumer(${name})`, write);
     if (result.committed) return cursor;
     // A running instance advanced the version (or the write was cancelled): read it again and write over it.
     await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, `resetConsumer(${name})`);
   }
-  throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `resetConsumer(${name}): running instances of the consumer advanced its cursor ${MAX_CONSUMER_RESET_ROUNDS} times in a row; stop them and try again`, {
-    details: { name, rounds: MAX_CONSUMER_RESET_ROUNDS },
-  });
+  const message = `resetConsumer(${name}): running instances of the consumer advanced its cursor ${MAX_CONSUMER_RESET_ROUNDS} times in a row`;
+  throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `${message}; stop them and try again`, { details: { name, rounds: MAX_CONSUMER_RESET_ROUNDS } });
 }

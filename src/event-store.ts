@@ -20,7 +20,14 @@ import type {
 } from './contract-types.js';
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage, type ConsumerStart } from './change-feed.js';
 import { checkConsumerStart, resetConsumer } from './consumer-reset.js';
-import { checkConsumerName, checkSubscribeOptions, readConsumer, startSubscription, type SubscribeOptions, type Subscription } from './subscription.js';
+import {
+  checkConsumerName,
+  checkSubscribeOptions,
+  readConsumer,
+  startSubscription,
+  type SubscribeOptions,
+  type Subscription,
+} from './subscription.js';
 import {
   ConcurrencyError,
   DuplicateEventError,
@@ -341,7 +348,10 @@ export class EventStore implements IEventStoreRepo {
     return readStream(forCall(this.ctx), stream.domain, stream.identifier, fromSequence);
   }
 
-  /** The stream's current sequence, 0 when empty (or when no event can be written to it); reads its own writes. @throws as `getStreamEvents` for bad arguments. */
+  /**
+   * The stream's current sequence, 0 when empty (or when no event can be written to it); reads its own writes.
+   * @throws as `getStreamEvents` for bad arguments.
+   */
   async getStreamSequence(domain: string, identifier: string): Promise<number> {
     const stream = streamArguments('getStreamSequence', domain, identifier);
     await this.ready();
@@ -349,7 +359,10 @@ export class EventStore implements IEventStoreRepo {
     return readStreamSequence(forCall(this.ctx), stream.domain, stream.identifier);
   }
 
-  /** The stream's latest snapshot, or null (also for a stream no snapshot can be saved to). @throws as `getStreamEvents` for bad arguments. */
+  /**
+   * The stream's latest snapshot, or null (also for a stream no snapshot can be saved to).
+   * @throws as `getStreamEvents` for bad arguments.
+   */
   async getSnapshot<State = unknown>(domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
     const stream = streamArguments('getSnapshot', domain, identifier);
     await this.ready();
@@ -363,7 +376,10 @@ export class EventStore implements IEventStoreRepo {
     await saveSnapshot(forCall(this.ctx), snapshot);
   }
 
-  /** The event with this id, or null (also for an id no event can have: see read-arguments.ts). @throws `INPUT/INVALID_ARGUMENT` for a non-string id. */
+  /**
+   * The event with this id, or null (also for an id no event can have: see read-arguments.ts).
+   * @throws `INPUT/INVALID_ARGUMENT` for a non-string id.
+   */
   async getEventById(id: string): Promise<StoredEvent | null> {
     textArgument('getEventById', 'id', id);
     await this.ready();
@@ -371,7 +387,10 @@ export class EventStore implements IEventStoreRepo {
     return readEventById(forCall(this.ctx), id);
   }
 
-  /** Every event whose `causationId` is `causationId`, complete, oldest first (empty for an id no event can carry). @throws `INPUT/INVALID_ARGUMENT` for a non-string id. */
+  /**
+   * Every event whose `causationId` is `causationId`, complete, oldest first (empty for an id no event can carry).
+   * @throws `INPUT/INVALID_ARGUMENT` for a non-string id.
+   */
   async findByCausationId(causationId: string): Promise<StoredEvent[]> {
     textArgument('findByCausationId', 'causationId', causationId);
     await this.ready();
@@ -586,9 +605,11 @@ function streamReference(entry: unknown, field: string, call: string, fail: (mes
     );
   }
   // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, naming (and checking) ANOTHER stream's head.
-  if (hasLoneSurrogate(domain)) throw fail(`${call}: ${field}.domain must be well-formed Unicode (no lone surrogates)`, { field: `${field}.domain`, rule: 'well-formed Unicode' });
+  const wellFormed = 'must be well-formed Unicode (no lone surrogates)';
+  if (hasLoneSurrogate(domain)) throw fail(`${call}: ${field}.domain ${wellFormed}`, { field: `${field}.domain`, rule: 'well-formed Unicode' });
   if (typeof identifier === 'string' && hasLoneSurrogate(identifier)) {
-    throw new InvalidIdentifierError(`${call}: ${field}.identifier must be well-formed Unicode (no lone surrogates)`, { field: `${field}.identifier`, rule: 'well-formed Unicode' }, ErrorCodes.INVALID_ARGUMENT);
+    const details = { field: `${field}.identifier`, rule: 'well-formed Unicode' };
+    throw new InvalidIdentifierError(`${call}: ${field}.identifier ${wellFormed}`, details, ErrorCodes.INVALID_ARGUMENT);
   }
   const pk = streamPk(domain, identifier as string | undefined);
   if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${call}: ${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
@@ -616,7 +637,9 @@ function expectedSequenceList(list: readonly ExpectedStreamSequence[] | undefine
     if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw fail(`${field}.expectedSequence must be an integer >= 0, got ${String(version)}`, { field: `${field}.expectedSequence`, rule: 'integer >= 0' });
     // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, checking ANOTHER stream's head.
     for (const [name, text] of [['domain', domain], ['identifier', identifier ?? '']] as const) {
-      if (hasLoneSurrogate(text)) throw fail(`${field}.${name} must be well-formed Unicode (no lone surrogates)`, { field: `${field}.${name}`, rule: 'well-formed Unicode' });
+      if (hasLoneSurrogate(text)) {
+        throw fail(`${field}.${name} must be well-formed Unicode (no lone surrogates)`, { field: `${field}.${name}`, rule: 'well-formed Unicode' });
+      }
     }
     const pk = streamPk(domain, identifier as string | undefined);
     const key = streamKey(domain, identifier as string | undefined);
@@ -649,7 +672,10 @@ async function v6Errors(write: Promise<unknown>, listed?: ReadonlyMap<string, Li
   }
 }
 
-/** The stream arguments of a read method: `domain` a string, `identifier` a string or absent (''); `INPUT/INVALID_ARGUMENT` naming the bad one. */
+/**
+ * The stream arguments of a read method: `domain` a string, `identifier` a string or absent ('');
+ * `INPUT/INVALID_ARGUMENT` naming the bad one.
+ */
 function streamArguments(call: string, domain: unknown, identifier: unknown): { domain: string; identifier: string } {
   return { domain: textArgument(call, 'domain', domain), identifier: identifierArgument(call, identifier) };
 }
