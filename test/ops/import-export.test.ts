@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
-import { DEFAULT_EXPORT_SETTLE_MS, exportEvents, importEvents } from '../../ops/index.js';
+import { DEFAULT_EXPORT_SETTLE_MS, exportEvents, importEvents, MAX_WAITING_EVENTS } from '../../ops/index.js';
 import { caught } from '../helpers/caught.js';
 import { EventStore } from '../../src/event-store.js';
 import { ErrorCodes, type CreatedEvent, type StoredEvent } from '../../src/index.js';
@@ -56,6 +56,34 @@ describe('import keeps the exported sequence', () => {
     const again = await importEvents({ store: target, input: file });
     expect(again).toMatchObject({ imported: 0, skipped: 6, issueCount: 0 });
   });
+
+  it('a stream appended in reverse created order (60 events): every event waits for its predecessors across batches, and keeps its sequence', async () => {
+    const source = open();
+    const start = Date.UTC(2026, 4, 1);
+    const written = Array.from({ length: 60 }, (_, index) => event('rev', new Date(start - index * 1_000).toISOString()));
+    for (const single of written) await source.storeEvents([single]);
+    const file = join(work, 'reverse.ndjson');
+    await exportEvents({ store: source, out: file, settleMs: 0 });
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { sequence: number }).sequence);
+    expect(lines).toEqual(Array.from({ length: 60 }, (_, index) => 60 - index)); // the file is in exactly the wrong order
+    const target = open();
+    expect(await importEvents({ store: target, input: file })).toMatchObject({ imported: 60, issueCount: 0 });
+    expect(sequences(await target.getStreamEvents('acct', 'rev'))).toEqual(sequences(await source.getStreamEvents('acct', 'rev')));
+  });
+
+  it(`more than MAX_WAITING_EVENTS (${MAX_WAITING_EVENTS}) events waiting for an earlier one: the import stops with OPS/SEQUENCE_MISMATCH, nothing stored out of place`, async () => {
+    const file = join(work, 'waiting.ndjson');
+    const count = MAX_WAITING_EVENTS + 1;
+    const lines = Array.from({ length: count }, (_, index) =>
+      JSON.stringify({ id: `wait-${index}`, domain: 'acct', identifier: 'gap', type: 't', payload: index, created: '2026-01-01T00:00:00.000Z', sequence: count + 1 - index }),
+    );
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const target = open();
+    const error = await caught(importEvents({ store: target, input: file }));
+    expect(error.code).toBe(ErrorCodes.OPS_SEQUENCE_MISMATCH);
+    expect(error.details).toMatchObject({ waiting: MAX_WAITING_EVENTS });
+    expect(await target.getStreamSequence('acct', 'gap')).toBe(0);
+  }, 120_000);
 
   it('a sequence held by another event in the target, or whose earlier events are not in the file: OPS/SEQUENCE_MISMATCH, never stored elsewhere', async () => {
     const target = open();
