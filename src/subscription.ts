@@ -102,9 +102,19 @@ export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSetti
   return { pageSize, pollIntervalMs };
 }
 
-/** Failures a subscription waits out (backoff, then again): transient driver errors, exhausted retries, a deadline. */
+/**
+ * Failures a subscription waits out (backoff, then again): transient driver errors, exhausted retries, a deadline,
+ * and a missing table (a `resetStore` elsewhere drops the table and re-creates it: the consumer goes on once it is
+ * back, at the new log's beginning; `stop()` ends the wait).
+ */
 function retryableFailure(error: unknown): boolean {
-  return isRetryable(error) || hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) || hasCode(error, ErrorCodes.UNPROCESSED_LEFT) || hasCode(error, ErrorCodes.DEADLINE_EXCEEDED);
+  return (
+    isRetryable(error) ||
+    hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) ||
+    hasCode(error, ErrorCodes.UNPROCESSED_LEFT) ||
+    hasCode(error, ErrorCodes.DEADLINE_EXCEEDED) ||
+    hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)
+  );
 }
 
 /** Total of a cursor's shard positions (0 for none). */

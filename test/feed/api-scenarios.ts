@@ -364,6 +364,29 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect(resumed).toEqual([next.id]);
     });
 
+    it('a running consumer outlives the moment a reset elsewhere leaves the table missing: it waits (WARN/FEED_RETRY), then goes on in the new table', async () => {
+      const table = backend.table('feed-gone');
+      const options = { changeFeed: { shards: 2 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } };
+      const consumerStore = open(table, options);
+      await consumerStore.storeEvents([event('g', new Date())]);
+      const seen: string[] = [];
+      const subscription = await consumerStore.subscribe({ name: 'survivor', pollIntervalMs: 2, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      let ended: unknown;
+      void subscription.done.catch((error: unknown) => (ended = error));
+      await until(() => seen.length === 1, 'the first event');
+      const missing = () => backend.warnings.some((warning) => warning.code === 'WARN/FEED_RETRY' && (warning.cause as { code?: string } | undefined)?.code === ErrorCodes.RESOURCE_NOT_FOUND);
+      // The reset's window, held open: the table is gone while the consumer polls.
+      await backend.kv.dropTable(table);
+      await until(() => ended !== undefined || missing(), 'a poll of the missing table');
+      expect(ended).toBeUndefined();
+      const recreated = open(table, options);
+      const after = event('g2', new Date());
+      await recreated.storeEvents([after]);
+      await until(() => ended !== undefined || seen.includes(after.id), 'the event stored in the re-created table');
+      expect(ended).toBeUndefined();
+      await subscription.stop();
+    });
+
     it('resetConsumer: from the start re-delivers everything, from a given cursor what follows it, from the end only new events; a running instance takes it up', async () => {
       const table = backend.table('feed-restart');
       const store = open(table, { changeFeed: { shards: 2 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
