@@ -30,7 +30,12 @@ export function formatMigration(summary: MigrationSummary): string {
 
 /** An export summary. */
 export function formatExport(summary: ExportSummary): string {
-  return `exported ${number(summary.events)} events (${bytes(summary.bytes)})${summary.resumedAfter ? ` after ${summary.resumedAfter}` : ''}; ${number(summary.totalEvents)} in the file; last id ${summary.lastId ?? '-'}; ${seconds(summary.durationMs)}`;
+  return `exported ${number(summary.events)} events (${bytes(summary.bytes)})${summary.resumedAfter ? ` after ${summary.resumedAfter}` : ''}; ${number(summary.totalEvents)} in the file; last id ${summary.lastId ?? '-'}; ${settled(summary.settledMs)}; ${seconds(summary.durationMs)}`;
+}
+
+/** What an export's settle means for the events committed just before it. */
+function settled(ms: number): string {
+  return ms === 0 ? 'did not wait for the index to settle (events committed just before may be missing)' : `waited ${seconds(ms)} for the index to settle first`;
 }
 
 /** An import summary. */

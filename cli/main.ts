@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
 import { resolveTableName } from '../ops/table-name.js';
 import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
+import type { ExpectedStreamVersion } from '../src/contract-types.js';
 
 /** The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS. */
 const commands = () => import('./commands.js');
@@ -70,17 +71,18 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--gzip', 'gzip the output')
       .option('--resume', 'continue an interrupted (or earlier) export of --out from its checkpoint')
       .option('--after <eventId>', 'start after this event (resume an export to stdout)')
-      .option('--page-size <n>', 'events per page read and written', parsePositiveInt, 1000),
+      .option('--page-size <n>', 'events per page read and written', parsePositiveInt, 1000)
+      .option('--settle <duration>', 'wait before reading, so events committed just before reach the index (0: no wait)', '2s'),
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip --resume`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive | jq -c 'select(.domain == "account")'`,
-  ).action(async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number }) => {
+  ).action(async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number; settle: string }) => {
     if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
     const { runCommand, withOpenStore, exportEvents, formatExport } = await commands();
     done(
       await runCommand(flags, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
         return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
-          const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, signal: context.signal, onProgress: context.onProgress });
+          const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, settleMs: parseDuration(flags.settle), signal: context.signal, onProgress: context.onProgress });
           // To stdout the events are the output: the summary goes to stderr.
           if (!flags.out) {
             process.stderr.write(`${formatExport(summary)}\n`);
@@ -107,6 +109,34 @@ export function buildProgram(exit: (code: number) => void): Command {
         return withOpenStore(context.target, { create: flags.create ?? false, onWarning: printWarning }, async (store) => {
           const summary = await importEvents({ store, input: flags.in ?? process.stdin, gzip: flags.gzip ?? false, signal: context.signal, onProgress: context.onProgress });
           return { result: summary, text: formatImport(summary), problems: summary.issueCount > 0 };
+        });
+      }),
+    );
+  });
+
+  examples(
+    withCommonFlags(program.command('reset-consumer'))
+      .description(
+        "restart a change-feed consumer (a subscribe name): its next run starts at the log's beginning (default), its end, " +
+          'or a cursor; running instances take it up at their next cursor write',
+      )
+      .requiredOption('--name <name>', 'the consumer name given to subscribe')
+      .option('--from <where>', "'start', 'end', or a cursor as getLogPage returned it (JSON)", 'start'),
+    `npx event-store-dynamodb reset-consumer --table-prefix prod- --name projector`,
+    `npx event-store-dynamodb reset-consumer --table-prefix prod- --name mailer --from end`,
+  ).action(async (flags: CommonFlags & { name: string; from: string }) => {
+    let from: 'start' | 'end' | ExpectedStreamVersion[];
+    try {
+      from = flags.from === 'start' || flags.from === 'end' ? flags.from : (JSON.parse(flags.from) as ExpectedStreamVersion[]);
+    } catch {
+      return done(usage(`--from must be start, end or a cursor (JSON), got ${JSON.stringify(flags.from)}`));
+    }
+    const { runCommand, withOpenStore } = await commands();
+    done(
+      await runCommand(flags, 're-run the same command', async (context) => {
+        return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
+          const cursor = await store.resetConsumer(flags.name, from);
+          return { result: { name: flags.name, cursor }, text: `consumer ${flags.name} restarts at ${JSON.stringify(cursor)}` };
         });
       }),
     );

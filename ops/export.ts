@@ -5,6 +5,12 @@
  * each page the bytes written and the last event id: `resume` truncates the file to the checkpoint and continues
  * after that id, so an interrupted export (or one re-run later, for the events stored since) never repeats or
  * skips an event.
+ *
+ * The replay reads the global-order index, which lags the table (DynamoDB's global secondary indexes are eventually
+ * consistent, usually well under a second): an event committed just before the export started may not be there
+ * yet, and a page read past its position would miss it, silently. So the export first waits `settleMs` (default
+ * {@link DEFAULT_EXPORT_SETTLE_MS}) and says so in its summary: every event committed before the export started
+ * whose index entry arrived within that wait is exported. Events committed while it runs may or may not be.
  */
 import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -17,6 +23,11 @@ import { throwIfAborted } from './raw-table.js';
 
 /** Events per page read and written (one gzip member each). */
 export const EXPORT_PAGE_SIZE = 1000;
+/**
+ * Default wait before reading, in ms: the index lag an export allows for events committed just before it. AWS
+ * documents no bound for global secondary index propagation; under a second is usual, so 2 s leaves room.
+ */
+export const DEFAULT_EXPORT_SETTLE_MS = 2_000;
 
 /** Options of {@link exportEvents}. */
 export interface ExportOptions {
@@ -30,6 +41,10 @@ export interface ExportOptions {
   /** Start after this event id (a stream's manual resume). */
   readonly after?: string;
   readonly pageSize?: number;
+  /** Wait this long (ms, >= 0) before reading, so that events committed just before reach the index (see the module comment). */
+  readonly settleMs?: number;
+  /** How the settle waits (default: real time; tests pass one that advances a fake clock). */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressListener;
 }
@@ -46,6 +61,11 @@ export interface ExportSummary {
   readonly lastId: string | undefined;
   /** The id this run resumed after, when it resumed. */
   readonly resumedAfter: string | undefined;
+  /**
+   * How long the export waited before reading (ms): events committed before it started are in the file when their
+   * index entries arrived within this wait; with 0, those still in index lag may be missing.
+   */
+  readonly settledMs: number;
   readonly durationMs: number;
 }
 
@@ -101,11 +121,20 @@ export async function exportEvents(options: ExportOptions): Promise<ExportSummar
         stream.write(bytes, (error) => (error ? reject(error) : resolve()));
       });
   }
+  const settledMs = options.settleMs ?? DEFAULT_EXPORT_SETTLE_MS;
+  if (!Number.isFinite(settledMs) || settledMs < 0) {
+    const message = `export: settleMs must be a number of ms >= 0, got ${String(settledMs)}`;
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details: { field: 'settleMs' } });
+  }
   const resumedAfter = checkpoint.lastId ?? options.after;
   let events = 0;
   let bytes = 0;
   let lastId = resumedAfter;
   try {
+    if (settledMs > 0) {
+      report(options.onProgress, { phase: 'settle', done: 0, unit: 'ms' });
+      await settle(settledMs, options.sleep, options.signal);
+    }
     const pages = await options.store.getAllEvents(options.pageSize ?? EXPORT_PAGE_SIZE, resumedAfter);
     report(options.onProgress, { phase: 'export', done: 0, unit: 'events' });
     for await (const page of pages) {
@@ -126,7 +155,26 @@ export async function exportEvents(options: ExportOptions): Promise<ExportSummar
   } finally {
     close();
   }
-  return { events, totalEvents: file !== undefined ? checkpoint.events : events, bytes, lastId, resumedAfter, durationMs: Date.now() - started };
+  const totalEvents = file !== undefined ? checkpoint.events : events;
+  return { events, totalEvents, bytes, lastId, resumedAfter, settledMs, durationMs: Date.now() - started };
+}
+
+/** Wait `ms` (cut short by `signal`: `STORE/ABORTED`). */
+async function settle(ms: number, sleep: ((ms: number) => Promise<void>) | undefined, signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  if (sleep) await sleep(ms);
+  else {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+  throwIfAborted(signal);
 }
 
 function readCheckpoint(file: string): ExportCheckpoint {

@@ -3,17 +3,19 @@
  * read as a stream (memory: one batch of {@link IMPORT_BATCH} events) and stored in file order, a batch at a time
  * (one atomic transaction when it fits). Before each batch its ids are looked up (`getEventById`, strongly
  * consistent): an identical event already stored is skipped, another event under the same id is reported as a
- * conflict and not stored. Sequences are the target's: each event goes at the end of its stream (an export's
- * `created, id` order keeps each stream's order when its events were appended in `created` order).
+ * conflict and not stored. Each event keeps the `sequence` it was exported with (import-order.ts): one that comes
+ * before its stream's earlier events waits for them; one whose sequence cannot be kept is an `OPS/SEQUENCE_MISMATCH`
+ * issue, never stored at another sequence. Lines without a `sequence` go to the end of their stream.
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { CreatedEvent } from '../src/contract-types.js';
+import type { ExpectedStreamSequence } from '../src/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, hasCode } from '../src/errors.js';
 import type { EventStore } from '../src/event-store.js';
+import { SequenceKeeper, type ImportEntry } from './import-order.js';
 import { eventIdentity, lineToEvent } from './ndjson.js';
 import { report, type ProgressListener } from './progress.js';
 import { throwIfAborted } from './raw-table.js';
@@ -37,8 +39,11 @@ export interface ImportIssue {
   /** 1-based line number. */
   readonly line: number;
   readonly id: string | undefined;
-  /** `conflict`: another event is stored under this id; `invalid`: not an event, or refused by the store (`code`). */
-  readonly kind: 'conflict' | 'invalid';
+  /**
+   * `conflict`: another event is stored under this id; `invalid`: not an event, or refused by the store (`code`);
+   * `sequence`: its exported sequence cannot be kept (`OPS/SEQUENCE_MISMATCH`).
+   */
+  readonly kind: 'conflict' | 'invalid' | 'sequence';
   readonly code: string;
   readonly message: string;
 }
@@ -59,6 +64,8 @@ export interface ImportSummary {
 }
 
 const MAX_ISSUES = 1000;
+/** Refusals of a batch that may concern some of its events only: its events are then stored one by one. */
+const BATCH_REFUSALS = [ErrorCodes.DUPLICATE_EVENT_ID, ErrorCodes.INVALID_EVENT, ErrorCodes.ITEM_TOO_LARGE, ErrorCodes.CONCURRENCY] as const;
 
 /** Import (see the module comment). Throws runtime failures (`DRIVER/*`, `STORE/ABORTED`); issues are in the summary. */
 export async function importEvents(options: ImportOptions): Promise<ImportSummary> {
@@ -75,34 +82,51 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     issueCount++;
     if (issues.length < MAX_ISSUES) issues.push(entry);
   };
-  let batch: { line: number; event: CreatedEvent }[] = [];
+  const keeper = new SequenceKeeper((domain, identifier) => store.getStreamSequence(domain, identifier));
+  type Expectations = { expectedSequence?: number; expectedSequences?: ExpectedStreamSequence[] };
+  const writeOptions = (expectations: Expectations) => ({ ...expectations, ...(signal ? { signal } : {}) });
+  const sequenceIssue = (entry: ImportEntry, reason: string) => {
+    const message = `event ${entry.event.id} cannot keep sequence ${entry.sequence}: ${reason}`;
+    issue({ line: entry.line, id: entry.event.id, kind: 'sequence', code: ErrorCodes.OPS_SEQUENCE_MISMATCH, message });
+  };
+  let batch: ImportEntry[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     throwIfAborted(signal);
     const found = await Promise.all(batch.map((entry) => store.getEventById(entry.event.id)));
-    const fresh: typeof batch = [];
+    const fresh: ImportEntry[] = [];
+    const repeated: ImportEntry[] = [];
     const seen = new Set<string>();
     batch.forEach((entry, index) => {
       const stored = found[index];
       if (stored && eventIdentity(stored) === eventIdentity(entry.event)) skipped++;
       else if (stored) issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: ErrorCodes.DUPLICATE_EVENT_ID, message: `another event is stored under id ${entry.event.id}` });
-      else if (seen.has(entry.event.id)) fresh.push(entry); // a repeated line: stored alone below, then found
+      else if (seen.has(entry.event.id)) repeated.push(entry); // a repeated line: looked up again once the batch is stored
       else {
         seen.add(entry.event.id);
         fresh.push(entry);
       }
     });
     batch = [];
-    if (fresh.length === 0) return;
-    try {
-      await store.appendEvents(fresh.map((entry) => entry.event), signal ? { signal } : {});
-      imported += fresh.length;
-    } catch (error) {
-      if (!hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID) && !hasCode(error, ErrorCodes.INVALID_EVENT) && !hasCode(error, ErrorCodes.ITEM_TOO_LARGE)) throw error;
-      for (const entry of fresh) await storeOne(entry);
+    const plan = await keeper.plan(fresh);
+    for (const { entry, head } of plan.taken) {
+      sequenceIssue(entry, `its stream is at ${head} in the target already (another event holds that sequence)`);
     }
+    if (plan.ready.length > 0) {
+      try {
+        await store.appendEvents(plan.ready.map((entry) => entry.event), writeOptions({ expectedSequences: plan.expectations }));
+        imported += plan.ready.length;
+      } catch (error) {
+        // Refused as a whole: each event alone, so the refusal lands on the events it concerns only.
+        if (!BATCH_REFUSALS.some((code) => hasCode(error, code))) throw error;
+        keeper.forget(plan.ready);
+        for (const entry of plan.ready) await storeOne(entry);
+      }
+    }
+    for (const entry of repeated) await storeOne(entry);
   };
-  const storeOne = async (entry: { line: number; event: CreatedEvent }) => {
+  /** Store one event on its own, at its exported sequence when it has one. */
+  const storeOne = async (entry: ImportEntry) => {
     const stored = await store.getEventById(entry.event.id);
     if (stored) {
       if (eventIdentity(stored) === eventIdentity(entry.event)) skipped++;
@@ -110,11 +134,14 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
       return;
     }
     try {
-      await store.appendEvents([entry.event], signal ? { signal } : {});
+      await store.appendEvents([entry.event], writeOptions(entry.sequence === undefined ? {} : { expectedSequence: entry.sequence - 1 }));
       imported++;
     } catch (error) {
       if (hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID)) issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: error.code, message: error.message });
       else if (hasCode(error, ErrorCodes.INVALID_EVENT) || hasCode(error, ErrorCodes.ITEM_TOO_LARGE)) issue({ line: entry.line, id: entry.event.id, kind: 'invalid', code: error.code, message: error.message });
+      else if (hasCode(error, ErrorCodes.CONCURRENCY)) {
+        sequenceIssue(entry, `its stream is not at ${entry.sequence! - 1} in the target (an earlier event of it is missing, or another holds the sequence)`);
+      }
       else throw error;
     }
   };
@@ -123,7 +150,8 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
       lineCount++;
       if (text.trim() === '') continue;
       try {
-        batch.push({ line: lineCount, event: lineToEvent(text, lineCount).event });
+        const parsed = lineToEvent(text, lineCount);
+        batch.push({ line: lineCount, event: parsed.event, sequence: parsed.sequence });
       } catch (error) {
         if (!(error instanceof EventStoreAdapterError)) throw error;
         issue({ line: lineCount, id: undefined, kind: 'invalid', code: error.code, message: error.message });
@@ -134,6 +162,7 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
       }
     }
     await flush();
+    for (const entry of keeper.drain()) sequenceIssue(entry, `the earlier events of its stream are not in the file (or were not stored)`);
     report(options.onProgress, { phase: 'import', done: imported + skipped + issueCount, unit: 'events' });
   } finally {
     lines.close();

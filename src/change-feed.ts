@@ -47,14 +47,7 @@ export async function readLogPage(ctx: StoreContext, cursor: readonly ExpectedSt
   }
   const shards = ctx.options.changeFeed!.shards;
   const { identity, counters } = await readCounters(ctx, shards);
-  const positions = decodeCursor(cursor, identity);
-  positions.forEach((position, shard) => {
-    if (position > counters[shard]!) {
-      throw new EventStoreAdapterError(ErrorCodes.STALE_CURSOR, `The cursor is at position ${position} of log shard ${shard}, which has only ${counters[shard]}: it is not a cursor of this table's log`, {
-        details: { reason: 'ahead-of-log', shard, position, counter: counters[shard] },
-      });
-    }
-  });
+  const positions = checkedPositions(cursor, identity, counters);
   const pending = positions.flatMap((position, shard) => (counters[shard]! > position ? [shard] : []));
   const limits = shareLimit(pageSize, pending, positions);
   const runs = await mapWithConcurrency(pending, QUERY_CONCURRENCY, (shard, index) => (limits[index]! > 0 ? readRun(ctx, shard, positions[shard]!, limits[index]!) : Promise.resolve([])));
@@ -69,6 +62,39 @@ export async function readLogPage(ctx: StoreContext, cursor: readonly ExpectedSt
   const events = await hydrate(ctx, items, ctx.options.onUnreadable);
   const behind = counters.reduce((sum, counter, shard) => sum + counter - next[shard]!, 0);
   return { events, cursor: encodeCursor(identity, next), behind };
+}
+
+/** Where `resetConsumer` puts a consumer: the log's beginning, its current end (skip the backlog), or a cursor `getLogPage` returned. */
+export type ConsumerStart = 'start' | 'end' | readonly ExpectedStreamVersion[];
+
+/**
+ * The cursor of `from` in this table's current log (one consistent batch read of the layout record and counters):
+ * `'start'` all positions 0, `'end'` every shard's last allocated position, a given cursor checked as `getLogPage`
+ * checks it.
+ * @throws `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (another table, before a `resetStore`, ahead of the log).
+ */
+export async function consumerStartCursor(ctx: StoreContext, from: ConsumerStart): Promise<ExpectedStreamVersion[]> {
+  const { identity, counters } = await readCounters(ctx, ctx.options.changeFeed!.shards);
+  if (from === 'start') return encodeCursor(identity, counters.map(() => 0));
+  if (from === 'end') return encodeCursor(identity, counters);
+  return encodeCursor(identity, checkedPositions(from, identity, counters));
+}
+
+/** The positions of `cursor` in the log `identity`, none past its shard's counter (`STORE/STALE_CURSOR`, `ahead-of-log`). */
+function checkedPositions(
+  cursor: readonly ExpectedStreamVersion[] | undefined,
+  identity: LogIdentity,
+  counters: readonly number[],
+): number[] {
+  const positions = decodeCursor(cursor, identity);
+  positions.forEach((position, shard) => {
+    if (position > counters[shard]!) {
+      throw new EventStoreAdapterError(ErrorCodes.STALE_CURSOR, `The cursor is at position ${position} of log shard ${shard}, which has only ${counters[shard]}: it is not a cursor of this table's log`, {
+        details: { reason: 'ahead-of-log', shard, position, counter: counters[shard] },
+      });
+    }
+  });
+  return positions;
 }
 
 /** The table's log identity (generation from the layout record) and each shard's counter, in one consistent batch read. */

@@ -113,6 +113,11 @@ export const ErrorCodes = {
   OPS_INVALID_LINE: 'OPS/INVALID_LINE',
   /** Operations: an export cannot resume: its checkpoint does not match the output file (`details.reason`). */
   OPS_CHECKPOINT_MISMATCH: 'OPS/CHECKPOINT_MISMATCH',
+  /**
+   * Operations: `import` cannot keep an event's exported `sequence` (another event holds it in the target, or the
+   * stream's earlier events are not in the file or were refused); the event is not stored (`details.line`, `details.sequence`).
+   */
+  OPS_SEQUENCE_MISMATCH: 'OPS/SEQUENCE_MISMATCH',
 } as const;
 
 /** A stable error code: one of the values of {@link ErrorCodes}. */

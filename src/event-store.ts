@@ -18,25 +18,35 @@ import type {
   StreamReference,
   StreamLogPage,
 } from './contract-types.js';
-import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
-import { checkSubscribeOptions, readConsumer, startSubscription, type SubscribeOptions, type Subscription } from './subscription.js';
+import { DEFAULT_LOG_PAGE_SIZE, readLogPage, type ConsumerStart } from './change-feed.js';
+import { checkConsumerStart, resetConsumer } from './consumer-reset.js';
+import {
+  checkConsumerName,
+  checkSubscribeOptions,
+  readConsumer,
+  startSubscription,
+  type SubscribeOptions,
+  type Subscription,
+} from './subscription.js';
 import {
   ConcurrencyError,
   DuplicateEventError,
   DuplicateEventIdError,
   ErrorCodes,
+  EventCursorNotFoundError,
   EventStoreAdapterError,
   InvalidIdentifierError,
   InvalidStreamBatchError,
   StreamConcurrencyError,
 } from './errors.js';
 import { utf8Length } from './item-size.js';
-import { streamKey } from './keys.js';
+import { hasLoneSurrogate, streamKey } from './keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from './limits.js';
 import { toStoredEvent } from './codecs/event.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
 import { readByCausation, readEventById, readStream, readStreamSequence, readStreamVersions } from './read.js';
+import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist, textArgument } from './read-arguments.js';
 import { replay } from './replay.js';
 import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
@@ -266,13 +276,15 @@ export class EventStore implements IEventStoreRepo {
 
   /**
    * Async iterator of pages (at most `pageSize` events, 1..10,000, default 200) over every event in
-   * `created ASC, id ASC` order, resuming after `startFromId` (unknown: `EventCursorNotFoundError`, `INPUT/UNKNOWN_CURSOR`).
+   * `created ASC, id ASC` order, resuming after `startFromId` (unknown: `EventCursorNotFoundError`, `INPUT/UNKNOWN_CURSOR`,
+   * also for an id no event can have, e.g. one whose key would pass DynamoDB's limit: see read-arguments.ts).
    */
   async getAllEvents(pageSize: number = DEFAULT_PAGE_SIZE, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
     if (startFromId !== undefined && typeof startFromId !== 'string') {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`, { details: { field: 'startFromId' } });
     }
     await this.ready();
+    if (startFromId !== undefined && !eventIdCanExist(startFromId)) throw new EventCursorNotFoundError(startFromId);
     return replay(forCall(this.ctx), pageSize, startFromId);
   }
 
@@ -321,25 +333,41 @@ export class EventStore implements IEventStoreRepo {
     return sweepOrphanBlobs(forCall(this.ctx, { deadlineMs: Math.max(this.options.deadlineMs, 3_600_000) }), options);
   }
 
-  /** The stream's events with `sequence > fromSequence`, ascending; reads its own writes. */
+  /**
+   * The stream's events with `sequence > fromSequence`, ascending; reads its own writes. A stream no event can be
+   * written to (its key past DynamoDB's limit, a lone surrogate) is empty. @throws `INPUT/INVALID_ARGUMENT` naming a
+   * non-string `domain` / `identifier` (absent: the domain-only stream) or a bad `fromSequence`.
+   */
   async getStreamEvents(domain: string, identifier: string, fromSequence = 0): Promise<StoredEvent[]> {
+    const stream = streamArguments('getStreamEvents', domain, identifier);
     if (!Number.isInteger(fromSequence) || fromSequence < 0) {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`, { details: { field: 'fromSequence' } });
     }
     await this.ready();
-    return readStream(forCall(this.ctx), domain, identifier, fromSequence);
+    if (!streamCanExist(stream.domain, stream.identifier)) return [];
+    return readStream(forCall(this.ctx), stream.domain, stream.identifier, fromSequence);
   }
 
-  /** The stream's current sequence, 0 when empty; reads its own writes. */
+  /**
+   * The stream's current sequence, 0 when empty (or when no event can be written to it); reads its own writes.
+   * @throws as `getStreamEvents` for bad arguments.
+   */
   async getStreamSequence(domain: string, identifier: string): Promise<number> {
+    const stream = streamArguments('getStreamSequence', domain, identifier);
     await this.ready();
-    return readStreamSequence(forCall(this.ctx), domain, identifier);
+    if (!streamCanExist(stream.domain, stream.identifier)) return 0;
+    return readStreamSequence(forCall(this.ctx), stream.domain, stream.identifier);
   }
 
-  /** The stream's latest snapshot, or null. */
+  /**
+   * The stream's latest snapshot, or null (also for a stream no snapshot can be saved to).
+   * @throws as `getStreamEvents` for bad arguments.
+   */
   async getSnapshot<State = unknown>(domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
+    const stream = streamArguments('getSnapshot', domain, identifier);
     await this.ready();
-    return readSnapshot<State>(forCall(this.ctx), domain, identifier);
+    if (!streamCanExist(stream.domain, stream.identifier)) return null;
+    return readSnapshot<State>(forCall(this.ctx), stream.domain, stream.identifier);
   }
 
   /** Save a snapshot; an older `sequence` never replaces a newer one (see snapshots.ts). @throws `INPUT/INVALID_SNAPSHOT`. */
@@ -348,15 +376,25 @@ export class EventStore implements IEventStoreRepo {
     await saveSnapshot(forCall(this.ctx), snapshot);
   }
 
-  /** The event with this id, or null. */
+  /**
+   * The event with this id, or null (also for an id no event can have: see read-arguments.ts).
+   * @throws `INPUT/INVALID_ARGUMENT` for a non-string id.
+   */
   async getEventById(id: string): Promise<StoredEvent | null> {
+    textArgument('getEventById', 'id', id);
     await this.ready();
+    if (!eventIdCanExist(id)) return null;
     return readEventById(forCall(this.ctx), id);
   }
 
-  /** Every event whose `causationId` is `causationId`, complete, oldest first. */
+  /**
+   * Every event whose `causationId` is `causationId`, complete, oldest first (empty for an id no event can carry).
+   * @throws `INPUT/INVALID_ARGUMENT` for a non-string id.
+   */
   async findByCausationId(causationId: string): Promise<StoredEvent[]> {
+    textArgument('findByCausationId', 'causationId', causationId);
     await this.ready();
+    if (!causationCanExist(causationId)) return [];
     return readByCausation(forCall(this.ctx), causationId);
   }
 
@@ -411,6 +449,24 @@ export class EventStore implements IEventStoreRepo {
     this.subscriptions.add(subscription);
     void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
     return subscription;
+  }
+
+  /**
+   * Restart the named `subscribe` consumer (README "Change feed"): store `from` as its cursor, whatever it was:
+   * `'start'` (default) the log's beginning, `'end'` the log's current end (skip the backlog), or a cursor
+   * `getLogPage` returned (checked like `getLogPage` checks it). A subscription started afterwards, in any process,
+   * starts there; a running instance of the consumer takes it up at its next cursor write, after which it may
+   * deliver again the page it was handling (at least once; stop the instances first for a clean cut). A new name is
+   * created at `from`. Resolves to the stored cursor.
+   * @throws `STORE/CHANGE_FEED_DISABLED` without `changeFeed`; `INPUT/INVALID_ARGUMENT` for a bad `name` or `from`.
+   * @throws `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (another table, before a `resetStore`, ahead of the log) for a given cursor.
+   */
+  async resetConsumer(name: string, from: ConsumerStart = 'start'): Promise<ExpectedStreamVersion[]> {
+    checkConsumerName('resetConsumer', name);
+    checkConsumerStart(from);
+    await this.ready();
+    this.requireChangeFeed('resetConsumer');
+    return resetConsumer(forCall(this.ctx), name, from);
   }
 
   /** Stop the store's running subscriptions, then release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */
@@ -548,6 +604,13 @@ function streamReference(entry: unknown, field: string, call: string, fail: (mes
       ErrorCodes.INVALID_ARGUMENT,
     );
   }
+  // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, naming (and checking) ANOTHER stream's head.
+  const wellFormed = 'must be well-formed Unicode (no lone surrogates)';
+  if (hasLoneSurrogate(domain)) throw fail(`${call}: ${field}.domain ${wellFormed}`, { field: `${field}.domain`, rule: 'well-formed Unicode' });
+  if (typeof identifier === 'string' && hasLoneSurrogate(identifier)) {
+    const details = { field: `${field}.identifier`, rule: 'well-formed Unicode' };
+    throw new InvalidIdentifierError(`${call}: ${field}.identifier ${wellFormed}`, details, ErrorCodes.INVALID_ARGUMENT);
+  }
   const pk = streamPk(domain, identifier as string | undefined);
   if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${call}: ${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
   return { domain, identifier: identifier as string | undefined, pk, key: streamKey(domain, identifier as string | undefined) };
@@ -572,6 +635,12 @@ function expectedSequenceList(list: readonly ExpectedStreamSequence[] | undefine
     if (typeof domain !== 'string' || domain === '') throw fail(`${field}.domain must be a non-empty string`, { field: `${field}.domain`, rule: 'non-empty string' });
     if (identifier !== undefined && typeof identifier !== 'string') throw fail(`${field}.identifier must be a string when present`, { field: `${field}.identifier`, rule: 'string when present' });
     if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw fail(`${field}.expectedSequence must be an integer >= 0, got ${String(version)}`, { field: `${field}.expectedSequence`, rule: 'integer >= 0' });
+    // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, checking ANOTHER stream's head.
+    for (const [name, text] of [['domain', domain], ['identifier', identifier ?? '']] as const) {
+      if (hasLoneSurrogate(text)) {
+        throw fail(`${field}.${name} must be well-formed Unicode (no lone surrogates)`, { field: `${field}.${name}`, rule: 'well-formed Unicode' });
+      }
+    }
     const pk = streamPk(domain, identifier as string | undefined);
     const key = streamKey(domain, identifier as string | undefined);
     if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
@@ -601,4 +670,12 @@ async function v6Errors(write: Promise<unknown>, listed?: ReadonlyMap<string, Li
   } catch (error) {
     throw v6Error(error, listed);
   }
+}
+
+/**
+ * The stream arguments of a read method: `domain` a string, `identifier` a string or absent ('');
+ * `INPUT/INVALID_ARGUMENT` naming the bad one.
+ */
+function streamArguments(call: string, domain: unknown, identifier: unknown): { domain: string; identifier: string } {
+  return { domain: textArgument(call, 'domain', domain), identifier: identifierArgument(call, identifier) };
 }

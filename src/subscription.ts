@@ -6,18 +6,24 @@
  *   with backoff (the same page, `WARN/HANDLER_FAILED`), never skipped; a crash re-delivers the last page;
  * - two instances of one consumer never both advance the cursor from the same point: the loser re-reads it and
  *   goes on from there (each may have delivered the page: at least once);
- * - a new name starts at the log's beginning;
+ * - a new name starts at the log's beginning; `resetConsumer` (consumer-reset.ts) moves a name to the beginning, the
+ *   end or a given cursor;
+ * - a table reset never wedges it: a stored cursor of an earlier generation of the table (its item went with the
+ *   old table, or a cursor write landed after the reset) restarts the consumer at the beginning of the current log
+ *   (`WARN/CONSUMER_RESTARTED`). Across a reset the consumer may have handled events that are gone with the old
+ *   table, and it sees every event of the new one (a re-import included) from its beginning: at least once;
  * - it stops on `stop()` or `signal`: a page whose handler is running finishes (and is recorded), nothing new starts.
  */
 import type { ExpectedStreamVersion, StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
 import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from './codecs/consumer.js';
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
-import { MAX_PAGE_SIZE } from './limits.js';
 import { utf8Length } from './item-size.js';
 import { backoffDelay, isRetryable } from './retry.js';
 import { forCall, retryingTransaction, type StoreContext } from './store-context.js';
-import { A } from './table-layout.js';
+import { A, consumerPk } from './table-layout.js';
+import { fitsPartitionKey, hasLoneSurrogate } from './keys.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_PAGE_SIZE } from './limits.js';
 import { WarningCodes } from './warnings.js';
 
 /** Default `pollIntervalMs`: how long a caught-up consumer waits before polling again. */
@@ -53,7 +59,10 @@ export interface Subscription {
   stop(): Promise<void>;
   /** How far behind the consumer is, as of its last poll (0 and 0 before the first one). */
   lag(): SubscriptionLag;
-  /** Settles when the loop ends: resolves on `stop()` / `signal`, rejects with the error that ended it (a cursor of a reset table, a closed store). */
+  /**
+   * Settles when the loop ends: resolves on `stop()` / `signal`, rejects with the error that ended it (a cursor of
+   * another table, a closed store).
+   */
   readonly done: Promise<void>;
 }
 
@@ -63,13 +72,27 @@ export interface SubscribeSettings {
   readonly pollIntervalMs: number;
 }
 
+/**
+ * Check a consumer name given to `call`: a non-empty string of at most {@link MAX_CONSUMER_NAME_BYTES} UTF-8 bytes,
+ * without lone surrogates, whose item key fits DynamoDB's partition key once encoded (`|` and `%` take 3 bytes
+ * there, see keys.ts). `INPUT/INVALID_ARGUMENT` naming the field `name` otherwise.
+ */
+export function checkConsumerName(call: string, name: unknown): asserts name is string {
+  const fail = (rule: string) =>
+    new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `${call}: name ${rule}`, { details: { field: 'name', rule } });
+  if (typeof name !== 'string' || name.length === 0 || utf8Length(name) > MAX_CONSUMER_NAME_BYTES || hasLoneSurrogate(name)) {
+    throw fail(`must be a non-empty string of at most ${MAX_CONSUMER_NAME_BYTES} UTF-8 bytes, without lone surrogates`);
+  }
+  if (!fitsPartitionKey(consumerPk(name))) {
+    throw fail(`must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key once encoded ('|' and '%' count 3 bytes each)`);
+  }
+}
+
 /** Validate `subscribe` options and apply the defaults; `INPUT/INVALID_ARGUMENT` naming the field. */
 export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSettings {
   const fail = (field: string, rule: string) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
   if (typeof options !== 'object' || options === null) throw fail('options', 'must be an object');
-  if (typeof options.name !== 'string' || options.name.length === 0 || utf8Length(options.name) > MAX_CONSUMER_NAME_BYTES || /[\uD800-\uDFFF]/.test(options.name.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
-    throw fail('name', `must be a non-empty string of at most ${MAX_CONSUMER_NAME_BYTES} UTF-8 bytes, without lone surrogates`);
-  }
+  checkConsumerName('subscribe', options.name);
   if (typeof options.handler !== 'function') throw fail('handler', 'must be a function');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw fail('signal', 'must be an AbortSignal');
   const pageSize = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
@@ -79,9 +102,19 @@ export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSetti
   return { pageSize, pollIntervalMs };
 }
 
-/** Failures a subscription waits out (backoff, then again): transient driver errors, exhausted retries, a deadline. */
+/**
+ * Failures a subscription waits out (backoff, then again): transient driver errors, exhausted retries, a deadline,
+ * and a missing table (a `resetStore` elsewhere drops the table and re-creates it: the consumer goes on once it is
+ * back, at the new log's beginning; `stop()` ends the wait).
+ */
 function retryableFailure(error: unknown): boolean {
-  return isRetryable(error) || hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) || hasCode(error, ErrorCodes.UNPROCESSED_LEFT) || hasCode(error, ErrorCodes.DEADLINE_EXCEEDED);
+  return (
+    isRetryable(error) ||
+    hasCode(error, ErrorCodes.RETRIES_EXHAUSTED) ||
+    hasCode(error, ErrorCodes.UNPROCESSED_LEFT) ||
+    hasCode(error, ErrorCodes.DEADLINE_EXCEEDED) ||
+    hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)
+  );
 }
 
 /** Total of a cursor's shard positions (0 for none). */
@@ -199,8 +232,21 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
         if (hasCode(error, ErrorCodes.STALE_CURSOR) && error.details.reason === 'table-reset') {
           // The table was reset (elsewhere): its consumer items went with it. Go on from what is stored now.
           const reread = await readConsumer(forCall(base), options.name);
-          if (JSON.stringify(reread.cursor) === JSON.stringify(state.cursor)) throw error;
-          state = reread;
+          if (JSON.stringify(reread.cursor) !== JSON.stringify(state.cursor)) {
+            state = reread;
+            continue;
+          }
+          // The stored cursor itself is of the old table: a cursor write that landed after the reset (one read before
+          // it). No event of the new log was delivered under it, so its beginning is the right place to restart. The
+          // stored version is kept: the next cursor write replaces the stale cursor by compare-and-swap.
+          base.warn({
+            code: WarningCodes.CONSUMER_RESTARTED,
+            message:
+              `subscribe(${options.name}): the stored cursor is from before table ${base.options.tableName} was reset; ` +
+              'restarting at the beginning of its current log',
+            cause: error,
+          });
+          state = { cursor: undefined, version: reread.version };
           continue;
         }
         if (!retryableFailure(error)) throw error;

@@ -19,6 +19,11 @@ export const WarningCodes = {
   HANDLER_FAILED: 'WARN/HANDLER_FAILED',
   /** A `subscribe` poll or cursor write failed with a retryable error: retried with backoff. */
   FEED_RETRY: 'WARN/FEED_RETRY',
+  /**
+   * A `subscribe` consumer's stored cursor is of an earlier generation of the table (a `resetStore` elsewhere, or a
+   * cursor write that landed after one): the consumer restarts at the beginning of the table's current log.
+   */
+  CONSUMER_RESTARTED: 'WARN/CONSUMER_RESTARTED',
 } as const;
 
 /** A warning code: one of the values of {@link WarningCodes}. */

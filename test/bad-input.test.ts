@@ -109,6 +109,7 @@ const CLOSED_CALLS: readonly [string, (repo: EventStoreRepo) => unknown][] = [
   ['saveSnapshot', (repo) => repo.saveSnapshot(snapshot())],
   ['resetStore', (repo) => repo.resetStore()],
   ['reset', (repo) => repo.reset()],
+  ['resetConsumer', (repo) => repo.resetConsumer('x')],
 ];
 
 const ROW = {
@@ -117,6 +118,9 @@ const ROW = {
   expectedVersion: '`appendToStream` with `expectedVersion` negative, fractional, NaN, Infinity, a string or null',
   pageSize: `page size 0, -1, 1.5, NaN, Infinity, ${MAX_PAGE_SIZE + 1}, '10' or null`,
   closed: 'any store method after `close()` (each tried)',
+  unknownLong: '`startFromId` under which no event can be stored: its key over 2 KB once encoded, or a lone surrogate',
+  notText: 'an id, causation id, domain or identifier that is not a string (`getEventById`, `findByCausationId`, `getStreamEvents`, `getStreamSequence`, `getSnapshot`)',
+  consumerName: 'a `subscribe` / `resetConsumer` name whose encoded key passes the 2 KB partition key (1,000 `\\|`)',
 } as const;
 
 const catalogue: Case[] = [
@@ -204,6 +208,27 @@ const catalogue: Case[] = [
   ...BAD_PAGE_SIZES.map(([label, value]): Case => ({ area: 'read', row: ROW.pageSize, name: `page size ${label}`, code: ErrorCodes.INVALID_PAGE_SIZE, names: { details: { pageSize: value, max: MAX_PAGE_SIZE }, message: `got ${String(value)}` }, provoke: (world) => world.repo.getAllEvents(value as number) })),
   { area: 'read', row: '`startFromId` of an event never stored (or empty)', name: "startFromId 'never-stored'", code: ErrorCodes.UNKNOWN_CURSOR, errorName: 'EventCursorNotFoundError', names: { details: { startFromId: 'never-stored' } }, provoke: (world) => world.repo.getAllEvents(10, 'never-stored') },
   { area: 'read', row: '`startFromId` of an event never stored (or empty)', name: "startFromId ''", code: ErrorCodes.UNKNOWN_CURSOR, errorName: 'EventCursorNotFoundError', names: { details: { startFromId: '' } }, provoke: (world) => world.repo.getAllEvents(10, '') },
+  // issue 16 defect 7: arguments checked after encoding, never a DRIVER/* error
+  ...([
+    ['3 KB', 'x'.repeat(3_000)],
+    ["1,000 '|' (3,000 bytes encoded)", '|'.repeat(1_000)],
+    ['a lone surrogate', 'see\uD800d'],
+  ] as const).map(([label, id]): Case => ({ area: 'read', row: ROW.unknownLong, name: `startFromId ${label}`, code: ErrorCodes.UNKNOWN_CURSOR, errorName: 'EventCursorNotFoundError', names: { details: { startFromId: id } }, provoke: (world) => world.repo.getAllEvents(10, id) })),
+  ...([
+    ['getEventById(42)', 'id', (repo) => repo.getEventById(42 as never)],
+    ['findByCausationId(null)', 'causationId', (repo) => repo.findByCausationId(null as never)],
+    ["getStreamEvents(7, '1')", 'domain', (repo) => repo.getStreamEvents(7 as never, '1')],
+    ["getStreamSequence('acct', 5)", 'identifier', (repo) => repo.getStreamSequence('acct', 5 as never)],
+    ["getSnapshot('acct', {})", 'identifier', (repo) => repo.getSnapshot('acct', {} as never)],
+  ] as const satisfies readonly (readonly [string, string, (repo: EventStoreRepo) => unknown])[]).map(([name, field, call]): Case => ({ area: 'read', row: ROW.notText, name, code: ErrorCodes.INVALID_ARGUMENT, names: { details: { field } }, provoke: (world) => call(world.repo) })),
+  ...(['subscribe', 'resetConsumer'] as const).map((method): Case => ({
+    area: 'read',
+    row: ROW.consumerName,
+    name: `${method} with 1,000 '|'`,
+    code: ErrorCodes.INVALID_ARGUMENT,
+    names: { details: { field: 'name' }, message: 'partition key' },
+    provoke: (world) => (method === 'subscribe' ? world.repo.subscribe({ name: '|'.repeat(1_000), handler: () => undefined }) : world.repo.resetConsumer('|'.repeat(1_000))),
+  })),
 
   // storage: these write (or build drivers) on purpose as their setup
   { area: 'storage', row: 'a stored item that fails to decode', name: "event item with created 'not a date'", code: ErrorCodes.INVALID_ITEM, verify: 'none', names: { details: { key: expect.objectContaining({ [A.pk]: 's|acct|1', [A.sk]: 1 }) } }, provoke: async (world) => { await world.kv.batchWrite(world.repo.options.tableName, [{ put: { [A.pk]: 's|acct|1', [A.sk]: 1, [A.id]: 'seed', [A.domain]: 'acct', [A.type]: 't', [A.created]: 'not a date' } }]); return world.repo.getStreamEvents('acct', '1'); } },

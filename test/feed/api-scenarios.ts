@@ -318,6 +318,145 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect(late).toEqual([]);
     });
 
+    it('issue 16 defect 3: a resetStore during a new consumer\'s first page does not wedge it: it restarts at the new table\'s beginning, and so does a later subscribe of the name', async () => {
+      const table = backend.table('feed-wedge');
+      const options = { changeFeed: { shards: 2 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } };
+      const consumerStore = open(table, options);
+      const resetter = open(table, options);
+      await consumerStore.storeEvents([event('w', new Date()), event('w', new Date())]);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered = false;
+      const seen: string[] = [];
+      const subscription = await consumerStore.subscribe({
+        name: 'wedge',
+        pollIntervalMs: 5,
+        handler: async (events) => {
+          if (!entered) {
+            entered = true;
+            await gate; // the first page is in the handler while another process resets the table
+          }
+          seen.push(...events.map((e) => e.id));
+        },
+      });
+      let ended: unknown;
+      void subscription.done.catch((error: unknown) => (ended = error));
+      await until(() => entered, 'the first page in the handler');
+      await resetter.resetStore();
+      release();
+      // The first cursor write lands in the new table with the old table's cursor; the consumer must not wedge on it.
+      const after = [event('w2', new Date()), event('w3', new Date())];
+      await resetter.storeEvents(after);
+      await until(() => ended !== undefined || after.every((e) => seen.includes(e.id)), 'the events stored after the reset');
+      expect(ended).toBeUndefined();
+      await subscription.stop();
+      expect(backend.warnings.some((warning) => warning.code === 'WARN/CONSUMER_RESTARTED')).toBe(true);
+      // A later subscribe of the name resumes in the new table: the next event, once.
+      const next = event('w4', new Date());
+      await resetter.storeEvents([next]);
+      const resumed: string[] = [];
+      const again = await consumerStore.subscribe({ name: 'wedge', pollIntervalMs: 5, handler: (events) => void resumed.push(...events.map((e) => e.id)) });
+      let againEnded: unknown;
+      void again.done.catch((error: unknown) => (againEnded = error));
+      await until(() => againEnded !== undefined || resumed.includes(next.id), 'the next event through a new subscribe');
+      await again.stop();
+      expect(againEnded).toBeUndefined();
+      expect(resumed).toEqual([next.id]);
+    });
+
+    it('a running consumer outlives the moment a reset elsewhere leaves the table missing: it waits (WARN/FEED_RETRY), then goes on in the new table', async () => {
+      const table = backend.table('feed-gone');
+      const options = { changeFeed: { shards: 2 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } };
+      const consumerStore = open(table, options);
+      await consumerStore.storeEvents([event('g', new Date())]);
+      const seen: string[] = [];
+      const subscription = await consumerStore.subscribe({ name: 'survivor', pollIntervalMs: 2, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      let ended: unknown;
+      void subscription.done.catch((error: unknown) => (ended = error));
+      await until(() => seen.length === 1, 'the first event');
+      const missing = () => backend.warnings.some((warning) => warning.code === 'WARN/FEED_RETRY' && (warning.cause as { code?: string } | undefined)?.code === ErrorCodes.RESOURCE_NOT_FOUND);
+      // The reset's window, held open: the table is gone while the consumer polls.
+      await backend.kv.dropTable(table);
+      await until(() => ended !== undefined || missing(), 'a poll of the missing table');
+      expect(ended).toBeUndefined();
+      const recreated = open(table, options);
+      const after = event('g2', new Date());
+      await recreated.storeEvents([after]);
+      await until(() => ended !== undefined || seen.includes(after.id), 'the event stored in the re-created table');
+      expect(ended).toBeUndefined();
+      await subscription.stop();
+    });
+
+    it('resetConsumer: from the start re-delivers everything, from a given cursor what follows it, from the end only new events; a running instance takes it up', async () => {
+      const table = backend.table('feed-restart');
+      const store = open(table, { changeFeed: { shards: 2 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+      const written = Array.from({ length: 5 }, (_, index) => event(`r${index % 2}`, new Date()));
+      await store.storeEvents(written.slice(0, 3));
+      const middle = (await drain(store)).cursor;
+      await store.storeEvents(written.slice(3));
+      const run = async (name: string, count: number) => {
+        const seen: string[] = [];
+        const subscription = await store.subscribe({ name, pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+        await until(() => seen.length >= count, `${count} events for ${name}`);
+        await until(() => subscription.lag().events === 0, 'caught up');
+        await subscription.stop();
+        return seen;
+      };
+      expect((await run('restartable', 5)).sort()).toEqual(written.map((e) => e.id).sort());
+      // from the start (the default): everything again
+      const started = await store.resetConsumer('restartable');
+      expect(started.slice(1).map((entry) => entry.expectedVersion)).toEqual([0, 0]);
+      expect((await run('restartable', 5)).sort()).toEqual(written.map((e) => e.id).sort());
+      // from a cursor getLogPage returned: what follows it
+      await store.resetConsumer('restartable', middle);
+      expect((await run('restartable', 2)).sort()).toEqual(written.slice(3).map((e) => e.id).sort());
+      // from the end, on a name never used: only what is stored afterwards
+      await store.resetConsumer('latecomer', 'end');
+      const later = event('r9', new Date());
+      await store.storeEvents([later]);
+      expect(await run('latecomer', 1)).toEqual([later.id]);
+      // a running, caught-up instance takes a reset up at its next cursor write: it then delivers from the start again
+      const seen: string[] = [];
+      const running = await store.subscribe({ name: 'live', pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      await until(() => seen.length >= 6 && running.lag().events === 0, 'the live consumer caught up');
+      await store.resetConsumer('live', 'start');
+      const last = event('r10', new Date());
+      await store.storeEvents([last]);
+      await until(() => seen.filter((id) => id === last.id).length >= 2 && running.lag().events === 0, 'the live consumer restarted');
+      await running.stop();
+      expect(new Set(seen.slice(6))).toEqual(new Set([...written.map((e) => e.id), later.id, last.id]));
+      // refusals, nothing stored
+      const badName = await caught(store.resetConsumer('|'.repeat(1_000)));
+      expect(badName.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+      expect(badName.details.field).toBe('name');
+      const badFrom = await caught(store.resetConsumer('x', 'middle' as never));
+      expect(badFrom.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+      expect(badFrom.details.field).toBe('from');
+      expect((await caught(store.resetConsumer('x', [] as never))).code).toBe(ErrorCodes.INVALID_CURSOR);
+      const ahead = middle.map((entry, index) => (index === 1 ? { ...entry, expectedVersion: entry.expectedVersion + 100 } : entry));
+      expect((await caught(store.resetConsumer('x', ahead))).code).toBe(ErrorCodes.STALE_CURSOR);
+      expect((await caught(open(backend.table('feed-restart-off')).resetConsumer('x'))).code).toBe(ErrorCodes.CHANGE_FEED_DISABLED);
+    });
+
+    it('issue 16 defect 7: a name whose encoded key passes the partition key (1,000 "|") is INPUT/INVALID_ARGUMENT, never a driver error', async () => {
+      const store = open(backend.table('feed-long-name'), { changeFeed: true });
+      for (const name of ['|'.repeat(1_000), '%'.repeat(700), '|'.repeat(682)]) {
+        const error = await caught(store.subscribe({ name, handler: () => undefined }));
+        expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+        expect(error.details.field).toBe('name');
+      }
+      // The longest name that fits once encoded still works: 'consumer|' (9 bytes) + 679 * 3 = 2,046 bytes.
+      const seen: string[] = [];
+      const fits = await store.subscribe({ name: '|'.repeat(679), pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      const stored = event('n', new Date());
+      await store.storeEvents([stored]);
+      await until(() => seen.length > 0 && fits.lag().events === 0, 'the long-named consumer handled the event');
+      await fits.stop();
+      await fits.done;
+      expect(seen).toEqual([stored.id]);
+      expect((await store.resetConsumer('|'.repeat(679), 'end')).length).toBe(5);
+    });
+
     it('an aborted signal and close() stop it; options are validated with INPUT/INVALID_ARGUMENT naming the field', async () => {
       const store = open(backend.table('feed-abort'), { changeFeed: true });
       const controller = new AbortController();

@@ -54,7 +54,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe', 'iam', 'cloudformation', 'terraform']) {
+    for (const command of ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe', 'reset-consumer', 'iam', 'cloudformation', 'terraform']) {
       expect(help.stdout).toContain(command);
       const own = await cli([command, '--help']);
       expect(own.code).toBe(0);
@@ -171,6 +171,16 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     const verified = await cli(['verify', ...feed, '--json']);
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, checked: { 'log-counter': expect.any(Number) } });
+    // reset-consumer: a consumer put at the log's end (its cursor holds the 5 positions); a bad --from is a usage error.
+    const reset = await cli(['reset-consumer', ...feed, '--name', 'projector', '--from', 'end', '--json']);
+    expect(reset.code).toBe(0);
+    const { cursor } = JSON.parse(reset.stdout) as { cursor: { expectedVersion: number }[] };
+    expect(cursor).toHaveLength(3);
+    expect(cursor.slice(1).reduce((sum, entry) => sum + entry.expectedVersion, 0)).toBe(5);
+    expect((await cli(['reset-consumer', ...feed, '--name', 'projector', '--from', 'middle'])).code).toBe(2);
+    const unsettled = await cli(['export', ...feed, '--settle', '0s']);
+    expect(unsettled.code).toBe(0);
+    expect(unsettled.stderr).toContain('events committed just before may be missing');
   }, 120_000);
 
   it('iam, cloudformation and terraform print the table, index and bucket for the options', async () => {

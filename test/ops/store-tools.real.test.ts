@@ -115,6 +115,22 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     await copy.close();
   }, 90_000);
 
+  it('import keeps each exported sequence: a stream appended out of created order round-trips with the same sequences', async () => {
+    const source = repoFor(newTarget());
+    const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 0, 0, second));
+    const event = (id: string, identifier: string, second: number) => ({ id, domain: 'acct', identifier, type: 'changed', payload: { id }, created: at(second) });
+    for (const batch of [[event('oo-1', '1', 5)], [event('oo-2', '2', 1)], [event('oo-3', '1', 0)], [event('oo-4', '1', 9), event('oo-5', '3', 2)], [event('oo-6', '1', 3)]]) await source.storeEvents(batch);
+    const stored = await allEvents(source);
+    expect(stored.filter((e) => e.identifier === '1').map((e) => e.sequence)).toEqual([2, 4, 1, 3]); // created order is not sequence order
+    const file = join(work, 'out-of-order.ndjson');
+    await exportEvents({ store: source, out: file, pageSize: 2 });
+    const copy = repoFor(newTarget());
+    expect(await importEvents({ store: copy, input: file })).toMatchObject({ imported: 6, issueCount: 0 });
+    const bySequence = (events: StoredEvent[]) => events.map((e) => `${e.id}@${e.identifier}#${e.sequence}`).sort();
+    expect(bySequence(await allEvents(copy))).toEqual(bySequence(stored));
+    await Promise.all([source.close(), copy.close()]);
+  }, 60_000);
+
   it('export --gzip is resumable from its checkpoint: an interrupted export continues without repeating or skipping', async () => {
     const file = join(work, 'events.ndjson.gz');
     const controller = new AbortController();

@@ -1,0 +1,39 @@
+/**
+ * The arguments of the public read methods (`getEventById`, `getAllEvents`'s `startFromId`, `findByCausationId`,
+ * `getStreamEvents`, `getStreamSequence`, `getSnapshot`), checked before any request is built:
+ * - a value of the wrong type is `INPUT/INVALID_ARGUMENT` naming the argument (`details.field`);
+ * - a value under which nothing can be stored (its encoded key past DynamoDB's 2,048-byte partition key, or text
+ *   with a lone surrogate: the write path refuses both) is answered as a missing item (null, empty, 0, or
+ *   `INPUT/UNKNOWN_CURSOR` for a resume point), with no request: never a `DRIVER/*` error, and never a read of
+ *   another item (the AWS SDK would send U+FFFD for a lone surrogate).
+ */
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { canExist } from './keys.js';
+import { causationPk, guardPk, streamPk } from './table-layout.js';
+
+/** `value` when it is a string; else `INPUT/INVALID_ARGUMENT` naming `field` of `call`. */
+export function textArgument(call: string, field: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  const got = value === null ? 'null' : typeof value;
+  throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `${call}: ${field} must be a string, got ${got}`, { details: { field, rule: 'string' } });
+}
+
+/** A stream's identifier as the read methods take it: a string, or absent (undefined/null) for the domain-only stream (''). */
+export function identifierArgument(call: string, value: unknown): string {
+  return value === undefined || value === null ? '' : textArgument(call, 'identifier', value);
+}
+
+/** True when an event with this id can be stored (its guard key fits; well-formed text). */
+export function eventIdCanExist(eventId: string): boolean {
+  return canExist(guardPk(eventId), eventId);
+}
+
+/** True when events can be caused by this id (its link key fits; well-formed text). */
+export function causationCanExist(causationId: string): boolean {
+  return canExist(causationPk(causationId), causationId);
+}
+
+/** True when the stream (domain, identifier) can hold anything (its key fits; well-formed text). */
+export function streamCanExist(domain: string, identifier: string): boolean {
+  return canExist(streamPk(domain, identifier), domain, identifier);
+}
