@@ -4,7 +4,7 @@ import { encodeEventItem } from './codecs/event.js';
 import { itemSize, utf8Length } from './item-size.js';
 import { streamKey } from './keys.js';
 import type { Item } from './ports/kv-driver.js';
-import type { StoreContext } from './store-context.js';
+import type { WriteContext } from './store-context.js';
 import { encodeGuard, guardBytes } from './codecs/guard.js';
 import { encodeHead } from './codecs/head.js';
 import { encodeLogCounter, logShardOf } from './codecs/log-counter.js';
@@ -50,7 +50,7 @@ export interface Chunk {
 }
 
 /** Plan one event of the write whose blob stamp is `stamp`. */
-export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: string, stamp: string): PlannedEvent {
+export function planEvent(ctx: WriteContext, validated: ValidatedEvent, scope: string, stamp: string): PlannedEvent {
   const { event } = validated;
   const pk = streamPk(event.domain, event.identifier);
   const blobKey = eventBlobKey(scope, event.id, stamp);
@@ -105,7 +105,7 @@ export interface ChunkReserve {
  * stream one head, per log shard (change feed) one counter; each event counted at its smallest (offloaded) size
  * when a blob store exists. The first chunk also holds `firstReserve` (the condition checks of read dependencies).
  */
-export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
+export function planChunks(ctx: WriteContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
   let current: Chunk = emptyChunk();
@@ -144,7 +144,7 @@ const emptyChunk = (): Chunk => ({ events: [], streams: new Set(), shards: new S
 export const LOG_COUNTER_BYTES = itemSize(encodeLogCounter(99, SIZING_SEQUENCE));
 
 /** The actions and bytes of one chunk's transaction as {@link planChunks} counts them (without any reserve). */
-export function chunkCost(ctx: StoreContext, chunk: Chunk): ChunkReserve {
+export function chunkCost(ctx: WriteContext, chunk: Chunk): ChunkReserve {
   let actions = chunk.streams.size + chunk.shards.size;
   let bytes = [...chunk.streams].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
   for (const event of chunk.events) {

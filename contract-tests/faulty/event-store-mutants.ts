@@ -190,7 +190,8 @@ const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/stored-batch
     const result = await original.findStoredBatch(ctx, events);
     if (result.state !== 'conflicting' || result.eventIds.length !== events.length) return result;
     const { readEventById } = await import('../../src/read.js');
-    const stored = await Promise.all(events.map((event) => readEventById(ctx, event.validated.event.id)));
+    // The write path's context (no blob delete) serves the read: readEventById uses only its KV and blob reads.
+    const stored = await Promise.all(events.map((event) => readEventById(ctx as unknown as Parameters<typeof readEventById>[0], event.validated.event.id)));
     return original.findStoredBatch(ctx, events.map((event, index) => ({ ...event, validated: { ...event.validated, payloadJson: JSON.stringify(stored[index]?.payload) } })));
   },
 }));
