@@ -3,6 +3,7 @@
  * server): each reproduces one defect of issue #8 and asserts it cannot happen. Numbers (#1, #2...) are the
  * defects' numbers in the issue; the README's "Production safety" section lists them.
  */
+import { makeEventStoreCore } from '@schemeless/event-store-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blobScope } from '../../src/blob-keys.js';
 import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
@@ -212,6 +213,55 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect((await store.getSnapshot('acct', 'replaced'))?.state).toEqual({ ...bigPayload('replaced2'), sequence: 2 });
       expect((await store.getSnapshot('acct', 'dropped'))?.state).toEqual({ ...bigPayload('dropped9'), sequence: 9 });
       expect(await store.getSnapshot('acct', 'failed')).toBeNull();
+    });
+
+    describe('issue 16 #5 bad input in the LAST event of a batch larger than one transaction: the typed error, nothing written', () => {
+      /** 60 events of stream acct/<identifier> (two transactions: 49 fit one), the first offloaded, the last spoiled by `last`. */
+      const batch = (identifier: string, last: Partial<CreatedEvent>): CreatedEvent[] => [
+        event(identifier, { payload: bigPayload('first') }),
+        ...Array.from({ length: 58 }, () => event(identifier)),
+        event(identifier, last),
+      ];
+      /** A `correlationId` of 410 KB: no offload can bring its item under DynamoDB's 400 KB. */
+      const hugeCorrelation = { correlationId: 'c'.repeat(410 * 1024) };
+      /** A 500 KB payload: it needs a blob store. */
+      const hugePayload = { payload: { blob: 'p'.repeat(500 * 1024) } };
+      const nothingWritten = async (store: EventStore, events: readonly CreatedEvent[]) => {
+        const identifier = events[0]!.identifier!;
+        expect(await store.getStreamSequence('acct', identifier)).toBe(0);
+        expect(await store.getStreamEvents('acct', identifier)).toEqual([]);
+        expect(await replayAll(store)).toEqual([]);
+        expect(await Promise.all(events.map((entry) => store.getEventById(entry.id)))).toEqual(events.map(() => null));
+        expect((await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', store.options.tableName)))).toEqual([]);
+      };
+      const cases: { name: string; last: Partial<CreatedEvent>; code: string; withoutBlobs?: boolean }[] = [
+        { name: 'a 410 KB correlationId', last: hugeCorrelation, code: ErrorCodes.ITEM_TOO_LARGE },
+        { name: 'a 500 KB payload without a blob store', last: hugePayload, code: ErrorCodes.BLOB_STORE_REQUIRED, withoutBlobs: true },
+      ];
+      for (const { name, last, code, withoutBlobs } of cases) {
+        const storeOf = (label: string) => open(backend.table(label), withoutBlobs ? { blobs: undefined } : {});
+        it(`${name}: storeEvents (3.x) and appendEvents`, async () => {
+          const store = storeOf('bad-last');
+          const events = batch('bad-last', last);
+          expect((await caught(store.storeEvents(events))).code).toBe(code);
+          expect((await caught(store.appendEvents(events))).code).toBe(code);
+          await nothingWritten(store, events);
+        });
+        it(`${name}: V6 append and core.import`, async () => {
+          const store = storeOf('bad-last-v6');
+          const events = batch('bad-last-v6', last);
+          expect((await caught(store.append(events))).code).toBe(code);
+          const exported = events.map((entry) => ({ ...entry, correlationId: entry.correlationId ?? undefined, causationId: entry.causationId ?? undefined, sequence: 0 }));
+          expect((await caught(makeEventStoreCore(store).import(exported))).code).toBe(code);
+          await nothingWritten(store, events);
+        });
+        it(`${name}: appendBatch (one transaction, the bad event last)`, async () => {
+          const store = storeOf('bad-last-batch');
+          const events = batch('bad-last-batch', last).slice(-20);
+          expect((await caught(store.appendBatch(events, [{ domain: 'acct', identifier: 'bad-last-batch', expectedVersion: 0 }]))).code).toBe(code);
+          await nothingWritten(store, events);
+        });
+      }
     });
 
     it('#6 bucketShards is recorded: reopening the table with another value is a typed error naming the field', async () => {
