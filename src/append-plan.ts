@@ -70,7 +70,9 @@ export function planEvent(ctx: WriteContext, validated: ValidatedEvent, scope: s
   const draftBytes = itemSize(draft);
   const causationId = typeof event.causationId === 'string' ? event.causationId : undefined;
   const guardSize = guardBytes({ eventId: event.id, stream: pk, sequence: SIZING_SEQUENCE, createdIso: validated.createdIso, writeId: SIZING_WRITE_ID });
-  const link = causationId === undefined ? undefined : linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso);
+  const link = causationId === undefined
+    ? undefined
+    : linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso);
   const linkBytes = link === undefined ? 0 : itemSize(link);
   checkKeys(ctx, event.id, [draft, guardKey(event.id), ...(link ? [link] : [])]);
   return {
@@ -116,10 +118,12 @@ function checkKeys(ctx: WriteContext, eventId: string, items: readonly Item[]): 
     for (const { name, role } of keys) {
       const value = item[name];
       if (typeof value !== 'string' || utf8Length(value) <= KEY_LIMITS[role]) continue;
+      const bytes = utf8Length(value);
       throw new EventStoreAdapterError(
         ErrorCodes.INVALID_EVENT,
-        `event ${eventId.slice(0, 60)}: its key ${name} is ${utf8Length(value)} UTF-8 bytes as stored, over DynamoDB's ${KEY_LIMITS[role]}-byte ${role} key limit (shorten the id, domain, identifier or causationId)`,
-        { details: { eventId, field: name, rule: `${role} key of at most ${KEY_LIMITS[role]} bytes`, bytes: utf8Length(value) } },
+        `event ${eventId.slice(0, 60)}: its key ${name} is ${bytes} UTF-8 bytes as stored, over DynamoDB's ` +
+          `${KEY_LIMITS[role]}-byte ${role} key limit (shorten the id, domain, identifier or causationId)`,
+        { details: { eventId, field: name, rule: `${role} key of at most ${KEY_LIMITS[role]} bytes`, bytes } },
       );
     }
   }

@@ -68,9 +68,12 @@ export async function appendEvents(given: WriteContext, batch: readonly Validate
   const chunks = planChunks(ctx, planned, reserve);
   if (options.oneTransaction) refuseUnlessOneTransaction(ctx, planned, chunks, reserve);
   // Every transaction's offloads are decided before the first write (they do not depend on sequences), so an event
-  // that fits no transaction fails the whole call here, not after earlier transactions committed.
+  // that fits no transaction fails the whole call here, not after earlier transactions committed. Only the first
+  // chunk's decisions are kept (their blob bodies copy the payloads): a later chunk's are made again, identically
+  // (planOffload is pure), when its turn comes, so a large import holds one chunk's bodies at a time.
   const readPks = reads.map((expectation) => expectation.pk);
-  const offloads = chunks.map((chunk, index) => planChunkOffload(ctx, chunk, index === 0 ? readPks : []));
+  const firstOffloads = planChunkOffload(ctx, chunks[0]!, readPks);
+  for (const chunk of chunks.slice(1)) planChunkOffload(ctx, chunk, []);
   if (chunks.length > 1) {
     const existing = await findStoredBatch(ctx, planned);
     if (existing.state === 'identical') return existing.events;
@@ -87,7 +90,8 @@ export async function appendEvents(given: WriteContext, batch: readonly Validate
   const checks = new Map(reads.map((expectation) => [expectation.pk, expectation.version]));
   for (const [index, chunk] of chunks.entries()) {
     try {
-      const written = await writeChunk(ctx, chunk, offloads[index]!, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
+      const decisions = index === 0 ? firstOffloads : planChunkOffload(ctx, chunk, []);
+      const written = await writeChunk(ctx, chunk, decisions, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
       stored.push(...written);
       // An expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
       written.forEach((event, position) => {
@@ -173,14 +177,21 @@ const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorC
  * shard. Throws `STORE/ITEM_TOO_LARGE` or `STORE/BLOB_STORE_REQUIRED` for an event it cannot hold.
  */
 function planChunkOffload(ctx: WriteContext, chunk: Chunk, readPks: readonly string[]): OffloadDecision[] {
-  const { capabilities } = ctx.kv;
-  const otherBytes =
-    chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + [...chunk.streams, ...readPks].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
-  return planOffload(
-    chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey, size: event.draftBytes })),
-    otherBytes,
-    { thresholdBytes: ctx.options.offloadThresholdBytes, maxItemBytes: capabilities.maxItemBytes, maxTransactionBytes: capabilities.maxTransactionBytes, canOffload: ctx.blobs !== undefined },
-  );
+  const { maxItemBytes, maxTransactionBytes } = ctx.kv.capabilities;
+  const companions = chunk.events.reduce((sum, event) => sum + event.companionBytes, 0);
+  const heads = [...chunk.streams, ...readPks].reduce((sum, pk) => sum + headSize(pk), 0);
+  const candidates = chunk.events.map((event) => ({
+    eventId: event.validated.event.id,
+    item: event.draft,
+    blobKey: event.blobKey,
+    size: event.draftBytes,
+  }));
+  return planOffload(candidates, companions + heads + chunk.shards.size * LOG_COUNTER_BYTES, {
+    thresholdBytes: ctx.options.offloadThresholdBytes,
+    maxItemBytes,
+    maxTransactionBytes,
+    canOffload: ctx.blobs !== undefined,
+  });
 }
 
 /** Write one chunk as one transaction (its offloads as planned), re-basing on newer heads (soft streams) and retrying transient failures. */

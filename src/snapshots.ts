@@ -48,7 +48,8 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
       throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
     }
     const blobs = ctx.blobs;
-    const key = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
+    const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+    const key = snapshotBlobKey(scope, pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
     upload = () => blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
     item = encodeSnapshot(pk, { ...base, blobKey: key });
   }

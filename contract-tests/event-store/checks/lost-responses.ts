@@ -68,7 +68,11 @@ class LostAnswerKvDriver extends ForwardingKvDriver {
     return super.batchWrite(...args);
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     if (this.cut) throw lostAnswer();
     const result = await super.transactWrite(table, actions, options);
     if (!this.armed || !result.committed || !this.matches(actions)) return result;
@@ -80,25 +84,37 @@ class LostAnswerKvDriver extends ForwardingKvDriver {
   }
 }
 
-const putsGuard = (actions: readonly TransactAction[]) => actions.some((action) => action.type === 'put' && String(action.item.pk).startsWith('e|'));
-const putsSnapshot = (actions: readonly TransactAction[]) => actions.some((action) => action.type === 'put' && action.item.sk === -1);
+const puts = (test: (item: Record<string, unknown>) => boolean) => (actions: readonly TransactAction[]) =>
+  actions.some((action) => action.type === 'put' && test(action.item));
+/** An event write (it puts an id guard, `e|<id>`). */
+const putsGuard = puts((item) => String(item.pk).startsWith('e|'));
+/** A snapshot save (it puts the item of sort key -1). */
+const putsSnapshot = puts((item) => item.sk === -1);
+/** What a failed read or write says, as text (for the violation's message). */
+const failure = (what: string) => (error: unknown) => `${what} failed: ${String((error as { code?: string }).code ?? error)}`;
 
 /** The two lost-answer hazards of issue 16 on offloaded payloads: a committed event, and a snapshot raced at its own sequence. */
 export const lostResponseCheck: EventStoreCheck = {
-  name: 'a write whose answer was lost keeps its payload: an event committed under STORE/OUTCOME_UNKNOWN and a snapshot raced at its sequence read back whole',
+  name:
+    'a write whose answer was lost keeps its payload: an event committed under STORE/OUTCOME_UNKNOWN ' +
+    'and a snapshot raced at its sequence read back whole',
   group: 'writes',
   requires: (capabilities) => capabilities.hasBlobStore,
   run: (factory) =>
     withFixture(factory, async (open, fixture) => {
       const store = await open({ offloadThresholdBytes: 1024 });
+      // Another instance on the same table and blob scope, over a staged driver.
+      const { tableName, blobKeyPrefix } = store.options;
+      const retry = { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 };
       const twin = (kv: KvDriver) =>
-        new EventStore({ kv, blobs: fixture.blobs!, tableName: store.options.tableName, blobKeyPrefix: store.options.blobKeyPrefix, offloadThresholdBytes: 1024, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+        new EventStore({ kv, blobs: fixture.blobs!, tableName, blobKeyPrefix, offloadThresholdBytes: 1024, retry });
 
       // 1. The event's transaction commits, then the network drops: every retry and the guard check fail.
       const partitioned = new LostAnswerKvDriver(fixture.kv, putsGuard, { partition: true });
       const writer = twin(partitioned);
       await writer.init();
-      const big: CreatedEvent = { id: freshId(), domain: 'lost', type: 't', identifier: 'e', payload: { text: 'x'.repeat(4_000) }, created: at };
+      const payload = { text: 'x'.repeat(4_000) };
+      const big: CreatedEvent = { id: freshId(), domain: 'lost', type: 't', identifier: 'e', payload, created: at };
       partitioned.arm();
       let code: string | undefined;
       try {
@@ -108,11 +124,13 @@ export const lostResponseCheck: EventStoreCheck = {
       }
       partitioned.heal();
       ensure(partitioned.lost === 1, `the staged commit-then-lose happened (${partitioned.lost})`);
-      ensure(code === 'STORE/OUTCOME_UNKNOWN', () => `a commit whose answer and checks were all lost: expected STORE/OUTCOME_UNKNOWN, got ${code ?? 'success'}`);
-      const read = await store.getEventById(big.id).catch((error: unknown) => `getEventById failed: ${(error as { code?: string }).code ?? String(error)}`);
-      ensureEqual(typeof read === 'string' ? read : read?.payload, big.payload, 'the event committed under STORE/OUTCOME_UNKNOWN: its offloaded payload');
-      const retried = await writer.appendEvents([{ ...big }]).catch((error: unknown) => `failed: ${String((error as { code?: string }).code)}`);
-      ensureEqual(typeof retried === 'string' ? retried : retried.map((stored) => stored.sequence), [1], 'the identical retry returns the stored event');
+      ensure(code === 'STORE/OUTCOME_UNKNOWN', () => `a commit whose answer and checks were lost: expected STORE/OUTCOME_UNKNOWN, got ${code}`);
+      const read = await store.getEventById(big.id).catch(failure('getEventById'));
+      const committed = 'the event committed under STORE/OUTCOME_UNKNOWN: its offloaded payload';
+      ensureEqual(typeof read === 'string' ? read : read?.payload, payload, committed);
+      const retried = await writer.appendEvents([{ ...big }]).catch(failure('the identical retry'));
+      const sequences = typeof retried === 'string' ? retried : retried.map((stored) => stored.sequence);
+      ensureEqual(sequences, [1], 'the identical retry returns the stored event');
 
       // 2. A's snapshot save commits; before its answer, B saves the same sequence; A's answer is lost and it retries.
       const state = (who: string) => ({ who, text: who.repeat(3_000) });
@@ -125,8 +143,10 @@ export const lostResponseCheck: EventStoreCheck = {
       racing.arm();
       await saver.saveSnapshot({ domain: 'lost', identifier: 's', state: state('A'), sequence: 4, created: at });
       ensure(racing.lost === 1, `the staged snapshot race happened (${racing.lost})`);
-      const snapshot = await store.getSnapshot<{ who: string }>('lost', 's').catch((error: unknown) => `getSnapshot failed: ${(error as { code?: string }).code ?? String(error)}`);
+      const snapshot = await store.getSnapshot<{ who: string }>('lost', 's').catch(failure('getSnapshot'));
       ensure(typeof snapshot !== 'string', () => `after a lost answer raced at the same sequence: ${String(snapshot)}`);
-      ensure(snapshot?.sequence === 4 && ['A', 'B'].includes(snapshot.state.who) && JSON.stringify(snapshot.state) === JSON.stringify(state(snapshot.state.who)), () => `the stored snapshot is one of the two saves, whole: ${JSON.stringify(snapshot).slice(0, 200)}`);
+      const who = snapshot?.state.who ?? '';
+      const whole = snapshot?.sequence === 4 && ['A', 'B'].includes(who) && JSON.stringify(snapshot.state) === JSON.stringify(state(who));
+      ensure(whole, () => `the stored snapshot is one of the two saves, whole: ${JSON.stringify(snapshot).slice(0, 200)}`);
     }),
 };
