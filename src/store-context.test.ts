@@ -13,7 +13,8 @@ describe('WriteContext: the write path has no blob delete', () => {
   it('append and snapshot saves take a WriteContext, whose blob driver has no delete (compile-time)', () => {
     type FirstParameter<F> = F extends (first: infer P, ...rest: never[]) => unknown ? P : never;
     type Given = [FirstParameter<typeof appendEvents>, FirstParameter<typeof saveSnapshot>];
-    const takesWriteContext: Given extends [WriteContext, WriteContext] ? true : false = true;
+    // True only when both accept a bare WriteContext (a StoreContext parameter would not: WriteContext lacks delete and drivers).
+    const takesWriteContext: [WriteContext, WriteContext] extends Given ? true : false = true;
     expect(takesWriteContext).toBe(true);
     const check = (ctx: WriteContext) => {
       // @ts-expect-error the write path's blob driver has no delete: only the sweeper and reset (StoreContext) delete
