@@ -4,11 +4,13 @@ import { encodeEventItem } from './codecs/event.js';
 import { itemSize, utf8Length } from './item-size.js';
 import { streamKey } from './keys.js';
 import type { Item } from './ports/kv-driver.js';
-import type { StoreContext } from './store-context.js';
-import { encodeGuard, guardBytes } from './codecs/guard.js';
+import type { WriteContext } from './store-context.js';
+import { encodeGuard, guardBytes, guardKey } from './codecs/guard.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from './limits.js';
 import { encodeHead } from './codecs/head.js';
 import { encodeLogCounter, logShardOf } from './codecs/log-counter.js';
-import { A, logPk, streamPk } from './table-layout.js';
+import { A, logPk, streamPk, tableSchema } from './table-layout.js';
 import { bucketOfIso } from './time-buckets.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -49,8 +51,12 @@ export interface Chunk {
   readonly shards: Set<number>;
 }
 
-/** Plan one event of the write whose blob stamp is `stamp`. */
-export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: string, stamp: string): PlannedEvent {
+/**
+ * Plan one event of the write whose blob stamp is `stamp`: its keys, bucket, blob key and sizes. Throws
+ * `INPUT/INVALID_EVENT` when a key of one of its items (event, id guard, causation link), of the table or of an
+ * index, is over DynamoDB's key limits as encoded (see {@link checkKeys}): refused while planning, before any write.
+ */
+export function planEvent(ctx: WriteContext, validated: ValidatedEvent, scope: string, stamp: string): PlannedEvent {
   const { event } = validated;
   const pk = streamPk(event.domain, event.identifier);
   const blobKey = eventBlobKey(scope, event.id, stamp);
@@ -64,7 +70,11 @@ export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: s
   const draftBytes = itemSize(draft);
   const causationId = typeof event.causationId === 'string' ? event.causationId : undefined;
   const guardSize = guardBytes({ eventId: event.id, stream: pk, sequence: SIZING_SEQUENCE, createdIso: validated.createdIso, writeId: SIZING_WRITE_ID });
-  const linkBytes = causationId === undefined ? 0 : itemSize(linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso));
+  const link = causationId === undefined
+    ? undefined
+    : linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso);
+  const linkBytes = link === undefined ? 0 : itemSize(link);
+  checkKeys(ctx, event.id, [draft, guardKey(event.id), ...(link ? [link] : [])]);
   return {
     validated,
     pk,
@@ -79,6 +89,44 @@ export function planEvent(ctx: StoreContext, validated: ValidatedEvent, scope: s
     linkSlot: causationId === undefined ? undefined : linkSlot(event.id),
     logShard,
   };
+}
+
+/** DynamoDB's largest key values in UTF-8 bytes, by role: a partition key 2,048, a sort key 1,024 (tables and indexes alike). */
+const KEY_LIMITS = { partition: DYNAMODB_MAX_PARTITION_KEY_BYTES, sort: DYNAMODB_MAX_SORT_KEY_BYTES } as const;
+
+/** The key attributes of the table and its indexes, and their roles (the same for every table name). */
+const keyAttributes = (changeFeed: boolean): readonly { readonly name: string; readonly role: keyof typeof KEY_LIMITS }[] => {
+  const schema = tableSchema('', changeFeed);
+  return [schema, ...schema.indexes].flatMap((table) => [
+    { name: table.partitionKey.name, role: 'partition' as const },
+    ...(table.sortKey ? [{ name: table.sortKey.name, role: 'sort' as const }] : []),
+  ]);
+};
+
+const KEYS_WITHOUT_FEED = keyAttributes(false);
+const KEYS_WITH_FEED = keyAttributes(true);
+
+/**
+ * Every string key attribute `items` carry, of the table and of its indexes (an item outside an index lacks its
+ * keys), measured as stored (encoded, UTF-8) against {@link KEY_LIMITS}; `INPUT/INVALID_EVENT` naming the event,
+ * the attribute and the limit for the first one over. Validation bounds the inputs these keys are built from; this
+ * checks what is actually written, whatever the encoding does to it.
+ */
+function checkKeys(ctx: WriteContext, eventId: string, items: readonly Item[]): void {
+  const keys = ctx.options.changeFeed === undefined ? KEYS_WITHOUT_FEED : KEYS_WITH_FEED;
+  for (const item of items) {
+    for (const { name, role } of keys) {
+      const value = item[name];
+      if (typeof value !== 'string' || utf8Length(value) <= KEY_LIMITS[role]) continue;
+      const bytes = utf8Length(value);
+      throw new EventStoreAdapterError(
+        ErrorCodes.INVALID_EVENT,
+        `event ${eventId.slice(0, 60)}: its key ${name} is ${bytes} UTF-8 bytes as stored, over DynamoDB's ` +
+          `${KEY_LIMITS[role]}-byte ${role} key limit (shorten the id, domain, identifier or causationId)`,
+        { details: { eventId, field: name, rule: `${role} key of at most ${KEY_LIMITS[role]} bytes`, bytes } },
+      );
+    }
+  }
 }
 
 /** The size of an event item of `draftBytes` with its payload and meta offloaded (payload/meta attributes out, blob key and fields in). */
@@ -105,7 +153,7 @@ export interface ChunkReserve {
  * stream one head, per log shard (change feed) one counter; each event counted at its smallest (offloaded) size
  * when a blob store exists. The first chunk also holds `firstReserve` (the condition checks of read dependencies).
  */
-export function planChunks(ctx: StoreContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
+export function planChunks(ctx: WriteContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
   let current: Chunk = emptyChunk();
@@ -144,7 +192,7 @@ const emptyChunk = (): Chunk => ({ events: [], streams: new Set(), shards: new S
 export const LOG_COUNTER_BYTES = itemSize(encodeLogCounter(99, SIZING_SEQUENCE));
 
 /** The actions and bytes of one chunk's transaction as {@link planChunks} counts them (without any reserve). */
-export function chunkCost(ctx: StoreContext, chunk: Chunk): ChunkReserve {
+export function chunkCost(ctx: WriteContext, chunk: Chunk): ChunkReserve {
   let actions = chunk.streams.size + chunk.shards.size;
   let bytes = [...chunk.streams].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
   for (const event of chunk.events) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
 import { chunkCost, headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type ChunkReserve, type PlannedEvent } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
-import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
+import { uploadBlobs } from './write-blobs.js';
 import { blobScope, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';
@@ -10,7 +10,7 @@ import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterE
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
-import { loopOptions, type StoreContext } from './store-context.js';
+import { forWrite, loopOptions, type WriteContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
@@ -33,9 +33,15 @@ import type { ValidatedEvent } from './validation.js';
  * - an identical batch that is already stored whole (a retry after `STORE/OUTCOME_UNKNOWN`, from any process)
  *   succeeds and returns the stored events; the same ids with other content, or a batch stored in part, throw
  *   `STORE/DUPLICATE_EVENT_ID`;
+ * - the write is planned whole before anything is written: every event validated (by the caller), keyed, sized,
+ *   chunked, and the offload decisions of EVERY transaction made, so an event no transaction can hold
+ *   (`STORE/ITEM_TOO_LARGE`, `STORE/BLOB_STORE_REQUIRED`) anywhere in the batch fails the call with nothing written;
+ *   each transaction's blobs are uploaded right before it;
  * - an outcome that cannot be proven (lost responses until the attempts, the deadline or an abort ran out)
- *   throws `STORE/OUTCOME_UNKNOWN` with the event ids, and keeps the blobs; blobs are deleted only when the write
- *   is proven not committed;
+ *   throws `STORE/OUTCOME_UNKNOWN` with the event ids;
+ * - the write path never deletes a blob (it gets a {@link WriteContext}, whose blob driver has no `delete`): a blob
+ *   left unreferenced by a write refused, failed or of unknown outcome, or by an identical retry that found its
+ *   batch stored, is the orphan sweeper's (`sweepOrphanBlobs`: older than its grace period, no item naming it);
  * - a transaction cancelled by a concurrent one (a hot head or log counter) is contention: re-tried within
  *   `maxConflictRetries`, like a moved head; throttling and transient errors count against the retry policy;
  * - each month's catalog entry is written once per process, before the first transaction writing there, as a
@@ -47,8 +53,9 @@ import type { ValidatedEvent } from './validation.js';
  * - `options.oneTransaction` (appendBatch): a batch that does not fit one transaction is refused with
  *   `TransactionScopeError` before anything is written, instead of being chunked.
  */
-export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined, options: AppendOptions = {}): Promise<StoredEvent[]> {
+export async function appendEvents(given: WriteContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined, options: AppendOptions = {}): Promise<StoredEvent[]> {
   if (batch.length === 0) return [];
+  const ctx = forWrite(given);
   rejectDuplicatesInBatch(batch);
   const writeId = randomUUID();
   const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
@@ -60,6 +67,13 @@ export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedE
   const reserve: ChunkReserve = { actions: reads.length, bytes: reads.reduce((sum, expectation) => sum + headSize(expectation.pk), 0) };
   const chunks = planChunks(ctx, planned, reserve);
   if (options.oneTransaction) refuseUnlessOneTransaction(ctx, planned, chunks, reserve);
+  // Every transaction's offloads are decided before the first write (they do not depend on sequences), so an event
+  // that fits no transaction fails the whole call here, not after earlier transactions committed. Only the first
+  // chunk's decisions are kept (their blob bodies copy the payloads): a later chunk's are made again, identically
+  // (planOffload is pure), when its turn comes, so a large import holds one chunk's bodies at a time.
+  const readPks = reads.map((expectation) => expectation.pk);
+  const firstOffloads = planChunkOffload(ctx, chunks[0]!, readPks);
+  for (const chunk of chunks.slice(1)) planChunkOffload(ctx, chunk, []);
   if (chunks.length > 1) {
     const existing = await findStoredBatch(ctx, planned);
     if (existing.state === 'identical') return existing.events;
@@ -76,7 +90,8 @@ export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedE
   const checks = new Map(reads.map((expectation) => [expectation.pk, expectation.version]));
   for (const [index, chunk] of chunks.entries()) {
     try {
-      const written = await writeChunk(ctx, chunk, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
+      const decisions = index === 0 ? firstOffloads : planChunkOffload(ctx, chunk, []);
+      const written = await writeChunk(ctx, chunk, decisions, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
       stored.push(...written);
       // An expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
       written.forEach((event, position) => {
@@ -115,7 +130,7 @@ export interface AppendOptions {
 }
 
 /** `TransactionScopeError` unless the whole batch (with its read-dependency checks) fits one transaction of the driver. */
-function refuseUnlessOneTransaction(ctx: StoreContext, planned: readonly PlannedEvent[], chunks: readonly Chunk[], reserve: ChunkReserve): void {
+function refuseUnlessOneTransaction(ctx: WriteContext, planned: readonly PlannedEvent[], chunks: readonly Chunk[], reserve: ChunkReserve): void {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const shards = new Set(planned.flatMap((event) => (event.logShard === undefined ? [] : [event.logShard])));
   const whole = chunkCost(ctx, { events: [...planned], streams: new Set(planned.map((event) => event.pk)), shards });
@@ -139,7 +154,7 @@ function rejectDuplicatesInBatch(batch: readonly ValidatedEvent[]): void {
 }
 
 /** Write the catalog entries of the batch's months this process has not recorded yet: one plain batch-write, before any transaction. */
-async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]): Promise<void> {
+async function recordBuckets(ctx: WriteContext, planned: readonly PlannedEvent[]): Promise<void> {
   const fresh = [...new Set(planned.map((event) => event.bucket))].filter((bucket) => !ctx.knownBuckets.has(bucket));
   if (fresh.length === 0) return;
   await batchWriteAll(ctx.kv, ctx.options.tableName, fresh.map((bucket) => ({ put: encodeCatalogEntry(bucket) })), ctx.retry.policy, loopOptions(ctx));
@@ -147,7 +162,7 @@ async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]
 }
 
 /** Forget this process's beliefs about the table (heads, recorded months): after a reset elsewhere they are stale. */
-function forgetTable(ctx: StoreContext): void {
+function forgetTable(ctx: WriteContext): void {
   ctx.heads.clear();
   ctx.knownBuckets.clear();
   ctx.logPositions.clear();
@@ -156,8 +171,31 @@ function forgetTable(ctx: StoreContext): void {
 /** Errors after which a transaction is known NOT to have been applied (the request was refused). */
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
-/** Write one chunk as one transaction, re-basing on newer heads (soft streams) and retrying transient failures. */
-async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
+/**
+ * The offload decisions of one chunk's transaction (see `planOffload`): besides its event items, the transaction
+ * holds their guards and links, one head per stream, one condition check per `readPks` head, one counter per log
+ * shard. Throws `STORE/ITEM_TOO_LARGE` or `STORE/BLOB_STORE_REQUIRED` for an event it cannot hold.
+ */
+function planChunkOffload(ctx: WriteContext, chunk: Chunk, readPks: readonly string[]): OffloadDecision[] {
+  const { maxItemBytes, maxTransactionBytes } = ctx.kv.capabilities;
+  const companions = chunk.events.reduce((sum, event) => sum + event.companionBytes, 0);
+  const heads = [...chunk.streams, ...readPks].reduce((sum, pk) => sum + headSize(pk), 0);
+  const candidates = chunk.events.map((event) => ({
+    eventId: event.validated.event.id,
+    item: event.draft,
+    blobKey: event.blobKey,
+    size: event.draftBytes,
+  }));
+  return planOffload(candidates, companions + heads + chunk.shards.size * LOG_COUNTER_BYTES, {
+    thresholdBytes: ctx.options.offloadThresholdBytes,
+    maxItemBytes,
+    maxTransactionBytes,
+    canOffload: ctx.blobs !== undefined,
+  });
+}
+
+/** Write one chunk as one transaction (its offloads as planned), re-basing on newer heads (soft streams) and retrying transient failures. */
+async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[], exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
@@ -166,19 +204,11 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   const streamKeys = new Map([...names, ...chunk.events.map((event) => [event.pk, event.streamKey] as const)]);
   const eventIds = chunk.events.map((event) => event.validated.event.id);
 
-  // Offload decisions do not depend on sequences: make them once, upload blobs once, reuse across attempts.
-  const otherBytes =
-    chunk.events.reduce((sum, event) => sum + event.companionBytes, 0) + [...streams, ...checks.keys()].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
-  const decisions: OffloadDecision[] = planOffload(
-    chunk.events.map((event) => ({ eventId: event.validated.event.id, item: event.draft, blobKey: event.blobKey, size: event.draftBytes })),
-    otherBytes,
-    { thresholdBytes: options.offloadThresholdBytes, maxItemBytes: ctx.kv.capabilities.maxItemBytes, maxTransactionBytes: ctx.kv.capabilities.maxTransactionBytes, canOffload: ctx.blobs !== undefined },
-  );
-  const blobKeys = decisions.flatMap((decision) => (decision.blob ? [decision.blob.key] : []));
+  // The blobs go up once, right before the chunk's first attempt, and serve every attempt. None is ever deleted here.
   await uploadBlobs(ctx, decisions);
 
   // Once a request may have been applied without our knowing (a lost response, a call raced out by the deadline),
-  // the blobs must stay: a commit may reference them. Only the sweeper removes them, once unreferenced.
+  // a failure of the call is an unknown outcome (resolved by reading the guards when the budget allows).
   let ambiguous = false;
   let lastAmbiguity: unknown;
   const linkProbes = new Map<number, number>();
@@ -285,10 +315,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       token = randomUUID();
     }
   } catch (error) {
-    if (!ambiguous) {
-      await deleteBlobsQuietly(ctx, blobKeys);
-      throw error;
-    }
+    if (!ambiguous) throw error;
     const resolved = await resolveAmbiguous(ctx, chunk, writeId, error, lastAmbiguity, eventIds, wholeBatch);
     if (resolved instanceof CommittedAfterAll) return resolved.events;
     throw resolved;
@@ -301,7 +328,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
  * show this write committed, the chunk succeeded after all ({@link CommittedAfterAll}); else the result is
  * `STORE/OUTCOME_UNKNOWN` with the event ids.
  */
-async function resolveAmbiguous(ctx: StoreContext, chunk: Chunk, writeId: string, error: unknown, lastAmbiguity: unknown, eventIds: string[], wholeBatch: boolean): Promise<unknown> {
+async function resolveAmbiguous(ctx: WriteContext, chunk: Chunk, writeId: string, error: unknown, lastAmbiguity: unknown, eventIds: string[], wholeBatch: boolean): Promise<unknown> {
   if (error instanceof ConcurrencyError || error instanceof DuplicateEventIdError || hasCode(error, ErrorCodes.VALIDATION)) return error;
   if (ctx.budget.violation('storeEvents') === undefined) {
     try {
@@ -328,7 +355,7 @@ class CommittedAfterAll {
   constructor(readonly events: StoredEvent[]) {}
 }
 
-async function refreshHeads(ctx: StoreContext, streams: readonly string[], bases: Map<string, number>, exact: Map<string, number>, streamKeys: Map<string, string>): Promise<void> {
+async function refreshHeads(ctx: WriteContext, streams: readonly string[], bases: Map<string, number>, exact: Map<string, number>, streamKeys: Map<string, string>): Promise<void> {
   for (const pk of streams) {
     const { item } = await ctx.kv.get(ctx.options.tableName, headKey(pk), { consistent: true });
     const actual = decodeHeadVersion(item);
@@ -339,7 +366,7 @@ async function refreshHeads(ctx: StoreContext, streams: readonly string[], bases
 }
 
 /** After a commit: each log shard's counter is where this transaction set it (unless another process is known to be further). */
-function rememberPositions(ctx: StoreContext, tx: ChunkTransaction): void {
+function rememberPositions(ctx: WriteContext, tx: ChunkTransaction): void {
   tx.actions.forEach((action, position) => {
     const role = tx.roles[position]!;
     if (role.kind !== 'log' || action.type !== 'put') return;
@@ -348,7 +375,7 @@ function rememberPositions(ctx: StoreContext, tx: ChunkTransaction): void {
   });
 }
 
-function commit(ctx: StoreContext, chunk: Chunk, sequences: readonly number[]): StoredEvent[] {
+function commit(ctx: WriteContext, chunk: Chunk, sequences: readonly number[]): StoredEvent[] {
   chunk.events.forEach((event, index) => {
     const sequence = sequences[index]!;
     if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);

@@ -165,12 +165,18 @@ describe('faults', () => {
     expect(await store.getStreamSequence('acct', 'stuck')).toBe(0);
   });
 
-  it('refused every time (throttled): gives up with RETRY/EXHAUSTED, stores nothing and deletes its blobs', async () => {
+  it('refused every time (throttled): gives up with RETRY/EXHAUSTED, stores nothing, and leaves its blob to the sweeper', async () => {
     const { kv, blobs, store } = await open({ threshold: 2048, maxAttempts: 3 });
     for (let index = 0; index < 3; index++) kv.injectFault('transactWrite', { kind: 'throttle' });
     const big = event('gone', { payload: 'x'.repeat(5000) });
     await expect(store.storeEvents([big])).rejects.toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED });
     expect(await store.getStreamSequence('acct', 'gone')).toBe(0);
+    // Issue 16: the write path deletes no blob (it was: deleted here, as proven not committed); the sweeper removes it once old.
+    expect(store.stats().blobDelete.requests).toBe(0);
+    const { keys } = await blobs!.list('');
+    expect(keys).toHaveLength(1);
+    const later = new EventStore({ kv, blobs: blobs!, tableName: store.options.tableName, clock: () => Date.now() + 2 * 3_600_000 }, { sleep: noSleep });
+    expect(await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).toEqual({ deleted: keys, kept: 0 });
     expect((await blobs!.list('')).keys).toEqual([]);
   });
 

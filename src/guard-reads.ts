@@ -1,6 +1,6 @@
 import { keyId } from './codecs/event.js';
 import type { Item, ItemKey } from './ports/kv-driver.js';
-import { readItems, type StoreContext } from './store-context.js';
+import { readItems, type WriteContext } from './store-context.js';
 
 /**
  * The guards stored at `keys`, by key id, as of one instant. One batch-get is not a snapshot: its keys are read in
@@ -13,7 +13,7 @@ import { readItems, type StoreContext } from './store-context.js';
  * Every guard read that decides something goes through here: the stored-batch check, the check after an ambiguous
  * write, and the sweeper (which must not take a guard that landed mid-read for a missing one).
  */
-export async function readGuards(ctx: StoreContext, keys: readonly ItemKey[]): Promise<Map<string, Item>> {
+export async function readGuards(ctx: WriteContext, keys: readonly ItemKey[]): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();
   let missing = keys;
   for (;;) {

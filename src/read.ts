@@ -5,7 +5,7 @@ import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from './er
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
-import { readItems, type StoreContext } from './store-context.js';
+import { readItems, type StoreContext, type WriteContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import { A, HEAD_SK, causationPk, globalSk, streamPk } from './table-layout.js';
@@ -29,7 +29,7 @@ export type UnreadablePolicy = ((error: EventStoreAdapterError) => void) | undef
  * An event that cannot be read (`DECODE/INVALID_ITEM`, `DECODE/MISSING_BLOB`, `STORE/BLOB_STORE_REQUIRED`; the
  * error's `details` name `eventId` and `key`) is thrown, or, with `onUnreadable`, reported to it and left out.
  */
-export async function hydrate(ctx: StoreContext, items: readonly Item[], onUnreadable?: UnreadablePolicy): Promise<StoredEvent[]> {
+export async function hydrate(ctx: WriteContext, items: readonly Item[], onUnreadable?: UnreadablePolicy): Promise<StoredEvent[]> {
   const decoded = items.map((item) => decodeOrReport(ctx, item, onUnreadable));
   if (!decoded.some((entry) => entry?.blob)) return decoded.flatMap((entry) => (entry ? [orderFields(entry.event)] : []));
   const hydrated = await mapWithConcurrency(decoded, ctx.options.hydrationConcurrency, async (entry, index) => {
@@ -46,7 +46,7 @@ export async function hydrate(ctx: StoreContext, items: readonly Item[], onUnrea
   return hydrated.filter((event): event is StoredEvent => event !== undefined);
 }
 
-function decodeOrReport(ctx: StoreContext, item: Item, onUnreadable: UnreadablePolicy): DecodedEventItem | undefined {
+function decodeOrReport(ctx: WriteContext, item: Item, onUnreadable: UnreadablePolicy): DecodedEventItem | undefined {
   try {
     return decodeEventItem(item);
   } catch (error) {
@@ -62,7 +62,7 @@ export function isUnreadable(error: unknown): error is EventStoreAdapterError {
   return error instanceof EventStoreAdapterError && UNREADABLE_CODES.has(error.code);
 }
 
-async function readBlobFields(ctx: StoreContext, entry: DecodedEventItem, item: Item): Promise<StoredEvent> {
+async function readBlobFields(ctx: WriteContext, entry: DecodedEventItem, item: Item): Promise<StoredEvent> {
   const blobKey = entry.blob!.key;
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
   const eventId = entry.event.id;

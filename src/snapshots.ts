@@ -1,108 +1,94 @@
 import { randomUUID } from 'node:crypto';
-import { deleteBlobsQuietly } from './write-blobs.js';
 import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
-import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
 import { isRetryable } from './retry.js';
-import { retryingTransaction, type StoreContext } from './store-context.js';
+import { forWrite, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
 
 /** Concurrent savers of one stream's snapshot race at most this many rounds of read-then-compare-and-swap. */
 const MAX_SAVE_ROUNDS = 8;
-/** A reader that finds a snapshot's blob gone (replaced meanwhile) re-reads the item at most this many times. */
+/** A reader that finds a snapshot's blob gone (swept after a replacement) re-reads the item at most this many times. */
 const MAX_READ_ROUNDS = 3;
 
 
 /**
  * Save a stream's snapshot so that it never tears and never goes back in time:
- * 1. a state over the offload threshold is written first to a blob of its own, keyed by table, stream, sequence
- *    and write id (never overwritten);
- * 2. the snapshot item (its state or blob key, and its `sequence`, together) is then written with a
- *    compare-and-swap on the item it replaces (its write id), after a strongly consistent read: a snapshot whose
- *    `sequence` is older than the stored one is dropped instead (and its blob deleted), so an older snapshot never
- *    replaces a newer one, whatever the interleaving of concurrent saves;
- * 3. the replaced snapshot's blob, if any, is deleted afterwards.
+ * 1. the stored snapshot is read (strongly consistent); one whose `sequence` is newer than ours stays, and ours is
+ *    dropped;
+ * 2. otherwise a state over the offload threshold is written first to a blob of its own, keyed by table, stream,
+ *    sequence and write id (never overwritten, never deleted by a save);
+ * 3. the snapshot item (its state or blob key, and its `sequence`, together) is written with a compare-and-swap on
+ *    the item it replaces (its write id); if another save got in between, back to 1.
+ * Equal sequences: a save at the stored `sequence` replaces it (the last to commit wins), except when an earlier
+ * attempt of this very save may have committed (its answer was lost): then the stored one at that sequence stands,
+ * since ours may already have been stored and replaced. So of concurrent saves at one sequence either state may be
+ * the stored one, and whichever it is reads back whole: no save deletes a blob, so the blob a stored item names is
+ * there. A blob left unreferenced (a save dropped, failed or replaced) is the orphan sweeper's.
  * Cost: one strongly consistent read and one single-action transaction (2 WCU per KB); plus a blob put when
  * offloaded. Throws `INPUT/INVALID_SNAPSHOT` for a bad snapshot and `STORE/BLOB_STORE_REQUIRED` for an oversized
- * one without a blob store. A blob whose item write may have committed (an ambiguous failure) is kept for the sweeper.
+ * one without a blob store; `STORE/TRANSACTION_CONFLICT` when concurrent saves win {@link MAX_SAVE_ROUNDS} rounds.
  */
-export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): Promise<void> {
+export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry): Promise<void> {
+  const ctx = forWrite(given);
   const { stateJson, createdIso } = validateSnapshot(snapshot);
   const pk = streamPk(snapshot.domain, snapshot.identifier);
   const writeId = randomUUID();
   const base = { sequence: snapshot.sequence, createdIso, writeId };
   let item: Item = encodeSnapshot(pk, { ...base, stateJson });
   const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
-  let ownBlob: string | undefined;
+  let upload: (() => Promise<void>) | undefined;
   if (itemSize(item) > limit) {
     if (!ctx.blobs) {
       throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
     }
     const blobs = ctx.blobs;
-    ownBlob = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
-    const key = ownBlob;
-    await blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
-    item = encodeSnapshot(pk, { ...base, blobKey: ownBlob });
+    const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+    const key = snapshotBlobKey(scope, pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
+    upload = () => blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
+    item = encodeSnapshot(pk, { ...base, blobKey: key });
   }
 
+  // Set once an attempt of ours may have committed without our hearing of it (a lost response).
   let ambiguous = false;
-  let writeSent = false;
-  let replacedBlob: string | undefined;
-  try {
-    for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
-      const { item: currentItem } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
-      const current = currentItem ? decodeSnapshot(currentItem) : undefined;
-      if (current?.writeId === writeId) {
-        // An ambiguous attempt of ours committed (the retry then found its own write id in the way).
-        ambiguous = false;
-        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteBlobsQuietly(ctx, [replacedBlob]);
-        return;
-      }
-      if (current && current.sequence > snapshot.sequence) {
-        await deleteBlobsQuietly(ctx, ownBlob === undefined ? [] : [ownBlob]); // a newer snapshot is stored: ours is dropped, its blob never referenced
-        return;
-      }
-      replacedBlob = current?.blobKey;
-      const condition: Condition = !current
-        ? { kind: 'notExists' }
-        : current.writeId !== undefined
-          ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
-          : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
-      writeSent = true;
-      const result = await retryingTransaction(ctx, 'save snapshot', async () => {
-        try {
-          return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
-        } catch (error) {
-          if (isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) ambiguous = true;
-          throw error;
-        }
-      });
-      if (result.committed) {
-        ambiguous = false;
-        if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteBlobsQuietly(ctx, [replacedBlob]);
-        return;
-      }
+  for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
+    const { item: currentItem } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
+    const current = currentItem ? decodeSnapshot(currentItem) : undefined;
+    if (current?.writeId === writeId) return; // an ambiguous attempt of ours committed (the retry found it in the way)
+    if (current && current.sequence > snapshot.sequence) return; // a newer snapshot is stored: ours is dropped
+    if (current && current.sequence === snapshot.sequence && ambiguous) return; // ours may have landed and been replaced at its own sequence
+    if (upload) {
+      await upload();
+      upload = undefined;
     }
-    throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`, { details: { domain: snapshot.domain, identifier: snapshot.identifier } });
-  } catch (error) {
-    // A deadline or abort that cut a sent write short leaves its outcome unknown, like a lost response.
-    if (writeSent && isBudgetError(error)) ambiguous = true;
-    if (!ambiguous) await deleteBlobsQuietly(ctx, ownBlob === undefined ? [] : [ownBlob]);
-    throw error;
+    const condition: Condition = !current
+      ? { kind: 'notExists' }
+      : current.writeId !== undefined
+        ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
+        : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
+    const result = await retryingTransaction(ctx, 'save snapshot', async () => {
+      try {
+        return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
+      } catch (error) {
+        if (isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) ambiguous = true;
+        throw error;
+      }
+    });
+    if (result.committed) return;
   }
+  throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`, { details: { domain: snapshot.domain, identifier: snapshot.identifier } });
 }
 
 
 /**
  * The stream's latest snapshot, or null; a strongly consistent read. The state returned is always the one saved
- * with the returned `sequence` (they live in one item, or in one immutable blob the item names). A blob replaced
- * between reading the item and reading the blob makes it read the item again. Throws `DECODE/*` for a malformed
+ * with the returned `sequence` (they live in one item, or in one immutable blob the item names). A blob gone
+ * between reading the item and reading the blob (replaced, then swept) makes it read the item again. Throws `DECODE/*` for a malformed
  * item or a blob that is really missing.
  */
 export async function readSnapshot<State>(ctx: StoreContext, domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {

@@ -43,6 +43,36 @@ export interface StoreContext {
   readonly logPositions: Map<number, number>;
 }
 
+/** The blob operations of the write path: everything but `delete` (blobs are immutable; only the sweeper and reset delete). */
+export type BlobWriter = Omit<BlobDriver, 'delete' | 'close'>;
+
+/**
+ * What the write path (append.ts, write-blobs.ts, snapshots.ts) is given: a {@link StoreContext} without the power
+ * to delete a blob. Its blob driver has no `delete` and the composed drivers are out of reach, so a write, a
+ * snapshot save or a retry cannot delete a blob by mistake: an orphan it leaves is the sweeper's. Any
+ * `StoreContext` is one (a narrowing); {@link forWrite} also drops `delete` at run time.
+ */
+export interface WriteContext extends Omit<StoreContext, 'blobs' | 'drivers'> {
+  readonly blobs: BlobWriter | undefined;
+}
+
+/** `ctx` as a {@link WriteContext}: the same drivers, budget and caches, its blob driver without `delete`. */
+export function forWrite(ctx: WriteContext): WriteContext {
+  const { blobs, ...rest } = ctx;
+  const { drivers: _drivers, ...kept } = rest as typeof rest & { drivers?: unknown };
+  return { ...kept, blobs: blobs && withoutDelete(blobs) };
+}
+
+function withoutDelete(blobs: BlobWriter): BlobWriter {
+  return {
+    capabilities: blobs.capabilities,
+    ensureContainer: () => blobs.ensureContainer(),
+    put: (key, body, options) => blobs.put(key, body, options),
+    get: (key) => blobs.get(key),
+    list: (prefix, options) => blobs.list(prefix, options),
+  };
+}
+
 /** Per-call limits a caller may pass. */
 export interface CallOptions {
   /** This call's deadline, in ms from now (default: the store's `deadlineMs`). */
@@ -71,17 +101,17 @@ export function forCall(base: StoreContext, options: CallOptions = {}): StoreCon
  * A transaction sent with the store's retry policy and the call's budget: for the single-action writes that may
  * simply be re-sent as they are (the layout record, a snapshot); the event write path has its own loop.
  */
-export function retryingTransaction<T>(ctx: StoreContext, what: string, operation: () => Promise<T>): Promise<T> {
+export function retryingTransaction<T>(ctx: WriteContext, what: string, operation: () => Promise<T>): Promise<T> {
   return withRetry(ctx.retry.policy, operation, ctx.sleep, what, ctx.budget);
 }
 
 /** The batch-loop options of this context (policy comes separately): its sleep and budget. */
-export function loopOptions(ctx: StoreContext): { sleep: Sleep; budget: CallBudget } {
+export function loopOptions(ctx: WriteContext): { sleep: Sleep; budget: CallBudget } {
   return { sleep: ctx.sleep, budget: ctx.budget };
 }
 
 /** The items at `keys` in this store's table, strongly consistent, any number of keys (see `batchGetAll`); missing ones are absent. */
-export function readItems(ctx: StoreContext, keys: readonly ItemKey[]): Promise<Item[]> {
+export function readItems(ctx: WriteContext, keys: readonly ItemKey[]): Promise<Item[]> {
   if (keys.length === 0) return Promise.resolve([]);
   return batchGetAll(ctx.kv, ctx.options.tableName, keys, ctx.retry.policy, { consistent: true, ...loopOptions(ctx) });
 }

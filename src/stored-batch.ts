@@ -4,7 +4,7 @@ import { eventKey, keyId, orderFields } from './codecs/event.js';
 import type { Item } from './ports/kv-driver.js';
 import { readGuards } from './guard-reads.js';
 import { hydrate, isUnreadable } from './read.js';
-import { readItems, type StoreContext } from './store-context.js';
+import { readItems, type WriteContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import type { ValidatedEvent } from './validation.js';
 
@@ -25,7 +25,7 @@ export type StoredBatch =
  * Costs one batch-get per 100 events, twice (plus a re-read of the missing guards when some were found), plus one
  * blob read per offloaded event; only on conflicts.
  */
-export async function findStoredBatch(ctx: StoreContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
+export async function findStoredBatch(ctx: WriteContext, events: readonly PlannedEvent[]): Promise<StoredBatch> {
   const guardKeys = events.map((event) => guardKey(event.validated.event.id));
   const foundById = await readGuards(ctx, guardKeys);
   if (foundById.size === 0) return { state: 'none' };

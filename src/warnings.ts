@@ -1,6 +1,6 @@
 /**
  * Warnings: things the caller should know that must not change an operation's outcome (a user callback that
- * threw, a blob that could not be cleaned up, retries that multiply). They go to the `onWarning` option; a
+ * threw, retries that multiply). They go to the `onWarning` option; a
  * warning handler that throws is ignored. Without `onWarning`, the first warning of each code is logged once
  * with `console.warn`, later ones of that code are dropped.
  */
@@ -9,7 +9,7 @@
 export const WarningCodes = {
   /** A user callback (`onCapacity`, `onUnreadable`) threw; the operation went on unchanged. `cause` is what it threw. */
   CALLBACK_FAILED: 'WARN/CALLBACK_FAILED',
-  /** Blobs of a write proven not committed could not be deleted; the orphan sweeper will remove them. */
+  /** No longer emitted: the write path deletes no blob (orphans are the sweeper's). Kept so handlers matching it compile. */
   BLOB_CLEANUP_FAILED: 'WARN/BLOB_CLEANUP_FAILED',
   /** The backend client retries on its own and the adapter's explicit `retry.maxAttempts` multiplies it. */
   RETRIES_MULTIPLY: 'WARN/RETRIES_MULTIPLY',

@@ -1,40 +1,25 @@
 /**
- * The blobs of a write (events' and snapshots'): uploaded before the item that names them, deleted only when no
- * item can reference them (the caller decides: a write proven not committed, a snapshot replaced or dropped). A
- * failed clean-up is a warning, never the write's error.
+ * The blobs of a write (events' and snapshots'): uploaded before the item that names them, never deleted by the
+ * write path. A blob key is unique per write (blob-keys.ts) and a blob is never changed, so one the write path
+ * leaves unreferenced (a write refused, failed or of unknown outcome; an identical retry that found its batch
+ * stored; a snapshot dropped or replaced) harms nothing: the sweeper (`sweeper.ts`) deletes it once it is older
+ * than its grace period and no item references it. Deleting here would be a guess: a write whose answer was lost
+ * may have committed, and a replaced snapshot's blob may be named again by an ambiguous save's retry.
  */
 import { mapWithConcurrency } from './concurrency.js';
 import type { OffloadDecision } from './offload.js';
-import type { StoreContext } from './store-context.js';
-import { WarningCodes } from './warnings.js';
+import type { WriteContext } from './store-context.js';
 
-/** Upload the chunk's blobs. If one fails, no transaction was sent, so the uploaded ones are certainly unreferenced: deleted. */
-export async function uploadBlobs(ctx: StoreContext, decisions: readonly OffloadDecision[]): Promise<void> {
+/**
+ * Upload the offloaded blobs of `decisions` (at most `hydrationConcurrency` at a time). A failed upload throws
+ * that driver's error before any transaction naming these blobs is sent; the blobs already uploaded are left for
+ * the sweeper.
+ */
+export async function uploadBlobs(ctx: WriteContext, decisions: readonly OffloadDecision[]): Promise<void> {
   const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
   if (blobs.length === 0) return;
   const driver = ctx.blobs!;
-  const attempted: string[] = [];
-  try {
-    await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, async (blob) => {
-      attempted.push(blob.key);
-      await driver.put(blob.key, blob.body, { contentType: 'application/json' });
-    });
-  } catch (error) {
-    await deleteBlobsQuietly(ctx, attempted);
-    throw error;
-  }
-}
-
-/** Delete blobs no item references. A failure here must not hide the write's own outcome: it is a warning. */
-export async function deleteBlobsQuietly(ctx: StoreContext, keys: readonly string[]): Promise<void> {
-  if (keys.length === 0 || !ctx.blobs) return;
-  const driver = ctx.blobs;
-  try {
-    for (let start = 0; start < keys.length; start += driver.capabilities.maxDeleteKeys) {
-      const slice = keys.slice(start, start + driver.capabilities.maxDeleteKeys);
-      await driver.delete(slice);
-    }
-  } catch (cause) {
-    ctx.warn({ code: WarningCodes.BLOB_CLEANUP_FAILED, message: `Could not delete ${keys.length} blob(s) that no item references; sweepOrphanBlobs will remove them`, cause });
-  }
+  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, async (blob) => {
+    await driver.put(blob.key, blob.body, { contentType: 'application/json' });
+  });
 }

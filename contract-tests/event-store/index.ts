@@ -8,6 +8,7 @@
  */
 import { defineContract, type PropertyOptions } from '../harness.js';
 import { changeFeedCheck } from './checks/change-feed.js';
+import { lostResponseCheck } from './checks/lost-responses.js';
 import { eventStoreModelCheck } from './checks/model-based.js';
 import { blobStoreRequiredCheck, offloadBoundaryCheck, offloadRoundTripCheck, transactionBudgetCheck } from './checks/offload.js';
 import { exactFieldsCheck, keyEncodingCheck, lifecycleCheck, snapshotCheck, snapshotHistoryCheck } from './checks/reads.js';
@@ -27,6 +28,7 @@ export const eventStoreChecks: readonly EventStoreCheck[] = [
   replayCodePointOrderCheck,
   atomicBatchCheck,
   storedBatchIdentityCheck,
+  lostResponseCheck,
   concurrentWritersCheck,
   largeBatchCheck,
   offloadRoundTripCheck,

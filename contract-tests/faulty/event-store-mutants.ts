@@ -11,6 +11,7 @@
  * - `module`: a core module whose exports are replaced (vitest module mocking: `vi.doMock(path, ...)` before the
  *   suite and the core are imported afresh). For bugs inside the core's own logic (a comparison, a threshold).
  */
+import type * as AppendModule from '../../src/append.js';
 import type * as BlobKeysModule from '../../src/blob-keys.js';
 import type * as EventCodecModule from '../../src/codecs/event.js';
 import type * as OffloadModule from '../../src/offload.js';
@@ -172,8 +173,8 @@ const dropsSequence = plant<typeof EventCodecModule>('src/codecs/event.ts', (ori
 
 /**
  * Bug (src/blob-keys.ts `snapshotBlobKey`): a stream's snapshot blob key no longer carries the sequence and the
- * write's stamp, so every save of the stream overwrites ONE blob in place. An older (or failed) save then
- * replaces the state of the stored, newer snapshot, or deletes the blob the stored item points to.
+ * write's stamp, so every save of the stream overwrites ONE blob in place. A concurrent (or failed) save then
+ * replaces the state of the stored snapshot: its item says one sequence, its blob holds another's state.
  */
 const overwritesSnapshotBlob = plant<typeof BlobKeysModule>('src/blob-keys.ts', (original) => ({
   snapshotBlobKey: (scope, streamPk) => original.snapshotBlobKey(scope, streamPk, 0, 'latest'),
@@ -190,8 +191,34 @@ const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/stored-batch
     const result = await original.findStoredBatch(ctx, events);
     if (result.state !== 'conflicting' || result.eventIds.length !== events.length) return result;
     const { readEventById } = await import('../../src/read.js');
-    const stored = await Promise.all(events.map((event) => readEventById(ctx, event.validated.event.id)));
+    // The write path's context (no blob delete) serves the read: readEventById uses only its KV and blob reads.
+    const stored = await Promise.all(events.map((event) => readEventById(ctx as unknown as Parameters<typeof readEventById>[0], event.validated.event.id)));
     return original.findStoredBatch(ctx, events.map((event, index) => ({ ...event, validated: { ...event.validated, payloadJson: JSON.stringify(stored[index]?.payload) } })));
+  },
+}));
+
+/**
+ * Bug (src/append.ts, the write path's clean-up): a write whose outcome is unknown (`STORE/OUTCOME_UNKNOWN`, or the
+ * unknown last transaction of a `STORE/PARTIAL_BATCH`) is taken for a failed one and its blobs are deleted. The
+ * transaction may have committed (its answer was lost): the stored event then names a deleted blob and reads as
+ * `DECODE/MISSING_BLOB` for ever. Planted around `appendEvents`, with the blob driver the store gives the write
+ * path at run time (the correct core's write path has no `delete`: see `WriteContext`).
+ */
+const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/append.ts', (original) => ({
+  appendEvents: async (ctx, batch, expectedSequence, options) => {
+    try {
+      return await original.appendEvents(ctx, batch, expectedSequence, options);
+    } catch (error) {
+      const { code, details } = error as { code?: string; details?: { eventIds?: string[]; outcomeUnknownEventIds?: string[] } };
+      const unknown = code === 'STORE/OUTCOME_UNKNOWN' ? details?.eventIds : code === 'STORE/PARTIAL_BATCH' ? details?.outcomeUnknownEventIds : undefined;
+      const blobs = ctx.blobs as (typeof ctx.blobs & { delete?: (keys: readonly string[]) => Promise<void> }) | undefined;
+      const { blobScope } = await import('../../src/blob-keys.js');
+      for (const eventId of unknown ?? []) {
+        const page = await blobs?.list(`${blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName)}e/${encodeURIComponent(eventId)}/`);
+        if (page && page.keys.length > 0) await blobs?.delete?.(page.keys);
+      }
+      throw error;
+    }
   },
 }));
 
@@ -208,4 +235,5 @@ export const eventStoreMutants: readonly EventStoreMutant[] = [
   { name: 'identity-ignores-payload', bug: 'the stored-batch identity check ignores the payload: same ids with another payload "succeed"', module: identityIgnoresPayload },
   { name: 'skips-log-counter', bug: "transactions do not check-and-bump the change feed's shard counters: two processes allocate the same log positions", wrapKv: (kv) => new SkipsLogCounterKvDriver(kv) },
   { name: 'skips-causation-links', bug: 'transactions do not put causation links: findByCausationId misses events', wrapKv: (kv) => new SkipsCausationLinksKvDriver(kv) },
+  { name: 'deletes-blob-on-unknown-outcome', bug: 'a write whose answer was lost is taken for a failed one: its blobs are deleted, the committed event reads as DECODE/MISSING_BLOB', module: deletesBlobOnUnknownOutcome },
 ];

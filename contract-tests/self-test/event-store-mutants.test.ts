@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventStoreMutants, type EventStoreMutant } from '../faulty/event-store-mutants.js';
 import { changeFeedCheck } from '../event-store/checks/change-feed.js';
+import { lostResponseCheck } from '../event-store/checks/lost-responses.js';
 import { offloadBoundaryCheck, offloadRoundTripCheck } from '../event-store/checks/offload.js';
 import { exactFieldsCheck, snapshotHistoryCheck } from '../event-store/checks/reads.js';
 import { replayCodePointOrderCheck, replayOrderCheck } from '../event-store/checks/replay.js';
@@ -47,7 +48,9 @@ const CATCHERS: Readonly<Record<string, readonly Catch[]>> = {
     { check: largeBatchCheck, failure: /gapless per stream/ },
     { check: v6ContractCheck, failure: /append assigned an id and sequence 1/ },
   ],
-  'overwrites-snapshot-blob': [{ check: snapshotHistoryCheck, failure: /after an older save: getSnapshot failed: DECODE\/MISSING_BLOB/ }],
+  // Saves delete no blob and an older save known at its first read uploads nothing (issue 16): the shared blob then
+  // shows as a torn snapshot under concurrent saves (it was a deleted blob when saves deleted replaced blobs).
+  'overwrites-snapshot-blob': [{ check: snapshotHistoryCheck, failure: /after concurrent saves: a torn snapshot \(sequence \d+, state of \d+\)/ }],
   'skips-catalog-entry': [
     { check: replayOrderCheck, failure: /getAllEvents\(\d+\) with \d shard\(s\): expected \[[\s\S]+, got \[\]$/m },
     { check: atomicBatchCheck, failure: /replay holds exactly the 3 stored events/ },
@@ -59,6 +62,7 @@ const CATCHERS: Readonly<Record<string, readonly Catch[]>> = {
     { check: replayCodePointOrderCheck, failure: /findByCausationId with 1 shard\(s\): ids in code point order: expected \[[^\n]+\], got \[\]$/m },
     { check: offloadRoundTripCheck, failure: /caused ev-\d+: expected \{[\s\S]+, got undefined$/m },
   ],
+  'deletes-blob-on-unknown-outcome': [{ check: lostResponseCheck, failure: /the event committed under STORE\/OUTCOME_UNKNOWN: its offloaded payload: expected [^\n]*, got "getEventById failed: DECODE\/MISSING_BLOB"/ }],
 };
 
 let planted: string | undefined;
@@ -134,6 +138,6 @@ describe('event-store mutants are caught', () => {
       const text = await failureOf(loaded.check(name).run(loaded.factory, { shrink: false }));
       expect(text, `${name} on the correct core`).toBeUndefined();
     }
-    expect(names.size).toBe(11);
+    expect(names.size).toBe(12);
   });
 });

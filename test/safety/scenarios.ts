@@ -3,6 +3,7 @@
  * server): each reproduces one defect of issue #8 and asserts it cannot happen. Numbers (#1, #2...) are the
  * defects' numbers in the issue; the README's "Production safety" section lists them.
  */
+import { makeEventStoreCore } from '@schemeless/event-store-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blobScope } from '../../src/blob-keys.js';
 import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
@@ -12,7 +13,7 @@ import { tableSchema } from '../../src/table-layout.js';
 import { WarningCodes } from '../../src/warnings.js';
 import { caught } from '../helpers/caught.js';
 import type { SafetyBackend } from './backends.js';
-import { BetweenTransactionsKvDriver, IndexNeverCaughtUpKvDriver } from './wrappers.js';
+import { BeforeTransactionKvDriver, BetweenTransactionsKvDriver, CommitThenLoseKvDriver, IndexNeverCaughtUpKvDriver, putsEvents, putsSnapshot, RefusingKvDriver } from './wrappers.js';
 
 let counter = 0;
 /** A fresh event (unique id) of stream acct/<identifier>. */
@@ -131,7 +132,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect(await staging.getSnapshot('acct', 'x')).toMatchObject({ state: bigPayload('staging'), sequence: 9 });
     });
 
-    it('#4 concurrent offloaded snapshot saves: the state always belongs to its sequence, the newest wins, replaced blobs are deleted', async () => {
+    it('#4 concurrent offloaded snapshot saves: the state always belongs to its sequence, the newest wins, replaced blobs are left to the sweeper', async () => {
       const table = backend.table('snap-race');
       const savers = [open(table), open(table), open(table)];
       const order = [4, 9, 1, 7, 3, 8, 2, 6, 5, 10, 2, 9];
@@ -139,12 +140,128 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       const snapshot = await savers[0]!.getSnapshot<{ sequence: number }>('acct', 'r');
       expect(snapshot?.sequence).toBe(10);
       expect(snapshot?.state.sequence).toBe(10);
-      const snapshotBlobs = (await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`));
-      expect(snapshotBlobs).toHaveLength(1);
-      // An older snapshot never replaces a newer one.
+      const snapshotBlobs = async () => (await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`));
+      // Issue 16: no save deletes a blob (each is uploaded at most once per save); the sweeper leaves only the stored one's.
+      const uploaded = await snapshotBlobs();
+      expect(uploaded.length).toBeGreaterThanOrEqual(1);
+      expect(uploaded.length).toBeLessThanOrEqual(order.length);
+      const later = open(table, { clock: () => Date.now() + 2 * 3_600_000 });
+      expect((await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).deleted).toHaveLength(uploaded.length - 1);
+      const kept = await snapshotBlobs();
+      expect(kept).toHaveLength(1);
+      expect(await savers[1]!.getSnapshot('acct', 'r')).toMatchObject({ sequence: 10, state: { sequence: 10 } });
+      // An older snapshot never replaces a newer one; known older at its first read, it uploads nothing.
       await savers[1]!.saveSnapshot({ domain: 'acct', identifier: 'r', state: { ...bigPayload('old'), sequence: 3 }, sequence: 3, created: new Date() });
       expect(await savers[2]!.getSnapshot('acct', 'r')).toMatchObject({ sequence: 10, state: { sequence: 10 } });
-      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`))).toEqual(snapshotBlobs);
+      expect(await snapshotBlobs()).toEqual(kept);
+    });
+
+    it('issue 16 #1 an offloaded snapshot save whose response is lost, raced at the same sequence by another store: the stored snapshot reads back whole', async () => {
+      const table = backend.table('snap-lost');
+      const other = open(table);
+      const state = (who: string) => ({ ...bigPayload(`lost-${who}`), who });
+      // A's put commits; before A hears back, B saves the same sequence (replacing A's item); A's answer is lost.
+      const lossy = new CommitThenLoseKvDriver(backend.kv, putsSnapshot, async () => {
+        await other.saveSnapshot({ domain: 'acct', identifier: 'lost', state: state('B'), sequence: 5, created: new Date() });
+      });
+      const writer = open(table, { kv: lossy });
+      await writer.saveSnapshot({ domain: 'acct', identifier: 'lost', state: state('A'), sequence: 5, created: new Date() });
+      expect(lossy.lost).toBe(1);
+      // Either state may be the stored one (equal sequences: the last to commit wins), but it reads back whole.
+      const snapshot = await open(table).getSnapshot<{ who: string }>('acct', 'lost');
+      expect(snapshot?.sequence).toBe(5);
+      expect([state('A'), state('B')]).toContainEqual(snapshot?.state);
+      // Neither save deleted a blob: the sweeper (grace period, no referencing item) collects the other one later.
+      const scope = `${blobScope('events/', table)}s/`;
+      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(scope))).toHaveLength(2);
+      const later = open(table, { clock: () => Date.now() + 2 * 3_600_000 });
+      expect((await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).deleted).toHaveLength(1);
+      expect((await open(table).getSnapshot('acct', 'lost'))?.state).toEqual(snapshot?.state);
+    });
+
+    it('issue 16: the write path deletes no blob; the sweeper collects every kind of orphan it leaves, and only those', async () => {
+      const table = backend.table('orphans');
+      const store = open(table);
+      const scoped = async () => (await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', table)));
+      const kept = event('kept', { payload: bigPayload('kept') });
+      await store.storeEvents([kept]); // referenced (1)
+      // Orphans of event writes: refused (expectation), refused (same id, other content), an identical retry, a failed write.
+      expect((await caught(store.storeEvents([event('kept', { payload: bigPayload('late') })], { expectedSequence: 5 }))).code).toBe(ErrorCodes.CONCURRENCY);
+      expect((await caught(store.storeEvents([{ ...kept, payload: bigPayload('other') }]))).code).toBe(ErrorCodes.DUPLICATE_EVENT_ID);
+      expect(await store.appendEvents([{ ...kept }])).toMatchObject([{ id: kept.id, sequence: 1 }]);
+      const throttled = open(table, { kv: new RefusingKvDriver(backend.kv, putsEvents), retry: { maxAttempts: 2 } });
+      const failed = event('failed', { payload: bigPayload('failed') });
+      expect((await caught(throttled.storeEvents([failed]))).code).toBe(ErrorCodes.RETRIES_EXHAUSTED);
+      // Orphans of snapshot saves: a replaced one, a dropped one (a newer save got in first), a failed one.
+      const save = (target: EventStore, identifier: string, sequence: number) => target.saveSnapshot({ domain: 'acct', identifier, state: { ...bigPayload(`${identifier}${sequence}`), sequence }, sequence, created: new Date() });
+      await save(store, 'replaced', 1);
+      await save(store, 'replaced', 2); // referenced (2)
+      const racing = open(table, { kv: new BeforeTransactionKvDriver(backend.kv, putsSnapshot, () => save(store, 'dropped', 9)) });
+      await save(racing, 'dropped', 5); // dropped; the newer one is referenced (3)
+      const refusing = open(table, { kv: new RefusingKvDriver(backend.kv, putsSnapshot), retry: { maxAttempts: 2 } });
+      expect((await caught(save(refusing, 'failed', 1))).code).toBe(ErrorCodes.RETRIES_EXHAUSTED);
+      expect(await scoped()).toHaveLength(3 + 7);
+      // Young orphans stay (a write in flight may still commit); an hour later the 7 go and the 3 referenced stay.
+      expect((await store.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).deleted).toEqual([]);
+      const later = open(table, { clock: () => Date.now() + 2 * 3_600_000 });
+      expect(await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).toMatchObject({ kept: 3 });
+      expect(await scoped()).toHaveLength(3);
+      expect((await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).deleted).toEqual([]);
+      expect(await store.getEventById(kept.id)).toMatchObject({ payload: kept.payload, sequence: 1 });
+      expect(await store.getEventById(failed.id)).toBeNull();
+      expect((await replayAll(store)).map((stored) => stored.id)).toEqual([kept.id]);
+      expect((await store.getSnapshot('acct', 'replaced'))?.state).toEqual({ ...bigPayload('replaced2'), sequence: 2 });
+      expect((await store.getSnapshot('acct', 'dropped'))?.state).toEqual({ ...bigPayload('dropped9'), sequence: 9 });
+      expect(await store.getSnapshot('acct', 'failed')).toBeNull();
+    });
+
+    describe('issue 16 #5 bad input in the LAST event of a batch larger than one transaction: the typed error, nothing written', () => {
+      /** 60 events of stream acct/<identifier> (two transactions: 49 fit one), the first offloaded, the last spoiled by `last`. */
+      const batch = (identifier: string, last: Partial<CreatedEvent>): CreatedEvent[] => [
+        event(identifier, { payload: bigPayload('first') }),
+        ...Array.from({ length: 58 }, () => event(identifier)),
+        event(identifier, last),
+      ];
+      /** A `correlationId` of 410 KB: no offload can bring its item under DynamoDB's 400 KB. */
+      const hugeCorrelation = { correlationId: 'c'.repeat(410 * 1024) };
+      /** A 500 KB payload: it needs a blob store. */
+      const hugePayload = { payload: { blob: 'p'.repeat(500 * 1024) } };
+      const nothingWritten = async (store: EventStore, events: readonly CreatedEvent[]) => {
+        const identifier = events[0]!.identifier!;
+        expect(await store.getStreamSequence('acct', identifier)).toBe(0);
+        expect(await store.getStreamEvents('acct', identifier)).toEqual([]);
+        expect(await replayAll(store)).toEqual([]);
+        expect(await Promise.all(events.map((entry) => store.getEventById(entry.id)))).toEqual(events.map(() => null));
+        expect((await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', store.options.tableName)))).toEqual([]);
+      };
+      const cases: { name: string; last: Partial<CreatedEvent>; code: string; withoutBlobs?: boolean }[] = [
+        { name: 'a 410 KB correlationId', last: hugeCorrelation, code: ErrorCodes.ITEM_TOO_LARGE },
+        { name: 'a 500 KB payload without a blob store', last: hugePayload, code: ErrorCodes.BLOB_STORE_REQUIRED, withoutBlobs: true },
+      ];
+      for (const { name, last, code, withoutBlobs } of cases) {
+        const storeOf = (label: string) => open(backend.table(label), withoutBlobs ? { blobs: undefined } : {});
+        it(`${name}: storeEvents (3.x) and appendEvents`, async () => {
+          const store = storeOf('bad-last');
+          const events = batch('bad-last', last);
+          expect((await caught(store.storeEvents(events))).code).toBe(code);
+          expect((await caught(store.appendEvents(events))).code).toBe(code);
+          await nothingWritten(store, events);
+        });
+        it(`${name}: V6 append and core.import`, async () => {
+          const store = storeOf('bad-last-v6');
+          const events = batch('bad-last-v6', last);
+          expect((await caught(store.append(events))).code).toBe(code);
+          const exported = events.map((entry) => ({ ...entry, correlationId: entry.correlationId ?? undefined, causationId: entry.causationId ?? undefined, sequence: 0 }));
+          expect((await caught(makeEventStoreCore(store).import(exported))).code).toBe(code);
+          await nothingWritten(store, events);
+        });
+        it(`${name}: appendBatch (one transaction, the bad event last)`, async () => {
+          const store = storeOf('bad-last-batch');
+          const events = batch('bad-last-batch', last).slice(-20);
+          expect((await caught(store.appendBatch(events, [{ domain: 'acct', identifier: 'bad-last-batch', expectedVersion: 0 }]))).code).toBe(code);
+          await nothingWritten(store, events);
+        });
+      }
     });
 
     it('#6 bucketShards is recorded: reopening the table with another value is a typed error naming the field', async () => {

@@ -3,7 +3,7 @@
  * that commits after its caller gave up, an index that has not caught up, a hook between two transactions.
  */
 import { ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
 import type { KvDriver, QueryPage, QueryRequest, TransactAction, TransactResult } from '../../src/ports/kv-driver.js';
 
 /** Index queries see nothing (an index that lags behind every write); table reads are untouched. */
@@ -99,3 +99,62 @@ export class HangingKvDriver extends ForwardingKvDriver {
     return this.hang.has('transactWrite') ? new Promise(() => undefined) : this.inner.transactWrite(...args);
   }
 }
+
+/**
+ * A lost response: the first transaction `matches` accepts is applied, then `hook` runs (what other processes do
+ * meanwhile), then its caller is told `DRIVER/TRANSIENT` as if the response never arrived. Every other call is
+ * forwarded unchanged. `lost` counts the responses dropped.
+ */
+export class CommitThenLoseKvDriver extends ForwardingKvDriver {
+  lost = 0;
+
+  constructor(inner: KvDriver, private readonly matches: (actions: readonly TransactAction[]) => boolean, private readonly hook: () => Promise<void> = async () => undefined) {
+    super(inner);
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    const result = await this.inner.transactWrite(table, actions, options);
+    if (this.lost > 0 || !result.committed || !this.matches(actions)) return result;
+    this.lost += 1;
+    await this.hook();
+    throw new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'response lost after commit (staged)', { details: { staged: true } });
+  }
+}
+
+/** True for a transaction that puts a snapshot item (sort key -1). */
+export const putsSnapshot = (actions: readonly TransactAction[]): boolean => actions.some((action) => action.type === 'put' && action.item.sk === -1);
+
+/** Every transaction `matches` accepts is refused unapplied with `code` (throttled, say); the others are forwarded. */
+export class RefusingKvDriver extends ForwardingKvDriver {
+  refused = 0;
+
+  constructor(inner: KvDriver, private readonly matches: (actions: readonly TransactAction[]) => boolean, private readonly code: ErrorCode = ErrorCodes.THROTTLED) {
+    super(inner);
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    if (!this.matches(actions)) return this.inner.transactWrite(table, actions, options);
+    this.refused += 1;
+    throw new EventStoreAdapterError(this.code, 'refused (staged)', { details: { staged: true } });
+  }
+}
+
+/** Runs `hook` once, right before forwarding the first transaction `matches` accepts (another process gets in first). */
+export class BeforeTransactionKvDriver extends ForwardingKvDriver {
+  private fired = false;
+
+  constructor(inner: KvDriver, private readonly matches: (actions: readonly TransactAction[]) => boolean, private readonly hook: () => Promise<void>) {
+    super(inner);
+  }
+
+  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+    if (!this.fired && this.matches(actions)) {
+      this.fired = true;
+      await this.hook();
+    }
+    return this.inner.transactWrite(table, actions, options);
+  }
+}
+
+/** True for a transaction that puts an event's id guard (`e|<id>`): an event write. */
+export const putsEvents = (actions: readonly TransactAction[]): boolean => actions.some((action) => action.type === 'put' && String(action.item.pk).startsWith('e|'));
