@@ -8,6 +8,7 @@ import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
+import { mayHaveLanded } from './outcome.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
 import { loopOptions, type StoreContext } from './store-context.js';
@@ -153,7 +154,7 @@ function forgetTable(ctx: StoreContext): void {
   ctx.logPositions.clear();
 }
 
-/** Errors after which a transaction is known NOT to have been applied (the request was refused). */
+/** Errors after which a transaction is known NOT to have been applied (the request was refused), unless `mayHaveLanded`. */
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
 /** Write one chunk as one transaction, re-basing on newer heads (soft streams) and retrying transient failures. */
@@ -206,10 +207,15 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
           throw error;
         }
         if (!isRetryable(error)) {
+          if (mayHaveLanded(error)) {
+            ambiguous = true;
+            lastAmbiguity = error;
+          }
           if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) forgetTable(ctx); // being dropped and re-created: caches are stale
           throw error;
         }
-        if (!REFUSED_CODES.has((error as EventStoreAdapterError).code)) {
+        // A refusal only when no attempt of the call (the SDK's own retries included) may have landed.
+        if (!REFUSED_CODES.has((error as EventStoreAdapterError).code) || mayHaveLanded(error)) {
           ambiguous = true;
           lastAmbiguity = error;
         }

@@ -7,6 +7,7 @@ import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
+import { mayHaveLanded } from './outcome.js';
 import { isRetryable } from './retry.js';
 import { retryingTransaction, type StoreContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
@@ -79,7 +80,8 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
         try {
           return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
         } catch (error) {
-          if (isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) ambiguous = true;
+          // Ambiguous: a transient failure, or any failure of a call one of whose attempts may have landed.
+          if ((isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) || mayHaveLanded(error)) ambiguous = true;
           throw error;
         }
       });
@@ -94,8 +96,36 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
     // A deadline or abort that cut a sent write short leaves its outcome unknown, like a lost response.
     if (writeSent && isBudgetError(error)) ambiguous = true;
     if (!ambiguous) await deleteBlobsQuietly(ctx, ownBlob === undefined ? [] : [ownBlob]);
+    if (ambiguous && !isBudgetError(error)) {
+      if (await savedAfterAll(ctx, pk, writeId)) return;
+      throw outcomeUnknown(snapshot, error);
+    }
     throw error;
   }
+}
+
+/**
+ * After a save whose last write may have landed failed: true when the stored item is this save's (its write id),
+ * read once, strongly consistent, if the call's deadline and signals still allow; false when it is not or the
+ * read fails (the outcome then stays unknown: a late attempt may still land).
+ */
+async function savedAfterAll(ctx: StoreContext, pk: string, writeId: string): Promise<boolean> {
+  if (ctx.budget.violation('saveSnapshot') !== undefined) return false;
+  try {
+    const { item } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
+    return item !== undefined && decodeSnapshot(item).writeId === writeId;
+  } catch {
+    return false;
+  }
+}
+
+/** `STORE/OUTCOME_UNKNOWN` for a save that may have been applied: saving the identical snapshot again is safe. */
+function outcomeUnknown(snapshot: SnapshotEntry, cause: unknown): EventStoreAdapterError {
+  return new EventStoreAdapterError(
+    ErrorCodes.OUTCOME_UNKNOWN,
+    `saveSnapshot: the outcome of saving the snapshot of ${snapshot.domain}::${snapshot.identifier} at sequence ${snapshot.sequence} is unknown; save it again`,
+    { cause, details: { domain: snapshot.domain, identifier: snapshot.identifier, sequence: snapshot.sequence } },
+  );
 }
 
 
