@@ -207,6 +207,22 @@ export class RequestFaultInjector {
     return this;
   }
 
+  /**
+   * Script ONE call: the first request matching `match` fixes the SDK invocation (`amz-sdk-invocation-id`); its
+   * attempts get `faults[n]` in order, then `then` (default pass); requests of other invocations are untouched.
+   * E.g. `scriptCall({ operation: 'TransactWriteItems' }, [{ kind: 'commitThenLose' }], { kind: 'throttle' })`.
+   */
+  scriptCall(match: RequestMatcher, faults: readonly RequestFault[], then?: RequestFault): this {
+    let invocation: string | undefined;
+    const sameCall = (request: RequestInfo): boolean => {
+      if (invocation !== undefined) return request.invocationId === invocation;
+      if (!matches(match, request)) return false;
+      invocation = request.invocationId ?? `seq-${this.records.length}`;
+      return true;
+    };
+    return this.script(sameCall, faults, then);
+  }
+
   /** Replace the fallback plan (`undefined`: pass). */
   setPlan(plan: FaultPlan | undefined): this {
     this.plan = plan;
