@@ -370,10 +370,11 @@ export class RequestFaultInjector {
 
 /**
  * A DynamoDB client for a local endpoint whose every request goes through `faults`, with the SDK's DEFAULT retry
- * strategy and attempts (unlike `createDynamoClient`, which shortens them). Region `us-east-1`, dummy credentials.
+ * strategy and attempts (unlike `createDynamoClient`, which shortens them) unless `config.maxAttempts` says
+ * otherwise. Region `us-east-1`, dummy credentials.
  */
-export function dynamoClientWithFaults(endpoint: string, faults: RequestFaultInjector): DynamoDBClient {
-  return new DynamoDBClient({ endpoint: localEndpoint(endpoint), region: 'us-east-1', credentials: LOCAL_CREDENTIALS, requestHandler: faults });
+export function dynamoClientWithFaults(endpoint: string, faults: RequestFaultInjector, config: { readonly maxAttempts?: number } = {}): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: localEndpoint(endpoint), region: 'us-east-1', credentials: LOCAL_CREDENTIALS, requestHandler: faults, ...config });
 }
 
 /** An S3 client (path-style) for a local endpoint whose every request goes through `faults`; SDK default retries. */
