@@ -12,6 +12,16 @@
  * than `TransactionInProgressException` (that one says a request with the same token is still being applied), or
  * when the connection was never made (`ECONNREFUSED`, DNS failures). Anything else may have landed: no answer
  * (reset, timeout, abort), a 5xx, or an answer that could not be read.
+ *
+ * Why a middleware rather than the adapter owning write retries (SDK at one attempt for writes): the client is the
+ * caller's (injected, possibly shared, its retry settings theirs), and retry settings are per client, not per
+ * command, so owning retries would mean a second client or changing the caller's. The middleware is per command
+ * (the command's own stack: the caller's client is untouched) and works whatever the client's `maxAttempts`.
+ * Its cost is the one that already exists: store and SDK attempts multiply. Measured on DynamoDB Local under a
+ * throttle storm (drivers/dynamodb/attempt-watch.real.test.ts): one failed `storeEvents` with `retry.maxAttempts`
+ * 3 sent 12 TransactWriteItems with the DynamoDB client's default 4 attempts, 3 with `maxAttempts: 1`. The store
+ * warns about the product (`WARN/RETRIES_MULTIPLY`); a caller who wants one layer of retries sets the client's
+ * `maxAttempts: 1`, and the report stays exact either way.
  */
 import { awsErrorShape, httpStatusOf } from './aws-error-facts.js';
 
