@@ -152,6 +152,18 @@ describe.skipIf(skip)('defect 4 on DynamoDB Local + S3: first attempt committed 
     await expectEventWhole(store, event);
   });
 
+  it('a write delayed past the caller\'s deadline that lands later: OUTCOME_UNKNOWN, then the event whole (its blob kept)', async () => {
+    const store = await open('late');
+    const event = bigEvent('late');
+    faults.scriptCall({ operation: 'TransactWriteItems' }, [{ kind: 'delay', ms: 3_000 }]);
+    const result = await outcome(store.storeEvents([event], { deadlineMs: 1_000 }));
+    expect(result === 'ok' ? 'ok' : result.code).toBe(ErrorCodes.OUTCOME_UNKNOWN);
+    await faults.settled(); // the delayed attempt reaches DynamoDB and commits after the caller gave up
+    const late = faults.recordsOf({ operation: 'TransactWriteItems' }).at(-1)!;
+    expect(late).toMatchObject({ fault: { kind: 'delay' }, forwarded: true, serverStatus: 200 });
+    await expectEventWhole(store, event);
+  });
+
   it('saveSnapshot (offloaded state): success or OUTCOME_UNKNOWN, the snapshot readable, an identical save succeeds', async () => {
     const store = await open('snapshot');
     const snapshot = bigSnapshot('real-snap');
