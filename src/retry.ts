@@ -63,8 +63,8 @@ export function isRetryable(error: unknown): boolean {
  * Run `operation`, retrying retryable errors (see {@link isRetryable}) with backoff. A non-retryable error is
  * rethrown at once, unchanged. When attempts run out, throws `RETRY/EXHAUSTED` whose `cause` is the last error,
  * with `details.mayHaveLanded` when ANY attempt's error reported it (the last error alone would hide an earlier
- * attempt that may have been applied). `operation` receives the 0-based attempt number. Each attempt is raced against `budget` and each wait is cut
- * by it: past the deadline `STORE/DEADLINE_EXCEEDED`, after an abort `STORE/ABORTED` (never retried).
+ * attempt that may have been applied). `operation` receives the 0-based attempt number. Each attempt is raced
+ * against `budget` and each wait is cut by it: past the deadline `STORE/DEADLINE_EXCEEDED`, after an abort `STORE/ABORTED` (never retried).
  */
 export async function withRetry<T>(
   policy: RetryPolicy,

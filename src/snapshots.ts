@@ -81,7 +81,8 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
           return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
         } catch (error) {
           // Ambiguous: a transient failure, or any failure of a call one of whose attempts may have landed.
-          if ((isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) || mayHaveLanded(error)) ambiguous = true;
+          const transient = isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT;
+          if (transient || mayHaveLanded(error)) ambiguous = true;
           throw error;
         }
       });
@@ -123,7 +124,8 @@ async function savedAfterAll(ctx: StoreContext, pk: string, writeId: string): Pr
 function outcomeUnknown(snapshot: SnapshotEntry, cause: unknown): EventStoreAdapterError {
   return new EventStoreAdapterError(
     ErrorCodes.OUTCOME_UNKNOWN,
-    `saveSnapshot: the outcome of saving the snapshot of ${snapshot.domain}::${snapshot.identifier} at sequence ${snapshot.sequence} is unknown; save it again`,
+    `saveSnapshot: the outcome of saving the snapshot of ${snapshot.domain}::${snapshot.identifier} at sequence ` +
+      `${snapshot.sequence} is unknown; save it again`,
     { cause, details: { domain: snapshot.domain, identifier: snapshot.identifier, sequence: snapshot.sequence } },
   );
 }

@@ -218,7 +218,11 @@ export class IgnoresTokenKvDriver extends ForwardingKvDriver {
  * reporting only the AWS SDK's final error would throw: a throttle, though an earlier attempt committed).
  */
 export class RefusalFromLastAttemptKvDriver extends ForwardingKvDriver {
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     try {
       return await this.inner.transactWrite(table, actions, options);
     } catch (error) {
@@ -440,5 +444,9 @@ export const faultyKvVariants: readonly FaultyKvVariant[] = [
   { name: 'page-cut-one-early', bug: 'a page cut on bytes stops one item before the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneEarlyKvDriver(inner) },
   { name: 'page-cut-one-late', bug: 'a page cut on bytes takes one item after the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneLateKvDriver(inner) },
   { name: 'claims-every-table-created', bug: 'ensureTable reports created: true for a table that already existed', wrap: (inner) => new ClaimsEveryTableCreatedKvDriver(inner) },
-  { name: 'refusal-from-last-attempt', bug: 'a refusal inferred from the last attempt only: failed writes lose details.mayHaveLanded', wrap: (inner) => new RefusalFromLastAttemptKvDriver(inner) },
+  {
+    name: 'refusal-from-last-attempt',
+    bug: 'a refusal inferred from the last attempt only: failed writes lose details.mayHaveLanded',
+    wrap: (inner) => new RefusalFromLastAttemptKvDriver(inner),
+  },
 ];

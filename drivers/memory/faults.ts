@@ -208,7 +208,7 @@ export class FaultPlanner<Operation extends string> {
     // The share is drawn only when configured, so seeds without it keep their sequences.
     const throttled = plan.scripted ? fault.reportAs === 'throttle' : share > 0 && plan.random.next() < share;
     const details = { injected: true, applied: true, mayHaveLanded: true };
-    if (throttled) throw makeError(ErrorCodes.THROTTLED, 'Injected fault: write applied unanswered, then its retries were throttled', details);
+    if (throttled) throw makeError(ErrorCodes.THROTTLED, 'Injected fault: write applied unanswered, its retries throttled', details);
     throw makeError(ErrorCodes.TRANSIENT, 'Injected fault: response lost after the write applied', details);
   }
 

@@ -37,10 +37,11 @@ export const attemptOutcomesCheck: KvCheck = {
         const stored = (await driver.get(table, key, { consistent: true })).item;
         ensure(stored !== undefined, `${operation}: the fixture's lostAttempts hook did not apply the write, so nothing can be judged`);
         if (thrown === undefined) continue; // Reported as applied: the truth.
-        ensure(thrown instanceof EventStoreAdapterError, () => `${operation} applied unanswered, then refused: threw a non-adapter error ${String(thrown)}`);
+        const what = `${operation} applied unanswered, then refused`;
+        ensure(thrown instanceof EventStoreAdapterError, () => `${what}: threw a non-adapter error ${String(thrown)}`);
         ensure(
           thrown.details.mayHaveLanded === true,
-          `${operation} applied unanswered, then refused: threw ${thrown.code} without details.mayHaveLanded: true (a refusal inferred from the last attempt only)`,
+          `${what}: threw ${thrown.code} without details.mayHaveLanded: true (a refusal inferred from the last attempt only)`,
         );
       }
     }),
