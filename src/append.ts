@@ -8,6 +8,7 @@ import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
+import { mayHaveLanded } from './outcome.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
 import { forWrite, loopOptions, type WriteContext } from './store-context.js';
@@ -168,7 +169,7 @@ function forgetTable(ctx: WriteContext): void {
   ctx.logPositions.clear();
 }
 
-/** Errors after which a transaction is known NOT to have been applied (the request was refused). */
+/** Errors after which a transaction is known NOT to have been applied (the request was refused), unless `mayHaveLanded`. */
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
 /**
@@ -236,10 +237,15 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
           throw error;
         }
         if (!isRetryable(error)) {
+          if (mayHaveLanded(error)) {
+            ambiguous = true;
+            lastAmbiguity = error;
+          }
           if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) forgetTable(ctx); // being dropped and re-created: caches are stale
           throw error;
         }
-        if (!REFUSED_CODES.has((error as EventStoreAdapterError).code)) {
+        // A refusal only when no attempt of the call (the SDK's own retries included) may have landed.
+        if (!REFUSED_CODES.has((error as EventStoreAdapterError).code) || mayHaveLanded(error)) {
           ambiguous = true;
           lastAmbiguity = error;
         }

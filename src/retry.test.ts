@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { mayHaveLanded } from './outcome.js';
 import { backoffDelay, CONTENTION_MAX_DOUBLINGS, contentionDelay, withRetry } from './retry.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
@@ -33,6 +34,20 @@ describe('retry policy', () => {
     const last = new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'reset');
     const error = await withRetry(policy, async () => { throw last; }, noSleep).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, cause: last, details: { attempts: 4, lastCode: ErrorCodes.TRANSIENT } });
+  });
+
+  it('RETRY/EXHAUSTED reports mayHaveLanded when ANY attempt did, not only the last (defect 4 one level up)', async () => {
+    let calls = 0;
+    const error = await withRetry(policy, async () => {
+      calls += 1;
+      throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'throttled', calls === 1 ? { details: { mayHaveLanded: true } } : {});
+    }, noSleep).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, details: { lastCode: ErrorCodes.THROTTLED, mayHaveLanded: true } });
+    expect(mayHaveLanded(error)).toBe(true);
+    const refused = await withRetry(policy, async () => {
+      throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'throttled');
+    }, noSleep).catch((caught: unknown) => caught);
+    expect(mayHaveLanded(refused)).toBe(false);
   });
 
   it('contention waits: an informed first re-try is immediate, then full jitter doubling at most CONTENTION_MAX_DOUBLINGS times', () => {

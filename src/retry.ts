@@ -1,5 +1,6 @@
 import { UNBOUNDED, type CallBudget } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError, RETRYABLE_CODES, type ErrorCode } from './errors.js';
+import { mayHaveLanded } from './outcome.js';
 
 /** How the core retries transient failures: exponential backoff with full jitter, capped. */
 export interface RetryPolicy {
@@ -60,9 +61,10 @@ export function isRetryable(error: unknown): boolean {
 
 /**
  * Run `operation`, retrying retryable errors (see {@link isRetryable}) with backoff. A non-retryable error is
- * rethrown at once, unchanged. When attempts run out, throws `RETRY/EXHAUSTED` whose `cause` is the last error.
- * `operation` receives the 0-based attempt number. Each attempt is raced against `budget` and each wait is cut
- * by it: past the deadline `STORE/DEADLINE_EXCEEDED`, after an abort `STORE/ABORTED` (never retried).
+ * rethrown at once, unchanged. When attempts run out, throws `RETRY/EXHAUSTED` whose `cause` is the last error,
+ * with `details.mayHaveLanded` when ANY attempt's error reported it (the last error alone would hide an earlier
+ * attempt that may have been applied). `operation` receives the 0-based attempt number. Each attempt is raced
+ * against `budget` and each wait is cut by it: past the deadline `STORE/DEADLINE_EXCEEDED`, after an abort `STORE/ABORTED` (never retried).
  */
 export async function withRetry<T>(
   policy: RetryPolicy,
@@ -72,6 +74,7 @@ export async function withRetry<T>(
   budget: CallBudget = UNBOUNDED,
 ): Promise<T> {
   let lastError: unknown;
+  let landed = false;
   for (let attempt = 0; attempt < policy.maxAttempts; attempt++) {
     if (attempt > 0) await budget.sleep(backoffDelay(policy, attempt - 1), sleep, what);
     try {
@@ -79,17 +82,21 @@ export async function withRetry<T>(
     } catch (error) {
       if (!isRetryable(error)) throw error;
       lastError = error;
+      landed ||= mayHaveLanded(error);
     }
   }
-  throw exhausted(policy, lastError, what);
+  throw exhausted(policy, lastError, what, landed);
 }
 
-/** The `RETRY/EXHAUSTED` error for `what` after `policy.maxAttempts` attempts ending in `lastError`. */
-export function exhausted(policy: RetryPolicy, lastError: unknown, what: string): EventStoreAdapterError {
+/**
+ * The `RETRY/EXHAUSTED` error for `what` after `policy.maxAttempts` attempts ending in `lastError`;
+ * `landed`: some attempt may have been applied (`details.mayHaveLanded: true`).
+ */
+export function exhausted(policy: RetryPolicy, lastError: unknown, what: string, landed = false): EventStoreAdapterError {
   const lastCode = lastError instanceof EventStoreAdapterError ? lastError.code : undefined;
   return new EventStoreAdapterError(
     ErrorCodes.RETRIES_EXHAUSTED,
     `${what} failed after ${policy.maxAttempts} attempts; last error: ${lastCode ?? String(lastError)}`,
-    { cause: lastError, details: { attempts: policy.maxAttempts, lastCode } },
+    { cause: lastError, details: { attempts: policy.maxAttempts, lastCode, ...(landed ? { mayHaveLanded: true } : {}) } },
   );
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
+import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
+import { mayHaveLanded } from './outcome.js';
 import { isRetryable } from './retry.js';
 import { forWrite, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
@@ -56,32 +58,69 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
 
   // Set once an attempt of ours may have committed without our hearing of it (a lost response).
   let ambiguous = false;
-  for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
-    const { item: currentItem } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
-    const current = currentItem ? decodeSnapshot(currentItem) : undefined;
-    if (current?.writeId === writeId) return; // an ambiguous attempt of ours committed (the retry found it in the way)
-    if (current && current.sequence > snapshot.sequence) return; // a newer snapshot is stored: ours is dropped
-    if (current && current.sequence === snapshot.sequence && ambiguous) return; // ours may have landed and been replaced at its own sequence
-    if (upload) {
-      await upload();
-      upload = undefined;
-    }
-    const condition: Condition = !current
-      ? { kind: 'notExists' }
-      : current.writeId !== undefined
-        ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
-        : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
-    const result = await retryingTransaction(ctx, 'save snapshot', async () => {
-      try {
-        return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
-      } catch (error) {
-        if (isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT) ambiguous = true;
-        throw error;
+  try {
+    for (let round = 0; round < MAX_SAVE_ROUNDS; round++) {
+      const { item: currentItem } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
+      const current = currentItem ? decodeSnapshot(currentItem) : undefined;
+      if (current?.writeId === writeId) return; // an ambiguous attempt of ours committed (the retry found it in the way)
+      if (current && current.sequence > snapshot.sequence) return; // a newer snapshot is stored: ours is dropped
+      if (current && current.sequence === snapshot.sequence && ambiguous) return; // ours may have landed and been replaced at its own sequence
+      if (upload) {
+        await upload();
+        upload = undefined;
       }
-    });
-    if (result.committed) return;
+      const condition: Condition = !current
+        ? { kind: 'notExists' }
+        : current.writeId !== undefined
+          ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
+          : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
+      const result = await retryingTransaction(ctx, 'save snapshot', async () => {
+        try {
+          return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
+        } catch (error) {
+          // Ambiguous: a transient failure, or any failure of a call one of whose attempts may have landed.
+          const transient = isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT;
+          if (transient || mayHaveLanded(error)) ambiguous = true;
+          throw error;
+        }
+      });
+      if (result.committed) return;
+    }
+  } catch (error) {
+    // A deadline or abort is reported as such (its outcome is unknown by its nature); any other ending of an
+    // ambiguous save is resolved by one more read, or is STORE/OUTCOME_UNKNOWN.
+    if (ambiguous && !isBudgetError(error)) {
+      if (await savedAfterAll(ctx, pk, writeId)) return;
+      throw outcomeUnknown(snapshot, error);
+    }
+    throw error;
   }
   throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`, { details: { domain: snapshot.domain, identifier: snapshot.identifier } });
+}
+
+/**
+ * After a save whose last write may have landed failed: true when the stored item is this save's (its write id),
+ * read once, strongly consistent, if the call's deadline and signals still allow; false when it is not or the
+ * read fails (the outcome then stays unknown: a late attempt may still land).
+ */
+async function savedAfterAll(ctx: WriteContext, pk: string, writeId: string): Promise<boolean> {
+  if (ctx.budget.violation('saveSnapshot') !== undefined) return false;
+  try {
+    const { item } = await ctx.kv.get(ctx.options.tableName, snapshotKey(pk), { consistent: true });
+    return item !== undefined && decodeSnapshot(item).writeId === writeId;
+  } catch {
+    return false;
+  }
+}
+
+/** `STORE/OUTCOME_UNKNOWN` for a save that may have been applied: saving the identical snapshot again is safe. */
+function outcomeUnknown(snapshot: SnapshotEntry, cause: unknown): EventStoreAdapterError {
+  return new EventStoreAdapterError(
+    ErrorCodes.OUTCOME_UNKNOWN,
+    `saveSnapshot: the outcome of saving the snapshot of ${snapshot.domain}::${snapshot.identifier} at sequence ` +
+      `${snapshot.sequence} is unknown; save it again`,
+    { cause, details: { domain: snapshot.domain, identifier: snapshot.identifier, sequence: snapshot.sequence } },
+  );
 }
 
 

@@ -20,6 +20,7 @@ export {
   PageCutOneLateKvDriver,
   PartialTransactionKvDriver,
   ReasonLacksStoredItemKvDriver,
+  RefusalFromLastAttemptKvDriver,
   RepeatsItemAcrossCursorKvDriver,
   SharesReferencesKvDriver,
   ShiftedReasonsKvDriver,

@@ -3,7 +3,7 @@
  * prove the contract suite catches real mistakes: the self-test runs the relevant checks against each and
  * requires a rejection. Never use them for anything else.
  */
-import { ErrorCodes, hasCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from '../../src/errors.js';
 import type {
   ActionFailure,
   EnsureTableResult,
@@ -213,6 +213,37 @@ export class IgnoresTokenKvDriver extends ForwardingKvDriver {
   }
 }
 
+/**
+ * Bug: a refusal inferred from the last attempt only. A failed write loses `details.mayHaveLanded` (what a driver
+ * reporting only the AWS SDK's final error would throw: a throttle, though an earlier attempt committed).
+ */
+export class RefusalFromLastAttemptKvDriver extends ForwardingKvDriver {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
+    try {
+      return await this.inner.transactWrite(table, actions, options);
+    } catch (error) {
+      throw lastAttemptOnly(error);
+    }
+  }
+  override async batchWrite(table: string, requests: readonly WriteRequest[]) {
+    try {
+      return await this.inner.batchWrite(table, requests);
+    } catch (error) {
+      throw lastAttemptOnly(error);
+    }
+  }
+}
+
+function lastAttemptOnly(error: unknown): unknown {
+  if (!(error instanceof EventStoreAdapterError) || error.details.mayHaveLanded === undefined) return error;
+  const { mayHaveLanded: _dropped, ...details } = error.details;
+  return new EventStoreAdapterError(error.code, error.message, { cause: error.cause, details });
+}
+
 /** Bug: reads of a missing table answer "no item" instead of throwing `DRIVER/RESOURCE_NOT_FOUND`. */
 export class MissingTableReadsEmptyKvDriver extends ForwardingKvDriver {
   override async get(table: string, key: ItemKey, options?: { readonly consistent?: boolean }) {
@@ -413,4 +444,9 @@ export const faultyKvVariants: readonly FaultyKvVariant[] = [
   { name: 'page-cut-one-early', bug: 'a page cut on bytes stops one item before the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneEarlyKvDriver(inner) },
   { name: 'page-cut-one-late', bug: 'a page cut on bytes takes one item after the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneLateKvDriver(inner) },
   { name: 'claims-every-table-created', bug: 'ensureTable reports created: true for a table that already existed', wrap: (inner) => new ClaimsEveryTableCreatedKvDriver(inner) },
+  {
+    name: 'refusal-from-last-attempt',
+    bug: 'a refusal inferred from the last attempt only: failed writes lose details.mayHaveLanded',
+    wrap: (inner) => new RefusalFromLastAttemptKvDriver(inner),
+  },
 ];

@@ -21,6 +21,20 @@ export interface KvFixture {
   readonly indexSettleMs?: number;
   /** Called once the check is done with the driver (close clients, stop servers). */
   readonly teardown?: () => Promise<void>;
+  /**
+   * Optional fault hook for the "attempt outcomes" check (it applies only when given): arrange that the NEXT call
+   * of `operation` on this fixture's driver is applied by the backend while its answer is lost, and that every
+   * later attempt of that same call (the backend client's own retries) is refused with a throttle. For an AWS
+   * driver, a request handler below the SDK's retry loop (test/helpers/request-faults.ts `scriptCall`); for the
+   * twin, `injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' })`.
+   */
+  readonly lostAttempts?: (operation: 'transactWrite' | 'batchWrite') => void;
+}
+
+/** What KV checks are gated on: the driver's manifest, and whether the fixture can lose an attempt. */
+export interface KvSuiteCapabilities extends KvCapabilities {
+  /** True when the fixture provides {@link KvFixture.lostAttempts}. */
+  readonly injectsLostAttempts?: boolean;
 }
 
 /** Default wait for eventually consistent indexes: real DynamoDB GSIs typically propagate well within a second. */
@@ -35,7 +49,7 @@ export function indexSettleMs(fixture: KvFixture): number {
 export type KvDriverFactory = () => Promise<KvFixture>;
 
 /** A KV contract check. */
-export type KvCheck = ContractCheck<KvDriverFactory, KvCapabilities>;
+export type KvCheck = ContractCheck<KvDriverFactory, KvSuiteCapabilities>;
 
 /** A table schema without its name: the check names it uniquely. */
 export type TableShape = Omit<TableSchema, 'name'>;

@@ -6,8 +6,8 @@
  * kvDriverContract({ name: 'my driver', createDriver: async () => ({ driver: new MyKvDriver() }) });
  * ```
  */
-import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 import { defineContract, type PropertyOptions } from '../harness.js';
+import { attemptOutcomesCheck } from './checks/attempt-outcomes.js';
 import { batchBoundariesCheck } from './checks/batch-boundaries.js';
 import { conditionsCheck } from './checks/conditions.js';
 import { copySemanticsCheck } from './checks/copy-semantics.js';
@@ -19,14 +19,15 @@ import { pageBytesCheck } from './checks/page-bytes.js';
 import { pageCutBoundaryCheck } from './checks/page-cut-boundary.js';
 import { queryPagingCheck } from './checks/query-paging.js';
 import { tableLifecycleCheck } from './checks/tables.js';
-import type { KvCheck, KvDriverFactory, KvFixture } from './fixture.js';
+import type { KvCheck, KvDriverFactory, KvFixture, KvSuiteCapabilities } from './fixture.js';
 
-export type { KvCheck, KvDriverFactory, KvFixture, TableShape } from './fixture.js';
+export type { KvCheck, KvDriverFactory, KvFixture, KvSuiteCapabilities, TableShape } from './fixture.js';
 export { DEFAULT_INDEX_SETTLE_MS } from './fixture.js';
 export { batchGetAll, batchWriteAll, queryAll } from './loops.js';
 export { TableModel, compareKeyValues, evaluateCondition, matchesRange } from './model.js';
 export { oracleItemSize, oracleValueSize, padItemTo } from './size-oracle.js';
 export {
+  attemptOutcomesCheck,
   batchBoundariesCheck,
   conditionsCheck,
   copySemanticsCheck,
@@ -55,6 +56,7 @@ export const kvChecks: readonly KvCheck[] = [
   conditionsCheck,
   idempotencyCheck,
   tableLifecycleCheck,
+  attemptOutcomesCheck,
 ];
 
 /** Options of {@link kvDriverContract}. */
@@ -76,11 +78,11 @@ export interface KvDriverContractOptions extends PropertyOptions {
  */
 export function kvDriverContract(options: KvDriverContractOptions): void {
   const { name, createDriver, checks = kvChecks, timeoutMs, ...property } = options;
-  defineContract<KvFixture, KvCapabilities>({
+  defineContract<KvFixture, KvSuiteCapabilities>({
     title: `KV driver contract: ${name}`,
     checks,
     createFixture: createDriver,
-    capabilitiesOf: (fixture) => fixture.driver.capabilities,
+    capabilitiesOf: (fixture) => ({ ...fixture.driver.capabilities, injectsLostAttempts: fixture.lostAttempts !== undefined }),
     options: property,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
+import type { KvDriver } from '../../src/ports/kv-driver.js';
 import {
   binaryRoundTripCheck,
   blobCopySemanticsCheck,
@@ -17,6 +18,7 @@ import {
 } from '../blob/index.js';
 import { DECLARED_OBJECT_BYTES, faultyBlobVariants, faultyKvVariants } from '../faulty/index.js';
 import {
+  attemptOutcomesCheck,
   batchBoundariesCheck,
   conditionsCheck,
   copySemanticsCheck,
@@ -149,7 +151,24 @@ const KV_CATCHERS: Readonly<Record<string, readonly Catch<KvCheck>[]>> = {
   'claims-every-table-created': [
     { check: tableLifecycleCheck, failure: /a later ensureTable of the same table reports created: true, expected false/ },
   ],
+  'refusal-from-last-attempt': [
+    { check: attemptOutcomesCheck, failure: /transactWrite applied unanswered, then refused: threw DRIVER\/THROTTLED without details\.mayHaveLanded: true/ },
+  ],
 };
+
+/**
+ * A twin fixture (optionally wrapped) whose `lostAttempts` hook makes the next write apply and report
+ * `DRIVER/THROTTLED` with `mayHaveLanded`: what the DynamoDB driver reports for a committed-unanswered first attempt
+ * whose SDK retries were throttled.
+ */
+function twinFixture(wrap: (inner: MemoryKvDriver) => KvDriver = (inner) => inner) {
+  const inner = new MemoryKvDriver();
+  return {
+    driver: wrap(inner),
+    indexSettleMs: 0,
+    lostAttempts: (operation: 'transactWrite' | 'batchWrite') => inner.injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' }),
+  };
+}
 
 /** Which checks must catch each faulty blob variant, and the failure each must report. */
 const BLOB_CATCHERS: Readonly<Record<string, readonly Catch<BlobCheck>[]>> = {
@@ -170,7 +189,7 @@ describe('faulty KV drivers are caught', () => {
   for (const variant of faultyKvVariants) {
     for (const { check, failure } of KV_CATCHERS[variant.name] ?? []) {
       it(`${variant.name} (${variant.bug}) is caught by "${check.name}"`, async () => {
-        const factory = async () => ({ driver: variant.wrap(new MemoryKvDriver()), indexSettleMs: 0 });
+        const factory = async () => twinFixture(variant.wrap);
         for (const seed of SEEDS) expect(await rejectionOf(check.run(factory, { seed, shrink: false }))).toMatch(failure);
       });
     }
@@ -178,9 +197,9 @@ describe('faulty KV drivers are caught', () => {
   it('the same checks pass on the twin without a wrapper (the catches are the planted bugs)', async () => {
     const checks = new Set(Object.values(KV_CATCHERS).flatMap((catches) => catches.map((entry) => entry.check)));
     for (const check of checks) {
-      for (const seed of SEEDS) await check.run(async () => ({ driver: new MemoryKvDriver(), indexSettleMs: 0 }), { seed });
+      for (const seed of SEEDS) await check.run(async () => twinFixture(), { seed });
     }
-    expect(checks.size).toBe(12);
+    expect(checks.size).toBe(13);
   });
 });
 

@@ -5,7 +5,14 @@
 import { MemoryKvDriver } from '../../drivers/memory/index.js';
 import { kvDriverContract } from '../kv/index.js';
 
-kvDriverContract({ name: 'memory twin', createDriver: async () => ({ driver: new MemoryKvDriver(), indexSettleMs: 0 }) });
+kvDriverContract({
+  name: 'memory twin',
+  createDriver: async () => {
+    const driver = new MemoryKvDriver();
+    // A write applied, then reported THROTTLED with mayHaveLanded: the attempt-outcomes check applies.
+    return { driver, indexSettleMs: 0, lostAttempts: (operation) => driver.injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' }) };
+  },
+});
 
 kvDriverContract({
   name: 'memory twin with unprocessed batch keys',

@@ -1,9 +1,12 @@
 /** The shared KV driver contract, run against the DynamoDB driver on DynamoDB Local. */
 import { describe } from 'vitest';
 import { kvDriverContract } from '../../contract-tests/kv/index.js';
-import { createDynamoClient } from '../../test/servers/clients.js';
+import { dynamoClientWithFaults, RequestFaultInjector } from '../../test/helpers/request-faults.js';
 import { realDynamoDb } from '../../test/servers/real-servers.js';
 import { DynamoDbKvDriver } from './index.js';
+
+/** The attempts of the test clients (test/servers/clients.ts): a broken server does not stall the suite. */
+const TEST_MAX_ATTEMPTS = 2;
 
 const server = realDynamoDb('KV driver contract: DynamoDbKvDriver on DynamoDB Local');
 
@@ -13,8 +16,17 @@ describe.skipIf(server.skip)('DynamoDbKvDriver on DynamoDB Local', () => {
   kvDriverContract({
     name: 'DynamoDbKvDriver on DynamoDB Local',
     createDriver: async () => {
-      const client = createDynamoClient(server.endpoint);
-      return { driver: new DynamoDbKvDriver(client, { pollIntervalMs: 20 }), teardown: async () => client.destroy() };
+      // Every request through a (pass-through) fault injector, so the attempt-outcomes check can lose one below the
+      // SDK's retry loop; the short test retry budget of createDynamoClient (2 attempts) is kept.
+      const faults = new RequestFaultInjector();
+      const client = dynamoClientWithFaults(server.endpoint, faults, { maxAttempts: TEST_MAX_ATTEMPTS });
+      return {
+        driver: new DynamoDbKvDriver(client, { pollIntervalMs: 20 }),
+        teardown: async () => client.destroy(),
+        lostAttempts: (operation) => {
+          faults.scriptCall({ operation: operation === 'transactWrite' ? 'TransactWriteItems' : 'BatchWriteItem' }, [{ kind: 'commitThenLose' }], { kind: 'throttle' });
+        },
+      };
     },
   });
 });

@@ -23,6 +23,7 @@ import type {
   WriteRequest,
 } from '../../src/ports/kv-driver.js';
 import { awsErrorShape, sdkMaxAttempts } from './aws-error-facts.js';
+import { watchAttempts } from './attempt-watch.js';
 import { DYNAMODB_CAPABILITIES, DYNAMODB_DRIVER_NAME } from './capabilities.js';
 import { consumedCapacity, NO_CAPACITY } from './capacity.js';
 import { decodeCursor, encodeCursor, type EvaluatedKey } from './cursor-codec.js';
@@ -41,7 +42,11 @@ export { DYNAMODB_CAPABILITIES, DYNAMODB_DRIVER_NAME };
  * `Uint8Array` is binary, numbers are JS numbers.
  *
  * Each data-plane primitive is ONE SDK call with `ReturnConsumedCapacity: 'TOTAL'`; failures throw
- * `EventStoreAdapterError` with `DRIVER/*` codes (see `mapDynamoDbError`). Key attribute names for queries and
+ * `EventStoreAdapterError` with `DRIVER/*` codes (see `mapDynamoDbError`). The SDK's own retries stay on (the
+ * caller's client decides them); a failed WRITE (`transactWrite`, `batchWrite`) reports in
+ * `details.mayHaveLanded` whether ANY of its attempts may have been applied without a definite answer (a lost or
+ * late response, a 5xx), even when the last attempt was a clear refusal such as a throttle: a per-call middleware
+ * below the SDK's retry loop classifies every attempt (see `attempt-watch.ts`). Key attribute names for queries and
  * `exists`/`notExists` conditions on puts come from the schema given to `ensureTable`; for a table this driver did
  * not ensure, one `DescribeTable` is made the first time and its result cached.
  */
@@ -166,17 +171,17 @@ export class DynamoDbKvDriver implements KvDriver {
     if (requests.length > this.capabilities.maxBatchWriteItems) {
       throw limit(`batchWrite of ${requests.length} requests exceeds ${this.capabilities.maxBatchWriteItems}`, table);
     }
+    const command = new BatchWriteCommand({
+      RequestItems: {
+        [table]: requests.map((request) =>
+          'put' in request ? { PutRequest: { Item: request.put } } : { DeleteRequest: { Key: request.delete } },
+        ),
+      },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    const attempts = watchAttempts(command);
     try {
-      const output = await this.documents.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [table]: requests.map((request) =>
-              'put' in request ? { PutRequest: { Item: request.put } } : { DeleteRequest: { Key: request.delete } },
-            ),
-          },
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
+      const output = await this.documents.send(command);
       const unprocessed = (output.UnprocessedItems?.[table] ?? []).flatMap((request): WriteRequest[] => {
         if (request.PutRequest?.Item !== undefined) return [{ put: request.PutRequest.Item as Item }];
         if (request.DeleteRequest?.Key !== undefined) return [{ delete: request.DeleteRequest.Key as ItemKey }];
@@ -184,7 +189,7 @@ export class DynamoDbKvDriver implements KvDriver {
       });
       return { unprocessed, consumed: consumedCapacity(output.ConsumedCapacity, 'write') };
     } catch (error) {
-      throw mapDynamoDbError(error, { operation: 'batchWrite', table });
+      throw mapDynamoDbError(error, { operation: 'batchWrite', table, mayHaveLanded: attempts.mayHaveLanded(error) });
     }
   }
 
@@ -202,14 +207,14 @@ export class DynamoDbKvDriver implements KvDriver {
     const items = actions.map((action) =>
       transactItem(table, action, partitionKey ?? Object.keys('key' in action ? action.key : {})[0] ?? ''),
     );
+    const command = new TransactWriteCommand({
+      TransactItems: items,
+      ReturnConsumedCapacity: 'TOTAL',
+      ...(options.token === undefined ? {} : { ClientRequestToken: options.token }),
+    });
+    const attempts = watchAttempts(command);
     try {
-      const output = await this.documents.send(
-        new TransactWriteCommand({
-          TransactItems: items,
-          ReturnConsumedCapacity: 'TOTAL',
-          ...(options.token === undefined ? {} : { ClientRequestToken: options.token }),
-        }),
-      );
+      const output = await this.documents.send(command);
       return { committed: true, consumed: consumedCapacity(output.ConsumedCapacity, 'write') };
     } catch (error) {
       const shape = awsErrorShape(error) as { name?: string; CancellationReasons?: Parameters<typeof cancellationReasons>[0] };
@@ -217,7 +222,7 @@ export class DynamoDbKvDriver implements KvDriver {
         const reasons = cancellationReasons(shape.CancellationReasons);
         if (reasons.length === actions.length) return { committed: false, reasons, consumed: NO_CAPACITY };
       }
-      throw mapDynamoDbError(error, { operation: 'transactWrite', table });
+      throw mapDynamoDbError(error, { operation: 'transactWrite', table, mayHaveLanded: attempts.mayHaveLanded(error) });
     }
   }
 

@@ -7,6 +7,11 @@ export interface DynamoDbErrorContext {
   readonly operation: string;
   /** The table, when the operation has one. */
   readonly table?: string;
+  /**
+   * Writes only: whether any attempt of the call (the SDK's own retries included) may have been applied without a
+   * definite answer (see `attempt-watch.ts`). Reported as `details.mayHaveLanded`.
+   */
+  readonly mayHaveLanded?: boolean;
 }
 
 /** DynamoDB error names meaning the request was throttled (retryable). */
@@ -53,6 +58,8 @@ const LIMIT_MESSAGES: readonly RegExp[] = [
  * `TransactionConflictException` -> `TRANSACTION_CONFLICT`; `ResourceNotFoundException` -> `RESOURCE_NOT_FOUND`;
  * credential errors -> `ACCESS_DENIED`; item/transaction size and count violations -> `LIMIT_EXCEEDED`;
  * other `ValidationException`s and `IdempotentParameterMismatchException` -> `VALIDATION`; anything else `BACKEND`.
+ * `context.mayHaveLanded` (writes) becomes `details.mayHaveLanded`, whatever the code: a `THROTTLED` last attempt
+ * after a lost first one is still a write that may have been applied.
  */
 export function mapDynamoDbError(error: unknown, context: DynamoDbErrorContext): EventStoreAdapterError {
   if (error instanceof EventStoreAdapterError) return error;
@@ -68,6 +75,7 @@ export function mapDynamoDbError(error: unknown, context: DynamoDbErrorContext):
       ...(context.table === undefined ? {} : { table: context.table }),
       ...(shape.name === undefined ? {} : { awsErrorName: shape.name }),
       ...(httpStatusOf(shape) === undefined ? {} : { httpStatusCode: httpStatusOf(shape) }),
+      ...(context.mayHaveLanded === undefined ? {} : { mayHaveLanded: context.mayHaveLanded }),
     },
   });
 }

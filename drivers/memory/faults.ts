@@ -26,6 +26,12 @@ export interface FaultOptions {
   readonly unprocessedRate?: number;
   /** Probability that a write APPLIES and then throws `DRIVER/TRANSIENT` (response lost after commit). */
   readonly lostResponseRate?: number;
+  /**
+   * Of the lost responses drawn from `lostResponseRate`, the share (0..1, default 0) reported as `DRIVER/THROTTLED`
+   * instead: what an AWS SDK call throws when its first attempt committed unanswered and its retries were throttled.
+   * Every lost response carries `details.mayHaveLanded: true`, whatever its code.
+   */
+  readonly lostResponseThrottledShare?: number;
   /** Random delay before each call, in milliseconds, uniform in `[min, max]`. */
   readonly latencyMs?: { readonly min: number; readonly max: number };
 }
@@ -40,8 +46,11 @@ export type ScriptedFault =
   | { readonly kind: 'conflict'; readonly actionIndex?: number }
   /** Leave the LAST `count` keys/requests of the batch unprocessed (default 1; clamped to the batch size). */
   | { readonly kind: 'unprocessed'; readonly count?: number }
-  /** Apply the write, then throw `DRIVER/TRANSIENT`. */
-  | { readonly kind: 'lostResponse' };
+  /**
+   * Apply the write, then throw `DRIVER/TRANSIENT` (or, `reportAs: 'throttle'`, `DRIVER/THROTTLED`: the last
+   * attempt's refusal after an unanswered first one), with `details.mayHaveLanded: true`.
+   */
+  | { readonly kind: 'lostResponse'; readonly reportAs?: 'transient' | 'throttle' };
 
 /** What a call must suffer: an optional delay and at most one fault. */
 export interface FaultPlan {
@@ -105,6 +114,7 @@ export const faultOptionsSchema = z
     conflictRate: rate.optional(),
     unprocessedRate: rate.optional(),
     lostResponseRate: rate.optional(),
+    lostResponseThrottledShare: rate.optional(),
     latencyMs: z
       .object({ min: z.number().min(0), max: z.number().min(0) })
       .strict()
@@ -185,11 +195,21 @@ export class FaultPlanner<Operation extends string> {
     }
   }
 
-  /** After a write applied: throw the plan's lost-response fault (`DRIVER/TRANSIENT`, `details.applied`), if it has one. */
+  /**
+   * After a write applied: throw the plan's lost-response fault, if it has one: `DRIVER/TRANSIENT`, or
+   * `DRIVER/THROTTLED` when scripted so or drawn within `lostResponseThrottledShare`; `details.applied` and
+   * `details.mayHaveLanded` are true either way.
+   */
   throwIfLostResponse(plan: FaultPlan, makeError: (code: ErrorCode, message: string, details: Record<string, unknown>) => Error): void {
-    if (plan.fault?.kind !== 'lostResponse') return;
+    const fault = plan.fault;
+    if (fault?.kind !== 'lostResponse') return;
     this.record('lostResponse');
-    throw makeError(ErrorCodes.TRANSIENT, 'Injected fault: response lost after the write applied', { injected: true, applied: true });
+    const share = this.options?.lostResponseThrottledShare ?? 0;
+    // The share is drawn only when configured, so seeds without it keep their sequences.
+    const throttled = plan.scripted ? fault.reportAs === 'throttle' : share > 0 && plan.random.next() < share;
+    const details = { injected: true, applied: true, mayHaveLanded: true };
+    if (throttled) throw makeError(ErrorCodes.THROTTLED, 'Injected fault: write applied unanswered, its retries throttled', details);
+    throw makeError(ErrorCodes.TRANSIENT, 'Injected fault: response lost after the write applied', details);
   }
 
   /** Copy of the per-kind counts of faults that took effect. */

@@ -72,6 +72,18 @@ describe('MemoryKvDriver scripted faults', () => {
     expect(driver.faultCounts().lostResponse).toBe(2);
   });
 
+  it('lostResponse reported as a throttle (an SDK call whose retries were throttled): applied, THROTTLED, mayHaveLanded', async () => {
+    driver.injectFault('transactWrite', { kind: 'lostResponse', reportAs: 'throttle' });
+    const error = await errorOf(driver.transactWrite('simple', [{ type: 'put', item: { pk: 'lt' } }]));
+    expect(error.code).toBe(ErrorCodes.THROTTLED);
+    expect(error.details).toMatchObject({ applied: true, mayHaveLanded: true });
+    expect((await driver.get('simple', { pk: 'lt' })).item).toEqual({ pk: 'lt' });
+    driver.injectFault('batchWrite', { kind: 'lostResponse' });
+    const transient = await errorOf(driver.batchWrite('simple', [{ put: { pk: 'lb' } }]));
+    expect(transient.code).toBe(ErrorCodes.TRANSIENT);
+    expect(transient.details.mayHaveLanded).toBe(true);
+  });
+
   it('refuses faults an operation cannot suffer', async () => {
     expect(await codeOf(() => driver.injectFault('get', { kind: 'conflict' }))).toBe(ErrorCodes.INVALID_OPTIONS);
     expect(await codeOf(() => driver.injectFault('query', { kind: 'unprocessed' }))).toBe(ErrorCodes.INVALID_OPTIONS);
@@ -126,6 +138,19 @@ describe('MemoryKvDriver random faults', () => {
       expect(counts[kind]).toBeGreaterThan(0);
     }
     expect(outcomes).toContain('unprocessed:');
+  });
+
+  it('lostResponseThrottledShare reports that share of random lost responses as THROTTLED, all with mayHaveLanded', async () => {
+    const driver = new MemoryKvDriver({ faults: { seed: 5, lostResponseRate: 1, lostResponseThrottledShare: 0.5 } });
+    await driver.ensureTable(SIMPLE_TABLE);
+    const codes: string[] = [];
+    for (let index = 0; index < 40; index++) {
+      const error = await errorOf(driver.transactWrite('simple', [{ type: 'put', item: { pk: `r${index}` } }]));
+      expect(error.details.mayHaveLanded).toBe(true);
+      codes.push(error.code);
+    }
+    expect(new Set(codes)).toEqual(new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSIENT]));
+    expect((await driver.batchGet('simple', [{ pk: 'r0' }, { pk: 'r39' }])).items).toHaveLength(2);
   });
 
   it('an unprocessed fault leaves a non-empty subset unprocessed and applies exactly the rest', async () => {

@@ -27,7 +27,9 @@ const MULTIPART_QUEUE_SIZE = 4;
  * The {@link BlobDriver} for Amazon S3 (and S3-compatible servers), over an injected `S3Client` that the caller owns.
  * Works with the SDK's default client settings (request checksums on). Keys are stored under `keyPrefix`.
  * Bodies are copied on the way in (a caller mutating its array later cannot change what is stored) and fresh
- * arrays are returned. Failures throw `EventStoreAdapterError` with `DRIVER/*` codes (see `mapS3Error`).
+ * arrays are returned. Failures throw `EventStoreAdapterError` with `DRIVER/*` codes (see `mapS3Error`). They do
+ * not report `details.mayHaveLanded` (the SDK's own retries stay on): the blob port does not ask for it, because
+ * blobs are written under unique keys before anything names them and deletes are idempotent (see the port's doc).
  */
 export class S3BlobDriver implements BlobDriver {
   readonly capabilities: BlobCapabilities = S3_CAPABILITIES;

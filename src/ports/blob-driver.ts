@@ -1,6 +1,11 @@
 /**
  * The blob port: an S3-shaped driver. One backend call per primitive (large puts may be multipart),
  * failures thrown as `EventStoreAdapterError` with `DRIVER/*` codes. Bytes are copied in and out.
+ *
+ * Unlike KV writes, a blob driver need not report whether a failed put or delete may have landed
+ * (`details.mayHaveLanded`): the core writes every blob under a unique, never reused key before any item names it,
+ * so a put that landed unanswered is an unreferenced orphan (the sweeper's), a retried put rewrites the same bytes,
+ * and a delete is idempotent. Nothing the core decides depends on whether a failed blob call was applied.
  */
 
 /** A blob driver's limits and flags. */

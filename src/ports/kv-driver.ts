@@ -5,6 +5,17 @@
  * Failures of a whole request are thrown as `EventStoreAdapterError` with a `DRIVER/*` code
  * (`THROTTLED`, `TRANSIENT`, `VALIDATION`, `LIMIT_EXCEEDED`, `RESOURCE_NOT_FOUND`, `ACCESS_DENIED`,
  * `SCHEMA_MISMATCH`, `BACKEND`). A cancelled transaction is NOT thrown: it is reported per action.
+ *
+ * Writes that may have landed (MUST): a failed `transactWrite` or `batchWrite` whose request may have been applied
+ * without the driver learning the outcome carries `details.mayHaveLanded: true`, WHATEVER its code. That includes
+ * every attempt the backend client made on its own: the AWS SDK retries a request itself and throws only the last
+ * attempt's error, so a transaction whose first attempt committed unanswered and whose retries were throttled
+ * ends in `DRIVER/THROTTLED`, a code that otherwise proves a refusal. The core treats a `THROTTLED` or
+ * `TRANSACTION_CONFLICT` write as refused (not applied) unless `mayHaveLanded` is set, and then the write is
+ * ambiguous (it keeps its blobs and proves the outcome, or fails `STORE/OUTCOME_UNKNOWN`). A driver that cannot
+ * tell sets it (over-reporting costs a read, under-reporting can lose a committed write). `TRANSIENT` is always
+ * treated as possibly applied. Checked by the contract suite's "attempt outcomes" group when the fixture can
+ * inject a lost attempt (`KvFixture.lostAttempts`).
  */
 
 /** A scalar attribute value usable in keys. */
@@ -220,7 +231,8 @@ export interface KvDriver {
 
   /**
    * Apply up to `capabilities.maxBatchWriteItems` unconditional puts/deletes (not atomic).
-   * Returns the requests the backend did not process.
+   * Returns the requests the backend did not process. A failure that may have applied any of them carries
+   * `details.mayHaveLanded: true` (see the module doc).
    */
   batchWrite(
     table: string,
@@ -232,6 +244,8 @@ export interface KvDriver {
    * bytes; more throws `DRIVER/LIMIT_EXCEEDED`, as do two actions on one item. A cancelled transaction returns
    * `committed: false` with one reason per action; a failed condition carries the stored item.
    * `token` (at most 36 characters) makes a retried call idempotent where `capabilities.idempotentTransactions`.
+   * A thrown failure of a call any of whose attempts may have committed carries `details.mayHaveLanded: true`,
+   * whatever its code (see the module doc).
    */
   transactWrite(
     table: string,
