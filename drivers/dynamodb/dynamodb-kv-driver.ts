@@ -51,6 +51,10 @@ export class DynamoDbKvDriver implements KvDriver {
   private readonly client: DynamoDBClient;
   private readonly options: ResolvedDynamoDbKvDriverOptions;
   private readonly schemas = new Map<string, TableSchema>();
+  /** Tables this driver created whose creation no `ensureTable` has reported yet (that call was abandoned mid-way). */
+  private readonly unreported = new Set<string>();
+  /** Requests are sent with this abort signal (see {@link withSignal}); undefined on the driver itself. */
+  private requestSignal: AbortSignal | undefined;
 
   /** @throws `INPUT/INVALID_OPTIONS` for out-of-range options. */
   constructor(client: DynamoDBClient, options: DynamoDbKvDriverOptions = {}) {
@@ -61,10 +65,25 @@ export class DynamoDbKvDriver implements KvDriver {
     });
   }
 
+  /**
+   * Create or verify the table and wait until ACTIVE (table-lifecycle.ts). `created` is true for the call that
+   * reports this driver's creation of the table first: also the call after one that was abandoned (its signal
+   * fired) after the table was created, so that the store records it as its own.
+   */
   async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
-    const result = await ensureTable(this.documents, schema, this.options);
+    await ensureTable(this.documents, schema, this.options, { signal: this.requestSignal, onCreated: () => this.unreported.add(schema.name) });
     this.schemas.set(schema.name, schema);
-    return result;
+    return { created: this.unreported.delete(schema.name) };
+  }
+
+  /**
+   * This driver with every request sent with `signal` as the SDK's `abortSignal` (the connection is released when
+   * it fires) and table waits cut short by it. Shares the client, the schema cache and the creation record.
+   */
+  withSignal(signal: AbortSignal): KvDriver {
+    const bound = Object.create(this) as DynamoDbKvDriver;
+    bound.requestSignal = signal;
+    return bound;
   }
 
   /** The SDK client's own `maxAttempts` (standard retry mode: 3 unless configured). */
@@ -74,7 +93,13 @@ export class DynamoDbKvDriver implements KvDriver {
 
   async dropTable(tableName: string): Promise<void> {
     this.schemas.delete(tableName);
-    await dropTable(this.documents, tableName, this.options);
+    this.unreported.delete(tableName);
+    await dropTable(this.documents, tableName, this.options, this.requestSignal);
+  }
+
+  /** The SDK's per-request options: the bound abort signal, if any. */
+  private sendOptions(): { abortSignal?: AbortSignal } {
+    return this.requestSignal === undefined ? {} : { abortSignal: this.requestSignal };
   }
 
   async get(
@@ -85,6 +110,7 @@ export class DynamoDbKvDriver implements KvDriver {
     try {
       const output = await this.documents.send(
         new GetCommand({ TableName: table, Key: key, ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
+        this.sendOptions(),
       );
       return { item: output.Item as Item | undefined, consumed: consumedCapacity(output.ConsumedCapacity, 'read') };
     } catch (error) {
@@ -118,6 +144,7 @@ export class DynamoDbKvDriver implements KvDriver {
           ...(request.index === undefined ? { ConsistentRead: request.consistent ?? false } : {}),
           ReturnConsumedCapacity: 'TOTAL',
         }),
+        this.sendOptions(),
       );
       const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
       return {
@@ -147,6 +174,7 @@ export class DynamoDbKvDriver implements KvDriver {
           RequestItems: { [table]: { Keys: unique, ConsistentRead: options.consistent ?? false } },
           ReturnConsumedCapacity: 'TOTAL',
         }),
+        this.sendOptions(),
       );
       return {
         items: (output.Responses?.[table] ?? []) as Item[],
@@ -176,6 +204,7 @@ export class DynamoDbKvDriver implements KvDriver {
           },
           ReturnConsumedCapacity: 'TOTAL',
         }),
+        this.sendOptions(),
       );
       const unprocessed = (output.UnprocessedItems?.[table] ?? []).flatMap((request): WriteRequest[] => {
         if (request.PutRequest?.Item !== undefined) return [{ put: request.PutRequest.Item as Item }];
@@ -209,6 +238,7 @@ export class DynamoDbKvDriver implements KvDriver {
           ReturnConsumedCapacity: 'TOTAL',
           ...(options.token === undefined ? {} : { ClientRequestToken: options.token }),
         }),
+        this.sendOptions(),
       );
       return { committed: true, consumed: consumedCapacity(output.ConsumedCapacity, 'write') };
     } catch (error) {
@@ -225,7 +255,7 @@ export class DynamoDbKvDriver implements KvDriver {
   private async schemaOf(table: string): Promise<TableSchema> {
     const known = this.schemas.get(table);
     if (known !== undefined) return known;
-    const description = await describeTable(this.documents, table);
+    const description = await describeTable(this.documents, table, this.requestSignal);
     if (description === undefined) {
       throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `DynamoDB table ${table} does not exist`, {
         details: { driver: DYNAMODB_DRIVER_NAME, table },

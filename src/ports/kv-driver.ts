@@ -245,6 +245,15 @@ export interface KvDriver {
    */
   clientMaxAttempts?(): Promise<number>;
 
+  /**
+   * This driver with every request it sends bound to `signal`: when `signal` fires, requests in flight are
+   * abandoned (their connections released, table waits cut short) and reject. The core binds each call's
+   * requests to that call's budget (deadline, abort signals), so that no request outlives its call. Optional: the
+   * core races every request against the call's budget anyway; without it a request that never answers keeps its
+   * resources until the backend client's own timeouts.
+   */
+  withSignal?(signal: AbortSignal): KvDriver;
+
   /** Release resources (clients the driver created). The driver is unusable afterwards. */
   close?(): Promise<void>;
 }
