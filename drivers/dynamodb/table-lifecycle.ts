@@ -42,7 +42,8 @@ export async function describeTable(client: DynamoDBDocumentClient, table: strin
  * A concurrent creator (`ResourceInUseException`) is waited for; a table being deleted is waited out and
  * re-created. A table whose layout differs throws `DRIVER/SCHEMA_MISMATCH` with `details.differences`; a missing
  * table with `createTable: false` throws `DRIVER/RESOURCE_NOT_FOUND`. `call.onCreated` runs as soon as a
- * CreateTable of this call succeeded (before the wait), so a caller abandoning the wait still knows it created it.
+ * CreateTable of this call succeeded (before the wait), so a caller abandoning the wait still knows it created it,
+ * and when `call.signal` abandoned a CreateTable in flight (it may have landed: the table is then this caller's).
  */
 export async function ensureTable(
   client: DynamoDBDocumentClient,
@@ -64,7 +65,7 @@ export async function ensureTable(
           { details: { driver: 'dynamodb', table: schema.name } },
         );
       }
-      if (await createTable(client, input, signal)) {
+      if (await createTable(client, input, signal, call.onCreated)) {
         created = true;
         call.onCreated?.();
       }
@@ -112,11 +113,18 @@ export async function dropTable(
 }
 
 /** True when this request created the table; false when another caller did (or it is still being deleted). */
-async function createTable(client: DynamoDBDocumentClient, input: ConstructorParameters<typeof CreateTableCommand>[0], signal: AbortSignal | undefined): Promise<boolean> {
+async function createTable(
+  client: DynamoDBDocumentClient,
+  input: ConstructorParameters<typeof CreateTableCommand>[0],
+  signal: AbortSignal | undefined,
+  onAbandoned?: () => void,
+): Promise<boolean> {
   try {
     await client.send(new CreateTableCommand(input), sendOptions(signal));
     return true;
   } catch (error) {
+    // Abandoned by our caller: the request may have landed, and nobody else creates this table in that moment.
+    if (signal?.aborted === true) onAbandoned?.();
     // Another caller created it (or it is still being deleted): the caller's loop waits for it.
     if (awsErrorShape(error).name === 'ResourceInUseException') return false;
     throw mapDynamoDbError(error, { operation: 'CreateTable', table: input.TableName });
