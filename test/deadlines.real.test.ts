@@ -103,19 +103,36 @@ describe.skipIf(skip)('init through an endpoint that answers very slowly (Dynamo
   /** Each answer arrives this late: longer than the short deadlines below, far shorter than the patient ones. */
   const DELAY_MS = 1_000;
   let slow: SilentServer;
+  let slowCreate: SilentServer;
   beforeAll(async () => {
     slow = await startSlowProxy(dynamo.endpoint, DELAY_MS);
+    slowCreate = await startSlowProxy(dynamo.endpoint, 3 * DELAY_MS, /X-Amz-Target: DynamoDB_\d+\.CreateTable/i);
   });
   afterAll(async () => {
     await slow?.close();
+    await slowCreate?.close();
   });
 
-  it('an init cut by its deadline (mid-way through creating the table) leaves nothing misread: a patient init completes, the table is the store\'s (reset works), events are stored', async () => {
+  it('every answer late: init and the first storeEvents past their deadlines are STORE/DEADLINE_EXCEEDED; patient calls then succeed', async () => {
     const client = createDynamoClient(slow.endpoint);
     try {
-      const tableName = uniqueTableName('dl-slow');
+      const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-slow') });
+      expect((await failure(store.init({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await failure(store.storeEvents([event()], { deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      await store.storeEvents([event()], { deadlineMs: 20_000 });
+      expect(await store.getStreamSequence('acct', 'a')).toBe(1);
+      await store.close();
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+
+  it('an init cut while its CreateTable is in flight (the table is created) leaves nothing misread: a patient init completes, the table is the store\'s (reset works)', async () => {
+    const client = createDynamoClient(slowCreate.endpoint);
+    try {
+      const tableName = uniqueTableName('dl-create');
       const store = new EventStoreRepo(client, undefined, { tableName });
-      // DescribeTable answers after ~1 s, CreateTable is then in flight when the 1.5 s deadline cuts the init.
+      // DescribeTable answers at once; CreateTable lands, its answer is held 3 s: the 1.5 s deadline cuts the init then.
       expect((await failure(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       expect((await failure(store.storeEvents([event()], { deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       await store.init({ deadlineMs: 20_000 });

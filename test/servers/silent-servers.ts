@@ -49,19 +49,26 @@ export function startBlackHole(): Promise<SilentServer> {
 
 /**
  * A proxy to `target` (`http://host:port`) that passes requests on at once and holds each chunk of the answer for
- * `delayMs` before passing it back: every request gets its real answer, `delayMs` late.
+ * `delayMs` before passing it back: every request gets its real answer, `delayMs` late. With `only`, just the
+ * answers to requests whose text (headers included) matches it are late, e.g. `/CreateTable/` for one DynamoDB
+ * operation (its `X-Amz-Target` header).
  */
-export function startSlowProxy(target: string, delayMs: number): Promise<SilentServer> {
+export function startSlowProxy(target: string, delayMs: number, only?: RegExp): Promise<SilentServer> {
   const { hostname, port } = new URL(target);
   return listen((socket) => {
     const upstream = connect(Number(port), hostname);
+    let late = only === undefined;
     upstream.on('error', () => socket.destroy());
     socket.on('close', () => upstream.destroy());
-    socket.pipe(upstream);
+    socket.on('data', (chunk: Buffer) => {
+      if (only !== undefined && /^[A-Z]+ \S+ HTTP\/1\.1\r\n/.test(chunk.toString('latin1', 0, 64))) late = only.test(chunk.toString('latin1'));
+      upstream.write(chunk);
+    });
     upstream.on('data', (chunk: Buffer) => {
+      if (!late) return void (socket.writable && socket.write(chunk));
       const timer = setTimeout(() => socket.writable && socket.write(chunk), delayMs);
       socket.once('close', () => clearTimeout(timer));
     });
-    upstream.on('end', () => setTimeout(() => socket.end(), delayMs));
+    upstream.on('end', () => setTimeout(() => socket.end(), late ? delayMs : 0));
   });
 }
