@@ -498,7 +498,7 @@ export class EventStore implements IEventStoreRepo {
     const stop = new AbortController();
     const run: InitRun = { done: Promise.resolve(), stop, waiters: 0, ready: false };
     const budget = new CallBudget(Infinity, [this.options.signal, stop.signal], this.options.clock);
-    (run as { done: Promise<void> }).done = this.prepare(budget, stop.signal).then(
+    (run as { done: Promise<void> }).done = this.prepare(budget).then(
       (layout) => {
         if (this.initialising !== run) return;
         this.layout = layout;
@@ -514,7 +514,7 @@ export class EventStore implements IEventStoreRepo {
   }
 
   /** `init`'s work under the run's `budget`: returns the table's layout record (created if missing). */
-  private async prepare(budget: CallBudget, stop: AbortSignal): Promise<TableMetadata> {
+  private async prepare(budget: CallBudget): Promise<TableMetadata> {
     const ctx = this.controlContext(budget);
     const blobs = ctx.blobs;
     // The first driver call: a lazy driver loads here, so it is raced like a request.
@@ -526,8 +526,8 @@ export class EventStore implements IEventStoreRepo {
     // Remembered until a layout record says so: an init cut after the creation must not record the table as foreign.
     // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
     if (table?.created === true) this.createdUnrecorded = true;
-    // The layout record's reads and writes are data-plane requests: bounded by `deadlineMs` like any call.
-    const layout = await establishLayout(forCall(this.ctx, { signal: stop }), this.createdUnrecorded);
+    // The layout record's requests are bounded like the rest of the run: by the deadlines of the calls waiting for it.
+    const layout = await establishLayout(ctx, this.createdUnrecorded);
     this.createdUnrecorded = false;
     return layout;
   }
