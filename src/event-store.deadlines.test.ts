@@ -136,6 +136,24 @@ describe('every public call is bounded, init included (twin)', () => {
     expect((settled as EventStoreAdapterError).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
   }, HANG_GUARD_MS);
 
+  it("a running subscription whose polls stop being answered: each poll ends at the store's deadlineMs (WARN/FEED_RETRY with STORE/DEADLINE_EXCEEDED), stop() returns, close() returns (a guard: polls were bounded before)", async () => {
+    const hang = new Set<string>();
+    const warnings: { code: string; cause?: unknown }[] = [];
+    const store = new EventStore({ kv: hanging(new MemoryKvDriver(), hang), changeFeed: true, deadlineMs: 100, onWarning: (warning) => warnings.push(warning) });
+    await store.init({ deadlineMs: 10_000 });
+    await store.storeEvents([event()], { deadlineMs: 10_000 });
+    const delivered: number[] = [];
+    const subscription = await store.subscribe({ name: 'p', pollIntervalMs: 1, handler: (events) => void delivered.push(events.length) });
+    while (delivered.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    hang.add('batchGet').add('query').add('get');
+    while (warnings.filter((warning) => warning.code === 'WARN/FEED_RETRY').length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const causes = warnings.filter((warning) => warning.code === 'WARN/FEED_RETRY').map((warning) => (warning.cause as EventStoreAdapterError).code);
+    expect(new Set(causes)).toEqual(new Set([ErrorCodes.DEADLINE_EXCEEDED]));
+    await subscription.stop();
+    await store.close();
+    expect(delivered).toEqual([1]);
+  }, HANG_GUARD_MS);
+
   it('init and resetStore refuse a bad deadlineMs or signal with INPUT/INVALID_OPTIONS naming the field', async () => {
     const store = new EventStore({ kv: new MemoryKvDriver() });
     const bad = await failure(store.init({ deadlineMs: 0 }));
