@@ -58,13 +58,19 @@ export function startSlowProxy(target: string, delayMs: number, only?: RegExp): 
   return listen((socket) => {
     const upstream = connect(Number(port), hostname);
     let late = only === undefined;
+    // The request bytes sent since the last answer began: the next answer is late when they match `only`.
+    let request = '';
     upstream.on('error', () => socket.destroy());
     socket.on('close', () => upstream.destroy());
     socket.on('data', (chunk: Buffer) => {
-      if (only !== undefined && /^[A-Z]+ \S+ HTTP\/1\.1\r\n/.test(chunk.toString('latin1', 0, 64))) late = only.test(chunk.toString('latin1'));
+      request += chunk.toString('latin1');
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (only !== undefined && chunk.toString('latin1', 0, 5) === 'HTTP/') {
+        late = only.test(request);
+        request = '';
+      }
       if (!late) return void (socket.writable && socket.write(chunk));
       const timer = setTimeout(() => socket.writable && socket.write(chunk), delayMs);
       socket.once('close', () => clearTimeout(timer));
