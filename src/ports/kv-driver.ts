@@ -190,7 +190,9 @@ export interface KvDriver {
    * Create the table and its indexes if absent and wait until usable. Idempotent and safe to call concurrently.
    * Resolves to `{ created: true }` only for the ONE call whose request created the table (a concurrent caller
    * that found it being created, or a call on an existing table, gets `false`): the core records this, so that it
-   * never deletes a table it did not create. An existing table whose key schema or indexes differ throws
+   * never deletes a table it did not create. A call abandoned (its `withSignal` signal fired) after its creation
+   * request was sent passes the report on: the driver's next `ensureTable` of that table resolves `{ created: true }`.
+   * An existing table whose key schema or indexes differ throws
    * `DRIVER/SCHEMA_MISMATCH` listing the differences.
    */
   ensureTable(schema: TableSchema): Promise<EnsureTableResult>;
