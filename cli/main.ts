@@ -3,7 +3,8 @@
  * Built on commander (the most used Node CLI library: subcommands, typed options, generated `--help`, no
  * dependencies) and cli-progress (bars with counts, rate and ETA on terminals; lines otherwise are ours).
  *
- * Exit codes: 0 ok, 1 problems found (verify, migrate, import), 2 usage error, 3 runtime failure, 130 interrupted.
+ * Exit codes: 0 ok, 1 problems found (verify, migrate, import), 2 usage error, 3 runtime failure (a `--timeout`
+ * too), 130 interrupted. Every command that talks to AWS takes `--timeout` (cli/request-timeout.ts).
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
@@ -40,7 +41,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     .description('Operate an event-store-adapter-dynamodb store: migrate from the old adapter, export, import, stats, verify, sweep, infrastructure.')
     .version(version())
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure, 130 interrupted (re-run to resume).\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`);
+    .addHelpText('after', `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure (a --timeout too), 130 interrupted (re-run to resume).\n\nCommands that talk to AWS say on stderr where they connect (endpoint or region, table, bucket) and give up when AWS does not answer one\nrequest or store call within --timeout (default 60s), naming the endpoint.\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`);
   const done = (code: number) => exit(code);
 
   examples(

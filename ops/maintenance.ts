@@ -12,7 +12,10 @@ export interface CreateTableOptions extends StoreTarget {
   readonly streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
 }
 
-/** Create the store's table (and bucket, when given) as `init` does, wait until ACTIVE, and describe it. Idempotent. */
+/**
+ * Create the store's table (and bucket, when given) as `init` does, wait until ACTIVE, and describe it. Idempotent.
+ * Bounded by `deadlineMs` when given (else `init`'s default), `STORE/DEADLINE_EXCEEDED` past it.
+ */
 export async function createStoreTable(options: CreateTableOptions): Promise<TableDescriptionReport> {
   const s3 = options.s3Client && options.bucket ? options.s3Client : undefined;
   const store = new EventStoreRepo(options.dynamodbClient, s3, {
@@ -21,10 +24,11 @@ export async function createStoreTable(options: CreateTableOptions): Promise<Tab
     ...(options.capacity ? { eventStoreTableReadCapacityUnits: options.capacity.read, eventStoreTableWriteCapacityUnits: options.capacity.write } : {}),
     ...(options.streamViewType ? { streamViewType: options.streamViewType } : {}),
     ...(options.changeFeed ? { changeFeed: options.changeFeed } : {}),
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
     onWarning: () => undefined,
   });
   try {
-    await store.init();
+    await store.init(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {});
   } finally {
     await store.close();
   }

@@ -22,6 +22,8 @@ export interface StoreTarget {
    * {@link withRecordedLayout} read it from the table's layout record.
    */
   readonly changeFeed?: { readonly shards: number };
+  /** Deadline of each call of the store opened on it (its `deadlineMs`), in ms; default the store's (20 s). */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export function openStore(target: StoreTarget, options: { create?: boolean; sign
     ...(s3 ? { s3BucketName: target.bucket!, s3KeyPrefix: target.s3KeyPrefix ?? 'events/', skipS3BucketCreation: !create } : {}),
     skipDynamoDBTableCreation: !create,
     ...(target.changeFeed ? { changeFeed: target.changeFeed } : {}),
+    ...(target.deadlineMs ? { deadlineMs: target.deadlineMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     // The store's own default logs each warning code once; the CLI prints them on stderr.
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),

@@ -11,6 +11,8 @@ export const DEFAULT_DEADLINE_MS = 20_000;
  */
 export class CallBudget {
   private readonly signals: readonly AbortSignal[];
+  /** Aborted once this budget has run out or a signal fired: see {@link requestSignal}. */
+  private readonly spent = new AbortController();
 
   /** @param deadline ms since the epoch (`Infinity`: none). */
   constructor(
@@ -31,11 +33,20 @@ export class CallBudget {
     return Math.max(0, this.deadline - this.clock());
   }
 
+  /**
+   * Fires when this budget's call gives up (its deadline passed or one of its signals fired, as seen by
+   * {@link check} or {@link race}): drivers abort their requests in flight with it (the AWS SDK's `abortSignal`),
+   * so no socket outlives the call. A request aborted this way may still have reached the server.
+   */
+  get requestSignal(): AbortSignal {
+    return this.spent.signal;
+  }
+
   /** Throws `STORE/ABORTED` when a signal has fired, `STORE/DEADLINE_EXCEEDED` when the deadline has passed. */
   check(what: string): void {
     const fired = this.signals.find((signal) => signal.aborted);
-    if (fired) throw aborted(what, fired.reason);
-    if (this.clock() >= this.deadline) throw deadlineExceeded(what, this.deadline);
+    if (fired) throw this.giveUp(aborted(what, fired.reason));
+    if (this.clock() >= this.deadline) throw this.giveUp(deadlineExceeded(what, this.deadline));
   }
 
   /** The error the budget would throw now, or undefined while it holds. */
@@ -63,11 +74,11 @@ export class CallBudget {
         action();
       };
       if (this.deadline !== Infinity) {
-        const timer = setTimeout(() => settle(() => reject(deadlineExceeded(what, this.deadline))), this.remaining());
+        const timer = setTimeout(() => settle(() => reject(this.giveUp(deadlineExceeded(what, this.deadline)))), this.remaining());
         cleanups.push(() => clearTimeout(timer));
       }
       for (const signal of this.signals) {
-        const onAbort = () => settle(() => reject(aborted(what, signal.reason)));
+        const onAbort = () => settle(() => reject(this.giveUp(aborted(what, signal.reason))));
         signal.addEventListener('abort', onAbort, { once: true });
         cleanups.push(() => signal.removeEventListener('abort', onAbort));
       }
@@ -76,6 +87,12 @@ export class CallBudget {
         (error: unknown) => settle(() => reject(error)),
       );
     });
+  }
+
+  /** `error`, after aborting the requests in flight under this budget ({@link requestSignal}). */
+  private giveUp(error: EventStoreAdapterError): EventStoreAdapterError {
+    if (!this.spent.signal.aborted) this.spent.abort(error);
+    return error;
   }
 
   /** Wait `milliseconds` (cut short by the deadline or a signal, which then throw as {@link check}). */

@@ -105,13 +105,17 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
   const kv = lazyKvDriver(
     DYNAMODB_CAPABILITIES,
     async () => new (await import('../drivers/dynamodb/index.js')).DynamoDbKvDriver(dynamodbClient, kvOptions),
-    { clientMaxAttempts: true, close: false },
+    { clientMaxAttempts: true, close: false, withSignal: true },
   );
   let blobs: BlobDriver | undefined;
   if (s3Client) {
     const blobOptions: S3BlobDriverOptions = { bucket: s3BucketName!, keyPrefix: s3KeyPrefix ?? 'events/', createBucket: !skipS3BucketCreation, ...(s3Acl ? { acl: s3Acl } : {}) };
     resolveS3Options(blobOptions); // throws what `new S3BlobDriver` would
-    blobs = lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), { clientMaxAttempts: true, close: false });
+    blobs = lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), {
+      clientMaxAttempts: true,
+      close: false,
+      withSignal: true,
+    });
   }
   return { blobKeyPrefix: '', ...core, kv, ...(blobs ? { blobs } : {}) };
 }

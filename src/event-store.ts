@@ -1,6 +1,6 @@
 import { appendEvents, type AppendOptions, type StreamExpectation } from './append.js';
 import { blobScope } from './blob-keys.js';
-import { CallBudget } from './call-budget.js';
+import { CallBudget, isBudgetError } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
 import { monotonicIds } from './ids.js';
 import type {
@@ -50,7 +50,7 @@ import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist,
 import { replay } from './replay.js';
 import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
-import { forCall, withBudget, type StoreContext } from './store-context.js';
+import { forCall, withBudget, type CallOptions, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, type TableMetadata } from './table-metadata.js';
@@ -65,6 +65,24 @@ export type EventStoreCoreOptions = EventStoreOptions & { kv: NonNullable<EventS
 export const DEFAULT_PAGE_SIZE = 200;
 
 /**
+ * Least deadline of an explicit `init()` and of `resetStore()` (the store's `deadlineMs` when larger), in ms:
+ * they may create a table and wait for it and its indexes to become ACTIVE, which on AWS usually takes 10-60 s.
+ * A slower creation goes on at AWS; a later `init` finds the table and waits for it again.
+ */
+export const DEFAULT_INIT_DEADLINE_MS = 120_000;
+
+/** One run of `init`'s work, shared by every call waiting for it; stopped when all of them have given up. */
+interface InitRun {
+  readonly done: Promise<void>;
+  /** Aborts the run's requests and waits. */
+  readonly stop: AbortController;
+  /** Calls waiting for the run now. */
+  waiters: number;
+  /** True once the run succeeded. */
+  ready: boolean;
+}
+
+/**
  * The event store over a KV driver and an optional blob driver: implements every member of the 3.x
  * `IEventStoreRepo` contract, required and optional, and the 6.x `StreamEventStoreAdapter` +
  * `RevertableEventStoreAdapter` contracts (`append`, `appendToStream`, `reset`). All decisions (offload, chunking,
@@ -76,8 +94,10 @@ export class EventStore implements IEventStoreRepo {
   /** The validated options in force. */
   readonly options: ResolvedOptions;
   private readonly ctx: StoreContext;
-  private initialising: Promise<void> | undefined;
+  private initialising: InitRun | undefined;
   private layout: TableMetadata | undefined;
+  /** True when this store's `ensureTable` created the table and no layout record says so yet (its init was cut). */
+  private createdUnrecorded = false;
   private closed = false;
   /** Running `subscribe` loops: `close()` stops them first. */
   private readonly subscriptions = new Set<Subscription>();
@@ -111,16 +131,21 @@ export class EventStore implements IEventStoreRepo {
   /**
    * Create the table, indexes and blob container if missing and wait until usable, then check the table's layout
    * record (`STORE/LAYOUT_MISMATCH` naming the field, e.g. another `bucketShards`). Idempotent; concurrent calls
-   * share one run; a failed run can be retried. The table wait is bounded by the driver's own timeout (DynamoDB:
-   * `tableWaitTimeoutMs`, `DRIVER/TABLE_WAIT_TIMEOUT`), the layout record's requests by `deadlineMs`; the store's `signal` aborts both.
+   * (and the first call of each other method, which runs it under its own deadline) share one run; a failed run
+   * can be retried.
+   *
+   * Bounded: past `options.deadlineMs` (default: the store's `deadlineMs`, at least {@link DEFAULT_INIT_DEADLINE_MS})
+   * it rejects with `STORE/DEADLINE_EXCEEDED`, on `options.signal` or the store's `signal` with `STORE/ABORTED`,
+   * whatever the endpoint does (one that never answers included). The run stops, its requests aborted, once every
+   * call waiting for it has given up; nothing half-made is misread later: a table this store created is recorded
+   * as such by the next `init` that completes. The driver's own table wait also applies (DynamoDB:
+   * `tableWaitTimeoutMs`, `DRIVER/TABLE_WAIT_TIMEOUT`). `STORE/CLOSED` after `close()`.
    */
-  init(): Promise<void> {
+  async init(options: CallOptions = {}): Promise<void> {
     this.assertOpen();
-    this.initialising ??= this.prepare().catch((error: unknown) => {
-      this.initialising = undefined;
-      throw error;
-    });
-    return this.initialising;
+    checkCallOptions(options, 'init');
+    const deadlineMs = options.deadlineMs ?? Math.max(this.options.deadlineMs, DEFAULT_INIT_DEADLINE_MS);
+    await this.ready(CallBudget.of(deadlineMs, [this.options.signal, options.signal], this.options.clock));
   }
 
   /**
@@ -157,7 +182,7 @@ export class EventStore implements IEventStoreRepo {
   private async write(validated: ReturnType<typeof validateEvents>, expected: number | undefined, append: AppendOptions, call: StoreEventsOptions = {}): Promise<StoredEvent[]> {
     const ctx = forCall(this.ctx, { ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }), ...(call.signal ? { signal: call.signal } : {}) });
     ctx.budget.check('storeEvents');
-    await this.ready();
+    await this.ready(ctx.budget);
     return appendEvents(ctx, validated, expected, append);
   }
 
@@ -234,8 +259,9 @@ export class EventStore implements IEventStoreRepo {
     const references = streams.map((entry, index) =>
       streamReference(entry, `streams[${index}]`, 'getStreamVersions', (message, details) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details })),
     );
-    await this.ready();
-    const versions = await readStreamVersions(forCall(this.ctx), [...new Set(references.map((reference) => reference.pk))]);
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
+    const versions = await readStreamVersions(ctx, [...new Set(references.map((reference) => reference.pk))]);
     return references.map((reference) => ({
       domain: reference.domain,
       ...(reference.identifier === undefined ? {} : { identifier: reference.identifier }),
@@ -283,9 +309,10 @@ export class EventStore implements IEventStoreRepo {
     if (startFromId !== undefined && typeof startFromId !== 'string') {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`, { details: { field: 'startFromId' } });
     }
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     if (startFromId !== undefined && !eventIdCanExist(startFromId)) throw new EventCursorNotFoundError(startFromId);
-    return replay(forCall(this.ctx), pageSize, startFromId);
+    return replay(ctx, pageSize, startFromId);
   }
 
   /** The stored shape of a created event (validated; `sequence` is 0 until the event is stored). */
@@ -302,10 +329,15 @@ export class EventStore implements IEventStoreRepo {
    * store, e.g. with `skipDynamoDBTableCreation`: `STORE/RESET_REFUSED`; in both cases nothing is touched), and
    * only the blobs under this store's scope (`<blobKeyPrefix><tableName>/`), never another store's in a shared
    * bucket. Other processes' caches of this store are not reset.
+   * Bounded like `init`: `STORE/DEADLINE_EXCEEDED` past `options.deadlineMs` (default: the store's `deadlineMs`, at
+   * least {@link DEFAULT_INIT_DEADLINE_MS}: it drops and re-creates the table), `STORE/ABORTED` on a signal.
    */
-  async resetStore(): Promise<void> {
+  async resetStore(options: CallOptions = {}): Promise<void> {
     this.assertOpen();
-    await this.init();
+    checkCallOptions(options, 'resetStore');
+    const deadlineMs = options.deadlineMs ?? Math.max(this.options.deadlineMs, DEFAULT_INIT_DEADLINE_MS);
+    const budget = CallBudget.of(deadlineMs, [this.options.signal, options.signal], this.options.clock);
+    await this.ready(budget);
     if (!this.layout?.createdByStore) {
       throw new EventStoreAdapterError(
         ErrorCodes.RESET_REFUSED,
@@ -313,7 +345,7 @@ export class EventStore implements IEventStoreRepo {
         { details: { table: this.options.tableName, reason: 'table-not-created-by-store' } },
       );
     }
-    const ctx = this.controlContext();
+    const ctx = this.controlContext(budget);
     this.initialising = undefined;
     this.layout = undefined;
     await ctx.kv.dropTable(this.options.tableName);
@@ -321,16 +353,20 @@ export class EventStore implements IEventStoreRepo {
     this.ctx.knownBuckets.clear();
     this.ctx.logPositions.clear();
     await this.clearBlobs(ctx);
-    await this.init();
+    await this.ready(budget);
   }
 
   /**
    * Delete this store's orphaned blobs (see `sweeper.ts`): under its scope, older than `olderThanMs`, referenced
-   * by no stored item. Resolves to the deleted keys and the number kept.
+   * by no stored item. Resolves to the deleted keys and the number kept. Bounded by `options.deadlineMs` (default:
+   * the store's `deadlineMs`, at least an hour: it lists and reads the whole scope) and `options.signal`.
    */
-  async sweepOrphanBlobs(options: SweepOptions): Promise<SweepResult> {
-    await this.ready();
-    return sweepOrphanBlobs(forCall(this.ctx, { deadlineMs: Math.max(this.options.deadlineMs, 3_600_000) }), options);
+  async sweepOrphanBlobs(options: SweepOptions & CallOptions): Promise<SweepResult> {
+    checkCallOptions(options ?? {}, 'sweepOrphanBlobs');
+    const deadlineMs = options?.deadlineMs ?? Math.max(this.options.deadlineMs, 3_600_000);
+    const ctx = forCall(this.ctx, { deadlineMs, ...(options?.signal ? { signal: options.signal } : {}) });
+    await this.ready(ctx.budget);
+    return sweepOrphanBlobs(ctx, options);
   }
 
   /**
@@ -343,9 +379,10 @@ export class EventStore implements IEventStoreRepo {
     if (!Number.isInteger(fromSequence) || fromSequence < 0) {
       throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`, { details: { field: 'fromSequence' } });
     }
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     if (!streamCanExist(stream.domain, stream.identifier)) return [];
-    return readStream(forCall(this.ctx), stream.domain, stream.identifier, fromSequence);
+    return readStream(ctx, stream.domain, stream.identifier, fromSequence);
   }
 
   /**
@@ -354,9 +391,10 @@ export class EventStore implements IEventStoreRepo {
    */
   async getStreamSequence(domain: string, identifier: string): Promise<number> {
     const stream = streamArguments('getStreamSequence', domain, identifier);
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     if (!streamCanExist(stream.domain, stream.identifier)) return 0;
-    return readStreamSequence(forCall(this.ctx), stream.domain, stream.identifier);
+    return readStreamSequence(ctx, stream.domain, stream.identifier);
   }
 
   /**
@@ -365,15 +403,17 @@ export class EventStore implements IEventStoreRepo {
    */
   async getSnapshot<State = unknown>(domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
     const stream = streamArguments('getSnapshot', domain, identifier);
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     if (!streamCanExist(stream.domain, stream.identifier)) return null;
-    return readSnapshot<State>(forCall(this.ctx), stream.domain, stream.identifier);
+    return readSnapshot<State>(ctx, stream.domain, stream.identifier);
   }
 
   /** Save a snapshot; an older `sequence` never replaces a newer one (see snapshots.ts). @throws `INPUT/INVALID_SNAPSHOT`. */
   async saveSnapshot<State = unknown>(snapshot: SnapshotEntry<State>): Promise<void> {
-    await this.ready();
-    await saveSnapshot(forCall(this.ctx), snapshot);
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
+    await saveSnapshot(ctx, snapshot);
   }
 
   /**
@@ -382,9 +422,10 @@ export class EventStore implements IEventStoreRepo {
    */
   async getEventById(id: string): Promise<StoredEvent | null> {
     textArgument('getEventById', 'id', id);
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     if (!eventIdCanExist(id)) return null;
-    return readEventById(forCall(this.ctx), id);
+    return readEventById(ctx, id);
   }
 
   /**
@@ -393,9 +434,10 @@ export class EventStore implements IEventStoreRepo {
    */
   async findByCausationId(causationId: string): Promise<StoredEvent[]> {
     textArgument('findByCausationId', 'causationId', causationId);
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     if (!causationCanExist(causationId)) return [];
-    return readByCausation(forCall(this.ctx), causationId);
+    return readByCausation(ctx, causationId);
   }
 
   /**
@@ -427,9 +469,10 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (another table, or before a `resetStore`), `INPUT/INVALID_PAGE_SIZE`.
    */
   async getLogPage(cursor?: readonly ExpectedStreamVersion[], pageSize: number = DEFAULT_LOG_PAGE_SIZE): Promise<StreamLogPage> {
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     this.requireChangeFeed('getLogPage');
-    const { events, cursor: next } = await readLogPage(forCall(this.ctx), cursor, pageSize);
+    const { events, cursor: next } = await readLogPage(ctx, cursor, pageSize);
     return { events, cursor: next };
   }
 
@@ -442,9 +485,10 @@ export class EventStore implements IEventStoreRepo {
    */
   async subscribe<Payload = unknown>(options: SubscribeOptions<Payload>): Promise<Subscription> {
     const settings = checkSubscribeOptions(options as SubscribeOptions);
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     this.requireChangeFeed('subscribe');
-    const initial = await readConsumer(forCall(this.ctx), options.name);
+    const initial = await readConsumer(ctx, options.name);
     const subscription = startSubscription(this.ctx, options as SubscribeOptions, settings, initial);
     this.subscriptions.add(subscription);
     void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
@@ -464,18 +508,25 @@ export class EventStore implements IEventStoreRepo {
   async resetConsumer(name: string, from: ConsumerStart = 'start'): Promise<ExpectedStreamVersion[]> {
     checkConsumerName('resetConsumer', name);
     checkConsumerStart(from);
-    await this.ready();
+    const ctx = forCall(this.ctx);
+    await this.ready(ctx.budget);
     this.requireChangeFeed('resetConsumer');
-    return resetConsumer(forCall(this.ctx), name, from);
+    return resetConsumer(ctx, name, from);
   }
 
-  /** Stop the store's running subscriptions, then release the drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. */
+  /**
+   * Stop the store's running subscriptions and a pending `init` (its waiters get `STORE/ABORTED`), then release the
+   * drivers' resources. Later calls throw `STORE/CLOSED`. Idempotent. Bounded: a subscription's poll in flight is
+   * abandoned (a page in its handler finishes first), and the drivers' release has the store's `deadlineMs`.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const pending = this.initialising;
+    if (pending && !pending.ready) pending.stop.abort(new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store was closed during init'));
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    await this.initialising?.catch(() => undefined);
-    await Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]);
+    const budget = CallBudget.of(this.options.deadlineMs, [], this.options.clock);
+    await budget.race(() => Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]), 'close');
   }
 
   /**
@@ -496,17 +547,46 @@ export class EventStore implements IEventStoreRepo {
     this.ctx.meter.reset();
   }
 
-  private async prepare(): Promise<void> {
-    const ctx = this.controlContext();
+  /**
+   * A new shared run of `init`'s work. Its requests are bound to `stop` (and the store's signal), which fires when
+   * the last call waiting for it gives up, or on `close()`; the run's result is kept only while it is the current one.
+   */
+  private startInit(): InitRun {
+    const stop = new AbortController();
+    const run: InitRun = { done: Promise.resolve(), stop, waiters: 0, ready: false };
+    const budget = new CallBudget(Infinity, [this.options.signal, stop.signal], this.options.clock);
+    (run as { done: Promise<void> }).done = this.prepare(budget).then(
+      (layout) => {
+        if (this.initialising !== run) return;
+        this.layout = layout;
+        run.ready = true;
+      },
+      (error: unknown) => {
+        if (this.initialising === run) this.initialising = undefined;
+        throw error;
+      },
+    );
+    run.done.catch(() => undefined); // observed by its waiters; a run nobody waits for any more must not be unhandled
+    return run;
+  }
+
+  /** `init`'s work under the run's `budget`: returns the table's layout record (created if missing). */
+  private async prepare(budget: CallBudget): Promise<TableMetadata> {
+    const ctx = this.controlContext(budget);
     const blobs = ctx.blobs;
-    this.ctx.retry.policy = await this.composedRetry();
+    // The first driver call: a lazy driver loads here, so it is raced like a request.
+    this.ctx.retry.policy = await budget.race(() => this.composedRetry(), 'init');
     const [table] = await Promise.all([
       ctx.kv.ensureTable(tableSchema(this.options.tableName, this.options.changeFeed !== undefined)),
       blobs ? blobs.ensureContainer() : undefined,
     ]);
+    // Remembered until a layout record says so: an init cut after the creation must not record the table as foreign.
     // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
-    // The layout record's reads and writes are data-plane requests: bounded by `deadlineMs` like any call.
-    this.layout = await establishLayout(forCall(this.ctx), table?.created === true);
+    if (table?.created === true) this.createdUnrecorded = true;
+    // The layout record's requests are bounded like the rest of the run: by the deadlines of the calls waiting for it.
+    const layout = await establishLayout(ctx, this.createdUnrecorded);
+    this.createdUnrecorded = false;
+    return layout;
   }
 
   /**
@@ -526,9 +606,9 @@ export class EventStore implements IEventStoreRepo {
     return configured;
   }
 
-  /** The context of control-plane work (init, reset): no deadline (table waits are bounded by the driver), the store's signal. */
-  private controlContext(): StoreContext {
-    return withBudget(this.ctx, new CallBudget(Infinity, [this.options.signal], this.options.clock));
+  /** The context of control-plane work (init, reset) under `budget`: the store's context, its requests bound to that budget. */
+  private controlContext(budget: CallBudget): StoreContext {
+    return withBudget(this.ctx, budget);
   }
 
   /** A V6 event as a created event: `sequence` dropped, an increasing id (ids.ts) for a missing `id`, the store's clock for a missing `created`. */
@@ -537,9 +617,27 @@ export class EventStore implements IEventStoreRepo {
     return { ...rest, id: event.id ?? this.nextId(), created: event.created === undefined ? new Date(this.options.clock()) : event.created } as CreatedEvent;
   }
 
-  private async ready(): Promise<void> {
+  /**
+   * The store initialised, within `budget` (the calling method's deadline and signals): joins the current run of
+   * `init`'s work or starts one. A call giving up (`STORE/DEADLINE_EXCEEDED`, `STORE/ABORTED`) leaves the run to
+   * the others still waiting; when none is left, the run is stopped and the next call starts afresh.
+   */
+  private async ready(budget: CallBudget): Promise<void> {
     this.assertOpen();
-    await this.init();
+    if (this.initialising?.ready) return;
+    const run = (this.initialising ??= this.startInit());
+    run.waiters++;
+    try {
+      await budget.race(() => run.done, 'init');
+    } catch (error) {
+      if (isBudgetError(error) && run.waiters === 1 && !run.ready) {
+        if (this.initialising === run) this.initialising = undefined;
+        run.stop.abort(error);
+      }
+      throw error;
+    } finally {
+      run.waiters--;
+    }
   }
 
   private requireChangeFeed(call: string): void {
@@ -678,4 +776,14 @@ async function v6Errors(write: Promise<unknown>, listed?: ReadonlyMap<string, Li
  */
 function streamArguments(call: string, domain: unknown, identifier: unknown): { domain: string; identifier: string } {
   return { domain: textArgument(call, 'domain', domain), identifier: identifierArgument(call, identifier) };
+}
+
+/** `INPUT/INVALID_OPTIONS` naming the field unless `options` holds a valid `deadlineMs` (integer ms 1..3,600,000) and `signal`. */
+function checkCallOptions(options: CallOptions, call: string): void {
+  const { deadlineMs, signal } = options ?? {};
+  const issues: { path: string; message: string }[] = [];
+  if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0 && deadlineMs <= 3_600_000)) issues.push({ path: 'deadlineMs', message: 'must be an integer from 1 to 3,600,000' });
+  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
+  if (issues.length === 0) return;
+  throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `${call}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`, { details: { issues } });
 }

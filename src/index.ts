@@ -19,7 +19,7 @@ import type { EventStoreOptions } from './options.js';
 
 export type { AwsEventStoreOptions } from './drop-in.js';
 
-export { EventStore } from './event-store.js';
+export { DEFAULT_INIT_DEADLINE_MS, EventStore } from './event-store.js';
 export type { EventStoreCoreOptions };
 export * from './errors.js';
 export * from './warnings.js';

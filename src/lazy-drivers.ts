@@ -6,6 +6,9 @@
  * loaded). Options are validated up front by the caller, with the real drivers' own validators, so that bad options
  * still throw from the constructor.
  *
+ * A lazy driver is loaded by the call that first needs it, under that call's deadline: the core races the call
+ * (load included) against its budget, so a load that never finishes fails the call, not the process.
+ *
  * Only the optional port methods the real driver has are present (the core checks `clientMaxAttempts`/`close` for
  * presence). `close()` before any call loads nothing: it is applied to the real driver if one is ever loaded, before
  * that call, which then fails as a call on a closed driver does.
@@ -58,36 +61,48 @@ class Loader<T extends Closable> {
 export interface OptionalMethods {
   readonly clientMaxAttempts: boolean;
   readonly close: boolean;
+  /** The real driver binds requests to a signal (`withSignal`); the lazy one then forwards the binding. */
+  readonly withSignal?: boolean;
 }
 
 /** A `KvDriver` reporting `capabilities` now and building the real driver with `create` on its first call. */
 export function lazyKvDriver(capabilities: KvDriver['capabilities'], create: () => Promise<KvDriver>, optional: OptionalMethods): KvDriver {
   const loader = new Loader(create);
-  return {
-    capabilities,
-    ensureTable: (schema) => loader.use((driver) => driver.ensureTable(schema)),
-    dropTable: (tableName) => loader.use((driver) => driver.dropTable(tableName)),
-    get: (table, key, options) => loader.use((driver) => driver.get(table, key, options)),
-    query: (table, request) => loader.use((driver) => driver.query(table, request)),
-    batchGet: (table, keys, options) => loader.use((driver) => driver.batchGet(table, keys, options)),
-    batchWrite: (table, requests) => loader.use((driver) => driver.batchWrite(table, requests)),
-    transactWrite: (table, actions, options) => loader.use((driver) => driver.transactWrite(table, actions, options)),
-    ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
-    ...(optional.close ? { close: () => loader.close() } : {}),
+  const view = (bind: (driver: KvDriver) => KvDriver): KvDriver => {
+    const use = <R>(call: (driver: KvDriver) => Promise<R>): Promise<R> => loader.use((driver) => call(bind(driver)));
+    return {
+      capabilities,
+      ensureTable: (schema) => use((driver) => driver.ensureTable(schema)),
+      dropTable: (tableName) => use((driver) => driver.dropTable(tableName)),
+      get: (table, key, options) => use((driver) => driver.get(table, key, options)),
+      query: (table, request) => use((driver) => driver.query(table, request)),
+      batchGet: (table, keys, options) => use((driver) => driver.batchGet(table, keys, options)),
+      batchWrite: (table, requests) => use((driver) => driver.batchWrite(table, requests)),
+      transactWrite: (table, actions, options) => use((driver) => driver.transactWrite(table, actions, options)),
+      ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
+      ...(optional.withSignal ? { withSignal: (signal: AbortSignal) => view((driver) => driver.withSignal?.(signal) ?? driver) } : {}),
+      ...(optional.close ? { close: () => loader.close() } : {}),
+    };
   };
+  return view((driver) => driver);
 }
 
 /** A `BlobDriver` reporting `capabilities` now and building the real driver with `create` on its first call. */
 export function lazyBlobDriver(capabilities: BlobDriver['capabilities'], create: () => Promise<BlobDriver>, optional: OptionalMethods): BlobDriver {
   const loader = new Loader(create);
-  return {
-    capabilities,
-    ensureContainer: () => loader.use((driver) => driver.ensureContainer()),
-    put: (key, body, options) => loader.use((driver) => driver.put(key, body, options)),
-    get: (key) => loader.use((driver) => driver.get(key)),
-    delete: (keys) => loader.use((driver) => driver.delete(keys)),
-    list: (prefix, options) => loader.use((driver) => driver.list(prefix, options)),
-    ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
-    ...(optional.close ? { close: () => loader.close() } : {}),
+  const view = (bind: (driver: BlobDriver) => BlobDriver): BlobDriver => {
+    const use = <R>(call: (driver: BlobDriver) => Promise<R>): Promise<R> => loader.use((driver) => call(bind(driver)));
+    return {
+      capabilities,
+      ensureContainer: () => use((driver) => driver.ensureContainer()),
+      put: (key, body, options) => use((driver) => driver.put(key, body, options)),
+      get: (key) => use((driver) => driver.get(key)),
+      delete: (keys) => use((driver) => driver.delete(keys)),
+      list: (prefix, options) => use((driver) => driver.list(prefix, options)),
+      ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
+      ...(optional.withSignal ? { withSignal: (signal: AbortSignal) => view((driver) => driver.withSignal?.(signal) ?? driver) } : {}),
+      ...(optional.close ? { close: () => loader.close() } : {}),
+    };
   };
+  return view((driver) => driver);
 }

@@ -75,6 +75,7 @@ export function meteredKv(inner: KvDriver, meter: Meter): KvDriver {
     batchWrite: (table, requests) => track('batchWrite', () => inner.batchWrite(table, requests)),
     transactWrite: (table, actions, options) => track('transactWrite', () => inner.transactWrite(table, actions, options)),
     clientMaxAttempts: inner.clientMaxAttempts ? () => inner.clientMaxAttempts!() : undefined,
+    withSignal: inner.withSignal ? (signal) => meteredKv(inner.withSignal!(signal), meter) : undefined,
     close: inner.close ? () => inner.close!() : undefined,
   };
 }
@@ -93,6 +94,7 @@ export function meteredBlobs(inner: BlobDriver, meter: Meter): BlobDriver {
     delete: (keys) => count('blobDelete', () => inner.delete(keys)),
     list: (prefix, options) => count('blobList', () => inner.list(prefix, options)),
     clientMaxAttempts: inner.clientMaxAttempts ? () => inner.clientMaxAttempts!() : undefined,
+    withSignal: inner.withSignal ? (signal) => meteredBlobs(inner.withSignal!(signal), meter) : undefined,
     close: inner.close ? () => inner.close!() : undefined,
   };
 }

@@ -70,7 +70,14 @@ export interface EventStoreOptions {
    * without it; `error.details` names the event id and its key. Absent (default): the replay fails with that error.
    */
   onUnreadable?: (error: EventStoreAdapterError) => void;
-  /** Longest one call may take, retries, backoff and conflict re-bases included, in ms (default 20,000; 1..3,600,000). `init` is bounded by the driver's table wait instead. */
+  /**
+   * Longest one call may take, in ms (default 20,000; 1..3,600,000): retries, backoff and conflict re-bases
+   * included, and the `init` its first call triggers (table creation, the layout record, a lazy driver's load).
+   * Past it the call rejects with `STORE/DEADLINE_EXCEEDED` whatever the endpoint does (one that never answers
+   * included), and its requests in flight are aborted. An explicit `init()` and `resetStore()` default to at least
+   * 120,000 (`DEFAULT_INIT_DEADLINE_MS`: a table creation on AWS); `sweepOrphanBlobs` to at least an hour; each takes
+   * `{ deadlineMs }` of its own.
+   */
   deadlineMs?: number;
   /** Aborts every call of the store in flight and every later one (for shutdown): they fail with `STORE/ABORTED`. */
   signal?: AbortSignal;

@@ -81,14 +81,19 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-/** `base` under `budget`: the same store, its drivers retried with the store's policy under that budget. */
+/**
+ * `base` under `budget`: the same store, its drivers retried with the store's policy under that budget, and their
+ * requests bound to it (drivers with `withSignal` abandon a request in flight once the call has given up).
+ */
 export function withBudget(base: StoreContext, budget: CallBudget): StoreContext {
   const env = { policy: () => base.retry.policy, sleep: base.sleep, budget };
+  const { kv, blobs } = base.drivers;
+  const signal = budget.requestSignal;
   return {
     ...base,
     budget,
-    kv: retryingKv(base.drivers.kv, env),
-    blobs: base.drivers.blobs ? retryingBlobs(base.drivers.blobs, env) : undefined,
+    kv: retryingKv(kv.withSignal?.(signal) ?? kv, env),
+    blobs: blobs ? retryingBlobs(blobs.withSignal?.(signal) ?? blobs, env) : undefined,
   };
 }
 

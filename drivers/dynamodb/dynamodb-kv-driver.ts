@@ -56,6 +56,10 @@ export class DynamoDbKvDriver implements KvDriver {
   private readonly client: DynamoDBClient;
   private readonly options: ResolvedDynamoDbKvDriverOptions;
   private readonly schemas = new Map<string, TableSchema>();
+  /** Tables this driver created whose creation no `ensureTable` has reported yet (that call was abandoned mid-way). */
+  private readonly unreported = new Set<string>();
+  /** Requests are sent with this abort signal (see {@link withSignal}); undefined on the driver itself. */
+  private requestSignal: AbortSignal | undefined;
 
   /** @throws `INPUT/INVALID_OPTIONS` for out-of-range options. */
   constructor(client: DynamoDBClient, options: DynamoDbKvDriverOptions = {}) {
@@ -66,10 +70,25 @@ export class DynamoDbKvDriver implements KvDriver {
     });
   }
 
+  /**
+   * Create or verify the table and wait until ACTIVE (table-lifecycle.ts). `created` is true for the call that
+   * reports this driver's creation of the table first: also the call after one that was abandoned (its signal
+   * fired) after the table was created, so that the store records it as its own.
+   */
   async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
-    const result = await ensureTable(this.documents, schema, this.options);
+    await ensureTable(this.documents, schema, this.options, { signal: this.requestSignal, onCreated: () => this.unreported.add(schema.name) });
     this.schemas.set(schema.name, schema);
-    return result;
+    return { created: this.unreported.delete(schema.name) };
+  }
+
+  /**
+   * This driver with every request sent with `signal` as the SDK's `abortSignal` (the connection is released when
+   * it fires) and table waits cut short by it. Shares the client, the schema cache and the creation record.
+   */
+  withSignal(signal: AbortSignal): KvDriver {
+    const bound = Object.create(this) as DynamoDbKvDriver;
+    bound.requestSignal = signal;
+    return bound;
   }
 
   /** The SDK client's own `maxAttempts` (standard retry mode: 3 unless configured). */
@@ -79,7 +98,13 @@ export class DynamoDbKvDriver implements KvDriver {
 
   async dropTable(tableName: string): Promise<void> {
     this.schemas.delete(tableName);
-    await dropTable(this.documents, tableName, this.options);
+    this.unreported.delete(tableName);
+    await dropTable(this.documents, tableName, this.options, this.requestSignal);
+  }
+
+  /** The SDK's per-request options: the bound abort signal, if any. */
+  private sendOptions(): { abortSignal?: AbortSignal } {
+    return this.requestSignal === undefined ? {} : { abortSignal: this.requestSignal };
   }
 
   async get(
@@ -90,6 +115,7 @@ export class DynamoDbKvDriver implements KvDriver {
     try {
       const output = await this.documents.send(
         new GetCommand({ TableName: table, Key: key, ConsistentRead: options.consistent ?? false, ReturnConsumedCapacity: 'TOTAL' }),
+        this.sendOptions(),
       );
       return { item: output.Item as Item | undefined, consumed: consumedCapacity(output.ConsumedCapacity, 'read') };
     } catch (error) {
@@ -123,6 +149,7 @@ export class DynamoDbKvDriver implements KvDriver {
           ...(request.index === undefined ? { ConsistentRead: request.consistent ?? false } : {}),
           ReturnConsumedCapacity: 'TOTAL',
         }),
+        this.sendOptions(),
       );
       const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
       return {
@@ -152,6 +179,7 @@ export class DynamoDbKvDriver implements KvDriver {
           RequestItems: { [table]: { Keys: unique, ConsistentRead: options.consistent ?? false } },
           ReturnConsumedCapacity: 'TOTAL',
         }),
+        this.sendOptions(),
       );
       return {
         items: (output.Responses?.[table] ?? []) as Item[],
@@ -181,7 +209,7 @@ export class DynamoDbKvDriver implements KvDriver {
     });
     const attempts = watchAttempts(command);
     try {
-      const output = await this.documents.send(command);
+      const output = await this.documents.send(command, this.sendOptions());
       const unprocessed = (output.UnprocessedItems?.[table] ?? []).flatMap((request): WriteRequest[] => {
         if (request.PutRequest?.Item !== undefined) return [{ put: request.PutRequest.Item as Item }];
         if (request.DeleteRequest?.Key !== undefined) return [{ delete: request.DeleteRequest.Key as ItemKey }];
@@ -214,7 +242,7 @@ export class DynamoDbKvDriver implements KvDriver {
     });
     const attempts = watchAttempts(command);
     try {
-      const output = await this.documents.send(command);
+      const output = await this.documents.send(command, this.sendOptions());
       return { committed: true, consumed: consumedCapacity(output.ConsumedCapacity, 'write') };
     } catch (error) {
       const shape = awsErrorShape(error) as { name?: string; CancellationReasons?: Parameters<typeof cancellationReasons>[0] };
@@ -230,7 +258,7 @@ export class DynamoDbKvDriver implements KvDriver {
   private async schemaOf(table: string): Promise<TableSchema> {
     const known = this.schemas.get(table);
     if (known !== undefined) return known;
-    const description = await describeTable(this.documents, table);
+    const description = await describeTable(this.documents, table, this.requestSignal);
     if (description === undefined) {
       throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `DynamoDB table ${table} does not exist`, {
         details: { driver: DYNAMODB_DRIVER_NAME, table },

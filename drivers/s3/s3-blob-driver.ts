@@ -34,6 +34,8 @@ const MULTIPART_QUEUE_SIZE = 4;
 export class S3BlobDriver implements BlobDriver {
   readonly capabilities: BlobCapabilities = S3_CAPABILITIES;
   private readonly options: ResolvedS3BlobDriverOptions;
+  /** Requests are sent with this abort signal (see {@link withSignal}); undefined on the driver itself. */
+  private requestSignal: AbortSignal | undefined;
 
   /** @throws `INPUT/INVALID_OPTIONS` for a missing bucket or a bad threshold. */
   constructor(
@@ -51,7 +53,7 @@ export class S3BlobDriver implements BlobDriver {
   async ensureContainer(): Promise<void> {
     const { bucket } = this.options;
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+      await this.client.send(new HeadBucketCommand({ Bucket: bucket }), this.sendOptions());
       return;
     } catch (error) {
       if (!isBucketMissing(error)) throw mapS3Error(error, { operation: 'ensureContainer (HeadBucket)', bucket });
@@ -76,11 +78,19 @@ export class S3BlobDriver implements BlobDriver {
     };
     try {
       if (body.byteLength <= this.options.multipartThresholdBytes) {
-        await this.client.send(new PutObjectCommand(params));
+        await this.client.send(new PutObjectCommand(params), this.sendOptions());
         return;
       }
       const partSize = Math.max(S3_MIN_PART_BYTES, Math.ceil(body.byteLength / S3_MAX_PARTS));
-      await new Upload({ client: this.client, params, partSize, queueSize: MULTIPART_QUEUE_SIZE, leavePartsOnError: false }).done();
+      const upload = new Upload({ client: this.client, params, partSize, queueSize: MULTIPART_QUEUE_SIZE, leavePartsOnError: false });
+      const abort = () => void upload.abort().catch(() => undefined);
+      this.requestSignal?.addEventListener('abort', abort, { once: true });
+      try {
+        if (this.requestSignal?.aborted) abort();
+        await upload.done();
+      } finally {
+        this.requestSignal?.removeEventListener('abort', abort);
+      }
     } catch (error) {
       throw mapS3Error(error, { operation: 'put', bucket: this.options.bucket, key: fullKey });
     }
@@ -89,7 +99,7 @@ export class S3BlobDriver implements BlobDriver {
   async get(key: string): Promise<Uint8Array | undefined> {
     const fullKey = this.fullKey(key);
     try {
-      const output = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: fullKey }));
+      const output = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: fullKey }), this.sendOptions());
       if (output.Body === undefined) return new Uint8Array(0);
       return await output.Body.transformToByteArray();
     } catch (error) {
@@ -112,6 +122,7 @@ export class S3BlobDriver implements BlobDriver {
     try {
       const output = await this.client.send(
         new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: fullKeys.map((Key) => ({ Key })), Quiet: true } }),
+        this.sendOptions(),
       );
       errors = (output.Errors ?? []).filter((failure) => failure.Code !== 'NoSuchKey');
     } catch (error) {
@@ -145,6 +156,7 @@ export class S3BlobDriver implements BlobDriver {
           MaxKeys: Math.min(limit, this.capabilities.maxListKeys),
           ...(options.cursor === undefined ? {} : { ContinuationToken: options.cursor }),
         }),
+        this.sendOptions(),
       );
       const objects = (output.Contents ?? []).filter((object) => (object.Key ?? '').startsWith(keyPrefix));
       const keys = objects.map((object) => object.Key!.slice(keyPrefix.length));
@@ -162,6 +174,18 @@ export class S3BlobDriver implements BlobDriver {
     return sdkMaxAttempts(this.client);
   }
 
+  /** This driver with every request sent with `signal` as the SDK's `abortSignal` (a multipart upload is aborted). */
+  withSignal(signal: AbortSignal): BlobDriver {
+    const bound = Object.create(this) as S3BlobDriver;
+    bound.requestSignal = signal;
+    return bound;
+  }
+
+  /** The SDK's per-request options: the bound abort signal, if any. */
+  private sendOptions(): { abortSignal?: AbortSignal } {
+    return this.requestSignal === undefined ? {} : { abortSignal: this.requestSignal };
+  }
+
   private async createBucket(): Promise<void> {
     const { bucket } = this.options;
     const region = await this.client.config.region();
@@ -171,6 +195,7 @@ export class S3BlobDriver implements BlobDriver {
           Bucket: bucket,
           ...(region === DEFAULT_S3_REGION ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
         }),
+        this.sendOptions(),
       );
     } catch (error) {
       const name = awsErrorShape(error).name;
@@ -179,7 +204,7 @@ export class S3BlobDriver implements BlobDriver {
         // Either a concurrent creator with our credentials won the race, or another account owns the name:
         // HeadBucket tells them apart (403 for a foreign bucket).
         try {
-          await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
+          await this.client.send(new HeadBucketCommand({ Bucket: bucket }), this.sendOptions());
           return;
         } catch (headError) {
           throw mapS3Error(headError, { operation: 'ensureContainer (HeadBucket after BucketAlreadyExists)', bucket });

@@ -63,6 +63,9 @@ export interface BlobDriver {
   /** Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`), when the driver knows it. */
   clientMaxAttempts?(): Promise<number>;
 
+  /** This driver with every request bound to `signal` (see `KvDriver.withSignal`). Optional. */
+  withSignal?(signal: AbortSignal): BlobDriver;
+
   /** Release resources. */
   close?(): Promise<void>;
 }

@@ -201,7 +201,9 @@ export interface KvDriver {
    * Create the table and its indexes if absent and wait until usable. Idempotent and safe to call concurrently.
    * Resolves to `{ created: true }` only for the ONE call whose request created the table (a concurrent caller
    * that found it being created, or a call on an existing table, gets `false`): the core records this, so that it
-   * never deletes a table it did not create. An existing table whose key schema or indexes differ throws
+   * never deletes a table it did not create. A call abandoned (its `withSignal` signal fired) after its creation
+   * request was sent passes the report on: the driver's next `ensureTable` of that table resolves `{ created: true }`.
+   * An existing table whose key schema or indexes differ throws
    * `DRIVER/SCHEMA_MISMATCH` listing the differences.
    */
   ensureTable(schema: TableSchema): Promise<EnsureTableResult>;
@@ -258,6 +260,15 @@ export interface KvDriver {
    * driver knows it; the core divides its own retry budget by it so the two do not multiply silently.
    */
   clientMaxAttempts?(): Promise<number>;
+
+  /**
+   * This driver with every request it sends bound to `signal`: when `signal` fires, requests in flight are
+   * abandoned (their connections released, table waits cut short) and reject. The core binds each call's
+   * requests to that call's budget (deadline, abort signals), so that no request outlives its call. Optional: the
+   * core races every request against the call's budget anyway; without it a request that never answers keeps its
+   * resources until the backend client's own timeouts.
+   */
+  withSignal?(signal: AbortSignal): KvDriver;
 
   /** Release resources (clients the driver created). The driver is unusable afterwards. */
   close?(): Promise<void>;

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, TEST_REGION, uniqueBucketName, uniqueTableName } from '../servers/index.js';
+import { startBlackHole, type SilentServer } from '../servers/silent-servers.js';
 import { seedUpstreamTable, type UpstreamFixture } from './upstream-fixture.js';
 
 const dynamo = realDynamoDb('cli from the packed package');
@@ -26,10 +27,10 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
   const dynamodbClient = skip ? undefined! : createDynamoClient(dynamo.endpoint);
   const s3Client = skip ? undefined! : createS3Client(s3.endpoint);
   const endpoints = () => ['--endpoint', dynamo.endpoint, '--s3-endpoint', s3.endpoint];
-  /** Run the bin; resolves with its exit code and output (never rejects on a non-zero exit). */
-  const cli = (args: string[], input?: string) =>
+  /** Run the bin; resolves with its exit code and output (never rejects on a non-zero exit). `killAfterMs`: a hang guard (exit code -1). */
+  const cli = (args: string[], input?: string, killAfterMs = 0) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      const child = execFile('node', [bin, ...args], { env, cwd: work, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const child = execFile('node', [bin, ...args], { env, cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: killAfterMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
         done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
       });
       if (input !== undefined) child.stdin!.end(input);
@@ -182,6 +183,42 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(unsettled.code).toBe(0);
     expect(unsettled.stderr).toContain('events committed just before may be missing');
   }, 120_000);
+
+  it('--timeout: against an endpoint that never answers, every AWS command says where it connects, then exits 3 naming the endpoint and the flag', async () => {
+    const hole: SilentServer = await startBlackHole();
+    try {
+      const aws = ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe'];
+      for (const command of aws) expect((await cli([command, '--help'])).stdout).toMatch(/--timeout <duration>[\s\S]*\(default: "60s"\)/);
+      expect((await cli(['describe', '--endpoint', hole.endpoint, '--timeout', 'soon'])).code).toBe(2);
+      expect((await cli(['describe', '--endpoint', hole.endpoint, '--timeout', '2h'])).code).toBe(2);
+      const silent = ['--endpoint', hole.endpoint, '--s3-endpoint', hole.endpoint, '--table-prefix', 'hole-', '--timeout', '2s'];
+      const runs: [string, string[]][] = [
+        ['describe', []],
+        ['stats', []],
+        ['create-table', []],
+        ['export', []],
+        ['verify', []],
+        ['import', ['--in', '/dev/null']],
+        ['sweep-orphans', ['--bucket', 'hole-bucket', '--older-than', '1h']],
+        ['migrate-from-upstream', ['--source-table', 'old-table']],
+      ];
+      // Hang guard only: a command stopped by a 2 s timeout exits in a few seconds; a hang is killed here (code -1).
+      const results = await Promise.all(runs.map(([command, extra]) => cli([command, ...silent, ...extra], undefined, 45_000)));
+      results.forEach((result, index) => {
+        const command = runs[index]![0];
+        expect({ command, code: result.code }).toEqual({ command, code: 3 });
+        expect(result.stderr).toContain(`connecting to DynamoDB at ${hole.endpoint}, table hole-schemeless-event-store`);
+        expect(result.stderr).toContain(`error: ${ErrorCodes.DEADLINE_EXCEEDED}: no answer from DynamoDB at ${hole.endpoint} within --timeout 2s`);
+      });
+      // The S3 endpoint silent, DynamoDB Local answering: the message names S3's endpoint and the bucket was announced.
+      const s3Silent = await cli(['create-table', '--endpoint', dynamo.endpoint, '--s3-endpoint', hole.endpoint, '--table-prefix', `${uniqueTableName('cli-hole')}-`, '--bucket', 'hole-bucket', '--timeout', '2s', '--json'], undefined, 45_000);
+      expect(s3Silent.code).toBe(3);
+      expect(s3Silent.stderr).toContain(`; S3 at ${hole.endpoint}, bucket hole-bucket (--timeout 2s)`);
+      expect(JSON.parse(s3Silent.stdout)).toMatchObject({ error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: expect.stringContaining(`S3 at ${hole.endpoint}`) } });
+    } finally {
+      await hole.close();
+    }
+  }, 180_000);
 
   it('iam, cloudformation and terraform print the table, index and bucket for the options', async () => {
     const iam = await cli(['iam', '--table-prefix', 'prod-', '--bucket', 'my-event-archive', '--region', 'eu-west-1', '--account', '123456789012', '--operations', '--source-table', 'schemeless-event-store']);
