@@ -3,14 +3,14 @@ import { analyseCancellation, buildTransaction, type ChunkTransaction } from './
 import { chunkCost, headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type ChunkReserve, type PlannedEvent } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
 import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
-import { blobScope, writeStamp } from './blob-keys.js';
+import { writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import type { TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
-import { loopOptions, type StoreContext } from './store-context.js';
+import { loopOptions, ownBlobScope, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
@@ -51,7 +51,7 @@ export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedE
   if (batch.length === 0) return [];
   rejectDuplicatesInBatch(batch);
   const writeId = randomUUID();
-  const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+  const scope = ownBlobScope(ctx);
   const stamp = writeStamp(ctx.clock(), writeId);
   const planned = batch.map((validated) => planEvent(ctx, validated, scope, stamp));
   const expectations = options.expectations ?? [];

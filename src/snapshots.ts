@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deleteBlobsQuietly } from './write-blobs.js';
-import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
+import { snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
@@ -8,7 +8,7 @@ import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
 import { isRetryable } from './retry.js';
-import { retryingTransaction, type StoreContext } from './store-context.js';
+import { ownBlobScope, retryingTransaction, type StoreContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
@@ -45,7 +45,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
       throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
     }
     const blobs = ctx.blobs;
-    ownBlob = snapshotBlobKey(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
+    ownBlob = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
     const key = ownBlob;
     await blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
     item = encodeSnapshot(pk, { ...base, blobKey: ownBlob });

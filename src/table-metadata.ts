@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
+import type { Condition } from './ports/kv-driver.js';
 import { retryingTransaction, type StoreContext } from './store-context.js';
 import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from './warnings.js';
@@ -26,6 +27,14 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
     const stored = await readMetadata(ctx);
     if (stored) {
       checkMatches(ctx, stored);
+      if (stored.generation === '') {
+        // A record predating generations: give the table instance its identity (blob keys are scoped by it). Not a
+        // strict compare-and-swap (the port has no attribute-absent condition): two initialisers racing here may each
+        // write one; the last wins and the next round reads it, so blobs keyed under the loser's stay referenced
+        // (readable) and are only outside the sweeper's scope.
+        await writeMetadata(ctx, { ...stored, generation: randomUUID() }, sameRecord(stored));
+        continue;
+      }
       if (!tableCreated || stored.createdByStore) return stored;
       // We created the table; a concurrent initialiser that did not recorded it first: claim it.
       const claimed = { ...stored, createdByStore: true };
@@ -62,7 +71,16 @@ export function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
   }
 }
 
-async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: { kind: 'notExists' } | { kind: 'equals'; attribute: string; value: boolean }): Promise<boolean> {
+/** The condition that the layout record still holds `stored`'s layout fields. */
+function sameRecord(stored: TableMetadata): Condition {
+  return { kind: 'and', conditions: [
+    { kind: 'equals', attribute: A.layoutVersion, value: stored.layoutVersion },
+    { kind: 'equals', attribute: A.bucketShards, value: stored.bucketShards },
+    { kind: 'equals', attribute: A.createdByStore, value: stored.createdByStore },
+  ] };
+}
+
+async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: Condition): Promise<boolean> {
   const item = encodeMetadata(metadata);
   const result = await retryingTransaction(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
   return result.committed;

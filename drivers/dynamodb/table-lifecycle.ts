@@ -40,7 +40,7 @@ export async function ensureTable(
   client: DynamoDBDocumentClient,
   schema: TableSchema,
   options: ResolvedDynamoDbKvDriverOptions,
-): Promise<{ created: boolean }> {
+): Promise<{ created: boolean; canCreate: boolean }> {
   const input = createTableInput(schema, options.billing, options.streamViewType); // validates the schema before any call
   const deadline = Date.now() + options.waitTimeoutMs;
   let created = false;
@@ -66,7 +66,7 @@ export async function ensureTable(
           { details: { driver: 'dynamodb', table: schema.name, differences } },
         );
       }
-      if (isFullyActive(table)) return { created };
+      if (isFullyActive(table)) return { created, canCreate: options.createTable };
     }
     await waitABit(schema.name, deadline, options, `status ${table.TableStatus ?? 'unknown'}`);
   }

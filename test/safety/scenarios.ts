@@ -4,7 +4,8 @@
  * defects' numbers in the issue; the README's "Production safety" section lists them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { blobScope } from '../../src/blob-keys.js';
+import { blobScope, instanceScope } from '../../src/blob-keys.js';
+import { decodeMetadata, METADATA_KEY } from '../../src/codecs/metadata.js';
 import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
@@ -43,6 +44,11 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
   afterAll(async () => {
     await backend.dispose();
   });
+  /** The blob scope of `table`'s current instance (its layout record's generation), default prefix. */
+  const scopeOf = async (table: string): Promise<string> => {
+    const { item } = await backend.kv.get(table, METADATA_KEY, { consistent: true });
+    return instanceScope('events/', table, decodeMetadata(table, item!).generation);
+  };
 
   describe(`production safety on ${backend.name}`, () => {
     it('#1 resetStore refuses a table of another layout (the old adapter\'s, same name) and touches nothing', async () => {
@@ -139,12 +145,13 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       const snapshot = await savers[0]!.getSnapshot<{ sequence: number }>('acct', 'r');
       expect(snapshot?.sequence).toBe(10);
       expect(snapshot?.state.sequence).toBe(10);
-      const snapshotBlobs = (await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`));
+      const snapshotScope = `${await scopeOf(table)}s/`;
+      const snapshotBlobs = (await backend.allBlobKeys()).filter((key) => key.startsWith(snapshotScope));
       expect(snapshotBlobs).toHaveLength(1);
       // An older snapshot never replaces a newer one.
       await savers[1]!.saveSnapshot({ domain: 'acct', identifier: 'r', state: { ...bigPayload('old'), sequence: 3 }, sequence: 3, created: new Date() });
       expect(await savers[2]!.getSnapshot('acct', 'r')).toMatchObject({ sequence: 10, state: { sequence: 10 } });
-      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`))).toEqual(snapshotBlobs);
+      expect((await backend.allBlobKeys()).filter((key) => key.startsWith(snapshotScope))).toEqual(snapshotBlobs);
     });
 
     it('#6 bucketShards is recorded: reopening the table with another value is a typed error naming the field', async () => {
@@ -259,7 +266,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       await store.storeEvents([event('sw', { payload: bigPayload('kept') })]);
       await store.saveSnapshot({ domain: 'acct', identifier: 'sw', state: bigPayload('snap'), sequence: 1, created: new Date() });
       await neighbour.storeEvents([event('nb', { payload: bigPayload('neighbour') })]);
-      const scope = blobScope('events/', table);
+      const scope = await scopeOf(table);
       const orphanEvent = `${scope}e/never-stored/000000000.write`;
       const orphanSnapshot = `${scope}s/${encodeURIComponent('s|acct|sw')}/0/000000000.write`;
       const legacy = `events/legacy-id/some-write`;
