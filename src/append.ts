@@ -5,6 +5,7 @@ import { batchWriteAll } from './batch-loops.js';
 import { deleteBlobsQuietly, uploadBlobs } from './write-blobs.js';
 import { writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
+import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
@@ -18,6 +19,7 @@ import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import { A } from './table-layout.js';
+import { readMetadata } from './table-metadata.js';
 import type { ValidatedEvent } from './validation.js';
 
 /**
@@ -146,7 +148,7 @@ async function recordBuckets(ctx: StoreContext, planned: readonly PlannedEvent[]
   for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
-/** Forget this process's beliefs about the table (heads, recorded months): after a reset elsewhere they are stale. */
+/** Forget this process's beliefs about the table (heads, recorded months, log positions): after a reset elsewhere they are stale. */
 function forgetTable(ctx: StoreContext): void {
   ctx.heads.clear();
   ctx.knownBuckets.clear();
@@ -191,8 +193,19 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
     }
     await ctx.budget.sleep(contentionDelay(ctx.retry.policy, conflicts, informed), ctx.sleep, 'storeEvents');
   };
+  // Heads found carrying another (or no) generation although this process's instance was just verified: the
+  // condition names what they carry, once (see append-actions.ts InstanceCondition).
+  const accepted = new Map<string, string | null>();
+  const instance = () => ({ generation: ctx.instance.generation, accepted });
+  // A commit no condition tied to the verified instance (every stream new) is confirmed afterwards.
+  let confirm = false;
+  const done = (events: StoredEvent[], verified: boolean): StoredEvent[] => {
+    confirm = !verified;
+    return events;
+  };
+  const events = await (async (): Promise<StoredEvent[]> => {
   try {
-    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
+    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
     let token = randomUUID();
     for (;;) {
       let outcome: TransactResult;
@@ -225,13 +238,13 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       }
       if (outcome.committed) {
         rememberPositions(ctx, tx);
-        return commit(ctx, chunk, tx.sequences);
+        return done(commit(ctx, chunk, tx.sequences), tx.verified);
       }
 
       const analysis = analyseCancellation(tx, outcome.reasons, chunk, writeId);
       if (analysis.ownSequences.size === chunk.events.length) {
         // An earlier attempt of this very write committed (its response was lost): report what it stored.
-        return commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!));
+        return done(commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!)), false);
       }
       const exactConflict = [...analysis.headConflicts].some(([pk, actual]) => exact.has(pk) && exact.get(pk) !== actual);
       const moved = analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0;
@@ -240,7 +253,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         const existing = await findStoredBatch(ctx, chunk.events);
         if (existing.state === 'identical') {
           ambiguous = false;
-          return commit(ctx, chunk, existing.events.map((event) => event.sequence));
+          return done(commit(ctx, chunk, existing.events.map((event) => event.sequence)), false);
         }
         if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
         if (analysis.foreignGuards.length > 0) {
@@ -250,11 +263,13 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         }
       }
       if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
-      if ([...analysis.headConflicts].some(([pk, actual]) => actual === 0 && (bases.get(pk) ?? 0) > 0) || [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0)) {
-        // A head this process saw is gone: the table was reset (by another process). Its catalog entries went with
-        // it, so forget what this process believed recorded, and record this chunk's months again.
-        forgetTable(ctx);
-        await recordBuckets(ctx, chunk.events);
+      const foreign = [...analysis.headGenerations].filter(([pk, generation]) => generation !== ctx.instance.generation && !(accepted.has(pk) && accepted.get(pk) === (generation ?? null)));
+      const logGone = [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0);
+      if (foreign.length > 0 || logGone) {
+        // A head of another (or no) generation, or a counter gone: the table may have been reset elsewhere. Read
+        // its layout record: a new instance is adopted (caches forgotten, this chunk's months recorded there).
+        if (await confirmInstance(ctx, chunk, decisions)) accepted.clear();
+        else for (const [pk, generation] of foreign) if ((analysis.headConflicts.get(pk) ?? 0) > 0) accepted.set(pk, generation ?? null);
       }
       for (const [pk, actual] of analysis.headConflicts) {
         ctx.heads.set(pk, actual);
@@ -281,7 +296,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }
-      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
+      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
       token = randomUUID();
     }
   } catch (error) {
@@ -290,9 +305,62 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
       throw error;
     }
     const resolved = await resolveAmbiguous(ctx, chunk, writeId, error, lastAmbiguity, eventIds, wholeBatch);
-    if (resolved instanceof CommittedAfterAll) return resolved.events;
+    if (resolved instanceof CommittedAfterAll) return done(resolved.events, false);
     throw resolved;
   }
+  })();
+  if (confirm) {
+    try {
+      await confirmInstance(ctx, chunk, decisions);
+    } catch (error) {
+      // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error
+      // asks for records its months and confirms again.
+      forgetTable(ctx);
+      throw new EventStoreAdapterError(ErrorCodes.OUTCOME_UNKNOWN, `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`, {
+        cause: error,
+        details: { eventIds, lastAmbiguity: describe(error) },
+      });
+    }
+  }
+  return events;
+}
+
+/**
+ * Make sure this process writes into the table instance whose layout record it reads now (strongly consistent).
+ * When the record names another generation, the table was reset elsewhere: adopt the new instance (forget the heads,
+ * recorded months and log positions of the old one), put this chunk's blobs again under their keys (the reset
+ * cleared the old scope before the new record existed, so a commit there may reference them) and record the chunk's
+ * months in the new catalog; then read again, until the record holds still. A table or record missing (being
+ * re-created) is waited for with backoff, within the call's budget. Returns whether the instance changed.
+ */
+async function confirmInstance(ctx: StoreContext, chunk: Chunk, decisions: readonly OffloadDecision[]): Promise<boolean> {
+  let changed = false;
+  for (let round = 0; ; round++) {
+    ctx.budget.check('storeEvents');
+    let record: Awaited<ReturnType<typeof readMetadata>>;
+    try {
+      record = await readMetadata(ctx);
+    } catch (error) {
+      if (!hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) throw error;
+      record = undefined;
+    }
+    if (record !== undefined && record.generation === ctx.instance.generation) return changed;
+    changed = true;
+    if (record === undefined || record.generation === '') {
+      await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, 'storeEvents');
+      continue;
+    }
+    forgetTable(ctx);
+    ctx.instance.generation = record.generation;
+    await putBlobsAgain(ctx, decisions);
+    await recordBuckets(ctx, chunk.events);
+  }
+}
+
+/** Put the chunk's blobs again under their own keys (same bytes: idempotent). Never deletes: a commit may reference them. */
+async function putBlobsAgain(ctx: StoreContext, decisions: readonly OffloadDecision[]): Promise<void> {
+  const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
+  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) => ctx.blobs!.put(blob.key, blob.body, { contentType: 'application/json' }));
 }
 
 /**

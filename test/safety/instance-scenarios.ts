@@ -9,8 +9,10 @@
  * - (b): a blob uploaded before a reset's blob clear, referenced by a commit that lands in the new table, survives.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { ForwardingBlobDriver } from '../../contract-tests/faulty/forwarding.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
+import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { KvDriver } from '../../src/ports/kv-driver.js';
 import { tableSchema } from '../../src/table-layout.js';
 import { caught } from '../helpers/caught.js';
@@ -27,6 +29,31 @@ export interface InstanceBackend {
 }
 
 const noSleep = async (): Promise<void> => undefined;
+
+/** A blob driver that can hold one event-blob put (after it landed): a writer paused between its upload and its commit. */
+class PausingBlobDriver extends ForwardingBlobDriver {
+  private pause: { readonly held: () => void; readonly gate: Promise<void> } | undefined;
+
+  /** Hold the next event-blob put until `release()`; `held` resolves once it is being held. */
+  arm(): { held: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let onHeld!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = new Promise<void>((resolve) => (onHeld = resolve));
+    this.pause = { held: onHeld, gate };
+    return { held, release };
+  }
+
+  override async put(...args: Parameters<BlobDriver['put']>): Promise<void> {
+    await super.put(...args);
+    const pause = this.pause;
+    if (pause && args[0].includes('/e/')) {
+      this.pause = undefined;
+      pause.held();
+      await pause.gate;
+    }
+  }
+}
 
 /** Register the scenarios on `make()` (created once for the describe block). */
 export function instanceScenarios(make: () => InstanceBackend): void {
@@ -94,5 +121,58 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       expect(error.details).toMatchObject({ table, reason: 'table-not-created-by-store' });
       expect(await other.getEventById(kept.id)).toMatchObject({ id: kept.id, payload: kept.payload });
     });
+    const may = (day: number) => new Date(Date.UTC(2025, 4, day));
+    const july = new Date(Date.UTC(2025, 6, 1));
+
+    it('#6 a writer whose table was reset and re-imported elsewhere (head back at the version it remembers) commits nothing hidden from replay', async () => {
+      const table = backend.table('hidden-known');
+      const writer = backend.store(table);
+      await writer.storeEvents([event('h', { created: may(1) })]); // knows head 1 and May recorded
+      const other = backend.store(table);
+      await other.resetStore();
+      await other.storeEvents([event('h', { created: july })]); // re-import: head back at 1, only July in the catalog
+      const late = event('h', { created: may(2) });
+      await writer.storeEvents([late]);
+      expect(await writer.getEventById(late.id)).toMatchObject({ id: late.id, sequence: 2 });
+      expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toContain(late.id);
+    });
+
+    it('#6 the same for a writer creating a new stream (no head carries the instance): confirmed after the commit, nothing hidden', async () => {
+      const table = backend.table('hidden-new');
+      const writer = backend.store(table);
+      await writer.storeEvents([event('a', { created: may(1) })]);
+      const other = backend.store(table);
+      await other.resetStore();
+      await other.storeEvents([event('a', { created: july })]);
+      const fresh = event('new-stream', { created: may(3) });
+      await writer.storeEvents([fresh]);
+      expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toContain(fresh.id);
+      // And the writer now writes for the new instance: a later May event of a known stream is visible too.
+      const next = event('a', { created: may(4) });
+      await writer.storeEvents([next]);
+      expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toEqual(expect.arrayContaining([fresh.id, next.id]));
+    });
+
+    for (const kind of ['a known stream', 'a new stream'] as const) {
+      it(`(b) a blob uploaded before a reset's blob clear, its commit landing in the new table (${kind}): the payload stays readable`, async () => {
+        const table = backend.table(kind === 'a known stream' ? 'blob-race-known' : 'blob-race-new');
+        const pausing = new PausingBlobDriver(backend.blobs);
+        const writer = new EventStore({ kv: backend.kv, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+        await writer.storeEvents([event('b', { created: may(1) })]);
+        const other = backend.store(table);
+        await other.init();
+        const pause = pausing.arm();
+        const big = event(kind === 'a known stream' ? 'b' : 'b-new', { created: may(2), payload: bigPayload('raced') });
+        const writing = writer.storeEvents([big]);
+        await pause.held; // uploaded, not yet committed
+        await other.resetStore(); // clears the old instance's blobs: the one just uploaded included
+        if (kind === 'a known stream') await other.storeEvents([event('b', { created: july })]);
+        pause.release();
+        await writing;
+        const reader = backend.store(table);
+        expect(await reader.getEventById(big.id)).toMatchObject({ id: big.id, payload: big.payload });
+        expect((await replayAll(reader)).map((stored) => stored.id)).toContain(big.id);
+      });
+    }
   });
 }
