@@ -22,10 +22,13 @@ describe.skipIf(skip)('table instances on real servers', () => {
   instanceScenarios(() => {
     const backend = realSafetyBackend(dynamo.endpoint, s3.endpoint);
     const client = createDynamoClient(dynamo.endpoint);
+    const s3Client = createS3Client(s3.endpoint);
+    const bucket = /^s3:\/\/([^/]+)\//.exec((backend.blobs as S3BlobDriver).location)![1]!; // the backend's bucket
     return {
-      backend: { ...backend, dispose: async () => { client.destroy(); await backend.dispose(); } },
+      backend: { ...backend, dispose: async () => { client.destroy(); s3Client.destroy(); await backend.dispose(); } },
       neighbourKv: () => new MemoryKvDriver(),
       noCreateKv: () => new DynamoDbKvDriver(client, { pollIntervalMs: 20, createTable: false }),
+      blobsAt: (keyPrefix) => new S3BlobDriver(s3Client, { bucket, keyPrefix }),
     };
   });
 });

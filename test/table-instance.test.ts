@@ -1,6 +1,7 @@
 /** Table-instance scenarios of issue 16 (test/safety/instance-scenarios.ts) on the in-memory twin. */
-import { MemoryKvDriver } from '../drivers/memory/index.js';
-import { ForwardingKvDriver } from '../contract-tests/faulty/forwarding.js';
+import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
+import { ForwardingBlobDriver, ForwardingKvDriver } from '../contract-tests/faulty/forwarding.js';
+import type { BlobDriver } from '../src/ports/blob-driver.js';
 import type { EnsureTableResult, TableSchema } from '../src/ports/kv-driver.js';
 import { memorySafetyBackend } from './safety/backends.js';
 import { instanceScenarios } from './safety/instance-scenarios.js';
@@ -13,7 +14,19 @@ class NoCreateKvDriver extends ForwardingKvDriver {
   }
 }
 
+/** A twin blob store that says where its keys resolve, as S3's driver does (`s3://<bucket>/<keyPrefix>`). */
+class LocatedBlobDriver extends ForwardingBlobDriver {
+  constructor(inner: BlobDriver, readonly location: string) {
+    super(inner);
+  }
+}
+
 instanceScenarios(() => {
   const backend = memorySafetyBackend();
-  return { backend, neighbourKv: () => new MemoryKvDriver(), noCreateKv: () => new NoCreateKvDriver(backend.kv) };
+  const places = new Map<string, BlobDriver>();
+  const blobsAt = (keyPrefix: string): BlobDriver => {
+    if (!places.has(keyPrefix)) places.set(keyPrefix, new LocatedBlobDriver(new MemoryBlobDriver(), `memory://${keyPrefix}`));
+    return places.get(keyPrefix)!;
+  };
+  return { backend, neighbourKv: () => new MemoryKvDriver(), noCreateKv: () => new NoCreateKvDriver(backend.kv), blobsAt };
 });

@@ -32,6 +32,8 @@ const MULTIPART_QUEUE_SIZE = 4;
 export class S3BlobDriver implements BlobDriver {
   readonly capabilities: BlobCapabilities = S3_CAPABILITIES;
   private readonly options: ResolvedS3BlobDriverOptions;
+  /** `s3://<bucket>/<keyPrefix>`: where this driver's keys resolve (recorded in the table's layout record). */
+  readonly location: string;
 
   /** @throws `INPUT/INVALID_OPTIONS` for a missing bucket or a bad threshold. */
   constructor(
@@ -39,6 +41,7 @@ export class S3BlobDriver implements BlobDriver {
     options: S3BlobDriverOptions,
   ) {
     this.options = resolveOptions(options);
+    this.location = `s3://${this.options.bucket}/${this.options.keyPrefix}`;
   }
 
   /**

@@ -6,7 +6,8 @@
  * - #9: `resetStore` from a store that may not create tables never drops the table;
  * - (a): `resetStore` decides on the layout record as it is now, not as cached at `init`;
  * - #6: a writer whose table was reset (and re-imported) elsewhere never commits an event hidden from replay;
- * - (b): a blob uploaded before a reset's blob clear, referenced by a commit that lands in the new table, survives.
+ * - (b): a blob uploaded before a reset's blob clear, referenced by a commit that lands in the new table, survives;
+ * - (c): a store whose blobs resolve elsewhere (another bucket or key prefix) is refused at `init`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForwardingBlobDriver } from '../../contract-tests/faulty/forwarding.js';
@@ -26,6 +27,8 @@ export interface InstanceBackend {
   neighbourKv(): KvDriver;
   /** The backend's KV (same tables), configured never to create a table (`skipDynamoDBTableCreation`). */
   noCreateKv(): KvDriver;
+  /** A blob driver of the backend's kind whose keys resolve under `keyPrefix` (its `location` says so). */
+  blobsAt(keyPrefix: string): BlobDriver;
 }
 
 const noSleep = async (): Promise<void> => undefined;
@@ -121,6 +124,18 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       expect(error.details).toMatchObject({ table, reason: 'table-not-created-by-store' });
       expect(await other.getEventById(kept.id)).toMatchObject({ id: kept.id, payload: kept.payload });
     });
+    it('(c) a store configured with another blob key prefix (or bucket) is refused at init, naming the field; the recorded one works', async () => {
+      const table = backend.table('moved-blobs');
+      const at = (keyPrefix: string) => new EventStore({ kv: backend.kv, blobs: setup.blobsAt(keyPrefix), tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+      const big = event('c', { payload: bigPayload('located') });
+      await at('events/').storeEvents([big]);
+      const moved = at('moved/');
+      const error = await caught(moved.init());
+      expect(error.code).toBe(ErrorCodes.LAYOUT_MISMATCH);
+      expect(error.details).toMatchObject({ table, field: 'blobLocation', stored: setup.blobsAt('events/').location, configured: setup.blobsAt('moved/').location });
+      expect(await at('events/').getEventById(big.id)).toMatchObject({ id: big.id, payload: big.payload });
+    });
+
     const may = (day: number) => new Date(Date.UTC(2025, 4, day));
     const july = new Date(Date.UTC(2025, 6, 1));
 
