@@ -9,7 +9,7 @@ import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
-import type { TransactResult } from './ports/kv-driver.js';
+import type { Condition, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
 import { loopOptions, ownBlobScope, type StoreContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
@@ -17,7 +17,7 @@ import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
 import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
-import { decodeHeadVersion, headKey } from './codecs/head.js';
+import { decodeHeadVersion, encodeHead, headKey } from './codecs/head.js';
 import { A } from './table-layout.js';
 import { readMetadata } from './table-metadata.js';
 import type { ValidatedEvent } from './validation.js';
@@ -310,8 +310,9 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   }
   })();
   if (confirm) {
+    const before = ctx.instance.generation;
     try {
-      await confirmInstance(ctx, chunk, decisions);
+      if (await confirmInstance(ctx, chunk, decisions)) await restampHeads(ctx, chunk, events, before);
     } catch (error) {
       // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error
       // asks for records its months and confirms again.
@@ -354,6 +355,21 @@ async function confirmInstance(ctx: StoreContext, chunk: Chunk, decisions: reado
     ctx.instance.generation = record.generation;
     await putBlobsAgain(ctx, decisions);
     await recordBuckets(ctx, chunk.events);
+  }
+}
+
+/**
+ * After a commit that may have landed in a new table instance: the heads it wrote carry the old generation `from`,
+ * which another process that has not noticed the reset would take for its own and append to unchecked. Each head
+ * still at this commit's version and `from` gets the current generation (a single-action conditional put, 2 WCU;
+ * one changed since is left alone: its writer stamped it).
+ */
+async function restampHeads(ctx: StoreContext, chunk: Chunk, events: readonly StoredEvent[], from: string): Promise<void> {
+  const versions = new Map<string, number>();
+  events.forEach((stored, index) => versions.set(chunk.events[index]!.pk, Math.max(versions.get(chunk.events[index]!.pk) ?? 0, stored.sequence)));
+  for (const [pk, version] of versions) {
+    const condition: Condition = { kind: 'and', conditions: [{ kind: 'equals', attribute: A.version, value: version }, { kind: 'equals', attribute: A.generation, value: from }] };
+    await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: encodeHead(pk, version, ctx.instance.generation), condition }]);
   }
 }
 

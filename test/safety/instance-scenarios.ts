@@ -138,6 +138,7 @@ export function instanceScenarios(make: () => InstanceBackend): void {
 
     const may = (day: number) => new Date(Date.UTC(2025, 4, day));
     const july = new Date(Date.UTC(2025, 6, 1));
+    const june = new Date(Date.UTC(2025, 5, 1));
 
     it('#6 a writer whose table was reset and re-imported elsewhere (head back at the version it remembers) commits nothing hidden from replay', async () => {
       const table = backend.table('hidden-known');
@@ -166,6 +167,23 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       const next = event('a', { created: may(4) });
       await writer.storeEvents([next]);
       expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toEqual(expect.arrayContaining([fresh.id, next.id]));
+    });
+
+    it('#6 two writers that missed the reset: the first one\'s new stream carries the new instance, so the second appending to it notices too', async () => {
+      const table = backend.table('hidden-two');
+      const first = backend.store(table);
+      const second = backend.store(table);
+      await first.storeEvents([event('one', { created: may(1) })]); // first: knows May
+      await second.storeEvents([event('two', { created: june })]); // second: knows June
+      const other = backend.store(table);
+      await other.resetStore();
+      await other.storeEvents([event('three', { created: july })]); // the new catalog: July only
+      const created = event('created-after', { created: may(5) });
+      await first.storeEvents([created]); // a new stream, confirmed: first adopts the new instance
+      const appended = event('created-after', { created: june });
+      await second.storeEvents([appended]); // second has not noticed yet; June is in its old beliefs only
+      expect(await second.getEventById(appended.id)).toMatchObject({ id: appended.id, sequence: 2 });
+      expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toEqual(expect.arrayContaining([created.id, appended.id]));
     });
 
     for (const kind of ['a known stream', 'a new stream'] as const) {
