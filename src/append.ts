@@ -78,7 +78,7 @@ export async function appendEvents(ctx: StoreContext, batch: readonly ValidatedE
   const checks = new Map(reads.map((expectation) => [expectation.pk, expectation.version]));
   for (const [index, chunk] of chunks.entries()) {
     try {
-      const written = await writeChunk(ctx, chunk, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
+      const written = await writeConfirmedChunk(ctx, chunk, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
       stored.push(...written);
       // An expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
       written.forEach((event, position) => {
@@ -159,7 +159,7 @@ function forgetTable(ctx: StoreContext): void {
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
 /** Write one chunk as one transaction, re-basing on newer heads (soft streams) and retrying transient failures. */
-async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
+async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number>, names: ReadonlyMap<string, string>, note: CommitNote): Promise<StoredEvent[]> {
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
@@ -197,13 +197,12 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
   // condition names what they carry, once (see append-actions.ts InstanceCondition).
   const accepted = new Map<string, string | null>();
   const instance = () => ({ generation: ctx.instance.generation, accepted });
-  // A commit no condition tied to the verified instance (every stream new) is confirmed afterwards.
-  let confirm = false;
+  note.decisions = decisions;
+  // A commit no condition tied to the verified instance (every stream new) is confirmed by the caller.
   const done = (events: StoredEvent[], verified: boolean): StoredEvent[] => {
-    confirm = !verified;
+    note.unverified = !verified;
     return events;
   };
-  const events = await (async (): Promise<StoredEvent[]> => {
   try {
     let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
     let token = randomUUID();
@@ -263,6 +262,7 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
         }
       }
       if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
+      for (const [pk, generation] of analysis.headGenerations) if (generation === ctx.instance.generation) accepted.delete(pk); // stamped since
       const foreign = [...analysis.headGenerations].filter(([pk, generation]) => generation !== ctx.instance.generation && !(accepted.has(pk) && accepted.get(pk) === (generation ?? null)));
       const logGone = [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0);
       if (foreign.length > 0 || logGone) {
@@ -308,20 +308,37 @@ async function writeChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, nu
     if (resolved instanceof CommittedAfterAll) return done(resolved.events, false);
     throw resolved;
   }
-  })();
-  if (confirm) {
-    const before = ctx.instance.generation;
-    try {
-      if (await confirmInstance(ctx, chunk, decisions)) await restampHeads(ctx, chunk, events, before);
-    } catch (error) {
-      // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error
-      // asks for records its months and confirms again.
-      forgetTable(ctx);
-      throw new EventStoreAdapterError(ErrorCodes.OUTCOME_UNKNOWN, `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`, {
-        cause: error,
-        details: { eventIds, lastAmbiguity: describe(error) },
-      });
-    }
+}
+
+/** What a chunk's write tells its caller about its commit (see {@link writeConfirmedChunk}). */
+interface CommitNote {
+  /** The chunk's offload decisions (its blobs), once made. */
+  decisions: readonly OffloadDecision[];
+  /** True when the commit was not tied to the verified table instance by any condition (every stream new). */
+  unverified: boolean;
+}
+
+/**
+ * {@link writeChunk}, then, for a commit no condition tied to the table instance this process verified, one strongly
+ * consistent read of the layout record to confirm it (see {@link confirmInstance}); when the instance changed, the
+ * heads the commit created get the new generation. If the confirmation fails, the commit's instance is unknown:
+ * `STORE/OUTCOME_UNKNOWN` (the identical retry succeeds, records its months and confirms again).
+ */
+async function writeConfirmedChunk(ctx: StoreContext, chunk: Chunk, exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
+  const note: CommitNote = { decisions: [], unverified: false };
+  const events = await writeChunk(ctx, chunk, exact, writeId, wholeBatch, checks, names, note);
+  if (!note.unverified) return events;
+  const before = ctx.instance.generation;
+  try {
+    if (await confirmInstance(ctx, chunk, note.decisions)) await restampHeads(ctx, chunk, events, before);
+  } catch (error) {
+    // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error asks
+    // for records its months and confirms again.
+    forgetTable(ctx);
+    throw new EventStoreAdapterError(ErrorCodes.OUTCOME_UNKNOWN, `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`, {
+      cause: error,
+      details: { eventIds: chunk.events.map((event) => event.validated.event.id), lastAmbiguity: describe(error) },
+    });
   }
   return events;
 }

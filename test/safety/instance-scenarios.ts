@@ -12,6 +12,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForwardingBlobDriver } from '../../contract-tests/faulty/forwarding.js';
 import { ErrorCodes } from '../../src/errors.js';
+import { METADATA_KEY } from '../../src/codecs/metadata.js';
 import { EventStore } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { KvDriver } from '../../src/ports/kv-driver.js';
@@ -184,6 +185,20 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       await second.storeEvents([appended]); // second has not noticed yet; June is in its old beliefs only
       expect(await second.getEventById(appended.id)).toMatchObject({ id: appended.id, sequence: 2 });
       expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toEqual(expect.arrayContaining([created.id, appended.id]));
+    });
+
+    it('a head written before generations (none on it) is adopted once the layout record confirms the instance; it then carries the generation', async () => {
+      const table = backend.table('legacy-head');
+      const store = backend.store(table);
+      await store.storeEvents([event('lh', { created: may(1) })]);
+      await backend.kv.batchWrite(table, [{ put: { pk: 's|acct|lh', sk: 0, v: 1 } }]); // as an earlier version wrote it
+      const next = event('lh', { created: may(2) });
+      await store.storeEvents([next], { expectedSequence: 1 });
+      expect(await store.getEventById(next.id)).toMatchObject({ id: next.id, sequence: 2 });
+      const { item: head } = await backend.kv.get(table, { pk: 's|acct|lh', sk: 0 }, { consistent: true });
+      const { item: layout } = await backend.kv.get(table, METADATA_KEY, { consistent: true });
+      expect(head).toMatchObject({ v: 2, g: layout!.g });
+      expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toContain(next.id);
     });
 
     for (const kind of ['a known stream', 'a new stream'] as const) {
