@@ -43,7 +43,7 @@ import { readSnapshot, saveSnapshot } from './snapshots.js';
 import { forCall, withBudget, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
-import { establishLayout, type TableMetadata } from './table-metadata.js';
+import { establishLayout, readMetadata, type TableMetadata } from './table-metadata.js';
 import { streamPk, tableSchema } from './table-layout.js';
 import { validateEvents } from './validation.js';
 import { makeWarn, WarningCodes } from './warnings.js';
@@ -327,12 +327,17 @@ export class EventStore implements IEventStoreRepo {
   }
 
   /**
-   * Delete this store's orphaned blobs (see `sweeper.ts`): under its scope, older than `olderThanMs`, referenced
-   * by no stored item. Resolves to the deleted keys and the number kept.
+   * Delete this store's orphaned blobs (see `sweeper.ts`): under the scope of the table's current instance (the
+   * layout record is read first), older than `olderThanMs`, referenced by no stored item. Resolves to the deleted
+   * keys and the number kept.
    */
   async sweepOrphanBlobs(options: SweepOptions): Promise<SweepResult> {
     await this.ready();
-    return sweepOrphanBlobs(forCall(this.ctx, { deadlineMs: Math.max(this.options.deadlineMs, 3_600_000) }), options);
+    const ctx = forCall(this.ctx, { deadlineMs: Math.max(this.options.deadlineMs, 3_600_000) });
+    // Sweep the table's current instance: it may have been reset elsewhere since this process verified it.
+    const layout = await readMetadata(ctx);
+    if (layout && layout.generation !== '' && layout.generation !== this.ctx.instance.generation) this.forgetTable(layout.generation);
+    return sweepOrphanBlobs(ctx, options);
   }
 
   /** The stream's events with `sequence > fromSequence`, ascending; reads its own writes. */

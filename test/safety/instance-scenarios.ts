@@ -12,6 +12,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForwardingBlobDriver } from '../../contract-tests/faulty/forwarding.js';
 import { ErrorCodes } from '../../src/errors.js';
+import { instanceScope } from '../../src/blob-keys.js';
 import { METADATA_KEY } from '../../src/codecs/metadata.js';
 import { EventStore } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
@@ -94,6 +95,21 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       await mine.resetStore();
       expect(await theirs.getEventById(after.id)).toMatchObject({ id: after.id, payload: after.payload });
       expect(await theirs.getEventById(theirEvent.id)).toBeNull(); // their own reset removed it
+    });
+
+    it('sweepOrphanBlobs sweeps the table\'s current instance, also when it was reset elsewhere since this store verified it', async () => {
+      const table = backend.table('sweep-current');
+      const sweeper = backend.store(table);
+      await sweeper.init();
+      const other = backend.store(table);
+      await other.resetStore();
+      const kept = event('sc', { payload: bigPayload('kept') });
+      await other.storeEvents([kept]);
+      const { item: layout } = await backend.kv.get(table, METADATA_KEY, { consistent: true });
+      const orphan = `${instanceScope('events/', table, String(layout!.g))}e/never-stored/000000000.write`;
+      await backend.blobs.put(orphan, new Uint8Array([1]));
+      expect((await sweeper.sweepOrphanBlobs({ olderThanMs: 0 })).deleted).toEqual([orphan]);
+      expect(await sweeper.getEventById(kept.id)).toMatchObject({ id: kept.id, payload: kept.payload });
     });
 
     it('#9 resetStore from a store that may not create tables (skipDynamoDBTableCreation) refuses: the table stays, both stores work', async () => {
