@@ -8,6 +8,7 @@ import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
 import { isRetryable } from './retry.js';
+import { keepBlobsAcrossReset } from './instance-blobs.js';
 import { ownBlobScope, retryingTransaction, type StoreContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
@@ -40,6 +41,7 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
   let item: Item = encodeSnapshot(pk, { ...base, stateJson });
   const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
   let ownBlob: string | undefined;
+  let ownBody: Uint8Array | undefined;
   if (itemSize(item) > limit) {
     if (!ctx.blobs) {
       throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
@@ -47,7 +49,8 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
     const blobs = ctx.blobs;
     ownBlob = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
     const key = ownBlob;
-    await blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
+    ownBody = new Uint8Array(Buffer.from(stateJson, 'utf8'));
+    await blobs.put(key, ownBody, { contentType: 'application/json' });
     item = encodeSnapshot(pk, { ...base, blobKey: ownBlob });
   }
 
@@ -84,6 +87,10 @@ export async function saveSnapshot(ctx: StoreContext, snapshot: SnapshotEntry): 
         }
       });
       if (result.committed) {
+        // A reset elsewhere may have cleared our blob between its upload and this commit (issue 16, suspected b).
+        // Committed: should that check fail, the blob stays (kept like an ambiguous outcome's).
+        ambiguous = true;
+        if (ownBlob !== undefined) await keepBlobsAcrossReset(ctx, [{ key: ownBlob, body: ownBody! }]);
         ambiguous = false;
         if (replacedBlob !== undefined && replacedBlob !== ownBlob) await deleteBlobsQuietly(ctx, [replacedBlob]);
         return;

@@ -37,22 +37,22 @@ const noSleep = async (): Promise<void> => undefined;
 
 /** A blob driver that can hold one event-blob put (after it landed): a writer paused between its upload and its commit. */
 class PausingBlobDriver extends ForwardingBlobDriver {
-  private pause: { readonly held: () => void; readonly gate: Promise<void> } | undefined;
+  private pause: { readonly held: () => void; readonly gate: Promise<void>; readonly marker: string } | undefined;
 
-  /** Hold the next event-blob put until `release()`; `held` resolves once it is being held. */
-  arm(): { held: Promise<void>; release: () => void } {
+  /** Hold the next put of a key containing `marker` (default event blobs) until `release()`; `held` resolves once it is being held. */
+  arm(marker = '/e/'): { held: Promise<void>; release: () => void } {
     let release!: () => void;
     let onHeld!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const held = new Promise<void>((resolve) => (onHeld = resolve));
-    this.pause = { held: onHeld, gate };
+    this.pause = { held: onHeld, gate, marker };
     return { held, release };
   }
 
   override async put(...args: Parameters<BlobDriver['put']>): Promise<void> {
     await super.put(...args);
     const pause = this.pause;
-    if (pause && args[0].includes('/e/')) {
+    if (pause && args[0].includes(pause.marker)) {
       this.pause = undefined;
       pause.held();
       await pause.gate;
@@ -238,5 +238,21 @@ export function instanceScenarios(make: () => InstanceBackend): void {
         expect((await replayAll(reader)).map((stored) => stored.id)).toContain(big.id);
       });
     }
+
+    it('(b) the same for a snapshot: its blob uploaded before a reset\'s blob clear, its item landing in the new table, stays readable', async () => {
+      const table = backend.table('blob-race-snapshot');
+      const pausing = new PausingBlobDriver(backend.blobs);
+      const writer = new EventStore({ kv: backend.kv, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+      await writer.init();
+      const other = backend.store(table);
+      await other.init();
+      const pause = pausing.arm('/s/');
+      const saving = writer.saveSnapshot({ domain: 'acct', identifier: 'snap', state: bigPayload('raced-state'), sequence: 1, created: new Date() });
+      await pause.held; // uploaded, item not yet written
+      await other.resetStore();
+      pause.release();
+      await saving;
+      expect((await backend.store(table).getSnapshot('acct', 'snap'))?.state).toEqual(bigPayload('raced-state'));
+    });
   });
 }
