@@ -13,7 +13,7 @@
  * Memory: one scan page per segment, a counter per stream, the months, and the set of referenced blob keys.
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { blobScope } from '../src/blob-keys.js';
+import { instanceScope } from '../src/blob-keys.js';
 import { decodeCatalogEntry } from '../src/codecs/catalog.js';
 import { decodeEventItem, eventKey, keyId } from '../src/codecs/event.js';
 import { decodeGuard, guardKey } from '../src/codecs/guard.js';
@@ -99,12 +99,14 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   const [metadataItem] = await batchGetAll(documents, table, [METADATA_KEY], { consistent: true });
   let shards = 1;
   let feedShards = 0;
+  let generation = '';
   if (!metadataItem) problem({ kind: 'layout-missing', message: `table ${table} has no layout record (meta, 0): run init of a store on it`, key: METADATA_KEY });
   else {
     try {
       const metadata = decodeMetadata(table, metadataItem as Item);
       shards = metadata.bucketShards;
       feedShards = metadata.feedShards;
+      generation = metadata.generation;
       if (metadata.layoutVersion !== LAYOUT_VERSION) problem({ kind: 'layout-mismatch', message: `layout version ${metadata.layoutVersion}, this package reads ${LAYOUT_VERSION}`, key: METADATA_KEY });
     } catch (error) {
       problem({ kind: 'unreadable', message: (error as Error).message, key: METADATA_KEY });
@@ -246,10 +248,12 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   const blobsChecked = options.s3Client !== undefined && options.bucket !== undefined;
   let youngUnreferencedBlobs = 0;
   if (blobsChecked) {
-    const scope = blobScope('', table);
+    // The sweeper's scope: this table instance's blobs. Blobs of the key layout without a generation (or of another
+    // instance of this name) are outside it: the sweeper keeps them, so verify does not call them orphans.
+    const scope = generation === '' ? undefined : instanceScope('', table, generation);
     const existing = new Set<string>();
     const cutoff = Date.now() - (options.orphanGraceMs ?? 3_600_000);
-    await listBlobs(options, scope, (objects) => {
+    if (scope !== undefined) await listBlobs(options, scope, (objects) => {
       count('blobs', objects.length);
       for (const object of objects) {
         existing.add(object.key);
@@ -261,7 +265,7 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
     for (const key of referencedBlobs) {
       if (existing.has(key)) continue;
       // Blobs of the earlier key layout live outside the scope: look them up one by one.
-      if (!key.startsWith(scope) && (await objectExists(options, key))) continue;
+      if ((scope === undefined || !key.startsWith(scope)) && (await objectExists(options, key))) continue;
       problem({ kind: 'blob-missing', message: `blob ${key} is referenced but missing: its event or snapshot cannot be read`, key });
     }
   }

@@ -3,7 +3,7 @@ import { linkItem } from './codecs/link.js';
 import type { OffloadDecision } from './offload.js';
 import type { ActionFailure, Condition, Item, TransactAction } from './ports/kv-driver.js';
 import { storedGuardWrite } from './codecs/guard.js';
-import { encodeHead, headKey, storedHeadVersion } from './codecs/head.js';
+import { encodeHead, headKey, storedHeadGeneration, storedHeadVersion } from './codecs/head.js';
 import { encodeLogCounter, storedLogPosition } from './codecs/log-counter.js';
 import { A } from './table-layout.js';
 
@@ -23,16 +23,37 @@ export interface ChunkTransaction {
   readonly roles: ActionRole[];
   /** The sequence each event of the chunk gets, in chunk order. */
   readonly sequences: number[];
+  /**
+   * True when some action is conditioned on a head carrying the writer's own generation (a known stream, or a read
+   * dependency at a version > 0): the transaction then commits only into the table instance the writer verified.
+   * False when nothing in it names the instance (every stream new): the writer confirms the instance after the commit.
+   */
+  readonly verified: boolean;
 }
 
 /** No change feed: no log shards, no bases. */
 const NO_LOG_BASES: ReadonlyMap<number, number> = new Map();
 /** No read dependencies. */
 const NO_CHECKS: ReadonlyMap<string, number> = new Map();
+/** No heads of another generation accepted. */
+const NO_ACCEPTED: ReadonlyMap<string, string | null> = new Map();
+
+/** What the transaction's head conditions name of the table instance (see {@link buildTransaction}). */
+export interface InstanceCondition {
+  /** The generation of the instance the writer verified ('': none known, heads are conditioned on their version only). */
+  readonly generation: string;
+  /**
+   * Streams whose head carries another generation (a string) or none (null) although the writer has just verified
+   * its instance (by reading the layout record): their condition names that value instead, and the put stamps
+   * `generation`. Such a transaction is not `verified`.
+   */
+  readonly accepted?: ReadonlyMap<string, string | null>;
+}
 
 /**
  * Build the chunk's transaction: per stream a head put conditioned on its base (`notExists` for 0, else
- * `version = base`) that sets the new version; with a change feed, per log shard the same on its counter
+ * `version = base` and the head's generation = `extras.instance.generation`, see {@link InstanceCondition}) that
+ * sets the new version and the writer's generation; with a change feed, per log shard the same on its counter
  * (`extras.logBases`), each event taking the next position of its shard (`lsk`); per read dependency
  * (`extras.checks`: pk -> expected version, streams the chunk does not write) a condition check on its head (0:
  * absent or at 0; else `version = expected`); per event its item and id guard (both `notExists`) and, with a
@@ -44,10 +65,20 @@ export function buildTransaction(
   bases: ReadonlyMap<string, number>,
   writeId: string,
   linkProbes: ReadonlyMap<number, number>,
-  extras: { readonly logBases?: ReadonlyMap<number, number>; readonly checks?: ReadonlyMap<string, number> } = {},
+  extras: { readonly logBases?: ReadonlyMap<number, number>; readonly checks?: ReadonlyMap<string, number>; readonly instance?: InstanceCondition } = {},
 ): ChunkTransaction {
   const logBases = extras.logBases ?? NO_LOG_BASES;
   const checks = extras.checks ?? NO_CHECKS;
+  const generation = extras.instance?.generation ?? '';
+  const accepted = extras.instance?.accepted ?? NO_ACCEPTED;
+  let verified = false;
+  /** The condition on a head at `version` > 0: its version, and the generation it must carry. */
+  const atHead = (pk: string, version: number): Condition => {
+    const atVersion: Condition = { kind: 'equals', attribute: A.version, value: version };
+    const seen = accepted.has(pk) ? accepted.get(pk)! : generation;
+    if (!accepted.has(pk) && generation !== '') verified = true;
+    return seen === null || seen === '' ? atVersion : { kind: 'and', conditions: [atVersion, { kind: 'equals', attribute: A.generation, value: seen }] };
+  };
   const next = new Map(bases);
   const nextPosition = new Map(logBases);
   const sequences: number[] = [];
@@ -73,7 +104,7 @@ export function buildTransaction(
     }
   });
   for (const [pk, base] of bases) {
-    actions.push({ type: 'put', item: encodeHead(pk, next.get(pk)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
+    actions.push({ type: 'put', item: encodeHead(pk, next.get(pk)!, generation), condition: base === 0 ? { kind: 'notExists' } : atHead(pk, base) });
     roles.push({ kind: 'head', pk });
   }
   for (const [shard, base] of logBases) {
@@ -81,21 +112,23 @@ export function buildTransaction(
     roles.push({ kind: 'log', shard });
   }
   for (const [pk, expected] of checks) {
-    const atVersion: Condition = { kind: 'equals', attribute: A.version, value: expected };
-    actions.push({ type: 'conditionCheck', key: headKey(pk), condition: expected === 0 ? { kind: 'or', conditions: [{ kind: 'notExists' }, atVersion] } : atVersion });
+    const atZero: Condition = { kind: 'or', conditions: [{ kind: 'notExists' }, { kind: 'equals', attribute: A.version, value: 0 }] };
+    actions.push({ type: 'conditionCheck', key: headKey(pk), condition: expected === 0 ? atZero : atHead(pk, expected) });
     roles.push({ kind: 'check', pk });
   }
   for (const { action, role } of perEvent) {
     actions.push(action);
     roles.push(role);
   }
-  return { actions, roles, sequences };
+  return { actions, roles, sequences, verified };
 }
 
 /** What a cancelled chunk transaction says. */
 export interface CancellationAnalysis {
   /** Head pk -> the version it is really at. */
   readonly headConflicts: Map<string, number>;
+  /** Head pk -> the generation its head really carries (undefined: absent head, or one written before generations). */
+  readonly headGenerations: Map<string, string | undefined>;
   /** Log shard -> the position its counter is really at (change feed). */
   readonly logConflicts: Map<number, number>;
   /** Chunk indexes of events whose id guard exists, written by ANOTHER write. */
@@ -116,7 +149,7 @@ export interface CancellationAnalysis {
 
 /** Read the per-action reasons of a cancelled transaction against the roles of its actions. */
 export function analyseCancellation(tx: ChunkTransaction, reasons: readonly ActionFailure[], chunk: Chunk, writeId: string): CancellationAnalysis {
-  const analysis = { headConflicts: new Map<string, number>(), logConflicts: new Map<number, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, throttled: false, validation: undefined as string | undefined };
+  const analysis = { headConflicts: new Map<string, number>(), headGenerations: new Map<string, string | undefined>(), logConflicts: new Map<number, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, throttled: false, validation: undefined as string | undefined };
   reasons.forEach((reason, position) => {
     const role = tx.roles[position];
     if (!role) return;
@@ -128,6 +161,7 @@ export function analyseCancellation(tx: ChunkTransaction, reasons: readonly Acti
       case 'head':
       case 'check': {
         analysis.headConflicts.set(role.pk, storedHeadVersion(reason.item));
+        analysis.headGenerations.set(role.pk, storedHeadGeneration(reason.item));
         return;
       }
       case 'log': {

@@ -16,6 +16,8 @@ import type { ValidatedEvent } from './validation.js';
 
 /** A sequence number wide enough to size items before their sequence is known (15 significant digits). */
 const SIZING_SEQUENCE = 123_456_789_012_345;
+/** A generation as long as any (a UUID), for sizing head items. */
+const SIZING_GENERATION = '00000000-0000-0000-0000-000000000000';
 /** A write id of the real width, for sizing guards. */
 const SIZING_WRITE_ID = '00000000-0000-0000-0000-000000000000';
 /** A causation-link slot as wide as any real one (slots are below 2^48: 15 digits). */
@@ -203,7 +205,7 @@ export function chunkCost(ctx: WriteContext, chunk: Chunk): ChunkReserve {
 }
 
 /** Size of a stream's head item. */
-export const headSize = (pk: string): number => itemSize(encodeHead(pk, SIZING_SEQUENCE));
+export const headSize = (pk: string): number => itemSize(encodeHead(pk, SIZING_SEQUENCE, SIZING_GENERATION));
 
 /** The id guard of `event` stored at `sequence` by the write `writeId`. */
 export function guardItem(event: PlannedEvent, sequence: number, writeId: string): Item {

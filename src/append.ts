@@ -3,22 +3,24 @@ import { analyseCancellation, buildTransaction, type ChunkTransaction } from './
 import { chunkCost, headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type ChunkReserve, type PlannedEvent } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
 import { uploadBlobs } from './write-blobs.js';
-import { blobScope, writeStamp } from './blob-keys.js';
+import { writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
+import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
 import { mayHaveLanded } from './outcome.js';
-import type { TransactResult } from './ports/kv-driver.js';
+import type { Condition, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
-import { forWrite, loopOptions, type WriteContext } from './store-context.js';
+import { forWrite, loopOptions, ownBlobScope, type WriteContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
 import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
-import { decodeHeadVersion, headKey } from './codecs/head.js';
+import { decodeHeadVersion, encodeHead, headKey } from './codecs/head.js';
 import { A } from './table-layout.js';
+import { readMetadata } from './table-metadata.js';
 import type { ValidatedEvent } from './validation.js';
 
 /**
@@ -59,7 +61,7 @@ export async function appendEvents(given: WriteContext, batch: readonly Validate
   const ctx = forWrite(given);
   rejectDuplicatesInBatch(batch);
   const writeId = randomUUID();
-  const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+  const scope = ownBlobScope(ctx);
   const stamp = writeStamp(ctx.clock(), writeId);
   const planned = batch.map((validated) => planEvent(ctx, validated, scope, stamp));
   const expectations = options.expectations ?? [];
@@ -92,7 +94,7 @@ export async function appendEvents(given: WriteContext, batch: readonly Validate
   for (const [index, chunk] of chunks.entries()) {
     try {
       const decisions = index === 0 ? firstOffloads : planChunkOffload(ctx, chunk, []);
-      const written = await writeChunk(ctx, chunk, decisions, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
+      const written = await writeConfirmedChunk(ctx, chunk, decisions, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
       stored.push(...written);
       // An expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
       written.forEach((event, position) => {
@@ -162,7 +164,7 @@ async function recordBuckets(ctx: WriteContext, planned: readonly PlannedEvent[]
   for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
-/** Forget this process's beliefs about the table (heads, recorded months): after a reset elsewhere they are stale. */
+/** Forget this process's beliefs about the table (heads, recorded months, log positions): after a reset elsewhere they are stale. */
 function forgetTable(ctx: WriteContext): void {
   ctx.heads.clear();
   ctx.knownBuckets.clear();
@@ -196,7 +198,7 @@ function planChunkOffload(ctx: WriteContext, chunk: Chunk, readPks: readonly str
 }
 
 /** Write one chunk as one transaction (its offloads as planned), re-basing on newer heads (soft streams) and retrying transient failures. */
-async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[], exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
+async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[], exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number>, names: ReadonlyMap<string, string>, note: CommitNote): Promise<StoredEvent[]> {
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
@@ -222,8 +224,18 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
     }
     await ctx.budget.sleep(contentionDelay(ctx.retry.policy, conflicts, informed), ctx.sleep, 'storeEvents');
   };
+  // Heads found carrying another (or no) generation although this process's instance was just verified: the
+  // condition names what they carry, once (see append-actions.ts InstanceCondition).
+  const accepted = new Map<string, string | null>();
+  const instance = () => ({ generation: ctx.instance.generation, accepted });
+  note.decisions = decisions;
+  // A commit no condition tied to the verified instance (every stream new) is confirmed by the caller.
+  const done = (events: StoredEvent[], verified: boolean): StoredEvent[] => {
+    note.unverified = !verified;
+    return events;
+  };
   try {
-    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
+    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
     let token = randomUUID();
     for (;;) {
       let outcome: TransactResult;
@@ -261,13 +273,13 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
       }
       if (outcome.committed) {
         rememberPositions(ctx, tx);
-        return commit(ctx, chunk, tx.sequences);
+        return done(commit(ctx, chunk, tx.sequences), tx.verified);
       }
 
       const analysis = analyseCancellation(tx, outcome.reasons, chunk, writeId);
       if (analysis.ownSequences.size === chunk.events.length) {
         // An earlier attempt of this very write committed (its response was lost): report what it stored.
-        return commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!));
+        return done(commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!)), false);
       }
       const exactConflict = [...analysis.headConflicts].some(([pk, actual]) => exact.has(pk) && exact.get(pk) !== actual);
       const moved = analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0;
@@ -276,7 +288,7 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
         const existing = await findStoredBatch(ctx, chunk.events);
         if (existing.state === 'identical') {
           ambiguous = false;
-          return commit(ctx, chunk, existing.events.map((event) => event.sequence));
+          return done(commit(ctx, chunk, existing.events.map((event) => event.sequence)), false);
         }
         if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
         if (analysis.foreignGuards.length > 0) {
@@ -286,11 +298,14 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
         }
       }
       if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
-      if ([...analysis.headConflicts].some(([pk, actual]) => actual === 0 && (bases.get(pk) ?? 0) > 0) || [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0)) {
-        // A head this process saw is gone: the table was reset (by another process). Its catalog entries went with
-        // it, so forget what this process believed recorded, and record this chunk's months again.
-        forgetTable(ctx);
-        await recordBuckets(ctx, chunk.events);
+      for (const [pk, generation] of analysis.headGenerations) if (generation === ctx.instance.generation) accepted.delete(pk); // stamped since
+      const foreign = [...analysis.headGenerations].filter(([pk, generation]) => generation !== ctx.instance.generation && !(accepted.has(pk) && accepted.get(pk) === (generation ?? null)));
+      const logGone = [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0);
+      if (foreign.length > 0 || logGone) {
+        // A head of another (or no) generation, or a counter gone: the table may have been reset elsewhere. Read
+        // its layout record: a new instance is adopted (caches forgotten, this chunk's months recorded there).
+        if (await confirmInstance(ctx, chunk, decisions)) accepted.clear();
+        else for (const [pk, generation] of foreign) if ((analysis.headConflicts.get(pk) ?? 0) > 0) accepted.set(pk, generation ?? null);
       }
       for (const [pk, actual] of analysis.headConflicts) {
         ctx.heads.set(pk, actual);
@@ -317,15 +332,101 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
       }
-      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks });
+      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
       token = randomUUID();
     }
   } catch (error) {
     if (!ambiguous) throw error;
     const resolved = await resolveAmbiguous(ctx, chunk, writeId, error, lastAmbiguity, eventIds, wholeBatch);
-    if (resolved instanceof CommittedAfterAll) return resolved.events;
+    if (resolved instanceof CommittedAfterAll) return done(resolved.events, false);
     throw resolved;
   }
+}
+
+/** What a chunk's write tells its caller about its commit (see {@link writeConfirmedChunk}). */
+interface CommitNote {
+  /** The chunk's offload decisions (its blobs), once made. */
+  decisions: readonly OffloadDecision[];
+  /** True when the commit was not tied to the verified table instance by any condition (every stream new). */
+  unverified: boolean;
+}
+
+/**
+ * {@link writeChunk}, then, for a commit no condition tied to the table instance this process verified, one strongly
+ * consistent read of the layout record to confirm it (see {@link confirmInstance}); when the instance changed, the
+ * heads the commit created get the new generation. If the confirmation fails, the commit's instance is unknown:
+ * `STORE/OUTCOME_UNKNOWN` (the identical retry succeeds, records its months and confirms again).
+ */
+async function writeConfirmedChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[], exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
+  const note: CommitNote = { decisions: [], unverified: false };
+  const events = await writeChunk(ctx, chunk, decisions, exact, writeId, wholeBatch, checks, names, note);
+  if (!note.unverified) return events;
+  const before = ctx.instance.generation;
+  try {
+    if (await confirmInstance(ctx, chunk, note.decisions)) await restampHeads(ctx, chunk, events, before);
+  } catch (error) {
+    // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error asks
+    // for records its months and confirms again.
+    forgetTable(ctx);
+    throw new EventStoreAdapterError(ErrorCodes.OUTCOME_UNKNOWN, `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`, {
+      cause: error,
+      details: { eventIds: chunk.events.map((event) => event.validated.event.id), lastAmbiguity: describe(error) },
+    });
+  }
+  return events;
+}
+
+/**
+ * Make sure this process writes into the table instance whose layout record it reads now (strongly consistent).
+ * When the record names another generation, the table was reset elsewhere: adopt the new instance (forget the heads,
+ * recorded months and log positions of the old one), put this chunk's blobs again under their keys (the reset
+ * cleared the old scope before the new record existed, so a commit there may reference them) and record the chunk's
+ * months in the new catalog; then read again, until the record holds still. A table or record missing (being
+ * re-created) is waited for with backoff, within the call's budget. Returns whether the instance changed.
+ */
+async function confirmInstance(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[]): Promise<boolean> {
+  let changed = false;
+  for (let round = 0; ; round++) {
+    ctx.budget.check('storeEvents');
+    let record: Awaited<ReturnType<typeof readMetadata>>;
+    try {
+      record = await readMetadata(ctx);
+    } catch (error) {
+      if (!hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) throw error;
+      record = undefined;
+    }
+    if (record !== undefined && record.generation === ctx.instance.generation) return changed;
+    changed = true;
+    if (record === undefined || record.generation === '') {
+      await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, 'storeEvents');
+      continue;
+    }
+    forgetTable(ctx);
+    ctx.instance.generation = record.generation;
+    await putBlobsAgain(ctx, decisions);
+    await recordBuckets(ctx, chunk.events);
+  }
+}
+
+/**
+ * After a commit that may have landed in a new table instance: the heads it wrote carry the old generation `from`,
+ * which another process that has not noticed the reset would take for its own and append to unchecked. Each head
+ * still at this commit's version and `from` gets the current generation (a single-action conditional put, 2 WCU;
+ * one changed since is left alone: its writer stamped it).
+ */
+async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly StoredEvent[], from: string): Promise<void> {
+  const versions = new Map<string, number>();
+  events.forEach((stored, index) => versions.set(chunk.events[index]!.pk, Math.max(versions.get(chunk.events[index]!.pk) ?? 0, stored.sequence)));
+  for (const [pk, version] of versions) {
+    const condition: Condition = { kind: 'and', conditions: [{ kind: 'equals', attribute: A.version, value: version }, { kind: 'equals', attribute: A.generation, value: from }] };
+    await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: encodeHead(pk, version, ctx.instance.generation), condition }]);
+  }
+}
+
+/** Put the chunk's blobs again under their own keys (same bytes: idempotent). Never deletes: a commit may reference them. */
+async function putBlobsAgain(ctx: WriteContext, decisions: readonly OffloadDecision[]): Promise<void> {
+  const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
+  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) => ctx.blobs!.put(blob.key, blob.body, { contentType: 'application/json' }));
 }
 
 /**

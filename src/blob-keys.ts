@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { utf8Length } from './item-size.js';
 
 /**
- * The blob key layout. Every blob a store writes lives under its SCOPE, `<blobKeyPrefix><tableName>/`, so stores
- * sharing one bucket (say `prod-` and `staging-` tables) never list, sweep or reset each other's blobs (a table
- * name cannot contain `/`, so no scope is a prefix of another's). Under the scope:
+ * The blob key layout. Every blob a store writes lives under its SCOPE, `<blobKeyPrefix><tableName>/<generation>/`:
+ * the table INSTANCE, not only its name. `<generation>` is the random id of the table's layout record (written when
+ * the record is created; a `resetStore` makes a new one), so two tables of the same name (two regions, two accounts,
+ * two developers' DynamoDB Local) sharing one bucket never list, sweep or reset each other's blobs, and neither do
+ * stores with other prefixes or names (a table name cannot contain `/`, so no scope is a prefix of another's).
+ * Under the scope:
  *
  * | blob                | key (after the scope)                                   |
  * |---------------------|---------------------------------------------------------|
@@ -16,16 +20,37 @@ import { utf8Length } from './item-size.js';
  * 1,024-byte limit uses `#<sha-256 of the id or stream pk>` instead of the encoded component (such blobs are still
  * read through their item; the sweeper cannot resolve them, so it keeps them).
  *
- * Items store the full key of their blob, so blobs written under earlier layouts (`<prefix><id>/<write id>`,
- * `<prefix>snapshots/<stream>`) stay readable; they are outside every scope, so reset and sweep leave them alone.
+ * Items store the full key of their blob, so blobs written under earlier layouts stay readable: the name-only scope
+ * `<blobKeyPrefix><tableName>/e/...` and `.../s/...` (before the generation was part of the key), and
+ * `<prefix><id>/<write id>`, `<prefix>snapshots/<stream>` (before scopes). They are outside every instance scope
+ * (a generation is never `e` or `s`), so reset and sweep leave them alone: such a key cannot tell this table's blob
+ * from one of a same-named table elsewhere sharing the bucket, so deleting it could destroy a neighbour's payload.
  */
 
 /** S3 object keys are at most 1,024 bytes of UTF-8. */
 export const MAX_BLOB_KEY_BYTES = 1024;
 
-/** The scope of a store's blobs: `<blobKeyPrefix><tableName>/`. */
+/**
+ * The prefix shared by every table named `tableName` under `blobKeyPrefix`, whatever its instance:
+ * `<blobKeyPrefix><tableName>/`. Not a scope to delete under (see {@link instanceScope}): other tables of that
+ * name elsewhere may keep their blobs there too. Blobs written before the generation was part of the key live
+ * directly under it.
+ */
 export function blobScope(blobKeyPrefix: string, tableName: string): string {
   return `${blobKeyPrefix}${tableName}/`;
+}
+
+/**
+ * The scope of ONE table instance's blobs: `<blobKeyPrefix><tableName>/<generation>/`, `generation` being its
+ * layout record's (a non-empty id without `/`). Every blob the store writes is keyed under it; the sweeper and
+ * `resetStore` list and delete under it only. Throws `INPUT/INVALID_ARGUMENT` for an empty generation or one
+ * containing `/` (a scope must never be a prefix of another instance's).
+ */
+export function instanceScope(blobKeyPrefix: string, tableName: string, generation: string): string {
+  if (generation === '' || generation.includes('/')) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `A blob scope needs the table's generation (a non-empty id without '/'), got ${JSON.stringify(generation)}`, { details: { field: 'generation' } });
+  }
+  return `${blobScope(blobKeyPrefix, tableName)}${generation}/`;
 }
 
 /** A write's stamp: its time (base 36, fixed width, so stamps sort by time) and its id. */

@@ -111,11 +111,14 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
   if (s3Client) {
     const blobOptions: S3BlobDriverOptions = { bucket: s3BucketName!, keyPrefix: s3KeyPrefix ?? 'events/', createBucket: !skipS3BucketCreation, ...(s3Acl ? { acl: s3Acl } : {}) };
     resolveS3Options(blobOptions); // throws what `new S3BlobDriver` would
-    blobs = lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), {
-      clientMaxAttempts: true,
-      close: false,
-      withSignal: true,
-    });
+    blobs = {
+      ...lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), {
+        clientMaxAttempts: true,
+        close: false,
+        withSignal: true,
+      }),
+      location: `s3://${blobOptions.bucket}/${blobOptions.keyPrefix ?? ''}`, // as S3BlobDriver's own
+    };
   }
   return { blobKeyPrefix: '', ...core, kv, ...(blobs ? { blobs } : {}) };
 }

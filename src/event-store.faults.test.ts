@@ -88,10 +88,13 @@ describe('cost report', () => {
     await store.storeEvents([event('cost')]);
     await store.storeEvents([event('cost')]);
     await store.getStreamEvents('acct', 'cost');
-    // The month's first write in this process records its catalog entry with a plain write (1 WCU), outside the transaction.
-    expect(seen.map((entry) => entry.operation)).toEqual(['batchWrite', 'transactWrite', 'transactWrite', 'query']);
+    // The month's first write in this process records its catalog entry with a plain write (1 WCU), outside the
+    // transaction; the new stream's commit (no head names the table instance) is confirmed by one consistent read
+    // of the layout record (1 RCU); the second append is conditioned on its head's generation: no read.
+    expect(seen.map((entry) => entry.operation)).toEqual(['batchWrite', 'transactWrite', 'get', 'transactWrite', 'query']);
     // By AWS's rules: head 2 + event 2 + id guard 2 + global-order index 1.
-    expect(seen.map((entry) => entry.write)).toEqual([1, 7, 7, 0]);
+    expect(seen.map((entry) => entry.write)).toEqual([1, 7, 0, 7, 0]);
+    expect(seen.map((entry) => entry.read)).toEqual([0, 0, 1, 0, 1]);
     const stats = store.stats();
     expect(stats.transactWrite).toEqual({ requests: 2, readUnits: 0, writeUnits: 14 });
     expect(stats.query.requests).toBe(1);

@@ -1,5 +1,5 @@
 import { appendEvents, type AppendOptions, type StreamExpectation } from './append.js';
-import { blobScope } from './blob-keys.js';
+import { instanceScope } from './blob-keys.js';
 import { CallBudget, isBudgetError } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
 import { monotonicIds } from './ids.js';
@@ -53,7 +53,7 @@ import { readSnapshot, saveSnapshot } from './snapshots.js';
 import { forCall, withBudget, type CallOptions, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
-import { establishLayout, type TableMetadata } from './table-metadata.js';
+import { establishLayout, readMetadata, type TableMetadata } from './table-metadata.js';
 import { streamPk, tableSchema } from './table-layout.js';
 import { validateEvents } from './validation.js';
 import { makeWarn, WarningCodes } from './warnings.js';
@@ -98,6 +98,8 @@ export class EventStore implements IEventStoreRepo {
   private layout: TableMetadata | undefined;
   /** True when this store's `ensureTable` created the table and no layout record says so yet (its init was cut). */
   private createdUnrecorded = false;
+  /** False when the KV driver is configured not to create tables (`skipDynamoDBTableCreation`): reset then never drops the table. */
+  private canCreateTable = true;
   private closed = false;
   /** Running `subscribe` loops: `close()` stops them first. */
   private readonly subscriptions = new Set<Subscription>();
@@ -125,6 +127,7 @@ export class EventStore implements IEventStoreRepo {
       heads: new BoundedCache(this.options.headCacheSize),
       knownBuckets: new Set(),
       logPositions: new Map(),
+      instance: { generation: '' },
     }, new CallBudget(Infinity, [this.options.signal], this.options.clock));
   }
 
@@ -324,11 +327,17 @@ export class EventStore implements IEventStoreRepo {
 
   /**
    * Drop every event, snapshot and offloaded blob of this store, and leave an empty, working store. Only what the
-   * store wrote is deleted: the table only when its layout record says an event store created it (so never a
-   * table of another layout, `DRIVER/SCHEMA_MISMATCH` or `STORE/LAYOUT_MISMATCH`, nor one created outside the
-   * store, e.g. with `skipDynamoDBTableCreation`: `STORE/RESET_REFUSED`; in both cases nothing is touched), and
-   * only the blobs under this store's scope (`<blobKeyPrefix><tableName>/`), never another store's in a shared
-   * bucket. Other processes' caches of this store are not reset.
+   * store wrote is deleted, and only what it can re-create:
+   * - the layout record is read again first (the table may have been re-created since `init`), and the table is
+   *   dropped and re-created (a new generation) only when that record says an event store created it;
+   * - never a table of another layout (`DRIVER/SCHEMA_MISMATCH`, `STORE/LAYOUT_MISMATCH`), nor one created outside
+   *   the store (`STORE/RESET_REFUSED`, reason `table-not-created-by-store`), nor any table when this store's KV
+   *   driver may not create tables (`skipDynamoDBTableCreation`, DynamoDB `createTable: false`: `STORE/RESET_REFUSED`,
+   *   reason `table-creation-skipped`, since the store could not re-create it); in these cases nothing is touched;
+   * - only the blobs under the dropped instance's scope (`<blobKeyPrefix><tableName>/<generation>/`), never
+   *   another store's, nor a same-named table's elsewhere in a shared bucket, nor this table's blobs of the key
+   *   layout without a generation (kept: their key cannot tell them from a same-named neighbour's).
+   * Other processes notice the reset at their next write (their heads carry the old generation) or read.
    * Bounded like `init`: `STORE/DEADLINE_EXCEEDED` past `options.deadlineMs` (default: the store's `deadlineMs`, at
    * least {@link DEFAULT_INIT_DEADLINE_MS}: it drops and re-creates the table), `STORE/ABORTED` on a signal.
    */
@@ -338,34 +347,43 @@ export class EventStore implements IEventStoreRepo {
     const deadlineMs = options.deadlineMs ?? Math.max(this.options.deadlineMs, DEFAULT_INIT_DEADLINE_MS);
     const budget = CallBudget.of(deadlineMs, [this.options.signal, options.signal], this.options.clock);
     await this.ready(budget);
-    if (!this.layout?.createdByStore) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.RESET_REFUSED,
-        `resetStore refused: table ${this.options.tableName} was not created by an event store (it is managed elsewhere, e.g. by infrastructure code); delete and re-create it there. Nothing was deleted.`,
-        { details: { table: this.options.tableName, reason: 'table-not-created-by-store' } },
-      );
+    // Decide on the table as it is now, not as it was at init: infrastructure may have re-created it since.
+    this.initialising = undefined;
+    await this.ready(budget);
+    const layout = this.layout!;
+    const refuse = (reason: string, why: string) =>
+      new EventStoreAdapterError(ErrorCodes.RESET_REFUSED, `resetStore refused: table ${this.options.tableName} ${why}. Nothing was deleted.`, { details: { table: this.options.tableName, reason } });
+    if (!layout.createdByStore) {
+      throw refuse('table-not-created-by-store', 'was not created by an event store (it is managed elsewhere, e.g. by infrastructure code); delete and re-create it there');
+    }
+    if (!this.canCreateTable) {
+      throw refuse('table-creation-skipped', 'could not be re-created by this store (its driver may not create tables: skipDynamoDBTableCreation); reset it from a store that may create it, or delete and re-create it with its infrastructure');
     }
     const ctx = this.controlContext(budget);
     this.initialising = undefined;
     this.layout = undefined;
     await ctx.kv.dropTable(this.options.tableName);
-    this.ctx.heads.clear();
-    this.ctx.knownBuckets.clear();
-    this.ctx.logPositions.clear();
-    await this.clearBlobs(ctx);
+    this.forgetTable('');
+    // Blobs are cleared after the drop and before the new instance's record exists: a writer that sees the new
+    // generation knows the old scope's clear is over (append.ts re-uploads what it still references).
+    await this.clearBlobs(ctx, layout.generation);
     await this.ready(budget);
   }
 
   /**
-   * Delete this store's orphaned blobs (see `sweeper.ts`): under its scope, older than `olderThanMs`, referenced
-   * by no stored item. Resolves to the deleted keys and the number kept. Bounded by `options.deadlineMs` (default:
-   * the store's `deadlineMs`, at least an hour: it lists and reads the whole scope) and `options.signal`.
+   * Delete this store's orphaned blobs (see `sweeper.ts`): under the scope of the table's current instance (the
+   * layout record is read first), older than `olderThanMs`, referenced by no stored item. Resolves to the deleted
+   * keys and the number kept. Bounded by `options.deadlineMs` (default: the store's `deadlineMs`, at least an hour:
+   * it lists and reads the whole scope) and `options.signal`.
    */
   async sweepOrphanBlobs(options: SweepOptions & CallOptions): Promise<SweepResult> {
     checkCallOptions(options ?? {}, 'sweepOrphanBlobs');
     const deadlineMs = options?.deadlineMs ?? Math.max(this.options.deadlineMs, 3_600_000);
     const ctx = forCall(this.ctx, { deadlineMs, ...(options?.signal ? { signal: options.signal } : {}) });
     await this.ready(ctx.budget);
+    // Sweep the table's current instance: it may have been reset elsewhere since this process verified it.
+    const layout = await readMetadata(ctx);
+    if (layout && layout.generation !== '' && layout.generation !== this.ctx.instance.generation) this.forgetTable(layout.generation);
     return sweepOrphanBlobs(ctx, options);
   }
 
@@ -559,6 +577,8 @@ export class EventStore implements IEventStoreRepo {
       (layout) => {
         if (this.initialising !== run) return;
         this.layout = layout;
+        // The instance this process writes into: its blobs are scoped by it, its caches are beliefs about it.
+        if (this.ctx.instance.generation !== layout.generation) this.forgetTable(layout.generation);
         run.ready = true;
       },
       (error: unknown) => {
@@ -576,17 +596,29 @@ export class EventStore implements IEventStoreRepo {
     const blobs = ctx.blobs;
     // The first driver call: a lazy driver loads here, so it is raced like a request.
     this.ctx.retry.policy = await budget.race(() => this.composedRetry(), 'init');
+    // Remembered as soon as it is known, until a layout record says so: an init cut after the creation (or failing
+    // in `ensureContainer` beside it) must not record the table as foreign. A driver predating `created` (returns
+    // nothing) is treated as not having created the table: reset then refuses.
     const [table] = await Promise.all([
-      ctx.kv.ensureTable(tableSchema(this.options.tableName, this.options.changeFeed !== undefined)),
+      ctx.kv.ensureTable(tableSchema(this.options.tableName, this.options.changeFeed !== undefined)).then((result) => {
+        if (result?.created === true) this.createdUnrecorded = true;
+        return result;
+      }),
       blobs ? blobs.ensureContainer() : undefined,
     ]);
-    // Remembered until a layout record says so: an init cut after the creation must not record the table as foreign.
-    // A driver predating `created` (returns nothing) is treated as not having created the table: reset then refuses.
-    if (table?.created === true) this.createdUnrecorded = true;
     // The layout record's requests are bounded like the rest of the run: by the deadlines of the calls waiting for it.
     const layout = await establishLayout(ctx, this.createdUnrecorded);
     this.createdUnrecorded = false;
+    this.canCreateTable = table?.canCreate !== false;
     return layout;
+  }
+
+  /** Forget what this process believed about the table (heads, recorded months, log positions): a new instance is `generation`. */
+  private forgetTable(generation: string): void {
+    this.ctx.heads.clear();
+    this.ctx.knownBuckets.clear();
+    this.ctx.logPositions.clear();
+    this.ctx.instance.generation = generation;
   }
 
   /**
@@ -651,11 +683,11 @@ export class EventStore implements IEventStoreRepo {
     if (this.closed) throw new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store is closed');
   }
 
-  /** Delete every blob under this store's scope (and nothing outside it). */
-  private async clearBlobs(ctx: StoreContext): Promise<void> {
+  /** Delete every blob under the scope of the table instance `generation` (and nothing outside it). */
+  private async clearBlobs(ctx: StoreContext, generation: string): Promise<void> {
     const blobs = ctx.blobs;
     if (!blobs) return;
-    const scope = blobScope(this.options.blobKeyPrefix, this.options.tableName);
+    const scope = instanceScope(this.options.blobKeyPrefix, this.options.tableName, generation);
     await blobs.ensureContainer();
     for (;;) {
       const page = await blobs.list(scope);

@@ -24,7 +24,7 @@ export type { EventStoreCoreOptions };
 export * from './errors.js';
 export * from './warnings.js';
 export { DEFAULT_DEADLINE_MS } from './call-budget.js';
-export { blobScope, MAX_BLOB_KEY_BYTES } from './blob-keys.js';
+export { blobScope, instanceScope, MAX_BLOB_KEY_BYTES } from './blob-keys.js';
 export type { SweepOptions, SweepResult } from './sweeper.js';
 export type { SubscribeOptions, Subscription, SubscriptionLag } from './subscription.js';
 export { DEFAULT_POLL_INTERVAL_MS, MAX_CONSUMER_NAME_BYTES } from './subscription.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { blobScope, snapshotBlobKey, writeStamp } from './blob-keys.js';
+import { snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
@@ -8,7 +8,8 @@ import { itemSize } from './item-size.js';
 import type { Condition, Item } from './ports/kv-driver.js';
 import { mayHaveLanded } from './outcome.js';
 import { isRetryable } from './retry.js';
-import { forWrite, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
+import { keepBlobsAcrossReset } from './instance-blobs.js';
+import { forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
@@ -45,14 +46,17 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
   let item: Item = encodeSnapshot(pk, { ...base, stateJson });
   const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
   let upload: (() => Promise<void>) | undefined;
+  /** The offloaded state's blob, kept to be put again should a reset elsewhere clear it before our commit. */
+  let ownBlob: { key: string; body: Uint8Array } | undefined;
   if (itemSize(item) > limit) {
     if (!ctx.blobs) {
       throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
     }
     const blobs = ctx.blobs;
-    const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
-    const key = snapshotBlobKey(scope, pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
-    upload = () => blobs.put(key, new Uint8Array(Buffer.from(stateJson, 'utf8')), { contentType: 'application/json' });
+    const key = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
+    const body = new Uint8Array(Buffer.from(stateJson, 'utf8'));
+    ownBlob = { key, body };
+    upload = () => blobs.put(key, body, { contentType: 'application/json' });
     item = encodeSnapshot(pk, { ...base, blobKey: key });
   }
 
@@ -84,7 +88,12 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
           throw error;
         }
       });
-      if (result.committed) return;
+      if (result.committed) {
+        // A reset elsewhere may have cleared our blob between its upload and this commit (issue 16, suspected b).
+        // Committed: should that check fail, the outcome is the check's error (the blob itself is never deleted).
+        if (ownBlob !== undefined) await keepBlobsAcrossReset(ctx, [ownBlob]);
+        return;
+      }
     }
   } catch (error) {
     // A deadline or abort is reported as such (its outcome is unknown by its nature); any other ending of an

@@ -4,6 +4,7 @@ import type { Meter } from './metering.js';
 import type { ResolvedOptions } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import { batchGetAll } from './batch-loops.js';
+import { instanceScope } from './blob-keys.js';
 import type { Item, ItemKey, KvDriver } from './ports/kv-driver.js';
 import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
 import { retryingBlobs, retryingKv } from './retrying-drivers.js';
@@ -41,6 +42,22 @@ export interface StoreContext {
   readonly knownBuckets: Set<number>;
   /** Change feed: last known position per log shard (the counter an append checks; a stale one costs one re-base). */
   readonly logPositions: Map<number, number>;
+  /** The table instance this process writes into (see {@link TableInstance}); shared by every call's context. */
+  readonly instance: TableInstance;
+}
+
+/**
+ * The table instance a store last verified: its layout record's `generation` ('' before `init`). Set by `init`,
+ * replaced when a write finds the table reset elsewhere. Blob keys are scoped by it (blob-keys.ts `instanceScope`),
+ * and the caches above (`heads`, `knownBuckets`, `logPositions`) are beliefs about this instance only.
+ */
+export interface TableInstance {
+  generation: string;
+}
+
+/** This store's blob scope: `<blobKeyPrefix><tableName>/<generation>/` of the instance it last verified. */
+export function ownBlobScope(ctx: Pick<StoreContext, 'options' | 'instance'>): string {
+  return instanceScope(ctx.options.blobKeyPrefix, ctx.options.tableName, ctx.instance.generation);
 }
 
 /** The blob operations of the write path: everything but `delete` (blobs are immutable; only the sweeper and reset delete). */

@@ -1,7 +1,7 @@
-import { blobScope, parseBlobKey } from './blob-keys.js';
+import { parseBlobKey } from './blob-keys.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { readGuards } from './guard-reads.js';
-import { readItems, type StoreContext } from './store-context.js';
+import { ownBlobScope, readItems, type StoreContext } from './store-context.js';
 import { decodeEventItem, eventKey, keyId } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeSnapshot, snapshotKey } from './codecs/snapshot.js';
@@ -25,7 +25,8 @@ export interface SweepOptions {
 }
 
 /**
- * Delete this store's orphaned blobs: those under its scope (`<blobKeyPrefix><tableName>/`, see blob-keys.ts)
+ * Delete this store's orphaned blobs: those under its table instance's scope (`<blobKeyPrefix><tableName>/<generation>/`,
+ * see blob-keys.ts; never a same-named table's elsewhere in the bucket, nor keys of the layout without a generation)
  * that are older than `olderThanMs` and that no stored item references (an event blob is referenced when the id
  * guard of its event points at an event item naming that blob key; a snapshot blob when its stream's snapshot
  * item names it). Orphans come from writes whose outcome was unknown and that did not commit, and from cleanups
@@ -39,7 +40,7 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
   }
   const blobs = ctx.blobs;
   if (!blobs) return { deleted: [], kept: 0 };
-  const scope = blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName);
+  const scope = ownBlobScope(ctx);
   const cutoff = ctx.clock() - olderThanMs;
   const deleted: string[] = [];
   let kept = 0;

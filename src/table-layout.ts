@@ -80,6 +80,8 @@ export const A = {
   layoutVersion: 'lv',
   /** metadata: write shards per time bucket */
   bucketShards: 'bs',
+  /** metadata: where the table's blobs resolve (the blob driver's `location`, e.g. `s3://<bucket>/<keyPrefix>`) */
+  blobLocation: 'bl',
   /** metadata: true when an event store created the table (only then may `resetStore` delete it) */
   createdByStore: 'cb',
   /** metadata: change-feed shards (absent: no change feed) */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
+import type { Condition } from './ports/kv-driver.js';
 import { retryingTransaction, type StoreContext } from './store-context.js';
 import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from './warnings.js';
@@ -21,11 +22,21 @@ const MAX_METADATA_ROUNDS = 5;
  * `createdByStore: false` and a `WARN/LAYOUT_ADOPTED` warning when it already holds events.
  */
 export async function establishLayout(ctx: StoreContext, tableCreated: boolean): Promise<TableMetadata> {
-  const wanted: TableMetadata = { layoutVersion: LAYOUT_VERSION, bucketShards: ctx.options.bucketShards, createdByStore: tableCreated, feedShards: ctx.options.changeFeed?.shards ?? 0, generation: randomUUID() };
+  const wanted: TableMetadata = { layoutVersion: LAYOUT_VERSION, bucketShards: ctx.options.bucketShards, createdByStore: tableCreated, feedShards: ctx.options.changeFeed?.shards ?? 0, generation: randomUUID(), blobLocation: configuredBlobLocation(ctx) };
   for (let round = 0; round < MAX_METADATA_ROUNDS; round++) {
     const stored = await readMetadata(ctx);
     if (stored) {
       checkMatches(ctx, stored);
+      const blobLocation = configuredBlobLocation(ctx);
+      if (stored.generation === '' || (stored.blobLocation === '' && blobLocation !== '')) {
+        // A record predating generations (or blob locations): give the table instance its identity (blob keys are
+        // scoped by it) and record where its blobs resolve. Not a strict compare-and-swap (the port has no
+        // attribute-absent condition): two initialisers racing here may each write; the last wins and the next round
+        // reads (and checks) it, so blobs keyed under the loser's generation stay referenced (readable) and are only
+        // outside the sweeper's scope.
+        await writeMetadata(ctx, { ...stored, generation: stored.generation || randomUUID(), blobLocation: stored.blobLocation || blobLocation }, sameRecord(stored));
+        continue;
+      }
       if (!tableCreated || stored.createdByStore) return stored;
       // We created the table; a concurrent initialiser that did not recorded it first: claim it.
       const claimed = { ...stored, createdByStore: true };
@@ -41,12 +52,21 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
 }
 
 /** The table's layout record, or undefined when it has none (strongly consistent). */
-export async function readMetadata(ctx: StoreContext): Promise<TableMetadata | undefined> {
+export async function readMetadata(ctx: Pick<StoreContext, 'kv' | 'options'>): Promise<TableMetadata | undefined> {
   const { item } = await ctx.kv.get(ctx.options.tableName, METADATA_KEY, { consistent: true });
   return item ? decodeMetadata(ctx.options.tableName, item) : undefined;
 }
 
-/** `STORE/LAYOUT_MISMATCH` naming the field (`details.field`, `stored`, `configured`) unless `stored` matches this store's configuration. */
+/** Where this store's blobs resolve (its blob driver's `location`); '' without a blob store or when the driver cannot say. */
+function configuredBlobLocation(ctx: StoreContext): string {
+  return ctx.options.blobs?.location ?? '';
+}
+
+/**
+ * `STORE/LAYOUT_MISMATCH` naming the field (`details.field`, `stored`, `configured`) unless `stored` matches this
+ * store's configuration; `blobLocation` too, when both the record and this store's blob driver name one (another
+ * bucket or key prefix would make every offloaded event of the table read as missing).
+ */
 export function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
   const mismatch = (field: string, storedValue: number, configured: number, why: string) =>
     new EventStoreAdapterError(
@@ -60,9 +80,26 @@ export function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
   if (stored.feedShards !== feedShards) {
     throw mismatch('changeFeed', stored.feedShards, feedShards, stored.feedShards === 0 ? 'the table has no change feed (it is chosen when the table is created)' : 'every store on the table must keep its change feed with the recorded shards, or the feed would miss its events');
   }
+  const blobLocation = configuredBlobLocation(ctx);
+  if (stored.blobLocation !== '' && blobLocation !== '' && stored.blobLocation !== blobLocation) {
+    throw new EventStoreAdapterError(
+      ErrorCodes.LAYOUT_MISMATCH,
+      `Table ${ctx.options.tableName} keeps its offloaded payloads at ${stored.blobLocation}, this store is configured with ${blobLocation}: every offloaded event would read as missing; configure the recorded bucket and key prefix (s3BucketName, s3KeyPrefix)`,
+      { details: { table: ctx.options.tableName, field: 'blobLocation', stored: stored.blobLocation, configured: blobLocation } },
+    );
+  }
 }
 
-async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: { kind: 'notExists' } | { kind: 'equals'; attribute: string; value: boolean }): Promise<boolean> {
+/** The condition that the layout record still holds `stored`'s layout fields. */
+function sameRecord(stored: TableMetadata): Condition {
+  return { kind: 'and', conditions: [
+    { kind: 'equals', attribute: A.layoutVersion, value: stored.layoutVersion },
+    { kind: 'equals', attribute: A.bucketShards, value: stored.bucketShards },
+    { kind: 'equals', attribute: A.createdByStore, value: stored.createdByStore },
+  ] };
+}
+
+async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: Condition): Promise<boolean> {
   const item = encodeMetadata(metadata);
   const result = await retryingTransaction(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
   return result.committed;

@@ -13,6 +13,7 @@ import { eventStoreModelCheck } from './checks/model-based.js';
 import { blobStoreRequiredCheck, offloadBoundaryCheck, offloadRoundTripCheck, transactionBudgetCheck } from './checks/offload.js';
 import { exactFieldsCheck, keyEncodingCheck, lifecycleCheck, snapshotCheck, snapshotHistoryCheck } from './checks/reads.js';
 import { replayCodePointOrderCheck, replayEdgesCheck, replayOrderCheck } from './checks/replay.js';
+import { instanceScopeCheck } from './checks/scope.js';
 import { v6ContractCheck } from './checks/v6.js';
 import { atomicBatchCheck, concurrentWritersCheck, largeBatchCheck, storedBatchIdentityCheck } from './checks/writes.js';
 import type { EventStoreCapabilities, EventStoreCheck, EventStoreFactory, EventStoreFixture } from './fixture.js';
@@ -35,6 +36,7 @@ export const eventStoreChecks: readonly EventStoreCheck[] = [
   offloadBoundaryCheck,
   transactionBudgetCheck,
   blobStoreRequiredCheck,
+  instanceScopeCheck,
   exactFieldsCheck,
   keyEncodingCheck,
   snapshotCheck,

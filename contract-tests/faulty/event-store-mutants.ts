@@ -181,6 +181,15 @@ const overwritesSnapshotBlob = plant<typeof BlobKeysModule>('src/blob-keys.ts', 
 }));
 
 /**
+ * Bug (src/blob-keys.ts `instanceScope`): the blob scope leaves out the table instance (its generation): every table
+ * of one name under one prefix shares it, so a same-named table elsewhere (another region, account or developer)
+ * sharing the bucket sweeps or resets this one's payloads.
+ */
+const scopeWithoutInstance = plant<typeof BlobKeysModule>('src/blob-keys.ts', (original) => ({
+  instanceScope: (blobKeyPrefix, tableName) => original.blobScope(blobKeyPrefix, tableName),
+}));
+
+/**
  * Bug (src/stored-batch.ts `sameEvent`): the stored-batch identity check ignores the payload, so a batch whose ids
  * are stored with ANOTHER payload counts as an identical retry: it "succeeds" and returns the stored events
  * instead of failing `STORE/DUPLICATE_EVENT_ID`. Planted around `findStoredBatch` (which calls `sameEvent` inside
@@ -234,6 +243,7 @@ export const eventStoreMutants: readonly EventStoreMutant[] = [
   { name: 'skips-catalog-entry', bug: "the month's catalog entry is never written: its events are hidden from replay", wrapKv: (kv) => new SkipsCatalogEntryKvDriver(kv) },
   { name: 'identity-ignores-payload', bug: 'the stored-batch identity check ignores the payload: same ids with another payload "succeed"', module: identityIgnoresPayload },
   { name: 'skips-log-counter', bug: "transactions do not check-and-bump the change feed's shard counters: two processes allocate the same log positions", wrapKv: (kv) => new SkipsLogCounterKvDriver(kv) },
+  { name: 'scope-without-instance', bug: 'blob keys are scoped by prefix and table name only: a same-named table sharing the bucket sweeps and resets its payloads', module: scopeWithoutInstance },
   { name: 'skips-causation-links', bug: 'transactions do not put causation links: findByCausationId misses events', wrapKv: (kv) => new SkipsCausationLinksKvDriver(kv) },
   { name: 'deletes-blob-on-unknown-outcome', bug: 'a write whose answer was lost is taken for a failed one: its blobs are deleted, the committed event reads as DECODE/MISSING_BLOB', module: deletesBlobOnUnknownOutcome },
 ];

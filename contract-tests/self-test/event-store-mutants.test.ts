@@ -17,6 +17,7 @@ import { lostResponseCheck } from '../event-store/checks/lost-responses.js';
 import { offloadBoundaryCheck, offloadRoundTripCheck } from '../event-store/checks/offload.js';
 import { exactFieldsCheck, snapshotHistoryCheck } from '../event-store/checks/reads.js';
 import { replayCodePointOrderCheck, replayOrderCheck } from '../event-store/checks/replay.js';
+import { instanceScopeCheck } from '../event-store/checks/scope.js';
 import { v6ContractCheck } from '../event-store/checks/v6.js';
 import { atomicBatchCheck, largeBatchCheck, storedBatchIdentityCheck } from '../event-store/checks/writes.js';
 import type { EventStoreCheck } from '../event-store/index.js';
@@ -57,6 +58,7 @@ const CATCHERS: Readonly<Record<string, readonly Catch[]>> = {
     { check: largeBatchCheck, failure: /replay returns all 130/ },
   ],
   'identity-ignores-payload': [{ check: storedBatchIdentityCheck, failure: /the stored ids with another payload: expected rejection with STORE\/DUPLICATE_EVENT_ID, but it resolved/ }],
+  'scope-without-instance': [{ check: instanceScopeCheck, failure: /the other store's sweep deleted \["es-contract\/[^"]+\/e\/[^"]+"\] \(payloads it does not own\)/ }],
   'skips-log-counter': [{ check: changeFeedCheck, failure: /getLogPage delivered \d+ of \d+ events in \d+ polls|each event once|exactly the stored events/ }],
   'skips-causation-links': [
     { check: replayCodePointOrderCheck, failure: /findByCausationId with 1 shard\(s\): ids in code point order: expected \[[^\n]+\], got \[\]$/m },

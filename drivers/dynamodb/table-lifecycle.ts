@@ -50,7 +50,7 @@ export async function ensureTable(
   schema: TableSchema,
   options: ResolvedDynamoDbKvDriverOptions,
   call: { readonly signal?: AbortSignal | undefined; readonly onCreated?: () => void } = {},
-): Promise<{ created: boolean }> {
+): Promise<{ created: boolean; canCreate: boolean }> {
   const { signal } = call;
   const input = createTableInput(schema, options.billing, options.streamViewType); // validates the schema before any call
   const deadline = Date.now() + options.waitTimeoutMs;
@@ -80,7 +80,7 @@ export async function ensureTable(
           { details: { driver: 'dynamodb', table: schema.name, differences } },
         );
       }
-      if (isFullyActive(table)) return { created };
+      if (isFullyActive(table)) return { created, canCreate: options.createTable };
     }
     await waitABit(schema.name, deadline, options, `status ${table.TableStatus ?? 'unknown'}`, signal);
   }

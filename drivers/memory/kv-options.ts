@@ -34,6 +34,12 @@ export interface MemoryKvDriverOptions {
    * page). Reads with `consistent: true` always see the current state. Default false.
    */
   readonly eventualReads?: boolean;
+  /**
+   * False: never create a table, as DynamoDB's driver with `createTable: false` (the drop-in's
+   * `skipDynamoDBTableCreation`): `ensureTable` of a missing table throws `DRIVER/RESOURCE_NOT_FOUND`, and reports
+   * `canCreate: false`. Default true.
+   */
+  readonly createTable?: boolean;
 }
 
 const positiveInteger = z.number().int().positive();
@@ -61,6 +67,7 @@ const optionsSchema = z
     clock: z.custom<() => number>((value) => typeof value === 'function', 'clock must be a function').optional(),
     indexLag: indexLagSchema.optional(),
     eventualReads: z.boolean().optional(),
+    createTable: z.boolean().optional(),
   })
   .strict()
   .refine((options) => options.eventualReads !== true || options.indexLag !== undefined, {

@@ -62,6 +62,8 @@ export class MemoryKvDriver implements KvDriver {
   private readonly capacityMeter: CapacityMeter;
   private readonly faults: KvFaults;
   private closed = false;
+  /** Whether `ensureTable` may create a missing table (`createTable` option). */
+  private readonly createTable: boolean;
 
   /** Throws `INPUT/INVALID_OPTIONS` when `options` are invalid. */
   constructor(options: MemoryKvDriverOptions = {}) {
@@ -79,12 +81,17 @@ export class MemoryKvDriver implements KvDriver {
     this.engine = new TableEngine(this.capabilities, this.validate, this.error, lag);
     this.tokens = new TransactionTokens(this.capabilities.idempotentTransactions, clock, this.error);
     this.capacityMeter = new CapacityMeter(this.capabilities.reportsCapacity);
+    this.createTable = options.createTable ?? true;
   }
 
   /** Create the table (idempotent). A table of that name with another key schema or indexes: `DRIVER/SCHEMA_MISMATCH`. */
   async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
     this.assertOpen();
     this.validate.tableSchema(schema);
+    if (!this.createTable) {
+      this.engine.table(schema.name); // DRIVER/RESOURCE_NOT_FOUND when missing, as DynamoDB's driver with createTable off
+      return { ...this.engine.ensureTable(schema), canCreate: false };
+    }
     return this.engine.ensureTable(schema);
   }
 

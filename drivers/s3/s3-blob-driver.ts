@@ -36,6 +36,8 @@ export class S3BlobDriver implements BlobDriver {
   private readonly options: ResolvedS3BlobDriverOptions;
   /** Requests are sent with this abort signal (see {@link withSignal}); undefined on the driver itself. */
   private requestSignal: AbortSignal | undefined;
+  /** `s3://<bucket>/<keyPrefix>`: where this driver's keys resolve (recorded in the table's layout record). */
+  readonly location: string;
 
   /** @throws `INPUT/INVALID_OPTIONS` for a missing bucket or a bad threshold. */
   constructor(
@@ -43,6 +45,7 @@ export class S3BlobDriver implements BlobDriver {
     options: S3BlobDriverOptions,
   ) {
     this.options = resolveOptions(options);
+    this.location = `s3://${this.options.bucket}/${this.options.keyPrefix}`;
   }
 
   /**

@@ -1,6 +1,8 @@
 /**
- * The stream head item `(s|<domain>|<identifier>, 0)`: the stream's version. Every append checks-and-bumps it in
- * its transaction; a failed check returns it (`ALL_OLD`), so a conflict needs no read.
+ * The stream head item `(s|<domain>|<identifier>, 0)`: the stream's version, and the generation of the table
+ * instance its last writer had verified (`g`; absent on heads written before). Every append checks-and-bumps it in
+ * its transaction, conditioned on both; a failed check returns it (`ALL_OLD`), so a conflict needs no read, and a
+ * writer whose table was reset elsewhere learns it from the generation at no extra cost.
  */
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
 import type { Item, ItemKey } from '../ports/kv-driver.js';
@@ -11,9 +13,11 @@ export function headKey(pk: string): ItemKey {
   return { [A.pk]: pk, [A.sk]: HEAD_SK };
 }
 
-/** The head item of stream `pk` at `version`. */
-export function encodeHead(pk: string, version: number): Item {
-  return { [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: version };
+/** The head item of stream `pk` at `version`, written by a writer of table instance `generation` ('' or absent: none recorded). */
+export function encodeHead(pk: string, version: number, generation = ''): Item {
+  const item: Item = { [A.pk]: pk, [A.sk]: HEAD_SK, [A.version]: version };
+  if (generation !== '') item[A.generation] = generation;
+  return item;
 }
 
 /** The version a head item holds; 0 for an absent item. Throws `DECODE/INVALID_ITEM` for a head without a numeric version. */
@@ -30,4 +34,10 @@ export function decodeHeadVersion(item: Item | undefined): number {
 export function storedHeadVersion(item: Item | undefined): number {
   const version = item?.[A.version];
   return typeof version === 'number' ? version : 0;
+}
+
+/** The generation in a head item (`ALL_OLD` of a failed condition): undefined for an absent item or a head written before generations. */
+export function storedHeadGeneration(item: Item | undefined): string | undefined {
+  const generation = item?.[A.generation];
+  return typeof generation === 'string' ? generation : undefined;
 }

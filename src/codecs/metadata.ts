@@ -15,6 +15,8 @@ export interface TableMetadata {
   readonly feedShards: number;
   /** A random id written with the record: a re-created (reset) table has another, so older log cursors are refused. '' for records predating it. */
   readonly generation: string;
+  /** Where the table's blobs resolve (the blob driver's `location`); '' when not recorded (no blob store told it yet). */
+  readonly blobLocation: string;
 }
 
 /** The layout record's key. */
@@ -25,6 +27,7 @@ export function encodeMetadata(metadata: TableMetadata): Item {
   const item: Item = { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
   if (metadata.feedShards > 0) item[A.feedShards] = metadata.feedShards;
   if (metadata.generation !== '') item[A.generation] = metadata.generation;
+  if (metadata.blobLocation !== '') item[A.blobLocation] = metadata.blobLocation;
   return item;
 }
 
@@ -35,8 +38,9 @@ export function decodeMetadata(table: string, item: Item): TableMetadata {
   const createdByStore = item[A.createdByStore];
   const feedShards = item[A.feedShards] ?? 0;
   const generation = item[A.generation] ?? '';
-  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean' || typeof feedShards !== 'number' || typeof generation !== 'string') {
+  const blobLocation = item[A.blobLocation] ?? '';
+  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean' || typeof feedShards !== 'number' || typeof generation !== 'string' || typeof blobLocation !== 'string') {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${table}: its layout record is malformed`, { details: { key: METADATA_KEY } });
   }
-  return { layoutVersion, bucketShards, createdByStore, feedShards, generation };
+  return { layoutVersion, bucketShards, createdByStore, feedShards, generation, blobLocation };
 }

@@ -38,6 +38,12 @@ export interface BlobListPage {
 export interface BlobDriver {
   /** Limits and flags; constant for the driver's lifetime. */
   readonly capabilities: BlobCapabilities;
+  /**
+   * Where this driver's keys resolve (S3: `s3://<bucket>/<keyPrefix>`), when it can say. The core records it in the
+   * table's layout record and refuses a store whose blobs would resolve elsewhere (another bucket or key prefix),
+   * since every offloaded event would then read as missing. Absent: not recorded, not checked.
+   */
+  readonly location?: string;
 
   /**
    * Make the container (bucket) usable: create it when it does not exist, and only then.

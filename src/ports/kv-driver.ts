@@ -190,6 +190,12 @@ export interface KvCapabilities {
 export interface EnsureTableResult {
   /** True when this very call created the table; false when it already existed (or a concurrent call created it). */
   readonly created: boolean;
+  /**
+   * False when the driver is configured never to create tables (DynamoDB `createTable: false`, the drop-in's
+   * `skipDynamoDBTableCreation`): the core then never drops the table (`resetStore` refuses), since it could not
+   * re-create it. Absent: the driver may create tables.
+   */
+  readonly canCreate?: boolean;
 }
 
 /** The key-value driver contract. Every method performs one backend call (ensure/drop may poll until ready). */

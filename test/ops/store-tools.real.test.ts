@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { PutCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointPath, createStoreTable, describeTable, exportEvents, importEvents, migrateFromUpstream, storeStats, sweepOrphans, verifyStore, type StoreTarget } from '../../ops/index.js';
@@ -63,13 +63,15 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     const { Contents } = await s3Client.send(new ListObjectsV2Command({ Bucket: broken.bucket! }));
     expect(Contents).toHaveLength(1);
     await s3Client.send(new DeleteObjectCommand({ Bucket: broken.bucket!, Key: Contents![0]!.Key! }));
-    await s3Client.send(new PutObjectCommand({ Bucket: broken.bucket!, Key: `events/${broken.tableName}/e/ghost/000000001.w`, Body: '{}' }));
+    const { Item: layout } = await documents.send(new GetCommand({ TableName: broken.tableName, Key: { pk: 'meta', sk: 0 }, ConsistentRead: true }));
+    const scope = `${broken.tableName}/${String(layout!.g)}/`; // the table instance's blob scope
+    await s3Client.send(new PutObjectCommand({ Bucket: broken.bucket!, Key: `events/${scope}e/ghost/000000001.w`, Body: '{}' }));
     const report2 = await verifyStore({ ...broken, orphanGraceMs: 0 });
     expect(report2.ok).toBe(false);
     expect(report2.problems.map((problem) => problem.kind).sort()).toEqual(['blob-missing', 'guard-missing', 'head-mismatch', 'orphan-blob']);
     // The sweeper removes the orphan; verify then no longer names it.
     const swept = await sweepOrphans({ ...broken, olderThanMs: 0 });
-    expect(swept.deleted).toEqual([`${broken.tableName}/e/ghost/000000001.w`]);
+    expect(swept.deleted).toEqual([`${scope}e/ghost/000000001.w`]);
     expect((await verifyStore({ ...broken, orphanGraceMs: 0 })).problems.map((problem) => problem.kind).sort()).toEqual(['blob-missing', 'guard-missing', 'head-mismatch']);
     await repo.close();
   }, 60_000);

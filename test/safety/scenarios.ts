@@ -5,7 +5,8 @@
  */
 import { makeEventStoreCore } from '@schemeless/event-store-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blobScope } from '../../src/blob-keys.js';
+import { blobScope, instanceScope } from '../../src/blob-keys.js';
+import { decodeMetadata, METADATA_KEY } from '../../src/codecs/metadata.js';
 import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
@@ -44,6 +45,11 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
   afterAll(async () => {
     await backend.dispose();
   });
+  /** The blob scope of `table`'s current instance (its layout record's generation), default prefix. */
+  const scopeOf = async (table: string): Promise<string> => {
+    const { item } = await backend.kv.get(table, METADATA_KEY, { consistent: true });
+    return instanceScope('events/', table, decodeMetadata(table, item!).generation);
+  };
 
   describe(`production safety on ${backend.name}`, () => {
     it('#1 resetStore refuses a table of another layout (the old adapter\'s, same name) and touches nothing', async () => {
@@ -140,7 +146,10 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       const snapshot = await savers[0]!.getSnapshot<{ sequence: number }>('acct', 'r');
       expect(snapshot?.sequence).toBe(10);
       expect(snapshot?.state.sequence).toBe(10);
-      const snapshotBlobs = async () => (await backend.allBlobKeys()).filter((key) => key.startsWith(`${blobScope('events/', table)}s/`));
+      const snapshotBlobs = async () => {
+        const scope = `${await scopeOf(table)}s/`;
+        return (await backend.allBlobKeys()).filter((key) => key.startsWith(scope));
+      };
       // Issue 16: no save deletes a blob (each is uploaded at most once per save); the sweeper leaves only the stored one's.
       const uploaded = await snapshotBlobs();
       expect(uploaded.length).toBeGreaterThanOrEqual(1);
@@ -172,7 +181,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect(snapshot?.sequence).toBe(5);
       expect([state('A'), state('B')]).toContainEqual(snapshot?.state);
       // Neither save deleted a blob: the sweeper (grace period, no referencing item) collects the other one later.
-      const scope = `${blobScope('events/', table)}s/`;
+      const scope = `${await scopeOf(table)}s/`;
       expect((await backend.allBlobKeys()).filter((key) => key.startsWith(scope))).toHaveLength(2);
       const later = open(table, { clock: () => Date.now() + 2 * 3_600_000 });
       expect((await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).deleted).toHaveLength(1);
@@ -182,7 +191,10 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
     it('issue 16: the write path deletes no blob; the sweeper collects every kind of orphan it leaves, and only those', async () => {
       const table = backend.table('orphans');
       const store = open(table);
-      const scoped = async () => (await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', table)));
+      const scoped = async () => {
+        const scope = await scopeOf(table);
+        return (await backend.allBlobKeys()).filter((key) => key.startsWith(scope));
+      };
       const kept = event('kept', { payload: bigPayload('kept') });
       await store.storeEvents([kept]); // referenced (1)
       // Orphans of event writes: refused (expectation), refused (same id, other content), an identical retry, a failed write.
@@ -232,7 +244,8 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
         expect(await store.getStreamEvents('acct', identifier)).toEqual([]);
         expect(await replayAll(store)).toEqual([]);
         expect(await Promise.all(events.map((entry) => store.getEventById(entry.id)))).toEqual(events.map(() => null));
-        expect((await backend.allBlobKeys()).filter((key) => key.startsWith(blobScope('events/', store.options.tableName)))).toEqual([]);
+        const scope = await scopeOf(store.options.tableName);
+        expect((await backend.allBlobKeys()).filter((key) => key.startsWith(scope))).toEqual([]);
       };
       const cases: { name: string; last: Partial<CreatedEvent>; code: string; withoutBlobs?: boolean }[] = [
         { name: 'a 410 KB correlationId', last: hugeCorrelation, code: ErrorCodes.ITEM_TOO_LARGE },
@@ -376,7 +389,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       await store.storeEvents([event('sw', { payload: bigPayload('kept') })]);
       await store.saveSnapshot({ domain: 'acct', identifier: 'sw', state: bigPayload('snap'), sequence: 1, created: new Date() });
       await neighbour.storeEvents([event('nb', { payload: bigPayload('neighbour') })]);
-      const scope = blobScope('events/', table);
+      const scope = await scopeOf(table);
       const orphanEvent = `${scope}e/never-stored/000000000.write`;
       const orphanSnapshot = `${scope}s/${encodeURIComponent('s|acct|sw')}/0/000000000.write`;
       const legacy = `events/legacy-id/some-write`;
