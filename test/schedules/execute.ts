@@ -98,9 +98,9 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       const identifier = `s${spec.stream}`;
       const sequence = await retried('getStreamSequence', () => env.store.getStreamSequence(DOMAIN, identifier));
       if (sequence === undefined) break;
-      const saved = await retried('saveSnapshot', () => env.store.saveSnapshot({ domain: DOMAIN, identifier, state: snapshotState(op, sequence), sequence, created: new Date(op.createdMs) }));
+      const copies = spec.pair ? [0, 1] : [0];
+      await Promise.all(copies.map((copy) => retried('saveSnapshot', () => env.store.saveSnapshot({ domain: DOMAIN, identifier, state: snapshotState(op, sequence, copy), sequence, created: new Date(op.createdMs) }))));
       if (record.outcome !== 'acked') break;
-      void saved;
       record.snapshotSaved = sequence;
       // Read back until an answer: a missing blob here is the defect class "a snapshot names a deleted blob".
       for (let calls = 1; calls <= MAX_CALLS; calls++) {

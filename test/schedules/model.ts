@@ -25,8 +25,11 @@ export type OpSpec =
   | { readonly kind: 'store'; readonly streams: readonly number[]; readonly count: number; readonly bigMask: number; readonly expect: boolean; readonly shortDeadline: boolean }
   /** rc.6 `appendBatch`: one transaction over `streams`, every written stream at the version just read. */
   | { readonly kind: 'batch'; readonly streams: readonly number[]; readonly count: number; readonly bigMask: number }
-  /** `saveSnapshot` at the stream's observed sequence, then `getSnapshot`. */
-  | { readonly kind: 'snapshot'; readonly stream: number; readonly big: boolean }
+  /**
+   * `saveSnapshot` at the stream's observed sequence, then `getSnapshot`; with `pair`, two saves of different states
+   * at that same sequence at once (two writers racing for one snapshot item, as two processes would).
+   */
+  | { readonly kind: 'snapshot'; readonly stream: number; readonly big: boolean; readonly pair: boolean }
   /** `getLogPage` pages chained from the actor's cursor (a consumer that persists its cursor). */
   | { readonly kind: 'poll'; readonly pages: number; readonly pageSize: number }
   /** A named `subscribe` consumer running for `ticks`, then stopped. */
@@ -138,7 +141,8 @@ function event(op: ResolvedOp, index: number, stream: number, big: boolean): Cre
 }
 
 /** The snapshot state an operation saves: names its tag and sequence, padded past the offload threshold when `big`. */
-export function snapshotState(op: ResolvedOp, sequence: number): { tag: string; sequence: number; filler?: string } {
+export function snapshotState(op: ResolvedOp, sequence: number, copy = 0): { tag: string; sequence: number; filler?: string } {
   const big = op.spec.kind === 'snapshot' && op.spec.big;
-  return big ? { tag: op.tag, sequence, filler: 'y'.repeat(BIG_CHARS) } : { tag: op.tag, sequence };
+  const tag = `${op.tag}#${copy}`;
+  return big ? { tag, sequence, filler: `${tag}:`.padEnd(BIG_CHARS, 'y') } : { tag, sequence };
 }

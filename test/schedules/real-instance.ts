@@ -24,6 +24,8 @@ export interface RealInstanceConfig {
   readonly deadlineMs: number;
   readonly shards: number;
   readonly seed: number;
+  /** The driver does not create tables (`createTable: false`, as `skipDynamoDBTableCreation` sets). */
+  readonly managedTable?: boolean;
   /** Request-level fault rates (per SDK attempt), or null for none. */
   readonly requestRates: SeededRates | null;
 }
@@ -59,7 +61,7 @@ export function openRealInstance(config: RealInstanceConfig): RealInstance {
   const dynamo = dynamoClientWithFaults(config.dynamoEndpoint, injector);
   const s3 = s3ClientWithFaults(config.s3Endpoint, injector);
   const clock = () => Date.now() + config.skewMs;
-  const store = new EventStore({ ...realStoreOptions(config), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(s3, { bucket: config.bucket }), clock });
+  const store = new EventStore({ ...realStoreOptions(config), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20, ...(config.managedTable ? { createTable: false } : {}) }), blobs: new S3BlobDriver(s3, { bucket: config.bucket }), clock });
   const cleanDynamo = createDynamoClient(config.dynamoEndpoint);
   const cleanS3 = createS3Client(config.s3Endpoint);
   const reader = new EventStore({ ...realStoreOptions(config), kv: new DynamoDbKvDriver(cleanDynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(cleanS3, { bucket: config.bucket }) });

@@ -45,6 +45,11 @@ export const REAL_SLACK_MS = 5_000;
  * rarely a request that never answers.
  */
 export const REQUEST_RATES: SeededRates = { commitThenLose: 0.03, throttle: 0.04, serverError: 0.02, reset: 0.02, hang: 0.002, delay: 0.1, maxDelayMs: 50 };
+/**
+ * A storm: a lost answer is often followed by throttled SDK retries, so the SDK's LAST attempt is a refusal while
+ * an earlier one committed (the hazard of "an SDK-internal retry hides a committed write").
+ */
+export const STORM_RATES: SeededRates = { commitThenLose: 0.12, throttle: 0.35, serverError: 0.02, reset: 0.02, delay: 0.05, maxDelayMs: 50 };
 
 /** A child worker process: one store instance per schedule. */
 export class WorkerProcess {
@@ -130,7 +135,8 @@ export async function runRealSchedule(schedule: RealSchedule, tag: string, serve
     name,
     skewMs: schedule.skews[index]!,
     seed: schedule.seed ^ (index * 0x9e3779b1),
-    requestRates: hazard('request') ? REQUEST_RATES : null,
+    requestRates: hazard('request') ? (schedule.storms[index] ? STORM_RATES : REQUEST_RATES) : null,
+    managedTable: schedule.managedTable && index === CHILDREN - 1,
   });
   const unreadable: EventStoreAdapterError[] = [];
   const dynamo = createDynamoClient(servers.dynamo);

@@ -85,6 +85,29 @@ class VirtualTime {
   tick = (): Promise<void> => turns(1);
 }
 
+/**
+ * A neighbour: a table of the same name in another KV driver (another region or account, or another developer's
+ * DynamoDB Local) whose store shares the blob store, holding `count` offloaded events written before the schedule.
+ * Nothing the schedule's stores do (sweeps, resets) may touch its blobs: `check` resolves to the violations.
+ */
+async function plantNeighbour(count: number, common: Omit<EventStoreCoreOptions, 'kv'>, blobs: MemoryBlobDriver, clock: () => number, sleep: (ms: number) => Promise<void>): Promise<{ check(): Promise<string[]> }> {
+  if (count === 0) return { check: async () => [] };
+  const store = new EventStore({ ...common, kv: new MemoryKvDriver({ clock }), blobs, clock }, { sleep });
+  const events = Array.from({ length: count }, (_, index) => ({ id: `neighbour.${index}`, domain: 'acct', identifier: 'n', type: 'moved', payload: { blob: 'n'.repeat(3000) }, created: new Date(clock()) }));
+  await store.appendEvents(events);
+  return {
+    async check() {
+      const violations: string[] = [];
+      for (const event of events) {
+        const read = await store.getEventById(event.id).catch((error: unknown) => `${(error as { code?: string }).code ?? String(error)}`);
+        if (typeof read === 'string' || read === null) violations.push(`the neighbour's event ${event.id} (same table name, another KV store, shared blob store) is unreadable: ${read}`);
+      }
+      await store.close();
+      return violations;
+    },
+  };
+}
+
 /** Run `schedule` on a fresh twin and audit it. `tag` prefixes ids (unique per schedule). */
 export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Promise<TwinRun> {
   const restoreRandom = seedMathRandom(schedule.seed ^ 0x5ca1ab1e);
@@ -127,11 +150,13 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
     await verifier.init();
     await Promise.all(stores.map((store) => store.init()));
     for (const gate of gates) gate.enabled = true;
+    const neighbour = await plantNeighbour(schedule.neighbourEvents, common, blobs, clock, time.sleep);
     const history = await runActors(tag, schedule.actors, { instances, now: clock, tick: time.tick, graceMs: GRACE_MS, shortDeadlineMs: SHORT_DEADLINE_MS });
     for (const gate of gates) gate.enabled = false;
     // Requests of calls that gave up land, and every index catches up, before the audit.
     await time.sleep(TAIL_MS + 10 * TICK_MS);
     const { violations, counts } = await audit(history, { verifier, unreadable, tick: time.tick, maxDrainTicks: Math.ceil((4 * TAIL_MS) / TICK_MS) + 500, slackMs: TWIN_SLACK_MS });
+    violations.push(...(await neighbour.check()));
     const faultsByKind = [kv.faultCounts(), blobs.faultCounts()];
     const faults = faultsByKind.flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);
     return { violations, history, counts, faults, faultsByKind };
