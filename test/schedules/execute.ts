@@ -21,6 +21,14 @@ import { DOMAIN, eventsOf, snapshotState, type OpRecord, type ResolvedOp } from 
 /** A caller gives up on one operation after this many calls (its outcome is then `gaveUp`, counted, not a violation). */
 export const MAX_CALLS = 60;
 
+/**
+ * The least deadline of `resetStore` (it drops and re-creates the table): the store's `deadlineMs` when larger. The
+ * contract of the `deadlines` part of issue 16 (`DEFAULT_INIT_DEADLINE_MS`); `sweepOrphanBlobs` has at least an hour.
+ */
+export const RESET_DEADLINE_FLOOR_MS = 120_000;
+/** The least deadline of `sweepOrphanBlobs` (it lists and reads its whole scope). */
+export const SWEEP_DEADLINE_FLOOR_MS = 3_600_000;
+
 /** Codes after which the caller repeats the identical call. */
 const RETRY_CODES: ReadonlySet<string> = new Set([
   ErrorCodes.OUTCOME_UNKNOWN,
@@ -166,12 +174,12 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       break;
     }
     case 'sweep': {
-      const result = await retried('sweepOrphanBlobs', () => env.store.sweepOrphanBlobs({ olderThanMs: op.graceMs! }), undefined, Math.max(env.deadlineMs, 3_600_000));
+      const result = await retried('sweepOrphanBlobs', () => env.store.sweepOrphanBlobs({ olderThanMs: op.graceMs! }), undefined, Math.max(env.deadlineMs, SWEEP_DEADLINE_FLOOR_MS));
       if (result) record.swept = result.deleted.length;
       break;
     }
     case 'reset':
-      await retried('resetStore', () => env.store.resetStore());
+      await retried('resetStore', () => env.store.resetStore(), undefined, Math.max(env.deadlineMs, RESET_DEADLINE_FLOOR_MS));
       break;
     case 'export': {
       const text = await retried('exportEvents', async () => {
