@@ -63,14 +63,15 @@ export interface ExecEnv {
 /** Run `op` on `env.store`; never throws for a typed store error (it is recorded), only for a harness bug. */
 export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord> {
   const record: OpRecord = { tag: op.tag, kind: op.spec.kind, calls: [], outcome: 'acked', unknownOutcomes: 0, violations: [] };
-  const timed = async <T>(method: string, run: () => Promise<T>, deadlineMs = env.deadlineMs): Promise<T> => {
+  const timed = async <T>(method: string, run: () => Promise<T>, deadlineMs: number | undefined = env.deadlineMs): Promise<T> => {
     const started = env.clock();
+    const bound = deadlineMs === Number.POSITIVE_INFINITY ? {} : { deadlineMs };
     try {
       const value = await run();
-      record.calls.push({ method, durationMs: env.clock() - started, deadlineMs });
+      record.calls.push({ method, durationMs: env.clock() - started, ...bound });
       return value;
     } catch (error) {
-      record.calls.push({ method, durationMs: env.clock() - started, deadlineMs, code: codeOf(error) });
+      record.calls.push({ method, durationMs: env.clock() - started, ...bound, code: codeOf(error) });
       throw error;
     }
   };

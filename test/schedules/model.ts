@@ -72,8 +72,8 @@ export interface ResolvedOp {
 export interface CallRecord {
   readonly method: string;
   readonly durationMs: number;
-  /** The deadline the call was given (the store's `deadlineMs` unless the call had its own). */
-  readonly deadlineMs: number;
+  /** The deadline the call was given (the store's `deadlineMs` unless the call had its own); absent: none (export, import). */
+  readonly deadlineMs?: number;
   /** The error code the call rejected with, absent on success. */
   readonly code?: string;
 }
