@@ -279,6 +279,17 @@ async function write(env: ExecEnv, op: ResolvedOp, record: OpRecord, timed: <T>(
   record.outcome = 'gaveUp';
 }
 
+/** `run` (an `init`) repeated while it fails with a code a caller retries, at most `attempts` times; then its error. */
+export async function retryInit(run: () => Promise<void>, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !RETRY_CODES.has(codeOf(error))) throw error;
+    }
+  }
+}
+
 /** The code of a typed error, or a marker naming what else was thrown. */
 export function codeOf(error: unknown): string {
   if (error instanceof EventStoreAdapterError) return error.code;

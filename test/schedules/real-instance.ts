@@ -10,7 +10,7 @@ import { S3BlobDriver } from '../../drivers/s3/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import { dynamoClientWithFaults, RequestFaultInjector, s3ClientWithFaults, seededPlan, type SeededRates } from '../helpers/request-faults.js';
 import { createDynamoClient, createS3Client } from '../servers/clients.js';
-import { executeOp, type ExecEnv } from './execute.js';
+import { executeOp, retryInit, type ExecEnv } from './execute.js';
 import { OFFLOAD_THRESHOLD_BYTES, type OpRecord, type ResolvedOp } from './model.js';
 
 /** Everything a real instance is built from (JSON: sent to a child worker). */
@@ -42,6 +42,9 @@ export function realStoreOptions(config: Pick<RealInstanceConfig, 'table' | 'sha
   };
 }
 
+/** `deadlineMs` of the fault-free stores that check and audit (not under test: generous on a loaded machine). */
+export const AUDIT_DEADLINE_MS = 60_000;
+
 /** A pause of an actor on the servers (real time). */
 export const realTick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 3));
 
@@ -64,7 +67,7 @@ export function openRealInstance(config: RealInstanceConfig): RealInstance {
   const store = new EventStore({ ...realStoreOptions(config), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20, ...(config.managedTable ? { createTable: false } : {}) }), blobs: new S3BlobDriver(s3, { bucket: config.bucket }), clock });
   const cleanDynamo = createDynamoClient(config.dynamoEndpoint);
   const cleanS3 = createS3Client(config.s3Endpoint);
-  const reader = new EventStore({ ...realStoreOptions(config), kv: new DynamoDbKvDriver(cleanDynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(cleanS3, { bucket: config.bucket }) });
+  const reader = new EventStore({ ...realStoreOptions({ ...config, deadlineMs: AUDIT_DEADLINE_MS }), kv: new DynamoDbKvDriver(cleanDynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(cleanS3, { bucket: config.bucket }) });
   const env: ExecEnv = {
     store,
     clock,
@@ -79,7 +82,7 @@ export function openRealInstance(config: RealInstanceConfig): RealInstance {
     async init() {
       injector.enabled = false;
       try {
-        await Promise.all([store.init(), reader.init()]);
+        await Promise.all([retryInit(() => store.init()), retryInit(() => reader.init())]);
       } finally {
         injector.enabled = true;
       }

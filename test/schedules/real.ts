@@ -15,7 +15,8 @@ import { createDynamoClient, createS3Client, uniqueTableName } from '../servers/
 import { hazard, type RealSchedule } from './generators.js';
 import { audit, type AuditCounts } from './invariants.js';
 import type { OpRecord, ResolvedOp } from './model.js';
-import { openRealInstance, realStoreOptions, realTick, type RealInstanceConfig } from './real-instance.js';
+import { retryInit } from './execute.js';
+import { AUDIT_DEADLINE_MS, openRealInstance, realStoreOptions, realTick, type RealInstanceConfig } from './real-instance.js';
 import { runActors, type HistoryEntry, type Instance } from './runner.js';
 
 /** Child processes per schedule (the issue asks for at least 3 processes on DynamoDB Local). */
@@ -141,10 +142,10 @@ export async function runRealSchedule(schedule: RealSchedule, tag: string, serve
   const unreadable: EventStoreAdapterError[] = [];
   const dynamo = createDynamoClient(servers.dynamo);
   const s3 = createS3Client(servers.s3);
-  const verifier = new EventStore({ ...realStoreOptions({ table, shards: schedule.shards, deadlineMs: REAL_DEADLINE_MS }), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(s3, { bucket: servers.bucket }), onUnreadable: (error) => unreadable.push(error) });
+  const verifier = new EventStore({ ...realStoreOptions({ table, shards: schedule.shards, deadlineMs: AUDIT_DEADLINE_MS }), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(s3, { bucket: servers.bucket }), onUnreadable: (error) => unreadable.push(error) });
   const local = Array.from({ length: schedule.inProcess }, (_, index) => openRealInstance(config(CHILDREN + index, `p${index}`)));
   try {
-    await verifier.init();
+    await retryInit(() => verifier.init());
     await Promise.all([...workers.map((worker, index) => worker.open(config(index, worker.name))), ...local.map((instance) => instance.init())]);
     const instances: Instance[] = [
       ...workers.map((worker, index) => ({ name: worker.name, clock: () => Date.now() + schedule.skews[index]!, exec: (op: ResolvedOp) => worker.exec(op) })),
