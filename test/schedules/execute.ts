@@ -175,6 +175,8 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       break;
     }
     case 'sweep': {
+      const until = env.clock() + (op.waitMs ?? 0);
+      while (env.clock() < until) await env.tick();
       const result = await retried('sweepOrphanBlobs', () => env.store.sweepOrphanBlobs({ olderThanMs: op.graceMs! }), undefined, Math.max(env.deadlineMs, SWEEP_DEADLINE_FLOOR_MS));
       if (result) record.swept = result.deleted.length;
       break;

@@ -64,7 +64,7 @@ const OP_ARBS: Record<OpKind, { weight: number; arbitrary: fc.Arbitrary<OpSpec> 
   snapshot: { weight: 4, arbitrary: fc.record({ kind: fc.constant('snapshot' as const), stream: fc.nat(STREAMS - 1), big: fc.boolean(), pair: fc.boolean() }) },
   poll: { weight: 2, arbitrary: fc.record({ kind: fc.constant('poll' as const), pages: fc.integer({ min: 1, max: 4 }), pageSize: fc.integer({ min: 1, max: 20 }) }) },
   subscribe: { weight: 2, arbitrary: fc.record({ kind: fc.constant('subscribe' as const), consumer: fc.nat(1), ticks: fc.integer({ min: 1, max: 30 }), pageSize: fc.integer({ min: 1, max: 20 }) }) },
-  sweep: { weight: 2, arbitrary: fc.constant({ kind: 'sweep' as const }) },
+  sweep: { weight: 2, arbitrary: fc.record({ kind: fc.constant('sweep' as const), late: fc.boolean() }) },
   reset: { weight: 1, arbitrary: fc.constant({ kind: 'reset' as const }) },
   export: { weight: 1, arbitrary: fc.constant({ kind: 'export' as const }) },
   import: { weight: 1, arbitrary: fc.constant({ kind: 'import' as const }) },

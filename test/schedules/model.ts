@@ -34,8 +34,8 @@ export type OpSpec =
   | { readonly kind: 'poll'; readonly pages: number; readonly pageSize: number }
   /** A named `subscribe` consumer running for `ticks`, then stopped. */
   | { readonly kind: 'subscribe'; readonly consumer: number; readonly ticks: number; readonly pageSize: number }
-  /** `sweepOrphanBlobs` with the harness's grace period. */
-  | { readonly kind: 'sweep' }
+  /** `sweepOrphanBlobs` with the harness's grace period; with `late`, after waiting that period (where time is cheap: the twin). */
+  | { readonly kind: 'sweep'; readonly late: boolean }
   /** `resetStore`. */
   | { readonly kind: 'reset' }
   /** `exportEvents` (ops/) to memory. */
@@ -64,6 +64,8 @@ export interface ResolvedOp {
   readonly importText?: string;
   /** `sweep`: the grace period, ms. */
   readonly graceMs?: number;
+  /** `sweep`: wait this long first (ms of the instance's clock), so the blobs of the schedule so far are candidates. */
+  readonly waitMs?: number;
   /** `store` with a short deadline: the call's `deadlineMs`. */
   readonly callDeadlineMs?: number;
 }

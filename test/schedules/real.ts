@@ -151,7 +151,7 @@ export async function runRealSchedule(schedule: RealSchedule, tag: string, serve
       ...workers.map((worker, index) => ({ name: worker.name, clock: () => Date.now() + schedule.skews[index]!, exec: (op: ResolvedOp) => worker.exec(op) })),
       ...local.map((instance, index) => ({ name: `p${index}`, clock: () => Date.now() + schedule.skews[CHILDREN + index]!, exec: (op: ResolvedOp) => instance.exec(op) })),
     ];
-    const history = await runActors(tag, schedule.actors, { instances, now: Date.now, tick: realTick, graceMs: REAL_GRACE_MS, shortDeadlineMs: REAL_SHORT_DEADLINE_MS });
+    const history = await runActors(tag, schedule.actors, { instances, now: Date.now, tick: realTick, graceMs: REAL_GRACE_MS, shortDeadlineMs: REAL_SHORT_DEADLINE_MS, lateSweeps: false });
     // Every instance closed: subscriptions stopped, delayed requests landed, hung ones released.
     const faults = (await Promise.all([...workers.map((worker) => worker.closeInstance()), ...local.map(async (instance) => instance.faults())])).reduce((sum, count) => sum + count, 0);
     await Promise.all(local.map((instance) => instance.close()));

@@ -43,6 +43,8 @@ export interface RunnerEnv {
   readonly graceMs: number;
   /** A short per-call `deadlineMs` for `store` operations that ask for one. */
   readonly shortDeadlineMs: number;
+  /** Whether a `late` sweep waits the grace period first (the twin: virtual time is cheap; the servers: no). */
+  readonly lateSweeps: boolean;
 }
 
 /** Run every actor to its end (concurrently); resolves to the history in completion order. */
@@ -60,7 +62,7 @@ export async function runActors(tag: string, actors: readonly ActorSpec[], env: 
           createdMs: instance.clock(),
           ...(spec.kind === 'poll' && cursors.get(a) !== undefined ? { cursor: cursors.get(a)! } : {}),
           ...(spec.kind === 'import' && latestExport !== undefined ? { importText: latestExport } : {}),
-          ...(spec.kind === 'sweep' ? { graceMs: env.graceMs } : {}),
+          ...(spec.kind === 'sweep' ? { graceMs: env.graceMs, ...(spec.late && env.lateSweeps ? { waitMs: env.graceMs } : {}) } : {}),
           ...(spec.kind === 'store' && spec.shortDeadline ? { callDeadlineMs: env.shortDeadlineMs } : {}),
         };
         const start = env.now();

@@ -151,7 +151,7 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
     await Promise.all(stores.map((store) => store.init()));
     for (const gate of gates) gate.enabled = true;
     const neighbour = await plantNeighbour(schedule.neighbourEvents, common, blobs, clock, time.sleep);
-    const history = await runActors(tag, schedule.actors, { instances, now: clock, tick: time.tick, graceMs: GRACE_MS, shortDeadlineMs: SHORT_DEADLINE_MS });
+    const history = await runActors(tag, schedule.actors, { instances, now: clock, tick: time.tick, graceMs: GRACE_MS, shortDeadlineMs: SHORT_DEADLINE_MS, lateSweeps: true });
     for (const gate of gates) gate.enabled = false;
     // Requests of calls that gave up land, and every index catches up, before the audit.
     await time.sleep(TAIL_MS + 10 * TICK_MS);
