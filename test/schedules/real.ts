@@ -52,6 +52,9 @@ export const REQUEST_RATES: SeededRates = { commitThenLose: 0.03, throttle: 0.04
  */
 export const STORM_RATES: SeededRates = { commitThenLose: 0.12, throttle: 0.35, serverError: 0.02, reset: 0.02, delay: 0.05, maxDelayMs: 50 };
 
+/** The instance that suffers the storm of a stormy schedule (the second child). */
+const STORM_INSTANCE = 1;
+
 /** A child worker process: one store instance per schedule. */
 export class WorkerProcess {
   private readonly child: ChildProcess;
@@ -136,7 +139,7 @@ export async function runRealSchedule(schedule: RealSchedule, tag: string, serve
     name,
     skewMs: schedule.skews[index]!,
     seed: schedule.seed ^ (index * 0x9e3779b1),
-    requestRates: hazard('request') ? (schedule.storms[index] ? STORM_RATES : REQUEST_RATES) : null,
+    requestRates: hazard('request') ? (schedule.storm && index === STORM_INSTANCE ? STORM_RATES : REQUEST_RATES) : null,
     managedTable: schedule.managedTable && index === CHILDREN - 1,
   });
   const unreadable: EventStoreAdapterError[] = [];
