@@ -124,7 +124,7 @@ export const realScheduleArb = fc.record({
    * retries: the SDK's last attempt is a refusal); one, as the SDK's throttle backoff makes a storm cost seconds.
    */
   storm: fc.integer({ min: 0, max: 2 }).map((n) => n === 0),
-  actors: actorsArb(5, { min: 3, max: 5 }, 4),
+  actors: actorsArb(5, { min: 3, max: 4 }, 3),
   shards: fc.constantFrom(1, 2, 4),
   /** The last child's driver does not create tables (its table is managed elsewhere). */
   managedTable: hazard('managedTable') ? fc.boolean() : fc.constant(false),
