@@ -59,7 +59,11 @@ describe.skipIf(skip)('whole-API schedules on DynamoDB Local + S3', () => {
           totals.swept += entry.record.swept ?? 0;
         }
         const violations = diagnosisFilter(result.violations);
-        if (violations.length > 0) totals.violations++;
+        if (violations.length > 0) {
+          totals.violations++;
+          // The history, one line per operation, to read the failure by.
+          console.error(result.history.map((entry) => `${entry.op.tag} ${entry.record.kind} on ${entry.instance} [${entry.start}..${entry.end}] ${entry.record.outcome} ${entry.record.calls.map((call) => `${call.method}${call.code ? `:${call.code}` : ''}`).join(' ')}`).join('\n'));
+        }
         expect(violations, 'violations of the schedule').toEqual([]);
       }),
       { numRuns: SCHEDULES, seed: SEED, endOnFailure: process.env.API_REAL_SHRINK !== '1' },

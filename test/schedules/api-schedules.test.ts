@@ -46,7 +46,11 @@ describe('whole-API schedules on the twin', () => {
           totals.swept += entry.record.swept ?? 0;
         }
         const violations = diagnosisFilter(result.violations);
-        if (violations.length > 0) totals.violations++;
+        if (violations.length > 0) {
+          totals.violations++;
+          // The history, one line per operation, to read the failure by.
+          console.error(result.history.map((entry) => `${entry.op.tag} ${entry.record.kind} on ${entry.instance} [${entry.start}..${entry.end}] ${entry.record.outcome} ${entry.record.calls.map((call) => `${call.method}${call.code ? `:${call.code}` : ''}`).join(' ')}`).join('\n'));
+        }
         expect(violations, 'violations of the schedule').toEqual([]);
       }),
       { numRuns: SCHEDULES, endOnFailure: process.env.API_NO_SHRINK === '1', ...(SEED === undefined ? {} : { seed: SEED }), ...(PATH === undefined ? {} : { path: PATH }) },
