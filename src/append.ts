@@ -12,7 +12,7 @@ import { planOffload, type OffloadDecision } from './offload.js';
 import { mayHaveLanded } from './outcome.js';
 import type { Condition, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
-import { forWrite, loopOptions, ownBlobScope, type WriteContext } from './store-context.js';
+import { adoptGeneration, callInstance, forWrite, loopOptions, ownBlobScope, type WriteContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
@@ -58,7 +58,8 @@ import type { ValidatedEvent } from './validation.js';
  */
 export async function appendEvents(given: WriteContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined, options: AppendOptions = {}): Promise<StoredEvent[]> {
   if (batch.length === 0) return [];
-  const ctx = forWrite(given);
+  // The instance this call plans under (blob keys, head conditions): its own view, so a change is always noticed.
+  const ctx: WriteContext = { ...forWrite(given), instance: callInstance(given.instance) };
   rejectDuplicatesInBatch(batch);
   const writeId = randomUUID();
   const scope = ownBlobScope(ctx);
@@ -402,7 +403,7 @@ async function confirmInstance(ctx: WriteContext, chunk: Chunk, decisions: reado
       continue;
     }
     forgetTable(ctx);
-    ctx.instance.generation = record.generation;
+    adoptGeneration(ctx.instance, record.generation, ctx.instance.generation);
     await putBlobsAgain(ctx, decisions);
     await recordBuckets(ctx, chunk.events);
   }

@@ -38,6 +38,7 @@ import {
   InvalidIdentifierError,
   InvalidStreamBatchError,
   StreamConcurrencyError,
+  hasCode,
 } from './errors.js';
 import { utf8Length } from './item-size.js';
 import { hasLoneSurrogate, streamKey } from './keys.js';
@@ -48,7 +49,7 @@ import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './
 import { readByCausation, readEventById, readStream, readStreamSequence, readStreamVersions } from './read.js';
 import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist, textArgument } from './read-arguments.js';
 import { replay } from './replay.js';
-import { realSleep, type RetryPolicy, type Sleep } from './retry.js';
+import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
 import { forCall, withBudget, type CallOptions, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
@@ -70,6 +71,12 @@ export const DEFAULT_PAGE_SIZE = 200;
  * A slower creation goes on at AWS; a later `init` finds the table and waits for it again.
  */
 export const DEFAULT_INIT_DEADLINE_MS = 120_000;
+
+/**
+ * A reset that finds the record saying "not created by a store" re-reads it this many times, with the retry policy's
+ * backoff, before refusing: the table's creator may be claiming it (see `resetStore`).
+ */
+const RESET_CLAIM_ROUNDS = 5;
 
 /** One run of `init`'s work, shared by every call waiting for it; stopped when all of them have given up. */
 interface InitRun {
@@ -98,6 +105,8 @@ export class EventStore implements IEventStoreRepo {
   private layout: TableMetadata | undefined;
   /** True when this store's `ensureTable` created the table and no layout record says so yet (its init was cut). */
   private createdUnrecorded = false;
+  /** The resets of this store, in order (see `resetStore`). */
+  private resets: Promise<void> = Promise.resolve();
   /** False when the KV driver is configured not to create tables (`skipDynamoDBTableCreation`): reset then never drops the table. */
   private canCreateTable = true;
   private closed = false;
@@ -346,11 +355,28 @@ export class EventStore implements IEventStoreRepo {
     checkCallOptions(options, 'resetStore');
     const deadlineMs = options.deadlineMs ?? Math.max(this.options.deadlineMs, DEFAULT_INIT_DEADLINE_MS);
     const budget = CallBudget.of(deadlineMs, [this.options.signal, options.signal], this.options.clock);
+    // One reset of this store at a time: each re-initialises the store, so two at once would discard each other's init.
+    const mine = this.resets.then(() => this.resetOnce(budget));
+    this.resets = mine.catch(() => undefined);
+    await budget.race(() => mine, 'resetStore');
+  }
+
+  /** One `resetStore`, after the previous one of this store ended (see there); `budget` is its call's. */
+  private async resetOnce(budget: CallBudget): Promise<void> {
+    budget.check('resetStore'); // a reset whose caller gave up while it queued does not run
     await this.ready(budget);
     // Decide on the table as it is now, not as it was at init: infrastructure may have re-created it since.
     this.initialising = undefined;
     await this.ready(budget);
-    const layout = this.layout!;
+    let layout = this.layout;
+    if (layout === undefined) throw new EventStoreAdapterError(ErrorCodes.BACKEND, `resetStore: table ${this.options.tableName}: init ended without a layout record`, { details: { table: this.options.tableName } });
+    // This init may have raced the table's creator (another store's reset or first init): a store that finds the
+    // table without a record writes it as not created by a store, and the creator claims it right after. Before
+    // refusing, give such a claim a few short waits (costs only on a refusal).
+    for (let round = 0; !layout.createdByStore && round < RESET_CLAIM_ROUNDS; round++) {
+      await budget.sleep(backoffDelay(this.ctx.retry.policy, round), this.ctx.sleep, 'resetStore');
+      layout = (await readMetadata(this.controlContext(budget))) ?? layout;
+    }
     const refuse = (reason: string, why: string) =>
       new EventStoreAdapterError(ErrorCodes.RESET_REFUSED, `resetStore refused: table ${this.options.tableName} ${why}. Nothing was deleted.`, { details: { table: this.options.tableName, reason } });
     if (!layout.createdByStore) {
@@ -360,13 +386,19 @@ export class EventStore implements IEventStoreRepo {
       throw refuse('table-creation-skipped', 'could not be re-created by this store (its driver may not create tables: skipDynamoDBTableCreation); reset it from a store that may create it, or delete and re-create it with its infrastructure');
     }
     const ctx = this.controlContext(budget);
+    // Blobs are cleared BEFORE the drop: a writer learns of the reset only from the table (a missing table, or a
+    // record of another generation), so whatever it puts again once it has (append.ts, instance-blobs.ts) lands
+    // after this clear, even when another process re-creates the table first. A blob uploaded between the clear and
+    // the drop whose commit died with the table stays behind, unswept (a leak, never a loss).
+    await this.clearBlobs(ctx, layout.generation);
     this.initialising = undefined;
     this.layout = undefined;
     await ctx.kv.dropTable(this.options.tableName);
-    this.forgetTable('');
-    // Blobs are cleared after the drop and before the new instance's record exists: a writer that sees the new
-    // generation knows the old scope's clear is over (append.ts re-uploads what it still references).
-    await this.clearBlobs(ctx, layout.generation);
+    // Caches forgotten; the old generation kept until the new init: a concurrent write plans under it, then notices.
+    this.forgetTable(layout.generation);
+    // A call of this store that ran `init` during the drop found the old table: start a fresh run, so the table is
+    // re-created (an acknowledged reset always leaves a working table).
+    this.initialising = undefined;
     await this.ready(budget);
   }
 
@@ -382,9 +414,15 @@ export class EventStore implements IEventStoreRepo {
     const ctx = forCall(this.ctx, { deadlineMs, ...(options?.signal ? { signal: options.signal } : {}) });
     await this.ready(ctx.budget);
     // Sweep the table's current instance: it may have been reset elsewhere since this process verified it.
-    const layout = await readMetadata(ctx);
-    if (layout && layout.generation !== '' && layout.generation !== this.ctx.instance.generation) this.forgetTable(layout.generation);
-    return sweepOrphanBlobs(ctx, options);
+    const layout = await readMetadata(ctx).catch((error: unknown) => {
+      if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return undefined;
+      throw error;
+    });
+    // No table or record (a reset in progress): nothing of the current instance to sweep yet.
+    if (layout === undefined || layout.generation === '') return { deleted: [], kept: 0 };
+    if (layout.generation !== this.ctx.instance.generation) this.forgetTable(layout.generation);
+    // The instance read here, whatever a concurrent reset of this store does to the shared one meanwhile.
+    return sweepOrphanBlobs({ ...ctx, instance: { generation: layout.generation } }, options);
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Condition, Item } from './ports/kv-driver.js';
 import { mayHaveLanded } from './outcome.js';
 import { isRetryable } from './retry.js';
 import { keepBlobsAcrossReset } from './instance-blobs.js';
-import { forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
+import { callInstance, forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
@@ -38,7 +38,8 @@ const MAX_READ_ROUNDS = 3;
  * one without a blob store; `STORE/TRANSACTION_CONFLICT` when concurrent saves win {@link MAX_SAVE_ROUNDS} rounds.
  */
 export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry): Promise<void> {
-  const ctx = forWrite(given);
+  // The instance this save plans its blob key under: its own view, so a reset since is always noticed.
+  const ctx: WriteContext = { ...forWrite(given), instance: callInstance(given.instance) };
   const { stateJson, createdIso } = validateSnapshot(snapshot);
   const pk = streamPk(snapshot.domain, snapshot.identifier);
   const writeId = randomUUID();

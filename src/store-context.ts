@@ -53,6 +53,23 @@ export interface StoreContext {
  */
 export interface TableInstance {
   generation: string;
+  /** For a call's own view ({@link callInstance}): the store's, which adopting a newer generation updates too. */
+  readonly parent?: TableInstance;
+}
+
+/**
+ * A write's own view of the store's instance: the generation it plans its blob keys and conditions under, fixed for
+ * the call (a concurrent `init` or reset in this process moves the store's, not this one), so a change since is
+ * always noticed by comparing against it.
+ */
+export function callInstance(instance: TableInstance): TableInstance {
+  return { generation: instance.generation, parent: instance };
+}
+
+/** Adopt `generation` (read from the layout record) in `instance`, and in the store's when it still holds `from`. */
+export function adoptGeneration(instance: TableInstance, generation: string, from: string): void {
+  instance.generation = generation;
+  if (instance.parent !== undefined && instance.parent.generation === from) instance.parent.generation = generation;
 }
 
 /** This store's blob scope: `<blobKeyPrefix><tableName>/<generation>/` of the instance it last verified. */
