@@ -107,6 +107,8 @@ export class EventStore implements IEventStoreRepo {
   private createdUnrecorded = false;
   /** The resets of this store, in order (see `resetStore`). */
   private resets: Promise<void> = Promise.resolve();
+  /** Settles when this store's resets in progress have ended (undefined: none): its other calls wait for it. */
+  private resetting: Promise<void> | undefined;
   /** False when the KV driver is configured not to create tables (`skipDynamoDBTableCreation`): reset then never drops the table. */
   private canCreateTable = true;
   private closed = false;
@@ -358,16 +360,21 @@ export class EventStore implements IEventStoreRepo {
     // One reset of this store at a time: each re-initialises the store, so two at once would discard each other's init.
     const mine = this.resets.then(() => this.resetOnce(budget));
     this.resets = mine.catch(() => undefined);
-    await budget.race(() => mine, 'resetStore');
+    this.resetting = this.resets;
+    try {
+      await budget.race(() => mine, 'resetStore');
+    } finally {
+      if (this.resetting === this.resets) this.resetting = undefined;
+    }
   }
 
   /** One `resetStore`, after the previous one of this store ended (see there); `budget` is its call's. */
   private async resetOnce(budget: CallBudget): Promise<void> {
     budget.check('resetStore'); // a reset whose caller gave up while it queued does not run
-    await this.ready(budget);
+    await this.ready(budget, true);
     // Decide on the table as it is now, not as it was at init: infrastructure may have re-created it since.
     this.initialising = undefined;
-    await this.ready(budget);
+    await this.ready(budget, true);
     let layout = this.layout;
     if (layout === undefined) throw new EventStoreAdapterError(ErrorCodes.BACKEND, `resetStore: table ${this.options.tableName}: init ended without a layout record`, { details: { table: this.options.tableName } });
     // This init may have raced the table's creator (another store's reset or first init): a store that finds the
@@ -386,20 +393,19 @@ export class EventStore implements IEventStoreRepo {
       throw refuse('table-creation-skipped', 'could not be re-created by this store (its driver may not create tables: skipDynamoDBTableCreation); reset it from a store that may create it, or delete and re-create it with its infrastructure');
     }
     const ctx = this.controlContext(budget);
-    // Blobs are cleared BEFORE the drop: a writer learns of the reset only from the table (a missing table, or a
-    // record of another generation), so whatever it puts again once it has (append.ts, instance-blobs.ts) lands
-    // after this clear, even when another process re-creates the table first. A blob uploaded between the clear and
-    // the drop whose commit died with the table stays behind, unswept (a leak, never a loss).
-    await this.clearBlobs(ctx, layout.generation);
     this.initialising = undefined;
     this.layout = undefined;
     await ctx.kv.dropTable(this.options.tableName);
     // Caches forgotten; the old generation kept until the new init: a concurrent write plans under it, then notices.
     this.forgetTable(layout.generation);
+    // Blobs are cleared after the drop (so no reader of the old table meets an item whose blob is gone) and before
+    // this store's new record exists: a writer that sees the new generation puts its blobs again after this clear
+    // (append.ts, instance-blobs.ts). Remaining race: another process re-creating the table during the clear.
+    await this.clearBlobs(ctx, layout.generation);
     // A call of this store that ran `init` during the drop found the old table: start a fresh run, so the table is
     // re-created (an acknowledged reset always leaves a working table).
     this.initialising = undefined;
-    await this.ready(budget);
+    await this.ready(budget, true);
   }
 
   /**
@@ -692,8 +698,11 @@ export class EventStore implements IEventStoreRepo {
    * `init`'s work or starts one. A call giving up (`STORE/DEADLINE_EXCEEDED`, `STORE/ABORTED`) leaves the run to
    * the others still waiting; when none is left, the run is stopped and the next call starts afresh.
    */
-  private async ready(budget: CallBudget): Promise<void> {
+  private async ready(budget: CallBudget, forReset = false): Promise<void> {
     this.assertOpen();
+    // While this store resets the table, its other calls wait for the reset: an init of theirs would re-create the
+    // table during the reset's blob clear, and writers could then put blobs again that the clear still deletes.
+    if (!forReset && this.resetting !== undefined) await budget.race(() => this.resetting!, 'init');
     if (this.initialising?.ready) return;
     const run = (this.initialising ??= this.startInit());
     run.waiters++;

@@ -223,8 +223,10 @@ const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/append.ts', 
       const blobs = ctx.blobs as (typeof ctx.blobs & { delete?: (keys: readonly string[]) => Promise<void> }) | undefined;
       const { blobScope } = await import('../../src/blob-keys.js');
       for (const eventId of unknown ?? []) {
-        const page = await blobs?.list(`${blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName)}e/${encodeURIComponent(eventId)}/`);
-        if (page && page.keys.length > 0) await blobs?.delete?.(page.keys);
+        // Under the table's name, whatever its instance (`<prefix><table>/<generation>/e/<id>/...`).
+        const page = await blobs?.list(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName));
+        const keys = (page?.keys ?? []).filter((key) => key.includes(`/e/${encodeURIComponent(eventId)}/`));
+        if (keys.length > 0) await blobs?.delete?.(keys);
       }
       throw error;
     }

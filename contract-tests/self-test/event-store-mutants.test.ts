@@ -140,6 +140,6 @@ describe('event-store mutants are caught', () => {
       const text = await failureOf(loaded.check(name).run(loaded.factory, { shrink: false }));
       expect(text, `${name} on the correct core`).toBeUndefined();
     }
-    expect(names.size).toBe(12);
+    expect(names.size).toBe(13);
   });
 });
