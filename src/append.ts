@@ -311,7 +311,7 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
       for (const [pk, actual] of analysis.headConflicts) {
         ctx.heads.set(pk, actual);
         if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(streamKeys.get(pk)!, exact.get(pk)!, actual);
-        bases.set(pk, actual);
+        if (bases.has(pk)) bases.set(pk, actual); // a read dependency (check) is never written: no head put for it
       }
       for (const [shard, actual] of analysis.logConflicts) {
         ctx.logPositions.set(shard, actual);

@@ -1,5 +1,5 @@
 /** The core under driver faults and at its request counts, on the in-memory twin (scripted, deterministic faults). */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import type { CreatedEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
@@ -152,7 +152,13 @@ describe('faults', () => {
     expect(waits.filter((wait) => wait > 0)).toEqual([]);
 
     for (let index = 0; index < 12; index++) kv.injectFault('transactWrite', { kind: 'conflict' });
-    await store.storeEvents([event('a')]);
+    // Full jitter may draw a 0 ms wait, which is not slept: fix the draw so every cancellation's wait is observed.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      await store.storeEvents([event('a')]);
+    } finally {
+      random.mockRestore();
+    }
     expect(await store.getStreamSequence('acct', 'a')).toBe(3);
     expect(waits).toHaveLength(12); // one wait per cancellation (nothing learnt from them)
     expect(Math.max(...waits)).toBeLessThan(20 * 2 ** CONTENTION_MAX_DOUBLINGS);

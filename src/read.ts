@@ -1,9 +1,9 @@
 import { decodeLink } from './codecs/link.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
-import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
-import type { Item, QueryRequest } from './ports/kv-driver.js';
+import type { Item, ItemKey, QueryRequest } from './ports/kv-driver.js';
 import { compareCodePoints } from './replay-order.js';
 import { readItems, type StoreContext, type WriteContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
@@ -72,9 +72,29 @@ async function readBlobFields(ctx: WriteContext, entry: DecodedEventItem, item: 
   const blobs = ctx.blobs;
   const body = await blobs.get(blobKey);
   if (body === undefined) {
+    if (await resetSinceRead(ctx, key, blobKey)) {
+      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Event ${eventId}: the table was reset while it was being read (its item and blob are gone); read again`, {
+        details: { eventId, blobKey, key, table: ctx.options.tableName, reason: 'reset-during-read' },
+      });
+    }
     throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Event ${eventId} references blob ${blobKey}, which does not exist`, { details: { eventId, blobKey, key } });
   }
   return applyOffloadedBody(entry, body);
+}
+
+/**
+ * After a blob was found missing: whether the item that named it is gone since it was read (one strongly
+ * consistent read), i.e. a reset dropped the table and cleared its blobs while this read ran. Then the read met a
+ * reset, like one that finds the table missing, and nothing stored is unreadable.
+ */
+async function resetSinceRead(ctx: WriteContext, key: Record<string, unknown>, blobKey: string): Promise<boolean> {
+  try {
+    const { item } = await ctx.kv.get(ctx.options.tableName, key as ItemKey, { consistent: true });
+    return item === undefined || item[A.blobKey] !== blobKey;
+  } catch (error) {
+    if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return true;
+    throw error;
+  }
 }
 
 /** Events of a stream with `sequence > fromSequence`, ascending; a strongly consistent read (reads its own writes). */
