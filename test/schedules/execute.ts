@@ -188,7 +188,12 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       const text = await retried('exportEvents', async () => {
         const chunks: Buffer[] = [];
         const out = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk), done()) });
-        await exportEvents({ store: env.store, out, pageSize: 7 });
+        // The export's settle (index lag) waits on the instance's own clock: virtual on the twin, real on the servers.
+        const sleep = async (ms: number): Promise<void> => {
+          const until = env.clock() + ms;
+          while (env.clock() < until) await env.tick();
+        };
+        await exportEvents({ store: env.store, out, pageSize: 7, sleep });
         return Buffer.concat(chunks).toString('utf8');
       }, undefined, Number.POSITIVE_INFINITY);
       if (text === undefined) break;
