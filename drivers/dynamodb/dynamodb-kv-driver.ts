@@ -76,9 +76,9 @@ export class DynamoDbKvDriver implements KvDriver {
    * fired) after the table was created, so that the store records it as its own.
    */
   async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
-    await ensureTable(this.documents, schema, this.options, { signal: this.requestSignal, onCreated: () => this.unreported.add(schema.name) });
+    const { canCreate } = await ensureTable(this.documents, schema, this.options, { signal: this.requestSignal, onCreated: () => this.unreported.add(schema.name) });
     this.schemas.set(schema.name, schema);
-    return { created: this.unreported.delete(schema.name) };
+    return { created: this.unreported.delete(schema.name), canCreate };
   }
 
   /**
