@@ -162,7 +162,9 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
   process.stdout.write(run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
   process.stdout.write(run('node', ['v6-errors.mjs'], app));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour codes of vitest's output
   if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`contract suites from the package did not pass:\n${contract}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour codes of vitest's output
   console.log(`contract-tests from the package: ${/Tests\s+(\d+) passed/.exec(contract.replace(/\x1b\[[0-9;]*m/g, ''))![1]} passed`);
   process.stdout.write(await runAsync('node', ['drop-in.mjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, S3_ENDPOINT: s3.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
   run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);

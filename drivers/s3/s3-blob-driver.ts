@@ -6,6 +6,7 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   type BucketLocationConstraint,
+  type DeleteObjectsCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -121,7 +122,7 @@ export class S3BlobDriver implements BlobDriver {
       });
     }
     const fullKeys = unique.map((key) => this.fullKey(key));
-    let errors;
+    let errors: NonNullable<DeleteObjectsCommandOutput['Errors']>;
     try {
       const output = await this.client.send(
         new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: fullKeys.map((Key) => ({ Key })), Quiet: true } }),

@@ -108,7 +108,10 @@ export class BankProjection {
 
   /** Fold one stored event into the view. */
   apply(event: FlowEvent): void {
-    if (event.domain === TRANSFER) return this.applyTransfer(event);
+    if (event.domain === TRANSFER) {
+      this.applyTransfer(event);
+      return;
+    }
     const id = event.identifier ?? '';
     if (event.type === AccountEvents.OPENED) {
       this.view.accounts[id] = { owner: (event.payload as OpenedPayload).owner, balance: 0, statements: 0 };

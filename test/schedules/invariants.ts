@@ -238,7 +238,7 @@ async function readWholeFeed(verifier: EventStore, env: AuditEnv, violations: st
 async function drainConsumer(verifier: EventStore, name: string, stored: ReadonlySet<string>, before: ReadonlySet<string>, env: AuditEnv, violations: string[]): Promise<void> {
   const delivered = new Set(before);
   const missing = () => [...stored].filter((id) => !delivered.has(id));
-  let subscription;
+  let subscription: Awaited<ReturnType<EventStore['subscribe']>>;
   try {
     subscription = await verifier.subscribe({ name, pageSize: 50, pollIntervalMs: 5, handler: (events: StoredEvent[]) => void events.forEach((event) => delivered.add(event.id)) });
   } catch (error) {
