@@ -117,11 +117,18 @@ function localAwsBackend(servers: LocalServers): Backend {
     createStore: async ({ bucketShards, label, changeFeed }) => {
       const tableNamePrefix = `${uniqueTableName(`bench-${label}`)}-`;
       const s3BucketName = uniqueBucketName(`bench-${label}`);
-      const open = (): EventStoreRepo => new EventStoreRepo(dynamo, s3, { tableNamePrefix, s3BucketName, bucketShards: bucketShards ?? 1, ...(changeFeed ? { changeFeed } : {}) });
+      const open = (): EventStoreRepo =>
+        new EventStoreRepo(dynamo, s3, {
+          tableNamePrefix,
+          s3BucketName,
+          bucketShards: bucketShards ?? 1,
+          ...(changeFeed ? { changeFeed } : {}),
+        });
       const drop = async (): Promise<void> => {
         await dynamo.send(new DeleteTableCommand({ TableName: `${tableNamePrefix}${DEFAULT_TABLE_BASE_NAME}` }));
       };
-      const load = (repo: EventStoreRepo, batches: readonly CreatedEvent[][]): Promise<void> => bulkLoad(kv, repo.options.tableName, repo.options.bucketShards, batches, { idGuards: false });
+      const load = (repo: EventStoreRepo, batches: readonly CreatedEvent[][]): Promise<void> =>
+        bulkLoad(kv, repo.options.tableName, repo.options.bucketShards, batches, { idGuards: false });
       return handle(open, load, drop);
     },
     stop: async () => {

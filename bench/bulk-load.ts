@@ -25,7 +25,13 @@ export interface BulkLoadOptions {
 }
 
 /** Store `batches` in a twin shaped like the target's table, then copy its items into `target` (table `tableName`). */
-export async function bulkLoad(target: KvDriver, tableName: string, bucketShards: number, batches: readonly CreatedEvent[][], options: BulkLoadOptions = {}): Promise<void> {
+export async function bulkLoad(
+  target: KvDriver,
+  tableName: string,
+  bucketShards: number,
+  batches: readonly CreatedEvent[][],
+  options: BulkLoadOptions = {},
+): Promise<void> {
   const twin = new MemoryKvDriver();
   const repo = new EventStoreRepo({ kv: twin, blobs: new MemoryBlobDriver(), tableName, bucketShards });
   await seed(repo, batches);
@@ -38,7 +44,8 @@ export async function bulkLoad(target: KvDriver, tableName: string, bucketShards
   await inParallel(groups, COPY_CONCURRENCY, async (group) => {
     let pending: readonly WriteRequest[] = group;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_COPY_ATTEMPTS) throw new Error(`bulk load: ${pending.length} items still unprocessed after ${MAX_COPY_ATTEMPTS} attempts`);
+      if (attempt > MAX_COPY_ATTEMPTS)
+        throw new Error(`bulk load: ${pending.length} items still unprocessed after ${MAX_COPY_ATTEMPTS} attempts`);
       pending = (await target.batchWrite(tableName, pending)).unprocessed;
     }
   });

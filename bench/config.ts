@@ -73,11 +73,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   };
   const words = (name: string, fallback: readonly string[]): string[] => {
     const raw = env[name];
-    return raw === undefined || raw === '' ? [...fallback] : raw.split(',').map((part) => part.trim()).filter(Boolean);
+    return raw === undefined || raw === ''
+      ? [...fallback]
+      : raw
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
   };
   const listed = words('BENCH_BACKENDS', BACKEND_NAMES);
   for (const backend of listed) {
-    if (!(BACKEND_NAMES as readonly string[]).includes(backend)) throw new Error(`BENCH_BACKENDS: unknown backend ${JSON.stringify(backend)}`);
+    if (!(BACKEND_NAMES as readonly string[]).includes(backend))
+      throw new Error(`BENCH_BACKENDS: unknown backend ${JSON.stringify(backend)}`);
   }
   const legacy = (env.BENCH_LEGACY ?? '').trim();
   if (!['', '0', '1'].includes(legacy)) throw new Error(`BENCH_LEGACY must be 0 or 1, got ${JSON.stringify(legacy)}`);

@@ -1,6 +1,14 @@
 /** The benchmark's reusable parts: workloads, backends, harness and report (the entry point is `run.ts`). */
 export { WORKLOADS, type Workload, type Log } from './workloads/index.js';
-export { startBackend, startLocalServers, type Backend, type BenchRepo, type LocalServers, type StoreHandle, type StoreSettings } from './backends.js';
+export {
+  startBackend,
+  startLocalServers,
+  type Backend,
+  type BenchRepo,
+  type LocalServers,
+  type StoreHandle,
+  type StoreSettings,
+} from './backends.js';
 export { startLegacyBackend, LegacyRepo } from './legacy/legacy-backend.js';
 export { loadLegacyAdapter } from './legacy/load-legacy-adapter.js';
 export { loadConfig, BACKEND_NAMES, type BenchConfig, type BackendName } from './config.js';

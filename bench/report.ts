@@ -43,7 +43,7 @@ export const NOTES: readonly string[] = [
   'Old adapter replay: seeded with the same 20,000-event timeline through its own storeEvents (untimed); its getAllEvents queries its month GSI for every month from 2020-01 to the current month (empty months included, so its requests grow with the calendar) and hydrates each page with a BatchGetItem. Events it did not yield or yielded out of creation order are counted in the comparison table. Not exercised here: it never reads events created before 2020-01 or after the current month; events with the same `created` come back in index order, not append order; and its month loop steps in local time but names buckets in UTC, so in a daylight-saving zone east of UTC (e.g. Europe/Berlin) it queries March twice and never October (this machine runs in UTC).',
   'Requests count DynamoDB calls only; S3 calls are listed separately. Events/s is the median of the runs; each append run uses a fresh table; read workloads seed one table (untimed) and replay it with a new repo instance per run.',
   'Node CPU % local = CPU time of the bench process (adapter + AWS SDK) over wall time during the runs on the real servers (100 = one core): well under 100 means the time went to waiting on DynamoDB Local / S3.',
-  'Heap = peak growth of the bench process\'s JS heap over a post-GC baseline (sampled). DynamoDB Local (JVM) and the S3 server run in other processes; the twin keeps its data in this heap, so twin write workloads include the stored data.',
+  "Heap = peak growth of the bench process's JS heap over a post-GC baseline (sampled). DynamoDB Local (JVM) and the S3 server run in other processes; the twin keeps its data in this heap, so twin write workloads include the stored data.",
 ];
 
 /** The full Markdown report: machine, main table, targets, memory probe, notes. */
@@ -61,7 +61,14 @@ export function renderReport(results: BenchResults, workloads: readonly Workload
     '## Against the old adapter (@schemeless/event-store-adapter-dynamodb@5.0.0, same servers, same run)',
     '',
     renderTable(
-      [{ header: 'Goal' }, { header: 'Ours', align: 'right' }, { header: 'Old adapter', align: 'right' }, { header: 'Ratio', align: 'right' }, { header: 'Target', align: 'right' }, { header: 'Met' }],
+      [
+        { header: 'Goal' },
+        { header: 'Ours', align: 'right' },
+        { header: 'Old adapter', align: 'right' },
+        { header: 'Ratio', align: 'right' },
+        { header: 'Target', align: 'right' },
+        { header: 'Met' },
+      ],
       results.targets.map((t) => [t.goal, t.ours, t.old, t.ratio, t.target, t.met === undefined ? '–' : t.met ? 'yes' : 'NO']),
     ),
   ];
@@ -76,7 +83,11 @@ export function renderReport(results: BenchResults, workloads: readonly Workload
       '## Replay memory (twin, getAllEvents(200))',
       '',
       renderTable(
-        [{ header: 'Events', align: 'right' }, { header: 'Peak heap growth, sampled (MB)', align: 'right' }, { header: 'Live heap growth, post-GC (MB)', align: 'right' }],
+        [
+          { header: 'Events', align: 'right' },
+          { header: 'Peak heap growth, sampled (MB)', align: 'right' },
+          { header: 'Live heap growth, post-GC (MB)', align: 'right' },
+        ],
         [
           [probe.smallEvents.toLocaleString('en-US'), formatMegabytes(probe.smallPeakBytes), formatMegabytes(probe.smallLiveBytes)],
           [probe.largeEvents.toLocaleString('en-US'), formatMegabytes(probe.largePeakBytes), formatMegabytes(probe.largeLiveBytes)],
@@ -94,7 +105,9 @@ export function renderReport(results: BenchResults, workloads: readonly Workload
 function mainTable(measurements: readonly Measurement[]): string {
   const rows: string[][] = [];
   const variants = new Map<string, { workload: string; variant: string }>();
-  for (const m of measurements) if (m.workload !== 'replay-memory' && m.backend !== 'legacy-dynamodb-local') variants.set(`${m.workload}\u0000${m.variant}`, { workload: m.workload, variant: m.variant });
+  for (const m of measurements)
+    if (m.workload !== 'replay-memory' && m.backend !== 'legacy-dynamodb-local')
+      variants.set(`${m.workload}\u0000${m.variant}`, { workload: m.workload, variant: m.variant });
   for (const { workload, variant } of variants.values()) {
     const twin = measurements.find((m) => m.workload === workload && m.variant === variant && m.backend === 'twin');
     const local = measurements.find((m) => m.workload === workload && m.variant === variant && m.backend === 'dynamodb-local');
@@ -157,14 +170,17 @@ export function memoryProbe(measurements: readonly Measurement[]): MemoryProbeRe
 
 /** How the sequential append rates compare with bare transactions on the same server, or undefined. */
 function serverFloorLine(measurements: readonly Measurement[]): string | undefined {
-  const floor = (prefix: string): Measurement | undefined => measurements.find((m) => m.workload === 'server-floor' && m.variant.startsWith(prefix));
+  const floor = (prefix: string): Measurement | undefined =>
+    measurements.find((m) => m.workload === 'server-floor' && m.variant.startsWith(prefix));
   const bare = floor('TransactWriteItems, 3 puts');
   const appends = measurements.find((m) => m.workload === 'single-append' && m.variant === 'sequential' && m.backend === 'dynamodb-local');
   if (!bare || !appends) return undefined;
   const parts = [
     `Server floor: this DynamoDB Local commits ${formatNumber(bare.eventsPerSec)} bare 3-put transactions/s sequentially (SDK only, no adapter); our sequential appends (one 3-action transaction each) run at ${formatNumber(appends.eventsPerSec)}/s, ${((appends.eventsPerSec / bare.eventsPerSec) * 100).toFixed(0)}% of that.`,
   ];
-  const old = measurements.find((m) => m.workload === 'single-append' && m.variant === 'sequential' && m.backend === 'legacy-dynamodb-local');
+  const old = measurements.find(
+    (m) => m.workload === 'single-append' && m.variant === 'sequential' && m.backend === 'legacy-dynamodb-local',
+  );
   const get = floor('GetItem');
   const two = floor('TransactWriteItems, 2 actions');
   if (old && get && two) {
@@ -175,8 +191,12 @@ function serverFloorLine(measurements: readonly Measurement[]): string | undefin
   }
   const of21 = floor('TransactWriteItems, 21 puts');
   const of41 = floor('TransactWriteItems, 41 puts');
-  const ourBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'dynamodb-local');
-  const oldBatches = measurements.find((m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'legacy-dynamodb-local');
+  const ourBatches = measurements.find(
+    (m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'dynamodb-local',
+  );
+  const oldBatches = measurements.find(
+    (m) => m.workload === 'batch-append' && m.variant === 'batches of 20' && m.backend === 'legacy-dynamodb-local',
+  );
   if (of21 && of41 && ourBatches && oldBatches) {
     parts.push(
       `A batch of 20 is one transaction of 41 actions for us (20 events, 20 id guards, the head) and a GetItem plus one of 21 for the old adapter (20 events, the head): bare 41- and 21-put transactions take ${formatNumber(1000 / of41.eventsPerSec, 0)} ms and ${formatNumber(1000 / of21.eventsPerSec, 0)} ms here, bounds (transactions alone) of ${formatNumber(20 * of41.eventsPerSec)} and ${formatNumber(20 * of21.eventsPerSec)} events/s; the adapters run at ${formatNumber(ourBatches.eventsPerSec)} and ${formatNumber(oldBatches.eventsPerSec)}.`,

@@ -53,7 +53,8 @@ try {
     if (name === 'legacy-dynamodb-local') {
       if (config.backends.includes('dynamodb-local')) continue;
       const old = await legacyBackend();
-      for (const workload of selected.filter((w) => w.compare)) await timed(`${workload.id} (${name})`, () => workload.compare!(undefined, old, config, log));
+      for (const workload of selected.filter((w) => w.compare))
+        await timed(`${workload.id} (${name})`, () => workload.compare!(undefined, old, config, log));
       continue;
     }
     const wanted = selected.filter((w) => (w.backends ?? ['twin', 'dynamodb-local']).includes(name));
@@ -65,7 +66,9 @@ try {
       for (const workload of wanted) {
         if (name === 'dynamodb-local' && withLegacy && workload.compare) {
           const old = await legacyBackend();
-          await timed(`${workload.id} (${name} + legacy-dynamodb-local, runs alternating)`, () => workload.compare!(backend, old, config, log));
+          await timed(`${workload.id} (${name} + legacy-dynamodb-local, runs alternating)`, () =>
+            workload.compare!(backend, old, config, log),
+          );
         } else {
           await timed(`${workload.id} (${name})`, () => workload.measure(backend, config, log));
         }

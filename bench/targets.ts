@@ -63,9 +63,20 @@ export function checkTargets(measurements: readonly Measurement[], config: Pick<
   const replay = sides('replay', replayVariant(COMPARED_PAGE_SIZE, 1));
 
   const format = (value: number | undefined, digits: number, unit = ''): string =>
-    value === undefined || !Number.isFinite(value) ? '–' : `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${unit}`;
-  const ratioOf = (ours: number | undefined, old: number | undefined): number | undefined => (ours === undefined || old === undefined || old === 0 ? undefined : ours / old);
-  const row = (goal: string, ours: number | undefined, old: number | undefined, digits: number, unit: string, target: string, met: boolean | undefined): TargetCheck => ({
+    value === undefined || !Number.isFinite(value)
+      ? '–'
+      : `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${unit}`;
+  const ratioOf = (ours: number | undefined, old: number | undefined): number | undefined =>
+    ours === undefined || old === undefined || old === 0 ? undefined : ours / old;
+  const row = (
+    goal: string,
+    ours: number | undefined,
+    old: number | undefined,
+    digits: number,
+    unit: string,
+    target: string,
+    met: boolean | undefined,
+  ): TargetCheck => ({
     goal,
     ours: format(ours, digits, unit),
     old: format(old, digits, unit),
@@ -74,7 +85,12 @@ export function checkTargets(measurements: readonly Measurement[], config: Pick<
     met,
   });
   /** `condition`: a further requirement of the goal (undefined: not measured). */
-  const speed = (goal: string, pair: { local?: Measurement; old?: Measurement }, minimum: number, condition: boolean | undefined = true): TargetCheck => {
+  const speed = (
+    goal: string,
+    pair: { local?: Measurement; old?: Measurement },
+    minimum: number,
+    condition: boolean | undefined = true,
+  ): TargetCheck => {
     const ratio = ratioOf(pair.local?.eventsPerSec, pair.old?.eventsPerSec);
     const met = ratio === undefined || condition === undefined ? undefined : ratio >= minimum && condition;
     return row(goal, pair.local?.eventsPerSec, pair.old?.eventsPerSec, 0, ' ev/s', `≥ ${minimum.toFixed(1)}x`, met);
@@ -82,11 +98,17 @@ export function checkTargets(measurements: readonly Measurement[], config: Pick<
   const perEvent = (m: Measurement | undefined, pick: (m: Measurement) => number): number | undefined => (m ? pick(m) / 1000 : undefined);
   const wcu = (m: Measurement | undefined): number | undefined => perEvent(m, (x) => x.cost.writeUnits);
   const requests = (m: Measurement | undefined): number | undefined => perEvent(m, (x) => x.cost.requests);
-  const atMost = (value: number | undefined, limit: number): boolean | undefined => (value === undefined ? undefined : value <= limit + 1e-9);
+  const atMost = (value: number | undefined, limit: number): boolean | undefined =>
+    value === undefined ? undefined : value <= limit + 1e-9;
 
   const replayRequests = replay.local?.cost.requests;
   const replayRequestsMet = atMost(replayRequests, REPLAY_MAX_REQUESTS_PER_THOUSAND);
-  const replaySpeed = speed(`replay getAllEvents(${COMPARED_PAGE_SIZE}), 1 shard, events/s (DynamoDB Local)`, replay, SPEED_TARGETS.replay, replayRequestsMet);
+  const replaySpeed = speed(
+    `replay getAllEvents(${COMPARED_PAGE_SIZE}), 1 shard, events/s (DynamoDB Local)`,
+    replay,
+    SPEED_TARGETS.replay,
+    replayRequestsMet,
+  );
   // Steady state: one transaction per append. A process's first write of a month adds one plain write of that
   // month's catalog entry (1 request, 1 WCU: kept out of the transactions so writers never conflict on it). Every
   // run is a new repo (a new process) whose events all fall in the current month, so each per-append target allows
@@ -94,16 +116,49 @@ export function checkTargets(measurements: readonly Measurement[], config: Pick<
   const months = 1;
   const catalogShare = (m: Measurement | undefined): number => (m ? (CATALOG_WRITE_UNITS * months) / m.events : 0);
   const steadyLimit = 1 + (sequential.local ? months / sequential.local.events : 0);
-  const steady = (limit: number, m: Measurement | undefined): string => `≤ ${limit} (+${months} catalog write/month/process: ≤ ${format(limit + catalogShare(m), 3)}) (ours)`;
+  const steady = (limit: number, m: Measurement | undefined): string =>
+    `≤ ${limit} (+${months} catalog write/month/process: ≤ ${format(limit + catalogShare(m), 3)}) (ours)`;
   return [
     speed('sequential single appends, events/s (DynamoDB Local)', sequential, SPEED_TARGETS.sequential),
     speed(`${config.writers} concurrent writers on disjoint streams, events/s (DynamoDB Local)`, writers, SPEED_TARGETS.disjointWriters),
     speed(`batches of ${COMPARED_BATCH_SIZE}, a new stream each, events/s (DynamoDB Local)`, batches, SPEED_TARGETS.batches),
     { ...replaySpeed, target: `≥ ${SPEED_TARGETS.replay.toFixed(1)}x at ≤ ${REPLAY_MAX_REQUESTS_PER_THOUSAND} req/1k (next row)` },
-    row(`replay getAllEvents(${COMPARED_PAGE_SIZE}), DynamoDB requests per 1,000 events`, replayRequests, replay.old?.cost.requests, 2, '', `≤ ${REPLAY_MAX_REQUESTS_PER_THOUSAND} (ours)`, replayRequestsMet),
-    row('write units per single append, no expectedSequence (AWS rules)', wcu(sequential.twin), wcu(sequential.old), 3, '', steady(MAX_WCU_PER_APPEND, sequential.twin), atMost(wcu(sequential.twin), MAX_WCU_PER_APPEND + catalogShare(sequential.twin))),
-    row('write units per single append, with expectedSequence (AWS rules)', wcu(expected.twin), wcu(expected.old), 3, '', steady(MAX_WCU_PER_APPEND_EXPECTED, expected.twin), atMost(wcu(expected.twin), MAX_WCU_PER_APPEND_EXPECTED + catalogShare(expected.twin))),
-    row(`write units per event, batches of ${COMPARED_BATCH_SIZE} on one stream (AWS rules)`, wcu(batches.twin), wcu(batches.old), 3, '', steady(MAX_WCU_PER_BATCHED_EVENT, batches.twin), atMost(wcu(batches.twin), MAX_WCU_PER_BATCHED_EVENT + catalogShare(batches.twin))),
+    row(
+      `replay getAllEvents(${COMPARED_PAGE_SIZE}), DynamoDB requests per 1,000 events`,
+      replayRequests,
+      replay.old?.cost.requests,
+      2,
+      '',
+      `≤ ${REPLAY_MAX_REQUESTS_PER_THOUSAND} (ours)`,
+      replayRequestsMet,
+    ),
+    row(
+      'write units per single append, no expectedSequence (AWS rules)',
+      wcu(sequential.twin),
+      wcu(sequential.old),
+      3,
+      '',
+      steady(MAX_WCU_PER_APPEND, sequential.twin),
+      atMost(wcu(sequential.twin), MAX_WCU_PER_APPEND + catalogShare(sequential.twin)),
+    ),
+    row(
+      'write units per single append, with expectedSequence (AWS rules)',
+      wcu(expected.twin),
+      wcu(expected.old),
+      3,
+      '',
+      steady(MAX_WCU_PER_APPEND_EXPECTED, expected.twin),
+      atMost(wcu(expected.twin), MAX_WCU_PER_APPEND_EXPECTED + catalogShare(expected.twin)),
+    ),
+    row(
+      `write units per event, batches of ${COMPARED_BATCH_SIZE} on one stream (AWS rules)`,
+      wcu(batches.twin),
+      wcu(batches.old),
+      3,
+      '',
+      steady(MAX_WCU_PER_BATCHED_EVENT, batches.twin),
+      atMost(wcu(batches.twin), MAX_WCU_PER_BATCHED_EVENT + catalogShare(batches.twin)),
+    ),
     row(
       'DynamoDB requests per single append, steady state (sequential, DynamoDB Local)',
       requests(sequential.local),

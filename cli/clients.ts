@@ -23,7 +23,9 @@ export interface CliClients {
  */
 export function clientsFor(flags: CommonFlags, timeoutMs: number = DEFAULT_TIMEOUT_MS): CliClients {
   // A local endpoint (DynamoDB Local, an S3 server) accepts any region: without one configured anywhere, use us-east-1.
-  const region = flags.region ?? (flags.endpoint && !flags.profile && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? 'us-east-1' : undefined);
+  const region =
+    flags.region ??
+    (flags.endpoint && !flags.profile && !process.env.AWS_REGION && !process.env.AWS_DEFAULT_REGION ? 'us-east-1' : undefined);
   const shared = { ...(region ? { region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) };
   const s3Endpoint = flags.s3Endpoint ?? flags.endpoint;
   const dynamodbClient = new DynamoDBClient({ ...shared, ...(flags.endpoint ? { endpoint: flags.endpoint } : {}) });
@@ -40,11 +42,18 @@ export function clientsFor(flags: CommonFlags, timeoutMs: number = DEFAULT_TIMEO
 }
 
 /** The store the flags name. */
-export function targetFor(flags: CommonFlags, clients: { dynamodbClient: DynamoDBClient; s3Client: S3Client }, timeoutMs: number = DEFAULT_TIMEOUT_MS): StoreTarget {
+export function targetFor(
+  flags: CommonFlags,
+  clients: { dynamodbClient: DynamoDBClient; s3Client: S3Client },
+  timeoutMs: number = DEFAULT_TIMEOUT_MS,
+): StoreTarget {
   return {
     dynamodbClient: clients.dynamodbClient,
     deadlineMs: timeoutMs,
-    tableName: resolveTableName({ ...(flags.table ? { table: flags.table } : {}), ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}) }),
+    tableName: resolveTableName({
+      ...(flags.table ? { table: flags.table } : {}),
+      ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}),
+    }),
     ...(flags.bucket ? { s3Client: clients.s3Client, bucket: flags.bucket } : {}),
     s3KeyPrefix: flags.s3KeyPrefix ?? 'events/',
     ...(flags.changeFeed ? { changeFeed: { shards: flags.changeFeed } } : {}),

@@ -25,17 +25,21 @@ export function withCommonFlags(command: Command): Command {
   return command
     .option('--endpoint <url>', 'DynamoDB endpoint (e.g. http://localhost:8000 for DynamoDB Local); default: AWS')
     .option('--s3-endpoint <url>', 'S3 endpoint; default: the --endpoint value when given, else AWS')
-    .option('--region <region>', 'AWS region (default: AWS_REGION / the profile\'s; with --endpoint and none set, us-east-1)')
-    .option('--profile <name>', 'AWS credentials profile (default: the SDK\'s credential chain)')
+    .option('--region <region>', "AWS region (default: AWS_REGION / the profile's; with --endpoint and none set, us-east-1)")
+    .option('--profile <name>', "AWS credentials profile (default: the SDK's credential chain)")
     .option('--table <name>', 'full table name of the store (overrides --table-prefix)')
     .option('--table-prefix <prefix>', 'table name prefix: the table is <prefix>schemeless-event-store', '')
     .option('--bucket <name>', 'S3 bucket of offloaded payloads')
     .option('--s3-key-prefix <prefix>', 'key prefix of offloaded objects, as the store is configured', 'events/')
-    .option('--change-feed <shards>', "the store's change feed (changeFeed shards, 1..63): for a table to create; an existing table's is read from its layout record", parsePositiveInt)
+    .option(
+      '--change-feed <shards>',
+      "the store's change feed (changeFeed shards, 1..63): for a table to create; an existing table's is read from its layout record",
+      parsePositiveInt,
+    )
     .option(
       '--timeout <duration>',
-      'longest wait for AWS to answer one request or one store call (table creation included), e.g. 500ms, 30s, 2m; at most 1h. '
-        + 'Past it the command stops with exit code 3 naming the endpoint',
+      'longest wait for AWS to answer one request or one store call (table creation included), e.g. 500ms, 30s, 2m; at most 1h. ' +
+        'Past it the command stops with exit code 3 naming the endpoint',
       DEFAULT_TIMEOUT,
     )
     .option('--json', 'print the result as JSON on stdout (for scripts)')

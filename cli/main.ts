@@ -38,15 +38,22 @@ function examples(command: Command, ...lines: string[]): Command {
 /** The program, its commands registered; `exit` receives the exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
   const program = new Command('event-store-dynamodb')
-    .description('Operate an event-store-adapter-dynamodb store: migrate from the old adapter, export, import, stats, verify, sweep, infrastructure.')
+    .description(
+      'Operate an event-store-adapter-dynamodb store: migrate from the old adapter, export, import, stats, verify, sweep, infrastructure.',
+    )
     .version(version())
     .showHelpAfterError('(add --help for usage)')
-    .addHelpText('after', `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure (a --timeout too), 130 interrupted (re-run to resume).\n\nCommands that talk to AWS say on stderr where they connect (endpoint or region, table, bucket) and give up when AWS does not answer one\nrequest or store call within --timeout (default 60s), naming the endpoint.\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`);
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure (a --timeout too), 130 interrupted (re-run to resume).\n\nCommands that talk to AWS say on stderr where they connect (endpoint or region, table, bucket) and give up when AWS does not answer one\nrequest or store call within --timeout (default 60s), naming the endpoint.\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`,
+    );
   const done = (code: number) => exit(code);
 
   examples(
     withCommonFlags(program.command('migrate-from-upstream'))
-      .description("copy every event of an old @schemeless/event-store-adapter-dynamodb table into the store (created if missing); resumable, idempotent")
+      .description(
+        'copy every event of an old @schemeless/event-store-adapter-dynamodb table into the store (created if missing); resumable, idempotent',
+      )
       .requiredOption('--source-table <name>', "the old adapter's table (e.g. schemeless-event-store)")
       .option('--dry-run', 'read and check everything, write nothing')
       .option('--concurrency <n>', 'streams migrated in parallel', parsePositiveInt, 4)
@@ -58,7 +65,17 @@ export function buildProgram(exit: (code: number) => void): Command {
     done(
       await runCommand(flags, 're-run the same command: it continues where it stopped, without duplicating anything', async (context) => {
         return withOpenStore(context.target, { create: !flags.dryRun, onWarning: printWarning }, async (target) => {
-          const summary = await migrateFromUpstream({ dynamodbClient: context.dynamodbClient, s3Client: context.s3Client, sourceTableName: flags.sourceTable, target, dryRun: flags.dryRun ?? false, concurrency: flags.concurrency, scanSegments: flags.segments, signal: context.signal, onProgress: context.onProgress });
+          const summary = await migrateFromUpstream({
+            dynamodbClient: context.dynamodbClient,
+            s3Client: context.s3Client,
+            sourceTableName: flags.sourceTable,
+            target,
+            dryRun: flags.dryRun ?? false,
+            concurrency: flags.concurrency,
+            scanSegments: flags.segments,
+            signal: context.signal,
+            onProgress: context.onProgress,
+          });
           return { result: summary, text: formatMigration(summary), problems: summary.problemCount > 0 || !summary.verified };
         });
       }),
@@ -77,27 +94,47 @@ export function buildProgram(exit: (code: number) => void): Command {
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip --resume`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive | jq -c 'select(.domain == "account")'`,
-  ).action(async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number; settle: string }) => {
-    if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
-    const { runCommand, withOpenStore, exportEvents, formatExport } = await commands();
-    done(
-      await runCommand(flags, flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>', async (context) => {
-        return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
-          const summary = await exportEvents({ store, out: flags.out ?? process.stdout, gzip: flags.gzip ?? false, resume: flags.resume ?? false, ...(flags.after ? { after: flags.after } : {}), pageSize: flags.pageSize, settleMs: parseDuration(flags.settle), signal: context.signal, onProgress: context.onProgress });
-          // To stdout the events are the output: the summary goes to stderr.
-          if (!flags.out) {
-            process.stderr.write(`${formatExport(summary)}\n`);
-            return { result: undefined, text: '', problems: false, silent: true };
-          }
-          return { result: summary, text: formatExport(summary) };
-        });
-      }),
-    );
-  });
+  ).action(
+    async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number; settle: string }) => {
+      if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
+      const { runCommand, withOpenStore, exportEvents, formatExport } = await commands();
+      done(
+        await runCommand(
+          flags,
+          flags.out
+            ? 're-run with --resume: it continues after the last complete page'
+            : 're-run with --after <id of the last line written>',
+          async (context) => {
+            return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
+              const summary = await exportEvents({
+                store,
+                out: flags.out ?? process.stdout,
+                gzip: flags.gzip ?? false,
+                resume: flags.resume ?? false,
+                ...(flags.after ? { after: flags.after } : {}),
+                pageSize: flags.pageSize,
+                settleMs: parseDuration(flags.settle),
+                signal: context.signal,
+                onProgress: context.onProgress,
+              });
+              // To stdout the events are the output: the summary goes to stderr.
+              if (!flags.out) {
+                process.stderr.write(`${formatExport(summary)}\n`);
+                return { result: undefined, text: '', problems: false, silent: true };
+              }
+              return { result: summary, text: formatExport(summary) };
+            });
+          },
+        ),
+      );
+    },
+  );
 
   examples(
     withCommonFlags(program.command('import'))
-      .description('store the events of an NDJSON file (the export format) into the store; idempotent: identical events already stored are skipped, other events under a stored id are reported')
+      .description(
+        'store the events of an NDJSON file (the export format) into the store; idempotent: identical events already stored are skipped, other events under a stored id are reported',
+      )
       .option('--in <file>', 'input file, gzip detected (default: stdin)')
       .option('--gzip', 'stdin is gzip')
       .option('--create', 'create the table (and bucket) if missing'),
@@ -108,7 +145,13 @@ export function buildProgram(exit: (code: number) => void): Command {
     done(
       await runCommand(flags, 're-run the same command: events already stored are skipped', async (context) => {
         return withOpenStore(context.target, { create: flags.create ?? false, onWarning: printWarning }, async (store) => {
-          const summary = await importEvents({ store, input: flags.in ?? process.stdin, gzip: flags.gzip ?? false, signal: context.signal, onProgress: context.onProgress });
+          const summary = await importEvents({
+            store,
+            input: flags.in ?? process.stdin,
+            gzip: flags.gzip ?? false,
+            signal: context.signal,
+            onProgress: context.onProgress,
+          });
           return { result: summary, text: formatImport(summary), problems: summary.issueCount > 0 };
         });
       }),
@@ -145,7 +188,9 @@ export function buildProgram(exit: (code: number) => void): Command {
 
   examples(
     withCommonFlags(program.command('stats'))
-      .description('what the store holds: events, streams, per month and shard, offloaded events and bytes, largest items, snapshots, estimated monthly cost')
+      .description(
+        'what the store holds: events, streams, per month and shard, offloaded events and bytes, largest items, snapshots, estimated monthly cost',
+      )
       .option('--appends-per-month <n>', 'for the cost estimate', parsePositiveInt)
       .option('--replays-per-month <n>', 'full replays per month, for the cost estimate', parsePositiveInt)
       .option('--largest <n>', 'largest items to list', parsePositiveInt, 5),
@@ -155,7 +200,14 @@ export function buildProgram(exit: (code: number) => void): Command {
     const { runCommand, storeStats, formatStats } = await commands();
     done(
       await runCommand(flags, 're-run the same command (stats only reads)', async (context) => {
-        const report = await storeStats({ ...context.target, largest: flags.largest, ...(flags.appendsPerMonth ? { appendsPerMonth: flags.appendsPerMonth } : {}), ...(flags.replaysPerMonth ? { replaysPerMonth: flags.replaysPerMonth } : {}), signal: context.signal, onProgress: context.onProgress });
+        const report = await storeStats({
+          ...context.target,
+          largest: flags.largest,
+          ...(flags.appendsPerMonth ? { appendsPerMonth: flags.appendsPerMonth } : {}),
+          ...(flags.replaysPerMonth ? { replaysPerMonth: flags.replaysPerMonth } : {}),
+          signal: context.signal,
+          onProgress: context.onProgress,
+        });
         return { result: report, text: formatStats(report) };
       }),
     );
@@ -163,7 +215,9 @@ export function buildProgram(exit: (code: number) => void): Command {
 
   examples(
     withCommonFlags(program.command('verify'))
-      .description('check heads against streams (gapless), guards and links against events, blob references, orphan blobs, the catalog and the layout record; exit 1 on any problem')
+      .description(
+        'check heads against streams (gapless), guards and links against events, blob references, orphan blobs, the catalog and the layout record; exit 1 on any problem',
+      )
       .option('--orphan-grace <duration>', 'unreferenced blobs younger than this are not orphans yet', '1h'),
     `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive`,
     `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive --json | jq '.problems[]'`,
@@ -171,7 +225,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     const { runCommand, verifyStore, formatVerify } = await commands();
     done(
       await runCommand(flags, 're-run the same command (verify only reads)', async (context) => {
-        const report = await verifyStore({ ...context.target, orphanGraceMs: parseDuration(flags.orphanGrace), signal: context.signal, onProgress: context.onProgress });
+        const report = await verifyStore({
+          ...context.target,
+          orphanGraceMs: parseDuration(flags.orphanGrace),
+          signal: context.signal,
+          onProgress: context.onProgress,
+        });
         return { result: report, text: formatVerify(report), problems: !report.ok };
       }),
     );
@@ -180,7 +239,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   examples(
     withCommonFlags(program.command('sweep-orphans'))
       .description("delete the store's blobs that no item references and that are older than --older-than (the store's sweeper)")
-      .requiredOption('--older-than <duration>', 'grace period, well over the store\'s deadlineMs (e.g. 1h)'),
+      .requiredOption('--older-than <duration>', "grace period, well over the store's deadlineMs (e.g. 1h)"),
     `npx event-store-dynamodb sweep-orphans --table-prefix prod- --bucket my-event-archive --older-than 1h`,
   ).action(async (flags: CommonFlags & { olderThan: string }) => {
     const { runCommand, sweepOrphans } = await commands();
@@ -188,7 +247,10 @@ export function buildProgram(exit: (code: number) => void): Command {
       await runCommand(flags, 're-run the same command', async (context) => {
         if (!context.target.bucket) throw new UsageError('sweep-orphans needs --bucket');
         const result = await sweepOrphans({ ...context.target, olderThanMs: parseDuration(flags.olderThan) });
-        return { result, text: `deleted ${result.deleted.length} orphan blob(s), kept ${result.kept}${result.deleted.map((key) => `\n  ${key}`).join('')}` };
+        return {
+          result,
+          text: `deleted ${result.deleted.length} orphan blob(s), kept ${result.kept}${result.deleted.map((key) => `\n  ${key}`).join('')}`,
+        };
       }),
     );
   });
@@ -201,19 +263,28 @@ export function buildProgram(exit: (code: number) => void): Command {
       .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES'])),
     `npx event-store-dynamodb create-table --table-prefix prod- --bucket my-event-archive`,
     `npx event-store-dynamodb create-table ${EXAMPLE_ENDPOINTS} --table-prefix dev-`,
-  ).action(async (flags: CommonFlags & { readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' }) => {
-    if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined)) return done(usage('--read-capacity and --write-capacity go together'));
-    const { runCommand, createStoreTable, formatDescribe } = await commands();
-    done(
-      await runCommand(flags, 're-run the same command (it is idempotent)', async (context) => {
-        const report = await createStoreTable({ ...context.target, ...(flags.readCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity! } } : {}), ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}) });
-        return { result: report, text: formatDescribe(report) };
-      }),
-    );
-  });
+  ).action(
+    async (flags: CommonFlags & { readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' }) => {
+      if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined))
+        return done(usage('--read-capacity and --write-capacity go together'));
+      const { runCommand, createStoreTable, formatDescribe } = await commands();
+      done(
+        await runCommand(flags, 're-run the same command (it is idempotent)', async (context) => {
+          const report = await createStoreTable({
+            ...context.target,
+            ...(flags.readCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity! } } : {}),
+            ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
+          });
+          return { result: report, text: formatDescribe(report) };
+        }),
+      );
+    },
+  );
 
   examples(
-    withCommonFlags(program.command('describe')).description("describe the table: status, layout (ours or the old adapter's), keys, indexes, billing, streams, size, layout record"),
+    withCommonFlags(program.command('describe')).description(
+      "describe the table: status, layout (ours or the old adapter's), keys, indexes, billing, streams, size, layout record",
+    ),
     `npx event-store-dynamodb describe --table-prefix prod-`,
     `npx event-store-dynamodb describe --table schemeless-event-store --json`,
   ).action(async (flags: CommonFlags) => {
@@ -244,9 +315,29 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--write-capacity <n>', 'provisioned write capacity', parsePositiveInt)
       .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES']))
       .option('--change-feed', 'the store has a change feed (changeFeed): adds the log index');
-  type InfraFlags = { changeFeed?: boolean; table?: string; tablePrefix?: string; bucket?: string; s3KeyPrefix: string; region?: string; account?: string; storeCreatesResources?: boolean; reset?: boolean; acl?: boolean; operations?: boolean; sourceTable?: string; sourceBucket?: string; readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' };
+  type InfraFlags = {
+    changeFeed?: boolean;
+    table?: string;
+    tablePrefix?: string;
+    bucket?: string;
+    s3KeyPrefix: string;
+    region?: string;
+    account?: string;
+    storeCreatesResources?: boolean;
+    reset?: boolean;
+    acl?: boolean;
+    operations?: boolean;
+    sourceTable?: string;
+    sourceBucket?: string;
+    readCapacity?: number;
+    writeCapacity?: number;
+    streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  };
   const infrastructure = (flags: InfraFlags): InfrastructureOptions => ({
-    tableName: resolveTableName({ ...(flags.table ? { table: flags.table } : {}), ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}) }),
+    tableName: resolveTableName({
+      ...(flags.table ? { table: flags.table } : {}),
+      ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}),
+    }),
     ...(flags.bucket ? { bucket: flags.bucket } : {}),
     s3KeyPrefix: flags.s3KeyPrefix,
     ...(flags.region ? { region: flags.region } : {}),
@@ -255,13 +346,20 @@ export function buildProgram(exit: (code: number) => void): Command {
     reset: flags.reset ?? false,
     acl: flags.acl ?? false,
     operations: flags.operations ?? false,
-    ...(flags.sourceTable ? { migrationSource: { tableName: flags.sourceTable, ...(flags.sourceBucket ? { bucket: flags.sourceBucket } : {}) } } : {}),
+    ...(flags.sourceTable
+      ? { migrationSource: { tableName: flags.sourceTable, ...(flags.sourceBucket ? { bucket: flags.sourceBucket } : {}) } }
+      : {}),
     ...(flags.readCapacity && flags.writeCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity } } : {}),
     ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
     ...(flags.changeFeed ? { changeFeed: true } : {}),
   });
   // The printers: each renders the same options; nothing is called on AWS.
-  const printers: ReadonlyArray<{ name: string; description: string; examples: string[]; render: (options: InfrastructureOptions) => string }> = [
+  const printers: ReadonlyArray<{
+    name: string;
+    description: string;
+    examples: string[];
+    render: (options: InfrastructureOptions) => string;
+  }> = [
     {
       name: 'iam',
       description: 'print the least-privilege IAM policy (JSON) of the store, and of the tools with --operations / --source-table',
@@ -285,10 +383,12 @@ export function buildProgram(exit: (code: number) => void): Command {
     },
   ];
   for (const printer of printers) {
-    examples(infrastructureFlags(program.command(printer.name)).description(printer.description), ...printer.examples).action((flags: InfraFlags) => {
-      process.stdout.write(printer.render(infrastructure(flags)));
-      done(ExitCodes.OK);
-    });
+    examples(infrastructureFlags(program.command(printer.name)).description(printer.description), ...printer.examples).action(
+      (flags: InfraFlags) => {
+        process.stdout.write(printer.render(infrastructure(flags)));
+        done(ExitCodes.OK);
+      },
+    );
   }
   return program;
 }

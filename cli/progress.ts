@@ -9,7 +9,10 @@ import type { Progress, ProgressListener } from '../ops/progress.js';
 const LINE_INTERVAL_MS = 5_000;
 
 /** A progress listener for the terminal, and `stop()` to end the display. */
-export function progressDisplay(options: { quiet?: boolean; interactive?: boolean; write?: (text: string) => void } = {}): { listener: ProgressListener; stop: () => void } {
+export function progressDisplay(options: { quiet?: boolean; interactive?: boolean; write?: (text: string) => void } = {}): {
+  listener: ProgressListener;
+  stop: () => void;
+} {
   if (options.quiet) return { listener: () => undefined, stop: () => undefined };
   const interactive = options.interactive ?? (process.stdout.isTTY === true && process.stderr.isTTY === true);
   return interactive ? barDisplay() : lineDisplay(options.write ?? ((text) => process.stderr.write(text)));
@@ -27,7 +30,10 @@ function barDisplay(): { listener: ProgressListener; stop: () => void } {
       bar = new cliProgress.SingleBar(
         {
           stream: process.stderr,
-          format: progress.total === undefined ? `${progress.phase} | {value} ${progress.unit} | {rate}/s` : `${progress.phase} [{bar}] {percentage}% | {value}/{total} ${progress.unit} | {rate}/s | ETA {eta_formatted}`,
+          format:
+            progress.total === undefined
+              ? `${progress.phase} | {value} ${progress.unit} | {rate}/s`
+              : `${progress.phase} [{bar}] {percentage}% | {value}/{total} ${progress.unit} | {rate}/s | ETA {eta_formatted}`,
           hideCursor: true,
           etaBuffer: 50,
           noTTYOutput: false,
@@ -51,7 +57,10 @@ function lineDisplay(write: (text: string) => void): { listener: ProgressListene
   const print = (progress: Progress) => {
     printed = progress;
     const total = progress.total === undefined ? '' : ` of ${progress.total}`;
-    const eta = progress.total !== undefined && progress.done > 0 ? `, ETA ${Math.max(0, Math.round(((Date.now() - started) / progress.done) * (progress.total - progress.done) / 1000))} s` : '';
+    const eta =
+      progress.total !== undefined && progress.done > 0
+        ? `, ETA ${Math.max(0, Math.round((((Date.now() - started) / progress.done) * (progress.total - progress.done)) / 1000))} s`
+        : '';
     write(`${progress.phase}: ${progress.done}${total} ${progress.unit} (${rate(progress.done, started)}/s${eta})\n`);
   };
   const listener = (progress: Progress) => {

@@ -39,7 +39,10 @@ export class StallRecord {
 /** The parts of an AWS SDK v3 client this module uses: its middleware stack and HTTP handler (both shared with a document client made from it). */
 interface SdkClient {
   readonly middlewareStack: {
-    add(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: { step: 'initialize'; name: string; priority: 'high' }): void;
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string; priority: 'high' },
+    ): void;
   };
   readonly config: { readonly requestHandler: { handle(request: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown> } };
 }
@@ -53,7 +56,12 @@ const sendSignal = new AsyncLocalStorage<AbortSignal>();
  * (its connection closed; the SDK does not retry an abort) and the request rejects with a `TimeoutError` naming the
  * endpoint; `stalls` records `endpoint`, as it does for a request its caller aborted (the store's deadline).
  */
-export function boundRequests<T extends { readonly middlewareStack: object }>(client: T, timeoutMs: number, endpoint: Endpoint, stalls: StallRecord): T {
+export function boundRequests<T extends { readonly middlewareStack: object }>(
+  client: T,
+  timeoutMs: number,
+  endpoint: Endpoint,
+  stalls: StallRecord,
+): T {
   const sdk = client as unknown as SdkClient;
   const handler = sdk.config.requestHandler;
   const handle = handler.handle.bind(handler);
@@ -65,7 +73,9 @@ export function boundRequests<T extends { readonly middlewareStack: object }>(cl
   sdk.middlewareStack.add(
     (next) => async (args) => {
       const controller = new AbortController();
-      const timeout = Object.assign(new Error(`no answer from ${endpoint.service} at ${endpoint.where} within ${timeoutMs} ms`), { name: 'TimeoutError' });
+      const timeout = Object.assign(new Error(`no answer from ${endpoint.service} at ${endpoint.where} within ${timeoutMs} ms`), {
+        name: 'TimeoutError',
+      });
       const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
       try {
         return await sendSignal.run(controller.signal, () => next(args));

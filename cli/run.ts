@@ -34,7 +34,11 @@ export interface CommandResult {
  * Run `command`, print its result, and exit: 0 ok, 1 problems found, 2 usage error, 3 runtime failure, 130
  * interrupted (with `resumeHint` printed on stderr).
  */
-export async function runCommand(flags: CommonFlags, resumeHint: string, command: (context: CommandContext) => Promise<CommandResult>): Promise<number> {
+export async function runCommand(
+  flags: CommonFlags,
+  resumeHint: string,
+  command: (context: CommandContext) => Promise<CommandResult>,
+): Promise<number> {
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -62,7 +66,10 @@ export async function runCommand(flags: CommonFlags, resumeHint: string, command
     if (clients.stalls.stalled()) throw new EventStoreAdapterError(ErrorCodes.DEADLINE_EXCEEDED, 'no answer');
     const outcome = await command({ flags, ...clients, target: recorded, signal: controller.signal, onProgress: progress.listener });
     progress.stop();
-    if (!outcome.silent) process.stdout.write(flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`);
+    if (!outcome.silent)
+      process.stdout.write(
+        flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : outcome.text.endsWith('\n') ? outcome.text : `${outcome.text}\n`,
+      );
     return outcome.problems ? ExitCodes.PROBLEMS : ExitCodes.OK;
   } catch (error) {
     progress.stop();
@@ -74,14 +81,18 @@ export async function runCommand(flags: CommonFlags, resumeHint: string, command
     const timedOut = timeoutMessage(error, clients, flags.timeout);
     if (timedOut !== undefined) {
       process.stderr.write(`error: ${ErrorCodes.DEADLINE_EXCEEDED}: ${timedOut}\n`);
-      if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: timedOut } }, null, 2)}\n`);
+      if (flags.json)
+        process.stdout.write(`${JSON.stringify({ error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: timedOut } }, null, 2)}\n`);
       return ExitCodes.FAILURE;
     }
     const usage = error instanceof UsageError || (error instanceof EventStoreAdapterError && error.code === ErrorCodes.INVALID_OPTIONS);
-    const code = error instanceof EventStoreAdapterError ? error.code : (error as { name?: string }).name ?? 'Error';
+    const code = error instanceof EventStoreAdapterError ? error.code : ((error as { name?: string }).name ?? 'Error');
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${code}: ${message}\n`);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...(error instanceof EventStoreAdapterError ? { details: error.details } : {}) } }, null, 2)}\n`);
+    if (flags.json)
+      process.stdout.write(
+        `${JSON.stringify({ error: { code, message, ...(error instanceof EventStoreAdapterError ? { details: error.details } : {}) } }, null, 2)}\n`,
+      );
     return usage ? ExitCodes.USAGE : ExitCodes.FAILURE;
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -10,8 +10,18 @@
 import { makeEventStore } from '@schemeless/event-store';
 import { EventStoreAdapterError, EventStoreRepo } from '../src/index.js';
 
-interface Account { opened: boolean; balance: number }
-interface Event<P = any> { id: string; domain: string; type: string; identifier?: string; payload: P; sequence?: number } // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Account {
+  opened: boolean;
+  balance: number;
+}
+interface Event<P = any> {
+  id: string;
+  domain: string;
+  type: string;
+  identifier?: string;
+  payload: P;
+  sequence?: number;
+} // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A business-rule rejection: returned from `validate`, it makes the framework store nothing. */
 class RuleError extends Error {
@@ -22,16 +32,25 @@ class RuleError extends Error {
 
 const reduce = (state: Account, event: Event): Account => {
   switch (event.type) {
-    case 'AccountOpened': return { ...state, opened: true };
-    case 'Deposited': case 'WithdrawalReversed': return { ...state, balance: state.balance + event.payload.amount };
-    case 'Withdrawn': case 'DepositReversed': return { ...state, balance: state.balance - event.payload.amount };
-    default: return state;
+    case 'AccountOpened':
+      return { ...state, opened: true };
+    case 'Deposited':
+    case 'WithdrawalReversed':
+      return { ...state, balance: state.balance + event.payload.amount };
+    case 'Withdrawn':
+    case 'DepositReversed':
+      return { ...state, balance: state.balance - event.payload.amount };
+    default:
+      return state;
   }
 };
 const initialState: Account = { opened: false, balance: 0 };
 
 /** An account flow: the framework loads the stream's state (snapshot + newer events) and validates against it. */
-const accountFlow = (type: string, rules: { validate?: (event: Event, state: Account) => Error | undefined; compensate?: (event: Event) => object } = {}) => ({
+const accountFlow = (
+  type: string,
+  rules: { validate?: (event: Event, state: Account) => Error | undefined; compensate?: (event: Event) => object } = {},
+) => ({
   kind: 'aggregate' as const,
   domain: 'account',
   type,
@@ -62,8 +81,13 @@ const transfer = {
   compensate: (event: Event) => ({ domain: 'transfer', type: 'TransferReversed', identifier: event.identifier, payload: event.payload }),
 };
 const flows = [
-  opened, deposited, withdrawn, statementAttached, transfer,
-  accountFlow('DepositReversed'), accountFlow('WithdrawalReversed'),
+  opened,
+  deposited,
+  withdrawn,
+  statementAttached,
+  transfer,
+  accountFlow('DepositReversed'),
+  accountFlow('WithdrawalReversed'),
   { kind: 'simple' as const, domain: 'transfer', type: 'TransferReversed' },
 ];
 
@@ -72,7 +96,8 @@ const projectionObserver = (balances: Map<string, number>) => ({
   filters: flows.map(({ domain, type }) => ({ domain, type })),
   priority: 1,
   apply: (event: Event) => {
-    if (event.domain === 'account') balances.set(event.identifier!, reduce({ opened: true, balance: balances.get(event.identifier!) ?? 0 }, event).balance);
+    if (event.domain === 'account')
+      balances.set(event.identifier!, reduce({ opened: true, balance: balances.get(event.identifier!) ?? 0 }, event).balance);
   },
 });
 
@@ -86,8 +111,13 @@ async function main(): Promise<void> {
   await store.receive(opened)({ identifier: 'alice', payload: {} });
   await store.receive(opened)({ identifier: 'bob', payload: {} });
   await store.receive(deposited)({ identifier: 'alice', payload: { amount: 100 } });
-  const [root, ...consequences] = (await store.receive(transfer)({ identifier: 't-1', payload: { from: 'alice', to: 'bob', amount: 30 } })) as Event[];
-  say(`   transfer ${root!.identifier} stored with ${consequences.map((event) => `${event.type}@${event.identifier}`).join(' and ')} in ONE atomic write`);
+  const [root, ...consequences] = (await store.receive(transfer)({
+    identifier: 't-1',
+    payload: { from: 'alice', to: 'bob', amount: 30 },
+  })) as Event[];
+  say(
+    `   transfer ${root!.identifier} stored with ${consequences.map((event) => `${event.type}@${event.identifier}`).join(' and ')} in ONE atomic write`,
+  );
   for (const id of ['alice', 'bob']) {
     const stream = await repo.getStreamEvents('account', id);
     say(`   account::${id}: ${stream.map((event) => `#${event.sequence} ${event.type}`).join(', ')}`);
@@ -95,13 +125,19 @@ async function main(): Promise<void> {
 
   say('2. a rejected event stores nothing');
   const sequenceBefore = await repo.getStreamSequence('account', 'alice');
-  const rejected = await store.receive(transfer)({ identifier: 't-2', payload: { from: 'alice', to: 'bob', amount: 1_000 } }).catch((error: RuleError) => error);
-  say(`   transfer of 1000 rejected with ${(rejected as RuleError).code}; alice still at sequence ${await repo.getStreamSequence('account', 'alice')} (was ${sequenceBefore}), t-2 at ${await repo.getStreamSequence('transfer', 't-2')}`);
+  const rejected = await store
+    .receive(transfer)({ identifier: 't-2', payload: { from: 'alice', to: 'bob', amount: 1_000 } })
+    .catch((error: RuleError) => error);
+  say(
+    `   transfer of 1000 rejected with ${(rejected as RuleError).code}; alice still at sequence ${await repo.getStreamSequence('account', 'alice')} (was ${sequenceBefore}), t-2 at ${await repo.getStreamSequence('transfer', 't-2')}`,
+  );
 
   say('3. a 500 KB event is offloaded to the blob store');
   await store.receive(statementAttached)({ identifier: 'alice', payload: { pdf: 'x'.repeat(500_000) } });
   const [statement] = await repo.getStreamEvents('account', 'alice', (await repo.getStreamSequence('account', 'alice')) - 1);
-  say(`   stored as #${statement!.sequence}, ${JSON.stringify(statement!.payload).length} bytes read back; blob puts so far: ${repo.stats().blobPut.requests}`);
+  say(
+    `   stored as #${statement!.sequence}, ${JSON.stringify(statement!.payload).length} bytes read back; blob puts so far: ${repo.stats().blobPut.requests}`,
+  );
 
   say('4. aggregates and snapshots');
   const alice = await store.getAggregate('account', 'alice', reduce, initialState);
@@ -109,7 +145,12 @@ async function main(): Promise<void> {
   await repo.saveSnapshot({ domain: 'account', identifier: 'alice', state: alice.state, sequence: alice.sequence, created: new Date() });
   await store.receive(withdrawn)({ identifier: 'alice', payload: { amount: 20 } });
   let reads = 0;
-  const fromSnapshot = await store.getAggregate('account', 'alice', (state: Account, event: Event) => (reads++, reduce(state, event)), initialState);
+  const fromSnapshot = await store.getAggregate(
+    'account',
+    'alice',
+    (state: Account, event: Event) => (reads++, reduce(state, event)),
+    initialState,
+  );
   say(`   after a snapshot at #${alice.sequence} and one more withdrawal: ${JSON.stringify(fromSnapshot)}, ${reads} event(s) folded`);
 
   say('5. replay into an empty projection');
@@ -119,9 +160,12 @@ async function main(): Promise<void> {
 
   say('6. revert the transfer (compensating events, stored directly by the framework)');
   const reverted = await store.revert(root!.id);
-  const compensations = [reverted, ...reverted.childResults].flatMap((result: { compensatingEvents: Event[] }) => result.compensatingEvents);
+  const compensations = [reverted, ...reverted.childResults].flatMap(
+    (result: { compensatingEvents: Event[] }) => result.compensatingEvents,
+  );
   say(`   ${compensations.map((event) => `${event.type}@${event.identifier}`).join(', ')}`);
-  for (const id of ['alice', 'bob']) say(`   ${id}: balance ${(await store.getAggregate('account', id, reduce, initialState)).state.balance}`);
+  for (const id of ['alice', 'bob'])
+    say(`   ${id}: balance ${(await store.getAggregate('account', id, reduce, initialState)).state.balance}`);
 
   say('7. shutdown closes the repo');
   await store.shutdown();

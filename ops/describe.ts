@@ -26,12 +26,21 @@ export interface TableDescriptionReport {
 /** Describe `target.tableName`. `DRIVER/RESOURCE_NOT_FOUND` when it does not exist. */
 export async function describeTable(target: Pick<StoreTarget, 'dynamodbClient' | 'tableName'>): Promise<TableDescriptionReport> {
   const response = await target.dynamodbClient.send(new DescribeTableCommand({ TableName: target.tableName })).catch((error: unknown) => {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Table ${target.tableName} does not exist`, { cause: error, details: { table: target.tableName } });
+    if ((error as { name?: string }).name === 'ResourceNotFoundException')
+      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Table ${target.tableName} does not exist`, {
+        cause: error,
+        details: { table: target.tableName },
+      });
     throw error;
   });
   const table = response.Table!;
   const keySchema = Object.fromEntries((table.KeySchema ?? []).map((key) => [key.KeyType ?? '', key.AttributeName]));
-  const layout = keySchema.HASH === 'pk' && keySchema.RANGE === 'sk' ? 'ours' : keySchema.HASH === 'id' && keySchema.RANGE === 'created' ? 'upstream' : 'other';
+  const layout =
+    keySchema.HASH === 'pk' && keySchema.RANGE === 'sk'
+      ? 'ours'
+      : keySchema.HASH === 'id' && keySchema.RANGE === 'created'
+        ? 'upstream'
+        : 'other';
   let layoutRecord: TableMetadata | undefined;
   if (layout === 'ours') {
     const [item] = await batchGetAll(documentClient(target.dynamodbClient), target.tableName, [METADATA_KEY], { consistent: true });
@@ -42,8 +51,13 @@ export async function describeTable(target: Pick<StoreTarget, 'dynamodbClient' |
     status: table.TableStatus,
     layout,
     keySchema,
-    indexes: (table.GlobalSecondaryIndexes ?? []).map((index) => ({ name: index.IndexName, keys: Object.fromEntries((index.KeySchema ?? []).map((key) => [key.KeyType ?? '', key.AttributeName])), projection: index.Projection?.ProjectionType })),
-    billingMode: table.BillingModeSummary?.BillingMode ?? (table.ProvisionedThroughput?.ReadCapacityUnits ? 'PROVISIONED' : 'PAY_PER_REQUEST'),
+    indexes: (table.GlobalSecondaryIndexes ?? []).map((index) => ({
+      name: index.IndexName,
+      keys: Object.fromEntries((index.KeySchema ?? []).map((key) => [key.KeyType ?? '', key.AttributeName])),
+      projection: index.Projection?.ProjectionType,
+    })),
+    billingMode:
+      table.BillingModeSummary?.BillingMode ?? (table.ProvisionedThroughput?.ReadCapacityUnits ? 'PROVISIONED' : 'PAY_PER_REQUEST'),
     streamViewType: table.StreamSpecification?.StreamEnabled ? table.StreamSpecification.StreamViewType : undefined,
     approximateItems: table.ItemCount,
     approximateBytes: table.TableSizeBytes,

@@ -146,7 +146,13 @@ export async function exportEvents(options: ExportOptions): Promise<ExportSummar
       events += page.length;
       bytes += piece.length;
       lastId = page[page.length - 1]!.id;
-      checkpoint = { ...checkpoint, bytes: checkpoint.bytes + piece.length, events: checkpoint.events + page.length, lastId, complete: false };
+      checkpoint = {
+        ...checkpoint,
+        bytes: checkpoint.bytes + piece.length,
+        events: checkpoint.events + page.length,
+        lastId,
+        complete: false,
+      };
       if (file !== undefined) writeCheckpoint(file, checkpoint);
       report(options.onProgress, { phase: 'export', done: events, unit: 'events' });
     }
@@ -192,5 +198,8 @@ function writeCheckpoint(file: string, checkpoint: ExportCheckpoint): void {
 }
 
 function mismatch(file: string, reason: string, cause?: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.OPS_CHECKPOINT_MISMATCH, `Cannot resume the export to ${file}: ${reason}`, { cause, details: { file, reason } });
+  return new EventStoreAdapterError(ErrorCodes.OPS_CHECKPOINT_MISMATCH, `Cannot resume the export to ${file}: ${reason}`, {
+    cause,
+    details: { file, reason },
+  });
 }

@@ -65,13 +65,19 @@ export interface ImportSummary {
 
 const MAX_ISSUES = 1000;
 /** Refusals of a batch that may concern some of its events only: its events are then stored one by one. */
-const BATCH_REFUSALS = [ErrorCodes.DUPLICATE_EVENT_ID, ErrorCodes.INVALID_EVENT, ErrorCodes.ITEM_TOO_LARGE, ErrorCodes.CONCURRENCY] as const;
+const BATCH_REFUSALS = [
+  ErrorCodes.DUPLICATE_EVENT_ID,
+  ErrorCodes.INVALID_EVENT,
+  ErrorCodes.ITEM_TOO_LARGE,
+  ErrorCodes.CONCURRENCY,
+] as const;
 
 /** Import (see the module comment). Throws runtime failures (`DRIVER/*`, `STORE/ABORTED`); issues are in the summary. */
 export async function importEvents(options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const { store, signal } = options;
-  const source = typeof options.input === 'string' ? await openFile(options.input) : options.gzip ? options.input.pipe(createGunzip()) : options.input;
+  const source =
+    typeof options.input === 'string' ? await openFile(options.input) : options.gzip ? options.input.pipe(createGunzip()) : options.input;
   const lines = createInterface({ input: source, crlfDelay: Infinity });
   const issues: ImportIssue[] = [];
   let issueCount = 0;
@@ -100,8 +106,16 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     batch.forEach((entry, index) => {
       const stored = found[index];
       if (stored && eventIdentity(stored) === eventIdentity(entry.event)) skipped++;
-      else if (stored) issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: ErrorCodes.DUPLICATE_EVENT_ID, message: `another event is stored under id ${entry.event.id}` });
-      else if (seen.has(entry.event.id)) repeated.push(entry); // a repeated line: looked up again once the batch is stored
+      else if (stored)
+        issue({
+          line: entry.line,
+          id: entry.event.id,
+          kind: 'conflict',
+          code: ErrorCodes.DUPLICATE_EVENT_ID,
+          message: `another event is stored under id ${entry.event.id}`,
+        });
+      else if (seen.has(entry.event.id))
+        repeated.push(entry); // a repeated line: looked up again once the batch is stored
       else {
         seen.add(entry.event.id);
         fresh.push(entry);
@@ -114,7 +128,10 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     }
     if (plan.ready.length > 0) {
       try {
-        await store.appendEvents(plan.ready.map((entry) => entry.event), writeOptions({ expectedSequences: plan.expectations }));
+        await store.appendEvents(
+          plan.ready.map((entry) => entry.event),
+          writeOptions({ expectedSequences: plan.expectations }),
+        );
         imported += plan.ready.length;
       } catch (error) {
         // Refused as a whole: each event alone, so the refusal lands on the events it concerns only.
@@ -130,19 +147,30 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
     const stored = await store.getEventById(entry.event.id);
     if (stored) {
       if (eventIdentity(stored) === eventIdentity(entry.event)) skipped++;
-      else issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: ErrorCodes.DUPLICATE_EVENT_ID, message: `another event is stored under id ${entry.event.id}` });
+      else
+        issue({
+          line: entry.line,
+          id: entry.event.id,
+          kind: 'conflict',
+          code: ErrorCodes.DUPLICATE_EVENT_ID,
+          message: `another event is stored under id ${entry.event.id}`,
+        });
       return;
     }
     try {
       await store.appendEvents([entry.event], writeOptions(entry.sequence === undefined ? {} : { expectedSequence: entry.sequence - 1 }));
       imported++;
     } catch (error) {
-      if (hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID)) issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: error.code, message: error.message });
-      else if (hasCode(error, ErrorCodes.INVALID_EVENT) || hasCode(error, ErrorCodes.ITEM_TOO_LARGE)) issue({ line: entry.line, id: entry.event.id, kind: 'invalid', code: error.code, message: error.message });
+      if (hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID))
+        issue({ line: entry.line, id: entry.event.id, kind: 'conflict', code: error.code, message: error.message });
+      else if (hasCode(error, ErrorCodes.INVALID_EVENT) || hasCode(error, ErrorCodes.ITEM_TOO_LARGE))
+        issue({ line: entry.line, id: entry.event.id, kind: 'invalid', code: error.code, message: error.message });
       else if (hasCode(error, ErrorCodes.CONCURRENCY)) {
-        sequenceIssue(entry, `its stream is not at ${entry.sequence! - 1} in the target (an earlier event of it is missing, or another holds the sequence)`);
-      }
-      else throw error;
+        sequenceIssue(
+          entry,
+          `its stream is not at ${entry.sequence! - 1} in the target (an earlier event of it is missing, or another holds the sequence)`,
+        );
+      } else throw error;
     }
   };
   try {

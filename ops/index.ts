@@ -3,10 +3,37 @@
  * on it): migrate an old-adapter table, export and import NDJSON, statistics and costs, verification, and the
  * table's infrastructure (IAM, CloudFormation, Terraform).
  */
-export { migrateFromUpstream, MIGRATION_CHUNK, MAX_LISTED_PROBLEMS, type MigrateOptions, type MigrationProblem, type MigrationSummary, type RenumberedStream } from './migrate-from-upstream.js';
-export { checkUpstreamTable, scanUpstreamIndex, fetchUpstreamEvents, decodeUpstreamItem, upstreamTableName, type UpstreamIndex, type UpstreamStream, type UpstreamEntry, type UpstreamEvent, type DuplicateId } from './upstream-table.js';
+export {
+  migrateFromUpstream,
+  MIGRATION_CHUNK,
+  MAX_LISTED_PROBLEMS,
+  type MigrateOptions,
+  type MigrationProblem,
+  type MigrationSummary,
+  type RenumberedStream,
+} from './migrate-from-upstream.js';
+export {
+  checkUpstreamTable,
+  scanUpstreamIndex,
+  fetchUpstreamEvents,
+  decodeUpstreamItem,
+  upstreamTableName,
+  type UpstreamIndex,
+  type UpstreamStream,
+  type UpstreamEntry,
+  type UpstreamEvent,
+  type DuplicateId,
+} from './upstream-table.js';
 export type { Progress, ProgressListener } from './progress.js';
-export { exportEvents, checkpointPath, EXPORT_PAGE_SIZE, DEFAULT_EXPORT_SETTLE_MS, type ExportOptions, type ExportSummary, type ExportCheckpoint } from './export.js';
+export {
+  exportEvents,
+  checkpointPath,
+  EXPORT_PAGE_SIZE,
+  DEFAULT_EXPORT_SETTLE_MS,
+  type ExportOptions,
+  type ExportSummary,
+  type ExportCheckpoint,
+} from './export.js';
 export { importEvents, IMPORT_BATCH, type ImportOptions, type ImportSummary, type ImportIssue } from './import.js';
 export { MAX_WAITING_EVENTS } from './import-order.js';
 export { eventToLine, lineToEvent, eventIdentity, type EventLine } from './ndjson.js';

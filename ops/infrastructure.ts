@@ -48,20 +48,51 @@ export function iamPolicy(options: InfrastructureOptions): IamPolicy {
   const account = options.account ?? '*';
   const tableArn = (name: string) => `arn:aws:dynamodb:${region}:${account}:table/${name}`;
   const prefix = options.s3KeyPrefix ?? 'events/';
-  const tableActions = requiredDynamoDbIamActions({ createTable: options.storeCreatesResources ?? false, dropTable: options.reset ?? false });
+  const tableActions = requiredDynamoDbIamActions({
+    createTable: options.storeCreatesResources ?? false,
+    dropTable: options.reset ?? false,
+  });
   if (options.operations) tableActions.push('dynamodb:Scan');
   const statements: IamPolicy['Statement'] = [
-    { Sid: 'EventStoreTable', Effect: 'Allow', Action: tableActions, Resource: [tableArn(options.tableName), `${tableArn(options.tableName)}/index/*`] },
+    {
+      Sid: 'EventStoreTable',
+      Effect: 'Allow',
+      Action: tableActions,
+      Resource: [tableArn(options.tableName), `${tableArn(options.tableName)}/index/*`],
+    },
   ];
   if (options.bucket) {
-    const objectActions = requiredS3IamActions({ createBucket: false, acl: options.acl ?? false }).filter((action) => action !== 's3:ListBucket');
+    const objectActions = requiredS3IamActions({ createBucket: false, acl: options.acl ?? false }).filter(
+      (action) => action !== 's3:ListBucket',
+    );
     // The key prefix, not the table's scope under it: blobs of the earlier key layout (`<prefix><id>/<write id>`) stay readable.
-    statements.push({ Sid: 'EventStorePayloads', Effect: 'Allow', Action: objectActions, Resource: [`arn:aws:s3:::${options.bucket}/${prefix}*`] });
-    statements.push({ Sid: 'EventStoreBucket', Effect: 'Allow', Action: ['s3:ListBucket', ...(options.storeCreatesResources ? ['s3:CreateBucket'] : [])], Resource: [`arn:aws:s3:::${options.bucket}`] });
+    statements.push({
+      Sid: 'EventStorePayloads',
+      Effect: 'Allow',
+      Action: objectActions,
+      Resource: [`arn:aws:s3:::${options.bucket}/${prefix}*`],
+    });
+    statements.push({
+      Sid: 'EventStoreBucket',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket', ...(options.storeCreatesResources ? ['s3:CreateBucket'] : [])],
+      Resource: [`arn:aws:s3:::${options.bucket}`],
+    });
   }
   if (options.migrationSource) {
-    statements.push({ Sid: 'MigrationSourceTable', Effect: 'Allow', Action: ['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:BatchGetItem'], Resource: [tableArn(options.migrationSource.tableName)] });
-    if (options.migrationSource.bucket) statements.push({ Sid: 'MigrationSourcePayloads', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${options.migrationSource.bucket}/*`] });
+    statements.push({
+      Sid: 'MigrationSourceTable',
+      Effect: 'Allow',
+      Action: ['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:BatchGetItem'],
+      Resource: [tableArn(options.migrationSource.tableName)],
+    });
+    if (options.migrationSource.bucket)
+      statements.push({
+        Sid: 'MigrationSourcePayloads',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: [`arn:aws:s3:::${options.migrationSource.bucket}/*`],
+      });
   }
   return { Version: '2012-10-17', Statement: statements };
 }
@@ -84,7 +115,9 @@ export function cloudFormation(options: InfrastructureOptions): string {
     '    Properties:',
     `      TableName: ${options.tableName}`,
     `      BillingMode: ${options.capacity ? 'PROVISIONED' : 'PAY_PER_REQUEST'}`,
-    ...(options.capacity ? [`      ProvisionedThroughput: { ReadCapacityUnits: ${options.capacity.read}, WriteCapacityUnits: ${options.capacity.write} }`] : []),
+    ...(options.capacity
+      ? [`      ProvisionedThroughput: { ReadCapacityUnits: ${options.capacity.read}, WriteCapacityUnits: ${options.capacity.write} }`]
+      : []),
     '      AttributeDefinitions:',
     ...attributes.map((attribute) => `        - { AttributeName: ${attribute.name}, AttributeType: ${attribute.type} }`),
     '      KeySchema:',
@@ -95,7 +128,11 @@ export function cloudFormation(options: InfrastructureOptions): string {
       `        - IndexName: ${index.name}`,
       `          KeySchema: [{ AttributeName: ${index.partitionKey.name}, KeyType: HASH }, { AttributeName: ${index.sortKey!.name}, KeyType: RANGE }]`,
       `          Projection: { ProjectionType: ${index.projection} }`,
-      ...(options.capacity ? [`          ProvisionedThroughput: { ReadCapacityUnits: ${options.capacity.read}, WriteCapacityUnits: ${options.capacity.write} }`] : []),
+      ...(options.capacity
+        ? [
+            `          ProvisionedThroughput: { ReadCapacityUnits: ${options.capacity.read}, WriteCapacityUnits: ${options.capacity.write} }`,
+          ]
+        : []),
     ]),
     '      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }',
     ...(options.streamViewType ? [`      StreamSpecification: { StreamViewType: ${options.streamViewType} }`] : []),

@@ -21,7 +21,9 @@ export async function createStoreTable(options: CreateTableOptions): Promise<Tab
   const store = new EventStoreRepo(options.dynamodbClient, s3, {
     tableName: options.tableName,
     ...(s3 ? { s3BucketName: options.bucket!, s3KeyPrefix: options.s3KeyPrefix ?? 'events/' } : {}),
-    ...(options.capacity ? { eventStoreTableReadCapacityUnits: options.capacity.read, eventStoreTableWriteCapacityUnits: options.capacity.write } : {}),
+    ...(options.capacity
+      ? { eventStoreTableReadCapacityUnits: options.capacity.read, eventStoreTableWriteCapacityUnits: options.capacity.write }
+      : {}),
     ...(options.streamViewType ? { streamViewType: options.streamViewType } : {}),
     ...(options.changeFeed ? { changeFeed: options.changeFeed } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),

@@ -66,7 +66,16 @@ export interface MigrationProblem {
    * - `verify-mismatch`: after writing, the stream's sequence is not its number of events;
    * - `empty-head`: a head item whose stream holds no event (nothing to migrate).
    */
-  readonly kind: 'duplicate-id' | 'unreadable' | 'missing-blob' | 'missing-item' | 'invalid-event' | 'payload-dropped' | 'conflicting-event' | 'verify-mismatch' | 'empty-head';
+  readonly kind:
+    | 'duplicate-id'
+    | 'unreadable'
+    | 'missing-blob'
+    | 'missing-item'
+    | 'invalid-event'
+    | 'payload-dropped'
+    | 'conflicting-event'
+    | 'verify-mismatch'
+    | 'empty-head';
   /** Event ids concerned. */
   readonly eventIds: string[];
   /** The stream, when the problem is a stream's. */
@@ -129,7 +138,8 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
   const index = await scanUpstreamIndex(documents, options.sourceTableName, {
     ...(options.scanSegments ? { segments: options.scanSegments } : {}),
     ...(signal ? { signal } : {}),
-    onItems: (done) => report(onProgress, { phase: 'scan', done, ...(approximateItems > 0 ? { total: approximateItems } : {}), unit: 'items' }),
+    onItems: (done) =>
+      report(onProgress, { phase: 'scan', done, ...(approximateItems > 0 ? { total: approximateItems } : {}), unit: 'items' }),
   });
   const problems: MigrationProblem[] = [];
   const problemCounts: Partial<Record<MigrationProblem['kind'], number>> = {};
@@ -141,10 +151,22 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
     if (problems.length < MAX_LISTED_PROBLEMS) problems.push(entry);
   };
   for (const duplicate of index.duplicates) {
-    problem({ kind: 'duplicate-id', eventIds: [duplicate.id], message: `event ${duplicate.id} is stored under ${duplicate.createds.length} created values (${duplicate.createds.join(', ')}): not migrated; keep the right one by hand`, details: { createds: duplicate.createds } });
+    problem({
+      kind: 'duplicate-id',
+      eventIds: [duplicate.id],
+      message: `event ${duplicate.id} is stored under ${duplicate.createds.length} created values (${duplicate.createds.join(', ')}): not migrated; keep the right one by hand`,
+      details: { createds: duplicate.createds },
+    });
   }
-  for (const item of index.unreadable) problem({ kind: 'unreadable', eventIds: [item.id], message: `item (${item.id}, ${item.created}): ${item.reason}; not migrated` });
-  for (const head of index.emptyHeads) problem({ kind: 'empty-head', eventIds: [], stream: { domain: head.domain, identifier: head.identifier }, message: `head at version ${head.version} with no event: nothing to migrate` });
+  for (const item of index.unreadable)
+    problem({ kind: 'unreadable', eventIds: [item.id], message: `item (${item.id}, ${item.created}): ${item.reason}; not migrated` });
+  for (const head of index.emptyHeads)
+    problem({
+      kind: 'empty-head',
+      eventIds: [],
+      stream: { domain: head.domain, identifier: head.identifier },
+      message: `head at version ${head.version} with no event: nothing to migrate`,
+    });
   const renumberedStreams = index.streams.flatMap((stream) => renumbering(stream));
 
   const total = index.streams.reduce((sum, stream) => sum + stream.entries.length, 0);
@@ -166,16 +188,33 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
       const events: CreatedEvent[] = [];
       for (const result of fetched) {
         if (!result.ok) {
-          problem({ kind: result.kind, eventIds: [result.id], stream: streamRef, message: `event ${result.id}: ${result.reason}; not migrated` });
+          problem({
+            kind: result.kind,
+            eventIds: [result.id],
+            stream: streamRef,
+            message: `event ${result.id}: ${result.reason}; not migrated`,
+          });
           continue;
         }
         try {
           target.createEventEntity(result.event);
         } catch (error) {
-          problem({ kind: 'invalid-event', eventIds: [result.event.id], stream: streamRef, message: `event ${result.event.id} is refused by the store: ${(error as Error).message}; not migrated`, details: { code: (error as { code?: string }).code } });
+          problem({
+            kind: 'invalid-event',
+            eventIds: [result.event.id],
+            stream: streamRef,
+            message: `event ${result.event.id} is refused by the store: ${(error as Error).message}; not migrated`,
+            details: { code: (error as { code?: string }).code },
+          });
           continue;
         }
-        for (const note of result.notes) problem({ kind: 'payload-dropped', eventIds: [result.event.id], stream: streamRef, message: `event ${result.event.id}: ${note}` });
+        for (const note of result.notes)
+          problem({
+            kind: 'payload-dropped',
+            eventIds: [result.event.id],
+            stream: streamRef,
+            message: `event ${result.event.id}: ${note}`,
+          });
         events.push(result.event);
       }
       decodedOk += events.length;
@@ -209,7 +248,13 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
       const expected = complete.get(stream) ?? 0;
       if (sequence !== expected) {
         verified = false;
-        problem({ kind: 'verify-mismatch', eventIds: [], stream: { domain: stream.domain, identifier: stream.identifier }, message: `stream ${stream.domain}/${stream.identifier} is at sequence ${sequence} after the migration, expected ${expected}`, details: { sequence, expected } });
+        problem({
+          kind: 'verify-mismatch',
+          eventIds: [],
+          stream: { domain: stream.domain, identifier: stream.identifier },
+          message: `stream ${stream.domain}/${stream.identifier} is at sequence ${sequence} after the migration, expected ${expected}`,
+          details: { sequence, expected },
+        });
       }
       report(onProgress, { phase: 'verify', done: ++checked, total: index.streams.length, unit: 'streams' });
     });
@@ -241,7 +286,12 @@ type ChunkOutcome = { ok: true } | { ok: false; stored: number; problem: Omit<Mi
  * Append `events` (one stream, in order) at `position`. Already stored identical: success. A duplicate or a
  * concurrency refusal: event by event, to name the first event that differs; the events before it are kept.
  */
-async function appendChunk(target: EventStore, events: CreatedEvent[], position: number, signal: AbortSignal | undefined): Promise<ChunkOutcome> {
+async function appendChunk(
+  target: EventStore,
+  events: CreatedEvent[],
+  position: number,
+  signal: AbortSignal | undefined,
+): Promise<ChunkOutcome> {
   try {
     await target.appendEvents(events, { expectedSequence: position, ...(signal ? { signal } : {}) });
     return { ok: true };
@@ -253,10 +303,28 @@ async function appendChunk(target: EventStore, events: CreatedEvent[], position:
       await target.appendEvents([event], { expectedSequence: position + offset, ...(signal ? { signal } : {}) });
     } catch (error) {
       if (hasCode(error, ErrorCodes.DUPLICATE_EVENT_ID)) {
-        return { ok: false, stored: offset, problem: { kind: 'conflicting-event', eventIds: [event.id], message: `the target already holds another event under id ${event.id}; this stream is migrated up to the event before it`, details: { code: error.code } } };
+        return {
+          ok: false,
+          stored: offset,
+          problem: {
+            kind: 'conflicting-event',
+            eventIds: [event.id],
+            message: `the target already holds another event under id ${event.id}; this stream is migrated up to the event before it`,
+            details: { code: error.code },
+          },
+        };
       }
       if (hasCode(error, ErrorCodes.CONCURRENCY)) {
-        return { ok: false, stored: offset, problem: { kind: 'conflicting-event', eventIds: [event.id], message: `the target stream holds other events at sequence ${position + offset + 1} and on (at ${String(error.details.actualSequence)}): it was written by something else; this stream is migrated up to the event before ${event.id}`, details: { code: error.code, actualSequence: error.details.actualSequence } } };
+        return {
+          ok: false,
+          stored: offset,
+          problem: {
+            kind: 'conflicting-event',
+            eventIds: [event.id],
+            message: `the target stream holds other events at sequence ${position + offset + 1} and on (at ${String(error.details.actualSequence)}): it was written by something else; this stream is migrated up to the event before ${event.id}`,
+            details: { code: error.code, actualSequence: error.details.actualSequence },
+          },
+        };
       }
       throw error;
     }
@@ -275,5 +343,14 @@ function renumbering(stream: UpstreamStream): RenumberedStream[] {
   });
   const headDiffers = stream.headVersion !== undefined && stream.headVersion !== stream.entries.length;
   if (differing === 0 && !headDiffers) return [];
-  return [{ domain: stream.domain, identifier: stream.identifier, events: stream.entries.length, positions, differing, ...(stream.headVersion === undefined ? {} : { headVersion: stream.headVersion }) }];
+  return [
+    {
+      domain: stream.domain,
+      identifier: stream.identifier,
+      events: stream.entries.length,
+      positions,
+      differing,
+      ...(stream.headVersion === undefined ? {} : { headVersion: stream.headVersion }),
+    },
+  ];
 }

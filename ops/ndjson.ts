@@ -39,7 +39,13 @@ export function lineToEvent(text: string, lineNumber: number): EventLine {
   const created = new Date(line.created as string);
   if (Number.isNaN(created.getTime())) throw invalidLine(lineNumber, 'created is not a date');
   if (!('payload' in line)) throw invalidLine(lineNumber, 'payload is missing');
-  const event: CreatedEvent = { id: line.id as string, domain: line.domain as string, type: line.type as string, payload: line.payload, created };
+  const event: CreatedEvent = {
+    id: line.id as string,
+    domain: line.domain as string,
+    type: line.type as string,
+    payload: line.payload,
+    created,
+  };
   if (line.meta !== undefined) event.meta = line.meta as CreatedEvent['meta'];
   if (typeof line.identifier === 'string') event.identifier = line.identifier;
   if (typeof line.correlationId === 'string') event.correlationId = line.correlationId;
@@ -49,7 +55,17 @@ export function lineToEvent(text: string, lineNumber: number): EventLine {
 
 /** The fields that make two events the same event (the store's identical-batch rule): a canonical text. */
 export function eventIdentity(event: CreatedEvent | StoredEvent): string {
-  return JSON.stringify([event.id, event.domain, event.identifier ?? '', event.type, event.created.toISOString(), event.payload ?? null, event.meta ?? null, event.correlationId ?? null, event.causationId ?? null]);
+  return JSON.stringify([
+    event.id,
+    event.domain,
+    event.identifier ?? '',
+    event.type,
+    event.created.toISOString(),
+    event.payload ?? null,
+    event.meta ?? null,
+    event.correlationId ?? null,
+    event.causationId ?? null,
+  ]);
 }
 
 function invalidLine(line: number, reason: string, cause?: unknown): EventStoreAdapterError {

@@ -49,7 +49,14 @@ export interface CostEstimate {
 }
 
 /** The estimated monthly cost of a store holding `storageBytes` (DynamoDB, overheads included) and `blobBytes` (S3). */
-export function estimateMonthlyCost(input: { storageBytes: number; blobBytes: number; events: number; appendsPerMonth?: number; replaysPerMonth?: number; changeFeed?: boolean }): CostEstimate {
+export function estimateMonthlyCost(input: {
+  storageBytes: number;
+  blobBytes: number;
+  events: number;
+  appendsPerMonth?: number;
+  replaysPerMonth?: number;
+  changeFeed?: boolean;
+}): CostEstimate {
   const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
   const usdPerMillionAppends = (input.changeFeed ? WRITE_UNITS_PER_APPEND_WITH_FEED : WRITE_UNITS_PER_APPEND) * USD_PER_MILLION_WRITE_UNITS;
   const usdPerFullReplay = ((input.events / 1000) * READ_UNITS_PER_1000_REPLAYED * USD_PER_MILLION_READ_UNITS) / 1_000_000;

@@ -37,7 +37,12 @@ export interface ScanOptions {
  * Scan the whole table in `segments` parallel segments, calling `onPage` once per page (awaited before that
  * segment's next page is read: memory stays bounded by one page per segment).
  */
-export async function scanTable(client: DynamoDBDocumentClient, table: string, onPage: (items: RawItem[]) => Promise<void> | void, options: ScanOptions = {}): Promise<void> {
+export async function scanTable(
+  client: DynamoDBDocumentClient,
+  table: string,
+  onPage: (items: RawItem[]) => Promise<void> | void,
+  options: ScanOptions = {},
+): Promise<void> {
   const segments = options.segments ?? 4;
   const names = options.attributes ? Object.fromEntries(options.attributes.map((name, index) => [`#a${index}`, name])) : undefined;
   await Promise.all(
@@ -67,12 +72,22 @@ export async function scanTable(client: DynamoDBDocumentClient, table: string, o
  * unprocessed-keys loop (`batchGetAll` of src/batch-loops.ts, with the default retry policy) over raw BatchGetItem
  * calls: `RETRY/UNPROCESSED_LEFT` when keys stay unprocessed.
  */
-export async function batchGetAll(client: DynamoDBDocumentClient, table: string, keys: readonly RawItem[], options: { consistent?: boolean } = {}): Promise<RawItem[]> {
+export async function batchGetAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly RawItem[],
+  options: { consistent?: boolean } = {},
+): Promise<RawItem[]> {
   const reader: BatchReader = {
     capabilities: { maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS },
     batchGet: async (name, batch, { consistent } = {}) => {
-      const response = await client.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: [...batch], ...(consistent ? { ConsistentRead: true } : {}) } } }));
-      return { items: (response.Responses?.[name] ?? []) as Item[], unprocessedKeys: (response.UnprocessedKeys?.[name]?.Keys ?? []) as ItemKey[] };
+      const response = await client.send(
+        new BatchGetCommand({ RequestItems: { [name]: { Keys: [...batch], ...(consistent ? { ConsistentRead: true } : {}) } } }),
+      );
+      return {
+        items: (response.Responses?.[name] ?? []) as Item[],
+        unprocessedKeys: (response.UnprocessedKeys?.[name]?.Keys ?? []) as ItemKey[],
+      };
     },
   };
   return readEveryKey(reader, table, keys as ItemKey[], DEFAULT_RETRY_POLICY, { consistent: options.consistent ?? false });

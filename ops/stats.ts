@@ -118,13 +118,26 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
     items,
     storageBytes,
     largestItems: largest,
-    cost: estimateMonthlyCost({ storageBytes, blobBytes, events, changeFeed: (items['log-counter'] ?? 0) > 0, ...(options.appendsPerMonth ? { appendsPerMonth: options.appendsPerMonth } : {}), ...(options.replaysPerMonth ? { replaysPerMonth: options.replaysPerMonth } : {}) }),
+    cost: estimateMonthlyCost({
+      storageBytes,
+      blobBytes,
+      events,
+      changeFeed: (items['log-counter'] ?? 0) > 0,
+      ...(options.appendsPerMonth ? { appendsPerMonth: options.appendsPerMonth } : {}),
+      ...(options.replaysPerMonth ? { replaysPerMonth: options.replaysPerMonth } : {}),
+    }),
   };
 }
 
 function considerLargest(largest: StoreStatsReport['largestItems'], keep: number, item: RawItem, kind: string, bytes: number): void {
   if (keep <= 0 || (largest.length >= keep && largest[largest.length - 1]!.bytes >= bytes)) return;
-  const entry = { pk: String(item[A.pk]), sk: Number(item[A.sk]), kind, bytes, ...(kind === 'event' && typeof item[A.id] === 'string' ? { eventId: item[A.id] as string } : {}) };
+  const entry = {
+    pk: String(item[A.pk]),
+    sk: Number(item[A.sk]),
+    kind,
+    bytes,
+    ...(kind === 'event' && typeof item[A.id] === 'string' ? { eventId: item[A.id] as string } : {}),
+  };
   largest.push(entry);
   largest.sort((a, b) => b.bytes - a.bytes);
   if (largest.length > keep) largest.length = keep;

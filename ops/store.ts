@@ -34,7 +34,9 @@ export interface StoreTarget {
 export async function withRecordedLayout(target: StoreTarget): Promise<StoreTarget> {
   if (target.changeFeed !== undefined) return target;
   try {
-    const { Item } = await documentClient(target.dynamodbClient).send(new GetCommand({ TableName: target.tableName, Key: METADATA_KEY, ConsistentRead: true }));
+    const { Item } = await documentClient(target.dynamodbClient).send(
+      new GetCommand({ TableName: target.tableName, Key: METADATA_KEY, ConsistentRead: true }),
+    );
     if (!Item) return target;
     const { feedShards } = decodeMetadata(target.tableName, Item);
     return feedShards > 0 ? { ...target, changeFeed: { shards: feedShards } } : target;
@@ -49,7 +51,10 @@ export { resolveTableName } from './table-name.js';
  * The store at `target`. With `create: false` (the default: inspecting tools never create anything) a missing
  * table is `DRIVER/RESOURCE_NOT_FOUND` and a missing bucket an error; with `create: true` both are created.
  */
-export function openStore(target: StoreTarget, options: { create?: boolean; signal?: AbortSignal; onWarning?: (warning: StoreWarning) => void } = {}): EventStoreRepo {
+export function openStore(
+  target: StoreTarget,
+  options: { create?: boolean; signal?: AbortSignal; onWarning?: (warning: StoreWarning) => void } = {},
+): EventStoreRepo {
   const create = options.create ?? false;
   const s3 = target.s3Client && target.bucket ? target.s3Client : undefined;
   return new EventStoreRepo(target.dynamodbClient, s3, {
@@ -65,7 +70,11 @@ export function openStore(target: StoreTarget, options: { create?: boolean; sign
 }
 
 /** Run `body` with the store at `target` (see {@link openStore}), closing it afterwards whatever the outcome. */
-export async function withOpenStore<T>(target: StoreTarget, options: Parameters<typeof openStore>[1], body: (store: EventStoreRepo) => Promise<T>): Promise<T> {
+export async function withOpenStore<T>(
+  target: StoreTarget,
+  options: Parameters<typeof openStore>[1],
+  body: (store: EventStoreRepo) => Promise<T>,
+): Promise<T> {
   const store = openStore(target, options);
   try {
     return await body(store);
@@ -83,13 +92,25 @@ export interface BlobObject {
 }
 
 /** Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time. */
-export async function listBlobs(target: StoreTarget, scope: string, onPage: (objects: BlobObject[]) => Promise<void> | void): Promise<void> {
+export async function listBlobs(
+  target: StoreTarget,
+  scope: string,
+  onPage: (objects: BlobObject[]) => Promise<void> | void,
+): Promise<void> {
   if (!target.s3Client || !target.bucket) return;
   const prefix = target.s3KeyPrefix ?? 'events/';
   let token: string | undefined;
   do {
-    const page = await target.s3Client.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }));
+    const page = await target.s3Client.send(
+      new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }),
+    );
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    await onPage((page.Contents ?? []).map((object) => ({ key: (object.Key ?? '').slice(prefix.length), size: object.Size ?? 0, lastModifiedMs: object.LastModified?.getTime() })));
+    await onPage(
+      (page.Contents ?? []).map((object) => ({
+        key: (object.Key ?? '').slice(prefix.length),
+        size: object.Size ?? 0,
+        lastModifiedMs: object.LastModified?.getTime(),
+      })),
+    );
   } while (token !== undefined);
 }

@@ -29,7 +29,11 @@ export function upstreamTableName(tableNamePrefix: string): string {
 /** Check that `table` has the old adapter's key schema (`id` hash, `created` range): else `OPS/SOURCE_LAYOUT`. Resolves to its approximate item count. */
 export async function checkUpstreamTable(client: DynamoDBClient, table: string): Promise<{ approximateItems: number }> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: table })).catch((error: unknown) => {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Source table ${table} does not exist`, { cause: error, details: { table } });
+    if ((error as { name?: string }).name === 'ResourceNotFoundException')
+      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Source table ${table} does not exist`, {
+        cause: error,
+        details: { table },
+      });
     throw error;
   });
   const keys = Object.fromEntries((Table?.KeySchema ?? []).map((key) => [key.KeyType, key.AttributeName]));
@@ -37,7 +41,11 @@ export async function checkUpstreamTable(client: DynamoDBClient, table: string):
   if (keys.HASH !== 'id') differences.push(`hash key is ${String(keys.HASH)}, the old adapter's is id`);
   if (keys.RANGE !== 'created') differences.push(`range key is ${String(keys.RANGE)}, the old adapter's is created`);
   if (differences.length > 0) {
-    throw new EventStoreAdapterError(ErrorCodes.OPS_SOURCE_LAYOUT, `Table ${table} is not an old-adapter table: ${differences.join('; ')}`, { details: { table, differences } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.OPS_SOURCE_LAYOUT,
+      `Table ${table} is not an old-adapter table: ${differences.join('; ')}`,
+      { details: { table, differences } },
+    );
   }
   return { approximateItems: Table?.ItemCount ?? 0 };
 }
@@ -118,14 +126,26 @@ export async function scanUpstreamIndex(
         }
         if (created === UPSTREAM_HEAD_CREATED) {
           const head = parseHeadId(rawId);
-          if (head) heads.set(streamMapKey(head.domain, head.identifier), { ...head, version: typeof item.version === 'number' ? item.version : 0 });
+          if (head)
+            heads.set(streamMapKey(head.domain, head.identifier), {
+              ...head,
+              version: typeof item.version === 'number' ? item.version : 0,
+            });
           else unreadable.push({ id: rawId, created, reason: 'a HEAD item whose id is not EventID#HEAD::<domain>::<identifier>' });
           continue;
         }
         events++;
         const domain = item.domain;
         if (!rawId.startsWith(UPSTREAM_ID_PREFIX) || typeof domain !== 'string' || !isIso(created)) {
-          unreadable.push({ id: rawId, created, reason: !rawId.startsWith(UPSTREAM_ID_PREFIX) ? 'id lacks the EventID# prefix' : typeof domain !== 'string' ? 'no domain' : 'created is not an ISO-8601 UTC timestamp' });
+          unreadable.push({
+            id: rawId,
+            created,
+            reason: !rawId.startsWith(UPSTREAM_ID_PREFIX)
+              ? 'id lacks the EventID# prefix'
+              : typeof domain !== 'string'
+                ? 'no domain'
+                : 'created is not an ISO-8601 UTC timestamp',
+          });
           continue;
         }
         const id = rawId.slice(UPSTREAM_ID_PREFIX.length);
@@ -150,7 +170,11 @@ export async function scanUpstreamIndex(
       scanned += items.length;
       options.onItems?.(scanned);
     },
-    { attributes: SCAN_ATTRIBUTES, ...(options.segments ? { segments: options.segments } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+    {
+      attributes: SCAN_ATTRIBUTES,
+      ...(options.segments ? { segments: options.segments } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
   );
   const duplicates = [...duplicateCreateds].map(([id, createds]) => ({ id, createds: [...createds].sort() }));
   const duplicateIds = new Set(duplicates.map((duplicate) => duplicate.id));
@@ -168,7 +192,9 @@ export async function scanUpstreamIndex(
     if (stream) stream.headVersion = head.version;
     else emptyHeads.push(head);
   }
-  const ordered = [...streams.values()].filter((stream) => stream.entries.length > 0).sort((a, b) => compareUtf8(streamMapKey(a.domain, a.identifier), streamMapKey(b.domain, b.identifier)));
+  const ordered = [...streams.values()]
+    .filter((stream) => stream.entries.length > 0)
+    .sort((a, b) => compareUtf8(streamMapKey(a.domain, a.identifier), streamMapKey(b.domain, b.identifier)));
   return { streams: ordered, duplicates, events, before2020, offloaded, unreadable, emptyHeads };
 }
 
@@ -201,8 +227,18 @@ export type UpstreamEvent =
  * into events in the entries' order. An event whose falsy payload the old adapter dropped comes back with payload
  * `null` and a note.
  */
-export async function fetchUpstreamEvents(documents: DynamoDBDocumentClient, s3: S3Client | undefined, table: string, entries: readonly UpstreamEntry[]): Promise<UpstreamEvent[]> {
-  const items = await batchGetAll(documents, table, entries.map((entry) => ({ id: UPSTREAM_ID_PREFIX + entry.id, created: entry.created })), { consistent: true });
+export async function fetchUpstreamEvents(
+  documents: DynamoDBDocumentClient,
+  s3: S3Client | undefined,
+  table: string,
+  entries: readonly UpstreamEntry[],
+): Promise<UpstreamEvent[]> {
+  const items = await batchGetAll(
+    documents,
+    table,
+    entries.map((entry) => ({ id: UPSTREAM_ID_PREFIX + entry.id, created: entry.created })),
+    { consistent: true },
+  );
   const byKey = new Map(items.map((item) => [`${String(item.id)}\n${String(item.created)}`, item]));
   return Promise.all(
     entries.map(async (entry): Promise<UpstreamEvent> => {
@@ -243,7 +279,8 @@ export async function decodeUpstreamItem(id: string, item: RawItem, s3: S3Client
     payload = null;
     notes.push('no payload stored (the old adapter dropped falsy payloads: 0, false, "", null): migrated as null');
   } else payload = item.payload;
-  if (typeof item.type !== 'string' || typeof item.domain !== 'string') return { ok: false, id, kind: 'unreadable', reason: 'type or domain is not a string' };
+  if (typeof item.type !== 'string' || typeof item.domain !== 'string')
+    return { ok: false, id, kind: 'unreadable', reason: 'type or domain is not a string' };
   const event: CreatedEvent = { id, domain: item.domain, type: item.type, payload, created: new Date(String(item.created)) };
   if (meta !== undefined && meta !== null) event.meta = meta as CreatedEvent['meta'];
   if (typeof item.identifier === 'string') event.identifier = item.identifier;

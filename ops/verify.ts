@@ -100,14 +100,24 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   let shards = 1;
   let feedShards = 0;
   let generation = '';
-  if (!metadataItem) problem({ kind: 'layout-missing', message: `table ${table} has no layout record (meta, 0): run init of a store on it`, key: METADATA_KEY });
+  if (!metadataItem)
+    problem({
+      kind: 'layout-missing',
+      message: `table ${table} has no layout record (meta, 0): run init of a store on it`,
+      key: METADATA_KEY,
+    });
   else {
     try {
       const metadata = decodeMetadata(table, metadataItem as Item);
       shards = metadata.bucketShards;
       feedShards = metadata.feedShards;
       generation = metadata.generation;
-      if (metadata.layoutVersion !== LAYOUT_VERSION) problem({ kind: 'layout-mismatch', message: `layout version ${metadata.layoutVersion}, this package reads ${LAYOUT_VERSION}`, key: METADATA_KEY });
+      if (metadata.layoutVersion !== LAYOUT_VERSION)
+        problem({
+          kind: 'layout-mismatch',
+          message: `layout version ${metadata.layoutVersion}, this package reads ${LAYOUT_VERSION}`,
+          key: METADATA_KEY,
+        });
     } catch (error) {
       problem({ kind: 'unreadable', message: (error as Error).message, key: METADATA_KEY });
     }
@@ -152,15 +162,26 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
             const createdIso = item[A.created] as string;
             const bucket = bucketOfIso(createdIso);
             eventMonths.add(bucket);
-            if (item[A.globalPk] !== bucketShardPk(bucket, shardOf(decoded.event.id, shards)) || item[A.globalSk] !== globalSk(createdIso, decoded.event.id)) {
-              problem({ kind: 'index-key-mismatch', message: `event ${decoded.event.id}: its global-order keys do not match its created, id and ${shards} shard(s): replay would misplace or miss it`, key });
+            if (
+              item[A.globalPk] !== bucketShardPk(bucket, shardOf(decoded.event.id, shards)) ||
+              item[A.globalSk] !== globalSk(createdIso, decoded.event.id)
+            ) {
+              problem({
+                kind: 'index-key-mismatch',
+                message: `event ${decoded.event.id}: its global-order keys do not match its created, id and ${shards} shard(s): replay would misplace or miss it`,
+                key,
+              });
             }
             if (decoded.blob) referencedBlobs.add(decoded.blob.key);
             if (feedShards > 0) {
               const shard = logShardOf(pk, feedShards);
               const position = item[A.logSk];
               if (item[A.logPk] !== logPk(shard) || typeof position !== 'number' || !Number.isInteger(position) || position < 1) {
-                problem({ kind: 'log-mismatch', message: `event ${decoded.event.id}: its log keys (${String(item[A.logPk])}, ${String(position)}) are not its stream's shard ${shard} and a position: the change feed misses it`, key });
+                problem({
+                  kind: 'log-mismatch',
+                  message: `event ${decoded.event.id}: its log keys (${String(item[A.logPk])}, ${String(position)}) are not its stream's shard ${shard} and a position: the change feed misses it`,
+                  key,
+                });
               } else {
                 const entry = log(shard);
                 entry.count++;
@@ -187,62 +208,120 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
           } else if (kind === 'catalog') catalog.add(decodeCatalogEntry(item as Item));
           else if (kind === 'log-counter') {
             const shard = Number(String(item[A.pk]).slice('log|'.length));
-            if (!Number.isInteger(shard) || shard < 0 || shard >= Math.max(feedShards, 1) || feedShards === 0) problem({ kind: 'log-mismatch', message: `log counter ${JSON.stringify(key)} is not of a shard of this table's change feed (${feedShards} shards)`, key });
+            if (!Number.isInteger(shard) || shard < 0 || shard >= Math.max(feedShards, 1) || feedShards === 0)
+              problem({
+                kind: 'log-mismatch',
+                message: `log counter ${JSON.stringify(key)} is not of a shard of this table's change feed (${feedShards} shards)`,
+                key,
+              });
             else log(shard).counter = decodeLogCounter(shard, item as Item);
           } else if (kind === 'consumer') decodeConsumer(String(item[A.pk]), item as Item);
-          else if (kind === 'unknown') problem({ kind: 'unreadable', message: `item ${JSON.stringify(key)} is of no kind this layout writes`, key });
+          else if (kind === 'unknown')
+            problem({ kind: 'unreadable', message: `item ${JSON.stringify(key)} is of no kind this layout writes`, key });
         } catch (error) {
           problem({ kind: 'unreadable', message: `item ${JSON.stringify(key)}: ${(error as Error).message}`, key });
         }
       }
       // Each event's guard points back at it.
       if (events.length > 0) {
-        const found = await batchGetAll(documents, table, events.map((event) => guardKey(event.id)), { consistent: true });
+        const found = await batchGetAll(
+          documents,
+          table,
+          events.map((event) => guardKey(event.id)),
+          { consistent: true },
+        );
         const byKey = new Map(found.map((item) => [keyId(item), item]));
         for (const event of events) {
           const guard = byKey.get(keyId(guardKey(event.id)));
           if (!guard || guard[A.stream] !== event.item[A.pk] || guard[A.sequence] !== event.item[A.sk]) {
-            problem({ kind: 'guard-missing', message: `event ${event.id} at ${String(event.item[A.pk])}#${String(event.item[A.sk])} has ${guard ? 'a guard pointing elsewhere' : 'no id guard'}: getEventById and cursors miss it`, key: guardKey(event.id) });
+            problem({
+              kind: 'guard-missing',
+              message: `event ${event.id} at ${String(event.item[A.pk])}#${String(event.item[A.sk])} has ${guard ? 'a guard pointing elsewhere' : 'no id guard'}: getEventById and cursors miss it`,
+              key: guardKey(event.id),
+            });
           }
         }
       }
       // Each guard and link points at its event.
-      for (const [kind, pointers] of [['guard-orphan', guards], ['link-orphan', links]] as const) {
+      for (const [kind, pointers] of [
+        ['guard-orphan', guards],
+        ['link-orphan', links],
+      ] as const) {
         if (pointers.length === 0) continue;
-        const found = await batchGetAll(documents, table, pointers.map((pointer) => eventKey(pointer.stream, pointer.sequence)), { consistent: true });
+        const found = await batchGetAll(
+          documents,
+          table,
+          pointers.map((pointer) => eventKey(pointer.stream, pointer.sequence)),
+          { consistent: true },
+        );
         const byKey = new Map(found.map((item) => [keyId(item), item]));
         for (const pointer of pointers) {
           const event = byKey.get(keyId(eventKey(pointer.stream, pointer.sequence)));
           if (!event || event[A.id] !== pointer.eventId) {
-            problem({ kind, message: `${kind === 'guard-orphan' ? 'id guard' : 'causation link'} of event ${pointer.eventId} points at ${pointer.stream}#${pointer.sequence}, which ${event ? 'holds another event' : 'is empty'}`, key: { pk: pointer.item[A.pk], sk: pointer.item[A.sk] } });
+            problem({
+              kind,
+              message: `${kind === 'guard-orphan' ? 'id guard' : 'causation link'} of event ${pointer.eventId} points at ${pointer.stream}#${pointer.sequence}, which ${event ? 'holds another event' : 'is empty'}`,
+              key: { pk: pointer.item[A.pk], sk: pointer.item[A.sk] },
+            });
           }
         }
       }
       scanned += page.length;
       report(options.onProgress, { phase: 'verify', done: scanned, unit: 'items' });
     },
-    { consistent: true, ...(options.scanSegments ? { segments: options.scanSegments } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+    {
+      consistent: true,
+      ...(options.scanSegments ? { segments: options.scanSegments } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
   );
 
   count('streams', streams.size);
   for (const [pk, entry] of streams) {
     if (entry.events === 0 && entry.head === undefined) continue; // a snapshot alone
-    if (entry.head === undefined) problem({ kind: 'head-missing', message: `stream ${pk} holds ${entry.events} events and no head: its next append would reuse sequence 1`, key: { pk, sk: 0 } });
+    if (entry.head === undefined)
+      problem({
+        kind: 'head-missing',
+        message: `stream ${pk} holds ${entry.events} events and no head: its next append would reuse sequence 1`,
+        key: { pk, sk: 0 },
+      });
     else if (entry.head !== entry.events || entry.max !== entry.events) {
-      problem({ kind: 'head-mismatch', message: `stream ${pk}: head at ${entry.head}, ${entry.events} events, highest sequence ${entry.max} (a gapless stream has all three equal)`, key: { pk, sk: 0 } });
+      problem({
+        kind: 'head-mismatch',
+        message: `stream ${pk}: head at ${entry.head}, ${entry.events} events, highest sequence ${entry.max} (a gapless stream has all three equal)`,
+        key: { pk, sk: 0 },
+      });
     }
-    if (entry.snapshot !== undefined && entry.snapshot > (entry.head ?? 0)) problem({ kind: 'snapshot-ahead', message: `stream ${pk}: snapshot at sequence ${entry.snapshot}, past its head ${entry.head ?? 0}`, key: { pk, sk: -1 } });
+    if (entry.snapshot !== undefined && entry.snapshot > (entry.head ?? 0))
+      problem({
+        kind: 'snapshot-ahead',
+        message: `stream ${pk}: snapshot at sequence ${entry.snapshot}, past its head ${entry.head ?? 0}`,
+        key: { pk, sk: -1 },
+      });
   }
   for (const [shard, entry] of logs) {
     const n = BigInt(entry.count);
-    const gapless = entry.counter === entry.count && entry.max === entry.count && entry.sum === (n * (n + 1n)) / 2n && entry.squares === (n * (n + 1n) * (2n * n + 1n)) / 6n;
+    const gapless =
+      entry.counter === entry.count &&
+      entry.max === entry.count &&
+      entry.sum === (n * (n + 1n)) / 2n &&
+      entry.squares === (n * (n + 1n) * (2n * n + 1n)) / 6n;
     if (!gapless) {
-      problem({ kind: 'log-mismatch', message: `log shard ${shard}: counter at ${entry.counter ?? 'none'}, ${entry.count} events, highest position ${entry.max}: a gapless log has positions exactly 1..counter`, key: { pk: logPk(shard), sk: 0 } });
+      problem({
+        kind: 'log-mismatch',
+        message: `log shard ${shard}: counter at ${entry.counter ?? 'none'}, ${entry.count} events, highest position ${entry.max}: a gapless log has positions exactly 1..counter`,
+        key: { pk: logPk(shard), sk: 0 },
+      });
     }
   }
   if (feedShards > 0) count('logShards', logs.size);
   for (const month of eventMonths) {
-    if (!catalog.has(month)) problem({ kind: 'catalog-missing', message: `month ${bucketLabel(month)} holds events but is not in the catalog: replay skips them`, key: { pk: 'catalog', sk: month } });
+    if (!catalog.has(month))
+      problem({
+        kind: 'catalog-missing',
+        message: `month ${bucketLabel(month)} holds events but is not in the catalog: replay skips them`,
+        key: { pk: 'catalog', sk: month },
+      });
   }
 
   const blobsChecked = options.s3Client !== undefined && options.bucket !== undefined;
@@ -253,15 +332,21 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
     const scope = generation === '' ? undefined : instanceScope('', table, generation);
     const existing = new Set<string>();
     const cutoff = Date.now() - (options.orphanGraceMs ?? 3_600_000);
-    if (scope !== undefined) await listBlobs(options, scope, (objects) => {
-      count('blobs', objects.length);
-      for (const object of objects) {
-        existing.add(object.key);
-        if (referencedBlobs.has(object.key)) continue;
-        if (object.lastModifiedMs !== undefined && object.lastModifiedMs > cutoff) youngUnreferencedBlobs++;
-        else problem({ kind: 'orphan-blob', message: `blob ${object.key} (${object.size} bytes) is referenced by no item: sweep-orphans deletes it`, key: object.key });
-      }
-    });
+    if (scope !== undefined)
+      await listBlobs(options, scope, (objects) => {
+        count('blobs', objects.length);
+        for (const object of objects) {
+          existing.add(object.key);
+          if (referencedBlobs.has(object.key)) continue;
+          if (object.lastModifiedMs !== undefined && object.lastModifiedMs > cutoff) youngUnreferencedBlobs++;
+          else
+            problem({
+              kind: 'orphan-blob',
+              message: `blob ${object.key} (${object.size} bytes) is referenced by no item: sweep-orphans deletes it`,
+              key: object.key,
+            });
+        }
+      });
     for (const key of referencedBlobs) {
       if (existing.has(key)) continue;
       // Blobs of the earlier key layout live outside the scope: look them up one by one.

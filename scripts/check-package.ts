@@ -28,7 +28,23 @@ try {
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball), '@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', 'typescript@5.9', '@types/node@20', 'vitest@4.1.12', 'fast-check@4'], app);
+  run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      join(work, tarball),
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-s3',
+      'typescript@5.9',
+      '@types/node@20',
+      'vitest@4.1.12',
+      'fast-check@4',
+    ],
+    app,
+  );
 
   writeFileSync(
     join(app, 'require.cjs'),
@@ -113,7 +129,20 @@ const summary: Promise<MigrationSummary> = migrateFromUpstream({ dynamodbClient:
 void summary;
 `,
   );
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['types.mts'] }));
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+      },
+      files: ['types.mts'],
+    }),
+  );
 
   // A third-party driver author's test file: the published contract suites against a driver (here the twin).
   writeFileSync(
@@ -134,11 +163,24 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
   }
   const expectLoaded = async (subpath: string, format: ModuleFormat, pattern: RegExp) => {
     const problems = loadProblems(await modulesLoadedBy(`event-store-adapter-dynamodb/${subpath}`, format, app));
-    if (!problems.some((problem) => pattern.test(problem))) throw new Error(`the module-load check saw no ${pattern} in /${subpath} (${format}): it is not detecting anything`);
+    if (!problems.some((problem) => pattern.test(problem)))
+      throw new Error(`the module-load check saw no ${pattern} in /${subpath} (${format}): it is not detecting anything`);
   };
   // The CLI, as npx runs it: the bin linked into node_modules/.bin by the install.
   const help = run(join(app, 'node_modules', '.bin', 'event-store-dynamodb'), ['--help'], app);
-  for (const command of ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe', 'iam', 'cloudformation', 'terraform']) {
+  for (const command of [
+    'migrate-from-upstream',
+    'export',
+    'import',
+    'stats',
+    'verify',
+    'sweep-orphans',
+    'create-table',
+    'describe',
+    'iam',
+    'cloudformation',
+    'terraform',
+  ]) {
     if (!help.includes(command)) throw new Error(`event-store-dynamodb --help does not list ${command}:\n${help}`);
   }
   console.log('bin event-store-dynamodb --help lists every command: ok');
@@ -148,25 +190,44 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
     const sdk = loadProblems(await modulesLoadedByRunning(bin, args, app)).filter((problem) => problem.startsWith('AWS SDK module'));
     if (sdk.length > 0) throw new Error(`event-store-dynamodb ${args.join(' ')} loaded the AWS SDK:\n  ${sdk.slice(0, 5).join('\n  ')}`);
   }
-  const describeModules = await modulesLoadedByRunning(bin, ['describe', '--endpoint', 'http://127.0.0.1:9', '--table-prefix', 'x-'], app, { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_MAX_ATTEMPTS: '1' });
-  if (!loadProblems(describeModules).some((problem) => /AWS SDK module: @aws-sdk\/client-dynamodb/.test(problem))) throw new Error('the CLI start-up check saw no AWS SDK module in describe: it is not detecting anything');
+  const describeModules = await modulesLoadedByRunning(bin, ['describe', '--endpoint', 'http://127.0.0.1:9', '--table-prefix', 'x-'], app, {
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    AWS_MAX_ATTEMPTS: '1',
+  });
+  if (!loadProblems(describeModules).some((problem) => /AWS SDK module: @aws-sdk\/client-dynamodb/.test(problem)))
+    throw new Error('the CLI start-up check saw no AWS SDK module in describe: it is not detecting anything');
   console.log('bin --help, iam and terraform load no AWS SDK module; describe does: ok');
   for (const format of ['esm', 'cjs'] as ModuleFormat[]) {
     await expectLoaded('ops', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
-    if (loadProblems(await modulesLoadedBy('event-store-adapter-dynamodb/ops', format, app)).some((problem) => problem.startsWith('CLI library'))) throw new Error(`/ops (${format}) loads the CLI libraries`);
+    if (
+      loadProblems(await modulesLoadedBy('event-store-adapter-dynamodb/ops', format, app)).some((problem) =>
+        problem.startsWith('CLI library'),
+      )
+    )
+      throw new Error(`/ops (${format}) loads the CLI libraries`);
     await expectLoaded('memory', format, /driver MemoryKvDriver/);
     await expectLoaded('dynamodb', format, /driver DynamoDbKvDriver/);
     await expectLoaded('dynamodb', format, /AWS SDK module: @aws-sdk\/client-dynamodb/);
   }
   console.log('root import loads no AWS SDK module, no driver and no CLI library (esm, cjs); /ops loads no CLI library: ok');
-  process.stdout.write(run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
+  process.stdout.write(
+    run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
+  );
   process.stdout.write(run('node', ['v6-errors.mjs'], app));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour codes of vitest's output
-  if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, ''))) throw new Error(`contract suites from the package did not pass:\n${contract}`);
+  if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, '')))
+    throw new Error(`contract suites from the package did not pass:\n${contract}`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour codes of vitest's output
   console.log(`contract-tests from the package: ${/Tests\s+(\d+) passed/.exec(contract.replace(/\x1b\[[0-9;]*m/g, ''))![1]} passed`);
-  process.stdout.write(await runAsync('node', ['drop-in.mjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, S3_ENDPOINT: s3.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }));
+  process.stdout.write(
+    await runAsync('node', ['drop-in.mjs'], app, {
+      DYNAMO_ENDPOINT: dynamo.endpoint,
+      S3_ENDPOINT: s3.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    }),
+  );
   run(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], app);
   console.log('types: ok (NodeNext, strict)');
 } finally {

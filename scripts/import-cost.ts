@@ -44,7 +44,11 @@ console.log(JSON.stringify({ ms, modules: [...esm, ...Object.keys(createRequire(
  * Run `node ...args` in a fresh process from `cwd` (no parent loaders), with the module log when `recordModules`:
  * its stdout and the logged modules. A failing process throws, unless `tolerateFailure` (its exit code is not the point).
  */
-async function runLogged(args: readonly string[], cwd: string, options: { recordModules: boolean; tolerateFailure?: boolean; extraEnv?: NodeJS.ProcessEnv }): Promise<{ stdout: string; logged: string[] }> {
+async function runLogged(
+  args: readonly string[],
+  cwd: string,
+  options: { recordModules: boolean; tolerateFailure?: boolean; extraEnv?: NodeJS.ProcessEnv },
+): Promise<{ stdout: string; logged: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'esa-import-'));
   try {
     const log = join(dir, 'modules.log');
@@ -53,7 +57,9 @@ async function runLogged(args: readonly string[], cwd: string, options: { record
     delete env.NODE_OPTIONS; // no tsx/vitest loaders from the parent
     if (options.recordModules) env.ESA_MODULE_LOG = log;
     const running = execFileAsync(process.execPath, [...args], { cwd, env });
-    const { stdout } = options.tolerateFailure ? await running.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' })) : await running;
+    const { stdout } = options.tolerateFailure
+      ? await running.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }))
+      : await running;
     return { stdout, logged: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -61,9 +67,15 @@ async function runLogged(args: readonly string[], cwd: string, options: { record
 }
 
 /** File paths for `file:` URLs; builtins as they are. */
-const modulePaths = (modules: readonly string[]): string[] => modules.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module));
+const modulePaths = (modules: readonly string[]): string[] =>
+  modules.map((module) => (module.startsWith('file:') ? fileURLToPath(module) : module));
 
-async function probe(specifier: string, format: ModuleFormat, cwd: string, recordModules: boolean): Promise<{ ms: number; modules: string[] }> {
+async function probe(
+  specifier: string,
+  format: ModuleFormat,
+  cwd: string,
+  recordModules: boolean,
+): Promise<{ ms: number; modules: string[] }> {
   const args = format === 'esm' ? ['--input-type=module', '-e', probeProgram(specifier, format)] : ['-e', probeProgram(specifier, format)];
   const { stdout } = await runLogged(args, cwd, { recordModules });
   const result = JSON.parse(stdout.trim().split('\n').pop()!) as { ms: number; modules: string[] };
@@ -79,9 +91,18 @@ export async function modulesLoadedBy(specifier: string, format: ModuleFormat, c
  * Every module (file path, or `node:` builtin) a fresh `node <script> ...args` process loads from `cwd` (ESM through
  * the same `load` hook, registered by `--import`): how the CLI's start-up is checked. The exit code is ignored.
  */
-export async function modulesLoadedByRunning(script: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string[]> {
+export async function modulesLoadedByRunning(
+  script: string,
+  args: readonly string[],
+  cwd: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<string[]> {
   const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`;
-  const { logged } = await runLogged(['--import', `data:text/javascript,${encodeURIComponent(register)}`, script, ...args], cwd, { recordModules: true, tolerateFailure: true, extraEnv });
+  const { logged } = await runLogged(['--import', `data:text/javascript,${encodeURIComponent(register)}`, script, ...args], cwd, {
+    recordModules: true,
+    tolerateFailure: true,
+    extraEnv,
+  });
   return [...new Set(modulePaths(logged))];
 }
 
@@ -104,9 +125,16 @@ export function loadProblems(modules: readonly string[]): string[] {
       problems.push(`CLI library: ${normalized.slice(normalized.lastIndexOf('/node_modules/') + 14)}`);
       continue;
     }
-    if (!/\/dist\/.*\.(c|m)?js$/.test(normalized) || normalized.includes('/node_modules/@') || /\/node_modules\/(?!event-store-adapter-dynamodb\/)/.test(normalized)) continue;
+    if (
+      !/\/dist\/.*\.(c|m)?js$/.test(normalized) ||
+      normalized.includes('/node_modules/@') ||
+      /\/node_modules\/(?!event-store-adapter-dynamodb\/)/.test(normalized)
+    )
+      continue;
     const source = readFileSync(module, 'utf8');
-    for (const name of DRIVER_CLASSES) if (new RegExp(`\\bclass ${name}\\b|\\b${name} = \\(?(?:_class\\d* = )?class\\b`).test(source)) problems.push(`driver ${name} in ${normalized}`);
+    for (const name of DRIVER_CLASSES)
+      if (new RegExp(`\\bclass ${name}\\b|\\b${name} = \\(?(?:_class\\d* = )?class\\b`).test(source))
+        problems.push(`driver ${name} in ${normalized}`);
   }
   return problems;
 }
@@ -159,12 +187,20 @@ async function main(): Promise<void> {
       roots.map(async (cwd) => {
         const modules = await modulesLoadedBy(specifier, format, cwd);
         const aws = modules.filter((module) => /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(module)).length;
-        const drivers = [...new Set(loadProblems(modules).filter((problem) => problem.startsWith('driver ')).map((problem) => problem.split(' ')[1]))];
+        const drivers = [
+          ...new Set(
+            loadProblems(modules)
+              .filter((problem) => problem.startsWith('driver '))
+              .map((problem) => problem.split(' ')[1]),
+          ),
+        ];
         return `${String(modules.length).padStart(4)} modules, ${String(aws).padStart(3)} AWS SDK${drivers.length > 0 ? `, drivers: ${drivers.join(' ')}` : ''}`;
       }),
     );
     const times = await medianImportMs(specifier, format, roots, runs);
-    console.log(`${`${specifier} (${format})`.padEnd(44)} ${roots.map((_, index) => `${times[index]!.toFixed(1).padStart(7)} ms (${loads[index]})`).join(' | ')}`);
+    console.log(
+      `${`${specifier} (${format})`.padEnd(44)} ${roots.map((_, index) => `${times[index]!.toFixed(1).padStart(7)} ms (${loads[index]})`).join(' | ')}`,
+    );
   }
 }
 

@@ -65,7 +65,11 @@ export function buildTransaction(
   bases: ReadonlyMap<string, number>,
   writeId: string,
   linkProbes: ReadonlyMap<number, number>,
-  extras: { readonly logBases?: ReadonlyMap<number, number>; readonly checks?: ReadonlyMap<string, number>; readonly instance?: InstanceCondition } = {},
+  extras: {
+    readonly logBases?: ReadonlyMap<number, number>;
+    readonly checks?: ReadonlyMap<string, number>;
+    readonly instance?: InstanceCondition;
+  } = {},
 ): ChunkTransaction {
   const logBases = extras.logBases ?? NO_LOG_BASES;
   const checks = extras.checks ?? NO_CHECKS;
@@ -77,7 +81,9 @@ export function buildTransaction(
     const atVersion: Condition = { kind: 'equals', attribute: A.version, value: version };
     const seen = accepted.has(pk) ? accepted.get(pk)! : generation;
     if (!accepted.has(pk) && generation !== '') verified = true;
-    return seen === null || seen === '' ? atVersion : { kind: 'and', conditions: [atVersion, { kind: 'equals', attribute: A.generation, value: seen }] };
+    return seen === null || seen === ''
+      ? atVersion
+      : { kind: 'and', conditions: [atVersion, { kind: 'equals', attribute: A.generation, value: seen }] };
   };
   const next = new Map(bases);
   const nextPosition = new Map(logBases);
@@ -96,7 +102,10 @@ export function buildTransaction(
       item[A.logSk] = position;
     }
     perEvent.push({ action: { type: 'put', item, condition: { kind: 'notExists' } }, role: { kind: 'event', index } });
-    perEvent.push({ action: { type: 'put', item: guardItem(event, sequence, writeId), condition: { kind: 'notExists' } }, role: { kind: 'guard', index } });
+    perEvent.push({
+      action: { type: 'put', item: guardItem(event, sequence, writeId), condition: { kind: 'notExists' } },
+      role: { kind: 'guard', index },
+    });
     if (event.causationId !== undefined) {
       const slot = event.linkSlot! + (linkProbes.get(index) ?? 0);
       const link = linkItem(event.causationId, slot, event.validated.event.id, event.pk, sequence, event.validated.createdIso);
@@ -104,11 +113,19 @@ export function buildTransaction(
     }
   });
   for (const [pk, base] of bases) {
-    actions.push({ type: 'put', item: encodeHead(pk, next.get(pk)!, generation), condition: base === 0 ? { kind: 'notExists' } : atHead(pk, base) });
+    actions.push({
+      type: 'put',
+      item: encodeHead(pk, next.get(pk)!, generation),
+      condition: base === 0 ? { kind: 'notExists' } : atHead(pk, base),
+    });
     roles.push({ kind: 'head', pk });
   }
   for (const [shard, base] of logBases) {
-    actions.push({ type: 'put', item: encodeLogCounter(shard, nextPosition.get(shard)!), condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base } });
+    actions.push({
+      type: 'put',
+      item: encodeLogCounter(shard, nextPosition.get(shard)!),
+      condition: base === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: base },
+    });
     roles.push({ kind: 'log', shard });
   }
   for (const [pk, expected] of checks) {
@@ -148,8 +165,24 @@ export interface CancellationAnalysis {
 }
 
 /** Read the per-action reasons of a cancelled transaction against the roles of its actions. */
-export function analyseCancellation(tx: ChunkTransaction, reasons: readonly ActionFailure[], chunk: Chunk, writeId: string): CancellationAnalysis {
-  const analysis = { headConflicts: new Map<string, number>(), headGenerations: new Map<string, string | undefined>(), logConflicts: new Map<number, number>(), foreignGuards: [] as number[], ownSequences: new Map<number, number>(), linkClashes: [] as number[], sequenceTaken: false, retryable: false, throttled: false, validation: undefined as string | undefined };
+export function analyseCancellation(
+  tx: ChunkTransaction,
+  reasons: readonly ActionFailure[],
+  chunk: Chunk,
+  writeId: string,
+): CancellationAnalysis {
+  const analysis = {
+    headConflicts: new Map<string, number>(),
+    headGenerations: new Map<string, string | undefined>(),
+    logConflicts: new Map<number, number>(),
+    foreignGuards: [] as number[],
+    ownSequences: new Map<number, number>(),
+    linkClashes: [] as number[],
+    sequenceTaken: false,
+    retryable: false,
+    throttled: false,
+    validation: undefined as string | undefined,
+  };
   reasons.forEach((reason, position) => {
     const role = tx.roles[position];
     if (!role) return;

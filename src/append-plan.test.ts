@@ -19,19 +19,47 @@ const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 describe('planEvent sizes (computed once, arithmetically)', () => {
   it('minimalBytes is the size of the item with payload and meta offloaded; companionBytes of its guard and link', () => {
     fc.assert(
-      fc.property(text, fc.option(fc.dictionary(text, text), { nil: undefined }), fc.option(text, { nil: undefined }), fc.jsonValue(), (id, meta, cause, payload) => {
-        const [validated] = validateEvents([{ id: `e${id}`, domain: 'd', type: 't', identifier: 'i', payload, ...(meta ? { meta } : {}), ...(cause !== undefined ? { causationId: `c${cause}` } : {}), created: new Date(Date.UTC(2025, 0, 1)) }]);
-        const planned = planEvent(ctx, validated!, blobScope('events/', 'table'), writeStamp(0, '00000000-0000-0000-0000-000000000000'));
-        expect(planned.draftBytes).toBe(itemSize(planned.draft));
-        const offloaded: Record<string, unknown> = { ...planned.draft, [A.blobKey]: planned.blobKey, [A.blobFields]: meta ? 'pm' : 'p' };
-        delete offloaded[A.payload];
-        delete offloaded[A.meta];
-        expect(planned.minimalBytes).toBe(itemSize(offloaded as never));
-        const guard = itemSize(encodeGuard({ eventId: `e${id}`, stream: planned.pk, sequence: 123_456_789_012_345, createdIso: validated!.createdIso, writeId: '00000000-0000-0000-0000-000000000000' }));
-        const link = cause === undefined ? 0 : itemSize(linkItem(`c${cause}`, 281_474_976_710_655, `e${id}`, planned.pk, 123_456_789_012_345, validated!.createdIso));
-        expect(planned.companionBytes).toBe(guard + link);
-        expect(link === 0 || planned.linkSlot! < 2 ** 48).toBe(true);
-      }),
+      fc.property(
+        text,
+        fc.option(fc.dictionary(text, text), { nil: undefined }),
+        fc.option(text, { nil: undefined }),
+        fc.jsonValue(),
+        (id, meta, cause, payload) => {
+          const [validated] = validateEvents([
+            {
+              id: `e${id}`,
+              domain: 'd',
+              type: 't',
+              identifier: 'i',
+              payload,
+              ...(meta ? { meta } : {}),
+              ...(cause !== undefined ? { causationId: `c${cause}` } : {}),
+              created: new Date(Date.UTC(2025, 0, 1)),
+            },
+          ]);
+          const planned = planEvent(ctx, validated!, blobScope('events/', 'table'), writeStamp(0, '00000000-0000-0000-0000-000000000000'));
+          expect(planned.draftBytes).toBe(itemSize(planned.draft));
+          const offloaded: Record<string, unknown> = { ...planned.draft, [A.blobKey]: planned.blobKey, [A.blobFields]: meta ? 'pm' : 'p' };
+          delete offloaded[A.payload];
+          delete offloaded[A.meta];
+          expect(planned.minimalBytes).toBe(itemSize(offloaded as never));
+          const guard = itemSize(
+            encodeGuard({
+              eventId: `e${id}`,
+              stream: planned.pk,
+              sequence: 123_456_789_012_345,
+              createdIso: validated!.createdIso,
+              writeId: '00000000-0000-0000-0000-000000000000',
+            }),
+          );
+          const link =
+            cause === undefined
+              ? 0
+              : itemSize(linkItem(`c${cause}`, 281_474_976_710_655, `e${id}`, planned.pk, 123_456_789_012_345, validated!.createdIso));
+          expect(planned.companionBytes).toBe(guard + link);
+          expect(link === 0 || planned.linkSlot! < 2 ** 48).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -39,7 +67,8 @@ describe('planEvent sizes (computed once, arithmetically)', () => {
 
 // Issue 16 (defect 5's "keyed"): every key an event's items carry is checked as stored, while planning, before any write.
 const created = new Date(Date.UTC(2025, 0, 1));
-const context = (changeFeed = false) => ({ options: resolveOptions({ kv: new MemoryKvDriver(), tableName: 'plan', changeFeed }) }) as unknown as WriteContext;
+const context = (changeFeed = false) =>
+  ({ options: resolveOptions({ kv: new MemoryKvDriver(), tableName: 'plan', changeFeed }) }) as unknown as WriteContext;
 /** An event as validation would pass it on, with fields validation would have refused (the plan must not rely on it). */
 const validated = (overrides: Partial<ValidatedEvent['event']>): ValidatedEvent => ({
   event: { id: 'ev-1', domain: 'acct', type: 't', identifier: 'x', payload: 1, created, ...overrides },
@@ -78,7 +107,12 @@ describe('planEvent checks every key its items carry, as stored', () => {
 
   it('keys within the limits plan (with and without a change feed)', () => {
     for (const changeFeed of [false, true]) {
-      const plan = planEvent(context(changeFeed), validated({ identifier: 'é'.repeat(1_000), causationId: 'c'.repeat(1_000) }), 'scope/', 'stamp');
+      const plan = planEvent(
+        context(changeFeed),
+        validated({ identifier: 'é'.repeat(1_000), causationId: 'c'.repeat(1_000) }),
+        'scope/',
+        'stamp',
+      );
       expect(Buffer.byteLength(plan.pk)).toBeGreaterThan(2_000); // close to the limit, and under it
     }
   });

@@ -71,10 +71,15 @@ export function planEvent(ctx: WriteContext, validated: ValidatedEvent, scope: s
   }
   const draftBytes = itemSize(draft);
   const causationId = typeof event.causationId === 'string' ? event.causationId : undefined;
-  const guardSize = guardBytes({ eventId: event.id, stream: pk, sequence: SIZING_SEQUENCE, createdIso: validated.createdIso, writeId: SIZING_WRITE_ID });
-  const link = causationId === undefined
-    ? undefined
-    : linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso);
+  const guardSize = guardBytes({
+    eventId: event.id,
+    stream: pk,
+    sequence: SIZING_SEQUENCE,
+    createdIso: validated.createdIso,
+    writeId: SIZING_WRITE_ID,
+  });
+  const link =
+    causationId === undefined ? undefined : linkItem(causationId, SIZING_SLOT, event.id, pk, SIZING_SEQUENCE, validated.createdIso);
   const linkBytes = link === undefined ? 0 : itemSize(link);
   checkKeys(ctx, event.id, [draft, guardKey(event.id), ...(link ? [link] : [])]);
   return {
@@ -155,7 +160,11 @@ export interface ChunkReserve {
  * stream one head, per log shard (change feed) one counter; each event counted at its smallest (offloaded) size
  * when a blob store exists. The first chunk also holds `firstReserve` (the condition checks of read dependencies).
  */
-export function planChunks(ctx: WriteContext, planned: readonly PlannedEvent[], firstReserve: ChunkReserve = { actions: 0, bytes: 0 }): Chunk[] {
+export function planChunks(
+  ctx: WriteContext,
+  planned: readonly PlannedEvent[],
+  firstReserve: ChunkReserve = { actions: 0, bytes: 0 },
+): Chunk[] {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
   let current: Chunk = emptyChunk();
@@ -166,7 +175,11 @@ export function planChunks(ctx: WriteContext, planned: readonly PlannedEvent[], 
     const addsShard = event.logShard !== undefined && !current.shards.has(event.logShard);
     return {
       actions: actionsPerEvent(event) + (addsStream ? 1 : 0) + (addsShard ? 1 : 0),
-      bytes: (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes + (addsStream ? headSize(event.pk) : 0) + (addsShard ? LOG_COUNTER_BYTES : 0),
+      bytes:
+        (ctx.blobs ? event.minimalBytes : event.draftBytes) +
+        event.companionBytes +
+        (addsStream ? headSize(event.pk) : 0) +
+        (addsShard ? LOG_COUNTER_BYTES : 0),
     };
   };
   for (const event of planned) {

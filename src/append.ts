@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { analyseCancellation, buildTransaction, type ChunkTransaction } from './append-actions.js';
-import { chunkCost, headSize, LOG_COUNTER_BYTES, planChunks, planEvent, type Chunk, type ChunkReserve, type PlannedEvent } from './append-plan.js';
+import {
+  chunkCost,
+  headSize,
+  LOG_COUNTER_BYTES,
+  planChunks,
+  planEvent,
+  type Chunk,
+  type ChunkReserve,
+  type PlannedEvent,
+} from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
 import { uploadBlobs } from './write-blobs.js';
 import { writeStamp } from './blob-keys.js';
@@ -56,7 +65,12 @@ import type { ValidatedEvent } from './validation.js';
  * - `options.oneTransaction` (appendBatch): a batch that does not fit one transaction is refused with
  *   `TransactionScopeError` before anything is written, instead of being chunked.
  */
-export async function appendEvents(given: WriteContext, batch: readonly ValidatedEvent[], expectedSequence: number | undefined, options: AppendOptions = {}): Promise<StoredEvent[]> {
+export async function appendEvents(
+  given: WriteContext,
+  batch: readonly ValidatedEvent[],
+  expectedSequence: number | undefined,
+  options: AppendOptions = {},
+): Promise<StoredEvent[]> {
   if (batch.length === 0) return [];
   // The instance this call plans under (blob keys, head conditions): its own view, so a change is always noticed.
   const ctx: WriteContext = { ...forWrite(given), instance: callInstance(given.instance) };
@@ -95,7 +109,16 @@ export async function appendEvents(given: WriteContext, batch: readonly Validate
   for (const [index, chunk] of chunks.entries()) {
     try {
       const decisions = index === 0 ? firstOffloads : planChunkOffload(ctx, chunk, []);
-      const written = await writeConfirmedChunk(ctx, chunk, decisions, exact, writeId, chunks.length === 1, index === 0 ? checks : new Map(), names);
+      const written = await writeConfirmedChunk(
+        ctx,
+        chunk,
+        decisions,
+        exact,
+        writeId,
+        chunks.length === 1,
+        index === 0 ? checks : new Map(),
+        names,
+      );
       stored.push(...written);
       // An expected stream continues exactly where this chunk left it, so its part of the batch stays contiguous.
       written.forEach((event, position) => {
@@ -108,7 +131,15 @@ export async function appendEvents(given: WriteContext, batch: readonly Validate
       throw new EventStoreAdapterError(
         ErrorCodes.PARTIAL_BATCH,
         `Batch of ${batch.length} events needed ${chunks.length} transactions; ${stored.length} events were stored before transaction ${index + 1} failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error, details: { storedEventIds: stored.map((event) => event.id), outcomeUnknownEventIds: unknown, failedChunk: index, chunks: chunks.length } },
+        {
+          cause: error,
+          details: {
+            storedEventIds: stored.map((event) => event.id),
+            outcomeUnknownEventIds: unknown,
+            failedChunk: index,
+            chunks: chunks.length,
+          },
+        },
       );
     }
   }
@@ -134,7 +165,12 @@ export interface AppendOptions {
 }
 
 /** `TransactionScopeError` unless the whole batch (with its read-dependency checks) fits one transaction of the driver. */
-function refuseUnlessOneTransaction(ctx: WriteContext, planned: readonly PlannedEvent[], chunks: readonly Chunk[], reserve: ChunkReserve): void {
+function refuseUnlessOneTransaction(
+  ctx: WriteContext,
+  planned: readonly PlannedEvent[],
+  chunks: readonly Chunk[],
+  reserve: ChunkReserve,
+): void {
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const shards = new Set(planned.flatMap((event) => (event.logShard === undefined ? [] : [event.logShard])));
   const whole = chunkCost(ctx, { events: [...planned], streams: new Set(planned.map((event) => event.pk)), shards });
@@ -161,7 +197,13 @@ function rejectDuplicatesInBatch(batch: readonly ValidatedEvent[]): void {
 async function recordBuckets(ctx: WriteContext, planned: readonly PlannedEvent[]): Promise<void> {
   const fresh = [...new Set(planned.map((event) => event.bucket))].filter((bucket) => !ctx.knownBuckets.has(bucket));
   if (fresh.length === 0) return;
-  await batchWriteAll(ctx.kv, ctx.options.tableName, fresh.map((bucket) => ({ put: encodeCatalogEntry(bucket) })), ctx.retry.policy, loopOptions(ctx));
+  await batchWriteAll(
+    ctx.kv,
+    ctx.options.tableName,
+    fresh.map((bucket) => ({ put: encodeCatalogEntry(bucket) })),
+    ctx.retry.policy,
+    loopOptions(ctx),
+  );
   for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
@@ -199,7 +241,17 @@ function planChunkOffload(ctx: WriteContext, chunk: Chunk, readPks: readonly str
 }
 
 /** Write one chunk as one transaction (its offloads as planned), re-basing on newer heads (soft streams) and retrying transient failures. */
-async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[], exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number>, names: ReadonlyMap<string, string>, note: CommitNote): Promise<StoredEvent[]> {
+async function writeChunk(
+  ctx: WriteContext,
+  chunk: Chunk,
+  decisions: readonly OffloadDecision[],
+  exact: Map<string, number>,
+  writeId: string,
+  wholeBatch: boolean,
+  checks: ReadonlyMap<string, number>,
+  names: ReadonlyMap<string, string>,
+  note: CommitNote,
+): Promise<StoredEvent[]> {
   const { options } = ctx;
   const streams = [...chunk.streams];
   const bases = new Map(streams.map((pk) => [pk, exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
@@ -221,7 +273,11 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
   /** A lost race: counted against `maxConflictRetries`, then the contention wait (`informed`: see `contentionDelay`). */
   const waitOutContention = async (informed: boolean, why: string): Promise<void> => {
     if (++conflicts > options.maxConflictRetries) {
-      throw exhausted({ ...ctx.retry.policy, maxAttempts: conflicts }, new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, why), 'storeEvents (contention)');
+      throw exhausted(
+        { ...ctx.retry.policy, maxAttempts: conflicts },
+        new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, why),
+        'storeEvents (contention)',
+      );
     }
     await ctx.budget.sleep(contentionDelay(ctx.retry.policy, conflicts, informed), ctx.sleep, 'storeEvents');
   };
@@ -280,7 +336,14 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
       const analysis = analyseCancellation(tx, outcome.reasons, chunk, writeId);
       if (analysis.ownSequences.size === chunk.events.length) {
         // An earlier attempt of this very write committed (its response was lost): report what it stored.
-        return done(commit(ctx, chunk, chunk.events.map((_, index) => analysis.ownSequences.get(index)!)), false);
+        return done(
+          commit(
+            ctx,
+            chunk,
+            chunk.events.map((_, index) => analysis.ownSequences.get(index)!),
+          ),
+          false,
+        );
       }
       const exactConflict = [...analysis.headConflicts].some(([pk, actual]) => exact.has(pk) && exact.get(pk) !== actual);
       const moved = analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0;
@@ -289,18 +352,31 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
         const existing = await findStoredBatch(ctx, chunk.events);
         if (existing.state === 'identical') {
           ambiguous = false;
-          return done(commit(ctx, chunk, existing.events.map((event) => event.sequence)), false);
+          return done(
+            commit(
+              ctx,
+              chunk,
+              existing.events.map((event) => event.sequence),
+            ),
+            false,
+          );
         }
         if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
         if (analysis.foreignGuards.length > 0) {
           // The guards vanished between the transaction and the read (a concurrent reset): try again.
-          if (++conflicts > options.maxConflictRetries) throw new DuplicateEventIdError(analysis.foreignGuards.map((index) => eventIds[index]!));
+          if (++conflicts > options.maxConflictRetries)
+            throw new DuplicateEventIdError(analysis.foreignGuards.map((index) => eventIds[index]!));
           continue;
         }
       }
-      if (analysis.validation) throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, { details: { reason: analysis.validation } });
+      if (analysis.validation)
+        throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `Transaction rejected: ${analysis.validation}`, {
+          details: { reason: analysis.validation },
+        });
       for (const [pk, generation] of analysis.headGenerations) if (generation === ctx.instance.generation) accepted.delete(pk); // stamped since
-      const foreign = [...analysis.headGenerations].filter(([pk, generation]) => generation !== ctx.instance.generation && !(accepted.has(pk) && accepted.get(pk) === (generation ?? null)));
+      const foreign = [...analysis.headGenerations].filter(
+        ([pk, generation]) => generation !== ctx.instance.generation && !(accepted.has(pk) && accepted.get(pk) === (generation ?? null)),
+      );
       const logGone = [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0);
       if (foreign.length > 0 || logGone) {
         // A head of another (or no) generation, or a counter gone: the table may have been reset elsewhere. Read
@@ -331,7 +407,9 @@ async function writeChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly O
         // fault, so it re-tries like a moved head, within maxConflictRetries, not the few attempts of the retry policy.
         await waitOutContention(false, 'concurrent transactions kept cancelling this one');
       } else if (analysis.linkClashes.length === 0) {
-        throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', { details: { reasons: outcome.reasons } });
+        throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', {
+          details: { reasons: outcome.reasons },
+        });
       }
       tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
       token = randomUUID();
@@ -358,7 +436,16 @@ interface CommitNote {
  * heads the commit created get the new generation. If the confirmation fails, the commit's instance is unknown:
  * `STORE/OUTCOME_UNKNOWN` (the identical retry succeeds, records its months and confirms again).
  */
-async function writeConfirmedChunk(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[], exact: Map<string, number>, writeId: string, wholeBatch: boolean, checks: ReadonlyMap<string, number> = new Map(), names: ReadonlyMap<string, string> = new Map()): Promise<StoredEvent[]> {
+async function writeConfirmedChunk(
+  ctx: WriteContext,
+  chunk: Chunk,
+  decisions: readonly OffloadDecision[],
+  exact: Map<string, number>,
+  writeId: string,
+  wholeBatch: boolean,
+  checks: ReadonlyMap<string, number> = new Map(),
+  names: ReadonlyMap<string, string> = new Map(),
+): Promise<StoredEvent[]> {
   const note: CommitNote = { decisions: [], unverified: false };
   const events = await writeChunk(ctx, chunk, decisions, exact, writeId, wholeBatch, checks, names, note);
   if (!note.unverified) return events;
@@ -369,10 +456,14 @@ async function writeConfirmedChunk(ctx: WriteContext, chunk: Chunk, decisions: r
     // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error asks
     // for records its months and confirms again.
     forgetTable(ctx);
-    throw new EventStoreAdapterError(ErrorCodes.OUTCOME_UNKNOWN, `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`, {
-      cause: error,
-      details: { eventIds: chunk.events.map((event) => event.validated.event.id), lastAmbiguity: describe(error) },
-    });
+    throw new EventStoreAdapterError(
+      ErrorCodes.OUTCOME_UNKNOWN,
+      `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`,
+      {
+        cause: error,
+        details: { eventIds: chunk.events.map((event) => event.validated.event.id), lastAmbiguity: describe(error) },
+      },
+    );
   }
   return events;
 }
@@ -417,9 +508,17 @@ async function confirmInstance(ctx: WriteContext, chunk: Chunk, decisions: reado
  */
 async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly StoredEvent[], from: string): Promise<void> {
   const versions = new Map<string, number>();
-  events.forEach((stored, index) => versions.set(chunk.events[index]!.pk, Math.max(versions.get(chunk.events[index]!.pk) ?? 0, stored.sequence)));
+  events.forEach((stored, index) =>
+    versions.set(chunk.events[index]!.pk, Math.max(versions.get(chunk.events[index]!.pk) ?? 0, stored.sequence)),
+  );
   for (const [pk, version] of versions) {
-    const condition: Condition = { kind: 'and', conditions: [{ kind: 'equals', attribute: A.version, value: version }, { kind: 'equals', attribute: A.generation, value: from }] };
+    const condition: Condition = {
+      kind: 'and',
+      conditions: [
+        { kind: 'equals', attribute: A.version, value: version },
+        { kind: 'equals', attribute: A.generation, value: from },
+      ],
+    };
     await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: encodeHead(pk, version, ctx.instance.generation), condition }]);
   }
 }
@@ -427,7 +526,9 @@ async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly St
 /** Put the chunk's blobs again under their own keys (same bytes: idempotent). Never deletes: a commit may reference them. */
 async function putBlobsAgain(ctx: WriteContext, decisions: readonly OffloadDecision[]): Promise<void> {
   const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
-  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) => ctx.blobs!.put(blob.key, blob.body, { contentType: 'application/json' }));
+  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) =>
+    ctx.blobs!.put(blob.key, blob.body, { contentType: 'application/json' }),
+  );
 }
 
 /**
@@ -436,7 +537,15 @@ async function putBlobsAgain(ctx: WriteContext, decisions: readonly OffloadDecis
  * show this write committed, the chunk succeeded after all ({@link CommittedAfterAll}); else the result is
  * `STORE/OUTCOME_UNKNOWN` with the event ids.
  */
-async function resolveAmbiguous(ctx: WriteContext, chunk: Chunk, writeId: string, error: unknown, lastAmbiguity: unknown, eventIds: string[], wholeBatch: boolean): Promise<unknown> {
+async function resolveAmbiguous(
+  ctx: WriteContext,
+  chunk: Chunk,
+  writeId: string,
+  error: unknown,
+  lastAmbiguity: unknown,
+  eventIds: string[],
+  wholeBatch: boolean,
+): Promise<unknown> {
   if (error instanceof ConcurrencyError || error instanceof DuplicateEventIdError || hasCode(error, ErrorCodes.VALIDATION)) return error;
   if (ctx.budget.violation('storeEvents') === undefined) {
     try {
@@ -446,7 +555,14 @@ async function resolveAmbiguous(ctx: WriteContext, chunk: Chunk, writeId: string
         const item = byId.get(keyId(keys[index]!));
         return item ? decodeGuard(event.validated.event.id, item) : undefined;
       });
-      if (guards.every((guard) => guard?.writeId === writeId)) return new CommittedAfterAll(commit(ctx, chunk, guards.map((guard) => guard!.sequence)));
+      if (guards.every((guard) => guard?.writeId === writeId))
+        return new CommittedAfterAll(
+          commit(
+            ctx,
+            chunk,
+            guards.map((guard) => guard!.sequence),
+          ),
+        );
     } catch {
       // The check itself failed: the outcome stays unknown.
     }
@@ -463,7 +579,13 @@ class CommittedAfterAll {
   constructor(readonly events: StoredEvent[]) {}
 }
 
-async function refreshHeads(ctx: WriteContext, streams: readonly string[], bases: Map<string, number>, exact: Map<string, number>, streamKeys: Map<string, string>): Promise<void> {
+async function refreshHeads(
+  ctx: WriteContext,
+  streams: readonly string[],
+  bases: Map<string, number>,
+  exact: Map<string, number>,
+  streamKeys: Map<string, string>,
+): Promise<void> {
   for (const pk of streams) {
     const { item } = await ctx.kv.get(ctx.options.tableName, headKey(pk), { consistent: true });
     const actual = decodeHeadVersion(item);

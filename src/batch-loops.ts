@@ -13,7 +13,11 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
 /** What {@link batchGetAll} needs of a driver: its batch-get and its key limit (a `KvDriver` is one; so is the ops tools' raw reader). */
 export interface BatchReader {
   readonly capabilities: Pick<KvCapabilities, 'maxBatchGetKeys'>;
-  batchGet(table: string, keys: readonly ItemKey[], options?: { readonly consistent?: boolean }): Promise<{ readonly items: Item[]; readonly unprocessedKeys: ItemKey[] }>;
+  batchGet(
+    table: string,
+    keys: readonly ItemKey[],
+    options?: { readonly consistent?: boolean },
+  ): Promise<{ readonly items: Item[]; readonly unprocessedKeys: ItemKey[] }>;
 }
 
 /**

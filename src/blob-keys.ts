@@ -48,7 +48,11 @@ export function blobScope(blobKeyPrefix: string, tableName: string): string {
  */
 export function instanceScope(blobKeyPrefix: string, tableName: string, generation: string): string {
   if (generation === '' || generation.includes('/')) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `A blob scope needs the table's generation (a non-empty id without '/'), got ${JSON.stringify(generation)}`, { details: { field: 'generation' } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `A blob scope needs the table's generation (a non-empty id without '/'), got ${JSON.stringify(generation)}`,
+      { details: { field: 'generation' } },
+    );
   }
   return `${blobScope(blobKeyPrefix, tableName)}${generation}/`;
 }
@@ -95,7 +99,9 @@ export function parseBlobKey(scope: string, key: string): ParsedBlobKey | undefi
   }
   if (parts[0] === 's' && parts.length === 4 && /^\d+$/.test(parts[2]!)) {
     const writtenAtMs = stampTime(parts[3]);
-    return writtenAtMs === undefined ? undefined : { kind: 'snapshot', streamPk: component(parts[1]!), sequence: Number(parts[2]), writtenAtMs };
+    return writtenAtMs === undefined
+      ? undefined
+      : { kind: 'snapshot', streamPk: component(parts[1]!), sequence: Number(parts[2]), writtenAtMs };
   }
   return undefined;
 }

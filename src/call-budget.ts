@@ -113,9 +113,15 @@ export function isBudgetError(error: unknown): error is EventStoreAdapterError {
 }
 
 function deadlineExceeded(what: string, deadline: number): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.DEADLINE_EXCEEDED, `${what}: the call's deadline passed (${new Date(deadline).toISOString()})`, { details: { deadline } });
+  return new EventStoreAdapterError(
+    ErrorCodes.DEADLINE_EXCEEDED,
+    `${what}: the call's deadline passed (${new Date(deadline).toISOString()})`,
+    { details: { deadline } },
+  );
 }
 
 function aborted(what: string, reason: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.ABORTED, `${what}: aborted${reason instanceof Error ? ` (${reason.message})` : ''}`, { cause: reason });
+  return new EventStoreAdapterError(ErrorCodes.ABORTED, `${what}: aborted${reason instanceof Error ? ` (${reason.message})` : ''}`, {
+    cause: reason,
+  });
 }

@@ -41,16 +41,26 @@ export interface LogRead {
  * Read the next page after `cursor` (absent: the log's beginning), at most `pageSize` events.
  * @throws `INPUT/INVALID_PAGE_SIZE`, `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (see log-cursor.ts).
  */
-export async function readLogPage(ctx: StoreContext, cursor: readonly ExpectedStreamVersion[] | undefined, pageSize: number): Promise<LogRead> {
+export async function readLogPage(
+  ctx: StoreContext,
+  cursor: readonly ExpectedStreamVersion[] | undefined,
+  pageSize: number,
+): Promise<LogRead> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_PAGE_SIZE, `getLogPage: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`, { details: { pageSize, max: MAX_PAGE_SIZE } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_PAGE_SIZE,
+      `getLogPage: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`,
+      { details: { pageSize, max: MAX_PAGE_SIZE } },
+    );
   }
   const shards = ctx.options.changeFeed!.shards;
   const { identity, counters } = await readCounters(ctx, shards);
   const positions = checkedPositions(cursor, identity, counters);
   const pending = positions.flatMap((position, shard) => (counters[shard]! > position ? [shard] : []));
   const limits = shareLimit(pageSize, pending, positions);
-  const runs = await mapWithConcurrency(pending, QUERY_CONCURRENCY, (shard, index) => (limits[index]! > 0 ? readRun(ctx, shard, positions[shard]!, limits[index]!) : Promise.resolve([])));
+  const runs = await mapWithConcurrency(pending, QUERY_CONCURRENCY, (shard, index) =>
+    limits[index]! > 0 ? readRun(ctx, shard, positions[shard]!, limits[index]!) : Promise.resolve([]),
+  );
   const next = [...positions];
   const items: Item[] = [];
   pending.forEach((shard, index) => {
@@ -75,7 +85,11 @@ export type ConsumerStart = 'start' | 'end' | readonly ExpectedStreamVersion[];
  */
 export async function consumerStartCursor(ctx: StoreContext, from: ConsumerStart): Promise<ExpectedStreamVersion[]> {
   const { identity, counters } = await readCounters(ctx, ctx.options.changeFeed!.shards);
-  if (from === 'start') return encodeCursor(identity, counters.map(() => 0));
+  if (from === 'start')
+    return encodeCursor(
+      identity,
+      counters.map(() => 0),
+    );
   if (from === 'end') return encodeCursor(identity, counters);
   return encodeCursor(identity, checkedPositions(from, identity, counters));
 }
@@ -89,9 +103,13 @@ function checkedPositions(
   const positions = decodeCursor(cursor, identity);
   positions.forEach((position, shard) => {
     if (position > counters[shard]!) {
-      throw new EventStoreAdapterError(ErrorCodes.STALE_CURSOR, `The cursor is at position ${position} of log shard ${shard}, which has only ${counters[shard]}: it is not a cursor of this table's log`, {
-        details: { reason: 'ahead-of-log', shard, position, counter: counters[shard] },
-      });
+      throw new EventStoreAdapterError(
+        ErrorCodes.STALE_CURSOR,
+        `The cursor is at position ${position} of log shard ${shard}, which has only ${counters[shard]}: it is not a cursor of this table's log`,
+        {
+          details: { reason: 'ahead-of-log', shard, position, counter: counters[shard] },
+        },
+      );
     }
   });
   return positions;
@@ -103,7 +121,11 @@ async function readCounters(ctx: StoreContext, shards: number): Promise<{ identi
   const found = new Map((await readItems(ctx, keys)).map((item) => [keyId(item), item]));
   const record = found.get(keyId(METADATA_KEY));
   if (!record) {
-    throw new EventStoreAdapterError(ErrorCodes.TRANSIENT, `Table ${ctx.options.tableName} has no layout record: it is being created or re-created (a reset); try again`, { details: { table: ctx.options.tableName } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.TRANSIENT,
+      `Table ${ctx.options.tableName} has no layout record: it is being created or re-created (a reset); try again`,
+      { details: { table: ctx.options.tableName } },
+    );
   }
   const metadata = decodeMetadata(ctx.options.tableName, record);
   checkMatches(ctx, metadata); // re-created since init by a store configured otherwise: STORE/LAYOUT_MISMATCH
@@ -120,12 +142,21 @@ function shareLimit(pageSize: number, pending: readonly number[], positions: rea
   const base = Math.floor(pageSize / pending.length);
   const remainder = pageSize % pending.length;
   const start = positions.reduce((sum, position) => sum + position, 0) % pending.length;
-  return pending.map((_, index) => base + (((index - start + pending.length) % pending.length) < remainder ? 1 : 0));
+  return pending.map((_, index) => base + ((index - start + pending.length) % pending.length < remainder ? 1 : 0));
 }
 
 /** The items of the contiguous run of shard `shard` after `after`, at most `limit`, from one index query. */
 async function readRun(ctx: StoreContext, shard: number, after: number, limit: number): Promise<Item[]> {
-  const page = await ctx.kv.query(ctx.options.tableName, { index: INDEX_LOG, partition: logPk(shard), range: { op: 'gt', value: after }, direction: 'asc', limit });
-  const run = contiguousRun(after, page.items.map((item) => item[A.logSk] as number));
+  const page = await ctx.kv.query(ctx.options.tableName, {
+    index: INDEX_LOG,
+    partition: logPk(shard),
+    range: { op: 'gt', value: after },
+    direction: 'asc',
+    limit,
+  });
+  const run = contiguousRun(
+    after,
+    page.items.map((item) => item[A.logSk] as number),
+  );
   return page.items.slice(0, run);
 }

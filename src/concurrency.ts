@@ -1,5 +1,9 @@
 /** Map `values` through `task` with at most `limit` tasks in flight; results keep the input order. Rejects with the first failure after all started tasks settle. */
-export async function mapWithConcurrency<T, R>(values: readonly T[], limit: number, task: (value: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  values: readonly T[],
+  limit: number,
+  task: (value: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(values.length);
   let next = 0;
   let failure: { error: unknown } | undefined;

@@ -27,9 +27,13 @@ export const MAX_CONSUMER_RESET_ROUNDS = 20;
 export function checkConsumerStart(from: unknown): asserts from is ConsumerStart {
   if (from === 'start' || from === 'end' || Array.isArray(from)) return;
   const got = JSON.stringify(from) ?? String(from);
-  throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `resetConsumer: from must be 'start', 'end' or a cursor getLogPage returned, got ${got}`, {
-    details: { field: 'from', rule: "'start', 'end' or a cursor" },
-  });
+  throw new EventStoreAdapterError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `resetConsumer: from must be 'start', 'end' or a cursor getLogPage returned, got ${got}`,
+    {
+      details: { field: 'from', rule: "'start', 'end' or a cursor" },
+    },
+  );
 }
 
 /**
@@ -42,7 +46,8 @@ export async function resetConsumer(ctx: StoreContext, name: string, from: Consu
   for (let round = 0; round < MAX_CONSUMER_RESET_ROUNDS; round++) {
     const state = await readConsumer(ctx, name);
     const item = encodeConsumer(name, cursor, state.version + 1, ctx.clock());
-    const condition: Condition = state.version === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: state.version };
+    const condition: Condition =
+      state.version === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: state.version };
     const write = () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
     const result = await retryingTransaction(ctx, `resetConsumer(${name})`, write);
     if (result.committed) return cursor;
@@ -50,5 +55,7 @@ export async function resetConsumer(ctx: StoreContext, name: string, from: Consu
     await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, `resetConsumer(${name})`);
   }
   const message = `resetConsumer(${name}): running instances of the consumer advanced its cursor ${MAX_CONSUMER_RESET_ROUNDS} times in a row`;
-  throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `${message}; stop them and try again`, { details: { name, rounds: MAX_CONSUMER_RESET_ROUNDS } });
+  throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `${message}; stop them and try again`, {
+    details: { name, rounds: MAX_CONSUMER_RESET_ROUNDS },
+  });
 }

@@ -7,7 +7,8 @@
 export type EventMeta = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** An event as the framework creates it. `payload` is any JSON value (`0`, `false`, `""` and `null` included). */
-export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Unique across the store; the framework makes monotonic ULIDs. */
   id: string;
   domain: string;
@@ -24,7 +25,9 @@ export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta>
 }
 
 /** A stored event: the created event plus its 1-based, gapless `sequence` in its stream. */
-export interface StoredEvent<Payload = any, Meta extends EventMeta = EventMeta> extends Omit<CreatedEvent<Payload, Meta>, 'causationId' | 'correlationId'> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface StoredEvent<Payload = any, Meta extends EventMeta = EventMeta>
+  extends Omit<CreatedEvent<Payload, Meta>, 'causationId' | 'correlationId'> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   correlationId?: string;
   causationId?: string;
   sequence: number;
@@ -67,7 +70,8 @@ export interface EventStoreRepoCapabilities {
 }
 
 /** The 3.x repo contract (required and optional members). */
-export interface IEventStoreRepo<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface IEventStoreRepo<Payload = any, Meta extends EventMeta = EventMeta> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   capabilities?: EventStoreRepoCapabilities;
   init(): Promise<void>;
   storeEvents(events: CreatedEvent<Payload, Meta>[], options?: StoreEventsOptions): Promise<void>;
@@ -91,12 +95,15 @@ export interface StreamAdapterCapabilities {
 }
 
 /** A 6.x appendable event: a created event whose `id` may be omitted (the store assigns one). */
-export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = // eslint-disable-line @typescript-eslint/no-explicit-any
-  Omit<CreatedEvent<Payload, Meta>, 'id'> & { id?: string; sequence?: number };
+export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = Omit<CreatedEvent<Payload, Meta>, 'id'> & { // eslint-disable-line @typescript-eslint/no-explicit-any
+  id?: string;
+  sequence?: number;
+};
 
 /** A 6.x stream-appendable event: `identifier` is required. */
-export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = // eslint-disable-line @typescript-eslint/no-explicit-any
-  AppendableEvent<Payload, Meta> & { identifier: string };
+export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = AppendableEvent<Payload, Meta> & { // eslint-disable-line @typescript-eslint/no-explicit-any
+  identifier: string;
+};
 
 /** One entry of `StoreEventsOptions.expectedSequences`: the stream (domain, identifier; absent = '') at `expectedSequence`. */
 export interface ExpectedStreamSequence {
@@ -128,7 +135,8 @@ export interface ExpectedStreamVersion {
 export type StreamReference = Pick<ExpectedStreamVersion, 'domain' | 'identifier'>;
 
 /** A page of the change feed (`getLogPage`): events, and the cursor to pass to the next call (JSON-safe, at most 64 entries). */
-export interface StreamLogPage<Payload = any, Meta extends EventMeta = EventMeta> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface StreamLogPage<Payload = any, Meta extends EventMeta = EventMeta> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   events: StoredEvent<Payload, Meta>[];
   cursor: ExpectedStreamVersion[];
 }

@@ -73,7 +73,11 @@ export function isAwsClient(value: unknown): value is DynamoDBClient {
  * Build core options from the drop-in arguments. Throws `INPUT/INVALID_OPTIONS` naming the field: a bucket is
  * required with an S3 client, capacity units come in pairs, and the core's own options are validated by the core.
  */
-export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Client | undefined, options: AwsEventStoreOptions = {}): EventStoreCoreOptions {
+export function awsCoreOptions(
+  dynamodbClient: DynamoDBClient,
+  s3Client: S3Client | undefined,
+  options: AwsEventStoreOptions = {},
+): EventStoreCoreOptions {
   const {
     s3BucketName,
     s3Acl,
@@ -89,13 +93,24 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
   } = options;
   const parsed = legacySchema.safeParse(options);
   const issues = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  if ((read === undefined) !== (write === undefined)) issues.push({ path: read === undefined ? 'eventStoreTableReadCapacityUnits' : 'eventStoreTableWriteCapacityUnits', message: 'read and write capacity units must be given together' });
+  if ((read === undefined) !== (write === undefined))
+    issues.push({
+      path: read === undefined ? 'eventStoreTableReadCapacityUnits' : 'eventStoreTableWriteCapacityUnits',
+      message: 'read and write capacity units must be given together',
+    });
   if (s3Client && !s3BucketName) issues.push({ path: 's3BucketName', message: 'is required when an S3 client is given' });
   if (issues.length > 0) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { details: { issues } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_OPTIONS,
+      `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      { details: { issues } },
+    );
   }
   const kvOptions: DynamoDbKvDriverOptions = {
-    billing: read !== undefined && write !== undefined ? { mode: 'PROVISIONED', readCapacityUnits: read, writeCapacityUnits: write } : { mode: 'PAY_PER_REQUEST' },
+    billing:
+      read !== undefined && write !== undefined
+        ? { mode: 'PROVISIONED', readCapacityUnits: read, writeCapacityUnits: write }
+        : { mode: 'PAY_PER_REQUEST' },
     createTable: !skipDynamoDBTableCreation,
     ...(tableWaitTimeoutMs === undefined ? {} : { waitTimeoutMs: tableWaitTimeoutMs }),
     ...(tablePollIntervalMs === undefined ? {} : { pollIntervalMs: tablePollIntervalMs }),
@@ -109,7 +124,12 @@ export function awsCoreOptions(dynamodbClient: DynamoDBClient, s3Client: S3Clien
   );
   let blobs: BlobDriver | undefined;
   if (s3Client) {
-    const blobOptions: S3BlobDriverOptions = { bucket: s3BucketName!, keyPrefix: s3KeyPrefix ?? 'events/', createBucket: !skipS3BucketCreation, ...(s3Acl ? { acl: s3Acl } : {}) };
+    const blobOptions: S3BlobDriverOptions = {
+      bucket: s3BucketName!,
+      keyPrefix: s3KeyPrefix ?? 'events/',
+      createBucket: !skipS3BucketCreation,
+      ...(s3Acl ? { acl: s3Acl } : {}),
+    };
     resolveS3Options(blobOptions); // throws what `new S3BlobDriver` would
     blobs = {
       ...lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), {

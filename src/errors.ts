@@ -327,7 +327,11 @@ export class InvalidStreamBatchError extends V6InvalidStreamBatchError implement
   readonly details: Readonly<Record<string, unknown>>;
   declare readonly retryable: boolean;
 
-  constructor(message: string, details: Record<string, unknown> = { field: 'events', rule: 'one stream per appendToStream batch' }, code: ErrorCode = ErrorCodes.INVALID_EVENT) {
+  constructor(
+    message: string,
+    details: Record<string, unknown> = { field: 'events', rule: 'one stream per appendToStream batch' },
+    code: ErrorCode = ErrorCodes.INVALID_EVENT,
+  ) {
     super(message);
     this.code = code;
     this.details = Object.freeze({ ...details });
@@ -347,7 +351,11 @@ export class InvalidIdentifierError extends V6InvalidIdentifierError implements 
   readonly details: Readonly<Record<string, unknown>>;
   declare readonly retryable: boolean;
 
-  constructor(message: string, details: Record<string, unknown> = { field: 'identifier', rule: 'non-empty string' }, code: ErrorCode = ErrorCodes.INVALID_EVENT) {
+  constructor(
+    message: string,
+    details: Record<string, unknown> = { field: 'identifier', rule: 'non-empty string' },
+    code: ErrorCode = ErrorCodes.INVALID_EVENT,
+  ) {
     super(message);
     this.code = code;
     this.details = Object.freeze({ ...details });

@@ -9,12 +9,23 @@ import { A } from './table-layout.js';
 
 const noSleep = async () => {};
 let next = 0;
-const event = (identifier = 'x', extra: Partial<CreatedEvent> = {}): CreatedEvent => ({ id: `e${++next}`, domain: 'acct', type: 'deposited', identifier, payload: { amount: next }, created: new Date(Date.UTC(2025, 3, 1)), ...extra });
+const event = (identifier = 'x', extra: Partial<CreatedEvent> = {}): CreatedEvent => ({
+  id: `e${++next}`,
+  domain: 'acct',
+  type: 'deposited',
+  identifier,
+  payload: { amount: next },
+  created: new Date(Date.UTC(2025, 3, 1)),
+  ...extra,
+});
 
 async function open(options: { blobs?: boolean; threshold?: number; maxAttempts?: number } = {}) {
   const kv = new MemoryKvDriver();
   const blobs = options.blobs === false ? undefined : new MemoryBlobDriver();
-  const store = new EventStore({ kv, ...(blobs ? { blobs } : {}), offloadThresholdBytes: options.threshold, retry: { maxAttempts: options.maxAttempts ?? 5 } }, { sleep: noSleep });
+  const store = new EventStore(
+    { kv, ...(blobs ? { blobs } : {}), offloadThresholdBytes: options.threshold, retry: { maxAttempts: options.maxAttempts ?? 5 } },
+    { sleep: noSleep },
+  );
   await store.init();
   store.resetStats();
   return { kv, blobs, store };
@@ -79,10 +90,16 @@ describe('request counts', () => {
 describe('cost report', () => {
   it('reports every driver call to onCapacity and in stats(), per operation type', async () => {
     const seen: { operation: string; read: number; write: number }[] = [];
-    const store = new EventStore({ kv: new MemoryKvDriver(), onCapacity: (operation, consumed) => seen.push({ operation, ...consumed }) }, { sleep: noSleep });
+    const store = new EventStore(
+      { kv: new MemoryKvDriver(), onCapacity: (operation, consumed) => seen.push({ operation, ...consumed }) },
+      { sleep: noSleep },
+    );
     await store.init();
     // init: read the layout record, then write it (a single-action transaction: 2 WCU).
-    expect(seen).toEqual([{ operation: 'get', read: 1, write: 0 }, { operation: 'transactWrite', read: 0, write: 2 }]);
+    expect(seen).toEqual([
+      { operation: 'get', read: 1, write: 0 },
+      { operation: 'transactWrite', read: 0, write: 2 },
+    ]);
     seen.length = 0;
     store.resetStats();
     await store.storeEvents([event('cost')]);
@@ -116,7 +133,10 @@ describe('faults', () => {
     kv.injectFault('transactWrite', { kind: 'lostResponse' });
     await store.storeEvents(batch);
     const stream = await store.getStreamEvents('acct', 'lost');
-    expect(stream.map((stored) => [stored.id, stored.sequence])).toEqual([[batch[0]!.id, 1], [batch[1]!.id, 2]]);
+    expect(stream.map((stored) => [stored.id, stored.sequence])).toEqual([
+      [batch[0]!.id, 1],
+      [batch[1]!.id, 2],
+    ]);
   });
 
   it('retries a transaction conflict', async () => {
@@ -184,7 +204,10 @@ describe('faults', () => {
     expect(store.stats().blobDelete.requests).toBe(0);
     const { keys } = await blobs!.list('');
     expect(keys).toHaveLength(1);
-    const later = new EventStore({ kv, blobs: blobs!, tableName: store.options.tableName, clock: () => Date.now() + 2 * 3_600_000 }, { sleep: noSleep });
+    const later = new EventStore(
+      { kv, blobs: blobs!, tableName: store.options.tableName, clock: () => Date.now() + 2 * 3_600_000 },
+      { sleep: noSleep },
+    );
     expect(await later.sweepOrphanBlobs({ olderThanMs: 3_600_000 })).toEqual({ deleted: keys, kept: 0 });
     expect((await blobs!.list('')).keys).toEqual([]);
   });
@@ -217,7 +240,9 @@ describe('faults', () => {
 
   it('an event too big for the item limit without a blob store is BLOB_STORE_REQUIRED', async () => {
     const tooBig = new EventStore({ kv: new MemoryKvDriver({ capabilities: { maxItemBytes: 5_000 } }) }, { sleep: noSleep });
-    await expect(tooBig.storeEvents([event('v', { payload: 'x'.repeat(6_000) })])).rejects.toMatchObject({ code: ErrorCodes.BLOB_STORE_REQUIRED });
+    await expect(tooBig.storeEvents([event('v', { payload: 'x'.repeat(6_000) })])).rejects.toMatchObject({
+      code: ErrorCodes.BLOB_STORE_REQUIRED,
+    });
     expect(await tooBig.getStreamSequence('acct', 'v')).toBe(0);
   });
 
@@ -243,7 +268,19 @@ describe('decoding', () => {
     const { kv, store } = await open();
     const stored = event('bad');
     await store.storeEvents([stored]);
-    await kv.batchWrite(store.options.tableName, [{ put: { [A.pk]: 's|acct|bad', [A.sk]: 1, [A.id]: stored.id, [A.domain]: 'acct', [A.type]: 't', [A.payload]: '{not json', [A.created]: 'yesterday' } }]);
+    await kv.batchWrite(store.options.tableName, [
+      {
+        put: {
+          [A.pk]: 's|acct|bad',
+          [A.sk]: 1,
+          [A.id]: stored.id,
+          [A.domain]: 'acct',
+          [A.type]: 't',
+          [A.payload]: '{not json',
+          [A.created]: 'yesterday',
+        },
+      },
+    ]);
     const error = await store.getStreamEvents('acct', 'bad').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: ErrorCodes.INVALID_ITEM, details: { key: { pk: 's|acct|bad', sk: 1 } } });
   });

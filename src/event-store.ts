@@ -97,7 +97,12 @@ interface InitRun {
  */
 export class EventStore implements IEventStoreRepo {
   /** 3.x: stream reads are supported, so `getAggregate` runs. 6.x: stream queries, optimistic concurrency, snapshots. */
-  readonly capabilities: EventStoreRepoCapabilities & StreamAdapterCapabilities = { aggregate: true, streamQuery: true, optimisticConcurrency: true, snapshot: true };
+  readonly capabilities: EventStoreRepoCapabilities & StreamAdapterCapabilities = {
+    aggregate: true,
+    streamQuery: true,
+    optimisticConcurrency: true,
+    snapshot: true,
+  };
   /** The validated options in force. */
   readonly options: ResolvedOptions;
   private readonly ctx: StoreContext;
@@ -123,23 +128,29 @@ export class EventStore implements IEventStoreRepo {
     this.nextId = monotonicIds(this.options.clock);
     const warn = makeWarn(this.options.onWarning);
     const meter = new Meter(this.options.onCapacity, warn);
-    const drivers = { kv: meteredKv(this.options.kv, meter), blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined };
-    this.ctx = withBudget({
-      kv: drivers.kv,
-      blobs: drivers.blobs,
-      drivers,
-      options: this.options,
-      meter,
-      sleep: internals.sleep ?? realSleep,
-      clock: this.options.clock,
-      warn,
-      retry: { policy: this.options.retry },
-      budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
-      heads: new BoundedCache(this.options.headCacheSize),
-      knownBuckets: new Set(),
-      logPositions: new Map(),
-      instance: { generation: '' },
-    }, new CallBudget(Infinity, [this.options.signal], this.options.clock));
+    const drivers = {
+      kv: meteredKv(this.options.kv, meter),
+      blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined,
+    };
+    this.ctx = withBudget(
+      {
+        kv: drivers.kv,
+        blobs: drivers.blobs,
+        drivers,
+        options: this.options,
+        meter,
+        sleep: internals.sleep ?? realSleep,
+        clock: this.options.clock,
+        warn,
+        retry: { policy: this.options.retry },
+        budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
+        heads: new BoundedCache(this.options.headCacheSize),
+        knownBuckets: new Set(),
+        logPositions: new Map(),
+        instance: { generation: '' },
+      },
+      new CallBudget(Infinity, [this.options.signal], this.options.clock),
+    );
   }
 
   /**
@@ -178,14 +189,20 @@ export class EventStore implements IEventStoreRepo {
   async appendEvents(events: readonly CreatedEvent[], options: StoreEventsOptions = {}): Promise<StoredEvent[]> {
     const expected = options.expectedSequence;
     if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `expectedSequence must be an integer >= 0, got ${String(expected)}`, { details: { field: 'expectedSequence' } });
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `expectedSequence must be an integer >= 0, got ${String(expected)}`, {
+        details: { field: 'expectedSequence' },
+      });
     }
     const deadlineMs = options.deadlineMs;
     if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `deadlineMs must be an integer > 0, got ${String(deadlineMs)}`, { details: { issues: [{ path: 'deadlineMs', message: 'must be an integer > 0' }] } });
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `deadlineMs must be an integer > 0, got ${String(deadlineMs)}`, {
+        details: { issues: [{ path: 'deadlineMs', message: 'must be an integer > 0' }] },
+      });
     }
     if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'signal must be an AbortSignal', { details: { issues: [{ path: 'signal', message: 'must be an AbortSignal' }] } });
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'signal must be an AbortSignal', {
+        details: { issues: [{ path: 'signal', message: 'must be an AbortSignal' }] },
+      });
     }
     const validated = validateEvents(events);
     const expectations = expectedSequenceList(options.expectedSequences, validated[0]?.event, expected);
@@ -193,8 +210,16 @@ export class EventStore implements IEventStoreRepo {
   }
 
   /** The write of every append method: a call context (deadline, signal), the store ready, the core's write path. */
-  private async write(validated: ReturnType<typeof validateEvents>, expected: number | undefined, append: AppendOptions, call: StoreEventsOptions = {}): Promise<StoredEvent[]> {
-    const ctx = forCall(this.ctx, { ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }), ...(call.signal ? { signal: call.signal } : {}) });
+  private async write(
+    validated: ReturnType<typeof validateEvents>,
+    expected: number | undefined,
+    append: AppendOptions,
+    call: StoreEventsOptions = {},
+  ): Promise<StoredEvent[]> {
+    const ctx = forCall(this.ctx, {
+      ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }),
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
     ctx.budget.check('storeEvents');
     await this.ready(ctx.budget);
     return appendEvents(ctx, validated, expected, append);
@@ -225,25 +250,46 @@ export class EventStore implements IEventStoreRepo {
    */
   async appendBatch(events: readonly AppendableEvent[], expectedVersions: readonly ExpectedStreamVersion[]): Promise<void> {
     const list = eventArray(events, 'appendBatch');
-    if (list.length === 0) throw new InvalidStreamBatchError('appendBatch needs at least one event', { field: 'events', rule: 'at least one event' });
+    if (list.length === 0)
+      throw new InvalidStreamBatchError('appendBatch needs at least one event', { field: 'events', rule: 'at least one event' });
     list.forEach((event, index) => {
       if (typeof event.identifier === 'string' && event.identifier.trim() === '') {
-        throw new InvalidIdentifierError(`appendBatch: event #${index} has an empty or whitespace identifier (omit it for the domain-only stream)`, { index, field: 'identifier', rule: 'absent, or a non-empty string that is not only whitespace' });
+        throw new InvalidIdentifierError(
+          `appendBatch: event #${index} has an empty or whitespace identifier (omit it for the domain-only stream)`,
+          { index, field: 'identifier', rule: 'absent, or a non-empty string that is not only whitespace' },
+        );
       }
     });
     if (!Array.isArray(expectedVersions)) {
-      throw new InvalidStreamBatchError(`appendBatch: expectedVersions must be an array, got ${expectedVersions === null ? 'null' : typeof expectedVersions}`, { field: 'expectedVersions', rule: 'array' }, ErrorCodes.INVALID_ARGUMENT);
+      throw new InvalidStreamBatchError(
+        `appendBatch: expectedVersions must be an array, got ${expectedVersions === null ? 'null' : typeof expectedVersions}`,
+        { field: 'expectedVersions', rule: 'array' },
+        ErrorCodes.INVALID_ARGUMENT,
+      );
     }
     const listed = new Map<string, ListedStream & { version: number }>();
     expectedVersions.forEach((entry, index) => {
       const field = `expectedVersions[${index}]`;
-      const stream = streamReference(entry, field, 'appendBatch', (message, details) => new InvalidStreamBatchError(message, details, ErrorCodes.INVALID_ARGUMENT));
+      const stream = streamReference(
+        entry,
+        field,
+        'appendBatch',
+        (message, details) => new InvalidStreamBatchError(message, details, ErrorCodes.INVALID_ARGUMENT),
+      );
       const version = (entry as { expectedVersion?: unknown }).expectedVersion;
       if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-        throw new InvalidStreamBatchError(`appendBatch: ${field}.expectedVersion must be a safe integer >= 0, got ${String(version)}`, { index, field: `${field}.expectedVersion`, rule: 'safe integer >= 0' }, ErrorCodes.INVALID_ARGUMENT);
+        throw new InvalidStreamBatchError(
+          `appendBatch: ${field}.expectedVersion must be a safe integer >= 0, got ${String(version)}`,
+          { index, field: `${field}.expectedVersion`, rule: 'safe integer >= 0' },
+          ErrorCodes.INVALID_ARGUMENT,
+        );
       }
       if (listed.has(stream.pk)) {
-        throw new InvalidStreamBatchError(`appendBatch: ${field} lists stream ${stream.key} a second time`, { index, field, rule: 'each stream at most once', stream: stream.key }, ErrorCodes.INVALID_ARGUMENT);
+        throw new InvalidStreamBatchError(
+          `appendBatch: ${field} lists stream ${stream.key} a second time`,
+          { index, field, rule: 'each stream at most once', stream: stream.key },
+          ErrorCodes.INVALID_ARGUMENT,
+        );
       }
       listed.set(stream.pk, { ...stream, version });
     });
@@ -251,10 +297,18 @@ export class EventStore implements IEventStoreRepo {
     validated.forEach(({ event }, index) => {
       if (!listed.has(streamPk(event.domain, event.identifier))) {
         const key = streamKey(event.domain, event.identifier);
-        throw new InvalidStreamBatchError(`appendBatch: event #${index} writes stream ${key}, which expectedVersions does not list`, { index, field: 'expectedVersions', rule: 'every written stream listed', stream: key }, ErrorCodes.INVALID_ARGUMENT);
+        throw new InvalidStreamBatchError(
+          `appendBatch: event #${index} writes stream ${key}, which expectedVersions does not list`,
+          { index, field: 'expectedVersions', rule: 'every written stream listed', stream: key },
+          ErrorCodes.INVALID_ARGUMENT,
+        );
       }
     });
-    const expectations: StreamExpectation[] = [...listed.values()].map((stream) => ({ pk: stream.pk, streamKey: stream.key, version: stream.version }));
+    const expectations: StreamExpectation[] = [...listed.values()].map((stream) => ({
+      pk: stream.pk,
+      streamKey: stream.key,
+      version: stream.version,
+    }));
     await v6Errors(this.write(validated, undefined, { expectations, oneTransaction: true }), listed);
   }
 
@@ -268,10 +322,19 @@ export class EventStore implements IEventStoreRepo {
    */
   async getStreamVersions(streams: readonly StreamReference[]): Promise<ExpectedStreamVersion[]> {
     if (!Array.isArray(streams)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getStreamVersions: streams must be an array, got ${streams === null ? 'null' : typeof streams}`, { details: { field: 'streams', rule: 'array' } });
+      throw new EventStoreAdapterError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `getStreamVersions: streams must be an array, got ${streams === null ? 'null' : typeof streams}`,
+        { details: { field: 'streams', rule: 'array' } },
+      );
     }
     const references = streams.map((entry, index) =>
-      streamReference(entry, `streams[${index}]`, 'getStreamVersions', (message, details) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details })),
+      streamReference(
+        entry,
+        `streams[${index}]`,
+        'getStreamVersions',
+        (message, details) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details }),
+      ),
     );
     const ctx = forCall(this.ctx);
     await this.ready(ctx.budget);
@@ -293,18 +356,28 @@ export class EventStore implements IEventStoreRepo {
   async appendToStream(events: readonly StreamAppendableEvent[], expectedVersion: number): Promise<{ nextVersion: number }> {
     const first = eventArray(events, 'appendToStream')[0];
     if (events.length === 0) throw new InvalidStreamBatchError('appendToStream needs at least one event');
-    if (!first) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, 'appendToStream: event #0 is not an object', { details: { index: 0, field: '(event)' } });
+    if (!first)
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, 'appendToStream: event #0 is not an object', {
+        details: { index: 0, field: '(event)' },
+      });
     for (const event of events) {
-      if (typeof event.identifier !== 'string' || event.identifier.trim() === '') throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
+      if (typeof event.identifier !== 'string' || event.identifier.trim() === '')
+        throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
       if (event.domain !== first.domain || event.identifier !== first.identifier) {
-        throw new InvalidStreamBatchError(`appendToStream: all events must belong to ${first.domain}/${first.identifier}; found ${event.domain}/${event.identifier}`);
+        throw new InvalidStreamBatchError(
+          `appendToStream: all events must belong to ${first.domain}/${first.identifier}; found ${event.domain}/${event.identifier}`,
+        );
       }
     }
     try {
-      const stored = await this.appendEvents(events.map((event) => this.v6Event(event)), { expectedSequence: expectedVersion });
+      const stored = await this.appendEvents(
+        events.map((event) => this.v6Event(event)),
+        { expectedSequence: expectedVersion },
+      );
       return { nextVersion: stored[stored.length - 1]!.sequence };
     } catch (error) {
-      if (error instanceof ConcurrencyError) throw new StreamConcurrencyError(first.domain, first.identifier, expectedVersion, error.actualSequence, error);
+      if (error instanceof ConcurrencyError)
+        throw new StreamConcurrencyError(first.domain, first.identifier, expectedVersion, error.actualSequence, error);
       throw v6Error(error);
     }
   }
@@ -321,7 +394,11 @@ export class EventStore implements IEventStoreRepo {
    */
   async getAllEvents(pageSize: number = DEFAULT_PAGE_SIZE, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
     if (startFromId !== undefined && typeof startFromId !== 'string') {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`, { details: { field: 'startFromId' } });
+      throw new EventStoreAdapterError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`,
+        { details: { field: 'startFromId' } },
+      );
     }
     const ctx = forCall(this.ctx);
     await this.ready(ctx.budget);
@@ -376,7 +453,12 @@ export class EventStore implements IEventStoreRepo {
     this.initialising = undefined;
     await this.ready(budget, true);
     let layout = this.layout;
-    if (layout === undefined) throw new EventStoreAdapterError(ErrorCodes.BACKEND, `resetStore: table ${this.options.tableName}: init ended without a layout record`, { details: { table: this.options.tableName } });
+    if (layout === undefined)
+      throw new EventStoreAdapterError(
+        ErrorCodes.BACKEND,
+        `resetStore: table ${this.options.tableName}: init ended without a layout record`,
+        { details: { table: this.options.tableName } },
+      );
     // This init may have raced the table's creator (another store's reset or first init): a store that finds the
     // table without a record writes it as not created by a store, and the creator claims it right after. Before
     // refusing, give such a claim a few short waits (costs only on a refusal).
@@ -385,12 +467,22 @@ export class EventStore implements IEventStoreRepo {
       layout = (await readMetadata(this.controlContext(budget))) ?? layout;
     }
     const refuse = (reason: string, why: string) =>
-      new EventStoreAdapterError(ErrorCodes.RESET_REFUSED, `resetStore refused: table ${this.options.tableName} ${why}. Nothing was deleted.`, { details: { table: this.options.tableName, reason } });
+      new EventStoreAdapterError(
+        ErrorCodes.RESET_REFUSED,
+        `resetStore refused: table ${this.options.tableName} ${why}. Nothing was deleted.`,
+        { details: { table: this.options.tableName, reason } },
+      );
     if (!layout.createdByStore) {
-      throw refuse('table-not-created-by-store', 'was not created by an event store (it is managed elsewhere, e.g. by infrastructure code); delete and re-create it there');
+      throw refuse(
+        'table-not-created-by-store',
+        'was not created by an event store (it is managed elsewhere, e.g. by infrastructure code); delete and re-create it there',
+      );
     }
     if (!this.canCreateTable) {
-      throw refuse('table-creation-skipped', 'could not be re-created by this store (its driver may not create tables: skipDynamoDBTableCreation); reset it from a store that may create it, or delete and re-create it with its infrastructure');
+      throw refuse(
+        'table-creation-skipped',
+        'could not be re-created by this store (its driver may not create tables: skipDynamoDBTableCreation); reset it from a store that may create it, or delete and re-create it with its infrastructure',
+      );
     }
     const ctx = this.controlContext(budget);
     this.initialising = undefined;
@@ -439,7 +531,11 @@ export class EventStore implements IEventStoreRepo {
   async getStreamEvents(domain: string, identifier: string, fromSequence = 0): Promise<StoredEvent[]> {
     const stream = streamArguments('getStreamEvents', domain, identifier);
     if (!Number.isInteger(fromSequence) || fromSequence < 0) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`, { details: { field: 'fromSequence' } });
+      throw new EventStoreAdapterError(
+        ErrorCodes.INVALID_ARGUMENT,
+        `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`,
+        { details: { field: 'fromSequence' } },
+      );
     }
     const ctx = forCall(this.ctx);
     await this.ready(ctx.budget);
@@ -585,7 +681,8 @@ export class EventStore implements IEventStoreRepo {
     if (this.closed) return;
     this.closed = true;
     const pending = this.initialising;
-    if (pending && !pending.ready) pending.stop.abort(new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store was closed during init'));
+    if (pending && !pending.ready)
+      pending.stop.abort(new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store was closed during init'));
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     const budget = CallBudget.of(this.options.deadlineMs, [], this.options.clock);
     await budget.race(() => Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]), 'close');
@@ -674,7 +771,8 @@ export class EventStore implements IEventStoreRepo {
     const configured = this.options.retry;
     const attempts = Math.max((await this.options.kv.clientMaxAttempts?.()) ?? 1, (await this.options.blobs?.clientMaxAttempts?.()) ?? 1);
     if (attempts <= 1) return configured;
-    if (!this.options.retryAttemptsConfigured) return { ...configured, maxAttempts: Math.max(1, Math.ceil(configured.maxAttempts / attempts)) };
+    if (!this.options.retryAttemptsConfigured)
+      return { ...configured, maxAttempts: Math.max(1, Math.ceil(configured.maxAttempts / attempts)) };
     this.ctx.warn({
       code: WarningCodes.RETRIES_MULTIPLY,
       message: `The backend client makes ${attempts} attempts per request and retry.maxAttempts is ${configured.maxAttempts}: up to ${attempts * configured.maxAttempts} attempts per operation (bounded by deadlineMs ${this.options.deadlineMs} ms); lower one of them`,
@@ -690,7 +788,11 @@ export class EventStore implements IEventStoreRepo {
   /** A V6 event as a created event: `sequence` dropped, an increasing id (ids.ts) for a missing `id`, the store's clock for a missing `created`. */
   private v6Event(event: AppendableEvent): CreatedEvent {
     const { sequence: _ignored, ...rest } = event;
-    return { ...rest, id: event.id ?? this.nextId(), created: event.created === undefined ? new Date(this.options.clock()) : event.created } as CreatedEvent;
+    return {
+      ...rest,
+      id: event.id ?? this.nextId(),
+      created: event.created === undefined ? new Date(this.options.clock()) : event.created,
+    } as CreatedEvent;
   }
 
   /**
@@ -721,9 +823,13 @@ export class EventStore implements IEventStoreRepo {
 
   private requireChangeFeed(call: string): void {
     if (this.options.changeFeed) return;
-    throw new EventStoreAdapterError(ErrorCodes.CHANGE_FEED_DISABLED, `${call}: this store has no change feed; create the table with the option changeFeed: true (it is fixed at table creation)`, {
-      details: { table: this.options.tableName },
-    });
+    throw new EventStoreAdapterError(
+      ErrorCodes.CHANGE_FEED_DISABLED,
+      `${call}: this store has no change feed; create the table with the option changeFeed: true (it is fixed at table creation)`,
+      {
+        details: { table: this.options.tableName },
+      },
+    );
   }
 
   private assertOpen(): void {
@@ -749,9 +855,17 @@ export class EventStore implements IEventStoreRepo {
 
 /** `events` when it is an array whose entries are objects; else `INPUT/INVALID_EVENT` naming the call and the entry. */
 function eventArray<T>(events: readonly T[], call: string): readonly T[] {
-  if (!Array.isArray(events)) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `${call}: events must be an array, got ${events === null ? 'null' : typeof events}`, { details: { field: 'events' } });
+  if (!Array.isArray(events))
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_EVENT,
+      `${call}: events must be an array, got ${events === null ? 'null' : typeof events}`,
+      { details: { field: 'events' } },
+    );
   const index = events.findIndex((event) => typeof event !== 'object' || event === null);
-  if (index >= 0) throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `${call}: event #${index} is not an object`, { details: { index, field: '(event)' } });
+  if (index >= 0)
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `${call}: event #${index} is not an object`, {
+      details: { index, field: '(event)' },
+    });
   return events;
 }
 
@@ -770,10 +884,20 @@ interface ListedStream {
  * identifier absent or a non-empty string that is not only whitespace (`InvalidIdentifierError`,
  * `INPUT/INVALID_ARGUMENT`), together within DynamoDB's partition-key limit.
  */
-function streamReference(entry: unknown, field: string, call: string, fail: (message: string, details: Record<string, unknown>) => Error): ListedStream {
-  if (typeof entry !== 'object' || entry === null) throw fail(`${call}: ${field} must be an object { domain, identifier? }`, { field, rule: 'object' });
+function streamReference(
+  entry: unknown,
+  field: string,
+  call: string,
+  fail: (message: string, details: Record<string, unknown>) => Error,
+): ListedStream {
+  if (typeof entry !== 'object' || entry === null)
+    throw fail(`${call}: ${field} must be an object { domain, identifier? }`, { field, rule: 'object' });
   const { domain, identifier } = entry as { domain?: unknown; identifier?: unknown };
-  if (typeof domain !== 'string' || domain === '') throw fail(`${call}: ${field}.domain must be a non-empty string, got ${JSON.stringify(domain) ?? String(domain)}`, { field: `${field}.domain`, rule: 'non-empty string' });
+  if (typeof domain !== 'string' || domain === '')
+    throw fail(`${call}: ${field}.domain must be a non-empty string, got ${JSON.stringify(domain) ?? String(domain)}`, {
+      field: `${field}.domain`,
+      rule: 'non-empty string',
+    });
   if (identifier !== undefined && (typeof identifier !== 'string' || identifier.trim() === '')) {
     throw new InvalidIdentifierError(
       `${call}: ${field}.identifier must be absent (the domain-only stream) or a non-empty string that is not only whitespace, got ${JSON.stringify(identifier) ?? String(identifier)}`,
@@ -783,13 +907,18 @@ function streamReference(entry: unknown, field: string, call: string, fail: (mes
   }
   // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, naming (and checking) ANOTHER stream's head.
   const wellFormed = 'must be well-formed Unicode (no lone surrogates)';
-  if (hasLoneSurrogate(domain)) throw fail(`${call}: ${field}.domain ${wellFormed}`, { field: `${field}.domain`, rule: 'well-formed Unicode' });
+  if (hasLoneSurrogate(domain))
+    throw fail(`${call}: ${field}.domain ${wellFormed}`, { field: `${field}.domain`, rule: 'well-formed Unicode' });
   if (typeof identifier === 'string' && hasLoneSurrogate(identifier)) {
     const details = { field: `${field}.identifier`, rule: 'well-formed Unicode' };
     throw new InvalidIdentifierError(`${call}: ${field}.identifier ${wellFormed}`, details, ErrorCodes.INVALID_ARGUMENT);
   }
   const pk = streamPk(domain, identifier as string | undefined);
-  if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${call}: ${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
+  if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES)
+    throw fail(
+      `${call}: ${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`,
+      { field: `${field}.domain`, rule: 'fits the partition key' },
+    );
   return { domain, identifier: identifier as string | undefined, pk, key: streamKey(domain, identifier as string | undefined) };
 }
 
@@ -799,31 +928,65 @@ function streamReference(entry: unknown, field: string, call: string, fail: (mes
  * each stream at most once, and the first event's stream only with `expectedSequence`'s value. `INPUT/INVALID_ARGUMENT`
  * naming the field otherwise.
  */
-function expectedSequenceList(list: readonly ExpectedStreamSequence[] | undefined, first: CreatedEvent | undefined, expectedSequence: number | undefined): StreamExpectation[] {
+function expectedSequenceList(
+  list: readonly ExpectedStreamSequence[] | undefined,
+  first: CreatedEvent | undefined,
+  expectedSequence: number | undefined,
+): StreamExpectation[] {
   if (list === undefined) return [];
-  const fail = (message: string, details: Record<string, unknown>) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `storeEvents: ${message}`, { details });
-  if (!Array.isArray(list)) throw fail(`expectedSequences must be an array, got ${list === null ? 'null' : typeof list}`, { field: 'expectedSequences', rule: 'array' });
+  const fail = (message: string, details: Record<string, unknown>) =>
+    new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `storeEvents: ${message}`, { details });
+  if (!Array.isArray(list))
+    throw fail(`expectedSequences must be an array, got ${list === null ? 'null' : typeof list}`, {
+      field: 'expectedSequences',
+      rule: 'array',
+    });
   const firstPk = first === undefined ? undefined : streamPk(first.domain, first.identifier);
   const seen = new Set<string>();
   return list.map((entry, index) => {
     const field = `expectedSequences[${index}]`;
-    if (typeof entry !== 'object' || entry === null) throw fail(`${field} must be an object { domain, identifier?, expectedSequence }`, { field, rule: 'object' });
-    const { domain, identifier, expectedSequence: version } = entry as { domain?: unknown; identifier?: unknown; expectedSequence?: unknown };
-    if (typeof domain !== 'string' || domain === '') throw fail(`${field}.domain must be a non-empty string`, { field: `${field}.domain`, rule: 'non-empty string' });
-    if (identifier !== undefined && typeof identifier !== 'string') throw fail(`${field}.identifier must be a string when present`, { field: `${field}.identifier`, rule: 'string when present' });
-    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) throw fail(`${field}.expectedSequence must be an integer >= 0, got ${String(version)}`, { field: `${field}.expectedSequence`, rule: 'integer >= 0' });
+    if (typeof entry !== 'object' || entry === null)
+      throw fail(`${field} must be an object { domain, identifier?, expectedSequence }`, { field, rule: 'object' });
+    const {
+      domain,
+      identifier,
+      expectedSequence: version,
+    } = entry as { domain?: unknown; identifier?: unknown; expectedSequence?: unknown };
+    if (typeof domain !== 'string' || domain === '')
+      throw fail(`${field}.domain must be a non-empty string`, { field: `${field}.domain`, rule: 'non-empty string' });
+    if (identifier !== undefined && typeof identifier !== 'string')
+      throw fail(`${field}.identifier must be a string when present`, { field: `${field}.identifier`, rule: 'string when present' });
+    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0)
+      throw fail(`${field}.expectedSequence must be an integer >= 0, got ${String(version)}`, {
+        field: `${field}.expectedSequence`,
+        rule: 'integer >= 0',
+      });
     // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, checking ANOTHER stream's head.
-    for (const [name, text] of [['domain', domain], ['identifier', identifier ?? '']] as const) {
+    for (const [name, text] of [
+      ['domain', domain],
+      ['identifier', identifier ?? ''],
+    ] as const) {
       if (hasLoneSurrogate(text)) {
-        throw fail(`${field}.${name} must be well-formed Unicode (no lone surrogates)`, { field: `${field}.${name}`, rule: 'well-formed Unicode' });
+        throw fail(`${field}.${name} must be well-formed Unicode (no lone surrogates)`, {
+          field: `${field}.${name}`,
+          rule: 'well-formed Unicode',
+        });
       }
     }
     const pk = streamPk(domain, identifier as string | undefined);
     const key = streamKey(domain, identifier as string | undefined);
-    if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES) throw fail(`${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, { field: `${field}.domain`, rule: 'fits the partition key' });
+    if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES)
+      throw fail(`${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, {
+        field: `${field}.domain`,
+        rule: 'fits the partition key',
+      });
     if (seen.has(pk)) throw fail(`${field} lists stream ${key} a second time`, { field, rule: 'each stream at most once', stream: key });
     if (pk === firstPk && expectedSequence !== undefined && expectedSequence !== version) {
-      throw fail(`${field} expects stream ${key} at ${version}, but expectedSequence (the first event's stream) says ${expectedSequence}`, { field: `${field}.expectedSequence`, rule: 'agrees with expectedSequence', stream: key });
+      throw fail(`${field} expects stream ${key} at ${version}, but expectedSequence (the first event's stream) says ${expectedSequence}`, {
+        field: `${field}.expectedSequence`,
+        rule: 'agrees with expectedSequence',
+        stream: key,
+      });
     }
     seen.add(pk);
     return { pk, streamKey: key, version };
@@ -835,7 +998,8 @@ function v6Error(error: unknown, listed?: ReadonlyMap<string, ListedStream>): un
   if (error instanceof DuplicateEventIdError && !(error instanceof DuplicateEventError)) return new DuplicateEventError(error.eventIds);
   if (listed && error instanceof ConcurrencyError) {
     const stream = [...listed.values()].find((candidate) => candidate.key === error.streamKey);
-    if (stream) return new StreamConcurrencyError(stream.domain, stream.identifier ?? '', error.expectedSequence, error.actualSequence, error);
+    if (stream)
+      return new StreamConcurrencyError(stream.domain, stream.identifier ?? '', error.expectedSequence, error.actualSequence, error);
   }
   return error;
 }
@@ -861,8 +1025,13 @@ function streamArguments(call: string, domain: unknown, identifier: unknown): { 
 function checkCallOptions(options: CallOptions, call: string): void {
   const { deadlineMs, signal } = options ?? {};
   const issues: { path: string; message: string }[] = [];
-  if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0 && deadlineMs <= 3_600_000)) issues.push({ path: 'deadlineMs', message: 'must be an integer from 1 to 3,600,000' });
+  if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0 && deadlineMs <= 3_600_000))
+    issues.push({ path: 'deadlineMs', message: 'must be an integer from 1 to 3,600,000' });
   if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
   if (issues.length === 0) return;
-  throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `${call}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`, { details: { issues } });
+  throw new EventStoreAdapterError(
+    ErrorCodes.INVALID_OPTIONS,
+    `${call}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+    { details: { issues } },
+  );
 }

@@ -62,8 +62,19 @@ export class EventStoreRepo extends EventStore {
 }
 
 function inMemoryDefaults(options: EventStoreOptions = {}): EventStoreCoreOptions {
-  const kv = options.kv ?? lazyKvDriver(DEFAULT_KV_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryKvDriver(), { clientMaxAttempts: false, close: true });
+  const kv =
+    options.kv ??
+    lazyKvDriver(DEFAULT_KV_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryKvDriver(), {
+      clientMaxAttempts: false,
+      close: true,
+    });
   const blobs =
-    options.blobs ?? (options.kv ? undefined : lazyBlobDriver(DEFAULT_BLOB_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryBlobDriver(), { clientMaxAttempts: false, close: true }));
+    options.blobs ??
+    (options.kv
+      ? undefined
+      : lazyBlobDriver(DEFAULT_BLOB_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryBlobDriver(), {
+          clientMaxAttempts: false,
+          close: true,
+        }));
   return { ...options, kv, ...(blobs ? { blobs } : {}) };
 }

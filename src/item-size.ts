@@ -51,10 +51,6 @@ function numberSize(value: number): number {
     return Math.ceil(significant / 2) + 1;
   }
   // Significant digits of the decimal form, leading and trailing zeros trimmed (as DynamoDB stores numbers).
-  const digits = Math.abs(value)
-    .toExponential()
-    .split('e')[0]!
-    .replace('.', '')
-    .replace(/0+$/, '');
+  const digits = Math.abs(value).toExponential().split('e')[0]!.replace('.', '').replace(/0+$/, '');
   return Math.ceil(digits.length / 2) + 1;
 }

@@ -46,7 +46,9 @@ describe('lazy drivers of EventStoreRepo', () => {
 
   it('drop-in: the drivers’ own option errors still throw from the constructor', () => {
     const dynamodb = new DynamoDBClient(region);
-    expect(() => new EventStoreRepo(dynamodb, undefined, { tableWaitTimeoutMs: -1 })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }));
+    expect(() => new EventStoreRepo(dynamodb, undefined, { tableWaitTimeoutMs: -1 })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }),
+    );
   });
 
   it('loads the real driver once for concurrent first calls, then forwards to it', async () => {

@@ -88,7 +88,11 @@ export function lazyKvDriver(capabilities: KvDriver['capabilities'], create: () 
 }
 
 /** A `BlobDriver` reporting `capabilities` now and building the real driver with `create` on its first call. */
-export function lazyBlobDriver(capabilities: BlobDriver['capabilities'], create: () => Promise<BlobDriver>, optional: OptionalMethods): BlobDriver {
+export function lazyBlobDriver(
+  capabilities: BlobDriver['capabilities'],
+  create: () => Promise<BlobDriver>,
+  optional: OptionalMethods,
+): BlobDriver {
   const loader = new Loader(create);
   const view = (bind: (driver: BlobDriver) => BlobDriver): BlobDriver => {
     const use = <R>(call: (driver: BlobDriver) => Promise<R>): Promise<R> => loader.use((driver) => call(bind(driver)));

@@ -41,10 +41,22 @@ export function encodeCursor(identity: LogIdentity, positions: readonly number[]
  */
 export function decodeCursor(cursor: readonly ExpectedStreamVersion[] | undefined, identity: LogIdentity): number[] {
   if (cursor === undefined) return new Array<number>(identity.shards).fill(0);
-  if (!Array.isArray(cursor)) throw invalid(`must be an array of { domain, identifier, expectedVersion } (as getLogPage returned it), got ${cursor === null ? 'null' : typeof cursor}`, 'not-an-array');
-  if (cursor.length < 2 || cursor.length > MAX_CURSOR_ENTRIES) throw invalid(`must have 2 to ${MAX_CURSOR_ENTRIES} entries, got ${cursor.length}`, 'length');
+  if (!Array.isArray(cursor))
+    throw invalid(
+      `must be an array of { domain, identifier, expectedVersion } (as getLogPage returned it), got ${cursor === null ? 'null' : typeof cursor}`,
+      'not-an-array',
+    );
+  if (cursor.length < 2 || cursor.length > MAX_CURSOR_ENTRIES)
+    throw invalid(`must have 2 to ${MAX_CURSOR_ENTRIES} entries, got ${cursor.length}`, 'length');
   cursor.forEach((entry, index) => {
-    if (typeof entry !== 'object' || entry === null || typeof entry.domain !== 'string' || typeof entry.identifier !== 'string' || !Number.isSafeInteger(entry.expectedVersion) || entry.expectedVersion < 0) {
+    if (
+      typeof entry !== 'object' ||
+      entry === null ||
+      typeof entry.domain !== 'string' ||
+      typeof entry.identifier !== 'string' ||
+      !Number.isSafeInteger(entry.expectedVersion) ||
+      entry.expectedVersion < 0
+    ) {
       throw invalid(`entry #${index} must be { domain: string, identifier: string, expectedVersion: integer >= 0 }`, 'entry', index);
     }
   });
@@ -53,22 +65,37 @@ export function decodeCursor(cursor: readonly ExpectedStreamVersion[] | undefine
   const [tableName, generation, ...rest] = table!.identifier!.split('/');
   if (generation === undefined || rest.length > 0) throw invalid(`entry #0's identifier must be '<table>/<generation>'`, 'entry', 0);
   if (tableName !== identity.tableName || table!.expectedVersion !== identity.shards) {
-    throw new EventStoreAdapterError(ErrorCodes.STALE_CURSOR, `The cursor is for table ${tableName} with ${table!.expectedVersion} log shards, not this store's table ${identity.tableName} with ${identity.shards}`, {
-      details: { reason: 'other-table', cursorTable: tableName, table: identity.tableName },
-    });
+    throw new EventStoreAdapterError(
+      ErrorCodes.STALE_CURSOR,
+      `The cursor is for table ${tableName} with ${table!.expectedVersion} log shards, not this store's table ${identity.tableName} with ${identity.shards}`,
+      {
+        details: { reason: 'other-table', cursorTable: tableName, table: identity.tableName },
+      },
+    );
   }
   if (generation !== identity.generation) {
-    throw new EventStoreAdapterError(ErrorCodes.STALE_CURSOR, `The cursor is from before table ${identity.tableName} was reset (generation ${generation}, now ${identity.generation}): its positions mean nothing in the new log; start again without a cursor`, {
-      details: { reason: 'table-reset', cursorGeneration: generation, generation: identity.generation },
-    });
+    throw new EventStoreAdapterError(
+      ErrorCodes.STALE_CURSOR,
+      `The cursor is from before table ${identity.tableName} was reset (generation ${generation}, now ${identity.generation}): its positions mean nothing in the new log; start again without a cursor`,
+      {
+        details: { reason: 'table-reset', cursorGeneration: generation, generation: identity.generation },
+      },
+    );
   }
   if (shards.length !== identity.shards) throw invalid(`must hold ${identity.shards} shard entries, got ${shards.length}`, 'length');
   return shards.map((entry, shard) => {
-    if (entry.domain !== CURSOR_SHARD_DOMAIN || entry.identifier !== String(shard)) throw invalid(`entry #${shard + 1} must be shard ${shard} (domain '${CURSOR_SHARD_DOMAIN}', identifier '${shard}')`, 'entry', shard + 1);
+    if (entry.domain !== CURSOR_SHARD_DOMAIN || entry.identifier !== String(shard))
+      throw invalid(
+        `entry #${shard + 1} must be shard ${shard} (domain '${CURSOR_SHARD_DOMAIN}', identifier '${shard}')`,
+        'entry',
+        shard + 1,
+      );
     return entry.expectedVersion;
   });
 }
 
 function invalid(message: string, reason: string, index?: number): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.INVALID_CURSOR, `Invalid change-feed cursor: ${message}`, { details: { field: 'cursor', reason, ...(index === undefined ? {} : { index }) } });
+  return new EventStoreAdapterError(ErrorCodes.INVALID_CURSOR, `Invalid change-feed cursor: ${message}`, {
+    details: { field: 'cursor', reason, ...(index === undefined ? {} : { index }) },
+  });
 }

@@ -13,7 +13,17 @@ export interface OperationStats {
 /** Per-operation-type totals, as returned by `EventStoreRepo.stats()`. */
 export type StoreStats = Record<OperationType, OperationStats>;
 
-const OPERATIONS: readonly OperationType[] = ['get', 'query', 'batchGet', 'batchWrite', 'transactWrite', 'blobPut', 'blobGet', 'blobDelete', 'blobList'];
+const OPERATIONS: readonly OperationType[] = [
+  'get',
+  'query',
+  'batchGet',
+  'batchWrite',
+  'transactWrite',
+  'blobPut',
+  'blobGet',
+  'blobDelete',
+  'blobList',
+];
 
 /**
  * Counts every driver request and the capacity it reports; forwards each to an optional callback. The callback

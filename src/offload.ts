@@ -41,7 +41,12 @@ export interface OffloadDecision {
  * Pure: returns new items, never mutates the candidates.
  */
 export function planOffload(candidates: readonly OffloadCandidate[], otherBytes: number, limits: OffloadLimits): OffloadDecision[] {
-  const states = candidates.map((candidate) => ({ candidate, fields: '' as '' | OffloadedFields, item: candidate.item, size: candidate.size ?? itemSize(candidate.item) }));
+  const states = candidates.map((candidate) => ({
+    candidate,
+    fields: '' as '' | OffloadedFields,
+    item: candidate.item,
+    size: candidate.size ?? itemSize(candidate.item),
+  }));
   const offloadNext = (state: (typeof states)[number]): boolean => {
     const next = nextField(state.candidate.item, state.fields);
     if (next === undefined) return false;
@@ -60,7 +65,9 @@ export function planOffload(candidates: readonly OffloadCandidate[], otherBytes:
   }
   let total = otherBytes + states.reduce((sum, state) => sum + state.size, 0);
   while (total > limits.maxTransactionBytes) {
-    const largest = states.filter((state) => nextField(state.candidate.item, state.fields) !== undefined).sort((a, b) => b.size - a.size)[0];
+    const largest = states
+      .filter((state) => nextField(state.candidate.item, state.fields) !== undefined)
+      .sort((a, b) => b.size - a.size)[0];
     if (largest === undefined) break;
     if (!limits.canOffload) throw blobStoreRequired(largest.candidate.eventId, total, limits.maxTransactionBytes);
     const before = largest.size;
@@ -68,10 +75,14 @@ export function planOffload(candidates: readonly OffloadCandidate[], otherBytes:
     total += largest.size - before;
   }
   return states.map((state) =>
-    state.fields === '' ? { item: state.item } : { item: state.item, blob: { key: state.candidate.blobKey, fields: state.fields, body: offloadedBody(state.candidate.item, state.fields) } },
+    state.fields === ''
+      ? { item: state.item }
+      : {
+          item: state.item,
+          blob: { key: state.candidate.blobKey, fields: state.fields, body: offloadedBody(state.candidate.item, state.fields) },
+        },
   );
 }
-
 
 function nextField(item: Item, current: '' | OffloadedFields): OffloadedFields | undefined {
   if (current === '') return 'p';

@@ -33,7 +33,16 @@ export interface ChangeFeedSettings {
 }
 
 /** Operation types reported to `onCapacity` and by `stats()`. */
-export type OperationType = 'get' | 'query' | 'batchGet' | 'batchWrite' | 'transactWrite' | 'blobPut' | 'blobGet' | 'blobDelete' | 'blobList';
+export type OperationType =
+  | 'get'
+  | 'query'
+  | 'batchGet'
+  | 'batchWrite'
+  | 'transactWrite'
+  | 'blobPut'
+  | 'blobGet'
+  | 'blobDelete'
+  | 'blobList';
 
 /** Options of the core `EventStoreRepo`. Every field is optional; invalid values throw `INPUT/INVALID_OPTIONS`. */
 export interface EventStoreOptions {
@@ -136,8 +145,14 @@ const optionsSchema = z
   .object({
     kv: z.custom<KvDriver>(isKvDriver, 'must be a KvDriver (capabilities + transactWrite…)'),
     blobs: z.custom<BlobDriver>(isBlobDriver, 'must be a BlobDriver (capabilities + put…)').optional(),
-    tableNamePrefix: z.string().regex(/^[A-Za-z0-9_.-]*$/, 'only A-Z a-z 0-9 _ . - are allowed').optional(),
-    tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, '3 to 255 characters of A-Z a-z 0-9 _ . -').optional(),
+    tableNamePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]*$/, 'only A-Z a-z 0-9 _ . - are allowed')
+      .optional(),
+    tableName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, '3 to 255 characters of A-Z a-z 0-9 _ . -')
+      .optional(),
     offloadThresholdBytes: positiveInt.min(1024, 'must be at least 1024 bytes').optional(),
     blobKeyPrefix: z.string().max(200, 'at most 200 characters (S3 keys are at most 1,024 bytes)').optional(),
     bucketShards: positiveInt.max(MAX_BUCKET_SHARDS).optional(),
@@ -153,7 +168,9 @@ const optionsSchema = z
     hydrationConcurrency: positiveInt.max(1_000).optional(),
     headCacheSize: z.number().int().nonnegative().optional(),
     replayFetchLimit: positiveInt.optional(),
-    onCapacity: z.custom<(operation: OperationType, consumed: ConsumedCapacity) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+    onCapacity: z
+      .custom<(operation: OperationType, consumed: ConsumedCapacity) => void>((v) => typeof v === 'function', 'must be a function')
+      .optional(),
     onWarning: z.custom<(warning: StoreWarning) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     onUnreadable: z.custom<(error: EventStoreAdapterError) => void>((v) => typeof v === 'function', 'must be a function').optional(),
     deadlineMs: positiveInt.max(3_600_000).optional(),
@@ -176,7 +193,9 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
   const maxItemBytes = kv.capabilities.maxItemBytes;
   const offloadThresholdBytes = options.offloadThresholdBytes ?? Math.min(DEFAULT_OFFLOAD_THRESHOLD_BYTES, maxItemBytes);
   if (offloadThresholdBytes > maxItemBytes) {
-    throw invalidOptions([{ path: 'offloadThresholdBytes', message: `must not exceed the driver's max item size (${maxItemBytes} bytes)` }]);
+    throw invalidOptions([
+      { path: 'offloadThresholdBytes', message: `must not exceed the driver's max item size (${maxItemBytes} bytes)` },
+    ]);
   }
   const tableName = options.tableName ?? `${options.tableNamePrefix ?? ''}${DEFAULT_TABLE_BASE_NAME}`;
   if (tableName.length > 255) throw invalidOptions([{ path: 'tableNamePrefix', message: 'the table name would exceed 255 characters' }]);

@@ -15,7 +15,9 @@ import { causationPk, guardPk, streamPk } from './table-layout.js';
 export function textArgument(call: string, field: string, value: unknown): string {
   if (typeof value === 'string') return value;
   const got = value === null ? 'null' : typeof value;
-  throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `${call}: ${field} must be a string, got ${got}`, { details: { field, rule: 'string' } });
+  throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `${call}: ${field} must be a string, got ${got}`, {
+    details: { field, rule: 'string' },
+  });
 }
 
 /** A stream's identifier as the read methods take it: a string, or absent (undefined/null) for the domain-only stream (''). */

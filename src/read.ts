@@ -67,17 +67,27 @@ async function readBlobFields(ctx: WriteContext, entry: DecodedEventItem, item: 
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
   const eventId = entry.event.id;
   if (!ctx.blobs) {
-    throw new AdapterCapabilityError(ErrorCodes.BLOB_STORE_REQUIRED, `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`, { details: { eventId, blobKey, key } });
+    throw new AdapterCapabilityError(
+      ErrorCodes.BLOB_STORE_REQUIRED,
+      `Event ${eventId} is offloaded to ${blobKey}, but no blob store is configured`,
+      { details: { eventId, blobKey, key } },
+    );
   }
   const blobs = ctx.blobs;
   const body = await blobs.get(blobKey);
   if (body === undefined) {
     if (await resetSinceRead(ctx, key, blobKey)) {
-      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Event ${eventId}: the table was reset while it was being read (its item and blob are gone); read again`, {
-        details: { eventId, blobKey, key, table: ctx.options.tableName, reason: 'reset-during-read' },
-      });
+      throw new EventStoreAdapterError(
+        ErrorCodes.RESOURCE_NOT_FOUND,
+        `Event ${eventId}: the table was reset while it was being read (its item and blob are gone); read again`,
+        {
+          details: { eventId, blobKey, key, table: ctx.options.tableName, reason: 'reset-during-read' },
+        },
+      );
     }
-    throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Event ${eventId} references blob ${blobKey}, which does not exist`, { details: { eventId, blobKey, key } });
+    throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Event ${eventId} references blob ${blobKey}, which does not exist`, {
+      details: { eventId, blobKey, key },
+    });
   }
   return applyOffloadedBody(entry, body);
 }
@@ -100,7 +110,12 @@ async function resetSinceRead(ctx: WriteContext, key: Record<string, unknown>, b
 /** Events of a stream with `sequence > fromSequence`, ascending; a strongly consistent read (reads its own writes). */
 export async function readStream(ctx: StoreContext, domain: string, identifier: string, fromSequence: number): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
-  const request = { partition: streamPk(domain, identifier), range: { op: 'gt', value: Math.max(fromSequence, HEAD_SK) }, direction: 'asc', consistent: true } as const;
+  const request = {
+    partition: streamPk(domain, identifier),
+    range: { op: 'gt', value: Math.max(fromSequence, HEAD_SK) },
+    direction: 'asc',
+    consistent: true,
+  } as const;
   for await (const items of queryPages(ctx, request)) events.push(...(await hydrate(ctx, items)));
   return events;
 }
@@ -141,7 +156,11 @@ export async function readEventById(ctx: StoreContext, eventId: string): Promise
   if (!location) return null;
   const { item } = await ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true });
   if (!item) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`, { details: { eventId, key: { pk: location.streamPk, sk: location.sequence } } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_ITEM,
+      `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`,
+      { details: { eventId, key: { pk: location.streamPk, sk: location.sequence } } },
+    );
   }
   const [event] = await hydrate(ctx, [item]);
   return event!;
@@ -157,7 +176,10 @@ export async function readByCausation(ctx: StoreContext, causationId: string): P
   for await (const items of queryPages(ctx, { partition: causationPk(causationId), direction: 'asc', consistent: true })) {
     for (const item of items) {
       const link = decodeLink(item);
-      if (!link) throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Causation link of ${causationId} failed to decode`, { details: { key: { pk: item[A.pk], sk: item[A.sk] } } });
+      if (!link)
+        throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Causation link of ${causationId} failed to decode`, {
+          details: { key: { pk: item[A.pk], sk: item[A.sk] } },
+        });
       links.push(link);
     }
   }
@@ -169,7 +191,11 @@ export async function readByCausation(ctx: StoreContext, causationId: string): P
   const items = links.map((link, index) => {
     const item = byKey.get(keyId(keys[index]!));
     if (!item || item[A.id] !== link.eventId) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${link.eventId} caused by ${causationId} has a link but no event item at ${link.stream}#${link.sequence}`, { details: { eventId: link.eventId, key: { pk: link.stream, sk: link.sequence } } });
+      throw new EventStoreAdapterError(
+        ErrorCodes.INVALID_ITEM,
+        `Event ${link.eventId} caused by ${causationId} has a link but no event item at ${link.stream}#${link.sequence}`,
+        { details: { eventId: link.eventId, key: { pk: link.stream, sk: link.sequence } } },
+      );
     }
     return item;
   });

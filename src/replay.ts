@@ -30,7 +30,11 @@ export { compareCodePoints } from './replay-order.js';
  */
 export async function replay(ctx: StoreContext, pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_PAGE_SIZE, `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`, { details: { pageSize, max: MAX_PAGE_SIZE } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_PAGE_SIZE,
+      `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`,
+      { details: { pageSize, max: MAX_PAGE_SIZE } },
+    );
   }
   if (ctx.options.replayOrder === 'log') return logReplay(ctx, pageSize, startFromId);
   let after: { bucket: number; sortKey: string } | undefined;
@@ -42,11 +46,18 @@ export async function replay(ctx: StoreContext, pageSize: number, startFromId?: 
   return pages(ctx, pageSize, after);
 }
 
-async function* pages(ctx: StoreContext, pageSize: number, after: { bucket: number; sortKey: string } | undefined): AsyncGenerator<StoredEvent[]> {
+async function* pages(
+  ctx: StoreContext,
+  pageSize: number,
+  after: { bucket: number; sortKey: string } | undefined,
+): AsyncGenerator<StoredEvent[]> {
   const buckets = await readCatalog(ctx, after?.bucket);
   const openBucket = (bucket: number) => {
     const range = after && bucket === after.bucket ? ({ op: 'gt', value: after.sortKey } as const) : undefined;
-    return Array.from({ length: ctx.options.bucketShards }, (_, shard) => new ShardReader(ctx, INDEX_GLOBAL_ORDER, bucketShardPk(bucket, shard), range));
+    return Array.from(
+      { length: ctx.options.bucketShards },
+      (_, shard) => new ShardReader(ctx, INDEX_GLOBAL_ORDER, bucketShardPk(bucket, shard), range),
+    );
   };
   async function* items(): AsyncGenerator<Item> {
     let next = buckets.length > 0 ? openBucket(buckets[0]!) : undefined;
@@ -89,7 +100,11 @@ async function* hydratedPages(ctx: StoreContext, items: AsyncIterable<Item>, pag
  * from its item: one more consistent read). Like the created order, exact for a quiescent store; consumers that run
  * while writers write use `getLogPage`.
  */
-async function logReplay(ctx: StoreContext, pageSize: number, startFromId: string | undefined): Promise<AsyncIterableIterator<StoredEvent[]>> {
+async function logReplay(
+  ctx: StoreContext,
+  pageSize: number,
+  startFromId: string | undefined,
+): Promise<AsyncIterableIterator<StoredEvent[]>> {
   const shards = ctx.options.changeFeed!.shards;
   let after: { shard: number; position: number } | undefined;
   if (startFromId !== undefined) {
@@ -98,7 +113,9 @@ async function logReplay(ctx: StoreContext, pageSize: number, startFromId: strin
     const { item } = await ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true });
     const position = item?.[A.logSk];
     if (typeof position !== 'number') {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${startFromId} has no log position`, { details: { eventId: startFromId, key: eventKey(location.streamPk, location.sequence) } });
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Event ${startFromId} has no log position`, {
+        details: { eventId: startFromId, key: eventKey(location.streamPk, location.sequence) },
+      });
     }
     after = { shard: logShardOf(location.streamPk, shards), position };
   }
@@ -185,10 +202,16 @@ class ShardReader {
 
   private fetch(cursor: string | undefined): Promise<QueryPage> {
     const { ctx } = this;
-    const request: QueryRequest = { index: this.index, partition: this.partition, range: this.range, direction: 'asc', limit: ctx.options.replayFetchLimit, cursor };
+    const request: QueryRequest = {
+      index: this.index,
+      partition: this.partition,
+      range: this.range,
+      direction: 'asc',
+      limit: ctx.options.replayFetchLimit,
+      cursor,
+    };
     const pending = forCall(ctx).kv.query(ctx.options.tableName, request); // each request has a deadline of its own
     pending.catch(() => undefined); // observed later by peek(); avoid an unhandled rejection meanwhile
     return pending;
   }
 }
-

@@ -9,11 +9,15 @@ const noSleep = async () => {};
 describe('retry policy', () => {
   it('retries retryable driver errors and returns the first success', async () => {
     let calls = 0;
-    const result = await withRetry(policy, async () => {
-      calls += 1;
-      if (calls < 3) throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'slow down');
-      return 'ok';
-    }, noSleep);
+    const result = await withRetry(
+      policy,
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'slow down');
+        return 'ok';
+      },
+      noSleep,
+    );
     expect(result).toBe('ok');
     expect(calls).toBe(3);
   });
@@ -21,32 +25,64 @@ describe('retry policy', () => {
   it('fails at once, with the original error, on a non-retryable error', async () => {
     const original = new EventStoreAdapterError(ErrorCodes.VALIDATION, 'bad', { cause: new Error('root') });
     let calls = 0;
-    await expect(withRetry(policy, async () => {
-      calls += 1;
-      throw original;
-    }, noSleep)).rejects.toBe(original);
+    await expect(
+      withRetry(
+        policy,
+        async () => {
+          calls += 1;
+          throw original;
+        },
+        noSleep,
+      ),
+    ).rejects.toBe(original);
     expect(calls).toBe(1);
     const plain = new TypeError('bug');
-    await expect(withRetry(policy, async () => { throw plain; }, noSleep)).rejects.toBe(plain);
+    await expect(
+      withRetry(
+        policy,
+        async () => {
+          throw plain;
+        },
+        noSleep,
+      ),
+    ).rejects.toBe(plain);
   });
 
   it('gives up after maxAttempts with RETRY/EXHAUSTED carrying the last error', async () => {
     const last = new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'reset');
-    const error = await withRetry(policy, async () => { throw last; }, noSleep).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, cause: last, details: { attempts: 4, lastCode: ErrorCodes.TRANSIENT } });
+    const error = await withRetry(
+      policy,
+      async () => {
+        throw last;
+      },
+      noSleep,
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: ErrorCodes.RETRIES_EXHAUSTED,
+      cause: last,
+      details: { attempts: 4, lastCode: ErrorCodes.TRANSIENT },
+    });
   });
 
   it('RETRY/EXHAUSTED reports mayHaveLanded when ANY attempt did, not only the last (defect 4 one level up)', async () => {
     let calls = 0;
-    const error = await withRetry(policy, async () => {
-      calls += 1;
-      throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'throttled', calls === 1 ? { details: { mayHaveLanded: true } } : {});
-    }, noSleep).catch((caught: unknown) => caught);
+    const error = await withRetry(
+      policy,
+      async () => {
+        calls += 1;
+        throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'throttled', calls === 1 ? { details: { mayHaveLanded: true } } : {});
+      },
+      noSleep,
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, details: { lastCode: ErrorCodes.THROTTLED, mayHaveLanded: true } });
     expect(mayHaveLanded(error)).toBe(true);
-    const refused = await withRetry(policy, async () => {
-      throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'throttled');
-    }, noSleep).catch((caught: unknown) => caught);
+    const refused = await withRetry(
+      policy,
+      async () => {
+        throw new EventStoreAdapterError(ErrorCodes.THROTTLED, 'throttled');
+      },
+      noSleep,
+    ).catch((caught: unknown) => caught);
     expect(mayHaveLanded(refused)).toBe(false);
   });
 

@@ -56,7 +56,9 @@ export function contentionDelay(policy: RetryPolicy, loss: number, informed: boo
 export function isRetryable(error: unknown): boolean {
   if (error instanceof EventStoreAdapterError) return error.retryable;
   const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && error.name === 'EventStoreAdapterError' && typeof code === 'string' && RETRYABLE_CODES.has(code as ErrorCode);
+  return (
+    error instanceof Error && error.name === 'EventStoreAdapterError' && typeof code === 'string' && RETRYABLE_CODES.has(code as ErrorCode)
+  );
 }
 
 /**

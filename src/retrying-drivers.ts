@@ -21,7 +21,8 @@ export interface RetryEnvironment {
 
 /** `inner` with every primitive but `transactWrite` retried per {@link RetryEnvironment}. */
 export function retryingKv(inner: KvDriver, env: RetryEnvironment): KvDriver {
-  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> => withRetry(env.policy(), operation, env.sleep, what, env.budget);
+  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> =>
+    withRetry(env.policy(), operation, env.sleep, what, env.budget);
   return {
     capabilities: inner.capabilities,
     ensureTable: (schema) => retry('ensure table', () => inner.ensureTable(schema)),
@@ -38,7 +39,8 @@ export function retryingKv(inner: KvDriver, env: RetryEnvironment): KvDriver {
 
 /** `inner` with every primitive retried per {@link RetryEnvironment} (puts and deletes are idempotent). */
 export function retryingBlobs(inner: BlobDriver, env: RetryEnvironment): BlobDriver {
-  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> => withRetry(env.policy(), operation, env.sleep, what, env.budget);
+  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> =>
+    withRetry(env.policy(), operation, env.sleep, what, env.budget);
   return {
     capabilities: inner.capabilities,
     ensureContainer: () => retry('ensure blob container', () => inner.ensureContainer()),

@@ -19,7 +19,6 @@ const MAX_SAVE_ROUNDS = 8;
 /** A reader that finds a snapshot's blob gone (swept after a replacement) re-reads the item at most this many times. */
 const MAX_READ_ROUNDS = 3;
 
-
 /**
  * Save a stream's snapshot so that it never tears and never goes back in time:
  * 1. the stored snapshot is read (strongly consistent); one whose `sequence` is newer than ours stays, and ours is
@@ -51,7 +50,11 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
   let ownBlob: { key: string; body: Uint8Array } | undefined;
   if (itemSize(item) > limit) {
     if (!ctx.blobs) {
-      throw new SnapshotError(ErrorCodes.BLOB_STORE_REQUIRED, `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`, { details: { size: itemSize(item) } });
+      throw new SnapshotError(
+        ErrorCodes.BLOB_STORE_REQUIRED,
+        `Snapshot of ${snapshot.domain}::${snapshot.identifier} is ${itemSize(item)} bytes: configure a blob store to offload it`,
+        { details: { size: itemSize(item) } },
+      );
     }
     const blobs = ctx.blobs;
     const key = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
@@ -105,7 +108,11 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
     }
     throw error;
   }
-  throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`, { details: { domain: snapshot.domain, identifier: snapshot.identifier } });
+  throw new EventStoreAdapterError(
+    ErrorCodes.TRANSACTION_CONFLICT,
+    `Snapshot of ${snapshot.domain}::${snapshot.identifier}: concurrent saves kept replacing it`,
+    { details: { domain: snapshot.domain, identifier: snapshot.identifier } },
+  );
 }
 
 /**
@@ -133,7 +140,6 @@ function outcomeUnknown(snapshot: SnapshotEntry, cause: unknown): EventStoreAdap
   );
 }
 
-
 /**
  * The stream's latest snapshot, or null; a strongly consistent read. The state returned is always the one saved
  * with the returned `sequence` (they live in one item, or in one immutable blob the item names). A blob gone
@@ -153,7 +159,11 @@ export async function readSnapshot<State>(ctx: StoreContext, domain: string, ide
       const body = blobs ? await blobs.get(blobKey) : undefined;
       if (body === undefined) {
         if (blobs && round + 1 < MAX_READ_ROUNDS) continue; // replaced meanwhile? read the item again
-        throw new EventStoreAdapterError(ErrorCodes.MISSING_BLOB, `Snapshot of ${domain}::${identifier} references blob ${blobKey}, which is missing`, { details: { blobKey, key } });
+        throw new EventStoreAdapterError(
+          ErrorCodes.MISSING_BLOB,
+          `Snapshot of ${domain}::${identifier} references blob ${blobKey}, which is missing`,
+          { details: { blobKey, key } },
+        );
       }
       stateJson = Buffer.from(body).toString('utf8');
     }

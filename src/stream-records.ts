@@ -39,7 +39,10 @@ export async function decodeStreamRecord(ctx: StoreContext, record: DynamoDbStre
 
 /** The stored events a batch of records carries (a Lambda handler's `event.Records`), in record order; other records are left out. */
 export async function decodeStreamRecords(ctx: StoreContext, records: readonly DynamoDbStreamRecord[]): Promise<StoredEvent[]> {
-  if (!Array.isArray(records)) throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecords: records must be an array', { details: { field: 'records' } });
+  if (!Array.isArray(records))
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecords: records must be an array', {
+      details: { field: 'records' },
+    });
   return (await decodeRecords(ctx, records)).filter((event): event is StoredEvent => event !== undefined);
 }
 
@@ -50,19 +53,32 @@ export async function decodeStreamRecords(ctx: StoreContext, records: readonly D
 async function decodeRecords(ctx: StoreContext, records: readonly DynamoDbStreamRecord[]): Promise<(StoredEvent | undefined)[]> {
   const { unmarshall } = await import('@aws-sdk/util-dynamodb');
   const items = records.map((record) => eventItemOf(ctx, record, unmarshall as (image: Record<string, unknown>) => Item));
-  const events = await hydrate(ctx, items.filter((item): item is Item => item !== undefined));
+  const events = await hydrate(
+    ctx,
+    items.filter((item): item is Item => item !== undefined),
+  );
   let next = 0;
   return items.map((item) => (item === undefined ? undefined : events[next++]));
 }
 
 /** The event item a record's new image holds, or undefined (another item kind, a REMOVE). */
-function eventItemOf(ctx: StoreContext, record: DynamoDbStreamRecord, unmarshall: (image: Record<string, unknown>) => Item): Item | undefined {
+function eventItemOf(
+  ctx: StoreContext,
+  record: DynamoDbStreamRecord,
+  unmarshall: (image: Record<string, unknown>) => Item,
+): Item | undefined {
   if (typeof record !== 'object' || record === null) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecord: not a DynamoDB Streams record', { details: { field: 'record' } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, 'decodeStreamRecord: not a DynamoDB Streams record', {
+      details: { field: 'record' },
+    });
   }
   const arn = record.eventSourceARN;
   if (typeof arn === 'string' && !arn.includes(`:table/${ctx.options.tableName}/stream/`)) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `decodeStreamRecord: the record comes from another table's stream (${arn}), not ${ctx.options.tableName}`, { details: { field: 'eventSourceARN', eventSourceARN: arn } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `decodeStreamRecord: the record comes from another table's stream (${arn}), not ${ctx.options.tableName}`,
+      { details: { field: 'eventSourceARN', eventSourceARN: arn } },
+    );
   }
   const image = record.dynamodb?.NewImage;
   if (record.eventName === 'REMOVE' || image === undefined) return undefined;

@@ -90,15 +90,18 @@ export function checkConsumerName(call: string, name: unknown): asserts name is 
 
 /** Validate `subscribe` options and apply the defaults; `INPUT/INVALID_ARGUMENT` naming the field. */
 export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSettings {
-  const fail = (field: string, rule: string) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
+  const fail = (field: string, rule: string) =>
+    new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
   if (typeof options !== 'object' || options === null) throw fail('options', 'must be an object');
   checkConsumerName('subscribe', options.name);
   if (typeof options.handler !== 'function') throw fail('handler', 'must be a function');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw fail('signal', 'must be an AbortSignal');
   const pageSize = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw fail('pageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+    throw fail('pageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 0 || pollIntervalMs > 3_600_000) throw fail('pollIntervalMs', 'must be a number of ms from 0 to 3,600,000');
+  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 0 || pollIntervalMs > 3_600_000)
+    throw fail('pollIntervalMs', 'must be a number of ms from 0 to 3,600,000');
   return { pageSize, pollIntervalMs };
 }
 
@@ -132,7 +135,12 @@ export async function readConsumer(ctx: StoreContext, name: string): Promise<Con
  * Start the loop of a subscription with validated `settings` ({@link checkSubscribeOptions}) whose stored state is
  * `initial` (read by the caller, so a bad start throws there).
  */
-export function startSubscription(base: StoreContext, options: SubscribeOptions, settings: SubscribeSettings, initial: ConsumerState): Subscription {
+export function startSubscription(
+  base: StoreContext,
+  options: SubscribeOptions,
+  settings: SubscribeSettings,
+  initial: ConsumerState,
+): Subscription {
   const { pageSize, pollIntervalMs } = settings;
   const stopper = new AbortController();
   const onAbort = () => stopper.abort(options.signal?.reason);
@@ -172,7 +180,11 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
         await options.handler(events);
         return true;
       } catch (error) {
-        base.warn({ code: WarningCodes.HANDLER_FAILED, message: `subscribe(${options.name}): the handler threw on a page of ${events.length} events (attempt ${failures + 1}); retrying it, the cursor stays`, cause: error });
+        base.warn({
+          code: WarningCodes.HANDLER_FAILED,
+          message: `subscribe(${options.name}): the handler threw on a page of ${events.length} events (attempt ${failures + 1}); retrying it, the cursor stays`,
+          cause: error,
+        });
         await pause(backoffDelay(base.retry.policy, Math.min(failures, 10)));
         if (stopped()) return false;
       }
@@ -183,15 +195,20 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
   const advanceOnce = async (cursor: ExpectedStreamVersion[]): Promise<void> => {
     const ctx = forCall(base);
     const item = encodeConsumer(options.name, cursor, state.version + 1, base.clock());
-    const condition = state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
-    const result = await retryingTransaction(ctx, `subscribe(${options.name}) cursor`, () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
+    const condition =
+      state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
+    const result = await retryingTransaction(ctx, `subscribe(${options.name}) cursor`, () =>
+      ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
+    );
     if (result.committed) {
       state = { cursor, version: state.version + 1 };
       return;
     }
     if (!result.reasons.some((reason) => reason.kind === 'conditionFailed')) {
       // Cancelled by a conflicting transaction or throttled: nothing was decided, write it again.
-      throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `subscribe(${options.name}): the cursor write was cancelled`, { details: { reasons: result.reasons } });
+      throw new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, `subscribe(${options.name}): the cursor write was cancelled`, {
+        details: { reasons: result.reasons },
+      });
     }
     // The version moved: another instance advanced it, or our own earlier attempt did (a lost response). The stored state is the truth.
     state = await readConsumer(ctx, options.name);
@@ -207,7 +224,11 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
         return await advanceOnce(cursor);
       } catch (error) {
         if (!retryableFailure(error)) throw error;
-        base.warn({ code: WarningCodes.FEED_RETRY, message: `subscribe(${options.name}): recording the cursor failed (attempt ${failures + 1}); retrying with backoff`, cause: error });
+        base.warn({
+          code: WarningCodes.FEED_RETRY,
+          message: `subscribe(${options.name}): recording the cursor failed (attempt ${failures + 1}); retrying with backoff`,
+          cause: error,
+        });
         await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures, 10))));
         if (stopped()) return;
       }
@@ -250,7 +271,11 @@ export function startSubscription(base: StoreContext, options: SubscribeOptions,
           continue;
         }
         if (!retryableFailure(error)) throw error;
-        base.warn({ code: WarningCodes.FEED_RETRY, message: `subscribe(${options.name}): a poll failed (attempt ${failures + 1}); retrying with backoff`, cause: error });
+        base.warn({
+          code: WarningCodes.FEED_RETRY,
+          message: `subscribe(${options.name}): a poll failed (attempt ${failures + 1}); retrying with backoff`,
+          cause: error,
+        });
         await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures++, 10))));
       }
     }

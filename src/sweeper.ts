@@ -36,7 +36,11 @@ export interface SweepOptions {
 export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions): Promise<SweepResult> {
   const olderThanMs = options?.olderThanMs;
   if (typeof olderThanMs !== 'number' || !Number.isFinite(olderThanMs) || olderThanMs < 0) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `sweepOrphanBlobs: olderThanMs must be a number of milliseconds >= 0, got ${String(olderThanMs)}`, { details: { issues: [{ path: 'olderThanMs', message: 'must be a number >= 0' }] } });
+    throw new EventStoreAdapterError(
+      ErrorCodes.INVALID_OPTIONS,
+      `sweepOrphanBlobs: olderThanMs must be a number of milliseconds >= 0, got ${String(olderThanMs)}`,
+      { details: { issues: [{ path: 'olderThanMs', message: 'must be a number >= 0' }] } },
+    );
   }
   const blobs = ctx.blobs;
   if (!blobs) return { deleted: [], kept: 0 };
@@ -57,7 +61,10 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
       if (!parsed || owner === undefined || modified === undefined || modified > cutoff) kept++;
       else candidates.push({ key, parsed });
     });
-    const referenced = await referencedKeys(ctx, candidates.map((candidate) => candidate.parsed));
+    const referenced = await referencedKeys(
+      ctx,
+      candidates.map((candidate) => candidate.parsed),
+    );
     const orphans = candidates.filter((candidate) => !referenced.has(candidate.key)).map((candidate) => candidate.key);
     kept += candidates.length - orphans.length;
     for (let start = 0; start < orphans.length; start += blobs.capabilities.maxDeleteKeys) {
@@ -70,9 +77,20 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
 }
 
 /** The blob keys that stored items reference, among the candidates' owners (strongly consistent batch reads). */
-async function referencedKeys(ctx: StoreContext, candidates: readonly NonNullable<ReturnType<typeof parseBlobKey>>[]): Promise<Set<string>> {
-  const eventIds = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])))];
-  const streams = [...new Set(candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])))];
+async function referencedKeys(
+  ctx: StoreContext,
+  candidates: readonly NonNullable<ReturnType<typeof parseBlobKey>>[],
+): Promise<Set<string>> {
+  const eventIds = [
+    ...new Set(
+      candidates.flatMap((candidate) => (candidate.kind === 'event' && candidate.eventId !== undefined ? [candidate.eventId] : [])),
+    ),
+  ];
+  const streams = [
+    ...new Set(
+      candidates.flatMap((candidate) => (candidate.kind === 'snapshot' && candidate.streamPk !== undefined ? [candidate.streamPk] : [])),
+    ),
+  ];
   const guardKeys = eventIds.map(guardKey);
   const [guardById, snapshots] = await Promise.all([readGuards(ctx, guardKeys), readItems(ctx, streams.map(snapshotKey))]);
   // Decoded with the items' own codecs: a malformed item throws, and the sweep deletes nothing it cannot account for.

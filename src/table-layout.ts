@@ -105,8 +105,22 @@ export function tableSchema(tableName: string, changeFeed = false): TableSchema 
     partitionKey: { name: A.pk, type: 'S' },
     sortKey: { name: A.sk, type: 'N' },
     indexes: [
-      { name: INDEX_GLOBAL_ORDER, partitionKey: { name: A.globalPk, type: 'S' }, sortKey: { name: A.globalSk, type: 'S' }, projection: 'ALL' },
-      ...(changeFeed ? [{ name: INDEX_LOG, partitionKey: { name: A.logPk, type: 'S' as const }, sortKey: { name: A.logSk, type: 'N' as const }, projection: 'ALL' as const }] : []),
+      {
+        name: INDEX_GLOBAL_ORDER,
+        partitionKey: { name: A.globalPk, type: 'S' },
+        sortKey: { name: A.globalSk, type: 'S' },
+        projection: 'ALL',
+      },
+      ...(changeFeed
+        ? [
+            {
+              name: INDEX_LOG,
+              partitionKey: { name: A.logPk, type: 'S' as const },
+              sortKey: { name: A.logSk, type: 'N' as const },
+              projection: 'ALL' as const,
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -22,7 +22,14 @@ const MAX_METADATA_ROUNDS = 5;
  * `createdByStore: false` and a `WARN/LAYOUT_ADOPTED` warning when it already holds events.
  */
 export async function establishLayout(ctx: StoreContext, tableCreated: boolean): Promise<TableMetadata> {
-  const wanted: TableMetadata = { layoutVersion: LAYOUT_VERSION, bucketShards: ctx.options.bucketShards, createdByStore: tableCreated, feedShards: ctx.options.changeFeed?.shards ?? 0, generation: randomUUID(), blobLocation: configuredBlobLocation(ctx) };
+  const wanted: TableMetadata = {
+    layoutVersion: LAYOUT_VERSION,
+    bucketShards: ctx.options.bucketShards,
+    createdByStore: tableCreated,
+    feedShards: ctx.options.changeFeed?.shards ?? 0,
+    generation: randomUUID(),
+    blobLocation: configuredBlobLocation(ctx),
+  };
   for (let round = 0; round < MAX_METADATA_ROUNDS; round++) {
     const stored = await readMetadata(ctx);
     if (stored) {
@@ -34,7 +41,11 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
         // attribute-absent condition): two initialisers racing here may each write; the last wins and the next round
         // reads (and checks) it, so blobs keyed under the loser's generation stay referenced (readable) and are only
         // outside the sweeper's scope.
-        await writeMetadata(ctx, { ...stored, generation: stored.generation || randomUUID(), blobLocation: stored.blobLocation || blobLocation }, sameRecord(stored));
+        await writeMetadata(
+          ctx,
+          { ...stored, generation: stored.generation || randomUUID(), blobLocation: stored.blobLocation || blobLocation },
+          sameRecord(stored),
+        );
         continue;
       }
       if (!tableCreated || stored.createdByStore) return stored;
@@ -48,7 +59,9 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
       return wanted;
     }
   }
-  throw new EventStoreAdapterError(ErrorCodes.BACKEND, `Table ${ctx.options.tableName}: its layout record kept changing during init`, { details: { table: ctx.options.tableName } });
+  throw new EventStoreAdapterError(ErrorCodes.BACKEND, `Table ${ctx.options.tableName}: its layout record kept changing during init`, {
+    details: { table: ctx.options.tableName },
+  });
 }
 
 /** The table's layout record, or undefined when it has none (strongly consistent). */
@@ -74,11 +87,25 @@ export function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
       `Table ${ctx.options.tableName} was created with ${field} ${storedValue}, this store is configured with ${configured}: ${why}`,
       { details: { table: ctx.options.tableName, field, stored: storedValue, configured } },
     );
-  if (stored.layoutVersion !== LAYOUT_VERSION) throw mismatch('layoutVersion', stored.layoutVersion, LAYOUT_VERSION, 'its items are of another layout version');
-  if (stored.bucketShards !== ctx.options.bucketShards) throw mismatch('bucketShards', stored.bucketShards, ctx.options.bucketShards, 'replay would miss the events of the other shards; configure the recorded value');
+  if (stored.layoutVersion !== LAYOUT_VERSION)
+    throw mismatch('layoutVersion', stored.layoutVersion, LAYOUT_VERSION, 'its items are of another layout version');
+  if (stored.bucketShards !== ctx.options.bucketShards)
+    throw mismatch(
+      'bucketShards',
+      stored.bucketShards,
+      ctx.options.bucketShards,
+      'replay would miss the events of the other shards; configure the recorded value',
+    );
   const feedShards = ctx.options.changeFeed?.shards ?? 0;
   if (stored.feedShards !== feedShards) {
-    throw mismatch('changeFeed', stored.feedShards, feedShards, stored.feedShards === 0 ? 'the table has no change feed (it is chosen when the table is created)' : 'every store on the table must keep its change feed with the recorded shards, or the feed would miss its events');
+    throw mismatch(
+      'changeFeed',
+      stored.feedShards,
+      feedShards,
+      stored.feedShards === 0
+        ? 'the table has no change feed (it is chosen when the table is created)'
+        : 'every store on the table must keep its change feed with the recorded shards, or the feed would miss its events',
+    );
   }
   const blobLocation = configuredBlobLocation(ctx);
   if (stored.blobLocation !== '' && blobLocation !== '' && stored.blobLocation !== blobLocation) {
@@ -92,16 +119,21 @@ export function checkMatches(ctx: StoreContext, stored: TableMetadata): void {
 
 /** The condition that the layout record still holds `stored`'s layout fields. */
 function sameRecord(stored: TableMetadata): Condition {
-  return { kind: 'and', conditions: [
-    { kind: 'equals', attribute: A.layoutVersion, value: stored.layoutVersion },
-    { kind: 'equals', attribute: A.bucketShards, value: stored.bucketShards },
-    { kind: 'equals', attribute: A.createdByStore, value: stored.createdByStore },
-  ] };
+  return {
+    kind: 'and',
+    conditions: [
+      { kind: 'equals', attribute: A.layoutVersion, value: stored.layoutVersion },
+      { kind: 'equals', attribute: A.bucketShards, value: stored.bucketShards },
+      { kind: 'equals', attribute: A.createdByStore, value: stored.createdByStore },
+    ],
+  };
 }
 
 async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: Condition): Promise<boolean> {
   const item = encodeMetadata(metadata);
-  const result = await retryingTransaction(ctx, 'write layout record', () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]));
+  const result = await retryingTransaction(ctx, 'write layout record', () =>
+    ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
+  );
   return result.committed;
 }
 

@@ -30,7 +30,10 @@ const optionalText = (error: string) => z.string({ error }).refine(wellFormed, W
 const validDate = z
   .date({ error: 'must be a Date' })
   .refine((date) => !Number.isNaN(date.getTime()), 'must be a valid Date (not Invalid Date)')
-  .refine((date) => date.getTime() >= MIN_CREATED_MS && date.getTime() <= MAX_CREATED_MS, 'must be between 1970-01-01 and 2999-12-31 (UTC)');
+  .refine(
+    (date) => date.getTime() >= MIN_CREATED_MS && date.getTime() <= MAX_CREATED_MS,
+    'must be between 1970-01-01 and 2999-12-31 (UTC)',
+  );
 
 const eventEnvelope = z.object({
   id: nonEmpty,
@@ -58,13 +61,28 @@ function validateEvent(event: CreatedEvent, index: number): ValidatedEvent {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || '(event)';
-    throw invalidEvent(`event #${index} (id ${describeId(event)}): ${field} ${issue.message}`, { index, eventId: event.id, field, rule: issue.message });
+    throw invalidEvent(`event #${index} (id ${describeId(event)}): ${field} ${issue.message}`, {
+      index,
+      eventId: event.id,
+      field,
+      rule: issue.message,
+    });
   }
   if (event.payload === undefined) {
-    throw invalidEvent(`event #${index} (id ${event.id}): payload is required (any JSON value, null included)`, { index, eventId: event.id, field: 'payload', rule: 'required' });
+    throw invalidEvent(`event #${index} (id ${event.id}): payload is required (any JSON value, null included)`, {
+      index,
+      eventId: event.id,
+      field: 'payload',
+      rule: 'required',
+    });
   }
   if (event.meta !== undefined && (typeof event.meta !== 'object' || event.meta === null || Array.isArray(event.meta))) {
-    throw invalidEvent(`event #${index} (id ${event.id}): meta must be an object when present`, { index, eventId: event.id, field: 'meta', rule: 'object' });
+    throw invalidEvent(`event #${index} (id ${event.id}): meta must be an object when present`, {
+      index,
+      eventId: event.id,
+      field: 'meta',
+      rule: 'object',
+    });
   }
   checkKeySizes(event, index);
   const payloadJson = serialise(event.payload, index, event.id, 'payload');
@@ -74,10 +92,14 @@ function validateEvent(event: CreatedEvent, index: number): ValidatedEvent {
 
 /** Keys built from the event must fit DynamoDB's key limits: refuse what would be refused later, before any write. */
 function checkKeySizes(event: CreatedEvent, index: number): void {
-  const tooLong = (field: string, rule: string) => invalidEvent(`event #${index} (id ${event.id.slice(0, 60)}…): ${field} ${rule}`, { index, eventId: event.id, field, rule });
+  const tooLong = (field: string, rule: string) =>
+    invalidEvent(`event #${index} (id ${event.id.slice(0, 60)}…): ${field} ${rule}`, { index, eventId: event.id, field, rule });
   if (utf8Length(event.id) > MAX_EVENT_ID_BYTES) throw tooLong('id', `must be at most ${MAX_EVENT_ID_BYTES} UTF-8 bytes`);
   if (utf8Length(streamPk(event.domain, event.identifier)) > DYNAMODB_MAX_PARTITION_KEY_BYTES) {
-    throw tooLong('domain', `and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key (about ${DYNAMODB_MAX_PARTITION_KEY_BYTES - 4} UTF-8 bytes)`);
+    throw tooLong(
+      'domain',
+      `and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key (about ${DYNAMODB_MAX_PARTITION_KEY_BYTES - 4} UTF-8 bytes)`,
+    );
   }
   if (typeof event.causationId === 'string' && utf8Length(causationPk(event.causationId)) > DYNAMODB_MAX_PARTITION_KEY_BYTES) {
     throw tooLong('causationId', `must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`);
@@ -91,7 +113,11 @@ function serialise(value: unknown, index: number, eventId: string, field: string
     return json;
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw invalidEvent(`event #${index} (id ${eventId}): ${field} cannot be serialised to JSON: ${reason}`, { index, eventId, field, rule: 'serialisable' }, cause);
+    throw invalidEvent(
+      `event #${index} (id ${eventId}): ${field} cannot be serialised to JSON: ${reason}`,
+      { index, eventId, field, rule: 'serialisable' },
+      cause,
+    );
   }
 }
 

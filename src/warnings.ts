@@ -57,7 +57,9 @@ export function makeWarn(onWarning: ((warning: StoreWarning) => void) | undefine
   return (warning) => {
     if (logged.has(warning.code)) return;
     logged.add(warning.code);
-    console.warn(`[event-store-adapter-dynamodb] ${warning.code}: ${warning.message} (further ${warning.code} warnings are not logged; pass onWarning to see them all)`);
+    console.warn(
+      `[event-store-adapter-dynamodb] ${warning.code}: ${warning.message} (further ${warning.code} warnings are not logged; pass onWarning to see them all)`,
+    );
   };
 }
 
@@ -69,7 +71,9 @@ export function callSafely(warn: Warn, what: string, callback: () => unknown): v
   try {
     const result = callback();
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as Promise<unknown>).then(undefined, (cause: unknown) => warn({ code: WarningCodes.CALLBACK_FAILED, message: `${what} callback rejected: ${describe(cause)}`, cause }));
+      (result as Promise<unknown>).then(undefined, (cause: unknown) =>
+        warn({ code: WarningCodes.CALLBACK_FAILED, message: `${what} callback rejected: ${describe(cause)}`, cause }),
+      );
     }
   } catch (cause) {
     warn({ code: WarningCodes.CALLBACK_FAILED, message: `${what} callback threw: ${describe(cause)}`, cause });

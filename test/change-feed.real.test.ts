@@ -39,20 +39,27 @@ describe.skipIf(skip)('change feed on real servers', () => {
       it(`schedule ${index + 1}: ${schedule.writers.length} writers, both consumers hold exactly the stored events`, async () => {
         const table = backend.table(`feed-proof-${index}`);
         const options = { changeFeed: { shards: [1, 2, 4, 63][index % 4]! }, retry: { baseDelayMs: 5, maxDelayMs: 100 } };
-        const stores = [-4000, 4000].map((skew) => backend.store(table, { ...options, clock: () => Date.now() + skew })) as [EventStore, EventStore];
+        const stores = [-4000, 4000].map((skew) => backend.store(table, { ...options, clock: () => Date.now() + skew })) as [
+          EventStore,
+          EventStore,
+        ];
         const audit = backend.store(table, options);
         const random = new Prng(schedule.seed);
         try {
           await Promise.all([...stores, audit].map((store) => store.init()));
-          const counts = await runFeedSchedule(schedule, {
-            stores,
-            audit,
-            now: Date.now,
-            tick: () => new Promise((resolve) => setTimeout(resolve, 5)),
-            maxDrainTicks: 4_000,
-            settleTicks: 20,
-            random: () => random.next(),
-          }, `real${index}`);
+          const counts = await runFeedSchedule(
+            schedule,
+            {
+              stores,
+              audit,
+              now: Date.now,
+              tick: () => new Promise((resolve) => setTimeout(resolve, 5)),
+              maxDrainTicks: 4_000,
+              settleTicks: 20,
+              random: () => random.next(),
+            },
+            `real${index}`,
+          );
           expect(counts.events).toBeGreaterThan(0);
         } finally {
           await Promise.all([...stores, audit].map((store) => store.close()));

@@ -16,7 +16,17 @@ const SCHEDULES = Number(process.env.FEED_SCHEDULES ?? 200);
 const REPLAY_SEED = process.env.FEED_SEED === undefined ? undefined : Number(process.env.FEED_SEED);
 const REPLAY_PATH = process.env.FEED_PATH;
 
-const totals: FeedRunCounts & { schedules: number; faultsInjected: number } = { schedules: 0, faultsInjected: 0, events: 0, batches: 0, definiteFailures: 0, retriedCalls: 0, pollsA: 0, emptyPollsA: 0, handlerFailures: 0 };
+const totals: FeedRunCounts & { schedules: number; faultsInjected: number } = {
+  schedules: 0,
+  faultsInjected: 0,
+  events: 0,
+  batches: 0,
+  definiteFailures: 0,
+  retriedCalls: 0,
+  pollsA: 0,
+  emptyPollsA: 0,
+  handlerFailures: 0,
+};
 
 describe('change feed: exactly once on the lagging twin, under faults, skewed clocks and two instances', () => {
   afterAll(() => {
@@ -31,7 +41,12 @@ describe('change feed: exactly once on the lagging twin, under faults, skewed cl
         totals.schedules++;
         for (const key of Object.keys(counts) as (keyof typeof counts)[]) totals[key] += counts[key];
       }),
-      { numRuns: SCHEDULES, ...(REPLAY_SEED === undefined ? {} : { seed: REPLAY_SEED }), ...(REPLAY_PATH === undefined ? {} : { path: REPLAY_PATH }), endOnFailure: true },
+      {
+        numRuns: SCHEDULES,
+        ...(REPLAY_SEED === undefined ? {} : { seed: REPLAY_SEED }),
+        ...(REPLAY_PATH === undefined ? {} : { path: REPLAY_PATH }),
+        endOnFailure: true,
+      },
     );
     expect(totals.schedules).toBe(SCHEDULES);
     expect(totals.events).toBeGreaterThan(SCHEDULES * 10);

@@ -18,7 +18,15 @@ const skip = dynamo.skip || s3.skip;
 const HANG_GUARD_MS = 30_000;
 
 let next = 0;
-const event = (extra: Partial<CreatedEvent> = {}): CreatedEvent => ({ id: `dl-${++next}-${Date.now()}`, domain: 'acct', identifier: 'a', type: 'opened', payload: {}, created: new Date(), ...extra });
+const event = (extra: Partial<CreatedEvent> = {}): CreatedEvent => ({
+  id: `dl-${++next}-${Date.now()}`,
+  domain: 'acct',
+  identifier: 'a',
+  type: 'opened',
+  payload: {},
+  created: new Date(),
+  ...extra,
+});
 
 async function failure(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
   const error = await promise.then(
@@ -46,60 +54,75 @@ describe.skipIf(skip)('every public call is bounded against endpoints that never
     await hole?.close();
   });
 
-  it('DynamoDB endpoint never answers: init({ deadlineMs }) is STORE/DEADLINE_EXCEEDED, its connection released; a later init tries again', async () => {
-    const client = createDynamoClient(hole.endpoint);
-    try {
-      const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-init') });
-      const before = hole.connections();
-      expect((await failure(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect(hole.connections()).toBeGreaterThan(before); // the request did reach the silent server
-      await released(hole);
-      const again = hole.connections();
-      expect((await failure(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect(hole.connections()).toBeGreaterThan(again); // not a cached failure: init ran again
-      await released(hole);
-      await store.close();
-    } finally {
-      client.destroy();
-    }
-  }, HANG_GUARD_MS);
+  it(
+    'DynamoDB endpoint never answers: init({ deadlineMs }) is STORE/DEADLINE_EXCEEDED, its connection released; a later init tries again',
+    async () => {
+      const client = createDynamoClient(hole.endpoint);
+      try {
+        const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-init') });
+        const before = hole.connections();
+        expect((await failure(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect(hole.connections()).toBeGreaterThan(before); // the request did reach the silent server
+        await released(hole);
+        const again = hole.connections();
+        expect((await failure(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect(hole.connections()).toBeGreaterThan(again); // not a cached failure: init ran again
+        await released(hole);
+        await store.close();
+      } finally {
+        client.destroy();
+      }
+    },
+    HANG_GUARD_MS,
+  );
 
-  it("storeEvents(…, { deadlineMs: 2000 }) on a fresh store (its first call runs init) is STORE/DEADLINE_EXCEEDED; so are getAllEvents, getEventById, subscribe, getLogPage, resetStore, sweepOrphanBlobs, and a signal's abort is STORE/ABORTED", async () => {
-    const client = createDynamoClient(hole.endpoint);
-    try {
-      const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-calls'), deadlineMs: 500, changeFeed: true });
-      expect((await failure(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.getAllEvents())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.getEventById('x'))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.subscribe({ name: 'c', handler: () => undefined }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.getLogPage())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.resetStore({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.sweepOrphanBlobs({ olderThanMs: 0, deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      const controller = new AbortController();
-      const pending = store.storeEvents([event()], { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('shutdown')), 100);
-      expect((await failure(pending)).code).toBe(ErrorCodes.ABORTED);
-      await released(hole);
-      await store.close();
-    } finally {
-      client.destroy();
-    }
-  }, HANG_GUARD_MS);
+  it(
+    "storeEvents(…, { deadlineMs: 2000 }) on a fresh store (its first call runs init) is STORE/DEADLINE_EXCEEDED; so are getAllEvents, getEventById, subscribe, getLogPage, resetStore, sweepOrphanBlobs, and a signal's abort is STORE/ABORTED",
+    async () => {
+      const client = createDynamoClient(hole.endpoint);
+      try {
+        const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-calls'), deadlineMs: 500, changeFeed: true });
+        expect((await failure(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.getAllEvents())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.getEventById('x'))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.subscribe({ name: 'c', handler: () => undefined }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.getLogPage())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.resetStore({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.sweepOrphanBlobs({ olderThanMs: 0, deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        const controller = new AbortController();
+        const pending = store.storeEvents([event()], { signal: controller.signal });
+        setTimeout(() => controller.abort(new Error('shutdown')), 100);
+        expect((await failure(pending)).code).toBe(ErrorCodes.ABORTED);
+        await released(hole);
+        await store.close();
+      } finally {
+        client.destroy();
+      }
+    },
+    HANG_GUARD_MS,
+  );
 
-  it('S3 endpoint never answers (DynamoDB Local answers): init and the first storeEvents are STORE/DEADLINE_EXCEEDED, connections released', async () => {
-    const dynamodbClient = createDynamoClient(dynamo.endpoint);
-    const s3Client = createS3Client(hole.endpoint);
-    try {
-      const store = new EventStoreRepo(dynamodbClient, s3Client, { tableName: uniqueTableName('dl-s3'), s3BucketName: uniqueBucketName('dl-s3') });
-      expect((await failure(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      await released(hole);
-      await store.close();
-    } finally {
-      dynamodbClient.destroy();
-      s3Client.destroy();
-    }
-  }, HANG_GUARD_MS);
+  it(
+    'S3 endpoint never answers (DynamoDB Local answers): init and the first storeEvents are STORE/DEADLINE_EXCEEDED, connections released',
+    async () => {
+      const dynamodbClient = createDynamoClient(dynamo.endpoint);
+      const s3Client = createS3Client(hole.endpoint);
+      try {
+        const store = new EventStoreRepo(dynamodbClient, s3Client, {
+          tableName: uniqueTableName('dl-s3'),
+          s3BucketName: uniqueBucketName('dl-s3'),
+        });
+        expect((await failure(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await failure(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        await released(hole);
+        await store.close();
+      } finally {
+        dynamodbClient.destroy();
+        s3Client.destroy();
+      }
+    },
+    HANG_GUARD_MS,
+  );
 });
 
 describe.skipIf(skip)('init through an endpoint that answers very slowly (DynamoDB Local behind a delaying proxy)', () => {
@@ -130,7 +153,7 @@ describe.skipIf(skip)('init through an endpoint that answers very slowly (Dynamo
     }
   }, 60_000);
 
-  it('an init cut while its CreateTable is in flight (the table is created) leaves nothing misread: a patient init completes, the table is the store\'s (reset works)', async () => {
+  it("an init cut while its CreateTable is in flight (the table is created) leaves nothing misread: a patient init completes, the table is the store's (reset works)", async () => {
     const client = createDynamoClient(slowCreate.endpoint);
     try {
       const tableName = uniqueTableName('dl-create');

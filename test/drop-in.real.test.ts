@@ -17,7 +17,15 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
     s3Client?.destroy();
   });
   let counter = 0;
-  const event = (extra: Partial<CreatedEvent> = {}): CreatedEvent => ({ id: `drop-in-${++counter}-${Date.now()}`, domain: 'order', identifier: 'o-1', type: 'Placed', payload: { total: 1 }, created: new Date(), ...extra });
+  const event = (extra: Partial<CreatedEvent> = {}): CreatedEvent => ({
+    id: `drop-in-${++counter}-${Date.now()}`,
+    domain: 'order',
+    identifier: 'o-1',
+    type: 'Placed',
+    payload: { total: 1 },
+    created: new Date(),
+    ...extra,
+  });
 
   it('works with the existing adapter options: table name, bucket, key prefix, offload to S3', async () => {
     const tableNamePrefix = `${uniqueTableName('dropin')}-`;
@@ -38,7 +46,11 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
 
   it('changeFeed: true in the drop-in form: the table gets the log index, getLogPage delivers, subscribe consumes', async () => {
     const tableNamePrefix = `${uniqueTableName('dropin-feed')}-`;
-    const repo = new EventStoreRepo(dynamoClient, s3Client, { tableNamePrefix, s3BucketName: uniqueBucketName('dropin-feed'), changeFeed: true });
+    const repo = new EventStoreRepo(dynamoClient, s3Client, {
+      tableNamePrefix,
+      s3BucketName: uniqueBucketName('dropin-feed'),
+      changeFeed: true,
+    });
     await repo.init();
     const table = await dynamoClient.send(new DescribeTableCommand({ TableName: `${tableNamePrefix}schemeless-event-store` }));
     expect(table.Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['global-order', 'log']);
@@ -48,7 +60,11 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
     expect(page.events.map((stored) => stored.id).sort()).toEqual(events.map((created) => created.id).sort());
     expect(page.cursor).toHaveLength(5);
     const seen: string[] = [];
-    const subscription = await repo.subscribe({ name: 'drop-in', pollIntervalMs: 5, handler: (batch) => void seen.push(...batch.map((stored) => stored.id)) });
+    const subscription = await repo.subscribe({
+      name: 'drop-in',
+      pollIntervalMs: 5,
+      handler: (batch) => void seen.push(...batch.map((stored) => stored.id)),
+    });
     for (let waited = 0; seen.length < 2 && waited < 10_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     await subscription.stop();
     expect(seen.sort()).toEqual(events.map((created) => created.id).sort());
@@ -57,7 +73,11 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
 
   it('creates the table with provisioned capacity when capacity units are given', async () => {
     const tableNamePrefix = `${uniqueTableName('prov')}-`;
-    const repo = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, eventStoreTableReadCapacityUnits: 7, eventStoreTableWriteCapacityUnits: 3 });
+    const repo = new EventStoreRepo(dynamoClient, undefined, {
+      tableNamePrefix,
+      eventStoreTableReadCapacityUnits: 7,
+      eventStoreTableWriteCapacityUnits: 3,
+    });
     await repo.init();
     const { Table } = await dynamoClient.send(new DescribeTableCommand({ TableName: `${tableNamePrefix}schemeless-event-store` }));
     expect(Table?.ProvisionedThroughput).toMatchObject({ ReadCapacityUnits: 7, WriteCapacityUnits: 3 });
@@ -89,7 +109,10 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
   });
 
   it('skipDynamoDBTableCreation with no table is a typed error, not a creation', async () => {
-    const repo = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix: `${uniqueTableName('skip')}-`, skipDynamoDBTableCreation: true });
+    const repo = new EventStoreRepo(dynamoClient, undefined, {
+      tableNamePrefix: `${uniqueTableName('skip')}-`,
+      skipDynamoDBTableCreation: true,
+    });
     await expect(repo.init()).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
   });
 
@@ -105,8 +128,20 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
           { AttributeName: 'gpk', AttributeType: 'S' },
           { AttributeName: 'gsk', AttributeType: 'S' },
         ],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        GlobalSecondaryIndexes: [{ IndexName: 'global-order', KeySchema: [{ AttributeName: 'gpk', KeyType: 'HASH' }, { AttributeName: 'gsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'global-order',
+            KeySchema: [
+              { AttributeName: 'gpk', KeyType: 'HASH' },
+              { AttributeName: 'gsk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
@@ -126,14 +161,22 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
     await composed.init();
     expect(composed.retryPolicy.maxAttempts).toBe(Math.ceil(8 / sdkAttempts));
     const warnings: string[] = [];
-    const explicit = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, retry: { maxAttempts: 8 }, onWarning: (warning) => warnings.push(warning.code) });
+    const explicit = new EventStoreRepo(dynamoClient, undefined, {
+      tableNamePrefix,
+      retry: { maxAttempts: 8 },
+      onWarning: (warning) => warnings.push(warning.code),
+    });
     await explicit.init();
     expect(explicit.retryPolicy.maxAttempts).toBe(8);
     expect(warnings).toEqual(sdkAttempts > 1 ? ['WARN/RETRIES_MULTIPLY'] : []);
   });
 
   it('rejects bad drop-in options by name', () => {
-    expect(() => new EventStoreRepo(dynamoClient, s3Client, {})).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('s3BucketName') }));
-    expect(() => new EventStoreRepo(dynamoClient, undefined, { eventStoreTableReadCapacityUnits: 5 })).toThrow(expect.objectContaining({ message: expect.stringContaining('eventStoreTableWriteCapacityUnits') }));
+    expect(() => new EventStoreRepo(dynamoClient, s3Client, {})).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('s3BucketName') }),
+    );
+    expect(() => new EventStoreRepo(dynamoClient, undefined, { eventStoreTableReadCapacityUnits: 5 })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('eventStoreTableWriteCapacityUnits') }),
+    );
   });
 });

@@ -13,5 +13,9 @@ let lagSeed = 0;
 const LAG = { medianMs: 3, tailMs: 60, tailProbability: 0.1 } as const;
 eventStoreContract({
   name: 'in-memory twin with lagging indexes and eventually consistent reads',
-  createDrivers: async () => ({ kv: new MemoryKvDriver({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }), blobs: new MemoryBlobDriver(), indexSettleMs: LAG.tailMs + 5 }),
+  createDrivers: async () => ({
+    kv: new MemoryKvDriver({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }),
+    blobs: new MemoryBlobDriver(),
+    indexSettleMs: LAG.tailMs + 5,
+  }),
 });

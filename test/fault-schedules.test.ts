@@ -122,7 +122,10 @@ interface WriterSpec {
   readonly batches: readonly BatchSpec[];
 }
 
-type ReaderOp = { kind: 'replay'; pageSize: number } | { kind: 'read'; stream: number } | { kind: 'snapshot'; stream: number; big: boolean };
+type ReaderOp =
+  | { kind: 'replay'; pageSize: number }
+  | { kind: 'read'; stream: number }
+  | { kind: 'snapshot'; stream: number; big: boolean };
 
 const batchArb: fc.Arbitrary<BatchSpec> = fc.record({
   stream: fc.nat(STREAMS - 1),
@@ -230,12 +233,18 @@ describe('fault schedules', () => {
           restoreRandom();
         }
       }),
-      { numRuns: SCHEDULES, endOnFailure: process.env.FAULT_NO_SHRINK === '1', ...(REPLAY_SEED === undefined ? {} : { seed: REPLAY_SEED }), ...(REPLAY_PATH === undefined ? {} : { path: REPLAY_PATH }) },
+      {
+        numRuns: SCHEDULES,
+        endOnFailure: process.env.FAULT_NO_SHRINK === '1',
+        ...(REPLAY_SEED === undefined ? {} : { seed: REPLAY_SEED }),
+        ...(REPLAY_PATH === undefined ? {} : { path: REPLAY_PATH }),
+      },
     );
     expect(totals.losses).toBe(0);
     expect(totals.duplicates).toBe(0);
     if (SCHEDULES >= 100) {
-      for (const kind of ['throttle', 'transient', 'conflict', 'unprocessed', 'lostResponse']) expect(totals.faults[kind] ?? 0, kind).toBeGreaterThan(0);
+      for (const kind of ['throttle', 'transient', 'conflict', 'unprocessed', 'lostResponse'])
+        expect(totals.faults[kind] ?? 0, kind).toBeGreaterThan(0);
       for (const outcome of ['stored', 'concurrency', 'partial']) expect(totals.outcomes[outcome] ?? 0, outcome).toBeGreaterThan(0);
       expect(totals.successAfterUnknown).toBeGreaterThan(0);
       expect(totals.retriedFromOtherStore).toBeGreaterThan(0);
@@ -246,7 +255,12 @@ describe('fault schedules', () => {
 });
 
 async function runSchedule(schedule: Schedule): Promise<void> {
-  const rawKv = new MemoryKvDriver({ capabilities: { idempotentTransactions: schedule.idempotentTransactions, ...(schedule.smallTransactions ? { maxTransactionActions: 12 } : {}) } });
+  const rawKv = new MemoryKvDriver({
+    capabilities: {
+      idempotentTransactions: schedule.idempotentTransactions,
+      ...(schedule.smallTransactions ? { maxTransactionActions: 12 } : {}),
+    },
+  });
   const rawBlobs = new MemoryBlobDriver();
   const scale = schedule.storm ? 2 : 1;
   const gate = new FaultGate(schedule.seed, {
@@ -275,7 +289,18 @@ async function runSchedule(schedule: Schedule): Promise<void> {
     return Promise.reject(new CallbackFailure('onCapacity failed (async)'));
   };
   const stores = [0, 1].map(
-    () => new EventStore({ kv, blobs, ...common, retry: { maxAttempts: schedule.maxAttempts }, onCapacity: onCapacity as () => void, onWarning: (warning) => warnings.push(warning) }, { sleep }),
+    () =>
+      new EventStore(
+        {
+          kv,
+          blobs,
+          ...common,
+          retry: { maxAttempts: schedule.maxAttempts },
+          onCapacity: onCapacity as () => void,
+          onWarning: (warning) => warnings.push(warning),
+        },
+        { sleep },
+      ),
   ) as [EventStore, EventStore];
 
   const records: BatchRecord[] = [];
@@ -304,12 +329,27 @@ async function runSchedule(schedule: Schedule): Promise<void> {
 }
 
 /** One writer: its batches in turn, each retried identically (from either store) until a definite outcome. */
-async function runWriter(writer: WriterSpec, w: number, stores: [EventStore, EventStore], verifier: EventStore, records: BatchRecord[], crashRate: number): Promise<void> {
+async function runWriter(
+  writer: WriterSpec,
+  w: number,
+  stores: [EventStore, EventStore],
+  verifier: EventStore,
+  records: BatchRecord[],
+  crashRate: number,
+): Promise<void> {
   for (const [b, spec] of writer.batches.entries()) {
     const events = buildEvents(writer, w, b, spec);
     const home = stores[writer.store];
     const expected = await expectationFor(spec, home);
-    const record: BatchRecord = { label: `writer ${w} batch ${b}`, events, expected, expectation: spec.expect, calls: 0, codes: [], unknownOutcomes: 0 };
+    const record: BatchRecord = {
+      label: `writer ${w} batch ${b}`,
+      events,
+      expected,
+      expectation: spec.expect,
+      calls: 0,
+      codes: [],
+      unknownOutcomes: 0,
+    };
     records.push(record);
     totals.batches += 1;
     totals.events += events.length;
@@ -318,22 +358,33 @@ async function runWriter(writer: WriterSpec, w: number, stores: [EventStore, Eve
     for (;;) {
       record.calls += 1;
       totals.calls += 1;
-      if (record.calls > MAX_CALLS_PER_BATCH) throw new Error(`${record.label}: still no definite outcome after ${MAX_CALLS_PER_BATCH} calls: ${record.codes.join(', ')}`);
+      if (record.calls > MAX_CALLS_PER_BATCH)
+        throw new Error(`${record.label}: still no definite outcome after ${MAX_CALLS_PER_BATCH} calls: ${record.codes.join(', ')}`);
       // The identical batch every time: same ids, content and expectation (fresh copies, as a restarted process would build).
       const batch = events.map((event) => ({ ...event, created: new Date(event.created.getTime()) }));
       // A crash: the call is aborted after a few turns; whatever request it had in flight still reaches the driver.
       const crash = new AbortController();
       if (random.next() < crashRate) void turns(random.integer(0, 6)).then(() => crash.abort(new Error('process crashed')));
       try {
-        record.returned = await store.appendEvents(batch, { ...(expected === undefined ? {} : { expectedSequence: expected }), signal: crash.signal });
+        record.returned = await store.appendEvents(batch, {
+          ...(expected === undefined ? {} : { expectedSequence: expected }),
+          signal: crash.signal,
+        });
         record.outcome = 'stored';
         if (record.unknownOutcomes > 0) totals.successAfterUnknown += 1;
         break;
       } catch (error) {
         if (!(error instanceof EventStoreAdapterError)) throw error;
-        expect(causes(error).some((cause) => cause instanceof CallbackFailure), `${record.label}: an onCapacity failure changed an outcome`).toBe(false);
+        expect(
+          causes(error).some((cause) => cause instanceof CallbackFailure),
+          `${record.label}: an onCapacity failure changed an outcome`,
+        ).toBe(false);
         bump(totals.failuresByCode, error.code);
-        record.codes.push(error.code === ErrorCodes.RETRIES_EXHAUSTED ? `${error.code}(${String(error.details.lastCode)}: ${error.message.split(' failed')[0]})` : error.code);
+        record.codes.push(
+          error.code === ErrorCodes.RETRIES_EXHAUSTED
+            ? `${error.code}(${String(error.details.lastCode)}: ${error.message.split(' failed')[0]})`
+            : error.code,
+        );
         if (error.code === ErrorCodes.CONCURRENCY) {
           record.outcome = 'concurrency';
         } else if (error.code === ErrorCodes.DUPLICATE_EVENT_ID) {
@@ -344,7 +395,12 @@ async function runWriter(writer: WriterSpec, w: number, stores: [EventStore, Eve
           if (error.code === ErrorCodes.OUTCOME_UNKNOWN) {
             record.unknownOutcomes += 1;
             totals.retriedAfterUnknown += 1;
-            expect([...(error.details.eventIds as string[])].sort()).toEqual(events.map((event) => event.id).slice(0, (error.details.eventIds as string[]).length).sort());
+            expect([...(error.details.eventIds as string[])].sort()).toEqual(
+              events
+                .map((event) => event.id)
+                .slice(0, (error.details.eventIds as string[]).length)
+                .sort(),
+            );
           } else if (record.unknownOutcomes === 0) {
             // A definite failure (an abort included: no transaction was in flight, else the outcome would be
             // unknown), and no earlier call may have committed or be in flight: nothing of the batch is stored.
@@ -377,7 +433,9 @@ function buildEvents(writer: WriterSpec, w: number, b: number, spec: BatchSpec):
       domain: DOMAIN,
       identifier: `s${spec.spread ? (spec.stream + index) % STREAMS : spec.stream}`,
       type: 'moved',
-      payload: big ? { writer: w, batch: b, index, blob: `${w}.${b}.${index}:`.padEnd(BIG_PAYLOAD_CHARS, 'z') } : { writer: w, batch: b, index },
+      payload: big
+        ? { writer: w, batch: b, index, blob: `${w}.${b}.${index}:`.padEnd(BIG_PAYLOAD_CHARS, 'z') }
+        : { writer: w, batch: b, index },
       created: new Date(base + offset),
     };
   });
@@ -387,7 +445,8 @@ function buildEvents(writer: WriterSpec, w: number, b: number, spec: BatchSpec):
 async function expectationFor(spec: BatchSpec, store: EventStore): Promise<number | undefined> {
   if (spec.expect === 'none') return undefined;
   let observed: number | undefined;
-  for (let attempt = 0; attempt < 5 && observed === undefined; attempt++) observed = await tolerated(() => store.getStreamSequence(DOMAIN, `s${spec.stream}`));
+  for (let attempt = 0; attempt < 5 && observed === undefined; attempt++)
+    observed = await tolerated(() => store.getStreamSequence(DOMAIN, `s${spec.stream}`));
   observed ??= 0;
   if (spec.expect === 'observed') return observed;
   if (spec.expect === 'stale') return Math.max(0, observed - 1);
@@ -395,7 +454,12 @@ async function expectationFor(spec: BatchSpec, store: EventStore): Promise<numbe
 }
 
 /** Replays, stream reads and snapshot saves while the writers run; each must be consistent in itself. */
-async function runReader(ops: readonly ReaderOp[], stores: [EventStore, EventStore], verifier: EventStore, writersDone: () => boolean): Promise<void> {
+async function runReader(
+  ops: readonly ReaderOp[],
+  stores: [EventStore, EventStore],
+  verifier: EventStore,
+  writersDone: () => boolean,
+): Promise<void> {
   for (const [index, op] of ops.entries()) {
     if (writersDone()) return;
     const store = stores[index % 2]!;
@@ -416,7 +480,10 @@ async function runReader(ops: readonly ReaderOp[], stores: [EventStore, EventSto
       const sequence = await tolerated(() => store.getStreamSequence(DOMAIN, `s${op.stream}`));
       if (sequence === undefined) continue;
       const state = op.big ? { sequence, filler: 'y'.repeat(3000) } : { sequence };
-      const saved = await tolerated(() => store.saveSnapshot({ domain: DOMAIN, identifier: `s${op.stream}`, state, sequence, created: new Date(Date.UTC(2025, 0, 1)) }), [ErrorCodes.TRANSACTION_CONFLICT, ErrorCodes.OUTCOME_UNKNOWN]);
+      const saved = await tolerated(
+        () => store.saveSnapshot({ domain: DOMAIN, identifier: `s${op.stream}`, state, sequence, created: new Date(Date.UTC(2025, 0, 1)) }),
+        [ErrorCodes.TRANSACTION_CONFLICT, ErrorCodes.OUTCOME_UNKNOWN],
+      );
       if (saved === undefined) continue;
       const snapshot = await verifier.getSnapshot<{ sequence: number }>(DOMAIN, `s${op.stream}`);
       expect(snapshot?.sequence).toBeGreaterThanOrEqual(sequence);
@@ -439,7 +506,10 @@ async function audit(schedule: Schedule, verifier: EventStore, records: BatchRec
   const streamed = new Map<string, StoredEvent>();
   for (let stream = 0; stream < STREAMS; stream++) {
     const events = await verifier.getStreamEvents(DOMAIN, `s${stream}`);
-    expect(events.map((event) => event.sequence), `stream s${stream} is gapless`).toEqual(events.map((_, index) => index + 1));
+    expect(
+      events.map((event) => event.sequence),
+      `stream s${stream} is gapless`,
+    ).toEqual(events.map((_, index) => index + 1));
     expect(await verifier.getStreamSequence(DOMAIN, `s${stream}`)).toBe(events.length);
     for (const event of events) streamed.set(event.id, event);
     const snapshot = await verifier.getSnapshot<{ sequence: number }>(DOMAIN, `s${stream}`);
@@ -477,13 +547,16 @@ async function audit(schedule: Schedule, verifier: EventStore, records: BatchRec
         expect(presentIds, `${label}: acknowledged events lost`).toEqual(allIds);
         const returned = record.returned!;
         expect(returned.map((event) => event.id)).toEqual(allIds);
-        for (const event of returned) expect(event.sequence, `${label}: ${event.id} returned sequence = stored sequence`).toBe(streamed.get(event.id)!.sequence);
+        for (const event of returned)
+          expect(event.sequence, `${label}: ${event.id} returned sequence = stored sequence`).toBe(streamed.get(event.id)!.sequence);
         const byStream = new Map<string, number[]>();
         for (const event of returned) byStream.set(event.identifier!, [...(byStream.get(event.identifier!) ?? []), event.sequence]);
         for (const [stream, sequences] of byStream) {
           expect(sequences, `${label}: ${stream} keeps batch order`).toEqual([...sequences].sort((x, y) => x - y));
           if (record.expected !== undefined && stream === record.events[0]!.identifier) {
-            expect(sequences, `${label}: the expected stream is contiguous from expectedSequence + 1`).toEqual(sequences.map((_, i) => record.expected! + i + 1));
+            expect(sequences, `${label}: the expected stream is contiguous from expectedSequence + 1`).toEqual(
+              sequences.map((_, i) => record.expected! + i + 1),
+            );
           }
         }
         break;
@@ -494,7 +567,10 @@ async function audit(schedule: Schedule, verifier: EventStore, records: BatchRec
       case 'duplicate': {
         expect(record.unknownOutcomes, `${label}: DUPLICATE_EVENT_ID without an earlier unknown outcome`).toBeGreaterThan(0);
         expect(presentIds.length, `${label}: DUPLICATE_EVENT_ID but nothing of the batch is stored`).toBeGreaterThan(0);
-        expect(presentIds.length, `${label}: DUPLICATE_EVENT_ID for a batch stored whole and identical (the retry must succeed)`).toBeLessThan(allIds.length);
+        expect(
+          presentIds.length,
+          `${label}: DUPLICATE_EVENT_ID for a batch stored whole and identical (the retry must succeed)`,
+        ).toBeLessThan(allIds.length);
         expect([...(record.error!.details.eventIds as string[])].sort()).toEqual([...presentIds].sort());
         break;
       }
@@ -502,9 +578,14 @@ async function audit(schedule: Schedule, verifier: EventStore, records: BatchRec
         const storedEventIds = record.error!.details.storedEventIds as string[];
         const unknownIds = new Set(record.error!.details.outcomeUnknownEventIds as string[]);
         expect(storedEventIds.length, label).toBeGreaterThan(0);
-        expect(presentIds.slice(0, storedEventIds.length), `${label}: storedEventIds ${JSON.stringify(storedEventIds)}`).toEqual(storedEventIds);
+        expect(presentIds.slice(0, storedEventIds.length), `${label}: storedEventIds ${JSON.stringify(storedEventIds)}`).toEqual(
+          storedEventIds,
+        );
         const beyond = presentIds.slice(storedEventIds.length);
-        expect(beyond.every((id) => unknownIds.has(id)), `${label}: stored beyond storedEventIds ${JSON.stringify(storedEventIds)}`).toBe(true);
+        expect(
+          beyond.every((id) => unknownIds.has(id)),
+          `${label}: stored beyond storedEventIds ${JSON.stringify(storedEventIds)}`,
+        ).toBe(true);
         if (beyond.length > 0) expect(beyond.length, `${label}: an unknown transaction stored in part`).toBe(unknownIds.size);
         break;
       }
@@ -516,7 +597,9 @@ async function audit(schedule: Schedule, verifier: EventStore, records: BatchRec
   expect(phantoms, 'stored events that no writer wrote').toEqual([]);
   if (schedule.smallTransactions) {
     // More than 12 actions (2 per event, 1 per stream head) cannot be one transaction.
-    totals.multiTransactionBatches += records.filter((record) => 2 * record.events.length + new Set(record.events.map((event) => event.identifier)).size > 12).length;
+    totals.multiTransactionBatches += records.filter(
+      (record) => 2 * record.events.length + new Set(record.events.map((event) => event.identifier)).size > 12,
+    ).length;
   }
 }
 
@@ -534,7 +617,10 @@ async function tolerated<T>(operation: () => Promise<T>, alsoAllowed: readonly s
   } catch (error) {
     expect(error).toBeInstanceOf(EventStoreAdapterError);
     const code = (error as EventStoreAdapterError).code;
-    expect(causes(error).some((cause) => cause instanceof CallbackFailure), 'an onCapacity failure changed an outcome').toBe(false);
+    expect(
+      causes(error).some((cause) => cause instanceof CallbackFailure),
+      'an onCapacity failure changed an outcome',
+    ).toBe(false);
     if (!READ_FAILURES.has(code) && !alsoAllowed.includes(code)) throw error;
     totals.readerFailures += 1;
     return undefined;
@@ -568,7 +654,16 @@ describe('known bug: an identical retry after an unknown outcome', () => {
     const blobs = new MemoryBlobDriver();
     const store = new EventStore({ kv, blobs, offloadThresholdBytes: 2048, retry: { maxAttempts: 1 } }, { sleep });
     await store.init();
-    const batch = () => [{ id: 'e1', domain: 'bank', identifier: 's0', type: 'moved', payload: { blob: 'z'.repeat(3000) }, created: new Date(Date.UTC(2024, 0, 1)) }];
+    const batch = () => [
+      {
+        id: 'e1',
+        domain: 'bank',
+        identifier: 's0',
+        type: 'moved',
+        payload: { blob: 'z'.repeat(3000) },
+        created: new Date(Date.UTC(2024, 0, 1)),
+      },
+    ];
     // 1. The transaction commits, its response is lost, and the check of the id guards fails: unknown outcome.
     kv.injectFault('transactWrite', { kind: 'lostResponse' });
     kv.injectFault('batchGet', { kind: 'transient' });
@@ -611,7 +706,14 @@ describe('known bug: a retry of a batch stored in part', () => {
     const blobs = new MemoryBlobDriver();
     const store = new EventStore({ kv, blobs, retry: { maxAttempts: 3 } }, { sleep });
     await store.init();
-    const batch = Array.from({ length: 6 }, (_, index) => ({ id: `e${index}`, domain: 'bank', identifier: 's0', type: 'moved', payload: { index }, created: new Date(Date.UTC(2024, 0, 1)) }));
+    const batch = Array.from({ length: 6 }, (_, index) => ({
+      id: `e${index}`,
+      domain: 'bank',
+      identifier: 's0',
+      type: 'moved',
+      payload: { index },
+      created: new Date(Date.UTC(2024, 0, 1)),
+    }));
     // The first round of the guard read leaves the last 4 keys (e2-e5) unprocessed; e0 and e1 read absent. Before
     // the second round, the first transaction of the batch (e0-e4) commits: the late request of a crashed call.
     kv.injectFault('batchGet', { kind: 'unprocessed', count: 4 });

@@ -29,9 +29,27 @@ function stuckTable(): TableDescription {
   return {
     TableName: 'stuck',
     TableStatus: 'CREATING',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }, { AttributeName: 'gpk', AttributeType: 'S' }, { AttributeName: 'gsk', AttributeType: 'S' }],
-    GlobalSecondaryIndexes: [{ IndexName: 'global-order', KeySchema: [{ AttributeName: 'gpk', KeyType: 'HASH' }, { AttributeName: 'gsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' }, IndexStatus: 'CREATING' }],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'N' },
+      { AttributeName: 'gpk', AttributeType: 'S' },
+      { AttributeName: 'gsk', AttributeType: 'S' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'global-order',
+        KeySchema: [
+          { AttributeName: 'gpk', KeyType: 'HASH' },
+          { AttributeName: 'gsk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+        IndexStatus: 'CREATING',
+      },
+    ],
   };
 }
 
@@ -42,7 +60,17 @@ function twin(options: ConstructorParameters<typeof EventStore>[0] extends infer
   const blobs = new MemoryBlobDriver();
   const warnings: StoreWarning[] = [];
   const make = (overrides: Partial<typeof options> = {}, sleep = noSleep) =>
-    new EventStore({ kv, blobs, offloadThresholdBytes: 4096, onWarning: (warning) => warnings.push(warning), ...options, ...overrides } as ConstructorParameters<typeof EventStore>[0], { sleep });
+    new EventStore(
+      {
+        kv,
+        blobs,
+        offloadThresholdBytes: 4096,
+        onWarning: (warning) => warnings.push(warning),
+        ...options,
+        ...overrides,
+      } as ConstructorParameters<typeof EventStore>[0],
+      { sleep },
+    );
   return { kv, blobs, warnings, make };
 }
 
@@ -81,7 +109,10 @@ describe('production safety: staged hazards on the twin', () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // the in-flight transaction lands meanwhile
     const restarted = make();
     const stored = await restarted.appendEvents(batch);
-    expect(stored.map((entry) => [entry.id, entry.sequence])).toEqual([[root.id, 1], [batch[1]!.id, 2]]);
+    expect(stored.map((entry) => [entry.id, entry.sequence])).toEqual([
+      [root.id, 1],
+      [batch[1]!.id, 2],
+    ]);
     expect(await restarted.getStreamSequence('acct', 'unknown')).toBe(2);
     expect((await replayAll(restarted)).map((entry) => entry.id)).toEqual(batch.map((entry) => entry.id));
   });
@@ -95,10 +126,17 @@ describe('production safety: staged hazards on the twin', () => {
     recording.cancelled = 0;
     const base = Date.UTC(2024, 11, 31, 23, 59, 59, 990);
     const writes = Array.from({ length: 32 }, (_, writer) =>
-      stores[writer % 4]!.storeEvents([event(`w${writer}`, { created: new Date(base + writer) }), event(`w${writer}`, { created: new Date(base + writer + 20) })]),
+      stores[writer % 4]!.storeEvents([
+        event(`w${writer}`, { created: new Date(base + writer) }),
+        event(`w${writer}`, { created: new Date(base + writer + 20) }),
+      ]),
     );
     await Promise.all(writes);
-    const catalogActions = recording.transactions.flat().filter((action) => action.type !== 'conditionCheck' && action.type !== 'delete' && 'item' in action && action.item[A.pk] === CATALOG_PK);
+    const catalogActions = recording.transactions
+      .flat()
+      .filter(
+        (action) => action.type !== 'conditionCheck' && action.type !== 'delete' && 'item' in action && action.item[A.pk] === CATALOG_PK,
+      );
     expect(catalogActions).toEqual([]);
     expect(recording.cancelled).toBe(0);
     const events = await replayAll(stores[0]!);
@@ -113,7 +151,10 @@ describe('production safety: staged hazards on the twin', () => {
     try {
       mock.on(DescribeTableCommand).resolves({ Table: stuckTable() });
       mock.on(CreateTableCommand).resolves({});
-      const store = new EventStore({ kv: new DynamoDbKvDriver(client, { waitTimeoutMs: 30, pollIntervalMs: 5 }), tableName: 'stuck' }, { sleep: noSleep });
+      const store = new EventStore(
+        { kv: new DynamoDbKvDriver(client, { waitTimeoutMs: 30, pollIntervalMs: 5 }), tableName: 'stuck' },
+        { sleep: noSleep },
+      );
       const error = await caught(store.init());
       expect(error.code).toBe(ErrorCodes.TABLE_WAIT_TIMEOUT);
       expect(error.retryable).toBe(false);
@@ -125,7 +166,7 @@ describe('production safety: staged hazards on the twin', () => {
     }
   });
 
-  it('#9 a hung transaction returns by the call\'s deadline as STORE/OUTCOME_UNKNOWN; a hung read as STORE/DEADLINE_EXCEEDED', async () => {
+  it("#9 a hung transaction returns by the call's deadline as STORE/OUTCOME_UNKNOWN; a hung read as STORE/DEADLINE_EXCEEDED", async () => {
     const { kv, make } = twin();
     const ready = make();
     await ready.init();
@@ -146,7 +187,13 @@ describe('production safety: staged hazards on the twin', () => {
       override async transactWrite(...args: Parameters<MemoryKvDriver['transactWrite']>) {
         attempts += 1;
         const [, actions] = args;
-        return { committed: false as const, consumed: { read: 0, write: 0 }, reasons: actions.map((_, index) => (index === 0 ? { kind: 'conditionFailed' as const, item: { [A.version]: 1_000 + attempts } } : { kind: 'none' as const })) };
+        return {
+          committed: false as const,
+          consumed: { read: 0, write: 0 },
+          reasons: actions.map((_, index) =>
+            index === 0 ? { kind: 'conditionFailed' as const, item: { [A.version]: 1_000 + attempts } } : { kind: 'none' as const },
+          ),
+        };
       }
     }
     const store = new EventStore({ kv: new EverMovingHead(kv), deadlineMs: 150, retry: { baseDelayMs: 20, maxDelayMs: 2_000 } });
@@ -156,7 +203,7 @@ describe('production safety: staged hazards on the twin', () => {
     expect(attempts).toBeLessThan(100);
   });
 
-  it('#9 the store\'s AbortSignal aborts calls in flight and refuses later ones; a call\'s own signal aborts it before anything is sent', async () => {
+  it("#9 the store's AbortSignal aborts calls in flight and refuses later ones; a call's own signal aborts it before anything is sent", async () => {
     const { kv, make } = twin();
     await make().init();
     const controller = new AbortController();
@@ -178,7 +225,7 @@ describe('production safety: staged hazards on the twin', () => {
     expect(fresh.stats().transactWrite.requests).toBe(0);
   });
 
-  it('#9 the backend client\'s own retries are composed, not multiplied: divided when the adapter\'s are defaults, warned when both are set', async () => {
+  it("#9 the backend client's own retries are composed, not multiplied: divided when the adapter's are defaults, warned when both are set", async () => {
     const { kv, make, warnings } = twin();
     class SdkLike extends ForwardingKvDriver {
       override async clientMaxAttempts() {
@@ -201,7 +248,15 @@ describe('production safety: staged hazards on the twin', () => {
 
   it('#3 without onWarning, a throwing callback is logged once, not per call', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const store = new EventStore({ kv: new MemoryKvDriver(), onCapacity: () => { throw new Error('sink down'); } }, { sleep: noSleep });
+    const store = new EventStore(
+      {
+        kv: new MemoryKvDriver(),
+        onCapacity: () => {
+          throw new Error('sink down');
+        },
+      },
+      { sleep: noSleep },
+    );
     await store.storeEvents([event('log1')]);
     await store.storeEvents([event('log2')]);
     expect(await store.getStreamSequence('acct', 'log2')).toBe(1);
@@ -248,7 +303,9 @@ describe('production safety: staged hazards on the twin', () => {
 describe('deadlines of long replays', () => {
   it('a replay that takes longer than deadlineMs in all is not cut off: each request has its own deadline', async () => {
     const store = new EventStore({ kv: new MemoryKvDriver(), deadlineMs: 40, replayFetchLimit: 2 }, { sleep: noSleep });
-    await store.storeEvents(Array.from({ length: 12 }, (_, index) => event(`long-${index % 3}`, { created: new Date(Date.UTC(2025, 0, 1, 0, 0, index)) })));
+    await store.storeEvents(
+      Array.from({ length: 12 }, (_, index) => event(`long-${index % 3}`, { created: new Date(Date.UTC(2025, 0, 1, 0, 0, index)) })),
+    );
     const seen: string[] = [];
     for await (const page of await store.getAllEvents(1)) {
       seen.push(...page.map((entry) => entry.id));

@@ -45,7 +45,14 @@ for (const [index, count] of process.argv.slice(2).map(Number).entries()) {
   for (let start = 0; start < count; start += 40) {
     const batch = Array.from({ length: Math.min(40, count - start) }, (_, offset) => {
       const n = start + offset;
-      return { id: `m${String(n).padStart(9, '0')}`, domain: 'probe', identifier: `s${n % 50}`, type: 't', payload: { n }, created: new Date(Date.UTC(2024, Math.floor(n / EVENTS_PER_MONTH), 1) + n) };
+      return {
+        id: `m${String(n).padStart(9, '0')}`,
+        domain: 'probe',
+        identifier: `s${n % 50}`,
+        type: 't',
+        payload: { n },
+        created: new Date(Date.UTC(2024, Math.floor(n / EVENTS_PER_MONTH), 1) + n),
+      };
     });
     await store.storeEvents(batch);
   }

@@ -29,11 +29,24 @@ let counter = 0;
 
 function bigEvent(identifier: string): CreatedEvent {
   counter += 1;
-  return { id: `d4-${identifier}-${counter}`, domain: 'acct', type: 'deposited', identifier, payload: { filler: 'p'.repeat(THRESHOLD * 2), n: counter }, created: new Date(Date.UTC(2025, 3, 1)) };
+  return {
+    id: `d4-${identifier}-${counter}`,
+    domain: 'acct',
+    type: 'deposited',
+    identifier,
+    payload: { filler: 'p'.repeat(THRESHOLD * 2), n: counter },
+    created: new Date(Date.UTC(2025, 3, 1)),
+  };
 }
 
 function bigSnapshot(identifier: string): SnapshotEntry<{ filler: string; at: number }> {
-  return { domain: 'acct', identifier, state: { filler: 's'.repeat(THRESHOLD * 2), at: 7 }, sequence: 7, created: new Date(Date.UTC(2025, 3, 2)) };
+  return {
+    domain: 'acct',
+    identifier,
+    state: { filler: 's'.repeat(THRESHOLD * 2), at: 7 },
+    sequence: 7,
+    created: new Date(Date.UTC(2025, 3, 2)),
+  };
 }
 
 async function replayAll(store: EventStore): Promise<StoredEvent[]> {
@@ -62,7 +75,9 @@ function expectSuccessOrUnknown(result: 'ok' | EventStoreAdapterError): void {
 /** After the faulty write: the event is readable by id, in its stream and in replay, payload hydrated; an identical retry succeeds. */
 async function expectEventWhole(store: EventStore, event: CreatedEvent): Promise<void> {
   expect((await store.getEventById(event.id))?.payload).toEqual(event.payload);
-  expect((await store.getStreamEvents(event.domain, event.identifier!)).map((stored) => [stored.id, stored.payload])).toEqual([[event.id, event.payload]]);
+  expect((await store.getStreamEvents(event.domain, event.identifier!)).map((stored) => [stored.id, stored.payload])).toEqual([
+    [event.id, event.payload],
+  ]);
   expect((await replayAll(store)).filter((stored) => stored.id === event.id).map((stored) => stored.payload)).toEqual([event.payload]);
   await expect(store.storeEvents([event])).resolves.toBeUndefined();
   expect(await store.getStreamSequence(event.domain, event.identifier!)).toBe(1);
@@ -78,7 +93,10 @@ describe('defect 4 on the twin: a committed write reported as throttled (mayHave
   function open(): { kv: MemoryKvDriver; blobs: MemoryBlobDriver; store: EventStore } {
     const kv = new MemoryKvDriver();
     const blobs = new MemoryBlobDriver();
-    const store = new EventStore({ kv, blobs, offloadThresholdBytes: THRESHOLD, retry: { maxAttempts: STORE_ATTEMPTS } }, { sleep: noSleep });
+    const store = new EventStore(
+      { kv, blobs, offloadThresholdBytes: THRESHOLD, retry: { maxAttempts: STORE_ATTEMPTS } },
+      { sleep: noSleep },
+    );
     return { kv, blobs, store };
   }
   const lostThenThrottled = (kv: MemoryKvDriver) => {
@@ -129,7 +147,10 @@ describe.skipIf(skip)('defect 4 on DynamoDB Local + S3: first attempt committed 
 
   async function open(label: string): Promise<EventStore> {
     faults.clear();
-    const store = new EventStore({ kv, blobs, tableName: uniqueTableName(`d4-${label}`), offloadThresholdBytes: THRESHOLD, retry: { maxAttempts: STORE_ATTEMPTS } }, { sleep: noSleep });
+    const store = new EventStore(
+      { kv, blobs, tableName: uniqueTableName(`d4-${label}`), offloadThresholdBytes: THRESHOLD, retry: { maxAttempts: STORE_ATTEMPTS } },
+      { sleep: noSleep },
+    );
     await store.init();
     return store;
   }
@@ -152,7 +173,7 @@ describe.skipIf(skip)('defect 4 on DynamoDB Local + S3: first attempt committed 
     await expectEventWhole(store, event);
   });
 
-  it('a write delayed past the caller\'s deadline that lands later: OUTCOME_UNKNOWN, then the event whole (its blob kept)', async () => {
+  it("a write delayed past the caller's deadline that lands later: OUTCOME_UNKNOWN, then the event whole (its blob kept)", async () => {
     const store = await open('late');
     const event = bigEvent('late');
     faults.scriptCall({ operation: 'TransactWriteItems' }, [{ kind: 'delay', ms: 3_000 }]);

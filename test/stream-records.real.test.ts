@@ -4,11 +4,25 @@
  * the stored events (offloaded payloads hydrated), leaving out heads, guards, links, catalog, snapshot and layout records.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, EventStoreRepo, type CreatedEvent } from '../src/index.js';
 import { caught } from './helpers/caught.js';
-import { createDynamoClient, createS3Client, realDynamoDb, realS3, TEST_REGION, uniqueBucketName, uniqueTableName } from './servers/index.js';
+import {
+  createDynamoClient,
+  createS3Client,
+  realDynamoDb,
+  realS3,
+  TEST_REGION,
+  uniqueBucketName,
+  uniqueTableName,
+} from './servers/index.js';
 
 const dynamo = realDynamoDb('DynamoDB Streams records');
 const s3 = realS3('DynamoDB Streams records');
@@ -17,7 +31,13 @@ const skip = dynamo.skip || s3.skip;
 describe.skipIf(skip)('DynamoDB Streams records on DynamoDB Local', () => {
   const dynamoClient = skip ? undefined! : createDynamoClient(dynamo.endpoint);
   const s3Client = skip ? undefined! : createS3Client(s3.endpoint);
-  const streams = skip ? undefined! : new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: TEST_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const streams = skip
+    ? undefined!
+    : new DynamoDBStreamsClient({
+        endpoint: dynamo.endpoint,
+        region: TEST_REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
   afterAll(() => {
     dynamoClient?.destroy();
     s3Client?.destroy();
@@ -31,7 +51,9 @@ describe.skipIf(skip)('DynamoDB Streams records on DynamoDB Local', () => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     const records: _Record[] = [];
     for (const shard of StreamDescription?.Shards ?? []) {
-      let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      let iterator = (
+        await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))
+      ).ShardIterator;
       for (let round = 0; iterator && round < 20; round++) {
         const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
         records.push(...(page.Records ?? []));
@@ -44,10 +66,23 @@ describe.skipIf(skip)('DynamoDB Streams records on DynamoDB Local', () => {
 
   it('streamViewType enables the stream; decodeStreamRecords yields exactly the stored events, offloaded payloads hydrated', async () => {
     const tableNamePrefix = `${uniqueTableName('streams')}-`;
-    const repo = new EventStoreRepo(dynamoClient, s3Client, { tableNamePrefix, s3BucketName: uniqueBucketName('streams'), streamViewType: 'NEW_IMAGE', offloadThresholdBytes: 4096 });
+    const repo = new EventStoreRepo(dynamoClient, s3Client, {
+      tableNamePrefix,
+      s3BucketName: uniqueBucketName('streams'),
+      streamViewType: 'NEW_IMAGE',
+      offloadThresholdBytes: 4096,
+    });
     const created = new Date(Date.UTC(2025, 6, 1));
     const root: CreatedEvent = { id: 'root-1', domain: 'order', identifier: 'o-1', type: 'Placed', payload: { total: 3 }, created };
-    const big: CreatedEvent = { id: 'child-1', domain: 'invoice', identifier: 'i-1', type: 'Issued', payload: { pdf: 'x'.repeat(10_000) }, causationId: 'root-1', created };
+    const big: CreatedEvent = {
+      id: 'child-1',
+      domain: 'invoice',
+      identifier: 'i-1',
+      type: 'Issued',
+      payload: { pdf: 'x'.repeat(10_000) },
+      causationId: 'root-1',
+      created,
+    };
     const stored = await repo.appendEvents([root, big]);
     await repo.saveSnapshot({ domain: 'order', identifier: 'o-1', state: { total: 3 }, sequence: 1, created });
     const tableName = `${tableNamePrefix}schemeless-event-store`;
@@ -64,7 +99,10 @@ describe.skipIf(skip)('DynamoDB Streams records on DynamoDB Local', () => {
     const others = await Promise.all(records.map((record) => repo.decodeStreamRecord(record)));
     expect(others.filter((event) => event === undefined)).toHaveLength(8);
 
-    const foreign = { ...records[0]!, eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/someone-else/stream/2025-01-01T00:00:00.000' };
+    const foreign = {
+      ...records[0]!,
+      eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/someone-else/stream/2025-01-01T00:00:00.000',
+    };
     expect((await caught(repo.decodeStreamRecord(foreign))).code).toBe(ErrorCodes.INVALID_ARGUMENT);
     expect(await repo.decodeStreamRecord({ eventName: 'REMOVE', dynamodb: {} })).toBeUndefined();
     await repo.close();
@@ -73,9 +111,13 @@ describe.skipIf(skip)('DynamoDB Streams records on DynamoDB Local', () => {
   it('init names a missing stream on an existing table (DRIVER/SCHEMA_MISMATCH), and bad values are refused by name', async () => {
     const tableNamePrefix = `${uniqueTableName('nostream')}-`;
     await new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix }).init();
-    const error = await caught(new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, streamViewType: 'NEW_AND_OLD_IMAGES' }).init());
+    const error = await caught(
+      new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, streamViewType: 'NEW_AND_OLD_IMAGES' }).init(),
+    );
     expect(error.code).toBe(ErrorCodes.SCHEMA_MISMATCH);
     expect((error.details.differences as string[]).some((line) => line.startsWith('stream:'))).toBe(true);
-    expect(() => new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, streamViewType: 'KEYS_ONLY' as never })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('streamViewType') }));
+    expect(() => new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix, streamViewType: 'KEYS_ONLY' as never })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('streamViewType') }),
+    );
   });
 });

@@ -25,7 +25,14 @@ describe.skipIf(skip)('table instances on real servers', () => {
     const s3Client = createS3Client(s3.endpoint);
     const bucket = /^s3:\/\/([^/]+)\//.exec((backend.blobs as S3BlobDriver).location)![1]!; // the backend's bucket
     return {
-      backend: { ...backend, dispose: async () => { client.destroy(); s3Client.destroy(); await backend.dispose(); } },
+      backend: {
+        ...backend,
+        dispose: async () => {
+          client.destroy();
+          s3Client.destroy();
+          await backend.dispose();
+        },
+      },
       neighbourKv: () => new MemoryKvDriver(),
       noCreateKv: () => new DynamoDbKvDriver(client, { pollIntervalMs: 20, createTable: false }),
       blobsAt: (keyPrefix) => new S3BlobDriver(s3Client, { bucket, keyPrefix }),
@@ -33,8 +40,8 @@ describe.skipIf(skip)('table instances on real servers', () => {
   });
 });
 
-describe.skipIf(skip)('sweep-orphans (the CLI command\'s operation) on a table whose name a neighbour shares in the bucket', () => {
-  it('#2 deletes none of the neighbour\'s payloads', async () => {
+describe.skipIf(skip)("sweep-orphans (the CLI command's operation) on a table whose name a neighbour shares in the bucket", () => {
+  it("#2 deletes none of the neighbour's payloads", async () => {
     if (skip) return;
     const dynamodbClient = createDynamoClient(dynamo.endpoint);
     const s3Client = createS3Client(s3.endpoint);
@@ -43,7 +50,13 @@ describe.skipIf(skip)('sweep-orphans (the CLI command\'s operation) on a table w
     try {
       await createStoreTable({ dynamodbClient, s3Client, tableName, bucket });
       // The neighbour: the same table name elsewhere (its own KV), the same bucket and key prefix as the drop-in's.
-      const neighbour = new EventStore({ kv: new MemoryKvDriver(), blobs: new S3BlobDriver(s3Client, { bucket, keyPrefix: 'events/' }), tableName, blobKeyPrefix: '', offloadThresholdBytes: 4096 });
+      const neighbour = new EventStore({
+        kv: new MemoryKvDriver(),
+        blobs: new S3BlobDriver(s3Client, { bucket, keyPrefix: 'events/' }),
+        tableName,
+        blobKeyPrefix: '',
+        offloadThresholdBytes: 4096,
+      });
       const theirs = { id: 'neighbour-1', domain: 'acct', type: 't', identifier: 'n', payload: 'x'.repeat(8000), created: new Date() };
       await neighbour.storeEvents([theirs]);
       const swept = await sweepOrphans({ dynamodbClient, s3Client, tableName, bucket, olderThanMs: 0 });

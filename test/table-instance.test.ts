@@ -16,7 +16,10 @@ class NoCreateKvDriver extends ForwardingKvDriver {
 
 /** A twin blob store that says where its keys resolve, as S3's driver does (`s3://<bucket>/<keyPrefix>`). */
 class LocatedBlobDriver extends ForwardingBlobDriver {
-  constructor(inner: BlobDriver, readonly location: string) {
+  constructor(
+    inner: BlobDriver,
+    readonly location: string,
+  ) {
     super(inner);
   }
 }

@@ -16,12 +16,29 @@ import {
 } from '@schemeless/event-store-types';
 import { describe, expect, it } from 'vitest';
 import { MemoryKvDriver } from '../drivers/memory/index.js';
-import { ConcurrencyError, DuplicateEventError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, EventStoreRepo, hasCode, TransactionScopeError, type ErrorCode } from '../src/index.js';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  DuplicateEventIdError,
+  ErrorCodes,
+  EventStoreAdapterError,
+  EventStoreRepo,
+  hasCode,
+  TransactionScopeError,
+  type ErrorCode,
+} from '../src/index.js';
 import { accountAggregate, type AccountCommand } from './v6/app.js';
 import { rejection } from './helpers/caught.js';
 
 const at = new Date(Date.UTC(2025, 0, 2));
-const event = (identifier: string | undefined, extra: Record<string, unknown> = {}) => ({ domain: 'acct', identifier, type: 'deposited', payload: { n: 1 }, created: at, ...extra });
+const event = (identifier: string | undefined, extra: Record<string, unknown> = {}) => ({
+  domain: 'acct',
+  identifier,
+  type: 'deposited',
+  payload: { n: 1 },
+  created: at,
+  ...extra,
+});
 
 /** Our side of every error: branded, with its code, a non-retryable one, and a V6 `EventStoreError`. */
 function expectOurs(error: unknown, code: ErrorCode): void {
@@ -37,20 +54,35 @@ async function seeded(): Promise<EventStoreRepo> {
   return repo;
 }
 
-describe('the types package\'s error classes, for the cases that throw them', () => {
+describe("the types package's error classes, for the cases that throw them", () => {
   it('StreamConcurrencyError: appendToStream at a stale version (domain, identifier, both versions; cause: the 3.x ConcurrencyError)', async () => {
     const repo = await seeded();
     const error = await rejection(repo.appendToStream([event('a1') as never], 1));
     expect(error).toBeInstanceOf(StreamConcurrencyError);
     expectOurs(error, ErrorCodes.CONCURRENCY);
-    expect(error).toMatchObject({ name: 'StreamConcurrencyError', domain: 'acct', identifier: 'a1', expectedVersion: 1, actualVersion: 2, details: { domain: 'acct', identifier: 'a1', expectedVersion: 1, actualVersion: 2 } });
+    expect(error).toMatchObject({
+      name: 'StreamConcurrencyError',
+      domain: 'acct',
+      identifier: 'a1',
+      expectedVersion: 1,
+      actualVersion: 2,
+      details: { domain: 'acct', identifier: 'a1', expectedVersion: 1, actualVersion: 2 },
+    });
     expect((error as Error).cause).toBeInstanceOf(ConcurrencyError);
   });
 
   it('StreamConcurrencyError: appendBatch with a stale version; a domain-only stream is named with identifier ""', async () => {
     const repo = await seeded();
     await repo.append([event(undefined)]);
-    const error = await rejection(repo.appendBatch([event('a1')], [{ domain: 'acct', identifier: 'a1', expectedVersion: 2 }, { domain: 'acct', expectedVersion: 0 }]));
+    const error = await rejection(
+      repo.appendBatch(
+        [event('a1')],
+        [
+          { domain: 'acct', identifier: 'a1', expectedVersion: 2 },
+          { domain: 'acct', expectedVersion: 0 },
+        ],
+      ),
+    );
     expect(error).toBeInstanceOf(StreamConcurrencyError);
     expectOurs(error, ErrorCodes.CONCURRENCY);
     expect(error).toMatchObject({ domain: 'acct', identifier: '', expectedVersion: 0, actualVersion: 1 });
@@ -102,7 +134,9 @@ describe('the types package\'s error classes, for the cases that throw them', ()
     expectOurs(invalid, ErrorCodes.INVALID_SNAPSHOT);
     expect(invalid).toMatchObject({ name: 'SnapshotError', details: { field: 'sequence' } });
     const bare = new EventStoreRepo({ kv: new MemoryKvDriver() });
-    const large = await rejection(bare.saveSnapshot({ domain: 'acct', identifier: 'a1', state: 'x'.repeat(420_000), sequence: 1, created: at }));
+    const large = await rejection(
+      bare.saveSnapshot({ domain: 'acct', identifier: 'a1', state: 'x'.repeat(420_000), sequence: 1, created: at }),
+    );
     expect(large).toBeInstanceOf(SnapshotError);
     expectOurs(large, ErrorCodes.BLOB_STORE_REQUIRED);
     expect(await repo.getSnapshot('acct', 'a1')).toBeNull();
@@ -159,7 +193,10 @@ describe('the types package\'s error classes, for the cases that throw them', ()
     const aggregate = accountAggregate(async () => {
       if (interfered) return;
       interfered = true;
-      await repo.appendToStream([{ domain: 'account', identifier: 'r1', type: 'Deposited', payload: { amount: 1 }, created: new Date() }], 1);
+      await repo.appendToStream(
+        [{ domain: 'account', identifier: 'r1', type: 'Deposited', payload: { amount: 1 }, created: new Date() }],
+        1,
+      );
     });
     const conflicts: unknown[] = [];
     async function handleWithRetry(command: AccountCommand) {

@@ -23,12 +23,20 @@ const event = (identifier: string, overrides: Partial<CreatedEvent> = {}): Creat
 });
 
 /** Requests and units of everything done by `body`, after the store was initialised and the month recorded. */
-async function cost(store: EventStore, body: () => Promise<unknown>): Promise<{ requests: number; read: number; write: number; stats: StoreStats }> {
+async function cost(
+  store: EventStore,
+  body: () => Promise<unknown>,
+): Promise<{ requests: number; read: number; write: number; stats: StoreStats }> {
   store.resetStats();
   await body();
   const stats = store.stats();
   const all = Object.values(stats);
-  return { requests: all.reduce((sum, entry) => sum + entry.requests, 0), read: all.reduce((sum, entry) => sum + entry.readUnits, 0), write: all.reduce((sum, entry) => sum + entry.writeUnits, 0), stats };
+  return {
+    requests: all.reduce((sum, entry) => sum + entry.requests, 0),
+    read: all.reduce((sum, entry) => sum + entry.readUnits, 0),
+    write: all.reduce((sum, entry) => sum + entry.writeUnits, 0),
+    stats,
+  };
 }
 
 describe('write costs (AWS rules, the twin meter)', () => {
@@ -49,13 +57,25 @@ describe('write costs (AWS rules, the twin meter)', () => {
 
   it('with expectedSequence: ONE request, 7 WCU (the head check is the head write)', async () => {
     await store.storeEvents([event('b')]);
-    expect(await cost(store, () => store.storeEvents([event('b')], { expectedSequence: 1 }))).toMatchObject({ requests: 1, read: 0, write: 7 });
-    expect(await cost(store, () => store.storeEvents([event('new')], { expectedSequence: 0 }))).toMatchObject({ requests: 2, read: 1, write: 7 });
+    expect(await cost(store, () => store.storeEvents([event('b')], { expectedSequence: 1 }))).toMatchObject({
+      requests: 1,
+      read: 0,
+      write: 7,
+    });
+    expect(await cost(store, () => store.storeEvents([event('new')], { expectedSequence: 0 }))).toMatchObject({
+      requests: 2,
+      read: 1,
+      write: 7,
+    });
   });
 
   it('a caused event adds its causation link: 9 WCU', async () => {
     await store.storeEvents([event('c')]);
-    expect(await cost(store, () => store.storeEvents([event('c', { causationId: 'root-1' })]))).toMatchObject({ requests: 1, read: 0, write: 9 });
+    expect(await cost(store, () => store.storeEvents([event('c', { causationId: 'root-1' })]))).toMatchObject({
+      requests: 1,
+      read: 0,
+      write: 9,
+    });
   });
 
   it('a batch of 20 on one stream: ONE request, 102 WCU (5.1 per event: 5 each, the head once)', async () => {
@@ -74,7 +94,7 @@ describe('write costs (AWS rules, the twin meter)', () => {
     expect(await store.getStreamSequence('acct', 'e')).toBe(3);
   });
 
-  it('a process\'s first write of a month adds one plain write of the month\'s catalog entry (1 WCU), once', async () => {
+  it("a process's first write of a month adds one plain write of the month's catalog entry (1 WCU), once", async () => {
     const june = (identifier: string) => event(identifier, { created: new Date(Date.UTC(2025, 5, 3)) });
     await store.storeEvents([event('f')]);
     const first = await cost(store, () => store.storeEvents([june('f')]));
@@ -84,7 +104,9 @@ describe('write costs (AWS rules, the twin meter)', () => {
   });
 
   it('a snapshot save: one consistent read and one single-action transaction (1 RCU + 2 WCU)', async () => {
-    expect(await cost(store, () => store.saveSnapshot({ domain: 'acct', identifier: 'g', state: { n: 1 }, sequence: 1, created: new Date() }))).toMatchObject({ requests: 2, read: 1, write: 2 });
+    expect(
+      await cost(store, () => store.saveSnapshot({ domain: 'acct', identifier: 'g', state: { n: 1 }, sequence: 1, created: new Date() })),
+    ).toMatchObject({ requests: 2, read: 1, write: 2 });
   });
 
   it('findByCausationId: one consistent query of the links and one batch-get per 100 events', async () => {

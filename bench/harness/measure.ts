@@ -94,9 +94,17 @@ export async function timeRun(repo: StatsSource, events: number, body: (probe: H
 }
 
 /** Summarise runs: median events/s and heap growth, and the median run's cost. Throws on no runs. */
-export function summarize(workload: string, variant: string, backend: BackendName, runs: readonly RunResult[], extras?: Readonly<Record<string, number>>): Measurement {
+export function summarize(
+  workload: string,
+  variant: string,
+  backend: BackendName,
+  runs: readonly RunResult[],
+  extras?: Readonly<Record<string, number>>,
+): Measurement {
   const middle = median(runs.map((run) => run.eventsPerSec));
-  const representative = runs.reduce((best, run) => (Math.abs(run.eventsPerSec - middle) < Math.abs(best.eventsPerSec - middle) ? run : best));
+  const representative = runs.reduce((best, run) =>
+    Math.abs(run.eventsPerSec - middle) < Math.abs(best.eventsPerSec - middle) ? run : best,
+  );
   return {
     workload,
     variant,

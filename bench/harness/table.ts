@@ -12,10 +12,13 @@ export interface Column {
 /** Render `rows` (cells as text) under `columns` as a padded Markdown table, one line per row. */
 export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
   const widths = columns.map((column, index) => Math.max(3, column.header.length, ...rows.map((row) => (row[index] ?? '').length)));
-  const pad = (text: string, index: number): string => (columns[index]!.align === 'right' ? text.padStart(widths[index]!) : text.padEnd(widths[index]!));
+  const pad = (text: string, index: number): string =>
+    columns[index]!.align === 'right' ? text.padStart(widths[index]!) : text.padEnd(widths[index]!);
   const line = (cells: readonly string[]): string => `| ${cells.map((cell, index) => pad(cell, index)).join(' | ')} |`;
   const rule = `|${widths.map((width, index) => (columns[index]!.align === 'right' ? `${'-'.repeat(width + 1)}:` : `${'-'.repeat(width + 2)}`)).join('|')}|`;
-  return [line(columns.map((column) => column.header)), rule, ...rows.map((row) => line(columns.map((_, index) => row[index] ?? '')))].join('\n');
+  return [line(columns.map((column) => column.header)), rule, ...rows.map((row) => line(columns.map((_, index) => row[index] ?? '')))].join(
+    '\n',
+  );
 }
 
 /** A number with thousands separators and `digits` decimals (default 0); `–` for undefined. */

@@ -14,7 +14,13 @@
  *   in a transaction, GSI entry writes, 1 KB / 4 KB rounding, half for eventually consistent reads). The replay
  *   happens outside the timed section, so it costs the old adapter no time; recording is a push onto an array.
  */
-import { DescribeTableCommand, type ConsumedCapacity as AwsConsumedCapacity, type DynamoDBClient, type KeySchemaElement, type TableDescription } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  type ConsumedCapacity as AwsConsumedCapacity,
+  type DynamoDBClient,
+  type KeySchemaElement,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { MemoryKvDriver } from '../../drivers/memory/index.js';
@@ -43,7 +49,17 @@ const S3_COMMANDS: Readonly<Record<string, OperationType>> = {
   ListObjectsV2Command: 'blobList',
 };
 const READ_OPERATIONS: ReadonlySet<OperationType> = new Set(['get', 'query', 'batchGet']);
-const OPERATIONS: readonly OperationType[] = ['get', 'query', 'batchGet', 'batchWrite', 'transactWrite', 'blobPut', 'blobGet', 'blobDelete', 'blobList'];
+const OPERATIONS: readonly OperationType[] = [
+  'get',
+  'query',
+  'batchGet',
+  'batchWrite',
+  'transactWrite',
+  'blobPut',
+  'blobGet',
+  'blobDelete',
+  'blobList',
+];
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- SDK middleware arguments are untyped here */
 type Input = Record<string, any>;
@@ -93,7 +109,12 @@ export class LegacyTableMeter {
       else this.reported[operation].writeUnits += consumed.WriteCapacityUnits ?? consumed.CapacityUnits ?? 0;
     }
     if (command === 'QueryCommand') {
-      this.pending.push({ command, input, count: Number(output.Count ?? 0), ...(output.LastEvaluatedKey ? { lastEvaluatedKey: keyId(output.LastEvaluatedKey) } : {}) });
+      this.pending.push({
+        command,
+        input,
+        count: Number(output.Count ?? 0),
+        ...(output.LastEvaluatedKey ? { lastEvaluatedKey: keyId(output.LastEvaluatedKey) } : {}),
+      });
     } else {
       this.pending.push({ command, input });
     }
@@ -141,13 +162,18 @@ export class LegacyTableMeter {
       case 'BatchGetItemCommand': {
         const request = input.RequestItems?.[table];
         if (!request) throw new Error('legacy meter: BatchGetItem on another table');
-        const { consumed } = await this.shadow.batchGet(table, (request.Keys as Input[]).map((key) => plain(key) as ItemKey), { consistent: request.ConsistentRead === true });
+        const { consumed } = await this.shadow.batchGet(
+          table,
+          (request.Keys as Input[]).map((key) => plain(key) as ItemKey),
+          { consistent: request.ConsistentRead === true },
+        );
         this.rules.batchGet.readUnits += consumed.read;
         return;
       }
       case 'QueryCommand': {
         const start = input.ExclusiveStartKey ? this.cursors.get(keyId(input.ExclusiveStartKey)) : undefined;
-        if (input.ExclusiveStartKey && start === undefined) throw new Error('legacy meter: a Query continues a page the shadow twin never saw');
+        if (input.ExclusiveStartKey && start === undefined)
+          throw new Error('legacy meter: a Query continues a page the shadow twin never saw');
         const consistent = input.ConsistentRead === true;
         if (start === null) {
           // The twin ended the previous page without a cursor where DynamoDB returned a LastEvaluatedKey (a page
@@ -163,7 +189,8 @@ export class LegacyTableMeter {
           ...(start ? { cursor: start } : {}),
           consistent,
         });
-        if (page.items.length !== count) throw new Error(`legacy meter: shadow twin page has ${page.items.length} items, DynamoDB Local returned ${count}`);
+        if (page.items.length !== count)
+          throw new Error(`legacy meter: shadow twin page has ${page.items.length} items, DynamoDB Local returned ${count}`);
         if (lastEvaluatedKey) this.cursors.set(lastEvaluatedKey, page.cursor ?? null);
         this.rules.query.readUnits += page.consumed.read;
         return;
@@ -171,7 +198,10 @@ export class LegacyTableMeter {
       case 'TransactWriteItemsCommand': {
         const actions = (input.TransactItems as Input[]).map((entry) => transactAction(entry, table));
         const result = await this.shadow.transactWrite(table, actions);
-        if (!result.committed) throw new Error(`legacy meter: the shadow twin cancelled a transaction DynamoDB Local committed: ${JSON.stringify(result.reasons)}`);
+        if (!result.committed)
+          throw new Error(
+            `legacy meter: the shadow twin cancelled a transaction DynamoDB Local committed: ${JSON.stringify(result.reasons)}`,
+          );
         this.rules.transactWrite.writeUnits += result.consumed.write;
         this.rules.transactWrite.readUnits += result.consumed.read;
         return;
@@ -249,7 +279,8 @@ function schemaOf(table: TableDescription): TableSchema {
     ...keys(table.KeySchema),
     indexes: (table.GlobalSecondaryIndexes ?? []).map((index) => {
       const projection = index.Projection?.ProjectionType;
-      if (projection !== 'ALL' && projection !== 'KEYS_ONLY') throw new Error(`legacy meter: index ${index.IndexName} has projection ${projection}`);
+      if (projection !== 'ALL' && projection !== 'KEYS_ONLY')
+        throw new Error(`legacy meter: index ${index.IndexName} has projection ${projection}`);
       return { name: index.IndexName!, ...keys(index.KeySchema), projection };
     }),
   };
@@ -261,7 +292,8 @@ function transactAction(entry: Input, table: string): TransactAction {
   if (action?.TableName !== table) throw new Error('legacy meter: a transaction spans tables');
   if (entry.Put) return { type: 'put', item: unmarshall(entry.Put.Item) as Item };
   if (entry.Delete) return { type: 'delete', key: plain(entry.Delete.Key) as ItemKey };
-  if (entry.ConditionCheck) return { type: 'conditionCheck', key: plain(entry.ConditionCheck.Key) as ItemKey, condition: { kind: 'exists' } };
+  if (entry.ConditionCheck)
+    return { type: 'conditionCheck', key: plain(entry.ConditionCheck.Key) as ItemKey, condition: { kind: 'exists' } };
   return { type: 'update', key: plain(entry.Update.Key) as ItemKey, set: setClause(entry.Update) };
 }
 
@@ -304,7 +336,11 @@ function plain(key: Input): Record<string, unknown> {
 /** A stable text id of a key (attributes sorted, plain values). */
 function keyId(key: Input): string {
   const values = plain(key);
-  return JSON.stringify(Object.keys(values).sort().map((name) => [name, values[name]]));
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((name) => [name, values[name]]),
+  );
 }
 
 function asArray<T>(value: T | T[] | undefined): T[] {
@@ -316,5 +352,10 @@ function zero(): StoreStats {
 }
 
 function combine(requests: StoreStats, capacity: StoreStats): StoreStats {
-  return Object.fromEntries(OPERATIONS.map((operation) => [operation, { requests: requests[operation].requests, readUnits: capacity[operation].readUnits, writeUnits: capacity[operation].writeUnits }])) as StoreStats;
+  return Object.fromEntries(
+    OPERATIONS.map((operation) => [
+      operation,
+      { requests: requests[operation].requests, readUnits: capacity[operation].readUnits, writeUnits: capacity[operation].writeUnits },
+    ]),
+  ) as StoreStats;
 }

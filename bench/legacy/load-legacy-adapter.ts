@@ -51,7 +51,11 @@ export interface LegacyAdapterRepo {
   getAllEvents(pageSize?: number): Promise<AsyncIterable<readonly { id: string; created: Date }[]>>;
 }
 
-export type LegacyAdapterConstructor = new (dynamodbClient: DynamoDBClient, s3Client: S3Client, options: LegacyAdapterOptions) => LegacyAdapterRepo;
+export type LegacyAdapterConstructor = new (
+  dynamodbClient: DynamoDBClient,
+  s3Client: S3Client,
+  options: LegacyAdapterOptions,
+) => LegacyAdapterRepo;
 
 /** The package as installed. */
 export const LEGACY_ADAPTER_PACKAGE = '@schemeless/event-store-adapter-dynamodb';
@@ -66,10 +70,12 @@ export function loadLegacyAdapter(): { EventStoreRepo: LegacyAdapterConstructor;
   const fromAdapter = createRequire(entry);
   const sizeofPath = fromAdapter.resolve('object-sizeof');
   const fromRepoModule = createRequire(join(dirname(entry), 'EventStore.dynamodb.repo.js'));
-  if (fromRepoModule.resolve('object-sizeof') !== sizeofPath) throw new Error('the old adapter would load another object-sizeof than the one shimmed');
+  if (fromRepoModule.resolve('object-sizeof') !== sizeofPath)
+    throw new Error('the old adapter would load another object-sizeof than the one shimmed');
   const sizeof = fromAdapter(sizeofPath) as ((value: unknown) => number) & { default?: unknown };
   if (typeof sizeof !== 'function') throw new Error(`object-sizeof at ${sizeofPath} does not export a function`);
-  if (sizeof.default === undefined) Object.defineProperty(sizeof, 'default', { value: sizeof, configurable: true, enumerable: false, writable: false });
+  if (sizeof.default === undefined)
+    Object.defineProperty(sizeof, 'default', { value: sizeof, configurable: true, enumerable: false, writable: false });
   const adapter = fromAdapter(entry) as { EventStoreRepo?: LegacyAdapterConstructor };
   if (typeof adapter.EventStoreRepo !== 'function') throw new Error(`${LEGACY_ADAPTER_PACKAGE} does not export EventStoreRepo`);
   const cached = fromAdapter.cache[sizeofPath]?.exports as { default?: unknown } | undefined;

@@ -57,5 +57,7 @@ async function profiled(section: () => Promise<void>): Promise<void> {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   writeFileSync(output!, JSON.stringify(profile));
-  process.stdout.write(`${mode}: ${events} events in ${ms.toFixed(0)} ms = ${Math.round((events * 1000) / ms)} events/s (${((ms * 1000) / events).toFixed(1)} µs/event, profiler on); profile: ${output}\n`);
+  process.stdout.write(
+    `${mode}: ${events} events in ${ms.toFixed(0)} ms = ${Math.round((events * 1000) / ms)} events/s (${((ms * 1000) / events).toFixed(1)} µs/event, profiler on); profile: ${output}\n`,
+  );
 }

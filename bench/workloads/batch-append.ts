@@ -18,7 +18,9 @@ async function oneRun(side: Side, size: number, run: number, log: Log): Promise<
   const store = await backend.createStore({ label: 'batch' });
   const factory = new EventFactory(`batch-${size}-${run}-`);
   const batchCount = Math.max(1, Math.floor(config.batchEvents / size));
-  const batches = Array.from({ length: batchCount }, (_, batch) => Array.from({ length: size }, () => factory.next({ stream: streamName(batch) })));
+  const batches = Array.from({ length: batchCount }, (_, batch) =>
+    Array.from({ length: size }, () => factory.next({ stream: streamName(batch) })),
+  );
   try {
     const result = await timeRun(store.repo, batchCount * size, async (probe) => {
       for (const batch of batches) {
@@ -40,7 +42,9 @@ async function measureSides(sides: readonly Side[], log: Log): Promise<Measureme
   for (const size of sizes) {
     const taking = sides.filter((side) => sizesOf(side).includes(size));
     const results = await alternate(taking, (side, run) => oneRun(side, size, run, log));
-    taking.forEach((side, index) => measurements.push(summarize(batchAppendWorkload.id, batchVariant(size), side.backend.name, results[index]!)));
+    taking.forEach((side, index) =>
+      measurements.push(summarize(batchAppendWorkload.id, batchVariant(size), side.backend.name, results[index]!)),
+    );
   }
   return measurements;
 }

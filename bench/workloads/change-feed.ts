@@ -29,7 +29,9 @@ export const changeFeedWorkload: Workload = {
         try {
           const repo = store.repo as EventStoreRepo;
           const factory = new EventFactory(`feed-${shards}-${run}-`);
-          const events = Array.from({ length: config.singleEvents }, (_, index) => factory.next({ stream: streamName(index % config.streams) }));
+          const events = Array.from({ length: config.singleEvents }, (_, index) =>
+            factory.next({ stream: streamName(index % config.streams) }),
+          );
           await repo.init();
           const result = await timeRun(repo, events.length, async (probe) => {
             for (const event of events) {
@@ -66,7 +68,9 @@ export const changeFeedWorkload: Workload = {
         try {
           const repo = store.repo as EventStoreRepo;
           const factory = new EventFactory(`feedw-${shards}-${run}-`);
-          const groups = Array.from({ length: config.writers }, (_, writer) => Array.from({ length: perWriter }, () => factory.next({ stream: streamName(writer) })));
+          const groups = Array.from({ length: config.writers }, (_, writer) =>
+            Array.from({ length: perWriter }, () => factory.next({ stream: streamName(writer) })),
+          );
           await repo.init();
           const result = await timeRun(repo, perWriter * config.writers, async (probe) => {
             await Promise.all(

@@ -10,11 +10,29 @@ import { streamReadWorkload } from './stream-read.js';
 import type { Workload } from './workload.js';
 
 export type { Workload, Log } from './workload.js';
-export { changeFeedWorkload, serverFloorWorkload, singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, replayMemoryWorkload };
+export {
+  changeFeedWorkload,
+  serverFloorWorkload,
+  singleAppendWorkload,
+  batchAppendWorkload,
+  offloadAppendWorkload,
+  replayWorkload,
+  streamReadWorkload,
+  replayMemoryWorkload,
+};
 
 /**
  * All workloads in the order they run and are reported. The server floor runs after our workloads on DynamoDB
  * Local, so it meets the JVM as warm as the adapters' runs do (first, it measured a cold JVM), and right before the
  * old adapter's runs.
  */
-export const WORKLOADS: readonly Workload[] = [singleAppendWorkload, batchAppendWorkload, offloadAppendWorkload, replayWorkload, streamReadWorkload, changeFeedWorkload, serverFloorWorkload, replayMemoryWorkload];
+export const WORKLOADS: readonly Workload[] = [
+  singleAppendWorkload,
+  batchAppendWorkload,
+  offloadAppendWorkload,
+  replayWorkload,
+  streamReadWorkload,
+  changeFeedWorkload,
+  serverFloorWorkload,
+  replayMemoryWorkload,
+];

@@ -16,10 +16,18 @@ import { alternate, comparisonSides, describeRun, isOld, type Log, type Side, ty
 
 /** The page size compared with the old adapter. */
 export const COMPARED_PAGE_SIZE = 100;
-export const replayVariant = (pageSize: number, shards: number): string => `getAllEvents(${pageSize}), ${shards} shard${shards === 1 ? '' : 's'}`;
+export const replayVariant = (pageSize: number, shards: number): string =>
+  `getAllEvents(${pageSize}), ${shards} shard${shards === 1 ? '' : 's'}`;
 
 /** One timed replay of `store` with a new repo; counts events yielded and out of creation order. */
-async function oneRun(side: Side, store: StoreHandle<BenchRepo>, pageSize: number, variant: string, run: number, log: Log): Promise<{ result: RunResult; seen: number; disorder: number }> {
+async function oneRun(
+  side: Side,
+  store: StoreHandle<BenchRepo>,
+  pageSize: number,
+  variant: string,
+  run: number,
+  log: Log,
+): Promise<{ result: RunResult; seen: number; disorder: number }> {
   const { config } = side;
   const strict = !isOld(side);
   const repo = await store.reopen();
@@ -38,7 +46,9 @@ async function oneRun(side: Side, store: StoreHandle<BenchRepo>, pageSize: numbe
     }
     if (strict && seen !== config.replayEvents) throw new Error(`replay yielded ${seen} events, expected ${config.replayEvents}`);
   });
-  log(`  ${variant} run ${run + 1} (${side.backend.name}): ${describeRun(result)}${strict ? '' : `, yielded ${seen}, ${disorder} out of order`}`);
+  log(
+    `  ${variant} run ${run + 1} (${side.backend.name}): ${describeRun(result)}${strict ? '' : `, yielded ${seen}, ${disorder} out of order`}`,
+  );
   return { result, seen, disorder };
 }
 
@@ -67,7 +77,9 @@ async function measureSides(sides: readonly Side[], log: Log): Promise<Measureme
       seeded.sort((a, b) => sides.indexOf(a.side) - sides.indexOf(b.side));
       for (const pageSize of [...new Set(seeded.flatMap(({ side }) => pagesOf(side)))]) {
         const variant = replayVariant(pageSize, shards);
-        const taking = seeded.filter(({ side }) => pagesOf(side).includes(pageSize)).map(({ side, store }) => ({ ...side, store, eventsMissed: 0, outOfOrder: 0 }));
+        const taking = seeded
+          .filter(({ side }) => pagesOf(side).includes(pageSize))
+          .map(({ side, store }) => ({ ...side, store, eventsMissed: 0, outOfOrder: 0 }));
         const results = await alternate(taking, async (side, run) => {
           const { result, seen, disorder } = await oneRun(side, side.store, pageSize, variant, run, log);
           side.eventsMissed = Math.max(side.eventsMissed, side.config.replayEvents - seen);
@@ -75,7 +87,15 @@ async function measureSides(sides: readonly Side[], log: Log): Promise<Measureme
           return result;
         });
         taking.forEach((side, index) =>
-          measurements.push(summarize(replayWorkload.id, variant, side.backend.name, results[index]!, isOld(side) ? { eventsMissed: side.eventsMissed, outOfOrder: side.outOfOrder } : undefined)),
+          measurements.push(
+            summarize(
+              replayWorkload.id,
+              variant,
+              side.backend.name,
+              results[index]!,
+              isOld(side) ? { eventsMissed: side.eventsMissed, outOfOrder: side.outOfOrder } : undefined,
+            ),
+          ),
         );
       }
     } finally {

@@ -9,7 +9,14 @@
  * - TransactWriteItems of 21 and 41 conditional puts (events entering the index): the size of the old adapter's and
  *   of our transaction for a batch of 20 events, so batch rates can be read against the server's cost per item.
  */
-import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type ConsumedCapacity, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  type ConsumedCapacity,
+  type DynamoDBClient,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
 import type { OperationType, StoreStats } from '../../src/index.js';
 import { summarize, timeRun, type StatsSource } from '../harness/measure.js';
 import { describeRun, repeat, type Workload } from './workload.js';
@@ -26,7 +33,11 @@ export const serverFloorWorkload: Workload = {
   async measure(backend, config, log) {
     const dynamo = backend.dynamo;
     if (!dynamo) throw new Error('server-floor needs a backend with a DynamoDB client');
-    const variants: { name: string; requests: number; send: (client: DynamoDBClient, table: string, key: string, meter: SdkMeter) => Promise<void> }[] = [
+    const variants: {
+      name: string;
+      requests: number;
+      send: (client: DynamoDBClient, table: string, key: string, meter: SdkMeter) => Promise<void>;
+    }[] = [
       { name: 'PutItem, 1 item', requests: FLOOR_REQUESTS, send: putOne },
       { name: 'GetItem, 1 item', requests: FLOOR_REQUESTS, send: getOne },
       { name: 'TransactWriteItems, 3 puts', requests: FLOOR_REQUESTS, send: transactThree },
@@ -65,7 +76,13 @@ export const serverFloorWorkload: Workload = {
 const SMALL_VALUE = 'x'.repeat(200);
 
 async function putOne(client: DynamoDBClient, table: string, key: string, meter: SdkMeter): Promise<void> {
-  const response = await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `e|${key}` }, sk: { N: '0' }, v: { S: SMALL_VALUE } }, ReturnConsumedCapacity: 'TOTAL' }));
+  const response = await client.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: { pk: { S: `e|${key}` }, sk: { N: '0' }, v: { S: SMALL_VALUE } },
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
   meter.record('batchWrite', response.ConsumedCapacity);
 }
 
@@ -73,7 +90,9 @@ async function putOne(client: DynamoDBClient, table: string, key: string, meter:
 const GET_KEY = 'e|floor-get';
 
 async function getOne(client: DynamoDBClient, table: string, _key: string, meter: SdkMeter): Promise<void> {
-  const response = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: GET_KEY }, sk: { N: '0' } }, ReturnConsumedCapacity: 'TOTAL' }));
+  const response = await client.send(
+    new GetItemCommand({ TableName: table, Key: { pk: { S: GET_KEY }, sk: { N: '0' } }, ReturnConsumedCapacity: 'TOTAL' }),
+  );
   if (!response.Item) throw new Error('server floor: GetItem found no item');
   meter.record('get', response.ConsumedCapacity);
 }
@@ -92,7 +111,19 @@ async function transactUpdatePut(client: DynamoDBClient, table: string, key: str
             ExpressionAttributeValues: { ':new': { N: '1' }, ':old': { N: '0' } },
           },
         },
-        { Put: { TableName: table, Item: { pk: { S: `s|${key}` }, sk: { N: '1' }, gpk: { S: 'g|floor|0' }, gsk: { S: `${created}|${key}` }, p: { S: SMALL_VALUE } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: table,
+            Item: {
+              pk: { S: `s|${key}` },
+              sk: { N: '1' },
+              gpk: { S: 'g|floor|0' },
+              gsk: { S: `${created}|${key}` },
+              p: { S: SMALL_VALUE },
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
       ],
       ReturnConsumedCapacity: 'TOTAL',
     }),
@@ -104,7 +135,17 @@ function transactPuts(count: number): (client: DynamoDBClient, table: string, ke
   return async (client, table, key, meter) => {
     const created = new Date().toISOString();
     const items: TransactWriteItem[] = Array.from({ length: count }, (_, index) => ({
-      Put: { TableName: table, Item: { pk: { S: `s|${key}` }, sk: { N: String(index + 1) }, gpk: { S: 'g|floor|0' }, gsk: { S: `${created}|${key}|${index}` }, p: { S: SMALL_VALUE } }, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: table,
+        Item: {
+          pk: { S: `s|${key}` },
+          sk: { N: String(index + 1) },
+          gpk: { S: 'g|floor|0' },
+          gsk: { S: `${created}|${key}|${index}` },
+          p: { S: SMALL_VALUE },
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     }));
     const response = await client.send(new TransactWriteItemsCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
     meter.record('transactWrite', response.ConsumedCapacity);
@@ -117,8 +158,26 @@ async function transactThree(client: DynamoDBClient, table: string, key: string,
   const response = await client.send(
     new TransactWriteItemsCommand({
       TransactItems: [
-        { Put: { TableName: table, Item: { pk: { S: `s|${key}` }, sk: { N: '1' }, gpk: { S: 'g|floor|0' }, gsk: { S: `${created}|${key}` }, p: { S: SMALL_VALUE } }, ConditionExpression: notExists } },
-        { Put: { TableName: table, Item: { pk: { S: `e|${key}` }, sk: { N: '0' }, s: { S: `s|${key}` }, q: { N: '1' } }, ConditionExpression: notExists } },
+        {
+          Put: {
+            TableName: table,
+            Item: {
+              pk: { S: `s|${key}` },
+              sk: { N: '1' },
+              gpk: { S: 'g|floor|0' },
+              gsk: { S: `${created}|${key}` },
+              p: { S: SMALL_VALUE },
+            },
+            ConditionExpression: notExists,
+          },
+        },
+        {
+          Put: {
+            TableName: table,
+            Item: { pk: { S: `e|${key}` }, sk: { N: '0' }, s: { S: `s|${key}` }, q: { N: '1' } },
+            ConditionExpression: notExists,
+          },
+        },
         { Put: { TableName: table, Item: { pk: { S: `s|${key}` }, sk: { N: '0' }, v: { N: '1' } }, ConditionExpression: notExists } },
       ],
       ReturnConsumedCapacity: 'TOTAL',
@@ -146,7 +205,19 @@ class SdkMeter implements StatsSource {
   }
 
   stats(): StoreStats {
-    const operations: OperationType[] = ['get', 'query', 'batchGet', 'batchWrite', 'transactWrite', 'blobPut', 'blobGet', 'blobDelete', 'blobList'];
-    return Object.fromEntries(operations.map((operation) => [operation, { ...(this.totals.get(operation) ?? { requests: 0, readUnits: 0, writeUnits: 0 }) }])) as StoreStats;
+    const operations: OperationType[] = [
+      'get',
+      'query',
+      'batchGet',
+      'batchWrite',
+      'transactWrite',
+      'blobPut',
+      'blobGet',
+      'blobDelete',
+      'blobList',
+    ];
+    return Object.fromEntries(
+      operations.map((operation) => [operation, { ...(this.totals.get(operation) ?? { requests: 0, readUnits: 0, writeUnits: 0 }) }]),
+    ) as StoreStats;
   }
 }

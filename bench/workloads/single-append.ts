@@ -32,7 +32,9 @@ interface Variant {
 }
 
 function variants(config: BenchConfig): Variant[] {
-  const roundRobin = (factory: EventFactory): CreatedEvent[][] => [Array.from({ length: config.singleEvents }, (_, index) => factory.next({ stream: streamName(index % config.streams) }))];
+  const roundRobin = (factory: EventFactory): CreatedEvent[][] => [
+    Array.from({ length: config.singleEvents }, (_, index) => factory.next({ stream: streamName(index % config.streams) })),
+  ];
   const perWriter = Math.max(1, Math.floor(config.singleEvents / config.writers));
   return [
     { name: SEQUENTIAL, compared: true, plan: roundRobin },
@@ -44,7 +46,8 @@ function variants(config: BenchConfig): Variant[] {
       plan: (factory) => {
         const groups: CreatedEvent[][] = Array.from({ length: config.writers }, () => []);
         // Interleaved creation, so the ids (and `created`) of the writers' events are mixed as with real writers.
-        for (let index = 0; index < perWriter; index++) for (let writer = 0; writer < config.writers; writer++) groups[writer]!.push(factory.next({ stream: streamName(writer) }));
+        for (let index = 0; index < perWriter; index++)
+          for (let writer = 0; writer < config.writers; writer++) groups[writer]!.push(factory.next({ stream: streamName(writer) }));
         return groups;
       },
     },
@@ -102,7 +105,9 @@ async function measureSides(sides: readonly Side[], log: Log): Promise<Measureme
 
 export const singleAppendWorkload: Workload = {
   id: 'single-append',
-  title: 'Single-event appends: sequential (without and with expectedSequence), N in flight over shared streams, W writers on disjoint streams',
+  title:
+    'Single-event appends: sequential (without and with expectedSequence), N in flight over shared streams, W writers on disjoint streams',
   measure: (backend, config, log) => measureSides([{ backend: backend as Backend<BenchRepo>, runs: config.runs, config }], log),
-  compare: (ours, old, config, log) => measureSides(comparisonSides(ours, old, config, { ...config, singleEvents: config.legacySingleEvents }, config.legacyRuns), log),
+  compare: (ours, old, config, log) =>
+    measureSides(comparisonSides(ours, old, config, { ...config, singleEvents: config.legacySingleEvents }, config.legacyRuns), log),
 };

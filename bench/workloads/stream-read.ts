@@ -16,7 +16,12 @@ export const streamReadWorkload: Workload = {
     try {
       const factory = new EventFactory('stream-');
       const streams = Array.from({ length: config.readStreams }, (_, index) => streamName(index));
-      const batches = streams.flatMap((stream) => chunk(Array.from({ length: config.readStreamLength }, () => factory.next({ stream })), SEED_BATCH_SIZE));
+      const batches = streams.flatMap((stream) =>
+        chunk(
+          Array.from({ length: config.readStreamLength }, () => factory.next({ stream })),
+          SEED_BATCH_SIZE,
+        ),
+      );
       await store.load(batches);
       const total = config.readStreams * config.readStreamLength;
       const runs = await repeat(config.runs, async (run) => {
@@ -24,7 +29,8 @@ export const streamReadWorkload: Workload = {
         const result = await timeRun(repo, total, async (probe) => {
           for (const stream of streams) {
             const events = await repo.getStreamEvents(BENCH_DOMAIN, stream);
-            if (events.length !== config.readStreamLength) throw new Error(`stream ${stream} has ${events.length} events, expected ${config.readStreamLength}`);
+            if (events.length !== config.readStreamLength)
+              throw new Error(`stream ${stream} has ${events.length} events, expected ${config.readStreamLength}`);
             probe.tick();
           }
         });

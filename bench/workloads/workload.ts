@@ -34,8 +34,17 @@ export interface Side {
 }
 
 /** The sides of a comparison: ours with `config`, the old adapter with its runs (and the caller's sizes). */
-export function comparisonSides(ours: Backend | undefined, old: Backend<LegacyRepo>, config: BenchConfig, oldConfig: BenchConfig, oldRuns: number): Side[] {
-  return [...(ours ? [{ backend: ours as Backend<BenchRepo>, runs: config.runs, config }] : []), { backend: old as Backend<BenchRepo>, runs: oldRuns, config: oldConfig }];
+export function comparisonSides(
+  ours: Backend | undefined,
+  old: Backend<LegacyRepo>,
+  config: BenchConfig,
+  oldConfig: BenchConfig,
+  oldRuns: number,
+): Side[] {
+  return [
+    ...(ours ? [{ backend: ours as Backend<BenchRepo>, runs: config.runs, config }] : []),
+    { backend: old as Backend<BenchRepo>, runs: oldRuns, config: oldConfig },
+  ];
 }
 
 /** Whether `side` is the old adapter. */
@@ -47,7 +56,10 @@ export function isOld(side: Side): boolean {
  * Run `run(side, index)` for every side, alternating: run 0 of each side, then run 1 of each, … (a side with fewer
  * runs drops out early). Returns each side's results, in `sides` order.
  */
-export async function alternate<S extends { readonly runs: number }>(sides: readonly S[], run: (side: S, index: number) => Promise<RunResult>): Promise<RunResult[][]> {
+export async function alternate<S extends { readonly runs: number }>(
+  sides: readonly S[],
+  run: (side: S, index: number) => Promise<RunResult>,
+): Promise<RunResult[][]> {
   const results: RunResult[][] = sides.map(() => []);
   const most = Math.max(0, ...sides.map((side) => side.runs));
   for (let index = 0; index < most; index++) {

@@ -88,8 +88,14 @@ export async function listAll(driver: BlobDriver, prefix: string, limit?: number
     ensure(page.keys.length <= max, () => `list page of ${page.keys.length} keys exceeds ${max}`);
     if (page.lastModifiedMs !== undefined) {
       const times = page.lastModifiedMs;
-      ensure(times.length === page.keys.length, () => `a list page of ${page.keys.length} keys carries ${times.length} last-modified times`);
-      ensure(times.every((time) => typeof time === 'number' && Number.isFinite(time)), 'a list page carries a last-modified time that is not a finite number');
+      ensure(
+        times.length === page.keys.length,
+        () => `a list page of ${page.keys.length} keys carries ${times.length} last-modified times`,
+      );
+      ensure(
+        times.every((time) => typeof time === 'number' && Number.isFinite(time)),
+        'a list page carries a last-modified time that is not a finite number',
+      );
     }
     keys.push(...page.keys);
     pageSizes.push(page.keys.length);

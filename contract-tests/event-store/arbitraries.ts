@@ -42,4 +42,11 @@ export function freshId(suffix = ''): string {
 /** A created event with a fresh id. */
 export const eventArb: fc.Arbitrary<CreatedEvent> = fc
   .record({ stream: streamArb, payload: payloadArb, created: createdArb, suffix: fc.constantFrom('', '😀', 'é', '|') })
-  .map(({ stream, payload, created, suffix }) => ({ id: freshId(suffix), domain: stream.domain, identifier: stream.identifier, type: 'happened', payload, created }));
+  .map(({ stream, payload, created, suffix }) => ({
+    id: freshId(suffix),
+    domain: stream.domain,
+    identifier: stream.identifier,
+    type: 'happened',
+    payload,
+    created,
+  }));

@@ -57,7 +57,10 @@ export interface OpenStore {
  * and blob prefix). Afterwards every store's table is dropped and blobs deleted, then the fixture is torn down,
  * also when `body` throws.
  */
-export async function withFixture<T>(factory: EventStoreFactory, body: (open: (options?: StoreOptions) => Promise<EventStore>, fixture: EventStoreFixture) => Promise<T>): Promise<T> {
+export async function withFixture<T>(
+  factory: EventStoreFactory,
+  body: (open: (options?: StoreOptions) => Promise<EventStore>, fixture: EventStoreFixture) => Promise<T>,
+): Promise<T> {
   const fixture = await factory();
   const opened: EventStore[] = [];
   const writes = new WriteClock(fixture.kv, fixture.indexSettleMs ?? 0);
@@ -66,16 +69,14 @@ export async function withFixture<T>(factory: EventStoreFactory, body: (open: (o
     const token = uniqueToken();
     const tableName = sameTableAs?.options.tableName ?? `${fixture.tablePrefix ?? 'es_contract_'}${token}`;
     const blobKeyPrefix = sameTableAs?.options.blobKeyPrefix ?? `es-contract/${token}/`;
-    const store = new EventStore(
-      {
-        retry: { baseDelayMs: 1, maxDelayMs: 20 },
-        ...rest,
-        kv: writes.driver,
-        ...(fixture.blobs && !withoutBlobs ? { blobs: fixture.blobs } : {}),
-        tableName,
-        blobKeyPrefix,
-      },
-    );
+    const store = new EventStore({
+      retry: { baseDelayMs: 1, maxDelayMs: 20 },
+      ...rest,
+      kv: writes.driver,
+      ...(fixture.blobs && !withoutBlobs ? { blobs: fixture.blobs } : {}),
+      tableName,
+      blobKeyPrefix,
+    });
     if (!sameTableAs) opened.push(store);
     clocks.set(store, writes);
     await store.init();
@@ -93,7 +94,11 @@ export async function withFixture<T>(factory: EventStoreFactory, body: (open: (o
 }
 
 /** Open one store and run `body` with it (see {@link withFixture}). */
-export function withStore<T>(factory: EventStoreFactory, body: (store: EventStore, fixture: EventStoreFixture) => Promise<T>, options?: StoreOptions): Promise<T> {
+export function withStore<T>(
+  factory: EventStoreFactory,
+  body: (store: EventStore, fixture: EventStoreFixture) => Promise<T>,
+  options?: StoreOptions,
+): Promise<T> {
   return withFixture(factory, async (open, fixture) => body(await open(options), fixture));
 }
 
@@ -124,7 +129,10 @@ class WriteClock {
   readonly driver: KvDriver;
   private readonly tracker: WriteClockKvDriver | undefined;
 
-  constructor(inner: KvDriver, private readonly settleMs: number) {
+  constructor(
+    inner: KvDriver,
+    private readonly settleMs: number,
+  ) {
     this.tracker = settleMs > 0 ? new WriteClockKvDriver(inner) : undefined;
     this.driver = this.tracker ?? inner;
   }
@@ -164,13 +172,26 @@ export function globalOrder(a: Pick<CreatedEvent, 'created' | 'id'>, b: Pick<Cre
 export function withDatesAsText(value: unknown): unknown {
   if (value instanceof Date) return `date:${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()}`;
   if (Array.isArray(value)) return value.map(withDatesAsText);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, withDatesAsText(member)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, withDatesAsText(member)]));
   return value;
 }
 
 /** Throw a contract violation unless two event lists (or events) are equal, dates compared as instants, key sets compared exactly. */
 export function ensureSameEvents(actual: unknown, expected: unknown, what: string): void {
   ensureEqual(withDatesAsText(actual), withDatesAsText(expected), what);
-  const keysOf = (value: unknown): string => JSON.stringify(Array.isArray(value) ? value.map(keysOf) : value && typeof value === 'object' ? Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined).sort() : null);
-  ensure(keysOf(actual) === keysOf(expected), () => `${what}: field sets differ: ${keysOf(actual).slice(0, 300)} vs ${keysOf(expected).slice(0, 300)}`);
+  const keysOf = (value: unknown): string =>
+    JSON.stringify(
+      Array.isArray(value)
+        ? value.map(keysOf)
+        : value && typeof value === 'object'
+          ? Object.keys(value)
+              .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+              .sort()
+          : null,
+    );
+  ensure(
+    keysOf(actual) === keysOf(expected),
+    () => `${what}: field sets differ: ${keysOf(actual).slice(0, 300)} vs ${keysOf(expected).slice(0, 300)}`,
+  );
 }

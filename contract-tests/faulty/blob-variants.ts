@@ -86,10 +86,26 @@ export interface FaultyBlobVariant {
 
 /** Every faulty blob variant. */
 export const faultyBlobVariants: readonly FaultyBlobVariant[] = [
-  { name: 'list-loses-last-page', bug: 'the final page of a multi-page listing is empty', wrap: (inner) => new ListLosesLastPageBlobDriver(inner) },
+  {
+    name: 'list-loses-last-page',
+    bug: 'the final page of a multi-page listing is empty',
+    wrap: (inner) => new ListLosesLastPageBlobDriver(inner),
+  },
   { name: 'shares-bytes', bug: 'get returns the very buffer given to put', wrap: (inner) => new SharesBytesBlobDriver(inner) },
   { name: 'lists-in-utf16-order', bug: 'list pages sorted by UTF-16 code units', wrap: (inner) => new ListsInUtf16OrderBlobDriver(inner) },
-  { name: 'swaps-large-object-parts', bug: 'the first two 5 MiB parts of a large object come back swapped', wrap: (inner) => new SwapsLargeObjectPartsBlobDriver(inner) },
-  { name: 'accepts-oversize-objects', bug: 'declares maxObjectBytes 1 MiB but stores larger objects', wrap: (inner) => new AcceptsOversizeObjectsBlobDriver(inner) },
-  { name: 'last-modified-in-seconds', bug: 'listed last-modified times are seconds, not milliseconds', wrap: (inner) => new LastModifiedInSecondsBlobDriver(inner) },
+  {
+    name: 'swaps-large-object-parts',
+    bug: 'the first two 5 MiB parts of a large object come back swapped',
+    wrap: (inner) => new SwapsLargeObjectPartsBlobDriver(inner),
+  },
+  {
+    name: 'accepts-oversize-objects',
+    bug: 'declares maxObjectBytes 1 MiB but stores larger objects',
+    wrap: (inner) => new AcceptsOversizeObjectsBlobDriver(inner),
+  },
+  {
+    name: 'last-modified-in-seconds',
+    bug: 'listed last-modified times are seconds, not milliseconds',
+    wrap: (inner) => new LastModifiedInSecondsBlobDriver(inner),
+  },
 ];

@@ -15,7 +15,15 @@ import type * as AppendModule from '../../src/append.js';
 import type * as BlobKeysModule from '../../src/blob-keys.js';
 import type * as EventCodecModule from '../../src/codecs/event.js';
 import type * as OffloadModule from '../../src/offload.js';
-import type { ActionFailure, KvDriver, QueryPage, QueryRequest, TransactAction, TransactResult, WriteRequest } from '../../src/ports/kv-driver.js';
+import type {
+  ActionFailure,
+  KvDriver,
+  QueryPage,
+  QueryRequest,
+  TransactAction,
+  TransactResult,
+  WriteRequest,
+} from '../../src/ports/kv-driver.js';
 import type * as ReplayOrderModule from '../../src/replay-order.js';
 import type * as StoredBatchModule from '../../src/stored-batch.js';
 import { ForwardingKvDriver } from './forwarding.js';
@@ -59,9 +67,17 @@ export class StripsTransactionPutsKvDriver extends ForwardingKvDriver {
   ) {
     super(inner);
   }
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const kept = actions.map((action, position) => ({ action, position })).filter(({ action }) => !this.strip(action));
-    const result = await this.inner.transactWrite(table, kept.map(({ action }) => action), options);
+    const result = await this.inner.transactWrite(
+      table,
+      kept.map(({ action }) => action),
+      options,
+    );
     if (result.committed) return result;
     const reasons: ActionFailure[] = actions.map(() => ({ kind: 'none' }));
     kept.forEach(({ position }, index) => {
@@ -111,7 +127,11 @@ export class SkipsCausationLinksKvDriver extends StripsTransactionPutsKvDriver {
  * events' own `notExists` conditions are kept, so writers without expectations still never overwrite an event.
  */
 export class IgnoresExpectedSequenceKvDriver extends ForwardingKvDriver {
-  override transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const unguarded = actions.map((action): TransactAction => {
       if (!isPutTo(action, (pk, sk) => pk.startsWith('s|') && sk === 0) || action.type !== 'put') return action;
       return { type: 'put', item: action.item };
@@ -138,7 +158,8 @@ export class SkipsCatalogEntryKvDriver extends ForwardingKvDriver {
  */
 export class InclusiveReplayCursorKvDriver extends ForwardingKvDriver {
   override query(table: string, request: QueryRequest): Promise<QueryPage> {
-    if (request.index === 'global-order' && request.range?.op === 'gt') return this.inner.query(table, { ...request, range: { ...request.range, op: 'gte' } });
+    if (request.index === 'global-order' && request.range?.op === 'gt')
+      return this.inner.query(table, { ...request, range: { ...request.range, op: 'gte' } });
     return this.inner.query(table, request);
   }
 }
@@ -159,7 +180,8 @@ const utf16Order = plant<typeof ReplayOrderModule>('src/replay-order.ts', () => 
  * offloads). Planted as the original with `thresholdBytes - 1`, which for integer sizes is the same comparison.
  */
 const offloadsAtThreshold = plant<typeof OffloadModule>('src/offload.ts', (original) => ({
-  planOffload: (candidates, otherBytes, limits) => original.planOffload(candidates, otherBytes, { ...limits, thresholdBytes: limits.thresholdBytes - 1 }),
+  planOffload: (candidates, otherBytes, limits) =>
+    original.planOffload(candidates, otherBytes, { ...limits, thresholdBytes: limits.thresholdBytes - 1 }),
 }));
 
 /** Bug (src/codecs/event.ts `decodeEventItem`): hydration drops `sequence`, so events read back carry none. */
@@ -201,8 +223,13 @@ const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/stored-batch
     if (result.state !== 'conflicting' || result.eventIds.length !== events.length) return result;
     const { readEventById } = await import('../../src/read.js');
     // The write path's context (no blob delete) serves the read: readEventById uses only its KV and blob reads.
-    const stored = await Promise.all(events.map((event) => readEventById(ctx as unknown as Parameters<typeof readEventById>[0], event.validated.event.id)));
-    return original.findStoredBatch(ctx, events.map((event, index) => ({ ...event, validated: { ...event.validated, payloadJson: JSON.stringify(stored[index]?.payload) } })));
+    const stored = await Promise.all(
+      events.map((event) => readEventById(ctx as unknown as Parameters<typeof readEventById>[0], event.validated.event.id)),
+    );
+    return original.findStoredBatch(
+      ctx,
+      events.map((event, index) => ({ ...event, validated: { ...event.validated, payloadJson: JSON.stringify(stored[index]?.payload) } })),
+    );
   },
 }));
 
@@ -219,7 +246,8 @@ const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/append.ts', 
       return await original.appendEvents(ctx, batch, expectedSequence, options);
     } catch (error) {
       const { code, details } = error as { code?: string; details?: { eventIds?: string[]; outcomeUnknownEventIds?: string[] } };
-      const unknown = code === 'STORE/OUTCOME_UNKNOWN' ? details?.eventIds : code === 'STORE/PARTIAL_BATCH' ? details?.outcomeUnknownEventIds : undefined;
+      const unknown =
+        code === 'STORE/OUTCOME_UNKNOWN' ? details?.eventIds : code === 'STORE/PARTIAL_BATCH' ? details?.outcomeUnknownEventIds : undefined;
       const blobs = ctx.blobs as (typeof ctx.blobs & { delete?: (keys: readonly string[]) => Promise<void> }) | undefined;
       const { blobScope } = await import('../../src/blob-keys.js');
       for (const eventId of unknown ?? []) {
@@ -235,17 +263,65 @@ const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/append.ts', 
 
 /** Every event-store mutant, in README order. */
 export const eventStoreMutants: readonly EventStoreMutant[] = [
-  { name: 'inclusive-replay-cursor', bug: 'replay resumes with `gte` instead of `gt`: the startFromId event comes again', wrapKv: (kv) => new InclusiveReplayCursorKvDriver(kv) },
-  { name: 'ignores-expected-sequence', bug: 'the head put has no condition: a wrong expectedSequence succeeds', wrapKv: (kv) => new IgnoresExpectedSequenceKvDriver(kv) },
-  { name: 'skips-id-guard', bug: 'transactions do not put id guards: duplicate ids accepted, getEventById breaks', wrapKv: (kv) => new SkipsIdGuardKvDriver(kv) },
-  { name: 'offloads-at-threshold', bug: 'an item of exactly offloadThresholdBytes is offloaded (>= instead of >)', module: offloadsAtThreshold },
-  { name: 'merges-in-utf16-order', bug: 'ids compared by UTF-16 code unit: shard merge and causation order wrong above U+FFFF', module: utf16Order },
+  {
+    name: 'inclusive-replay-cursor',
+    bug: 'replay resumes with `gte` instead of `gt`: the startFromId event comes again',
+    wrapKv: (kv) => new InclusiveReplayCursorKvDriver(kv),
+  },
+  {
+    name: 'ignores-expected-sequence',
+    bug: 'the head put has no condition: a wrong expectedSequence succeeds',
+    wrapKv: (kv) => new IgnoresExpectedSequenceKvDriver(kv),
+  },
+  {
+    name: 'skips-id-guard',
+    bug: 'transactions do not put id guards: duplicate ids accepted, getEventById breaks',
+    wrapKv: (kv) => new SkipsIdGuardKvDriver(kv),
+  },
+  {
+    name: 'offloads-at-threshold',
+    bug: 'an item of exactly offloadThresholdBytes is offloaded (>= instead of >)',
+    module: offloadsAtThreshold,
+  },
+  {
+    name: 'merges-in-utf16-order',
+    bug: 'ids compared by UTF-16 code unit: shard merge and causation order wrong above U+FFFF',
+    module: utf16Order,
+  },
   { name: 'drops-sequence-on-read', bug: 'hydration drops `sequence` from events read back', module: dropsSequence },
-  { name: 'overwrites-snapshot-blob', bug: "one snapshot blob per stream, overwritten in place: an older save tears or deletes the newer snapshot's state", module: overwritesSnapshotBlob },
-  { name: 'skips-catalog-entry', bug: "the month's catalog entry is never written: its events are hidden from replay", wrapKv: (kv) => new SkipsCatalogEntryKvDriver(kv) },
-  { name: 'identity-ignores-payload', bug: 'the stored-batch identity check ignores the payload: same ids with another payload "succeed"', module: identityIgnoresPayload },
-  { name: 'skips-log-counter', bug: "transactions do not check-and-bump the change feed's shard counters: two processes allocate the same log positions", wrapKv: (kv) => new SkipsLogCounterKvDriver(kv) },
-  { name: 'scope-without-instance', bug: 'blob keys are scoped by prefix and table name only: a same-named table sharing the bucket sweeps and resets its payloads', module: scopeWithoutInstance },
-  { name: 'skips-causation-links', bug: 'transactions do not put causation links: findByCausationId misses events', wrapKv: (kv) => new SkipsCausationLinksKvDriver(kv) },
-  { name: 'deletes-blob-on-unknown-outcome', bug: 'a write whose answer was lost is taken for a failed one: its blobs are deleted, the committed event reads as DECODE/MISSING_BLOB', module: deletesBlobOnUnknownOutcome },
+  {
+    name: 'overwrites-snapshot-blob',
+    bug: "one snapshot blob per stream, overwritten in place: an older save tears or deletes the newer snapshot's state",
+    module: overwritesSnapshotBlob,
+  },
+  {
+    name: 'skips-catalog-entry',
+    bug: "the month's catalog entry is never written: its events are hidden from replay",
+    wrapKv: (kv) => new SkipsCatalogEntryKvDriver(kv),
+  },
+  {
+    name: 'identity-ignores-payload',
+    bug: 'the stored-batch identity check ignores the payload: same ids with another payload "succeed"',
+    module: identityIgnoresPayload,
+  },
+  {
+    name: 'skips-log-counter',
+    bug: "transactions do not check-and-bump the change feed's shard counters: two processes allocate the same log positions",
+    wrapKv: (kv) => new SkipsLogCounterKvDriver(kv),
+  },
+  {
+    name: 'scope-without-instance',
+    bug: 'blob keys are scoped by prefix and table name only: a same-named table sharing the bucket sweeps and resets its payloads',
+    module: scopeWithoutInstance,
+  },
+  {
+    name: 'skips-causation-links',
+    bug: 'transactions do not put causation links: findByCausationId misses events',
+    wrapKv: (kv) => new SkipsCausationLinksKvDriver(kv),
+  },
+  {
+    name: 'deletes-blob-on-unknown-outcome',
+    bug: 'a write whose answer was lost is taken for a failed one: its blobs are deleted, the committed event reads as DECODE/MISSING_BLOB',
+    module: deletesBlobOnUnknownOutcome,
+  },
 ];

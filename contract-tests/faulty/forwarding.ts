@@ -35,7 +35,11 @@ export class ForwardingKvDriver implements KvDriver {
   dropTable(tableName: string): Promise<void> {
     return this.inner.dropTable(tableName);
   }
-  get(table: string, key: ItemKey, options?: { readonly consistent?: boolean }): Promise<{ readonly item: Item | undefined; readonly consumed: ConsumedCapacity }> {
+  get(
+    table: string,
+    key: ItemKey,
+    options?: { readonly consistent?: boolean },
+  ): Promise<{ readonly item: Item | undefined; readonly consumed: ConsumedCapacity }> {
     return this.inner.get(table, key, options);
   }
   query(table: string, request: QueryRequest): Promise<QueryPage> {
@@ -48,7 +52,10 @@ export class ForwardingKvDriver implements KvDriver {
   ): Promise<{ readonly items: Item[]; readonly unprocessedKeys: ItemKey[]; readonly consumed: ConsumedCapacity }> {
     return this.inner.batchGet(table, keys, options);
   }
-  batchWrite(table: string, requests: readonly WriteRequest[]): Promise<{ readonly unprocessed: WriteRequest[]; readonly consumed: ConsumedCapacity }> {
+  batchWrite(
+    table: string,
+    requests: readonly WriteRequest[],
+  ): Promise<{ readonly unprocessed: WriteRequest[]; readonly consumed: ConsumedCapacity }> {
     return this.inner.batchWrite(table, requests);
   }
   transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {

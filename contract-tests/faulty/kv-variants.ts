@@ -25,7 +25,11 @@ import { ForwardingKvDriver } from './forwarding.js';
 
 /** Bug: strips the condition of every put, update and delete before forwarding (condition checks are kept). */
 export class IgnoresConditionsKvDriver extends ForwardingKvDriver {
-  override transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const stripped = actions.map((action): TransactAction => {
       if (action.type === 'conditionCheck') return action;
       const { condition: _dropped, ...rest } = action;
@@ -57,7 +61,11 @@ export class PartialTransactionKvDriver extends ForwardingKvDriver {
 
 /** Bug: marks every action of a cancelled transaction as `conditionFailed`, not only the failing ones. */
 export class BlamesEveryActionKvDriver extends ForwardingKvDriver {
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const result = await this.inner.transactWrite(table, actions, options);
     if (result.committed) return result;
     return { ...result, reasons: result.reasons.map((reason) => (reason.kind === 'none' ? { kind: 'conditionFailed' } : reason)) };
@@ -307,10 +315,20 @@ export class StaleConsistentReadsKvDriver extends ForwardingKvDriver {
     return earlier === undefined ? current : earlier.item;
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const schema = this.schemas.get(table);
     const writes = actions.filter((action) => action.type !== 'conditionCheck');
-    const states = schema === undefined ? new Map() : await this.snapshot(table, writes.map((action) => actionKey(schema, action)));
+    const states =
+      schema === undefined
+        ? new Map()
+        : await this.snapshot(
+            table,
+            writes.map((action) => actionKey(schema, action)),
+          );
     const result = await this.inner.transactWrite(table, actions, options);
     if (result.committed) for (const [id, item] of states) this.before.set(id, { item });
     return result;
@@ -357,16 +375,27 @@ export class StaleConsistentReadsKvDriver extends ForwardingKvDriver {
 
 /** Bug: a `conditionFailed` reason never carries the stored item (as if `ReturnValuesOnConditionCheckFailure: ALL_OLD` were not asked for). */
 export class ReasonLacksStoredItemKvDriver extends ForwardingKvDriver {
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const result = await this.inner.transactWrite(table, actions, options);
     if (result.committed) return result;
-    return { ...result, reasons: result.reasons.map((reason) => (reason.kind === 'conditionFailed' ? { kind: 'conditionFailed' } : reason)) };
+    return {
+      ...result,
+      reasons: result.reasons.map((reason) => (reason.kind === 'conditionFailed' ? { kind: 'conditionFailed' } : reason)),
+    };
   }
 }
 
 /** Bug: the reasons of a cancelled transaction are shifted one position later (a `none` first, the last one dropped). */
 export class ShiftedReasonsKvDriver extends ForwardingKvDriver {
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const result = await this.inner.transactWrite(table, actions, options);
     if (result.committed) return result;
     return { ...result, reasons: [{ kind: 'none' }, ...result.reasons.slice(0, -1)] };
@@ -427,23 +456,67 @@ export const faultyKvVariants: readonly FaultyKvVariant[] = [
   { name: 'ignores-conditions', bug: 'strips conditions from put/update/delete', wrap: (inner) => new IgnoresConditionsKvDriver(inner) },
   { name: 'partial-transaction', bug: 'commits the actions before a failing one', wrap: (inner) => new PartialTransactionKvDriver(inner) },
   { name: 'blames-every-action', bug: 'marks non-failing actions conditionFailed', wrap: (inner) => new BlamesEveryActionKvDriver(inner) },
-  { name: 'drops-last-query-page', bug: 'the final page of a multi-page query is empty', wrap: (inner) => new DropsLastQueryPageKvDriver(inner) },
+  {
+    name: 'drops-last-query-page',
+    bug: 'the final page of a multi-page query is empty',
+    wrap: (inner) => new DropsLastQueryPageKvDriver(inner),
+  },
   { name: 'misorders-page', bug: 'swaps the first two items of a page', wrap: (inner) => new MisordersPageKvDriver(inner) },
-  { name: 'repeats-item-across-cursor', bug: 'a page after a cursor repeats the previous page\'s last item', wrap: (inner) => new RepeatsItemAcrossCursorKvDriver(inner) },
+  {
+    name: 'repeats-item-across-cursor',
+    bug: "a page after a cursor repeats the previous page's last item",
+    wrap: (inner) => new RepeatsItemAcrossCursorKvDriver(inner),
+  },
   { name: 'cursor-skips-item', bug: 'resuming from a cursor skips one item', wrap: (inner) => new CursorSkipsItemKvDriver(inner) },
   { name: 'ignores-page-bytes', bug: 'query pages ignore the 1 MB byte cut', wrap: (inner) => new IgnoresPageBytesKvDriver(inner) },
-  { name: 'loses-unprocessed-keys', bug: 'batch-get drops half the keys without reporting them unprocessed', wrap: (inner) => new LosesUnprocessedKeysKvDriver(inner) },
+  {
+    name: 'loses-unprocessed-keys',
+    bug: 'batch-get drops half the keys without reporting them unprocessed',
+    wrap: (inner) => new LosesUnprocessedKeysKvDriver(inner),
+  },
   { name: 'shares-references', bug: 'hands out the objects it was given by puts', wrap: (inner) => new SharesReferencesKvDriver(inner) },
-  { name: 'accepts-oversize-items', bug: 'accepts items over its declared maxItemBytes', wrap: (inner) => new AcceptsOversizeItemsKvDriver(inner) },
+  {
+    name: 'accepts-oversize-items',
+    bug: 'accepts items over its declared maxItemBytes',
+    wrap: (inner) => new AcceptsOversizeItemsKvDriver(inner),
+  },
   { name: 'ignores-token', bug: 'declares idempotent transactions but drops the token', wrap: (inner) => new IgnoresTokenKvDriver(inner) },
-  { name: 'missing-table-reads-empty', bug: 'get on a missing table returns no item instead of RESOURCE_NOT_FOUND', wrap: (inner) => new MissingTableReadsEmptyKvDriver(inner) },
-  { name: 'utf16-query-order', bug: 'query pages sorted by UTF-16 code units instead of UTF-8 bytes', wrap: (inner) => new Utf16QueryOrderKvDriver(inner) },
-  { name: 'stale-consistent-reads', bug: 'consistent get/batchGet/query return the item as it was before the last write', wrap: (inner) => new StaleConsistentReadsKvDriver(inner) },
-  { name: 'reason-lacks-stored-item', bug: 'a conditionFailed reason lacks the stored item (no ALL_OLD)', wrap: (inner) => new ReasonLacksStoredItemKvDriver(inner) },
+  {
+    name: 'missing-table-reads-empty',
+    bug: 'get on a missing table returns no item instead of RESOURCE_NOT_FOUND',
+    wrap: (inner) => new MissingTableReadsEmptyKvDriver(inner),
+  },
+  {
+    name: 'utf16-query-order',
+    bug: 'query pages sorted by UTF-16 code units instead of UTF-8 bytes',
+    wrap: (inner) => new Utf16QueryOrderKvDriver(inner),
+  },
+  {
+    name: 'stale-consistent-reads',
+    bug: 'consistent get/batchGet/query return the item as it was before the last write',
+    wrap: (inner) => new StaleConsistentReadsKvDriver(inner),
+  },
+  {
+    name: 'reason-lacks-stored-item',
+    bug: 'a conditionFailed reason lacks the stored item (no ALL_OLD)',
+    wrap: (inner) => new ReasonLacksStoredItemKvDriver(inner),
+  },
   { name: 'shifted-reasons', bug: 'cancellation reasons shifted one position later', wrap: (inner) => new ShiftedReasonsKvDriver(inner) },
-  { name: 'page-cut-one-early', bug: 'a page cut on bytes stops one item before the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneEarlyKvDriver(inner) },
-  { name: 'page-cut-one-late', bug: 'a page cut on bytes takes one item after the item that reaches maxQueryPageBytes', wrap: (inner) => new PageCutOneLateKvDriver(inner) },
-  { name: 'claims-every-table-created', bug: 'ensureTable reports created: true for a table that already existed', wrap: (inner) => new ClaimsEveryTableCreatedKvDriver(inner) },
+  {
+    name: 'page-cut-one-early',
+    bug: 'a page cut on bytes stops one item before the item that reaches maxQueryPageBytes',
+    wrap: (inner) => new PageCutOneEarlyKvDriver(inner),
+  },
+  {
+    name: 'page-cut-one-late',
+    bug: 'a page cut on bytes takes one item after the item that reaches maxQueryPageBytes',
+    wrap: (inner) => new PageCutOneLateKvDriver(inner),
+  },
+  {
+    name: 'claims-every-table-created',
+    bug: 'ensureTable reports created: true for a table that already existed',
+    wrap: (inner) => new ClaimsEveryTableCreatedKvDriver(inner),
+  },
   {
     name: 'refusal-from-last-attempt',
     bug: 'a refusal inferred from the last attempt only: failed writes lose details.mayHaveLanded',

@@ -2,15 +2,7 @@
  * The reference model of a KV table: a plain `Map` from primary key to item, with DynamoDB's condition
  * evaluation, sort-key order (numbers numerically, strings by UTF-8 bytes) and range conditions.
  */
-import type {
-  Condition,
-  Item,
-  ItemKey,
-  KeyValue,
-  RangeCondition,
-  TableSchema,
-  TransactAction,
-} from '../../src/ports/kv-driver.js';
+import type { Condition, Item, ItemKey, KeyValue, RangeCondition, TableSchema, TransactAction } from '../../src/ports/kv-driver.js';
 import { canonical, compareUtf8 } from '../harness.js';
 
 /** Order two key values: numbers numerically, strings by UTF-8 bytes (DynamoDB's order). */

@@ -34,15 +34,24 @@ interface Catch {
 const CATCHERS: Readonly<Record<string, readonly Catch[]>> = {
   'inclusive-replay-cursor': [
     { check: replayOrderCheck, failure: /getAllEvents\(\d+, ev-[^)]*\): expected/ },
-    { check: replayCodePointOrderCheck, failure: /getAllEvents\(5, "cp\uE000"\) with 1 shard\(s\): expected \["cp\uE000z",[^\n]*, got \["cp\uE000",/ },
+    {
+      check: replayCodePointOrderCheck,
+      failure: /getAllEvents\(5, "cp\uE000"\) with 1 shard\(s\): expected \["cp\uE000z",[^\n]*, got \["cp\uE000",/,
+    },
   ],
-  'ignores-expected-sequence': [{ check: atomicBatchCheck, failure: /expecting 3 of a new stream: expected rejection with STORE\/CONCURRENCY, but it resolved/ }],
+  'ignores-expected-sequence': [
+    { check: atomicBatchCheck, failure: /expecting 3 of a new stream: expected rejection with STORE\/CONCURRENCY, but it resolved/ },
+  ],
   'skips-id-guard': [
     { check: atomicBatchCheck, failure: /stored duplicate id: expected rejection with STORE\/DUPLICATE_EVENT_ID, but it resolved/ },
     { check: exactFieldsCheck, failure: /event without identifier: expected \{[^\n]+\}, got null$/m },
   ],
-  'offloads-at-threshold': [{ check: offloadBoundaryCheck, failure: /plain item of 1024 bytes at threshold 1024: must stay inline \(1 blob put\(s\)\)/ }],
-  'merges-in-utf16-order': [{ check: replayCodePointOrderCheck, failure: /getAllEvents\(1\) with 2 shard\(s\): ids in code point order: expected/ }],
+  'offloads-at-threshold': [
+    { check: offloadBoundaryCheck, failure: /plain item of 1024 bytes at threshold 1024: must stay inline \(1 blob put\(s\)\)/ },
+  ],
+  'merges-in-utf16-order': [
+    { check: replayCodePointOrderCheck, failure: /getAllEvents\(1\) with 2 shard\(s\): ids in code point order: expected/ },
+  ],
   'drops-sequence-on-read': [
     { check: replayOrderCheck, failure: /replayed events carry their sequence/ },
     { check: exactFieldsCheck, failure: /getStreamEvents: expected \[\{[^\]]*"sequence":1/ },
@@ -51,20 +60,43 @@ const CATCHERS: Readonly<Record<string, readonly Catch[]>> = {
   ],
   // Saves delete no blob and an older save known at its first read uploads nothing (issue 16): the shared blob then
   // shows as a torn snapshot under concurrent saves (it was a deleted blob when saves deleted replaced blobs).
-  'overwrites-snapshot-blob': [{ check: snapshotHistoryCheck, failure: /after concurrent saves: a torn snapshot \(sequence \d+, state of \d+\)/ }],
+  'overwrites-snapshot-blob': [
+    { check: snapshotHistoryCheck, failure: /after concurrent saves: a torn snapshot \(sequence \d+, state of \d+\)/ },
+  ],
   'skips-catalog-entry': [
     { check: replayOrderCheck, failure: /getAllEvents\(\d+\) with \d shard\(s\): expected \[[\s\S]+, got \[\]$/m },
     { check: atomicBatchCheck, failure: /replay holds exactly the 3 stored events/ },
     { check: largeBatchCheck, failure: /replay returns all 130/ },
   ],
-  'identity-ignores-payload': [{ check: storedBatchIdentityCheck, failure: /the stored ids with another payload: expected rejection with STORE\/DUPLICATE_EVENT_ID, but it resolved/ }],
-  'scope-without-instance': [{ check: instanceScopeCheck, failure: /the other store's sweep deleted \["es-contract\/[^"]+\/e\/[^"]+"\] \(payloads it does not own\)/ }],
-  'skips-log-counter': [{ check: changeFeedCheck, failure: /getLogPage delivered \d+ of \d+ events in \d+ polls|each event once|exactly the stored events/ }],
+  'identity-ignores-payload': [
+    {
+      check: storedBatchIdentityCheck,
+      failure: /the stored ids with another payload: expected rejection with STORE\/DUPLICATE_EVENT_ID, but it resolved/,
+    },
+  ],
+  'scope-without-instance': [
+    {
+      check: instanceScopeCheck,
+      failure: /the other store's sweep deleted \["es-contract\/[^"]+\/e\/[^"]+"\] \(payloads it does not own\)/,
+    },
+  ],
+  'skips-log-counter': [
+    { check: changeFeedCheck, failure: /getLogPage delivered \d+ of \d+ events in \d+ polls|each event once|exactly the stored events/ },
+  ],
   'skips-causation-links': [
-    { check: replayCodePointOrderCheck, failure: /findByCausationId with 1 shard\(s\): ids in code point order: expected \[[^\n]+\], got \[\]$/m },
+    {
+      check: replayCodePointOrderCheck,
+      failure: /findByCausationId with 1 shard\(s\): ids in code point order: expected \[[^\n]+\], got \[\]$/m,
+    },
     { check: offloadRoundTripCheck, failure: /caused ev-\d+: expected \{[\s\S]+, got undefined$/m },
   ],
-  'deletes-blob-on-unknown-outcome': [{ check: lostResponseCheck, failure: /the event committed under STORE\/OUTCOME_UNKNOWN: its offloaded payload: expected [^\n]*, got "getEventById failed: DECODE\/MISSING_BLOB"/ }],
+  'deletes-blob-on-unknown-outcome': [
+    {
+      check: lostResponseCheck,
+      failure:
+        /the event committed under STORE\/OUTCOME_UNKNOWN: its offloaded payload: expected [^\n]*, got "getEventById failed: DECODE\/MISSING_BLOB"/,
+    },
+  ],
 };
 
 let planted: string | undefined;
@@ -93,7 +125,10 @@ async function load(mutant: EventStoreMutant | undefined) {
       if (!found) throw new Error(`no event-store check named ${name}`);
       return found;
     },
-    factory: async () => ({ kv: mutant?.wrapKv ? mutant.wrapKv(new memory.MemoryKvDriver()) : new memory.MemoryKvDriver(), blobs: new memory.MemoryBlobDriver() }),
+    factory: async () => ({
+      kv: mutant?.wrapKv ? mutant.wrapKv(new memory.MemoryKvDriver()) : new memory.MemoryKvDriver(),
+      blobs: new memory.MemoryBlobDriver(),
+    }),
   };
 }
 
@@ -121,7 +156,8 @@ describe('event-store mutants are caught', () => {
     expect(Object.keys(CATCHERS).sort()).toEqual(eventStoreMutants.map((mutant) => mutant.name).sort());
     for (const mutant of eventStoreMutants) expect(Boolean(mutant.wrapKv) !== Boolean(mutant.module)).toBe(true);
     const { eventStoreChecks } = await import('../event-store/index.js');
-    for (const { check } of Object.values(CATCHERS).flat()) expect(eventStoreChecks.map((registered) => registered.name)).toContain(check.name);
+    for (const { check } of Object.values(CATCHERS).flat())
+      expect(eventStoreChecks.map((registered) => registered.name)).toContain(check.name);
   });
   for (const mutant of eventStoreMutants) {
     for (const { check, failure } of CATCHERS[mutant.name] ?? []) {

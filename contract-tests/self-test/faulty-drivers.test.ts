@@ -68,7 +68,8 @@ async function rejectionOf(run: Promise<void>): Promise<string> {
 }
 
 /** The first page of the exact-boundary case on the twin's default 1 MB page: 4 items fill it exactly. */
-const EXACT_PAGE = /first page of an ascending query whose first 4 items fill maxQueryPageBytes \(1048576\) exactly .*: expected \[0,1,2,3\], got /;
+const EXACT_PAGE =
+  /first page of an ascending query whose first 4 items fill maxQueryPageBytes \(1048576\) exactly .*: expected \[0,1,2,3\], got /;
 
 /** Which checks must catch each faulty KV variant, and the failure each must report. */
 const KV_CATCHERS: Readonly<Record<string, readonly Catch<KvCheck>[]>> = {
@@ -130,7 +131,8 @@ const KV_CATCHERS: Readonly<Record<string, readonly Catch<KvCheck>[]>> = {
   'utf16-query-order': [
     {
       check: queryPagingCheck,
-      failure: /sort keys of the paged string query \(asc, limit none\): expected \[[^\]]*"\uFFFF"[^\]]*"\u{1F600}"[^\]]*\], got \[[^\]]*"\u{1F600}"[^\]]*"\uFFFF"/u,
+      failure:
+        /sort keys of the paged string query \(asc, limit none\): expected \[[^\]]*"\uFFFF"[^\]]*"\u{1F600}"[^\]]*\], got \[[^\]]*"\u{1F600}"[^\]]*"\uFFFF"/u,
     },
   ],
   'stale-consistent-reads': [
@@ -152,7 +154,10 @@ const KV_CATCHERS: Readonly<Record<string, readonly Catch<KvCheck>[]>> = {
     { check: tableLifecycleCheck, failure: /a later ensureTable of the same table reports created: true, expected false/ },
   ],
   'refusal-from-last-attempt': [
-    { check: attemptOutcomesCheck, failure: /transactWrite applied unanswered, then refused: threw DRIVER\/THROTTLED without details\.mayHaveLanded: true/ },
+    {
+      check: attemptOutcomesCheck,
+      failure: /transactWrite applied unanswered, then refused: threw DRIVER\/THROTTLED without details\.mayHaveLanded: true/,
+    },
   ],
 };
 
@@ -166,7 +171,8 @@ function twinFixture(wrap: (inner: MemoryKvDriver) => KvDriver = (inner) => inne
   return {
     driver: wrap(inner),
     indexSettleMs: 0,
-    lostAttempts: (operation: 'transactWrite' | 'batchWrite') => inner.injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' }),
+    lostAttempts: (operation: 'transactWrite' | 'batchWrite') =>
+      inner.injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' }),
   };
 }
 
@@ -175,11 +181,15 @@ const BLOB_CATCHERS: Readonly<Record<string, readonly Catch<BlobCheck>[]>> = {
   'list-loses-last-page': [{ check: listPagingCheck, failure: /paged listing (by \d+|of sub-prefix .+): expected \[/ }],
   'shares-bytes': [{ check: blobCopySemanticsCheck, failure: /object after mutating (the put body|a returned body)/ }],
   'lists-in-utf16-order': [{ check: listPagingCheck, failure: /paged listing (by \S+|of sub-prefix .+): expected \[/ }],
-  'swaps-large-object-parts': [{ check: largeObjectsCheck, failure: /object of 16778217 bytes did not round-trip: byte 0 is \d+, expected \d+/ }],
+  'swaps-large-object-parts': [
+    { check: largeObjectsCheck, failure: /object of 16778217 bytes did not round-trip: byte 0 is \d+, expected \d+/ },
+  ],
   'accepts-oversize-objects': [
     { check: objectSizeLimitCheck, failure: /put of 1048577 bytes: expected rejection with DRIVER\/LIMIT_EXCEEDED, but it resolved/ },
   ],
-  'last-modified-in-seconds': [{ check: lastModifiedCheck, failure: /last-modified time of .* is \d+ \(1970-.*\), more than 10 minutes from now/ }],
+  'last-modified-in-seconds': [
+    { check: lastModifiedCheck, failure: /last-modified time of .* is \d+ \(1970-.*\), more than 10 minutes from now/ },
+  ],
 };
 
 describe('faulty KV drivers are caught', () => {
@@ -216,14 +226,21 @@ describe('faulty blob drivers are caught', () => {
     }
   }
   it('the same checks pass on the twin without a wrapper', async () => {
-    const checks = new Set([...Object.values(BLOB_CATCHERS).flatMap((catches) => catches.map((entry) => entry.check)), binaryRoundTripCheck]);
+    const checks = new Set([
+      ...Object.values(BLOB_CATCHERS).flatMap((catches) => catches.map((entry) => entry.check)),
+      binaryRoundTripCheck,
+    ]);
     // The default twin declares S3's 5 TB object limit, which the object-size check cannot build: that check runs
     // on a twin declaring the mutant's 1 MiB instead.
-    const twins = [new MemoryBlobDriver().capabilities, new MemoryBlobDriver({ capabilities: { maxObjectBytes: DECLARED_OBJECT_BYTES } }).capabilities];
+    const twins = [
+      new MemoryBlobDriver().capabilities,
+      new MemoryBlobDriver({ capabilities: { maxObjectBytes: DECLARED_OBJECT_BYTES } }).capabilities,
+    ];
     for (const check of checks) {
       const capabilities = twins.find((caps) => check.requires?.(caps) ?? true);
       expect(capabilities, `a twin ${check.name} applies to`).toBeDefined();
-      for (const seed of SEEDS) await check.run(async () => ({ driver: new MemoryBlobDriver({ capabilities: { ...capabilities } }) }), { seed });
+      for (const seed of SEEDS)
+        await check.run(async () => ({ driver: new MemoryBlobDriver({ capabilities: { ...capabilities } }) }), { seed });
     }
     expect(checks.size).toBe(6);
   });

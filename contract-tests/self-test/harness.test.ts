@@ -16,14 +16,24 @@ const leaf = fc.oneof(
   fc.uint8Array({ maxLength: 4 }).map((bytes) => Buffer.from(bytes)),
 );
 const { value } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__x'), tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__x'), tie('value'), { maxKeys: 3 }),
+  ),
 }));
 
 /** A copy of `input` with members re-ordered and binary re-wrapped: canonically the same. */
 function reshaped(input: unknown): unknown {
   if (input instanceof Uint8Array) return new Uint8Array(input);
   if (Array.isArray(input)) return input.map(reshaped);
-  if (input !== null && typeof input === 'object') return Object.fromEntries(Object.entries(input).reverse().map(([name, member]) => [name, reshaped(member)]));
+  if (input !== null && typeof input === 'object')
+    return Object.fromEntries(
+      Object.entries(input)
+        .reverse()
+        .map(([name, member]) => [name, reshaped(member)]),
+    );
   return input;
 }
 

@@ -10,7 +10,11 @@ kvDriverContract({
   createDriver: async () => {
     const driver = new MemoryKvDriver();
     // A write applied, then reported THROTTLED with mayHaveLanded: the attempt-outcomes check applies.
-    return { driver, indexSettleMs: 0, lostAttempts: (operation) => driver.injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' }) };
+    return {
+      driver,
+      indexSettleMs: 0,
+      lostAttempts: (operation) => driver.injectFault(operation, { kind: 'lostResponse', reportAs: 'throttle' }),
+    };
   },
 });
 

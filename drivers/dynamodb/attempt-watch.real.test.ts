@@ -35,7 +35,8 @@ describe.skipIf(server.skip)('DynamoDB driver: mayHaveLanded under request fault
   });
 
   const stored = async (pk: string) => (await driver.get(schema.name, { pk }, { consistent: true })).item !== undefined;
-  const put = (pk: string) => driver.transactWrite(schema.name, [{ type: 'put', item: { pk }, condition: { kind: 'notExists' } }], { token: `tok-${pk}` });
+  const put = (pk: string) =>
+    driver.transactWrite(schema.name, [{ type: 'put', item: { pk }, condition: { kind: 'notExists' } }], { token: `tok-${pk}` });
 
   it('transactWrite: first attempt applied unanswered, later attempts throttled: THROTTLED with mayHaveLanded, and it IS stored', async () => {
     faults.clear().scriptCall(TRANSACT, [{ kind: 'commitThenLose' }], { kind: 'throttle' });
@@ -95,14 +96,21 @@ describe.skipIf(server.skip)('DynamoDB driver: mayHaveLanded under request fault
     expect(error).toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED });
     // Each of the store's attempts is one SDK call of sdkAttempts requests (4 with the DynamoDB client's defaults).
     expect(requests).toBe(storeAttempts * sdkAttempts);
-    console.info(`[measure] throttle storm: ${requests} TransactWriteItems requests for one storeEvents (store ${storeAttempts} x SDK ${sdkAttempts})`);
+    console.info(
+      `[measure] throttle storm: ${requests} TransactWriteItems requests for one storeEvents (store ${storeAttempts} x SDK ${sdkAttempts})`,
+    );
     await store.close();
 
     // The alternative measured: the adapter owning write retries, the SDK at one attempt (a client so configured).
     const single = new RequestFaultInjector();
     const singleClient = dynamoClientWithFaults(server.endpoint, single, { maxAttempts: 1 });
     const owned = new EventStore(
-      { kv: new DynamoDbKvDriver(singleClient), tableName: uniqueTableName('storm-1'), retry: { maxAttempts: storeAttempts }, onWarning: () => undefined },
+      {
+        kv: new DynamoDbKvDriver(singleClient),
+        tableName: uniqueTableName('storm-1'),
+        retry: { maxAttempts: storeAttempts },
+        onWarning: () => undefined,
+      },
       { sleep: async () => undefined },
     );
     await owned.init();

@@ -52,6 +52,8 @@ describe('AttemptWatch: the whole call', () => {
     const error = mapDynamoDbError(answered('ThrottlingException', 400), { operation: 'transactWrite', table: 't', mayHaveLanded: true });
     expect(error.code).toBe('DRIVER/THROTTLED');
     expect(error.details.mayHaveLanded).toBe(true);
-    expect(mapDynamoDbError(answered('ThrottlingException', 400), { operation: 'get', table: 't' }).details).not.toHaveProperty('mayHaveLanded');
+    expect(mapDynamoDbError(answered('ThrottlingException', 400), { operation: 'get', table: 't' }).details).not.toHaveProperty(
+      'mayHaveLanded',
+    );
   });
 });

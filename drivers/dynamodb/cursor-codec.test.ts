@@ -10,10 +10,13 @@ describe('cursor codec', () => {
     expect(decodeCursor(cursor)).toEqual(key);
   });
 
-  it.each(['', 'not base64!', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"a":{"b":1}}').toString('base64url'), Buffer.from('{}').toString('base64url')])(
-    'refuses a foreign cursor %j with VALIDATION',
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ code: ErrorCodes.VALIDATION }));
-    },
-  );
+  it.each([
+    '',
+    'not base64!',
+    Buffer.from('[1,2]').toString('base64url'),
+    Buffer.from('{"a":{"b":1}}').toString('base64url'),
+    Buffer.from('{}').toString('base64url'),
+  ])('refuses a foreign cursor %j with VALIDATION', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(expect.objectContaining({ code: ErrorCodes.VALIDATION }));
+  });
 });

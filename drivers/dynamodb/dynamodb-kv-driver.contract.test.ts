@@ -24,7 +24,11 @@ describe.skipIf(server.skip)('DynamoDbKvDriver on DynamoDB Local', () => {
         driver: new DynamoDbKvDriver(client, { pollIntervalMs: 20 }),
         teardown: async () => client.destroy(),
         lostAttempts: (operation) => {
-          faults.scriptCall({ operation: operation === 'transactWrite' ? 'TransactWriteItems' : 'BatchWriteItem' }, [{ kind: 'commitThenLose' }], { kind: 'throttle' });
+          faults.scriptCall(
+            { operation: operation === 'transactWrite' ? 'TransactWriteItems' : 'BatchWriteItem' },
+            [{ kind: 'commitThenLose' }],
+            { kind: 'throttle' },
+          );
         },
       };
     },

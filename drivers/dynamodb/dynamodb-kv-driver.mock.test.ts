@@ -51,7 +51,6 @@ function description(tableStatus: string, indexStatus = 'ACTIVE'): TableDescript
   };
 }
 
-
 function cancelled(reasons: TransactionCanceledException['CancellationReasons']): TransactionCanceledException {
   return new TransactionCanceledException({ message: 'Transaction cancelled', $metadata, CancellationReasons: reasons });
 }
@@ -83,13 +82,27 @@ describe('DynamoDbKvDriver with a mocked client', () => {
   it('returns batch-get UnprocessedKeys instead of dropping them, in ONE call', async () => {
     documents.on(BatchGetCommand).resolvesOnce({
       Responses: { [TABLE]: [{ pk: 'a', sk: 1, v: 1 }] },
-      UnprocessedKeys: { [TABLE]: { Keys: [{ pk: 'a', sk: 2 }, { pk: 'a', sk: 3 }] } },
+      UnprocessedKeys: {
+        [TABLE]: {
+          Keys: [
+            { pk: 'a', sk: 2 },
+            { pk: 'a', sk: 3 },
+          ],
+        },
+      },
       ConsumedCapacity: [{ TableName: TABLE, CapacityUnits: 1.5 }],
     });
-    const result = await new DynamoDbKvDriver(client).batchGet(TABLE, [{ pk: 'a', sk: 1 }, { pk: 'a', sk: 2 }, { pk: 'a', sk: 3 }]);
+    const result = await new DynamoDbKvDriver(client).batchGet(TABLE, [
+      { pk: 'a', sk: 1 },
+      { pk: 'a', sk: 2 },
+      { pk: 'a', sk: 3 },
+    ]);
     expect(result).toEqual({
       items: [{ pk: 'a', sk: 1, v: 1 }],
-      unprocessedKeys: [{ pk: 'a', sk: 2 }, { pk: 'a', sk: 3 }],
+      unprocessedKeys: [
+        { pk: 'a', sk: 2 },
+        { pk: 'a', sk: 3 },
+      ],
       consumed: { read: 1.5, write: 0 },
     });
     expect(documents.commandCalls(BatchGetCommand)).toHaveLength(1);
@@ -110,15 +123,17 @@ describe('DynamoDbKvDriver with a mocked client', () => {
   });
 
   it('maps every cancellation reason, unmarshalling the raw item of a failed condition', async () => {
-    documents.on(TransactWriteCommand).rejects(
-      cancelled([
-        { Code: 'None' },
-        { Code: 'ConditionalCheckFailed', Item: { pk: { S: 'a' }, sk: { N: '2' }, v: { N: '7' }, b: { B: new Uint8Array([9]) } } },
-        { Code: 'TransactionConflict', Message: 'conflict' },
-        { Code: 'ThrottlingError' },
-        { Code: 'ValidationError', Message: 'bad' },
-      ]),
-    );
+    documents
+      .on(TransactWriteCommand)
+      .rejects(
+        cancelled([
+          { Code: 'None' },
+          { Code: 'ConditionalCheckFailed', Item: { pk: { S: 'a' }, sk: { N: '2' }, v: { N: '7' }, b: { B: new Uint8Array([9]) } } },
+          { Code: 'TransactionConflict', Message: 'conflict' },
+          { Code: 'ThrottlingError' },
+          { Code: 'ValidationError', Message: 'bad' },
+        ]),
+      );
     const result = await new DynamoDbKvDriver(client).transactWrite(TABLE, [
       { type: 'delete', key: { pk: 'a', sk: 1 } },
       { type: 'conditionCheck', key: { pk: 'a', sk: 2 }, condition: { kind: 'notExists' } },
@@ -142,7 +157,12 @@ describe('DynamoDbKvDriver with a mocked client', () => {
     const result = await driver.transactWrite(
       TABLE,
       [
-        { type: 'update', key: { pk: 'a', sk: 1 }, set: { state: 'x) OR (1=1' }, condition: { kind: 'equals', attribute: 'state', value: 'open' } },
+        {
+          type: 'update',
+          key: { pk: 'a', sk: 1 },
+          set: { state: 'x) OR (1=1' },
+          condition: { kind: 'equals', attribute: 'state', value: 'open' },
+        },
         { type: 'delete', key: { pk: 'a', sk: 2 } },
       ],
       { token: 'token-123' },
@@ -216,6 +236,8 @@ describe('DynamoDbKvDriver with a mocked client', () => {
     expect(() => new DynamoDbKvDriver(client, { billing: { mode: 'PROVISIONED', readCapacityUnits: 0, writeCapacityUnits: 1 } })).toThrow(
       expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }),
     );
-    expect(() => new DynamoDbKvDriver(client, { pollIntervalMs: -1 })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }));
+    expect(() => new DynamoDbKvDriver(client, { pollIntervalMs: -1 })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }),
+    );
   });
 });

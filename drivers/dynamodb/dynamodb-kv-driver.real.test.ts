@@ -22,7 +22,6 @@ function schemaFor(name: string): TableSchema {
   };
 }
 
-
 describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
   const client = server.skip ? undefined! : createDynamoClient(server.endpoint);
   const driver = server.skip ? undefined! : new DynamoDbKvDriver(client, { pollIntervalMs: 10 });
@@ -46,7 +45,9 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: schema.name }));
       expect(Table?.TableStatus).toBe('ACTIVE');
       expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-      const indexes = Object.fromEntries((Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection?.ProjectionType]));
+      const indexes = Object.fromEntries(
+        (Table?.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index.Projection?.ProjectionType]),
+      );
       expect(indexes).toEqual({ byGroup: 'ALL', byTag: 'KEYS_ONLY' });
     });
 
@@ -82,7 +83,9 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
             { AttributeName: 'sk', AttributeType: 'S' },
             { AttributeName: 'g', AttributeType: 'S' },
           ],
-          GlobalSecondaryIndexes: [{ IndexName: 'byGroup', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+          GlobalSecondaryIndexes: [
+            { IndexName: 'byGroup', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+          ],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
@@ -111,12 +114,25 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
     });
 
     it('puts through a transaction and gets the item back, binary and nested values included', async () => {
-      const item: Item = { pk: 'a', sk: 1, text: 'héllo', bin: new Uint8Array([0, 1, 255]), nested: { list: [1, 'two', null, true] }, gone: undefined as never };
+      const item: Item = {
+        pk: 'a',
+        sk: 1,
+        text: 'héllo',
+        bin: new Uint8Array([0, 1, 255]),
+        nested: { list: [1, 'two', null, true] },
+        gone: undefined as never,
+      };
       const result = await driver.transactWrite(table, [{ type: 'put', item }]);
       expect(result.committed).toBe(true);
       expect(result.consumed.write).toBeGreaterThan(0);
       const read = await driver.get(table, { pk: 'a', sk: 1 }, { consistent: true });
-      expect(read.item).toEqual({ pk: 'a', sk: 1, text: 'héllo', bin: new Uint8Array([0, 1, 255]), nested: { list: [1, 'two', null, true] } });
+      expect(read.item).toEqual({
+        pk: 'a',
+        sk: 1,
+        text: 'héllo',
+        bin: new Uint8Array([0, 1, 255]),
+        nested: { list: [1, 'two', null, true] },
+      });
       expect(read.consumed.read).toBeGreaterThan(0);
       expect((await driver.get(table, { pk: 'a', sk: 2 })).item).toBeUndefined();
     });
@@ -136,11 +152,15 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
     });
 
     it('exists fails on a missing item with no item reported, and holds on an existing one', async () => {
-      const failed = await driver.transactWrite(table, [{ type: 'conditionCheck', key: { pk: 'c2', sk: 1 }, condition: { kind: 'exists' } }]);
+      const failed = await driver.transactWrite(table, [
+        { type: 'conditionCheck', key: { pk: 'c2', sk: 1 }, condition: { kind: 'exists' } },
+      ]);
       expect(failed).toMatchObject({ committed: false, reasons: [{ kind: 'conditionFailed' }] });
       expect(failed.committed === false && failed.reasons[0]?.kind === 'conditionFailed' && failed.reasons[0].item).toBeUndefined();
       await driver.transactWrite(table, [{ type: 'put', item: { pk: 'c2', sk: 1, n: 1 } }]);
-      const held = await driver.transactWrite(table, [{ type: 'update', key: { pk: 'c2', sk: 1 }, set: { n: 2 }, condition: { kind: 'exists' } }]);
+      const held = await driver.transactWrite(table, [
+        { type: 'update', key: { pk: 'c2', sk: 1 }, set: { n: 2 }, condition: { kind: 'exists' } },
+      ]);
       expect(held.committed).toBe(true);
       expect((await driver.get(table, { pk: 'c2', sk: 1 }, { consistent: true })).item).toEqual({ pk: 'c2', sk: 1, n: 2 });
     });
@@ -156,7 +176,13 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
         {
           type: 'delete',
           key: { pk: 'c3', sk: 1 },
-          condition: { kind: 'and', conditions: [{ kind: 'equals', attribute: 'version', value: 3 }, { kind: 'equals', attribute: 'state', value: 'closed' }] },
+          condition: {
+            kind: 'and',
+            conditions: [
+              { kind: 'equals', attribute: 'version', value: 3 },
+              { kind: 'equals', attribute: 'state', value: 'closed' },
+            ],
+          },
         },
       ]);
       expect(andFails.committed).toBe(false);
@@ -168,13 +194,27 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
           set: { version: 4 },
           condition: {
             kind: 'or',
-            conditions: [{ kind: 'notExists' }, { kind: 'and', conditions: [{ kind: 'equals', attribute: 'version', value: 3 }, { kind: 'equals', attribute: 'flag', value: true }] }],
+            conditions: [
+              { kind: 'notExists' },
+              {
+                kind: 'and',
+                conditions: [
+                  { kind: 'equals', attribute: 'version', value: 3 },
+                  { kind: 'equals', attribute: 'flag', value: true },
+                ],
+              },
+            ],
           },
         },
       ]);
       expect(orHolds.committed).toBe(true);
       const upsert = await driver.transactWrite(table, [
-        { type: 'update', key: { pk: 'c4', sk: 1 }, set: { version: 1 }, condition: { kind: 'or', conditions: [{ kind: 'notExists' }, { kind: 'equals', attribute: 'version', value: 0 }] } },
+        {
+          type: 'update',
+          key: { pk: 'c4', sk: 1 },
+          set: { version: 1 },
+          condition: { kind: 'or', conditions: [{ kind: 'notExists' }, { kind: 'equals', attribute: 'version', value: 0 }] },
+        },
       ]);
       expect(upsert.committed).toBe(true);
       expect((await driver.get(table, { pk: 'c3', sk: 1 }, { consistent: true })).item?.version).toBe(4);
@@ -226,7 +266,13 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
       let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await driver.query(table, { partition: 'p', direction: 'asc', limit: 7, consistent: true, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await driver.query(table, {
+          partition: 'p',
+          direction: 'asc',
+          limit: 7,
+          consistent: true,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
         seen.push(...page.items.map((item) => item.sk as number));
         cursor = page.cursor;
         pages += 1;
@@ -251,13 +297,24 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
       const odds: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await driver.query(table, { index: 'byGroup', partition: 'odd', direction: 'asc', limit: 5, ...(cursor === undefined ? {} : { cursor }) });
+        const page = await driver.query(table, {
+          index: 'byGroup',
+          partition: 'odd',
+          direction: 'asc',
+          limit: 5,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
         odds.push(...page.items.map((item) => item.o as string));
         cursor = page.cursor;
       } while (cursor !== undefined);
       expect(odds).toEqual(Array.from({ length: 12 }, (_, index) => `o${String(index * 2 + 1).padStart(2, '0')}`));
 
-      const prefixed = await driver.query(table, { index: 'byGroup', partition: 'even', direction: 'desc', range: { op: 'beginsWith', prefix: 'o1' } });
+      const prefixed = await driver.query(table, {
+        index: 'byGroup',
+        partition: 'even',
+        direction: 'desc',
+        range: { op: 'beginsWith', prefix: 'o1' },
+      });
       expect(prefixed.items.map((item) => item.o)).toEqual(['o18', 'o16', 'o14', 'o12', 'o10']);
 
       const keysOnly = await driver.query(table, { index: 'byTag', partition: 'tag', direction: 'asc', limit: 1 });
@@ -275,11 +332,24 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
   describe('batches and drop', () => {
     it('batch-writes puts and deletes, batch-gets what exists', async () => {
       const { name } = await freshTable('batch');
-      await driver.batchWrite(name, [{ put: { pk: 'b', sk: 1, v: 1 } }, { put: { pk: 'b', sk: 2, v: 2 } }, { put: { pk: 'b', sk: 3, v: 3 } }]);
+      await driver.batchWrite(name, [
+        { put: { pk: 'b', sk: 1, v: 1 } },
+        { put: { pk: 'b', sk: 2, v: 2 } },
+        { put: { pk: 'b', sk: 3, v: 3 } },
+      ]);
       const written = await driver.batchWrite(name, [{ delete: { pk: 'b', sk: 2 } }, { put: { pk: 'b', sk: 4, v: 4 } }]);
       expect(written.unprocessed).toEqual([]);
       expect(written.consumed.write).toBeGreaterThan(0);
-      const read = await driver.batchGet(name, [{ pk: 'b', sk: 1 }, { pk: 'b', sk: 2 }, { pk: 'b', sk: 4 }, { pk: 'b', sk: 1 }], { consistent: true });
+      const read = await driver.batchGet(
+        name,
+        [
+          { pk: 'b', sk: 1 },
+          { pk: 'b', sk: 2 },
+          { pk: 'b', sk: 4 },
+          { pk: 'b', sk: 1 },
+        ],
+        { consistent: true },
+      );
       expect(read.items.map((item) => item.v).sort()).toEqual([1, 4]);
       expect(read.unprocessedKeys).toEqual([]);
       expect(read.consumed.read).toBeGreaterThan(0);

@@ -76,7 +76,10 @@ export class DynamoDbKvDriver implements KvDriver {
    * fired) after the table was created, so that the store records it as its own.
    */
   async ensureTable(schema: TableSchema): Promise<EnsureTableResult> {
-    const { canCreate } = await ensureTable(this.documents, schema, this.options, { signal: this.requestSignal, onCreated: () => this.unreported.add(schema.name) });
+    const { canCreate } = await ensureTable(this.documents, schema, this.options, {
+      signal: this.requestSignal,
+      onCreated: () => this.unreported.add(schema.name),
+    });
     this.schemas.set(schema.name, schema);
     return { created: this.unreported.delete(schema.name), canCreate };
   }
@@ -287,5 +290,7 @@ function invalid(message: string, table: string): EventStoreAdapterError {
 }
 
 function limit(message: string, table: string): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.LIMIT_EXCEEDED, `DynamoDB: ${message}`, { details: { driver: DYNAMODB_DRIVER_NAME, table } });
+  return new EventStoreAdapterError(ErrorCodes.LIMIT_EXCEEDED, `DynamoDB: ${message}`, {
+    details: { driver: DYNAMODB_DRIVER_NAME, table },
+  });
 }

@@ -8,7 +8,11 @@ const conditionArbitrary: fc.Arbitrary<Condition> = fc.letrec<{ condition: Condi
     { depthSize: 'small', withCrossShrink: true },
     fc.constant<Condition>({ kind: 'exists' }),
     fc.constant<Condition>({ kind: 'notExists' }),
-    fc.record({ kind: fc.constant('equals' as const), attribute: fc.constantFrom('a', 'b', 'pk'), value: fc.oneof(fc.string(), fc.integer(), fc.boolean()) }),
+    fc.record({
+      kind: fc.constant('equals' as const),
+      attribute: fc.constantFrom('a', 'b', 'pk'),
+      value: fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+    }),
     fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), conditions: fc.array(tie('condition'), { maxLength: 3 }) }),
   ),
 })).condition;
@@ -35,7 +39,9 @@ describe('condition expressions', () => {
     expect(simplifyCondition({ kind: 'or', conditions: [] })).toBe(false);
     expect(simplifyCondition({ kind: 'or', conditions: [{ kind: 'exists' }, { kind: 'and', conditions: [] }] })).toBe(true);
     expect(simplifyCondition({ kind: 'and', conditions: [{ kind: 'exists' }, { kind: 'or', conditions: [] }] })).toBe(false);
-    expect(simplifyCondition({ kind: 'and', conditions: [{ kind: 'exists' }, { kind: 'and', conditions: [] }] })).toEqual({ kind: 'exists' });
+    expect(simplifyCondition({ kind: 'and', conditions: [{ kind: 'exists' }, { kind: 'and', conditions: [] }] })).toEqual({
+      kind: 'exists',
+    });
     const builder = new ExpressionBuilder();
     expect(conditionExpression({ kind: 'and', conditions: [] }, 'pk', builder)).toBeUndefined();
     expect(builder.attributes()).toEqual({});
@@ -45,11 +51,15 @@ describe('condition expressions', () => {
     const builder = new ExpressionBuilder();
     const expression = conditionExpression({ kind: 'equals', attribute: 'weird name) OR (x', value: "' OR 1=1" }, 'pk', builder);
     expect(expression).toBe('#n0 = :v0');
-    expect(builder.attributes()).toEqual({ ExpressionAttributeNames: { '#n0': 'weird name) OR (x' }, ExpressionAttributeValues: { ':v0': "' OR 1=1" } });
+    expect(builder.attributes()).toEqual({
+      ExpressionAttributeNames: { '#n0': 'weird name) OR (x' },
+      ExpressionAttributeValues: { ':v0': "' OR 1=1" },
+    });
   });
 
   it('builds key conditions for every range operator', () => {
-    const render = (range: Parameters<typeof keyConditionExpression>[3]) => keyConditionExpression('pk', 'p', 'sk', range, new ExpressionBuilder());
+    const render = (range: Parameters<typeof keyConditionExpression>[3]) =>
+      keyConditionExpression('pk', 'p', 'sk', range, new ExpressionBuilder());
     expect(render(undefined)).toBe('#n0 = :v0');
     expect(render({ op: 'lte', value: 3 })).toBe('#n0 = :v0 AND #n1 <= :v1');
     expect(render({ op: 'between', low: 1, high: 2 })).toBe('#n0 = :v0 AND #n1 BETWEEN :v1 AND :v2');

@@ -75,11 +75,7 @@ export function simplifyCondition(condition: Condition): SimplifiedCondition {
  * (e.g. an empty `and`); a condition that never holds (e.g. an empty `or`) becomes a contradiction on the
  * existence attribute.
  */
-export function conditionExpression(
-  condition: Condition,
-  existenceAttribute: string,
-  builder: ExpressionBuilder,
-): string | undefined {
+export function conditionExpression(condition: Condition, existenceAttribute: string, builder: ExpressionBuilder): string | undefined {
   const simple = simplifyCondition(condition);
   if (simple === true) return undefined;
   if (simple === false) {

@@ -57,13 +57,18 @@ export function resolveOptions(options: DynamoDbKvDriverOptions = {}): ResolvedD
   const issues: string[] = [];
   if (!(Number.isFinite(resolved.waitTimeoutMs) && resolved.waitTimeoutMs >= 0)) issues.push('waitTimeoutMs must be a number >= 0');
   if (!(Number.isFinite(resolved.pollIntervalMs) && resolved.pollIntervalMs >= 0)) issues.push('pollIntervalMs must be a number >= 0');
-  if (resolved.streamViewType !== undefined && resolved.streamViewType !== 'NEW_IMAGE' && resolved.streamViewType !== 'NEW_AND_OLD_IMAGES') {
+  if (
+    resolved.streamViewType !== undefined &&
+    resolved.streamViewType !== 'NEW_IMAGE' &&
+    resolved.streamViewType !== 'NEW_AND_OLD_IMAGES'
+  ) {
     issues.push("streamViewType must be 'NEW_IMAGE' or 'NEW_AND_OLD_IMAGES'");
   }
   if (resolved.billing.mode === 'PROVISIONED') {
     const { readCapacityUnits, writeCapacityUnits } = resolved.billing;
     if (!(Number.isInteger(readCapacityUnits) && readCapacityUnits >= 1)) issues.push('billing.readCapacityUnits must be an integer >= 1');
-    if (!(Number.isInteger(writeCapacityUnits) && writeCapacityUnits >= 1)) issues.push('billing.writeCapacityUnits must be an integer >= 1');
+    if (!(Number.isInteger(writeCapacityUnits) && writeCapacityUnits >= 1))
+      issues.push('billing.writeCapacityUnits must be an integer >= 1');
   } else if (resolved.billing.mode !== 'PAY_PER_REQUEST') {
     issues.push("billing.mode must be 'PAY_PER_REQUEST' or 'PROVISIONED'");
   }

@@ -85,9 +85,13 @@ export function schemaFromDescription(table: TableDescription): TableSchema {
     const hash = elements?.find((element) => element.KeyType === 'HASH');
     const range = elements?.find((element) => element.KeyType === 'RANGE');
     if (hash?.AttributeName === undefined) {
-      throw new EventStoreAdapterError(ErrorCodes.BACKEND, `DynamoDB table ${table.TableName ?? '?'} has no partition key in its description`, {
-        details: { driver: 'dynamodb', table: table.TableName },
-      });
+      throw new EventStoreAdapterError(
+        ErrorCodes.BACKEND,
+        `DynamoDB table ${table.TableName ?? '?'} has no partition key in its description`,
+        {
+          details: { driver: 'dynamodb', table: table.TableName },
+        },
+      );
     }
     const attribute = (name: string): KeyAttribute => ({ name, type: (types.get(name) ?? 'S') as KeyType });
     return {

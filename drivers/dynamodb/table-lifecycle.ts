@@ -1,9 +1,4 @@
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DescribeTableCommand,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
@@ -27,7 +22,11 @@ function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSign
 }
 
 /** The table's description, or `undefined` when it does not exist. Other failures throw mapped errors. */
-export async function describeTable(client: DynamoDBDocumentClient, table: string, signal?: AbortSignal): Promise<TableDescription | undefined> {
+export async function describeTable(
+  client: DynamoDBDocumentClient,
+  table: string,
+  signal?: AbortSignal,
+): Promise<TableDescription | undefined> {
   try {
     const output = await client.send(new DescribeTableCommand({ TableName: table }), sendOptions(signal));
     return output.Table;
@@ -131,7 +130,13 @@ async function createTable(
   }
 }
 
-async function waitABit(table: string, deadline: number, options: ResolvedDynamoDbKvDriverOptions, state: string, signal: AbortSignal | undefined): Promise<void> {
+async function waitABit(
+  table: string,
+  deadline: number,
+  options: ResolvedDynamoDbKvDriverOptions,
+  state: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (Date.now() >= deadline) {
     throw new EventStoreAdapterError(
       ErrorCodes.TABLE_WAIT_TIMEOUT,

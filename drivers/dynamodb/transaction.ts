@@ -18,9 +18,7 @@ export function transactItem(table: string, action: TransactAction, partitionKey
   const condition = (value: Condition | undefined) => {
     if (value === undefined) return {};
     const expression = conditionExpression(value, partitionKey, builder);
-    return expression === undefined
-      ? {}
-      : { ConditionExpression: expression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+    return expression === undefined ? {} : { ConditionExpression: expression, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
   };
   switch (action.type) {
     case 'put': {

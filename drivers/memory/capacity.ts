@@ -68,10 +68,7 @@ export function batchWriteUnits(writes: readonly ItemWrite[]): number {
 
 /** Write units of a committed transaction: per action twice its plain item write, its index writes once. */
 export function transactionWriteUnits(writes: readonly ItemWrite[]): number {
-  return writes.reduce(
-    (write, item) => write + 2 * writeUnits(Math.max(item.beforeBytes, item.afterBytes)) + item.indexUnits,
-    0,
-  );
+  return writes.reduce((write, item) => write + 2 * writeUnits(Math.max(item.beforeBytes, item.afterBytes)) + item.indexUnits, 0);
 }
 
 /** What a cancelled transaction consumes: nothing (see the module comment). */

@@ -146,11 +146,9 @@ export class FaultPlanner<Operation extends string> {
   inject(operation: Operation, fault: ScriptedFault): void {
     const kinds = this.applicable[operation];
     if (kinds === undefined || !kinds.includes(fault.kind)) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.INVALID_OPTIONS,
-        `Fault '${fault.kind}' cannot be injected into '${operation}'`,
-        { details: { operation, fault: fault.kind, applicable: kinds ?? [] } },
-      );
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `Fault '${fault.kind}' cannot be injected into '${operation}'`, {
+        details: { operation, fault: fault.kind, applicable: kinds ?? [] },
+      });
     }
     const queue = this.queues.get(operation) ?? [];
     queue.push(fault);

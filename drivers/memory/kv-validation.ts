@@ -217,11 +217,10 @@ export class KvRequestValidator {
   batchWrite(schema: TableSchema, requests: readonly WriteRequest[]): PlannedWrite[] {
     if (requests.length === 0) throw this.error(ErrorCodes.VALIDATION, 'A batch-write needs at least one request');
     if (requests.length > this.capabilities.maxBatchWriteItems) {
-      throw this.error(
-        ErrorCodes.LIMIT_EXCEEDED,
-        `A batch-write takes at most ${this.capabilities.maxBatchWriteItems} requests`,
-        { count: requests.length, limit: this.capabilities.maxBatchWriteItems },
-      );
+      throw this.error(ErrorCodes.LIMIT_EXCEEDED, `A batch-write takes at most ${this.capabilities.maxBatchWriteItems} requests`, {
+        count: requests.length,
+        limit: this.capabilities.maxBatchWriteItems,
+      });
     }
     const ids = new Set<string>();
     return requests.map((request) => {
@@ -252,11 +251,10 @@ export class KvRequestValidator {
   transaction(schema: TableSchema, actions: readonly TransactAction[], token: string | undefined): PlannedAction[] {
     if (actions.length === 0) throw this.error(ErrorCodes.VALIDATION, 'A transaction needs at least one action');
     if (actions.length > this.capabilities.maxTransactionActions) {
-      throw this.error(
-        ErrorCodes.LIMIT_EXCEEDED,
-        `A transaction takes at most ${this.capabilities.maxTransactionActions} actions`,
-        { count: actions.length, limit: this.capabilities.maxTransactionActions },
-      );
+      throw this.error(ErrorCodes.LIMIT_EXCEEDED, `A transaction takes at most ${this.capabilities.maxTransactionActions} actions`, {
+        count: actions.length,
+        limit: this.capabilities.maxTransactionActions,
+      });
     }
     if (
       token !== undefined &&
@@ -302,11 +300,10 @@ export class KvRequestValidator {
   /** The bytes of a transaction's items (known once resolved): at most `maxTransactionBytes` (else LIMIT_EXCEEDED). */
   transactionBytes(bytes: number): void {
     if (bytes > this.capabilities.maxTransactionBytes) {
-      throw this.error(
-        ErrorCodes.LIMIT_EXCEEDED,
-        `A transaction holds at most ${this.capabilities.maxTransactionBytes} bytes of items`,
-        { bytes, limit: this.capabilities.maxTransactionBytes },
-      );
+      throw this.error(ErrorCodes.LIMIT_EXCEEDED, `A transaction holds at most ${this.capabilities.maxTransactionBytes} bytes of items`, {
+        bytes,
+        limit: this.capabilities.maxTransactionBytes,
+      });
     }
   }
 

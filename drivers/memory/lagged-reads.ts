@@ -28,7 +28,10 @@ export class LaggedReads {
   private readonly indexes = new Map<string, VersionedView<Entry>>();
   private readonly table: VersionedView<StoredRecord> | undefined;
 
-  constructor(indexNames: readonly string[], private readonly settings: LagSettings) {
+  constructor(
+    indexNames: readonly string[],
+    private readonly settings: LagSettings,
+  ) {
     for (const name of indexNames) this.indexes.set(name, new VersionedView<Entry>());
     this.table = settings.eventualReads ? new VersionedView<StoredRecord>() : undefined;
   }

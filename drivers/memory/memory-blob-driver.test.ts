@@ -69,7 +69,10 @@ describe('MemoryBlobDriver', () => {
     const keys = ['p/\u{1F600}', 'p/\uFFFF', 'p/b', 'p/a', 'p/c', 'q/a', 'o/z', 'p/\u00e9'];
     for (const key of keys) await driver.put(key, bytes(key));
     const pages = await listAll(driver, 'p/');
-    expect(pages).toEqual([['p/a', 'p/b', 'p/c', 'p/\u00e9'], ['p/\uFFFF', 'p/\u{1F600}']]);
+    expect(pages).toEqual([
+      ['p/a', 'p/b', 'p/c', 'p/\u00e9'],
+      ['p/\uFFFF', 'p/\u{1F600}'],
+    ]);
     const small = await listAll(driver, 'p/', 2);
     expect(small.map((page) => page.length)).toEqual([2, 2, 2]);
     expect(small.flat()).toEqual(pages.flat());
@@ -78,7 +81,7 @@ describe('MemoryBlobDriver', () => {
     expect(await driver.list('none/')).toEqual({ keys: [], lastModifiedMs: [] });
   });
 
-  it('reports each key\'s last-modified time by its clock, refreshed by a put', async () => {
+  it("reports each key's last-modified time by its clock, refreshed by a put", async () => {
     let now = 1_000;
     const clocked = new MemoryBlobDriver({ clock: () => now });
     await clocked.ensureContainer();

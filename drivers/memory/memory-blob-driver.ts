@@ -258,7 +258,6 @@ export class MemoryBlobDriver implements BlobDriver {
     }
   }
 
-
   /** Index of the first key >= `key` in byte order. */
   private insertionPoint(key: string): number {
     let low = 0;

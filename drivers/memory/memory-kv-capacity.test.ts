@@ -41,10 +41,7 @@ describe('MemoryKvDriver capacity: reads', () => {
 
   it('a query sums the bytes read and rounds once: 1.5 KB + 6.5 KB = 8 KB = 2 RCU', async () => {
     await driver.ensureTable(EVENTS_TABLE);
-    await driver.batchWrite('events', [
-      { put: sized({ pk: 'p', sk: 1 }, 1.5 * KB) },
-      { put: sized({ pk: 'p', sk: 2 }, 6.5 * KB) },
-    ]);
+    await driver.batchWrite('events', [{ put: sized({ pk: 'p', sk: 1 }, 1.5 * KB) }, { put: sized({ pk: 'p', sk: 2 }, 6.5 * KB) }]);
     expect((await driver.query('events', { partition: 'p', direction: 'asc', consistent: true })).consumed.read).toBe(2);
     expect((await driver.query('events', { partition: 'p', direction: 'asc' })).consumed.read).toBe(1);
     expect((await driver.query('events', { partition: 'empty', direction: 'asc' })).consumed.read).toBe(0.5);
@@ -85,7 +82,9 @@ describe('MemoryKvDriver capacity: writes', () => {
       { type: 'conditionCheck', key: { pk: 'small' }, condition: { kind: 'notExists' } },
     ]);
     expect(check.consumed).toEqual({ read: 0, write: 2 });
-    const cancelled = await driver.transactWrite('simple', [{ type: 'conditionCheck', key: { pk: 'a' }, condition: { kind: 'notExists' } }]);
+    const cancelled = await driver.transactWrite('simple', [
+      { type: 'conditionCheck', key: { pk: 'a' }, condition: { kind: 'notExists' } },
+    ]);
     expect(cancelled.committed).toBe(false);
     expect(cancelled.consumed).toEqual({ read: 0, write: 0 });
   });

@@ -29,12 +29,8 @@ describe('MemoryKvDriver: options and capabilities', () => {
 
   it('refuses invalid options with INPUT/INVALID_OPTIONS and the issues', async () => {
     expect(await codeOf(() => new MemoryKvDriver({ capabilities: { maxItemBytes: -1 } }))).toBe(ErrorCodes.INVALID_OPTIONS);
-    expect(await codeOf(() => new MemoryKvDriver({ faults: { seed: 1, throttleRate: 2 } }))).toBe(
-      ErrorCodes.INVALID_OPTIONS,
-    );
-    expect(
-      await codeOf(() => new MemoryKvDriver({ faults: { seed: 1, latencyMs: { min: 5, max: 1 } } })),
-    ).toBe(ErrorCodes.INVALID_OPTIONS);
+    expect(await codeOf(() => new MemoryKvDriver({ faults: { seed: 1, throttleRate: 2 } }))).toBe(ErrorCodes.INVALID_OPTIONS);
+    expect(await codeOf(() => new MemoryKvDriver({ faults: { seed: 1, latencyMs: { min: 5, max: 1 } } }))).toBe(ErrorCodes.INVALID_OPTIONS);
   });
 });
 
@@ -56,7 +52,10 @@ describe('MemoryKvDriver: tables', () => {
     const other: TableSchema = {
       ...EVENTS_TABLE,
       sortKey: { name: 'sk', type: 'S' },
-      indexes: [{ ...EVENTS_TABLE.indexes[0]!, projection: 'KEYS_ONLY' }, { name: 'extra', partitionKey: { name: 'x', type: 'S' }, projection: 'ALL' }],
+      indexes: [
+        { ...EVENTS_TABLE.indexes[0]!, projection: 'KEYS_ONLY' },
+        { name: 'extra', partitionKey: { name: 'x', type: 'S' }, projection: 'ALL' },
+      ],
     };
     const error = await errorOf(driver.ensureTable(other));
     expect(error.code).toBe(ErrorCodes.SCHEMA_MISMATCH);
@@ -81,9 +80,7 @@ describe('MemoryKvDriver: tables', () => {
     expect(await codeOf(driver.query('nope', { partition: 'a', direction: 'asc' }))).toBe(ErrorCodes.RESOURCE_NOT_FOUND);
     expect(await codeOf(driver.batchGet('nope', [{ pk: 'a' }]))).toBe(ErrorCodes.RESOURCE_NOT_FOUND);
     expect(await codeOf(driver.batchWrite('nope', [{ put: { pk: 'a' } }]))).toBe(ErrorCodes.RESOURCE_NOT_FOUND);
-    expect(await codeOf(driver.transactWrite('nope', [{ type: 'delete', key: { pk: 'a' } }]))).toBe(
-      ErrorCodes.RESOURCE_NOT_FOUND,
-    );
+    expect(await codeOf(driver.transactWrite('nope', [{ type: 'delete', key: { pk: 'a' } }]))).toBe(ErrorCodes.RESOURCE_NOT_FOUND);
     await driver.ensureTable(SIMPLE_TABLE);
     await driver.batchWrite('simple', [{ put: { pk: 'a' } }]);
     await driver.dropTable('simple');
@@ -121,9 +118,7 @@ describe('MemoryKvDriver: keys, values and copies', () => {
 
   it('refuses unstorable values', async () => {
     for (const value of [Number.POSITIVE_INFINITY, new Date(), new Map(), () => 1, 10n]) {
-      expect(await codeOf(driver.batchWrite('events', [{ put: { pk: 'a', sk: 1, v: value as never } }]))).toBe(
-        ErrorCodes.VALIDATION,
-      );
+      expect(await codeOf(driver.batchWrite('events', [{ put: { pk: 'a', sk: 1, v: value as never } }]))).toBe(ErrorCodes.VALIDATION);
     }
   });
 
@@ -138,7 +133,7 @@ describe('MemoryKvDriver: keys, values and copies', () => {
     expect(first).toEqual({ pk: 'a', sk: 1, nested: { list: [1, { deep: 'x' }], bytes: new Uint8Array([1, 2, 3]) } });
     expect('dropped' in first).toBe(false);
     ((first.nested as { list: unknown[] }).list as unknown[]).push('mutated');
-    ((first.nested as { bytes: Uint8Array }).bytes)[1] = 42;
+    (first.nested as { bytes: Uint8Array }).bytes[1] = 42;
     const second = (await driver.get('events', { pk: 'a', sk: 1 })).item!;
     expect(second).toEqual({ pk: 'a', sk: 1, nested: { list: [1, { deep: 'x' }], bytes: new Uint8Array([1, 2, 3]) } });
   });
@@ -162,20 +157,23 @@ describe('MemoryKvDriver: limits', () => {
 
   it('an item over maxItemBytes throws LIMIT_EXCEEDED on batchWrite and in a transaction, nothing applied', async () => {
     const big = { pk: 'a', sk: 1, data: text(200) };
-    expect(await codeOf(driver.batchWrite('events', [{ put: { pk: 'b', sk: 1 } }, { put: big }]))).toBe(
-      ErrorCodes.LIMIT_EXCEEDED,
-    );
+    expect(await codeOf(driver.batchWrite('events', [{ put: { pk: 'b', sk: 1 } }, { put: big }]))).toBe(ErrorCodes.LIMIT_EXCEEDED);
     expect(
-      await codeOf(driver.transactWrite('events', [{ type: 'put', item: { pk: 'b', sk: 1 } }, { type: 'put', item: big }])),
+      await codeOf(
+        driver.transactWrite('events', [
+          { type: 'put', item: { pk: 'b', sk: 1 } },
+          { type: 'put', item: big },
+        ]),
+      ),
     ).toBe(ErrorCodes.LIMIT_EXCEEDED);
     expect((await driver.get('events', { pk: 'b', sk: 1 })).item).toBeUndefined();
   });
 
   it('an update that makes the item too large throws LIMIT_EXCEEDED', async () => {
     await driver.batchWrite('events', [{ put: { pk: 'a', sk: 1, data: text(120) } }]);
-    expect(
-      await codeOf(driver.transactWrite('events', [{ type: 'update', key: { pk: 'a', sk: 1 }, set: { more: text(100) } }])),
-    ).toBe(ErrorCodes.LIMIT_EXCEEDED);
+    expect(await codeOf(driver.transactWrite('events', [{ type: 'update', key: { pk: 'a', sk: 1 }, set: { more: text(100) } }]))).toBe(
+      ErrorCodes.LIMIT_EXCEEDED,
+    );
   });
 
   it('an item exactly at maxItemBytes is accepted', async () => {
@@ -188,11 +186,11 @@ describe('MemoryKvDriver: limits', () => {
   it('too many actions, too many bytes, or two actions on one item throw LIMIT_EXCEEDED', async () => {
     const put = (sk: number, size = 0) => ({ type: 'put' as const, item: { pk: 'a', sk, data: text(size) } });
     expect(await codeOf(driver.transactWrite('events', [put(1), put(2), put(3), put(4)]))).toBe(ErrorCodes.LIMIT_EXCEEDED);
-    expect(await codeOf(driver.transactWrite('events', [put(1, 150), put(2, 150), put(3, 150)]))).toBe(
-      ErrorCodes.LIMIT_EXCEEDED,
-    );
+    expect(await codeOf(driver.transactWrite('events', [put(1, 150), put(2, 150), put(3, 150)]))).toBe(ErrorCodes.LIMIT_EXCEEDED);
     expect(
-      await codeOf(driver.transactWrite('events', [put(1), { type: 'conditionCheck', key: { pk: 'a', sk: 1 }, condition: { kind: 'exists' } }])),
+      await codeOf(
+        driver.transactWrite('events', [put(1), { type: 'conditionCheck', key: { pk: 'a', sk: 1 }, condition: { kind: 'exists' } }]),
+      ),
     ).toBe(ErrorCodes.LIMIT_EXCEEDED);
     expect(await codeOf(driver.transactWrite('events', []))).toBe(ErrorCodes.VALIDATION);
   });
@@ -250,8 +248,7 @@ describe('MemoryKvDriver: transactions and conditions', () => {
 
   it('evaluates and/or/equals on booleans and notExists', async () => {
     const check = async (condition: Parameters<MemoryKvDriver['transactWrite']>[1][number]['condition']) =>
-      (await driver.transactWrite('events', [{ type: 'conditionCheck', key: { pk: 'head', sk: 0 }, condition: condition! }]))
-        .committed;
+      (await driver.transactWrite('events', [{ type: 'conditionCheck', key: { pk: 'head', sk: 0 }, condition: condition! }])).committed;
     expect(await check({ kind: 'equals', attribute: 'flag', value: true })).toBe(true);
     expect(await check({ kind: 'equals', attribute: 'flag', value: 'true' })).toBe(false);
     expect(await check({ kind: 'equals', attribute: 'missing', value: 1 })).toBe(false);

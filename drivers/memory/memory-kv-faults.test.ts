@@ -98,13 +98,22 @@ async function workload(faults: FaultOptions): Promise<string[]> {
   for (let i = 0; i < 60; i++) {
     try {
       if (i % 3 === 0) {
-        const result = await driver.transactWrite('simple', [{ type: 'put', item: { pk: `k${i}` } }, { type: 'put', item: { pk: `j${i}` } }]);
+        const result = await driver.transactWrite('simple', [
+          { type: 'put', item: { pk: `k${i}` } },
+          { type: 'put', item: { pk: `j${i}` } },
+        ]);
         outcomes.push(result.committed ? 'committed' : JSON.stringify(result.reasons));
       } else if (i % 3 === 1) {
-        const result = await driver.batchWrite('simple', [1, 2, 3, 4].map((n) => ({ put: { pk: `b${i}-${n}` } })));
+        const result = await driver.batchWrite(
+          'simple',
+          [1, 2, 3, 4].map((n) => ({ put: { pk: `b${i}-${n}` } })),
+        );
         outcomes.push(`unprocessed:${result.unprocessed.map((r) => ('put' in r ? r.put.pk : '')).join(',')}`);
       } else {
-        const result = await driver.batchGet('simple', [1, 2, 3].map((n) => ({ pk: `b${i - 1}-${n}` })));
+        const result = await driver.batchGet(
+          'simple',
+          [1, 2, 3].map((n) => ({ pk: `b${i - 1}-${n}` })),
+        );
         outcomes.push(`items:${result.items.length}/unprocessed:${result.unprocessedKeys.length}`);
       }
     } catch (error) {

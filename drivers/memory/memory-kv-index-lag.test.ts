@@ -154,7 +154,10 @@ describe('MemoryKvDriver indexLag', () => {
   it('is deterministic: the same seed gives the same propagation, another seed another', async () => {
     const trace = async (seed: number): Promise<string[]> => {
       const { driver, clock } = await laggedDriver(seed);
-      await driver.batchWrite('events', [1, 2, 3, 4, 5].map((sk) => ({ put: grouped(sk, 1) })));
+      await driver.batchWrite(
+        'events',
+        [1, 2, 3, 4, 5].map((sk) => ({ put: grouped(sk, 1) })),
+      );
       const shown: string[] = [];
       for (; clock.now <= 1_000; clock.now += 5) shown.push((await indexShows(driver)).join(','));
       return shown;
@@ -173,7 +176,9 @@ describe('MemoryKvDriver eventualReads', () => {
       await driver.batchWrite('events', [{ put: grouped(1, v) }]);
       expect((await driver.get('events', { pk: 'p', sk: 1 }, { consistent: true })).item?.v).toBe(v);
       expect((await driver.batchGet('events', [{ pk: 'p', sk: 1 }], { consistent: true })).items.map((item) => item.v)).toEqual([v]);
-      expect((await driver.query('events', { partition: 'p', direction: 'asc', consistent: true })).items.map((item) => item.v)).toEqual([v]);
+      expect((await driver.query('events', { partition: 'p', direction: 'asc', consistent: true })).items.map((item) => item.v)).toEqual([
+        v,
+      ]);
     }
   });
 

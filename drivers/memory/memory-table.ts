@@ -52,7 +52,13 @@ export class MemoryTable {
     for (const index of schema.indexes) {
       this.indexViews.set(index.name, { schema: index, partitions: new SortedPartitions() });
     }
-    this.lagged = lag === undefined ? undefined : new LaggedReads(schema.indexes.map((index) => index.name), lag);
+    this.lagged =
+      lag === undefined
+        ? undefined
+        : new LaggedReads(
+            schema.indexes.map((index) => index.name),
+            lag,
+          );
   }
 
   /** The stored record at `key`, or `undefined`. */

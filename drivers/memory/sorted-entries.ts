@@ -101,9 +101,15 @@ export class SortedPartitions {
     let [start, end] = rangeBounds(entries, range);
     if (cursor !== undefined) {
       if (direction === 'asc') {
-        start = Math.max(start, firstIndex(entries, (entry) => comparePositions(entry.position, cursor) > 0));
+        start = Math.max(
+          start,
+          firstIndex(entries, (entry) => comparePositions(entry.position, cursor) > 0),
+        );
       } else {
-        end = Math.min(end, firstIndex(entries, (entry) => comparePositions(entry.position, cursor) >= 0));
+        end = Math.min(
+          end,
+          firstIndex(entries, (entry) => comparePositions(entry.position, cursor) >= 0),
+        );
       }
     }
     const found: Entry[] = [];
@@ -158,10 +164,7 @@ function rangeBounds(entries: readonly Entry[], range: RangeCondition | undefine
       // Strings with a prefix are contiguous in byte order, starting at the first string >= the prefix.
       const prefix = range.prefix;
       const start = atLeast(prefix);
-      const end = firstIndex(
-        entries,
-        (e) => compareKeyValues(sortKey(e), prefix) > 0 && !String(sortKey(e)).startsWith(prefix),
-      );
+      const end = firstIndex(entries, (e) => compareKeyValues(sortKey(e), prefix) > 0 && !String(sortKey(e)).startsWith(prefix));
       return [start, Math.max(start, end)];
     }
   }

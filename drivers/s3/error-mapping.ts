@@ -41,7 +41,7 @@ export function mapS3Error(error: unknown, context: S3ErrorContext): EventStoreA
   const code = classify(shape);
   const target = context.key === undefined ? `bucket ${context.bucket}` : `s3://${context.bucket}/${context.key}`;
   const status = httpStatusOf(shape);
-  const hint = code === ErrorCodes.ACCESS_DENIED ? ' (check the credentials\' S3 permissions on this bucket)' : '';
+  const hint = code === ErrorCodes.ACCESS_DENIED ? " (check the credentials' S3 permissions on this bucket)" : '';
   return new EventStoreAdapterError(
     code,
     `S3 ${context.operation} on ${target} failed: ${shape.name ?? 'Error'}: ${shape.message ?? String(error)}${hint}`,

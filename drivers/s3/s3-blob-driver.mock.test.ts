@@ -19,9 +19,13 @@ const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const client = new S3Client({ region: 'us-east-1', credentials });
 
 function serviceError(name: string, status: number): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, message: name });
+  return new S3ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+    message: name,
+  });
 }
-
 
 beforeEach(() => {
   s3.reset();
@@ -94,10 +98,22 @@ describe('S3BlobDriver with a mocked client', () => {
 
   it('lists with the key prefix prepended and stripped, the continuation token as cursor, and caps the limit', async () => {
     const at = new Date('2026-01-02T03:04:05.000Z');
-    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'p/x/1', LastModified: at }, { Key: 'p/x/2', LastModified: new Date(at.getTime() + 1) }], IsTruncated: true, NextContinuationToken: 'next' });
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: 'p/x/1', LastModified: at },
+        { Key: 'p/x/2', LastModified: new Date(at.getTime() + 1) },
+      ],
+      IsTruncated: true,
+      NextContinuationToken: 'next',
+    });
     const page = await new S3BlobDriver(client, { bucket: 'b', keyPrefix: 'p/' }).list('x/', { cursor: 'prev', limit: 5000 });
     expect(page).toEqual({ keys: ['x/1', 'x/2'], lastModifiedMs: [at.getTime(), at.getTime() + 1], cursor: 'next' });
-    expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toEqual({ Bucket: 'b', Prefix: 'p/x/', MaxKeys: 1000, ContinuationToken: 'prev' });
+    expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toEqual({
+      Bucket: 'b',
+      Prefix: 'p/x/',
+      MaxKeys: 1000,
+      ContinuationToken: 'prev',
+    });
   });
 
   it('sends the configured content type and ACL with a small put', async () => {

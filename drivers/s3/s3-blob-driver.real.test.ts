@@ -22,7 +22,6 @@ function recordCommands(client: S3Client): string[] {
   return names;
 }
 
-
 function bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }

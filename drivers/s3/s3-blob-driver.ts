@@ -117,9 +117,13 @@ export class S3BlobDriver implements BlobDriver {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return;
     if (unique.length > this.capabilities.maxDeleteKeys) {
-      throw new EventStoreAdapterError(ErrorCodes.LIMIT_EXCEEDED, `S3 delete of ${unique.length} keys exceeds ${this.capabilities.maxDeleteKeys}`, {
-        details: { driver: S3_DRIVER_NAME, bucket: this.options.bucket, keys: unique.length },
-      });
+      throw new EventStoreAdapterError(
+        ErrorCodes.LIMIT_EXCEEDED,
+        `S3 delete of ${unique.length} keys exceeds ${this.capabilities.maxDeleteKeys}`,
+        {
+          details: { driver: S3_DRIVER_NAME, bucket: this.options.bucket, keys: unique.length },
+        },
+      );
     }
     const fullKeys = unique.map((key) => this.fullKey(key));
     let errors: NonNullable<DeleteObjectsCommandOutput['Errors']>;
@@ -197,7 +201,9 @@ export class S3BlobDriver implements BlobDriver {
       await this.client.send(
         new CreateBucketCommand({
           Bucket: bucket,
-          ...(region === DEFAULT_S3_REGION ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+          ...(region === DEFAULT_S3_REGION
+            ? {}
+            : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
         }),
         this.sendOptions(),
       );

@@ -11,6 +11,9 @@ export function encodeCatalogEntry(bucket: number): Item {
 /** The bucket a catalog item names. Throws `DECODE/INVALID_ITEM` for a malformed one. */
 export function decodeCatalogEntry(item: Item): number {
   const bucket = item[A.sk];
-  if (typeof bucket !== 'number' || !Number.isInteger(bucket)) throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, 'A catalog item has no month number', { details: { key: { pk: CATALOG_PK, sk: bucket } } });
+  if (typeof bucket !== 'number' || !Number.isInteger(bucket))
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, 'A catalog item has no month number', {
+      details: { key: { pk: CATALOG_PK, sk: bucket } },
+    });
   return bucket;
 }

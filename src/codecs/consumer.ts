@@ -36,7 +36,9 @@ export function decodeConsumer(name: string, item: Item | undefined): ConsumerSt
     cursor = undefined;
   }
   if (typeof version !== 'number' || !Array.isArray(cursor)) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Consumer ${name}: its cursor item is malformed`, { details: { key: consumerKey(name) } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Consumer ${name}: its cursor item is malformed`, {
+      details: { key: consumerKey(name) },
+    });
   }
   return { cursor: cursor as ExpectedStreamVersion[], version };
 }

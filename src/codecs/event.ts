@@ -109,12 +109,17 @@ export function applyOffloadedBody(decoded: DecodedEventItem, body: Uint8Array):
   try {
     parsed = JSON.parse(Buffer.from(body).toString('utf8')) as OffloadedBody;
   } catch (cause) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Blob ${decoded.blob?.key} of event ${event.id} is not valid JSON`, { cause, details: { blobKey: decoded.blob?.key, eventId: event.id } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Blob ${decoded.blob?.key} of event ${event.id} is not valid JSON`, {
+      cause,
+      details: { blobKey: decoded.blob?.key, eventId: event.id },
+    });
   }
   const read = (field: 'p' | 'm'): unknown => {
     const text = parsed[field];
     if (typeof text !== 'string') {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Blob ${decoded.blob?.key} of event ${event.id} lacks field ${field}`, { details: { blobKey: decoded.blob?.key, eventId: event.id } });
+      throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Blob ${decoded.blob?.key} of event ${event.id} lacks field ${field}`, {
+        details: { blobKey: decoded.blob?.key, eventId: event.id },
+      });
     }
     return JSON.parse(text);
   };
@@ -147,7 +152,10 @@ function parseJson(item: Item, field: string, text: string): unknown {
 /** `DECODE/INVALID_ITEM` for `item`, naming its key. */
 export function invalidItem(item: Item, reason: string, cause?: unknown): EventStoreAdapterError {
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
-  return new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Stored item ${JSON.stringify(key)} failed to decode: ${reason}`, { cause, details: { key, reason } });
+  return new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Stored item ${JSON.stringify(key)} failed to decode: ${reason}`, {
+    cause,
+    details: { key, reason },
+  });
 }
 
 /**

@@ -27,7 +27,13 @@ export function guardKey(eventId: string): ItemKey {
 
 /** The guard item. */
 export function encodeGuard(guard: Guard): Item {
-  return { ...guardKey(guard.eventId), [A.stream]: guard.stream, [A.sequence]: guard.sequence, [A.created]: guard.createdIso, [A.writeToken]: guard.writeId };
+  return {
+    ...guardKey(guard.eventId),
+    [A.stream]: guard.stream,
+    [A.sequence]: guard.sequence,
+    [A.created]: guard.createdIso,
+    [A.writeToken]: guard.writeId,
+  };
 }
 
 /**
@@ -36,12 +42,18 @@ export function encodeGuard(guard: Guard): Item {
  */
 export function guardBytes(guard: Guard): number {
   return (
-    utf8Length(A.pk) + utf8Length(guardPk(guard.eventId)) +
-    utf8Length(A.sk) + attributeValueSize(0) +
-    utf8Length(A.stream) + utf8Length(guard.stream) +
-    utf8Length(A.sequence) + attributeValueSize(guard.sequence) +
-    utf8Length(A.created) + utf8Length(guard.createdIso) +
-    utf8Length(A.writeToken) + utf8Length(guard.writeId)
+    utf8Length(A.pk) +
+    utf8Length(guardPk(guard.eventId)) +
+    utf8Length(A.sk) +
+    attributeValueSize(0) +
+    utf8Length(A.stream) +
+    utf8Length(guard.stream) +
+    utf8Length(A.sequence) +
+    attributeValueSize(guard.sequence) +
+    utf8Length(A.created) +
+    utf8Length(guard.createdIso) +
+    utf8Length(A.writeToken) +
+    utf8Length(guard.writeId)
   );
 }
 
@@ -52,7 +64,9 @@ export function decodeGuard(eventId: string, item: Item): Guard {
   const createdIso = item[A.created];
   const writeId = item[A.writeToken];
   if (typeof stream !== 'string' || typeof sequence !== 'number' || typeof createdIso !== 'string' || typeof writeId !== 'string') {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Id guard of event ${eventId} failed to decode`, { details: { eventId, key: guardKey(eventId) } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Id guard of event ${eventId} failed to decode`, {
+      details: { eventId, key: guardKey(eventId) },
+    });
   }
   return { eventId, stream, sequence, createdIso, writeId };
 }

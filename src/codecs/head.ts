@@ -25,7 +25,9 @@ export function decodeHeadVersion(item: Item | undefined): number {
   if (item === undefined) return 0;
   const version = item[A.version];
   if (typeof version !== 'number') {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Head item ${String(item[A.pk])} has no numeric version`, { details: { key: { pk: item[A.pk], sk: HEAD_SK } } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Head item ${String(item[A.pk])} has no numeric version`, {
+      details: { key: { pk: item[A.pk], sk: HEAD_SK } },
+    });
   }
   return version;
 }

@@ -23,7 +23,14 @@ export function linkSlot(eventId: string): number {
 
 /** The link item for the caused event `eventId` of `causationId`, at `slot`. */
 export function linkItem(causationId: string, slot: number, eventId: string, stream: string, sequence: number, createdIso: string): Item {
-  return { [A.pk]: causationPk(causationId), [A.sk]: slot, [A.id]: eventId, [A.stream]: stream, [A.sequence]: sequence, [A.created]: createdIso };
+  return {
+    [A.pk]: causationPk(causationId),
+    [A.sk]: slot,
+    [A.id]: eventId,
+    [A.stream]: stream,
+    [A.sequence]: sequence,
+    [A.created]: createdIso,
+  };
 }
 
 /** A decoded link: where the caused event lives. */
@@ -40,6 +47,7 @@ export function decodeLink(item: Item): CausationLink | undefined {
   const stream = item[A.stream];
   const sequence = item[A.sequence];
   const createdIso = item[A.created];
-  if (typeof eventId !== 'string' || typeof stream !== 'string' || typeof sequence !== 'number' || typeof createdIso !== 'string') return undefined;
+  if (typeof eventId !== 'string' || typeof stream !== 'string' || typeof sequence !== 'number' || typeof createdIso !== 'string')
+    return undefined;
   return { eventId, stream, sequence, createdIso };
 }

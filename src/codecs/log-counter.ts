@@ -25,7 +25,9 @@ export function decodeLogCounter(shard: number, item: Item | undefined): number 
   if (item === undefined) return 0;
   const position = item[A.version];
   if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Log counter of shard ${shard} has no valid position`, { details: { key: logCounterKey(shard) } });
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Log counter of shard ${shard} has no valid position`, {
+      details: { key: logCounterKey(shard) },
+    });
   }
   return position;
 }

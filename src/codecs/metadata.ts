@@ -24,7 +24,12 @@ export const METADATA_KEY: ItemKey = Object.freeze({ [A.pk]: METADATA_PK, [A.sk]
 
 /** The layout record item. */
 export function encodeMetadata(metadata: TableMetadata): Item {
-  const item: Item = { ...METADATA_KEY, [A.layoutVersion]: metadata.layoutVersion, [A.bucketShards]: metadata.bucketShards, [A.createdByStore]: metadata.createdByStore };
+  const item: Item = {
+    ...METADATA_KEY,
+    [A.layoutVersion]: metadata.layoutVersion,
+    [A.bucketShards]: metadata.bucketShards,
+    [A.createdByStore]: metadata.createdByStore,
+  };
   if (metadata.feedShards > 0) item[A.feedShards] = metadata.feedShards;
   if (metadata.generation !== '') item[A.generation] = metadata.generation;
   if (metadata.blobLocation !== '') item[A.blobLocation] = metadata.blobLocation;
@@ -39,8 +44,17 @@ export function decodeMetadata(table: string, item: Item): TableMetadata {
   const feedShards = item[A.feedShards] ?? 0;
   const generation = item[A.generation] ?? '';
   const blobLocation = item[A.blobLocation] ?? '';
-  if (typeof layoutVersion !== 'number' || typeof bucketShards !== 'number' || typeof createdByStore !== 'boolean' || typeof feedShards !== 'number' || typeof generation !== 'string' || typeof blobLocation !== 'string') {
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${table}: its layout record is malformed`, { details: { key: METADATA_KEY } });
+  if (
+    typeof layoutVersion !== 'number' ||
+    typeof bucketShards !== 'number' ||
+    typeof createdByStore !== 'boolean' ||
+    typeof feedShards !== 'number' ||
+    typeof generation !== 'string' ||
+    typeof blobLocation !== 'string'
+  ) {
+    throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${table}: its layout record is malformed`, {
+      details: { key: METADATA_KEY },
+    });
   }
   return { layoutVersion, bucketShards, createdByStore, feedShards, generation, blobLocation };
 }

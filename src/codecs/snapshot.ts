@@ -32,7 +32,16 @@ export function snapshotKey(pk: string): ItemKey {
 }
 
 /** The snapshot item: `state` inline (JSON text) or `blobKey` of its offloaded state. */
-export function encodeSnapshot(pk: string, record: { readonly stateJson?: string; readonly blobKey?: string; readonly sequence: number; readonly createdIso: string; readonly writeId: string }): Item {
+export function encodeSnapshot(
+  pk: string,
+  record: {
+    readonly stateJson?: string;
+    readonly blobKey?: string;
+    readonly sequence: number;
+    readonly createdIso: string;
+    readonly writeId: string;
+  },
+): Item {
   const item: Item = { ...snapshotKey(pk), [A.sequence]: record.sequence, [A.created]: record.createdIso, [A.writeToken]: record.writeId };
   if (record.stateJson !== undefined) item[A.state] = record.stateJson;
   if (record.blobKey !== undefined) item[A.blobKey] = record.blobKey;
@@ -47,5 +56,11 @@ export function decodeSnapshot(item: Item): SnapshotRecord {
   const stateJson = data[A.state] as string | undefined;
   const blobKey = data[A.blobKey] as string | undefined;
   if (stateJson === undefined && blobKey === undefined) throw invalidItem(item, 'a snapshot item holds neither a state nor a blob key');
-  return { stateJson, blobKey, sequence: data[A.sequence] as number, createdIso: data[A.created] as string, writeId: data[A.writeToken] as string | undefined };
+  return {
+    stateJson,
+    blobKey,
+    sequence: data[A.sequence] as number,
+    createdIso: data[A.created] as string,
+    writeId: data[A.writeToken] as string | undefined,
+  };
 }

@@ -25,14 +25,7 @@ export type KeyValue = string | number;
  * An attribute value: JSON-like data plus binary. Maps are plain objects. `undefined` is never stored
  * (drivers drop attributes whose value is `undefined`, as DynamoDB's document client does with `removeUndefinedValues`).
  */
-export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | Uint8Array
-  | AttributeValue[]
-  | { [name: string]: AttributeValue };
+export type AttributeValue = string | number | boolean | null | Uint8Array | AttributeValue[] | { [name: string]: AttributeValue };
 
 /** An item: attribute name to value. Must contain the table's key attributes. */
 export type Item = Record<string, AttributeValue>;
@@ -255,11 +248,7 @@ export interface KvDriver {
    * A thrown failure of a call any of whose attempts may have committed carries `details.mayHaveLanded: true`,
    * whatever its code (see the module doc).
    */
-  transactWrite(
-    table: string,
-    actions: readonly TransactAction[],
-    options?: { readonly token?: string },
-  ): Promise<TransactResult>;
+  transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult>;
 
   /**
    * Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`, 3 by default), when the

@@ -8,7 +8,10 @@ import { EventStoreRepo } from '../../src/index.js';
 import { createDynamoClient, createS3Client, uniqueBucketName, uniqueTableName } from '../servers/index.js';
 
 /** An offloaded object: its key and size in bytes. */
-export interface OffloadedObject { key: string; bytes: number }
+export interface OffloadedObject {
+  key: string;
+  bytes: number;
+}
 
 /** A repo plus an independent view of its blob storage. */
 export interface E2eBackend {

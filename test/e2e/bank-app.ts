@@ -8,7 +8,15 @@
  * - `'read-model'`: projection-only flows with no validation, for rebuilding a read model from any cursor.
  */
 import { makeEventStore, type EventStore } from '@schemeless/event-store';
-import type { AggregateEventFlow, EventFlow, EventRequest, FlowEvent, SimpleEventFlow, SuccessObserver, Verdict } from './framework-shapes.js';
+import type {
+  AggregateEventFlow,
+  EventFlow,
+  EventRequest,
+  FlowEvent,
+  SimpleEventFlow,
+  SuccessObserver,
+  Verdict,
+} from './framework-shapes.js';
 
 /** Domain of account streams (identifier: the account id). */
 export const ACCOUNT = 'account';
@@ -55,10 +63,21 @@ export class BankRuleError extends Error {
 }
 
 /** Payloads. Amounts are integers in minor units (cents). */
-export interface OpenedPayload { owner: string }
-export interface AmountPayload { amount: number }
-export interface StatementPayload { name: string; content: string }
-export interface TransferPayload { from: string; to: string; amount: number }
+export interface OpenedPayload {
+  owner: string;
+}
+export interface AmountPayload {
+  amount: number;
+}
+export interface StatementPayload {
+  name: string;
+  content: string;
+}
+export interface TransferPayload {
+  from: string;
+  to: string;
+  amount: number;
+}
 
 /** An account's aggregate state. */
 export interface AccountState {
@@ -91,11 +110,23 @@ export function reduceAccount(state: AccountState, event: FlowEvent): AccountSta
 }
 
 /** What the projection knows about an account. */
-export interface AccountView { owner: string; balance: number; statements: number }
+export interface AccountView {
+  owner: string;
+  balance: number;
+  statements: number;
+}
 /** What the projection knows about a transfer. */
-export interface TransferView { from: string; to: string; amount: number; reversed: boolean }
+export interface TransferView {
+  from: string;
+  to: string;
+  amount: number;
+  reversed: boolean;
+}
 /** The projection as plain data (comparable with `toEqual`, clonable with `structuredClone`). */
-export interface BankView { accounts: Record<string, AccountView>; transfers: Record<string, TransferView> }
+export interface BankView {
+  accounts: Record<string, AccountView>;
+  transfers: Record<string, TransferView>;
+}
 
 /** The in-memory read model, fed by an observer (live and in replay). */
 export class BankProjection {
@@ -193,16 +224,21 @@ function requireOpen(state: AccountState): Verdict {
 }
 
 function requireAmount(event: FlowEvent<AmountPayload>): Verdict {
-  return isPositiveAmount(event.payload.amount) ? undefined : new BankRuleError(BankRuleCodes.INVALID_AMOUNT, `invalid amount ${String(event.payload.amount)}`);
+  return isPositiveAmount(event.payload.amount)
+    ? undefined
+    : new BankRuleError(BankRuleCodes.INVALID_AMOUNT, `invalid amount ${String(event.payload.amount)}`);
 }
 
 /** The flows of `mode`. */
 export function bankFlows(mode: FlowMode): BankFlows {
   const writing = mode === 'write';
-  const account = <P>(type: string, rules: {
-    validate?: (event: FlowEvent<P>, state: AccountState) => Verdict;
-    compensate?: (event: FlowEvent<P>) => EventRequest;
-  } = {}): EventFlow<P, AccountState> => {
+  const account = <P>(
+    type: string,
+    rules: {
+      validate?: (event: FlowEvent<P>, state: AccountState) => Verdict;
+      compensate?: (event: FlowEvent<P>) => EventRequest;
+    } = {},
+  ): EventFlow<P, AccountState> => {
     if (!writing) return { kind: 'simple', domain: ACCOUNT, type };
     const flow: AggregateEventFlow<P, AccountState> = {
       kind: 'aggregate',
@@ -215,12 +251,14 @@ export function bankFlows(mode: FlowMode): BankFlows {
     if (rules.compensate) flow.compensate = rules.compensate;
     return flow;
   };
-  const reverse = (type: string) => (event: FlowEvent<AmountPayload>): EventRequest<AmountPayload> => ({
-    domain: ACCOUNT,
-    type,
-    identifier: event.identifier!,
-    payload: { amount: event.payload.amount },
-  });
+  const reverse =
+    (type: string) =>
+    (event: FlowEvent<AmountPayload>): EventRequest<AmountPayload> => ({
+      domain: ACCOUNT,
+      type,
+      identifier: event.identifier!,
+      payload: { amount: event.payload.amount },
+    });
 
   const transferRequested: SimpleEventFlow<TransferPayload> = { kind: 'simple', domain: TRANSFER, type: TransferEvents.REQUESTED };
   if (writing) {
@@ -233,7 +271,12 @@ export function bankFlows(mode: FlowMode): BankFlows {
       { domain: ACCOUNT, type: AccountEvents.WITHDRAWN, identifier: event.payload.from, payload: { amount: event.payload.amount } },
       { domain: ACCOUNT, type: AccountEvents.DEPOSITED, identifier: event.payload.to, payload: { amount: event.payload.amount } },
     ];
-    transferRequested.compensate = (event): EventRequest<TransferPayload> => ({ domain: TRANSFER, type: TransferEvents.REVERSED, identifier: event.identifier!, payload: event.payload });
+    transferRequested.compensate = (event): EventRequest<TransferPayload> => ({
+      domain: TRANSFER,
+      type: TransferEvents.REVERSED,
+      identifier: event.identifier!,
+      payload: event.payload,
+    });
   }
 
   return {
@@ -248,7 +291,9 @@ export function bankFlows(mode: FlowMode): BankFlows {
       validate: (event, state) =>
         requireOpen(state) ??
         requireAmount(event) ??
-        (event.payload.amount > state.balance ? new BankRuleError(BankRuleCodes.OVERDRAFT, `overdraft: ${event.payload.amount} > ${state.balance}`) : undefined),
+        (event.payload.amount > state.balance
+          ? new BankRuleError(BankRuleCodes.OVERDRAFT, `overdraft: ${event.payload.amount} > ${state.balance}`)
+          : undefined),
       compensate: reverse(AccountEvents.WITHDRAWAL_REVERSED),
     }),
     statementAttached: account<StatementPayload>(AccountEvents.STATEMENT_ATTACHED, { validate: (_event, state) => requireOpen(state) }),
@@ -306,7 +351,10 @@ export async function startBankApp(repo: object, options: { mode?: FlowMode; pro
  * Resolves to the replaying app (its counter lists what the replay observed). The store is not shut down (that
  * would close the shared repo).
  */
-export async function replayInto(repo: object, options: { mode: FlowMode; projection?: BankProjection; startFromId?: string }): Promise<BankApp> {
+export async function replayInto(
+  repo: object,
+  options: { mode: FlowMode; projection?: BankProjection; startFromId?: string },
+): Promise<BankApp> {
   const app = await startBankApp(repo, { mode: options.mode, ...(options.projection ? { projection: options.projection } : {}) });
   await app.store.replay(options.startFromId);
   return app;

@@ -44,7 +44,12 @@ const s3 = realS3('framework e2e (DynamoDB Local + S3)');
 /** `durable`: the data outlives the repo object, so a new repo over the same table and bucket must see it. */
 const backends: Array<{ name: string; skip: boolean; durable: boolean; make: () => E2eBackend }> = [
   { name: 'in-memory twin: new EventStoreRepo()', skip: false, durable: false, make: memoryBackend },
-  { name: 'DynamoDB Local + S3 server: new EventStoreRepo(dynamodb, s3, options)', skip: dynamo.skip || s3.skip, durable: true, make: () => realBackend(dynamo.endpoint, s3.endpoint) },
+  {
+    name: 'DynamoDB Local + S3 server: new EventStoreRepo(dynamodb, s3, options)',
+    skip: dynamo.skip || s3.skip,
+    durable: true,
+    make: () => realBackend(dynamo.endpoint, s3.endpoint),
+  },
 ];
 
 /** Every stored event in global order, through the repo's own replay iterator. */
@@ -111,8 +116,12 @@ for (const backend of backends) {
       expect(root!.causationId).toBeUndefined();
       for (const consequence of [debit!, credit!]) expect(consequence).toMatchObject({ causationId: root!.id, correlationId: root!.id });
 
-      expect(await repo.getStreamEvents(ACCOUNT, 'alice')).toEqual([opened[0]!, deposits[0]!, withdrawal!, debit!].map((event, index) => storedAs(event, index + 1)));
-      expect(await repo.getStreamEvents(ACCOUNT, 'bob')).toEqual([opened[1]!, deposits[1]!, credit!].map((event, index) => storedAs(event, index + 1)));
+      expect(await repo.getStreamEvents(ACCOUNT, 'alice')).toEqual(
+        [opened[0]!, deposits[0]!, withdrawal!, debit!].map((event, index) => storedAs(event, index + 1)),
+      );
+      expect(await repo.getStreamEvents(ACCOUNT, 'bob')).toEqual(
+        [opened[1]!, deposits[1]!, credit!].map((event, index) => storedAs(event, index + 1)),
+      );
       expect(await repo.getStreamEvents(ACCOUNT, 'carol')).toEqual([storedAs(opened[2]!, 1)]);
       expect(await repo.getStreamEvents(TRANSFER, 't-1')).toEqual([storedAs(root!, 1)]);
       expect(await repo.getStreamSequence(ACCOUNT, 'alice')).toBe(4);
@@ -121,17 +130,38 @@ for (const backend of backends) {
       const stored = await allEvents(repo);
       expect(stored).toHaveLength(9);
       expect(app.counter.ids).toEqual(stored.map((event) => event.id));
-      expect(app.counter.counts()).toEqual({ 'account/AccountOpened': 3, 'account/Deposited': 3, 'account/Withdrawn': 2, 'transfer/TransferRequested': 1 });
+      expect(app.counter.counts()).toEqual({
+        'account/AccountOpened': 3,
+        'account/Deposited': 3,
+        'account/Withdrawn': 2,
+        'transfer/TransferRequested': 1,
+      });
       expect(app.projection.snapshot()).toEqual({
-        accounts: { alice: { owner: 'Alice', balance: 50_00, statements: 0 }, bob: { owner: 'Bob', balance: 70_00, statements: 0 }, carol: { owner: 'Carol', balance: 0, statements: 0 } },
+        accounts: {
+          alice: { owner: 'Alice', balance: 50_00, statements: 0 },
+          bob: { owner: 'Bob', balance: 70_00, statements: 0 },
+          carol: { owner: 'Carol', balance: 0, statements: 0 },
+        },
         transfers: { 't-1': { from: 'alice', to: 'bob', amount: 20_00, reversed: false } },
       });
     });
 
     it('2. a rejected event or transfer stores NOTHING: no storeEvents call, sequences, log and projection unchanged', async () => {
-      const streams: Array<[string, string]> = [[ACCOUNT, 'alice'], [ACCOUNT, 'bob'], [ACCOUNT, 'carol'], [ACCOUNT, 'dave'], [TRANSFER, 't-2'], [TRANSFER, 't-3']];
+      const streams: Array<[string, string]> = [
+        [ACCOUNT, 'alice'],
+        [ACCOUNT, 'bob'],
+        [ACCOUNT, 'carol'],
+        [ACCOUNT, 'dave'],
+        [TRANSFER, 't-2'],
+        [TRANSFER, 't-3'],
+      ];
       const sequences = () => Promise.all(streams.map(([domain, identifier]) => repo.getStreamSequence(domain, identifier)));
-      const before = { sequences: await sequences(), ids: (await allEvents(repo)).map((event) => event.id), counts: app.counter.counts(), view: app.projection.snapshot() };
+      const before = {
+        sequences: await sequences(),
+        ids: (await allEvents(repo)).map((event) => event.id),
+        counts: app.counter.counts(),
+        view: app.projection.snapshot(),
+      };
       const storeSpy = vi.spyOn(repo, 'storeEvents');
 
       await expect(app.withdraw('alice', 1_000_00)).rejects.toMatchObject({ code: BankRuleCodes.OVERDRAFT });
@@ -140,7 +170,9 @@ for (const backend of backends) {
       await expect(app.transfer('t-3', 'bob', 'bob', 1_00)).rejects.toMatchObject({ code: BankRuleCodes.SAME_ACCOUNT });
       await expect(app.deposit('dave', 10_00)).rejects.toMatchObject({ code: BankRuleCodes.ACCOUNT_NOT_OPEN });
       // An unregistered type: the framework's FlowNotFoundError is not exported by types 6.0.0-rc.5, so a TypeError.
-      const unknownFlow = await app.store.receive({ kind: 'simple', domain: ACCOUNT, type: 'Unregistered' })({ identifier: 'alice', payload: {} }).catch((error: unknown) => error);
+      const unknownFlow = await app.store
+        .receive({ kind: 'simple', domain: ACCOUNT, type: 'Unregistered' })({ identifier: 'alice', payload: {} })
+        .catch((error: unknown) => error);
       expect(unknownFlow).toBeInstanceOf(TypeError);
       expect((unknownFlow as Error).message).toContain('FlowNotFoundError');
 
@@ -188,7 +220,11 @@ for (const backend of backends) {
 
       const tail = live.ids.slice(live.ids.indexOf(prefix.lastId) + 1);
       expect(tail.length).toBeGreaterThan(0);
-      const resumed = await replayInto(repo, { mode: 'read-model', projection: new BankProjection(prefix.view), startFromId: prefix.lastId });
+      const resumed = await replayInto(repo, {
+        mode: 'read-model',
+        projection: new BankProjection(prefix.view),
+        startFromId: prefix.lastId,
+      });
       expect(resumed.counter.ids).toEqual(tail);
       expect(resumed.projection.snapshot()).toEqual(live.view);
     });
@@ -209,7 +245,13 @@ for (const backend of backends) {
       }
 
       const atSnapshot = await app.store.getAggregate(ACCOUNT, 'alice', reduceAccount, INITIAL_ACCOUNT);
-      await repo.saveSnapshot({ domain: ACCOUNT, identifier: 'alice', state: atSnapshot.state, sequence: atSnapshot.sequence, created: new Date() });
+      await repo.saveSnapshot({
+        domain: ACCOUNT,
+        identifier: 'alice',
+        state: atSnapshot.state,
+        sequence: atSnapshot.sequence,
+        created: new Date(),
+      });
       // Both commands are validated by the framework against snapshot + newer events.
       await app.deposit('alice', 5_00);
       await app.withdraw('alice', 55_00);
@@ -225,7 +267,10 @@ for (const backend of backends) {
         [AccountEvents.WITHDRAWN, atSnapshot.sequence + 2],
       ]);
       expect(reducer.mock.calls[0]![0]).toEqual(atSnapshot.state);
-      expect(fromSnapshot).toEqual({ state: { opened: true, ...app.projection.snapshot().accounts.alice }, sequence: atSnapshot.sequence + 2 });
+      expect(fromSnapshot).toEqual({
+        state: { opened: true, ...app.projection.snapshot().accounts.alice },
+        sequence: atSnapshot.sequence + 2,
+      });
       expect(fromSnapshot.state.balance).toBe(0);
     });
 
@@ -249,9 +294,29 @@ for (const backend of backends) {
       const [creditReversal] = result.childResults[0]!.compensatingEvents;
       const [debitReversal] = result.childResults[1]!.compensatingEvents;
       const [transferReversal] = result.compensatingEvents;
-      expect([creditReversal, debitReversal, transferReversal].map((event) => [event!.domain, event!.identifier, event!.type, event!.causationId, event!.meta])).toEqual([
-        [ACCOUNT, 'bob', AccountEvents.DEPOSIT_REVERSED, credit!.id, { schemaVersion: 1, isCompensating: true, compensatesEventId: credit!.id }],
-        [ACCOUNT, 'alice', AccountEvents.WITHDRAWAL_REVERSED, debit!.id, { schemaVersion: 1, isCompensating: true, compensatesEventId: debit!.id }],
+      expect(
+        [creditReversal, debitReversal, transferReversal].map((event) => [
+          event!.domain,
+          event!.identifier,
+          event!.type,
+          event!.causationId,
+          event!.meta,
+        ]),
+      ).toEqual([
+        [
+          ACCOUNT,
+          'bob',
+          AccountEvents.DEPOSIT_REVERSED,
+          credit!.id,
+          { schemaVersion: 1, isCompensating: true, compensatesEventId: credit!.id },
+        ],
+        [
+          ACCOUNT,
+          'alice',
+          AccountEvents.WITHDRAWAL_REVERSED,
+          debit!.id,
+          { schemaVersion: 1, isCompensating: true, compensatesEventId: debit!.id },
+        ],
         [TRANSFER, 't-4', TransferEvents.REVERSED, root!.id, { schemaVersion: 1, isCompensating: true, compensatesEventId: root!.id }],
       ]);
 
@@ -285,7 +350,18 @@ for (const backend of backends) {
       await expect(repo.getStreamEvents(ACCOUNT, 'carol')).rejects.toMatchObject({ code: ErrorCodes.CLOSED });
       await expect(repo.getStreamSequence(ACCOUNT, 'alice')).rejects.toMatchObject({ code: ErrorCodes.CLOSED });
       await expect(repo.getAllEvents(200)).rejects.toMatchObject({ code: ErrorCodes.CLOSED });
-      await expect(repo.storeEvents([{ id: 'after-close', domain: ACCOUNT, identifier: 'alice', type: AccountEvents.DEPOSITED, payload: { amount: 1 }, created: new Date() }])).rejects.toMatchObject({ code: ErrorCodes.CLOSED });
+      await expect(
+        repo.storeEvents([
+          {
+            id: 'after-close',
+            domain: ACCOUNT,
+            identifier: 'alice',
+            type: AccountEvents.DEPOSITED,
+            payload: { amount: 1 },
+            created: new Date(),
+          },
+        ]),
+      ).rejects.toMatchObject({ code: ErrorCodes.CLOSED });
       // The framework refuses on its own (a plain Error, before any repo call).
       const refused = await app.deposit('alice', 1_00).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(Error);
@@ -293,14 +369,15 @@ for (const backend of backends) {
       expect(closeSpy).toHaveBeenCalledTimes(1);
     });
 
-    if (backend.durable) it('8. the log outlives the closed repo: a new repo on the same table and bucket replays it identically', async () => {
-      const reopened = env.reopen!();
-      try {
-        expect((await allEvents(reopened)).map(digested)).toEqual(final.log);
-        expect((await replayInto(reopened, { mode: 'write' })).projection.snapshot()).toEqual(final.view);
-      } finally {
-        await reopened.close();
-      }
-    });
+    if (backend.durable)
+      it('8. the log outlives the closed repo: a new repo on the same table and bucket replays it identically', async () => {
+        const reopened = env.reopen!();
+        try {
+          expect((await allEvents(reopened)).map(digested)).toEqual(final.log);
+          expect((await replayInto(reopened, { mode: 'write' })).projection.snapshot()).toEqual(final.view);
+        } finally {
+          await reopened.close();
+        }
+      });
   });
 }

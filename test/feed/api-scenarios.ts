@@ -24,7 +24,11 @@ const event = (identifier: string, created: Date, overrides: Partial<CreatedEven
 });
 
 /** Chain `getLogPage` from `cursor` until an empty page; the events and the last cursor. */
-export async function drain(store: EventStore, cursor?: ExpectedStreamVersion[], pageSize = 100): Promise<{ events: StoredEvent[]; cursor: ExpectedStreamVersion[] }> {
+export async function drain(
+  store: EventStore,
+  cursor?: ExpectedStreamVersion[],
+  pageSize = 100,
+): Promise<{ events: StoredEvent[]; cursor: ExpectedStreamVersion[] }> {
   const events: StoredEvent[] = [];
   for (;;) {
     const page = await store.getLogPage(cursor, pageSize);
@@ -43,7 +47,8 @@ class ConsumerWritesKvDriver extends ForwardingKvDriver {
   override async transactWrite(table: string, actions: readonly TransactAction[], options?: { token?: string }): Promise<TransactResult> {
     const result = await super.transactWrite(table, actions, options);
     if (result.committed) {
-      for (const action of actions) if (action.type === 'put' && String(action.item.pk).startsWith('consumer|')) this.committedVersions.push(action.item.v as number);
+      for (const action of actions)
+        if (action.type === 'put' && String(action.item.pk).startsWith('consumer|')) this.committedVersions.push(action.item.v as number);
     }
     return result;
   }
@@ -152,8 +157,16 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
 
     it('refuses a malformed cursor with INPUT/INVALID_CURSOR and a bad page size with INPUT/INVALID_PAGE_SIZE', async () => {
       const { cursor } = await store.getLogPage();
-      const bad: unknown[] = [null, 'cursor', [], [{ domain: 'orders', identifier: 'x', expectedVersion: 1 }], [...cursor.slice(0, 2)], cursor.map((entry, index) => (index === 1 ? { ...entry, expectedVersion: -1 } : entry))];
-      for (const value of bad) expect((await caught(store.getLogPage(value as ExpectedStreamVersion[]))).code).toBe(ErrorCodes.INVALID_CURSOR);
+      const bad: unknown[] = [
+        null,
+        'cursor',
+        [],
+        [{ domain: 'orders', identifier: 'x', expectedVersion: 1 }],
+        [...cursor.slice(0, 2)],
+        cursor.map((entry, index) => (index === 1 ? { ...entry, expectedVersion: -1 } : entry)),
+      ];
+      for (const value of bad)
+        expect((await caught(store.getLogPage(value as ExpectedStreamVersion[]))).code).toBe(ErrorCodes.INVALID_CURSOR);
       expect((await caught(store.getLogPage(undefined, 0))).code).toBe(ErrorCodes.INVALID_PAGE_SIZE);
       expect((await caught(store.getLogPage(undefined, 1.5))).code).toBe(ErrorCodes.INVALID_PAGE_SIZE);
     });
@@ -204,19 +217,27 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
 
     it('one shard: the commit order, whatever the created dates; a resume after any event is exact', async () => {
       const store = open(backend.table('feed-order-1'), { changeFeed: { shards: 1 }, replayOrder: 'log' });
-      const written = [event('o1', new Date('2999-01-01T00:00:00.000Z')), event('o2', new Date(0)), event('o1', new Date('2020-05-05T00:00:00.000Z'))];
+      const written = [
+        event('o1', new Date('2999-01-01T00:00:00.000Z')),
+        event('o2', new Date(0)),
+        event('o1', new Date('2020-05-05T00:00:00.000Z')),
+      ];
       for (const created of written) await store.storeEvents([created]);
       await store.storeEvents([event('o3', new Date('1999-01-01T00:00:00.000Z')), event('o2', new Date(1))]);
       const all = await replayAll(store, 2);
       const order = [...written.map((e) => e.id), `feed-${counter - 1}`, `feed-${counter}`];
       expect(all.map((e) => e.id)).toEqual(order);
-      for (const [position, id] of order.entries()) expect((await replayAll(store, 3, id)).map((e) => e.id)).toEqual(order.slice(position + 1));
+      for (const [position, id] of order.entries())
+        expect((await replayAll(store, 3, id)).map((e) => e.id)).toEqual(order.slice(position + 1));
       expect((await caught(store.getAllEvents(10, 'never-stored'))).code).toBe(ErrorCodes.UNKNOWN_CURSOR);
     });
 
     it('several shards: every event once, each stream in order, and a resume after any event gives exactly the rest', async () => {
       const store = open(backend.table('feed-order-3'), { changeFeed: { shards: 3 }, replayOrder: 'log' });
-      for (let round = 0; round < 4; round++) await store.storeEvents(Array.from({ length: 4 }, (_, index) => event(`m${(index + round) % 5}`, new Date(Date.UTC(2030 - round, 0, 1)))));
+      for (let round = 0; round < 4; round++)
+        await store.storeEvents(
+          Array.from({ length: 4 }, (_, index) => event(`m${(index + round) % 5}`, new Date(Date.UTC(2030 - round, 0, 1)))),
+        );
       const all = await replayAll(store, 5);
       expect(new Set(all.map((e) => e.id)).size).toBe(16);
       const last = new Map<string, number>();
@@ -224,11 +245,14 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
         expect(stored.sequence).toBe((last.get(stored.identifier!) ?? 0) + 1);
         last.set(stored.identifier!, stored.sequence);
       }
-      for (const [position, stored] of all.entries()) expect((await replayAll(store, 4, stored.id)).map((e) => e.id)).toEqual(all.slice(position + 1).map((e) => e.id));
+      for (const [position, stored] of all.entries())
+        expect((await replayAll(store, 4, stored.id)).map((e) => e.id)).toEqual(all.slice(position + 1).map((e) => e.id));
     });
 
     it("'log' without the change feed is refused by name", () => {
-      expect(() => backend.store(backend.table('feed-order-off'), { replayOrder: 'log' })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('replayOrder') }));
+      expect(() => backend.store(backend.table('feed-order-off'), { replayOrder: 'log' })).toThrow(
+        expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS, message: expect.stringContaining('replayOrder') }),
+      );
     });
   });
 
@@ -238,7 +262,12 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       const written = Array.from({ length: 7 }, (_, index) => event(`u${index % 3}`, new Date()));
       await store.storeEvents(written);
       const seen: string[] = [];
-      const subscription = await store.subscribe({ name: 'projector', pageSize: 3, pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      const subscription = await store.subscribe({
+        name: 'projector',
+        pageSize: 3,
+        pollIntervalMs: 5,
+        handler: (events) => void seen.push(...events.map((e) => e.id)),
+      });
       await until(() => seen.length >= 7, 'the first 7 events');
       await until(() => subscription.lag().events === 0, 'lag 0');
       expect(subscription.lag()).toEqual({ events: 0, seconds: 0 });
@@ -249,9 +278,17 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       const more = event('u9', new Date());
       await store.storeEvents([more]);
       const resumed: string[] = [];
-      const again = await store.subscribe({ name: 'projector', pollIntervalMs: 5, handler: (events) => void resumed.push(...events.map((e) => e.id)) });
+      const again = await store.subscribe({
+        name: 'projector',
+        pollIntervalMs: 5,
+        handler: (events) => void resumed.push(...events.map((e) => e.id)),
+      });
       const fresh: string[] = [];
-      const other = await store.subscribe({ name: 'auditor', pollIntervalMs: 5, handler: (events) => void fresh.push(...events.map((e) => e.id)) });
+      const other = await store.subscribe({
+        name: 'auditor',
+        pollIntervalMs: 5,
+        handler: (events) => void fresh.push(...events.map((e) => e.id)),
+      });
       await until(() => resumed.length >= 1 && fresh.length >= 8, 'the restarted and the new consumer');
       await Promise.all([again.stop(), other.stop()]);
       expect(resumed).toEqual([more.id]);
@@ -282,7 +319,11 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect(backend.warnings.some((warning) => warning.code === 'WARN/HANDLER_FAILED')).toBe(true);
       // The cursor moved only once the handler succeeded: a restart has nothing left to deliver.
       const after: string[] = [];
-      const restarted = await store.subscribe({ name: 'flaky', pollIntervalMs: 5, handler: (events) => void after.push(...events.map((e) => e.id)) });
+      const restarted = await store.subscribe({
+        name: 'flaky',
+        pollIntervalMs: 5,
+        handler: (events) => void after.push(...events.map((e) => e.id)),
+      });
       await store.storeEvents([event('f', new Date())]);
       await until(() => after.length >= 1, 'the next event');
       await restarted.stop();
@@ -312,13 +353,17 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect(versions).toEqual(Array.from({ length: versions.length }, (_, index) => index + 1));
       // The stored cursor is complete: a third instance finds nothing to deliver.
       const late: string[] = [];
-      const third = await one.subscribe({ name: 'pair', pollIntervalMs: 1, handler: (events) => void late.push(...events.map((e) => e.id)) });
+      const third = await one.subscribe({
+        name: 'pair',
+        pollIntervalMs: 1,
+        handler: (events) => void late.push(...events.map((e) => e.id)),
+      });
       await new Promise((resolve) => setTimeout(resolve, 100));
       await third.stop();
       expect(late).toEqual([]);
     });
 
-    it('issue 16 defect 3: a resetStore during a new consumer\'s first page does not wedge it: it restarts at the new table\'s beginning, and so does a later subscribe of the name', async () => {
+    it("issue 16 defect 3: a resetStore during a new consumer's first page does not wedge it: it restarts at the new table's beginning, and so does a later subscribe of the name", async () => {
       const table = backend.table('feed-wedge');
       const options = { changeFeed: { shards: 2 }, retry: { baseDelayMs: 1, maxDelayMs: 5 } };
       const consumerStore = open(table, options);
@@ -355,7 +400,11 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       const next = event('w4', new Date());
       await resetter.storeEvents([next]);
       const resumed: string[] = [];
-      const again = await consumerStore.subscribe({ name: 'wedge', pollIntervalMs: 5, handler: (events) => void resumed.push(...events.map((e) => e.id)) });
+      const again = await consumerStore.subscribe({
+        name: 'wedge',
+        pollIntervalMs: 5,
+        handler: (events) => void resumed.push(...events.map((e) => e.id)),
+      });
       let againEnded: unknown;
       void again.done.catch((error: unknown) => (againEnded = error));
       await until(() => againEnded !== undefined || resumed.includes(next.id), 'the next event through a new subscribe');
@@ -370,11 +419,19 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       const consumerStore = open(table, options);
       await consumerStore.storeEvents([event('g', new Date())]);
       const seen: string[] = [];
-      const subscription = await consumerStore.subscribe({ name: 'survivor', pollIntervalMs: 2, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      const subscription = await consumerStore.subscribe({
+        name: 'survivor',
+        pollIntervalMs: 2,
+        handler: (events) => void seen.push(...events.map((e) => e.id)),
+      });
       let ended: unknown;
       void subscription.done.catch((error: unknown) => (ended = error));
       await until(() => seen.length === 1, 'the first event');
-      const missing = () => backend.warnings.some((warning) => warning.code === 'WARN/FEED_RETRY' && (warning.cause as { code?: string } | undefined)?.code === ErrorCodes.RESOURCE_NOT_FOUND);
+      const missing = () =>
+        backend.warnings.some(
+          (warning) =>
+            warning.code === 'WARN/FEED_RETRY' && (warning.cause as { code?: string } | undefined)?.code === ErrorCodes.RESOURCE_NOT_FOUND,
+        );
       // The reset's window, held open: the table is gone while the consumer polls.
       await backend.kv.dropTable(table);
       await until(() => ended !== undefined || missing(), 'a poll of the missing table');
@@ -396,7 +453,11 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       await store.storeEvents(written.slice(3));
       const run = async (name: string, count: number) => {
         const seen: string[] = [];
-        const subscription = await store.subscribe({ name, pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+        const subscription = await store.subscribe({
+          name,
+          pollIntervalMs: 5,
+          handler: (events) => void seen.push(...events.map((e) => e.id)),
+        });
         await until(() => seen.length >= count, `${count} events for ${name}`);
         await until(() => subscription.lag().events === 0, 'caught up');
         await subscription.stop();
@@ -409,7 +470,12 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect((await run('restartable', 5)).sort()).toEqual(written.map((e) => e.id).sort());
       // from a cursor getLogPage returned: what follows it
       await store.resetConsumer('restartable', middle);
-      expect((await run('restartable', 2)).sort()).toEqual(written.slice(3).map((e) => e.id).sort());
+      expect((await run('restartable', 2)).sort()).toEqual(
+        written
+          .slice(3)
+          .map((e) => e.id)
+          .sort(),
+      );
       // from the end, on a name never used: only what is stored afterwards
       await store.resetConsumer('latecomer', 'end');
       const later = event('r9', new Date());
@@ -417,7 +483,11 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect(await run('latecomer', 1)).toEqual([later.id]);
       // a running, caught-up instance takes a reset up at its next cursor write: it then delivers from the start again
       const seen: string[] = [];
-      const running = await store.subscribe({ name: 'live', pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      const running = await store.subscribe({
+        name: 'live',
+        pollIntervalMs: 5,
+        handler: (events) => void seen.push(...events.map((e) => e.id)),
+      });
       await until(() => seen.length >= 6 && running.lag().events === 0, 'the live consumer caught up');
       await store.resetConsumer('live', 'start');
       const last = event('r10', new Date());
@@ -447,7 +517,11 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       }
       // The longest name that fits once encoded still works: 'consumer|' (9 bytes) + 679 * 3 = 2,046 bytes.
       const seen: string[] = [];
-      const fits = await store.subscribe({ name: '|'.repeat(679), pollIntervalMs: 5, handler: (events) => void seen.push(...events.map((e) => e.id)) });
+      const fits = await store.subscribe({
+        name: '|'.repeat(679),
+        pollIntervalMs: 5,
+        handler: (events) => void seen.push(...events.map((e) => e.id)),
+      });
       const stored = event('n', new Date());
       await store.storeEvents([stored]);
       await until(() => seen.length > 0 && fits.lag().events === 0, 'the long-named consumer handled the event');
@@ -460,7 +534,12 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
     it('an aborted signal and close() stop it; options are validated with INPUT/INVALID_ARGUMENT naming the field', async () => {
       const store = open(backend.table('feed-abort'), { changeFeed: true });
       const controller = new AbortController();
-      const subscription = await store.subscribe({ name: 'stopper', signal: controller.signal, pollIntervalMs: 5, handler: () => undefined });
+      const subscription = await store.subscribe({
+        name: 'stopper',
+        signal: controller.signal,
+        pollIntervalMs: 5,
+        handler: () => undefined,
+      });
       controller.abort();
       await subscription.done;
       // close() stops the store's running subscriptions first.

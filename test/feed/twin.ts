@@ -35,7 +35,12 @@ export type TwinFaults = typeof twinFaultsArb extends fc.Arbitrary<infer T> ? T 
 type StoreClass = new (options: EventStoreCoreOptions, internals?: { sleep?: Sleep }) => EventStore;
 
 /** Run `schedule` on a fresh lagging, faulty twin; resolves to its counts and the faults the drivers injected (throws what the workload's checks throw). */
-export async function runOnLaggingTwin(Store: StoreClass, schedule: FeedSchedule, faults: TwinFaults, tag: string): Promise<FeedRunCounts & { faultsInjected: number }> {
+export async function runOnLaggingTwin(
+  Store: StoreClass,
+  schedule: FeedSchedule,
+  faults: TwinFaults,
+  tag: string,
+): Promise<FeedRunCounts & { faultsInjected: number }> {
   const restore = seedMathRandom(schedule.seed);
   let now = Date.UTC(2026, 11, 1);
   const clock = () => now;
@@ -48,28 +53,43 @@ export async function runOnLaggingTwin(Store: StoreClass, schedule: FeedSchedule
   const blobs = new MemoryBlobDriver({ clock });
   const gate = new FaultGate(schedule.seed ^ 0x5eed, faults);
   const random = new Prng(schedule.seed ^ 0xfeed);
-  const options = { tableName: 'feed', changeFeed: { shards: faults.shards }, retry: { maxAttempts: 4, baseDelayMs: 0, maxDelayMs: 0 }, deadlineMs: 3_600_000, onWarning: () => undefined };
+  const options = {
+    tableName: 'feed',
+    changeFeed: { shards: faults.shards },
+    retry: { maxAttempts: 4, baseDelayMs: 0, maxDelayMs: 0 },
+    deadlineMs: 3_600_000,
+    onWarning: () => undefined,
+  };
   const sleep = (ms: number) => turns(ms > 0 ? 1 : 0);
   // Two "processes" whose own clocks are 4 s behind and ahead (deadlines, blob stamps); writers skew `created` on top.
-  const stores = [-4000, 4000].map((skew) => new Store({ ...options, kv: new FaultyKv(kv, gate), blobs: new FaultyBlobs(blobs, gate), clock: () => now + skew }, { sleep })) as [EventStore, EventStore];
+  const stores = [-4000, 4000].map(
+    (skew) =>
+      new Store({ ...options, kv: new FaultyKv(kv, gate), blobs: new FaultyBlobs(blobs, gate), clock: () => now + skew }, { sleep }),
+  ) as [EventStore, EventStore];
   const audit = new Store({ ...options, kv, blobs, clock });
   try {
     gate.enabled = false;
     await Promise.all([...stores.map((store) => store.init()), audit.init()]);
     gate.enabled = true;
-    const counts = await runFeedSchedule(schedule, {
-      stores,
-      audit,
-      now: clock,
-      tick: async () => {
-        now += TICK_MS;
-        await turns(1);
+    const counts = await runFeedSchedule(
+      schedule,
+      {
+        stores,
+        audit,
+        now: clock,
+        tick: async () => {
+          now += TICK_MS;
+          await turns(1);
+        },
+        maxDrainTicks: Math.ceil((20 * TAIL_MS) / TICK_MS) + 2_000,
+        settleTicks: Math.ceil((1.5 * TAIL_MS) / TICK_MS),
+        random: () => random.next(),
       },
-      maxDrainTicks: Math.ceil((20 * TAIL_MS) / TICK_MS) + 2_000,
-      settleTicks: Math.ceil((1.5 * TAIL_MS) / TICK_MS),
-      random: () => random.next(),
-    }, tag);
-    const injected = [kv.faultCounts(), blobs.faultCounts()].flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);
+      tag,
+    );
+    const injected = [kv.faultCounts(), blobs.faultCounts()]
+      .flatMap((count) => Object.values(count))
+      .reduce((sum, count) => sum + count, 0);
     return { ...counts, faultsInjected: injected };
   } finally {
     restore();

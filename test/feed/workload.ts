@@ -38,7 +38,12 @@ const RETRY_CODES: ReadonlySet<string> = new Set([
 /** Definite outcomes of a batch (nothing, or a known prefix, stored). */
 const DEFINITE_CODES: ReadonlySet<string> = new Set([ErrorCodes.CONCURRENCY, ErrorCodes.DUPLICATE_EVENT_ID, ErrorCodes.PARTIAL_BATCH]);
 /** Codes a poll may fail with under injected faults (the consumer polls again from the same cursor). */
-const POLL_FAILURES: ReadonlySet<string> = new Set([ErrorCodes.RETRIES_EXHAUSTED, ErrorCodes.UNPROCESSED_LEFT, ErrorCodes.THROTTLED, ErrorCodes.TRANSIENT]);
+const POLL_FAILURES: ReadonlySet<string> = new Set([
+  ErrorCodes.RETRIES_EXHAUSTED,
+  ErrorCodes.UNPROCESSED_LEFT,
+  ErrorCodes.THROTTLED,
+  ErrorCodes.TRANSIENT,
+]);
 
 type Expectation = 'none' | 'observed' | 'stale';
 
@@ -76,7 +81,11 @@ const batchArb: fc.Arbitrary<FeedBatchSpec> = fc.record({
 export const feedScheduleArb: fc.Arbitrary<FeedSchedule> = fc.record({
   seed: fc.integer(),
   writers: fc.array(
-    fc.record({ store: fc.constantFrom<0 | 1>(0, 1), skewMs: fc.integer({ min: -5000, max: 5000 }), batches: fc.array(batchArb, { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      store: fc.constantFrom<0 | 1>(0, 1),
+      skewMs: fc.integer({ min: -5000, max: 5000 }),
+      batches: fc.array(batchArb, { minLength: 1, maxLength: 3 }),
+    }),
     { minLength: 8, maxLength: 10 },
   ),
   pageSizeA: fc.integer({ min: 1, max: 25 }),
@@ -115,7 +124,15 @@ export interface FeedRunCounts {
 
 /** Run one schedule and check its invariants (vitest `expect`); resolves to its counts. */
 export async function runFeedSchedule(schedule: FeedSchedule, env: FeedRunEnvironment, tag: string): Promise<FeedRunCounts> {
-  const counts: FeedRunCounts = { events: 0, batches: 0, definiteFailures: 0, retriedCalls: 0, pollsA: 0, emptyPollsA: 0, handlerFailures: 0 };
+  const counts: FeedRunCounts = {
+    events: 0,
+    batches: 0,
+    definiteFailures: 0,
+    retriedCalls: 0,
+    pollsA: 0,
+    emptyPollsA: 0,
+    handlerFailures: 0,
+  };
   const receivedA: StoredEvent[] = [];
   const receivedB: StoredEvent[] = [];
   let persistedCursor: string | undefined;
@@ -123,7 +140,10 @@ export async function runFeedSchedule(schedule: FeedSchedule, env: FeedRunEnviro
   const pollA = async (): Promise<void> => {
     counts.pollsA++;
     try {
-      const page = await env.stores[0].getLogPage(persistedCursor === undefined ? undefined : (JSON.parse(persistedCursor) as ExpectedStreamVersion[]), schedule.pageSizeA);
+      const page = await env.stores[0].getLogPage(
+        persistedCursor === undefined ? undefined : (JSON.parse(persistedCursor) as ExpectedStreamVersion[]),
+        schedule.pageSizeA,
+      );
       expect(page.events.length).toBeLessThanOrEqual(schedule.pageSizeA);
       expect(page.cursor.length).toBeLessThanOrEqual(64);
       if (page.events.length === 0) {
@@ -169,7 +189,9 @@ export async function runFeedSchedule(schedule: FeedSchedule, env: FeedRunEnviro
   const truth = await storedEvents(env.audit);
   for (let ticks = 0; receivedA.length < truth.length || receivedB.length < truth.length; ticks++) {
     if (ticks > env.maxDrainTicks) {
-      throw new Error(`not delivered within the bound: after ${env.maxDrainTicks} ticks A holds ${receivedA.length}, B ${receivedB.length} of ${truth.length} events`);
+      throw new Error(
+        `not delivered within the bound: after ${env.maxDrainTicks} ticks A holds ${receivedA.length}, B ${receivedB.length} of ${truth.length} events`,
+      );
     }
     if (receivedA.length < truth.length) await pollA();
     await env.tick();
@@ -202,7 +224,10 @@ function expectExactly(received: readonly StoredEvent[], truth: readonly StoredE
   const byId = new Map(truth.map((event) => [event.id, event]));
   for (const event of received) {
     const stored = byId.get(event.id)!;
-    expect({ ...event, created: event.created.toISOString() }, `${who}: content of ${event.id}`).toEqual({ ...stored, created: stored.created.toISOString() });
+    expect({ ...event, created: event.created.toISOString() }, `${who}: content of ${event.id}`).toEqual({
+      ...stored,
+      created: stored.created.toISOString(),
+    });
   }
   const last = new Map<string, number>();
   for (const event of received) {
@@ -219,7 +244,14 @@ async function runWriter(writer: FeedWriterSpec, w: number, env: FeedRunEnvironm
     const events: CreatedEvent[] = Array.from({ length: batch.count }, (_, e) => {
       const historic = HISTORIC[batch.historic];
       const created = new Date((historic ?? env.now() + writer.skewMs) + e);
-      return { id: `${tag}-w${w}-b${b}-e${e}`, domain: DOMAIN, identifier: `s${batch.streams[e % batch.streams.length]}`, type: 'posted', payload: { w, b, e }, created };
+      return {
+        id: `${tag}-w${w}-b${b}-e${e}`,
+        domain: DOMAIN,
+        identifier: `s${batch.streams[e % batch.streams.length]}`,
+        type: 'posted',
+        payload: { w, b, e },
+        created,
+      };
     });
     let expectedSequence: number | undefined;
     if (batch.expect !== 'none') {

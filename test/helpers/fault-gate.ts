@@ -97,9 +97,12 @@ export class FaultyKv implements KvDriver {
   dropTable: KvDriver['dropTable'] = (name) => this.inner.dropTable(name);
   get: KvDriver['get'] = (table, key, options) => this.call('get', 1, () => this.inner.get(table, key, options));
   query: KvDriver['query'] = (table, request) => this.call('query', 1, () => this.inner.query(table, request));
-  batchGet: KvDriver['batchGet'] = (table, keys, options) => this.call('batchGet', keys.length, () => this.inner.batchGet(table, keys, options));
-  batchWrite: KvDriver['batchWrite'] = (table, requests) => this.call('batchWrite', requests.length, () => this.inner.batchWrite(table, requests));
-  transactWrite: KvDriver['transactWrite'] = (table, actions, options) => this.call('transactWrite', actions.length, () => this.inner.transactWrite(table, actions, options));
+  batchGet: KvDriver['batchGet'] = (table, keys, options) =>
+    this.call('batchGet', keys.length, () => this.inner.batchGet(table, keys, options));
+  batchWrite: KvDriver['batchWrite'] = (table, requests) =>
+    this.call('batchWrite', requests.length, () => this.inner.batchWrite(table, requests));
+  transactWrite: KvDriver['transactWrite'] = (table, actions, options) =>
+    this.call('transactWrite', actions.length, () => this.inner.transactWrite(table, actions, options));
 
   private async call<T>(operation: KvOperation, size: number, run: () => Promise<T>): Promise<T> {
     const { fault, turns: wait } = this.gate.draw(KV_FAULTS[operation], size);

@@ -3,13 +3,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realDynamoDb, realS3 } from '../servers/real-servers.js';
 import { uniqueBucketName, uniqueTableName } from '../servers/unique-name.js';
-import {
-  dynamoClientWithFaults,
-  RequestFaultInjector,
-  s3ClientWithFaults,
-  seededPlan,
-  type RequestInfo,
-} from './request-faults.js';
+import { dynamoClientWithFaults, RequestFaultInjector, s3ClientWithFaults, seededPlan, type RequestInfo } from './request-faults.js';
 import { rejection } from './caught.js';
 
 const dynamo = realDynamoDb('request fault injector on DynamoDB Local');
@@ -38,7 +32,8 @@ describe.skipIf(dynamo.skip)('RequestFaultInjector below the SDK retry loop (Dyn
 
   const putOnce = (pk: string) =>
     client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  const stored = async (pk: string) => (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item !== undefined;
+  const stored = async (pk: string) =>
+    (await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk } }, ConsistentRead: true }))).Item !== undefined;
 
   it('keeps the SDK default retry strategy (more than one attempt per call)', () => {
     expect(sdkAttempts).toBeGreaterThan(1);
@@ -114,12 +109,16 @@ describe.skipIf(dynamo.skip)('RequestFaultInjector below the SDK retry loop (Dyn
     faults.clear().script(PUT_ITEM, [{ kind: 'hang' }]);
     const from = faults.records.length;
     const controller = new AbortController();
-    const pending = rejection(client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'hung' } } }), { abortSignal: controller.signal }));
+    const pending = rejection(
+      client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'hung' } } }), { abortSignal: controller.signal }),
+    );
     while (faults.records.length === from) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
     const error = (await pending) as { name: string };
     expect(error.name).toBe('AbortError');
-    expect(faults.records.slice(from).map((record) => [record.fault.kind, record.forwarded, record.errorName])).toEqual([['hang', false, 'AbortError']]);
+    expect(faults.records.slice(from).map((record) => [record.fault.kind, record.forwarded, record.errorName])).toEqual([
+      ['hang', false, 'AbortError'],
+    ]);
     expect(await stored('hung')).toBe(false);
   });
 
@@ -173,7 +172,10 @@ describe.skipIf(s3.skip)('RequestFaultInjector below the SDK retry loop (S3 serv
   it('names S3 operations and throttles with 503 SlowDown', async () => {
     faults.clear().script({ service: 's3', operation: 'PutObject' }, [], { kind: 'throttle' });
     const from = faults.records.length;
-    const error = (await rejection(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/b', Body: 'x' })))) as { name: string; $metadata: { httpStatusCode: number } };
+    const error = (await rejection(client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/b', Body: 'x' })))) as {
+      name: string;
+      $metadata: { httpStatusCode: number };
+    };
     expect(error.name).toBe('SlowDown');
     expect(error.$metadata.httpStatusCode).toBe(503);
     const records = faults.records.slice(from);
@@ -199,7 +201,10 @@ describe('seededPlan', () => {
   const request = (operation: string): RequestInfo => ({ service: 'dynamodb', operation, method: 'POST', path: '/' });
   const kinds = (seed: number) => {
     const plan = seededPlan(seed, { commitThenLose: 0.2, throttle: 0.2, reset: 0.1, delay: 0.2 }, { operation: 'TransactWriteItems' });
-    return Array.from({ length: 200 }, (_, index) => plan.decide(request(index % 2 === 0 ? 'TransactWriteItems' : 'GetItem'))?.kind ?? 'none');
+    return Array.from(
+      { length: 200 },
+      (_, index) => plan.decide(request(index % 2 === 0 ? 'TransactWriteItems' : 'GetItem'))?.kind ?? 'none',
+    );
   };
 
   it('is reproducible per seed, touches only matching requests, and draws every configured kind', () => {

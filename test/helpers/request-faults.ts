@@ -297,7 +297,12 @@ export class RequestFaultInjector {
     return this.plan?.decide(info);
   }
 
-  private async apply(fault: RequestFault, request: HttpRequest, options: HttpHandlerOptions, record: RequestRecord): Promise<{ response: HttpResponse }> {
+  private async apply(
+    fault: RequestFault,
+    request: HttpRequest,
+    options: HttpHandlerOptions,
+    record: RequestRecord,
+  ): Promise<{ response: HttpResponse }> {
     switch (fault.kind) {
       case 'pass':
         return this.forward(request, options, record);
@@ -350,7 +355,9 @@ export class RequestFaultInjector {
         reject(error);
       };
       this.hung.add(finish);
-      const signal = options.abortSignal as { aborted?: boolean; addEventListener?: (type: 'abort', listener: () => void) => void } | undefined;
+      const signal = options.abortSignal as
+        | { aborted?: boolean; addEventListener?: (type: 'abort', listener: () => void) => void }
+        | undefined;
       if (signal?.aborted) return finish(abortError());
       signal?.addEventListener?.('abort', () => finish(abortError()));
       const timeout = options.requestTimeout ?? this.inner.httpHandlerConfigs().requestTimeout;
@@ -373,8 +380,18 @@ export class RequestFaultInjector {
  * strategy and attempts (unlike `createDynamoClient`, which shortens them) unless `config.maxAttempts` says
  * otherwise. Region `us-east-1`, dummy credentials.
  */
-export function dynamoClientWithFaults(endpoint: string, faults: RequestFaultInjector, config: { readonly maxAttempts?: number } = {}): DynamoDBClient {
-  return new DynamoDBClient({ endpoint: localEndpoint(endpoint), region: 'us-east-1', credentials: LOCAL_CREDENTIALS, requestHandler: faults, ...config });
+export function dynamoClientWithFaults(
+  endpoint: string,
+  faults: RequestFaultInjector,
+  config: { readonly maxAttempts?: number } = {},
+): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: localEndpoint(endpoint),
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    requestHandler: faults,
+    ...config,
+  });
 }
 
 /** An S3 client (path-style) for a local endpoint whose every request goes through `faults`; SDK default retries. */
@@ -393,7 +410,8 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as 
 /** Tests never reach AWS itself: a non-loopback endpoint throws. */
 function localEndpoint(endpoint: string): string {
   const host = URL.canParse(endpoint) ? new URL(endpoint).hostname : '';
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) throw new Error(`fault clients only talk to local servers, got ${JSON.stringify(endpoint)}`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host))
+    throw new Error(`fault clients only talk to local servers, got ${JSON.stringify(endpoint)}`);
   return endpoint;
 }
 
@@ -444,7 +462,10 @@ function s3Operation(method: string, path: string, query: Record<string, unknown
 /** The wire answer of a throttle: DynamoDB's JSON 400, S3's XML 503 `SlowDown`. */
 function throttleResponse(request: RequestInfo, errorName: string): HttpResponse {
   if (request.service === 'dynamodb') {
-    const message = errorName === 'ThrottlingException' ? 'Rate of requests exceeds the allowed throughput.' : 'The level of configured provisioned throughput for the table was exceeded.';
+    const message =
+      errorName === 'ThrottlingException'
+        ? 'Rate of requests exceeds the allowed throughput.'
+        : 'The level of configured provisioned throughput for the table was exceeded.';
     return jsonError(400, errorName, message);
   }
   return xmlError(503, 'SlowDown', 'Please reduce your request rate.');
@@ -459,7 +480,11 @@ function jsonError(statusCode: number, name: string, message: string): HttpRespo
   const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${name}`, message });
   return new HttpResponse({
     statusCode,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `fault-${name}`, 'content-length': String(Buffer.byteLength(body)) },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': `fault-${name}`,
+      'content-length': String(Buffer.byteLength(body)),
+    },
     body: Readable.from([Buffer.from(body)]),
   });
 }
@@ -476,7 +501,8 @@ function xmlError(statusCode: number, code: string, message: string): HttpRespon
 /** Read and discard a response body (the connection goes back to the pool; the server finished the request). */
 async function drain(response: HttpResponse): Promise<void> {
   const body = response.body as AsyncIterable<unknown> | undefined;
-  if (body === undefined || body === null || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function') return;
+  if (body === undefined || body === null || typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] !== 'function')
+    return;
   for await (const _chunk of body) {
     // discard
   }

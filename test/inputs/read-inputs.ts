@@ -32,7 +32,11 @@ type Call =
   | { readonly method: 'getEventById'; readonly id: unknown }
   | { readonly method: 'getAllEvents'; readonly startFromId: unknown }
   | { readonly method: 'findByCausationId'; readonly causationId: unknown }
-  | { readonly method: 'getStreamEvents' | 'getStreamSequence' | 'getSnapshot' | 'getStreamVersions'; readonly domain: unknown; readonly identifier: unknown }
+  | {
+      readonly method: 'getStreamEvents' | 'getStreamSequence' | 'getSnapshot' | 'getStreamVersions';
+      readonly domain: unknown;
+      readonly identifier: unknown;
+    }
   | { readonly method: 'getLogPage'; readonly identifier: unknown; readonly entry: number }
   | { readonly method: 'subscribe' | 'resetConsumer'; readonly name: unknown };
 
@@ -40,7 +44,11 @@ const callArb: fc.Arbitrary<Call> = fc.oneof(
   argument.map((id) => ({ method: 'getEventById' as const, id })),
   argument.map((startFromId) => ({ method: 'getAllEvents' as const, startFromId })),
   argument.map((causationId) => ({ method: 'findByCausationId' as const, causationId })),
-  fc.record({ method: fc.constantFrom('getStreamEvents' as const, 'getStreamSequence' as const, 'getSnapshot' as const, 'getStreamVersions' as const), domain: argument, identifier: argument }),
+  fc.record({
+    method: fc.constantFrom('getStreamEvents' as const, 'getStreamSequence' as const, 'getSnapshot' as const, 'getStreamVersions' as const),
+    domain: argument,
+    identifier: argument,
+  }),
   fc.record({ method: fc.constant('getLogPage' as const), identifier: argument, entry: fc.integer({ min: 0, max: 2 }) }),
   fc.record({ method: fc.constantFrom('subscribe' as const, 'resetConsumer' as const), name: argument }),
 );
@@ -65,7 +73,12 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
     backend = make();
     store = backend.store(backend.table('read-inputs'), { changeFeed: { shards: 2 } });
     // Streams and ids with the characters the inputs use, so some inputs name stored items.
-    seeded = [seedEvent('acct', '1', 'cause'), seedEvent('acct', '|%😀é', '|%😀'), seedEvent('|', '%', undefined), seedEvent('acct', '1', undefined)];
+    seeded = [
+      seedEvent('acct', '1', 'cause'),
+      seedEvent('acct', '|%😀é', '|%😀'),
+      seedEvent('|', '%', undefined),
+      seedEvent('acct', '1', undefined),
+    ];
     await store.storeEvents(seeded);
     await store.saveSnapshot({ domain: 'acct', identifier: '1', state: { seeded: true }, sequence: 2, created: new Date() });
   });
@@ -93,17 +106,26 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
         }
         case 'findByCausationId': {
           const events = await store.findByCausationId(call.causationId as string);
-          expect(events.map((event) => event.id).sort()).toEqual(seeded.filter((event) => event.causationId === call.causationId).map((event) => event.id).sort());
+          expect(events.map((event) => event.id).sort()).toEqual(
+            seeded
+              .filter((event) => event.causationId === call.causationId)
+              .map((event) => event.id)
+              .sort(),
+          );
           return;
         }
         case 'getStreamEvents': {
           const events = await store.getStreamEvents(call.domain as string, call.identifier as string);
-          expect(events.map((event) => event.id)).toEqual(seeded.filter((event) => event.domain === call.domain && event.identifier === (call.identifier ?? '')).map((event) => event.id));
+          expect(events.map((event) => event.id)).toEqual(
+            seeded.filter((event) => event.domain === call.domain && event.identifier === (call.identifier ?? '')).map((event) => event.id),
+          );
           return;
         }
         case 'getStreamSequence': {
           const sequence = await store.getStreamSequence(call.domain as string, call.identifier as string);
-          expect(sequence).toBe(seeded.filter((event) => event.domain === call.domain && event.identifier === (call.identifier ?? '')).length);
+          expect(sequence).toBe(
+            seeded.filter((event) => event.domain === call.domain && event.identifier === (call.identifier ?? '')).length,
+          );
           return;
         }
         case 'getSnapshot': {
@@ -113,12 +135,16 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
         }
         case 'getStreamVersions': {
           const [version] = await store.getStreamVersions([{ domain: call.domain as string, identifier: call.identifier as string }]);
-          expect(version!.expectedVersion).toBe(seeded.filter((event) => event.domain === call.domain && event.identifier === (call.identifier ?? '')).length);
+          expect(version!.expectedVersion).toBe(
+            seeded.filter((event) => event.domain === call.domain && event.identifier === (call.identifier ?? '')).length,
+          );
           return;
         }
         case 'getLogPage': {
           const { cursor } = await store.getLogPage(undefined, 1);
-          const changed = cursor.map((entry, index) => (index === call.entry ? { ...entry, identifier: call.identifier } : entry)) as ExpectedStreamVersion[];
+          const changed = cursor.map((entry, index) =>
+            index === call.entry ? { ...entry, identifier: call.identifier } : entry,
+          ) as ExpectedStreamVersion[];
           await store.getLogPage(changed, 1);
           expect(changed).toEqual(cursor); // only an unchanged cursor is accepted
           return;
@@ -171,9 +197,17 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
     expect((await rejectionOf(store.getEventById(42 as never))).details.field).toBe('id');
   });
 
-  it('stream references of writes refuse lone surrogates by field (the SDK would check ANOTHER stream\'s head); nothing written', async () => {
+  it("stream references of writes refuse lone surrogates by field (the SDK would check ANOTHER stream's head); nothing written", async () => {
     const write = seedEvent('acct', '1', undefined);
-    const batch = await rejectionOf(store.appendBatch([write], [{ domain: 'acct', identifier: '1', expectedVersion: 2 }, { domain: 'acct', identifier: 'q\uDC00', expectedVersion: 0 }]));
+    const batch = await rejectionOf(
+      store.appendBatch(
+        [write],
+        [
+          { domain: 'acct', identifier: '1', expectedVersion: 2 },
+          { domain: 'acct', identifier: 'q\uDC00', expectedVersion: 0 },
+        ],
+      ),
+    );
     expect(batch.code).toBe(ErrorCodes.INVALID_ARGUMENT);
     expect(batch.details.field).toBe('expectedVersions[1].identifier');
     const sequences = await rejectionOf(store.storeEvents([write], { expectedSequences: [{ domain: 'acct\uD800', expectedSequence: 0 }] }));

@@ -10,7 +10,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/index.js';
-import { createDynamoClient, createS3Client, realDynamoDb, realS3, TEST_REGION, uniqueBucketName, uniqueTableName } from '../servers/index.js';
+import {
+  createDynamoClient,
+  createS3Client,
+  realDynamoDb,
+  realS3,
+  TEST_REGION,
+  uniqueBucketName,
+  uniqueTableName,
+} from '../servers/index.js';
 import { startBlackHole, type SilentServer } from '../servers/silent-servers.js';
 import { seedUpstreamTable, type UpstreamFixture } from './upstream-fixture.js';
 
@@ -18,7 +26,14 @@ const dynamo = realDynamoDb('cli from the packed package');
 const s3 = realS3('cli from the packed package');
 const skip = dynamo.skip || s3.skip;
 const root = resolve(import.meta.dirname, '../..');
-const env = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: TEST_REGION, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CI: '' };
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_REGION: TEST_REGION,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  CI: '',
+};
 
 describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoDB Local + S3)', () => {
   const work = mkdtempSync(join(tmpdir(), 'ops-cli-'));
@@ -30,9 +45,14 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
   /** Run the bin; resolves with its exit code and output (never rejects on a non-zero exit). `killAfterMs`: a hang guard (exit code -1). */
   const cli = (args: string[], input?: string, killAfterMs = 0) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      const child = execFile('node', [bin, ...args], { env, cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: killAfterMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-        done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-      });
+      const child = execFile(
+        'node',
+        [bin, ...args],
+        { env, cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: killAfterMs, killSignal: 'SIGKILL' },
+        (error, stdout, stderr) => {
+          done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+        },
+      );
       if (input !== undefined) child.stdin!.end(input);
     });
 
@@ -55,7 +75,20 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe', 'reset-consumer', 'iam', 'cloudformation', 'terraform']) {
+    for (const command of [
+      'migrate-from-upstream',
+      'export',
+      'import',
+      'stats',
+      'verify',
+      'sweep-orphans',
+      'create-table',
+      'describe',
+      'reset-consumer',
+      'iam',
+      'cloudformation',
+      'terraform',
+    ]) {
       expect(help.stdout).toContain(command);
       const own = await cli([command, '--help']);
       expect(own.code).toBe(0);
@@ -94,8 +127,12 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
 
     // A terminal (a pseudo-terminal from util-linux `script`): a cli-progress bar with counts, rate and ETA.
     const command = ['node', bin, 'migrate-from-upstream', '--source-table', fixture.tableName, ...target, '--dry-run'].join(' ');
-    const tty = await new Promise<string>((done) => execFile('script', ['-qec', command, '/dev/null'], { env: { ...env, TERM: 'xterm' }, cwd: work }, (_error, stdout) => done(stdout)));
-    expect(tty).toMatch(new RegExp(`check \\[[^\\]]+\\] 100% \\| ${fixture.events.length}/${fixture.events.length} events \\| \\d+/s \\| ETA`));
+    const tty = await new Promise<string>((done) =>
+      execFile('script', ['-qec', command, '/dev/null'], { env: { ...env, TERM: 'xterm' }, cwd: work }, (_error, stdout) => done(stdout)),
+    );
+    expect(tty).toMatch(
+      new RegExp(`check \\[[^\\]]+\\] 100% \\| ${fixture.events.length}/${fixture.events.length} events \\| \\d+/s \\| ETA`),
+    );
     expect(tty).toMatch(/scan \[[^\]]+\] \d+% \| \d+\/\d+ items/); // DescribeTable's item count as the scan's total
     expect(tty).toContain('dry run: nothing written.');
 
@@ -160,8 +197,20 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     const feed = ['--table-prefix', `${uniqueTableName('cli-feed')}-`, ...endpoints()];
     const created = await cli(['create-table', ...feed, '--change-feed', '2', '--json']);
     expect(created.code).toBe(0);
-    expect((JSON.parse(created.stdout) as { indexes: { name: string }[] }).indexes.map((index) => index.name).sort()).toEqual(['global-order', 'log']);
-    const lines = Array.from({ length: 5 }, (_, index) => JSON.stringify({ id: `cf-${index}`, domain: 'd', identifier: `s${index % 2}`, type: 't', payload: index, created: '2025-01-01T00:00:00.000Z' }));
+    expect((JSON.parse(created.stdout) as { indexes: { name: string }[] }).indexes.map((index) => index.name).sort()).toEqual([
+      'global-order',
+      'log',
+    ]);
+    const lines = Array.from({ length: 5 }, (_, index) =>
+      JSON.stringify({
+        id: `cf-${index}`,
+        domain: 'd',
+        identifier: `s${index % 2}`,
+        type: 't',
+        payload: index,
+        created: '2025-01-01T00:00:00.000Z',
+      }),
+    );
     // No --change-feed here: without the recorded shards the store would refuse the table (DRIVER/SCHEMA_MISMATCH).
     const imported = await cli(['import', ...feed, '--json'], `${lines.join('\n')}\n`);
     expect(imported.code).toBe(0);
@@ -208,33 +257,86 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
         const command = runs[index]![0];
         expect({ command, code: result.code }).toEqual({ command, code: 3 });
         expect(result.stderr).toContain(`connecting to DynamoDB at ${hole.endpoint}, table hole-schemeless-event-store`);
-        expect(result.stderr).toContain(`error: ${ErrorCodes.DEADLINE_EXCEEDED}: no answer from DynamoDB at ${hole.endpoint} within --timeout 2s`);
+        expect(result.stderr).toContain(
+          `error: ${ErrorCodes.DEADLINE_EXCEEDED}: no answer from DynamoDB at ${hole.endpoint} within --timeout 2s`,
+        );
       });
       // The S3 endpoint silent, DynamoDB Local answering: the message names S3's endpoint and the bucket was announced.
-      const s3Silent = await cli(['create-table', '--endpoint', dynamo.endpoint, '--s3-endpoint', hole.endpoint, '--table-prefix', `${uniqueTableName('cli-hole')}-`, '--bucket', 'hole-bucket', '--timeout', '2s', '--json'], undefined, 45_000);
+      const s3Silent = await cli(
+        [
+          'create-table',
+          '--endpoint',
+          dynamo.endpoint,
+          '--s3-endpoint',
+          hole.endpoint,
+          '--table-prefix',
+          `${uniqueTableName('cli-hole')}-`,
+          '--bucket',
+          'hole-bucket',
+          '--timeout',
+          '2s',
+          '--json',
+        ],
+        undefined,
+        45_000,
+      );
       expect(s3Silent.code).toBe(3);
       expect(s3Silent.stderr).toContain(`; S3 at ${hole.endpoint}, bucket hole-bucket (--timeout 2s)`);
-      expect(JSON.parse(s3Silent.stdout)).toMatchObject({ error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: expect.stringContaining(`S3 at ${hole.endpoint}`) } });
+      expect(JSON.parse(s3Silent.stdout)).toMatchObject({
+        error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: expect.stringContaining(`S3 at ${hole.endpoint}`) },
+      });
     } finally {
       await hole.close();
     }
   }, 180_000);
 
   it('iam, cloudformation and terraform print the table, index and bucket for the options', async () => {
-    const iam = await cli(['iam', '--table-prefix', 'prod-', '--bucket', 'my-event-archive', '--region', 'eu-west-1', '--account', '123456789012', '--operations', '--source-table', 'schemeless-event-store']);
+    const iam = await cli([
+      'iam',
+      '--table-prefix',
+      'prod-',
+      '--bucket',
+      'my-event-archive',
+      '--region',
+      'eu-west-1',
+      '--account',
+      '123456789012',
+      '--operations',
+      '--source-table',
+      'schemeless-event-store',
+    ]);
     expect(iam.code).toBe(0);
     const policy = JSON.parse(iam.stdout) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
     const table = policy.Statement.find((statement) => statement.Sid === 'EventStoreTable')!;
-    expect(table.Resource).toEqual(['arn:aws:dynamodb:eu-west-1:123456789012:table/prod-schemeless-event-store', 'arn:aws:dynamodb:eu-west-1:123456789012:table/prod-schemeless-event-store/index/*']);
+    expect(table.Resource).toEqual([
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/prod-schemeless-event-store',
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/prod-schemeless-event-store/index/*',
+    ]);
     expect(table.Action).toContain('dynamodb:Scan');
     expect(table.Action).not.toContain('dynamodb:DeleteTable');
-    expect(policy.Statement.find((statement) => statement.Sid === 'EventStorePayloads')!.Resource).toEqual(['arn:aws:s3:::my-event-archive/events/*']);
-    expect(policy.Statement.find((statement) => statement.Sid === 'MigrationSourceTable')!.Action).toEqual(['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:BatchGetItem']);
+    expect(policy.Statement.find((statement) => statement.Sid === 'EventStorePayloads')!.Resource).toEqual([
+      'arn:aws:s3:::my-event-archive/events/*',
+    ]);
+    expect(policy.Statement.find((statement) => statement.Sid === 'MigrationSourceTable')!.Action).toEqual([
+      'dynamodb:DescribeTable',
+      'dynamodb:Scan',
+      'dynamodb:BatchGetItem',
+    ]);
     const yaml = await cli(['cloudformation', '--table-prefix', 'prod-', '--bucket', 'my-event-archive']);
     expect(yaml.stdout).toContain('TableName: prod-schemeless-event-store');
     expect(yaml.stdout).toContain('IndexName: global-order');
     expect(yaml.stdout).toContain('BucketName: my-event-archive');
-    const tf = await cli(['terraform', '--table-prefix', 'prod-', '--bucket', 'my-event-archive', '--read-capacity', '5', '--write-capacity', '5']);
+    const tf = await cli([
+      'terraform',
+      '--table-prefix',
+      'prod-',
+      '--bucket',
+      'my-event-archive',
+      '--read-capacity',
+      '5',
+      '--write-capacity',
+      '5',
+    ]);
     expect(tf.stdout).toContain('resource "aws_dynamodb_table" "event_store"');
     expect(tf.stdout).toContain('billing_mode = "PROVISIONED"');
     expect(tf.stdout).toContain('name            = "global-order"');

@@ -26,8 +26,16 @@ const open = (kv = new MemoryKvDriver()) => {
 afterAll(async () => Promise.all(stores.map((store) => store.close())));
 
 let counter = 0;
-const event = (identifier: string, created: string): CreatedEvent => ({ id: `ops-${++counter}`, domain: 'acct', identifier, type: 'changed', payload: { n: counter }, created: new Date(created) });
-const sequences = (events: readonly StoredEvent[]) => Object.fromEntries(events.map((stored) => [stored.id, `${stored.identifier}#${stored.sequence}`]));
+const event = (identifier: string, created: string): CreatedEvent => ({
+  id: `ops-${++counter}`,
+  domain: 'acct',
+  identifier,
+  type: 'changed',
+  payload: { n: counter },
+  created: new Date(created),
+});
+const sequences = (events: readonly StoredEvent[]) =>
+  Object.fromEntries(events.map((stored) => [stored.id, `${stored.identifier}#${stored.sequence}`]));
 async function allEvents(store: EventStore): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   for await (const page of await store.getAllEvents(100)) events.push(...page);
@@ -64,7 +72,10 @@ describe('import keeps the exported sequence', () => {
     for (const single of written) await source.storeEvents([single]);
     const file = join(work, 'reverse.ndjson');
     await exportEvents({ store: source, out: file, settleMs: 0 });
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { sequence: number }).sequence);
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { sequence: number }).sequence);
     expect(lines).toEqual(Array.from({ length: 60 }, (_, index) => 60 - index)); // the file is in exactly the wrong order
     const target = open();
     expect(await importEvents({ store: target, input: file })).toMatchObject({ imported: 60, issueCount: 0 });
@@ -75,7 +86,15 @@ describe('import keeps the exported sequence', () => {
     const file = join(work, 'waiting.ndjson');
     const count = MAX_WAITING_EVENTS + 1;
     const lines = Array.from({ length: count }, (_, index) =>
-      JSON.stringify({ id: `wait-${index}`, domain: 'acct', identifier: 'gap', type: 't', payload: index, created: '2026-01-01T00:00:00.000Z', sequence: count + 1 - index }),
+      JSON.stringify({
+        id: `wait-${index}`,
+        domain: 'acct',
+        identifier: 'gap',
+        type: 't',
+        payload: index,
+        created: '2026-01-01T00:00:00.000Z',
+        sequence: count + 1 - index,
+      }),
     );
     writeFileSync(file, `${lines.join('\n')}\n`);
     const target = open();
@@ -89,7 +108,16 @@ describe('import keeps the exported sequence', () => {
     const target = open();
     const other = event('9', '2026-01-01T00:00:00.000Z');
     await target.storeEvents([other]);
-    const line = (e: CreatedEvent, sequence: number) => JSON.stringify({ id: e.id, domain: e.domain, identifier: e.identifier, type: e.type, payload: e.payload, created: e.created.toISOString(), sequence });
+    const line = (e: CreatedEvent, sequence: number) =>
+      JSON.stringify({
+        id: e.id,
+        domain: e.domain,
+        identifier: e.identifier,
+        type: e.type,
+        payload: e.payload,
+        created: e.created.toISOString(),
+        sequence,
+      });
     const taken = event('9', '2026-01-02T00:00:00.000Z');
     const orphan = event('8', '2026-01-03T00:00:00.000Z');
     const fine = event('7', '2026-01-04T00:00:00.000Z');
@@ -114,12 +142,18 @@ describe('export waits for the index to settle', () => {
     const kv = new MemoryKvDriver({ clock: () => clock.now, indexLag: { seed: 16, medianMs: 80, tailMs: 600, tailProbability: 0.2 } });
     const store = new EventStore({ kv, blobs: new MemoryBlobDriver(), tableName: 'ops-lag', clock: () => clock.now });
     stores.push(store);
-    const written = Array.from({ length: 40 }, (_, index) => event(`lag${index % 7}`, new Date(clock.now - 60_000 + index * 1_000).toISOString()));
+    const written = Array.from({ length: 40 }, (_, index) =>
+      event(`lag${index % 7}`, new Date(clock.now - 60_000 + index * 1_000).toISOString()),
+    );
     for (let start = 0; start < written.length; start += 4) await store.storeEvents(written.slice(start, start + 4));
     const exportTo = async (settleMs: number) => {
       const file = join(work, `lag-${settleMs}.ndjson`);
       const summary = await exportEvents({ store, out: file, settleMs, sleep: async (ms) => void (clock.now += ms) });
-      const ids = readFileSync(file, 'utf8').trimEnd().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { id: string }).id);
+      const ids = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { id: string }).id);
       return { summary, ids };
     };
     // The writers just stopped (the fake clock has not moved): events still in index lag are missed.

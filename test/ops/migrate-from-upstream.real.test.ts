@@ -28,7 +28,11 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
   const dynamodbClient = skip ? undefined! : createDynamoClient(dynamo.endpoint);
   const s3Client = skip ? undefined! : createS3Client(s3.endpoint);
   let fixture: UpstreamFixture;
-  const newTarget = () => new EventStoreRepo(dynamodbClient, s3Client, { tableNamePrefix: `${uniqueTableName('migrated')}-`, s3BucketName: uniqueBucketName('migrated') });
+  const newTarget = () =>
+    new EventStoreRepo(dynamodbClient, s3Client, {
+      tableNamePrefix: `${uniqueTableName('migrated')}-`,
+      s3BucketName: uniqueBucketName('migrated'),
+    });
 
   beforeAll(async () => {
     fixture = await seedUpstreamTable(dynamodbClient, s3Client);
@@ -42,7 +46,17 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     const target = newTarget();
     const summary = await migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target });
     const migratable = fixture.events.length;
-    expect(summary).toMatchObject({ dryRun: false, events: fixture.eventItems, written: migratable, alreadyPresent: 0, migrated: migratable, streams: fixture.streams, offloaded: 1, before2020: fixture.before2020, verified: true });
+    expect(summary).toMatchObject({
+      dryRun: false,
+      events: fixture.eventItems,
+      written: migratable,
+      alreadyPresent: 0,
+      migrated: migratable,
+      streams: fixture.streams,
+      offloaded: 1,
+      before2020: fixture.before2020,
+      verified: true,
+    });
     expect(summary.problems.map((problem) => [problem.kind, problem.eventIds])).toEqual(
       expect.arrayContaining([
         ['duplicate-id', [fixture.duplicateId]],
@@ -51,10 +65,21 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     );
     expect(summary.problems).toHaveLength(2);
     expect(summary).toMatchObject({ problemCount: 2, problemCounts: { 'duplicate-id': 1, 'payload-dropped': 1 } });
-    expect(summary.problems.find((problem) => problem.kind === 'duplicate-id')?.details).toEqual({ createds: ['2022-02-02T02:02:02.002Z', '2022-03-03T03:03:03.003Z'] });
+    expect(summary.problems.find((problem) => problem.kind === 'duplicate-id')?.details).toEqual({
+      createds: ['2022-02-02T02:02:02.002Z', '2022-03-03T03:03:03.003Z'],
+    });
     expect(summary.renumberedStreams).toEqual([{ ...fixture.renumbered, events: 2, positions: [0, 1], differing: 2, headVersion: 2 }]);
 
-    for (const [domain, identifier] of [['account', 'alice'], ['account', 'bob'], ['transfer', 't-1'], ['document', 'd-1'], ['ledger', 'l-1'], ['counter', 'c-1'], ['system', ''], ['cart', 'k-1']] as const) {
+    for (const [domain, identifier] of [
+      ['account', 'alice'],
+      ['account', 'bob'],
+      ['transfer', 't-1'],
+      ['document', 'd-1'],
+      ['ledger', 'l-1'],
+      ['counter', 'c-1'],
+      ['system', ''],
+      ['cart', 'k-1'],
+    ] as const) {
       expect(await target.getStreamEvents(domain, identifier)).toEqual(expectedStream(fixture, domain, identifier));
     }
     expect(await target.getStreamEvents('account', 'carol')).toEqual([]);
@@ -87,12 +112,21 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
   }, 60_000);
 
   it('a dry run needs no target table, and creates none', async () => {
-    const target = openStore({ dynamodbClient, s3Client, tableName: `${uniqueTableName('not-yet')}-t`, bucket: uniqueBucketName('not-yet') });
+    const target = openStore({
+      dynamodbClient,
+      s3Client,
+      tableName: `${uniqueTableName('not-yet')}-t`,
+      bucket: uniqueBucketName('not-yet'),
+    });
     const summary = await migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target, dryRun: true });
     expect(summary).toMatchObject({ dryRun: true, written: 0, migrated: fixture.events.length });
-    await expect(describeTable({ dynamodbClient, tableName: target.options.tableName })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
+    await expect(describeTable({ dynamodbClient, tableName: target.options.tableName })).rejects.toMatchObject({
+      code: ErrorCodes.RESOURCE_NOT_FOUND,
+    });
     // Without --dry-run, a store opened without `create` does not create it either: the target must exist.
-    await expect(migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
+    await expect(migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target })).rejects.toMatchObject({
+      code: ErrorCodes.RESOURCE_NOT_FOUND,
+    });
   }, 60_000);
 
   it('an interrupted run stops with STORE/ABORTED, and the next run continues without duplicating anything', async () => {
@@ -131,7 +165,11 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     await target.storeEvents([{ ...victim, domain: 'elsewhere', payload: { other: true } }]);
     const summary = await migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: fixture.tableName, target });
     const conflict = summary.problems.find((problem) => problem.kind === 'conflicting-event');
-    expect(conflict).toMatchObject({ eventIds: [victim.id], stream: { domain: 'cart', identifier: 'k-1' }, details: { code: ErrorCodes.DUPLICATE_EVENT_ID } });
+    expect(conflict).toMatchObject({
+      eventIds: [victim.id],
+      stream: { domain: 'cart', identifier: 'k-1' },
+      details: { code: ErrorCodes.DUPLICATE_EVENT_ID },
+    });
     expect(await target.getStreamSequence('cart', 'k-1')).toBe(3);
     expect(summary.verified).toBe(true);
     await target.close();
@@ -140,8 +178,12 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
   it('refuses a source table that is not an old-adapter table', async () => {
     const ours = newTarget();
     await ours.init();
-    await expect(migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: ours.options.tableName, target: newTarget() })).rejects.toMatchObject({ code: ErrorCodes.OPS_SOURCE_LAYOUT });
-    await expect(migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: 'no-such-table-here', target: newTarget() })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
+    await expect(
+      migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: ours.options.tableName, target: newTarget() }),
+    ).rejects.toMatchObject({ code: ErrorCodes.OPS_SOURCE_LAYOUT });
+    await expect(
+      migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: 'no-such-table-here', target: newTarget() }),
+    ).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
     await ours.close();
   });
 });

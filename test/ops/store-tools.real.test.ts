@@ -6,7 +6,18 @@ import { gunzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkpointPath, createStoreTable, describeTable, exportEvents, importEvents, migrateFromUpstream, storeStats, sweepOrphans, verifyStore, type StoreTarget } from '../../ops/index.js';
+import {
+  checkpointPath,
+  createStoreTable,
+  describeTable,
+  exportEvents,
+  importEvents,
+  migrateFromUpstream,
+  storeStats,
+  sweepOrphans,
+  verifyStore,
+  type StoreTarget,
+} from '../../ops/index.js';
 import { documentClient } from '../../ops/raw-table.js';
 import { ErrorCodes, EventStoreRepo, type StoredEvent } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from '../servers/index.js';
@@ -29,8 +40,14 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
   let fixture: UpstreamFixture;
   let source: StoreTarget;
   let store: EventStoreRepo;
-  const newTarget = (): StoreTarget => ({ dynamodbClient, s3Client, tableName: `${uniqueTableName('tools')}-t`, bucket: uniqueBucketName('tools') });
-  const repoFor = (target: StoreTarget) => new EventStoreRepo(dynamodbClient, s3Client, { tableName: target.tableName, s3BucketName: target.bucket! });
+  const newTarget = (): StoreTarget => ({
+    dynamodbClient,
+    s3Client,
+    tableName: `${uniqueTableName('tools')}-t`,
+    bucket: uniqueBucketName('tools'),
+  });
+  const repoFor = (target: StoreTarget) =>
+    new EventStoreRepo(dynamodbClient, s3Client, { tableName: target.tableName, s3BucketName: target.bucket! });
 
   beforeAll(async () => {
     fixture = await seedUpstreamTable(dynamodbClient, s3Client);
@@ -49,7 +66,11 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
   it('verify: a migrated store is sound; a broken head, a missing guard, a missing blob and an orphan blob are each named', async () => {
     const report = await verifyStore({ ...source, orphanGraceMs: 0 });
     expect(report.problems).toEqual([]);
-    expect(report).toMatchObject({ ok: true, blobsChecked: true, checked: { event: fixture.events.length, head: fixture.streams, guard: fixture.events.length, blobs: 1, metadata: 1 } });
+    expect(report).toMatchObject({
+      ok: true,
+      blobsChecked: true,
+      checked: { event: fixture.events.length, head: fixture.streams, guard: fixture.events.length, blobs: 1, metadata: 1 },
+    });
 
     const broken = newTarget();
     const repo = repoFor(broken);
@@ -63,16 +84,27 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     const { Contents } = await s3Client.send(new ListObjectsV2Command({ Bucket: broken.bucket! }));
     expect(Contents).toHaveLength(1);
     await s3Client.send(new DeleteObjectCommand({ Bucket: broken.bucket!, Key: Contents![0]!.Key! }));
-    const { Item: layout } = await documents.send(new GetCommand({ TableName: broken.tableName, Key: { pk: 'meta', sk: 0 }, ConsistentRead: true }));
+    const { Item: layout } = await documents.send(
+      new GetCommand({ TableName: broken.tableName, Key: { pk: 'meta', sk: 0 }, ConsistentRead: true }),
+    );
     const scope = `${broken.tableName}/${String(layout!.g)}/`; // the table instance's blob scope
     await s3Client.send(new PutObjectCommand({ Bucket: broken.bucket!, Key: `events/${scope}e/ghost/000000001.w`, Body: '{}' }));
     const report2 = await verifyStore({ ...broken, orphanGraceMs: 0 });
     expect(report2.ok).toBe(false);
-    expect(report2.problems.map((problem) => problem.kind).sort()).toEqual(['blob-missing', 'guard-missing', 'head-mismatch', 'orphan-blob']);
+    expect(report2.problems.map((problem) => problem.kind).sort()).toEqual([
+      'blob-missing',
+      'guard-missing',
+      'head-mismatch',
+      'orphan-blob',
+    ]);
     // The sweeper removes the orphan; verify then no longer names it.
     const swept = await sweepOrphans({ ...broken, olderThanMs: 0 });
     expect(swept.deleted).toEqual([`${scope}e/ghost/000000001.w`]);
-    expect((await verifyStore({ ...broken, orphanGraceMs: 0 })).problems.map((problem) => problem.kind).sort()).toEqual(['blob-missing', 'guard-missing', 'head-mismatch']);
+    expect((await verifyStore({ ...broken, orphanGraceMs: 0 })).problems.map((problem) => problem.kind).sort()).toEqual([
+      'blob-missing',
+      'guard-missing',
+      'head-mismatch',
+    ]);
     await repo.close();
   }, 60_000);
 
@@ -80,8 +112,17 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     await store.saveSnapshot({ domain: 'account', identifier: 'alice', sequence: 2, state: { balance: 10 }, created: new Date() } as never);
     const stats = await storeStats({ ...source, appendsPerMonth: 1_000_000 });
     const months: Record<string, number> = {};
-    for (const event of fixture.events) months[event.created.toISOString().slice(0, 7)] = (months[event.created.toISOString().slice(0, 7)] ?? 0) + 1;
-    expect(stats).toMatchObject({ events: fixture.events.length, streams: fixture.streams, perMonth: months, perShard: { '0': fixture.events.length }, offloadedEvents: 1, blobs: 1, snapshots: 1 });
+    for (const event of fixture.events)
+      months[event.created.toISOString().slice(0, 7)] = (months[event.created.toISOString().slice(0, 7)] ?? 0) + 1;
+    expect(stats).toMatchObject({
+      events: fixture.events.length,
+      streams: fixture.streams,
+      perMonth: months,
+      perShard: { '0': fixture.events.length },
+      offloadedEvents: 1,
+      blobs: 1,
+      snapshots: 1,
+    });
     expect(stats.blobBytes).toBeGreaterThan(200_000);
     expect(stats.largestItems[0]!.bytes).toBeGreaterThanOrEqual(stats.largestItems[1]!.bytes);
     expect(stats.cost).toMatchObject({ usdPerMillionAppends: 4.375, appendsUsd: 4.375, pricesDate: '2024-11-14' });
@@ -97,7 +138,12 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     expect(exported).toMatchObject({ events: fixture.events.length, totalEvents: fixture.events.length });
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(fixture.events.length);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'Opened', created: '2018-03-04T10:00:00.000Z', sequence: 1, meta: { source: 'import' } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      type: 'Opened',
+      created: '2018-03-04T10:00:00.000Z',
+      sequence: 1,
+      meta: { source: 'import' },
+    });
 
     const copy = repoFor(newTarget());
     const imported = await importEvents({ store: copy, input: file });
@@ -120,8 +166,22 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
   it('import keeps each exported sequence: a stream appended out of created order round-trips with the same sequences', async () => {
     const source = repoFor(newTarget());
     const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 0, 0, second));
-    const event = (id: string, identifier: string, second: number) => ({ id, domain: 'acct', identifier, type: 'changed', payload: { id }, created: at(second) });
-    for (const batch of [[event('oo-1', '1', 5)], [event('oo-2', '2', 1)], [event('oo-3', '1', 0)], [event('oo-4', '1', 9), event('oo-5', '3', 2)], [event('oo-6', '1', 3)]]) await source.storeEvents(batch);
+    const event = (id: string, identifier: string, second: number) => ({
+      id,
+      domain: 'acct',
+      identifier,
+      type: 'changed',
+      payload: { id },
+      created: at(second),
+    });
+    for (const batch of [
+      [event('oo-1', '1', 5)],
+      [event('oo-2', '2', 1)],
+      [event('oo-3', '1', 0)],
+      [event('oo-4', '1', 9), event('oo-5', '3', 2)],
+      [event('oo-6', '1', 3)],
+    ])
+      await source.storeEvents(batch);
     const stored = await allEvents(source);
     expect(stored.filter((e) => e.identifier === '1').map((e) => e.sequence)).toEqual([2, 4, 1, 3]); // created order is not sequence order
     const file = join(work, 'out-of-order.ndjson');
@@ -136,14 +196,25 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
   it('export --gzip is resumable from its checkpoint: an interrupted export continues without repeating or skipping', async () => {
     const file = join(work, 'events.ndjson.gz');
     const controller = new AbortController();
-    const interrupted = await exportEvents({ store, out: file, gzip: true, pageSize: 5, signal: controller.signal, onProgress: (progress) => progress.done >= 10 && controller.abort() }).catch((error: unknown) => error);
+    const interrupted = await exportEvents({
+      store,
+      out: file,
+      gzip: true,
+      pageSize: 5,
+      signal: controller.signal,
+      onProgress: (progress) => progress.done >= 10 && controller.abort(),
+    }).catch((error: unknown) => error);
     expect(interrupted).toMatchObject({ code: ErrorCodes.ABORTED });
     const checkpoint = JSON.parse(readFileSync(checkpointPath(file), 'utf8')) as { events: number; bytes: number };
     expect(checkpoint.events).toBe(10);
     expect(statSync(file).size).toBe(checkpoint.bytes);
     const resumed = await exportEvents({ store, out: file, gzip: true, pageSize: 5, resume: true });
     expect(resumed.events).toBe(fixture.events.length - 10);
-    const ids = gunzipSync(readFileSync(file)).toString('utf8').trimEnd().split('\n').map((line) => (JSON.parse(line) as { id: string }).id);
+    const ids = gunzipSync(readFileSync(file))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(ids).toEqual((await allEvents(store)).map((event) => event.id));
     // A mismatching resume is refused by code.
     await expect(exportEvents({ store, out: file, resume: true })).rejects.toMatchObject({ code: ErrorCodes.OPS_CHECKPOINT_MISMATCH });
@@ -151,10 +222,24 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
 
   it('a store with a change feed: the tools read its shards from the layout record; verify checks each log shard is exactly 1..counter; export/import and create-table keep the feed', async () => {
     const feedTarget = newTarget();
-    const feedStore = new EventStoreRepo(dynamodbClient, s3Client, { tableName: feedTarget.tableName, s3BucketName: feedTarget.bucket!, changeFeed: { shards: 3 } });
-    await feedStore.storeEvents(Array.from({ length: 9 }, (_, index) => ({ id: `f-${index}`, domain: 'd', identifier: `s${index % 4}`, type: 't', payload: index, created: new Date(Date.UTC(2024, index % 3, 1)) })));
+    const feedStore = new EventStoreRepo(dynamodbClient, s3Client, {
+      tableName: feedTarget.tableName,
+      s3BucketName: feedTarget.bucket!,
+      changeFeed: { shards: 3 },
+    });
+    await feedStore.storeEvents(
+      Array.from({ length: 9 }, (_, index) => ({
+        id: `f-${index}`,
+        domain: 'd',
+        identifier: `s${index % 4}`,
+        type: 't',
+        payload: index,
+        created: new Date(Date.UTC(2024, index % 3, 1)),
+      })),
+    );
     const subscription = await feedStore.subscribe({ name: 'tools', pollIntervalMs: 5, handler: () => undefined });
-    for (let waited = 0; subscription.lag().events > 0 || waited < 50; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let waited = 0; subscription.lag().events > 0 || waited < 50; waited += 10)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     await subscription.stop();
     const sound = await verifyStore({ ...feedTarget, orphanGraceMs: 0 });
     expect(sound.problems).toEqual([]);
@@ -171,7 +256,11 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     const copyTarget = { ...newTarget(), changeFeed: { shards: 2 } };
     const created = await createStoreTable(copyTarget);
     expect(created.indexes.map((index) => index.name).sort()).toEqual(['global-order', 'log']);
-    const copy = new EventStoreRepo(dynamodbClient, s3Client, { tableName: copyTarget.tableName, s3BucketName: copyTarget.bucket!, changeFeed: { shards: 2 } });
+    const copy = new EventStoreRepo(dynamodbClient, s3Client, {
+      tableName: copyTarget.tableName,
+      s3BucketName: copyTarget.bucket!,
+      changeFeed: { shards: 2 },
+    });
     const imported = await importEvents({ store: copy, input: file });
     expect(imported).toMatchObject({ imported: 9 });
     const page = await copy.getLogPage(undefined, 100);
@@ -183,11 +272,23 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
   it('create-table and describe: our layout and record, the old table recognised, a missing table by code', async () => {
     const target = newTarget();
     const created = await createStoreTable({ ...target, capacity: { read: 3, write: 2 } });
-    expect(created).toMatchObject({ layout: 'ours', status: 'ACTIVE', billingMode: 'PROVISIONED', keySchema: { HASH: 'pk', RANGE: 'sk' }, indexes: [{ name: 'global-order', projection: 'ALL' }], layoutRecord: { layoutVersion: 1, bucketShards: 1, createdByStore: true } });
+    expect(created).toMatchObject({
+      layout: 'ours',
+      status: 'ACTIVE',
+      billingMode: 'PROVISIONED',
+      keySchema: { HASH: 'pk', RANGE: 'sk' },
+      indexes: [{ name: 'global-order', projection: 'ALL' }],
+      layoutRecord: { layoutVersion: 1, bucketShards: 1, createdByStore: true },
+    });
     expect((await describeTable({ dynamodbClient, tableName: fixture.tableName })).layout).toBe('upstream');
     // The inspecting tools refuse the old table by code instead of reporting its items as garbage.
-    await expect(verifyStore({ dynamodbClient, tableName: fixture.tableName })).rejects.toMatchObject({ code: ErrorCodes.SCHEMA_MISMATCH, message: expect.stringContaining('migrate-from-upstream') });
+    await expect(verifyStore({ dynamodbClient, tableName: fixture.tableName })).rejects.toMatchObject({
+      code: ErrorCodes.SCHEMA_MISMATCH,
+      message: expect.stringContaining('migrate-from-upstream'),
+    });
     await expect(storeStats({ dynamodbClient, tableName: fixture.tableName })).rejects.toMatchObject({ code: ErrorCodes.SCHEMA_MISMATCH });
-    await expect(describeTable({ dynamodbClient, tableName: 'no-such-table-here' })).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });
+    await expect(describeTable({ dynamodbClient, tableName: 'no-such-table-here' })).rejects.toMatchObject({
+      code: ErrorCodes.RESOURCE_NOT_FOUND,
+    });
   });
 });

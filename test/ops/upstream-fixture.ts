@@ -47,22 +47,69 @@ export async function seedUpstreamTable(dynamodb: DynamoDBClient, s3: S3Client):
   const run = ++counter;
   const events: CreatedEvent[] = [];
   const at = (iso: string) => new Date(iso);
-  const event = (domain: string, identifier: string | undefined, type: string, created: string, payload: unknown, extra: Partial<CreatedEvent> = {}): CreatedEvent => {
-    const made: CreatedEvent = { id: `u${run}-${events.length + 1}`, domain, type, payload, created: at(created), ...(identifier === undefined ? {} : { identifier }), ...extra };
+  const event = (
+    domain: string,
+    identifier: string | undefined,
+    type: string,
+    created: string,
+    payload: unknown,
+    extra: Partial<CreatedEvent> = {},
+  ): CreatedEvent => {
+    const made: CreatedEvent = {
+      id: `u${run}-${events.length + 1}`,
+      domain,
+      type,
+      payload,
+      created: at(created),
+      ...(identifier === undefined ? {} : { identifier }),
+      ...extra,
+    };
     events.push(made);
     return made;
   };
   const store = (batch: CreatedEvent[]) => old.storeEvents(batch);
 
   // Pre-2020 and later years, one stream.
-  await store([event('account', 'alice', 'Opened', '2018-03-04T10:00:00.000Z', { owner: 'alice' }, { meta: { source: 'import', tags: ['a', 'b'] } })]);
+  await store([
+    event('account', 'alice', 'Opened', '2018-03-04T10:00:00.000Z', { owner: 'alice' }, { meta: { source: 'import', tags: ['a', 'b'] } }),
+  ]);
   await store([event('account', 'alice', 'Deposited', '2019-12-31T23:59:59.999Z', { amount: 10 })]);
   // A root event and its consequences in two streams (one multi-stream batch), a causation chain.
-  const root = event('transfer', 't-1', 'TransferRequested', '2020-01-01T00:00:00.000Z', { from: 'alice', to: 'bob', amount: 5 }, { correlationId: `corr-${run}` });
-  const debit = event('account', 'alice', 'Debited', '2020-01-01T00:00:00.001Z', { amount: 5 }, { causationId: root.id, correlationId: `corr-${run}` });
-  const credit = event('account', 'bob', 'Credited', '2020-01-01T00:00:00.001Z', { amount: 5 }, { causationId: root.id, correlationId: `corr-${run}` });
+  const root = event(
+    'transfer',
+    't-1',
+    'TransferRequested',
+    '2020-01-01T00:00:00.000Z',
+    { from: 'alice', to: 'bob', amount: 5 },
+    { correlationId: `corr-${run}` },
+  );
+  const debit = event(
+    'account',
+    'alice',
+    'Debited',
+    '2020-01-01T00:00:00.001Z',
+    { amount: 5 },
+    { causationId: root.id, correlationId: `corr-${run}` },
+  );
+  const credit = event(
+    'account',
+    'bob',
+    'Credited',
+    '2020-01-01T00:00:00.001Z',
+    { amount: 5 },
+    { causationId: root.id, correlationId: `corr-${run}` },
+  );
   await store([root, debit, credit]);
-  await store([event('account', 'bob', 'Notified', '2020-01-02T08:00:00.000Z', { via: 'mail' }, { causationId: credit.id, correlationId: `corr-${run}` })]);
+  await store([
+    event(
+      'account',
+      'bob',
+      'Notified',
+      '2020-01-02T08:00:00.000Z',
+      { via: 'mail' },
+      { causationId: credit.id, correlationId: `corr-${run}` },
+    ),
+  ]);
   // An offloaded payload (object-sizeof counts 2 bytes a character: 200,000 characters is over its 350 KB).
   const big = event('document', 'd-1', 'Attached', '2024-02-29T12:00:00.000Z', { text: 'é'.repeat(200_000) });
   await store([big]);
@@ -74,7 +121,9 @@ export async function seedUpstreamTable(dynamodb: DynamoDBClient, s3: S3Client):
   await store([zero]);
   await store([event('system', undefined, 'Booted', '2025-07-01T00:00:00.000Z', { version: '1.0' })]);
   // 30 events on one stream across a year boundary: 25 + 5 (it cannot store more than 25 on a new stream at once).
-  const long = Array.from({ length: 30 }, (_, index) => event('cart', 'k-1', 'ItemAdded', new Date(Date.UTC(2021, 11, 31, 23, 0, index)).toISOString(), { item: index }));
+  const long = Array.from({ length: 30 }, (_, index) =>
+    event('cart', 'k-1', 'ItemAdded', new Date(Date.UTC(2021, 11, 31, 23, 0, index)).toISOString(), { item: index }),
+  );
   await store(long.slice(0, 25));
   await store(long.slice(25));
 
@@ -82,7 +131,21 @@ export async function seedUpstreamTable(dynamodb: DynamoDBClient, s3: S3Client):
   const duplicateId = `u${run}-dup`;
   const documents = documentClient(dynamodb);
   for (const created of ['2022-02-02T02:02:02.002Z', '2022-03-03T03:03:03.003Z']) {
-    await documents.send(new PutCommand({ TableName: old.tableName, Item: { id: `EventID#${duplicateId}`, created, domain: 'account', identifier: 'carol', type: 'Opened', payload: JSON.stringify({ created }), sequence: 1, timeBucket: created.slice(0, 7) } }));
+    await documents.send(
+      new PutCommand({
+        TableName: old.tableName,
+        Item: {
+          id: `EventID#${duplicateId}`,
+          created,
+          domain: 'account',
+          identifier: 'carol',
+          type: 'Opened',
+          payload: JSON.stringify({ created }),
+          sequence: 1,
+          timeBucket: created.slice(0, 7),
+        },
+      }),
+    );
   }
   return {
     tableName: old.tableName,

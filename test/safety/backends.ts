@@ -46,7 +46,10 @@ function makeBackend(name: string, kv: KvDriver, blobs: BlobDriver, dispose: () 
     warnings,
     table: (label) => uniqueTableName(`safety-${label}`),
     store: (tableName, options = {}) =>
-      new EventStore({ kv, blobs, tableName, offloadThresholdBytes: 4096, onWarning: (warning) => warnings.push(warning), ...options }, { sleep: noSleep }),
+      new EventStore(
+        { kv, blobs, tableName, offloadThresholdBytes: 4096, onWarning: (warning) => warnings.push(warning), ...options },
+        { sleep: noSleep },
+      ),
     async allBlobKeys() {
       await blobs.ensureContainer();
       const keys: string[] = [];
@@ -59,8 +62,19 @@ function makeBackend(name: string, kv: KvDriver, blobs: BlobDriver, dispose: () 
       return keys;
     },
     async plantForeignTable(tableName) {
-      await kv.ensureTable({ name: tableName, partitionKey: { name: 'id', type: 'S' }, sortKey: { name: 'created', type: 'S' }, indexes: [] });
-      const item: Item = { id: 'EventID#old-1', created: '2021-03-04T05:06:07.000Z', domain: 'account', type: 'opened', payload: '{"old":true}' };
+      await kv.ensureTable({
+        name: tableName,
+        partitionKey: { name: 'id', type: 'S' },
+        sortKey: { name: 'created', type: 'S' },
+        indexes: [],
+      });
+      const item: Item = {
+        id: 'EventID#old-1',
+        created: '2021-03-04T05:06:07.000Z',
+        domain: 'account',
+        type: 'opened',
+        payload: '{"old":true}',
+      };
       await kv.batchWrite(tableName, [{ put: item }]);
       return item;
     },

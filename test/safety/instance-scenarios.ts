@@ -72,7 +72,7 @@ export function instanceScenarios(make: () => InstanceBackend): void {
     new EventStore({ kv, blobs: backend.blobs, tableName, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
 
   describe(`table instances on ${backend.name}`, () => {
-    it('#2 same table name on two KV backends, one bucket: sweep and reset in one never delete the other\'s payloads', async () => {
+    it("#2 same table name on two KV backends, one bucket: sweep and reset in one never delete the other's payloads", async () => {
       const table = backend.table('same-name');
       const mine = backend.store(table);
       const theirs = neighbourOf(table);
@@ -97,7 +97,7 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       expect(await theirs.getEventById(theirEvent.id)).toBeNull(); // their own reset removed it
     });
 
-    it('sweepOrphanBlobs sweeps the table\'s current instance, also when it was reset elsewhere since this store verified it', async () => {
+    it("sweepOrphanBlobs sweeps the table's current instance, also when it was reset elsewhere since this store verified it", async () => {
       const table = backend.table('sweep-current');
       const sweeper = backend.store(table);
       await sweeper.init();
@@ -117,7 +117,10 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       const creator = backend.store(table);
       const first = event('k', { payload: bigPayload('k1') });
       await creator.storeEvents([first]);
-      const skipping = new EventStore({ kv: setup.noCreateKv(), blobs: backend.blobs, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+      const skipping = new EventStore(
+        { kv: setup.noCreateKv(), blobs: backend.blobs, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined },
+        { sleep: noSleep },
+      );
       const error = await caught(skipping.resetStore());
       expect(error.code).toBe(ErrorCodes.RESET_REFUSED);
       expect(error.details).toMatchObject({ table, reason: 'table-creation-skipped' });
@@ -143,13 +146,22 @@ export function instanceScenarios(make: () => InstanceBackend): void {
     });
     it('(c) a store configured with another blob key prefix (or bucket) is refused at init, naming the field; the recorded one works', async () => {
       const table = backend.table('moved-blobs');
-      const at = (keyPrefix: string) => new EventStore({ kv: backend.kv, blobs: setup.blobsAt(keyPrefix), tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+      const at = (keyPrefix: string) =>
+        new EventStore(
+          { kv: backend.kv, blobs: setup.blobsAt(keyPrefix), tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined },
+          { sleep: noSleep },
+        );
       const big = event('c', { payload: bigPayload('located') });
       await at('events/').storeEvents([big]);
       const moved = at('moved/');
       const error = await caught(moved.init());
       expect(error.code).toBe(ErrorCodes.LAYOUT_MISMATCH);
-      expect(error.details).toMatchObject({ table, field: 'blobLocation', stored: setup.blobsAt('events/').location, configured: setup.blobsAt('moved/').location });
+      expect(error.details).toMatchObject({
+        table,
+        field: 'blobLocation',
+        stored: setup.blobsAt('events/').location,
+        configured: setup.blobsAt('moved/').location,
+      });
       expect(await at('events/').getEventById(big.id)).toMatchObject({ id: big.id, payload: big.payload });
     });
 
@@ -186,7 +198,7 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       expect((await replayAll(backend.store(table))).map((stored) => stored.id)).toEqual(expect.arrayContaining([fresh.id, next.id]));
     });
 
-    it('#6 two writers that missed the reset: the first one\'s new stream carries the new instance, so the second appending to it notices too', async () => {
+    it("#6 two writers that missed the reset: the first one's new stream carries the new instance, so the second appending to it notices too", async () => {
       const table = backend.table('hidden-two');
       const first = backend.store(table);
       const second = backend.store(table);
@@ -221,7 +233,10 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       it(`(b) a blob uploaded before a reset's blob clear, its commit landing in the new table (${kind}): the payload stays readable`, async () => {
         const table = backend.table(kind === 'a known stream' ? 'blob-race-known' : 'blob-race-new');
         const pausing = new PausingBlobDriver(backend.blobs);
-        const writer = new EventStore({ kv: backend.kv, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+        const writer = new EventStore(
+          { kv: backend.kv, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined },
+          { sleep: noSleep },
+        );
         await writer.storeEvents([event('b', { created: may(1) })]);
         const other = backend.store(table);
         await other.init();
@@ -239,15 +254,24 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       });
     }
 
-    it('(b) the same for a snapshot: its blob uploaded before a reset\'s blob clear, its item landing in the new table, stays readable', async () => {
+    it("(b) the same for a snapshot: its blob uploaded before a reset's blob clear, its item landing in the new table, stays readable", async () => {
       const table = backend.table('blob-race-snapshot');
       const pausing = new PausingBlobDriver(backend.blobs);
-      const writer = new EventStore({ kv: backend.kv, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined }, { sleep: noSleep });
+      const writer = new EventStore(
+        { kv: backend.kv, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined },
+        { sleep: noSleep },
+      );
       await writer.init();
       const other = backend.store(table);
       await other.init();
       const pause = pausing.arm('/s/');
-      const saving = writer.saveSnapshot({ domain: 'acct', identifier: 'snap', state: bigPayload('raced-state'), sequence: 1, created: new Date() });
+      const saving = writer.saveSnapshot({
+        domain: 'acct',
+        identifier: 'snap',
+        state: bigPayload('raced-state'),
+        sequence: 1,
+        created: new Date(),
+      });
       await pause.held; // uploaded, item not yet written
       await other.resetStore();
       pause.release();

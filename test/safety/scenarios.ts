@@ -14,13 +14,29 @@ import { tableSchema } from '../../src/table-layout.js';
 import { WarningCodes } from '../../src/warnings.js';
 import { caught } from '../helpers/caught.js';
 import type { SafetyBackend } from './backends.js';
-import { BeforeTransactionKvDriver, BetweenTransactionsKvDriver, CommitThenLoseKvDriver, IndexNeverCaughtUpKvDriver, putsEvents, putsSnapshot, RefusingKvDriver } from './wrappers.js';
+import {
+  BeforeTransactionKvDriver,
+  BetweenTransactionsKvDriver,
+  CommitThenLoseKvDriver,
+  IndexNeverCaughtUpKvDriver,
+  putsEvents,
+  putsSnapshot,
+  RefusingKvDriver,
+} from './wrappers.js';
 
 let counter = 0;
 /** A fresh event (unique id) of stream acct/<identifier>. */
 export function event(identifier: string, overrides: Partial<CreatedEvent> = {}): CreatedEvent {
   counter += 1;
-  return { id: `ev-${counter}-${Math.random().toString(36).slice(2, 8)}`, domain: 'acct', type: 'deposited', identifier, payload: { n: counter }, created: new Date(Date.UTC(2025, 4, 1, 0, 0, 0, counter % 1000)), ...overrides };
+  return {
+    id: `ev-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    domain: 'acct',
+    type: 'deposited',
+    identifier,
+    payload: { n: counter },
+    created: new Date(Date.UTC(2025, 4, 1, 0, 0, 0, counter % 1000)),
+    ...overrides,
+  };
 }
 
 /** A payload over the scenarios' 4 KB offload threshold. */
@@ -52,7 +68,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
   };
 
   describe(`production safety on ${backend.name}`, () => {
-    it('#1 resetStore refuses a table of another layout (the old adapter\'s, same name) and touches nothing', async () => {
+    it("#1 resetStore refuses a table of another layout (the old adapter's, same name) and touches nothing", async () => {
       const table = backend.table('foreign');
       const item = await backend.plantForeignTable(table);
       const store = open(table);
@@ -98,7 +114,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect((await replayAll(open(table))).map((stored) => [stored.id, stored.sequence])).toEqual([[after.id, 1]]);
     });
 
-    it('#2 two stores sharing one bucket: one store\'s reset deletes only its own blobs', async () => {
+    it("#2 two stores sharing one bucket: one store's reset deletes only its own blobs", async () => {
       const prod = open(backend.table('prod'));
       const staging = open(backend.table('staging'));
       const prodEvent = event('p', { payload: bigPayload('prod') });
@@ -142,7 +158,17 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       const table = backend.table('snap-race');
       const savers = [open(table), open(table), open(table)];
       const order = [4, 9, 1, 7, 3, 8, 2, 6, 5, 10, 2, 9];
-      await Promise.all(order.map((sequence, index) => savers[index % savers.length]!.saveSnapshot({ domain: 'acct', identifier: 'r', state: { ...bigPayload(`s${sequence}`), sequence }, sequence, created: new Date() })));
+      await Promise.all(
+        order.map((sequence, index) =>
+          savers[index % savers.length]!.saveSnapshot({
+            domain: 'acct',
+            identifier: 'r',
+            state: { ...bigPayload(`s${sequence}`), sequence },
+            sequence,
+            created: new Date(),
+          }),
+        ),
+      );
       const snapshot = await savers[0]!.getSnapshot<{ sequence: number }>('acct', 'r');
       expect(snapshot?.sequence).toBe(10);
       expect(snapshot?.state.sequence).toBe(10);
@@ -160,7 +186,13 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect(kept).toHaveLength(1);
       expect(await savers[1]!.getSnapshot('acct', 'r')).toMatchObject({ sequence: 10, state: { sequence: 10 } });
       // An older snapshot never replaces a newer one; known older at its first read, it uploads nothing.
-      await savers[1]!.saveSnapshot({ domain: 'acct', identifier: 'r', state: { ...bigPayload('old'), sequence: 3 }, sequence: 3, created: new Date() });
+      await savers[1]!.saveSnapshot({
+        domain: 'acct',
+        identifier: 'r',
+        state: { ...bigPayload('old'), sequence: 3 },
+        sequence: 3,
+        created: new Date(),
+      });
       expect(await savers[2]!.getSnapshot('acct', 'r')).toMatchObject({ sequence: 10, state: { sequence: 10 } });
       expect(await snapshotBlobs()).toEqual(kept);
     });
@@ -198,14 +230,23 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       const kept = event('kept', { payload: bigPayload('kept') });
       await store.storeEvents([kept]); // referenced (1)
       // Orphans of event writes: refused (expectation), refused (same id, other content), an identical retry, a failed write.
-      expect((await caught(store.storeEvents([event('kept', { payload: bigPayload('late') })], { expectedSequence: 5 }))).code).toBe(ErrorCodes.CONCURRENCY);
+      expect((await caught(store.storeEvents([event('kept', { payload: bigPayload('late') })], { expectedSequence: 5 }))).code).toBe(
+        ErrorCodes.CONCURRENCY,
+      );
       expect((await caught(store.storeEvents([{ ...kept, payload: bigPayload('other') }]))).code).toBe(ErrorCodes.DUPLICATE_EVENT_ID);
       expect(await store.appendEvents([{ ...kept }])).toMatchObject([{ id: kept.id, sequence: 1 }]);
       const throttled = open(table, { kv: new RefusingKvDriver(backend.kv, putsEvents), retry: { maxAttempts: 2 } });
       const failed = event('failed', { payload: bigPayload('failed') });
       expect((await caught(throttled.storeEvents([failed]))).code).toBe(ErrorCodes.RETRIES_EXHAUSTED);
       // Orphans of snapshot saves: a replaced one, a dropped one (a newer save got in first), a failed one.
-      const save = (target: EventStore, identifier: string, sequence: number) => target.saveSnapshot({ domain: 'acct', identifier, state: { ...bigPayload(`${identifier}${sequence}`), sequence }, sequence, created: new Date() });
+      const save = (target: EventStore, identifier: string, sequence: number) =>
+        target.saveSnapshot({
+          domain: 'acct',
+          identifier,
+          state: { ...bigPayload(`${identifier}${sequence}`), sequence },
+          sequence,
+          created: new Date(),
+        });
       await save(store, 'replaced', 1);
       await save(store, 'replaced', 2); // referenced (2)
       const racing = open(table, { kv: new BeforeTransactionKvDriver(backend.kv, putsSnapshot, () => save(store, 'dropped', 9)) });
@@ -264,14 +305,21 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
           const store = storeOf('bad-last-v6');
           const events = batch('bad-last-v6', last);
           expect((await caught(store.append(events))).code).toBe(code);
-          const exported = events.map((entry) => ({ ...entry, correlationId: entry.correlationId ?? undefined, causationId: entry.causationId ?? undefined, sequence: 0 }));
+          const exported = events.map((entry) => ({
+            ...entry,
+            correlationId: entry.correlationId ?? undefined,
+            causationId: entry.causationId ?? undefined,
+            sequence: 0,
+          }));
           expect((await caught(makeEventStoreCore(store).import(exported))).code).toBe(code);
           await nothingWritten(store, events);
         });
         it(`${name}: appendBatch (one transaction, the bad event last)`, async () => {
           const store = storeOf('bad-last-batch');
           const events = batch('bad-last-batch', last).slice(-20);
-          expect((await caught(store.appendBatch(events, [{ domain: 'acct', identifier: 'bad-last-batch', expectedVersion: 0 }]))).code).toBe(code);
+          expect(
+            (await caught(store.appendBatch(events, [{ domain: 'acct', identifier: 'bad-last-batch', expectedVersion: 0 }]))).code,
+          ).toBe(code);
           await nothingWritten(store, events);
         });
       }
@@ -350,7 +398,13 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       const table = backend.table('causation');
       const store = open(table, { kv: new IndexNeverCaughtUpKvDriver(backend.kv) });
       const root = event('c-root');
-      const children = [1, 2, 3, 4, 5].map((n) => event(`c-${n % 2}`, { causationId: root.id, payload: n === 3 ? bigPayload('c3') : { n }, created: new Date(Date.UTC(2025, 4, 1, 0, 0, 5 - n)) }));
+      const children = [1, 2, 3, 4, 5].map((n) =>
+        event(`c-${n % 2}`, {
+          causationId: root.id,
+          payload: n === 3 ? bigPayload('c3') : { n },
+          created: new Date(Date.UTC(2025, 4, 1, 0, 0, 5 - n)),
+        }),
+      );
       await store.storeEvents([root, ...children]);
       const later = event('c-9', { causationId: root.id, created: new Date(Date.UTC(2025, 4, 1, 0, 0, 9)) });
       await store.storeEvents([later]);
@@ -382,7 +436,7 @@ export function safetyScenarios(makeBackend: () => SafetyBackend): void {
       expect(await backend.allBlobKeys()).toContain(legacyKey);
     });
 
-    it('sweepOrphanBlobs deletes only this store\'s unreferenced blobs older than the grace period', async () => {
+    it("sweepOrphanBlobs deletes only this store's unreferenced blobs older than the grace period", async () => {
       const table = backend.table('sweep');
       const neighbour = open(backend.table('sweep-neighbour'));
       const store = open(table);

@@ -24,7 +24,10 @@ export class LateCommitKvDriver extends ForwardingKvDriver {
   private released = false;
   landed: Promise<TransactResult> | undefined;
 
-  constructor(inner: KvDriver, private readonly delayMs: number) {
+  constructor(
+    inner: KvDriver,
+    private readonly delayMs: number,
+  ) {
     super(inner);
   }
 
@@ -32,11 +35,17 @@ export class LateCommitKvDriver extends ForwardingKvDriver {
     this.released = true;
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     if (this.released) return this.inner.transactWrite(table, actions, options);
     if (this.first) {
       this.first = false;
-      this.landed = new Promise((resolve, reject) => setTimeout(() => this.inner.transactWrite(table, actions, options).then(resolve, reject), this.delayMs));
+      this.landed = new Promise((resolve, reject) =>
+        setTimeout(() => this.inner.transactWrite(table, actions, options).then(resolve, reject), this.delayMs),
+      );
     }
     throw new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'connection reset (staged)', { details: { staged: true } });
   }
@@ -44,11 +53,18 @@ export class LateCommitKvDriver extends ForwardingKvDriver {
 
 /** Every transaction is applied only after `delayMs` (a slow backend); the caller waits for it. */
 export class SlowTransactionsKvDriver extends ForwardingKvDriver {
-  constructor(inner: KvDriver, private readonly delayMs: number) {
+  constructor(
+    inner: KvDriver,
+    private readonly delayMs: number,
+  ) {
     super(inner);
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     return this.inner.transactWrite(table, actions, options);
   }
@@ -58,11 +74,19 @@ export class SlowTransactionsKvDriver extends ForwardingKvDriver {
 export class BetweenTransactionsKvDriver extends ForwardingKvDriver {
   private fired = false;
 
-  constructor(inner: KvDriver, private readonly minActions: number, private readonly hook: () => Promise<void>) {
+  constructor(
+    inner: KvDriver,
+    private readonly minActions: number,
+    private readonly hook: () => Promise<void>,
+  ) {
     super(inner);
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const result = await this.inner.transactWrite(table, actions, options);
     if (result.committed && !this.fired && actions.length > this.minActions) {
       this.fired = true;
@@ -77,7 +101,11 @@ export class RecordingKvDriver extends ForwardingKvDriver {
   readonly transactions: TransactAction[][] = [];
   cancelled = 0;
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     this.transactions.push([...actions]);
     const result = await this.inner.transactWrite(table, actions, options);
     if (!result.committed) this.cancelled += 1;
@@ -87,7 +115,10 @@ export class RecordingKvDriver extends ForwardingKvDriver {
 
 /** Calls of the operations in `hang` never settle (a hung connection); the set may be changed at any time. */
 export class HangingKvDriver extends ForwardingKvDriver {
-  constructor(inner: KvDriver, readonly hang: Set<'get' | 'transactWrite'>) {
+  constructor(
+    inner: KvDriver,
+    readonly hang: Set<'get' | 'transactWrite'>,
+  ) {
     super(inner);
   }
 
@@ -108,11 +139,19 @@ export class HangingKvDriver extends ForwardingKvDriver {
 export class CommitThenLoseKvDriver extends ForwardingKvDriver {
   lost = 0;
 
-  constructor(inner: KvDriver, private readonly matches: (actions: readonly TransactAction[]) => boolean, private readonly hook: () => Promise<void> = async () => undefined) {
+  constructor(
+    inner: KvDriver,
+    private readonly matches: (actions: readonly TransactAction[]) => boolean,
+    private readonly hook: () => Promise<void> = async () => undefined,
+  ) {
     super(inner);
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     const result = await this.inner.transactWrite(table, actions, options);
     if (this.lost > 0 || !result.committed || !this.matches(actions)) return result;
     this.lost += 1;
@@ -122,17 +161,26 @@ export class CommitThenLoseKvDriver extends ForwardingKvDriver {
 }
 
 /** True for a transaction that puts a snapshot item (sort key -1). */
-export const putsSnapshot = (actions: readonly TransactAction[]): boolean => actions.some((action) => action.type === 'put' && action.item.sk === -1);
+export const putsSnapshot = (actions: readonly TransactAction[]): boolean =>
+  actions.some((action) => action.type === 'put' && action.item.sk === -1);
 
 /** Every transaction `matches` accepts is refused unapplied with `code` (throttled, say); the others are forwarded. */
 export class RefusingKvDriver extends ForwardingKvDriver {
   refused = 0;
 
-  constructor(inner: KvDriver, private readonly matches: (actions: readonly TransactAction[]) => boolean, private readonly code: ErrorCode = ErrorCodes.THROTTLED) {
+  constructor(
+    inner: KvDriver,
+    private readonly matches: (actions: readonly TransactAction[]) => boolean,
+    private readonly code: ErrorCode = ErrorCodes.THROTTLED,
+  ) {
     super(inner);
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     if (!this.matches(actions)) return this.inner.transactWrite(table, actions, options);
     this.refused += 1;
     throw new EventStoreAdapterError(this.code, 'refused (staged)', { details: { staged: true } });
@@ -143,11 +191,19 @@ export class RefusingKvDriver extends ForwardingKvDriver {
 export class BeforeTransactionKvDriver extends ForwardingKvDriver {
   private fired = false;
 
-  constructor(inner: KvDriver, private readonly matches: (actions: readonly TransactAction[]) => boolean, private readonly hook: () => Promise<void>) {
+  constructor(
+    inner: KvDriver,
+    private readonly matches: (actions: readonly TransactAction[]) => boolean,
+    private readonly hook: () => Promise<void>,
+  ) {
     super(inner);
   }
 
-  override async transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
+  override async transactWrite(
+    table: string,
+    actions: readonly TransactAction[],
+    options?: { readonly token?: string },
+  ): Promise<TransactResult> {
     if (!this.fired && this.matches(actions)) {
       this.fired = true;
       await this.hook();
@@ -157,4 +213,5 @@ export class BeforeTransactionKvDriver extends ForwardingKvDriver {
 }
 
 /** True for a transaction that puts an event's id guard (`e|<id>`): an event write. */
-export const putsEvents = (actions: readonly TransactAction[]): boolean => actions.some((action) => action.type === 'put' && String(action.item.pk).startsWith('e|'));
+export const putsEvents = (actions: readonly TransactAction[]): boolean =>
+  actions.some((action) => action.type === 'put' && String(action.item.pk).startsWith('e|'));

@@ -21,7 +21,20 @@ const skip = dynamo.skip || s3.skip;
 const SCHEDULES = Number(process.env.API_REAL_SCHEDULES ?? 10);
 const SEED = Number(process.env.API_REAL_SEED ?? 20261207);
 
-const totals = { swept: 0, schedules: 0, processes: 0, events: 0, mustSurvive: 0, calls: 0, requestFaults: 0, resets: 0, overruns: 0, maxOverrunMs: 0, ops: {} as Record<string, number>, violations: 0 };
+const totals = {
+  swept: 0,
+  schedules: 0,
+  processes: 0,
+  events: 0,
+  mustSurvive: 0,
+  calls: 0,
+  requestFaults: 0,
+  resets: 0,
+  overruns: 0,
+  maxOverrunMs: 0,
+  ops: {} as Record<string, number>,
+  violations: 0,
+};
 
 describe.skipIf(skip)('whole-API schedules on DynamoDB Local + S3', () => {
   let workers: WorkerProcess[] = [];
@@ -36,7 +49,9 @@ describe.skipIf(skip)('whole-API schedules on DynamoDB Local + S3', () => {
   });
   afterAll(() => {
     for (const worker of workers) worker.kill();
-    console.info(`[api-schedules] real: ${JSON.stringify({ ...totals, seed: SEED, opsOn: [...enabledOps], hazardsOn: [...enabledHazards] })}`);
+    console.info(
+      `[api-schedules] real: ${JSON.stringify({ ...totals, seed: SEED, opsOn: [...enabledOps], hazardsOn: [...enabledHazards] })}`,
+    );
   });
 
   it(`${SCHEDULES} schedules over ${CHILDREN} processes + in-process instances: nothing lost, unreadable, hidden or duplicated; deadlines kept; consumers progress`, async () => {
@@ -62,7 +77,14 @@ describe.skipIf(skip)('whole-API schedules on DynamoDB Local + S3', () => {
         if (violations.length > 0) {
           totals.violations++;
           // The history, one line per operation, to read the failure by.
-          console.error(result.history.map((entry) => `${entry.op.tag} ${entry.record.kind} on ${entry.instance} [${entry.start}..${entry.end}] ${entry.record.outcome} ${entry.record.calls.map((call) => `${call.method}${call.code ? `:${call.code}` : ''}`).join(' ')}`).join('\n'));
+          console.error(
+            result.history
+              .map(
+                (entry) =>
+                  `${entry.op.tag} ${entry.record.kind} on ${entry.instance} [${entry.start}..${entry.end}] ${entry.record.outcome} ${entry.record.calls.map((call) => `${call.method}${call.code ? `:${call.code}` : ''}`).join(' ')}`,
+              )
+              .join('\n'),
+          );
         }
         expect(violations, 'violations of the schedule').toEqual([]);
       }),

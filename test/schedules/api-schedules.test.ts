@@ -18,7 +18,21 @@ const SCHEDULES = Number(process.env.API_SCHEDULES ?? 200);
 const SEED = process.env.API_SCHEDULES_SEED === undefined ? undefined : Number(process.env.API_SCHEDULES_SEED);
 const PATH = process.env.API_SCHEDULES_PATH;
 
-const totals = { swept: 0, schedules: 0, events: 0, mustSurvive: 0, calls: 0, faults: 0, resets: 0, overlappedReset: 0, overruns: 0, maxOverrunMs: 0, ops: {} as Record<string, number>, outcomes: {} as Record<string, number>, violations: 0 };
+const totals = {
+  swept: 0,
+  schedules: 0,
+  events: 0,
+  mustSurvive: 0,
+  calls: 0,
+  faults: 0,
+  resets: 0,
+  overlappedReset: 0,
+  overruns: 0,
+  maxOverrunMs: 0,
+  ops: {} as Record<string, number>,
+  outcomes: {} as Record<string, number>,
+  violations: 0,
+};
 
 describe('whole-API schedules on the twin', () => {
   afterAll(() => {
@@ -49,11 +63,23 @@ describe('whole-API schedules on the twin', () => {
         if (violations.length > 0) {
           totals.violations++;
           // The history, one line per operation, to read the failure by.
-          console.error(result.history.map((entry) => `${entry.op.tag} ${entry.record.kind} on ${entry.instance} [${entry.start}..${entry.end}] ${entry.record.outcome} ${entry.record.calls.map((call) => `${call.method}${call.code ? `:${call.code}` : ''}`).join(' ')}`).join('\n'));
+          console.error(
+            result.history
+              .map(
+                (entry) =>
+                  `${entry.op.tag} ${entry.record.kind} on ${entry.instance} [${entry.start}..${entry.end}] ${entry.record.outcome} ${entry.record.calls.map((call) => `${call.method}${call.code ? `:${call.code}` : ''}`).join(' ')}`,
+              )
+              .join('\n'),
+          );
         }
         expect(violations, 'violations of the schedule').toEqual([]);
       }),
-      { numRuns: SCHEDULES, endOnFailure: process.env.API_NO_SHRINK === '1', ...(SEED === undefined ? {} : { seed: SEED }), ...(PATH === undefined ? {} : { path: PATH }) },
+      {
+        numRuns: SCHEDULES,
+        endOnFailure: process.env.API_NO_SHRINK === '1',
+        ...(SEED === undefined ? {} : { seed: SEED }),
+        ...(PATH === undefined ? {} : { path: PATH }),
+      },
     );
     expect(totals.overruns).toBe(0);
     if (SCHEDULES >= 100) {

@@ -76,7 +76,12 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
     }
   };
   /** `run` retried on retry codes; resolves to its value, or `undefined` once the budget is spent (`gaveUp`). */
-  const retried = async <T>(method: string, run: () => Promise<T>, onError?: (error: EventStoreAdapterError) => 'retry' | 'stop', deadlineMs?: number): Promise<T | undefined> => {
+  const retried = async <T>(
+    method: string,
+    run: () => Promise<T>,
+    onError?: (error: EventStoreAdapterError) => 'retry' | 'stop',
+    deadlineMs?: number,
+  ): Promise<T | undefined> => {
     for (let calls = 1; calls <= MAX_CALLS; calls++) {
       try {
         return await timed(method, run, deadlineMs);
@@ -108,7 +113,19 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       const sequence = await retried('getStreamSequence', () => env.store.getStreamSequence(DOMAIN, identifier));
       if (sequence === undefined) break;
       const copies = spec.pair ? [0, 1] : [0];
-      await Promise.all(copies.map((copy) => retried('saveSnapshot', () => env.store.saveSnapshot({ domain: DOMAIN, identifier, state: snapshotState(op, sequence, copy), sequence, created: new Date(op.createdMs) }))));
+      await Promise.all(
+        copies.map((copy) =>
+          retried('saveSnapshot', () =>
+            env.store.saveSnapshot({
+              domain: DOMAIN,
+              identifier,
+              state: snapshotState(op, sequence, copy),
+              sequence,
+              created: new Date(op.createdMs),
+            }),
+          ),
+        ),
+      );
       if (record.outcome !== 'acked') break;
       record.snapshotSaved = sequence;
       // Read back until an answer: a missing blob here is the defect class "a snapshot names a deleted blob".
@@ -136,7 +153,8 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       for (let page = 0; page < spec.pages; page++) {
         try {
           const result = await timed('getLogPage', () => env.store.getLogPage(cursor, spec.pageSize));
-          if (result.events.length > spec.pageSize) record.violations.push(`getLogPage returned ${result.events.length} events for pageSize ${spec.pageSize}`);
+          if (result.events.length > spec.pageSize)
+            record.violations.push(`getLogPage returned ${result.events.length} events for pageSize ${spec.pageSize}`);
           record.delivered.push(...result.events.map((event) => event.id));
           cursor = result.cursor;
         } catch (error) {
@@ -160,12 +178,22 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       record.staleCursors = 0;
       const name = `consumer-${spec.consumer}`;
       const delivered = record.delivered;
-      const subscription = await retried('subscribe', () => env.store.subscribe({ name, pageSize: spec.pageSize, pollIntervalMs: 5, handler: (events: StoredEvent[]) => void delivered.push(...events.map((event) => event.id)) }), (error) => {
-        if (error.code !== ErrorCodes.STALE_CURSOR) return 'retry';
-        record.staleCursors! += 1;
-        record.subscriptionEnd = error.code;
-        return 'stop';
-      });
+      const subscription = await retried(
+        'subscribe',
+        () =>
+          env.store.subscribe({
+            name,
+            pageSize: spec.pageSize,
+            pollIntervalMs: 5,
+            handler: (events: StoredEvent[]) => void delivered.push(...events.map((event) => event.id)),
+          }),
+        (error) => {
+          if (error.code !== ErrorCodes.STALE_CURSOR) return 'retry';
+          record.staleCursors! += 1;
+          record.subscriptionEnd = error.code;
+          return 'stop';
+        },
+      );
       if (subscription === undefined) break;
       for (let tick = 0; tick < spec.ticks; tick++) await env.tick();
       await subscription.stop();
@@ -177,7 +205,12 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
     case 'sweep': {
       const until = env.clock() + (op.waitMs ?? 0);
       while (env.clock() < until) await env.tick();
-      const result = await retried('sweepOrphanBlobs', () => env.store.sweepOrphanBlobs({ olderThanMs: op.graceMs! }), undefined, Math.max(env.deadlineMs, SWEEP_DEADLINE_FLOOR_MS));
+      const result = await retried(
+        'sweepOrphanBlobs',
+        () => env.store.sweepOrphanBlobs({ olderThanMs: op.graceMs! }),
+        undefined,
+        Math.max(env.deadlineMs, SWEEP_DEADLINE_FLOOR_MS),
+      );
       if (result) record.swept = result.deleted.length;
       break;
     }
@@ -185,20 +218,28 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
       await retried('resetStore', () => env.store.resetStore(), undefined, Math.max(env.deadlineMs, RESET_DEADLINE_FLOOR_MS));
       break;
     case 'export': {
-      const text = await retried('exportEvents', async () => {
-        const chunks: Buffer[] = [];
-        const out = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk), done()) });
-        // The export's settle (index lag) waits on the instance's own clock: virtual on the twin, real on the servers.
-        const sleep = async (ms: number): Promise<void> => {
-          const until = env.clock() + ms;
-          while (env.clock() < until) await env.tick();
-        };
-        await exportEvents({ store: env.store, out, pageSize: 7, sleep });
-        return Buffer.concat(chunks).toString('utf8');
-      }, undefined, Number.POSITIVE_INFINITY);
+      const text = await retried(
+        'exportEvents',
+        async () => {
+          const chunks: Buffer[] = [];
+          const out = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk), done()) });
+          // The export's settle (index lag) waits on the instance's own clock: virtual on the twin, real on the servers.
+          const sleep = async (ms: number): Promise<void> => {
+            const until = env.clock() + ms;
+            while (env.clock() < until) await env.tick();
+          };
+          await exportEvents({ store: env.store, out, pageSize: 7, sleep });
+          return Buffer.concat(chunks).toString('utf8');
+        },
+        undefined,
+        Number.POSITIVE_INFINITY,
+      );
       if (text === undefined) break;
       record.exportText = text;
-      const ids = text.split('\n').filter((line) => line !== '').map((line, index) => lineToEvent(line, index + 1).event.id);
+      const ids = text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line, index) => lineToEvent(line, index + 1).event.id);
       const twice = ids.filter((id, index) => ids.indexOf(id) !== index);
       if (twice.length > 0) record.violations.push(`export holds ids twice: ${twice.slice(0, 5).join(', ')}`);
       break;
@@ -208,8 +249,22 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
         record.outcome = 'skipped';
         break;
       }
-      const summary = await retried('importEvents', () => importEvents({ store: env.store, input: Readable.from([op.importText!]) }), undefined, Number.POSITIVE_INFINITY);
-      if (summary) record.imported = { imported: summary.imported, skipped: summary.skipped, issues: summary.issues.map((issue) => ({ ...(issue.id === undefined ? {} : { id: issue.id }), kind: issue.kind, code: issue.code })) };
+      const summary = await retried(
+        'importEvents',
+        () => importEvents({ store: env.store, input: Readable.from([op.importText!]) }),
+        undefined,
+        Number.POSITIVE_INFINITY,
+      );
+      if (summary)
+        record.imported = {
+          imported: summary.imported,
+          skipped: summary.skipped,
+          issues: summary.issues.map((issue) => ({
+            ...(issue.id === undefined ? {} : { id: issue.id }),
+            kind: issue.kind,
+            code: issue.code,
+          })),
+        };
       break;
     }
     case 'pause':
@@ -220,17 +275,31 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
 }
 
 /** A write operation: `storeEvents`, `appendBatch` or the invalid batch, retried identically after ambiguous failures. */
-async function write(env: ExecEnv, op: ResolvedOp, record: OpRecord, timed: <T>(method: string, run: () => Promise<T>, deadlineMs?: number) => Promise<T>): Promise<void> {
+async function write(
+  env: ExecEnv,
+  op: ResolvedOp,
+  record: OpRecord,
+  timed: <T>(method: string, run: () => Promise<T>, deadlineMs?: number) => Promise<T>,
+): Promise<void> {
   const spec = op.spec;
   const events = eventsOf(op);
   const ids = events.map((event) => event.id);
   // The expectation is read once: the retries are identical.
   let expectedSequence: number | undefined;
   let versions: ExpectedStreamVersion[] | undefined;
-  for (let reads = 0; reads < MAX_CALLS && ((spec.kind === 'store' && spec.expect && expectedSequence === undefined) || (spec.kind === 'batch' && versions === undefined)); reads++) {
+  for (
+    let reads = 0;
+    reads < MAX_CALLS &&
+    ((spec.kind === 'store' && spec.expect && expectedSequence === undefined) || (spec.kind === 'batch' && versions === undefined));
+    reads++
+  ) {
     try {
-      if (spec.kind === 'store') expectedSequence = await timed('getStreamSequence', () => env.store.getStreamSequence(DOMAIN, `s${spec.streams[0]}`));
-      else if (spec.kind === 'batch') versions = await timed('getStreamVersions', () => env.store.getStreamVersions([...new Set(spec.streams)].map((stream) => ({ domain: DOMAIN, identifier: `s${stream}` }))));
+      if (spec.kind === 'store')
+        expectedSequence = await timed('getStreamSequence', () => env.store.getStreamSequence(DOMAIN, `s${spec.streams[0]}`));
+      else if (spec.kind === 'batch')
+        versions = await timed('getStreamVersions', () =>
+          env.store.getStreamVersions([...new Set(spec.streams)].map((stream) => ({ domain: DOMAIN, identifier: `s${stream}` }))),
+        );
     } catch (error) {
       if (!RETRY_CODES.has(codeOf(error))) {
         record.violations.push(`reading the expectation: unexpected ${codeOf(error)}: ${messageOf(error)}`);
@@ -245,11 +314,19 @@ async function write(env: ExecEnv, op: ResolvedOp, record: OpRecord, timed: <T>(
   for (let calls = 1; calls <= MAX_CALLS; calls++) {
     const batch = eventsOf(op); // fresh copies, as a restarted caller would build them
     try {
-      await timed(method, () => {
-        if (spec.kind === 'batch') return env.store.appendBatch(batch, versions!);
-        return env.store.storeEvents(batch, { ...(expectedSequence === undefined ? {} : { expectedSequence }), ...(op.callDeadlineMs === undefined ? {} : { deadlineMs: op.callDeadlineMs }) });
-      }, deadlineMs);
-      if (spec.kind === 'bad') record.violations.push(`an invalid batch (last event's correlationId ${ids.length} of ${ids.length}) was accepted`);
+      await timed(
+        method,
+        () => {
+          if (spec.kind === 'batch') return env.store.appendBatch(batch, versions!);
+          return env.store.storeEvents(batch, {
+            ...(expectedSequence === undefined ? {} : { expectedSequence }),
+            ...(op.callDeadlineMs === undefined ? {} : { deadlineMs: op.callDeadlineMs }),
+          });
+        },
+        deadlineMs,
+      );
+      if (spec.kind === 'bad')
+        record.violations.push(`an invalid batch (last event's correlationId ${ids.length} of ${ids.length}) was accepted`);
       record.outcome = 'acked';
       return;
     } catch (error) {
@@ -277,7 +354,9 @@ async function write(env: ExecEnv, op: ResolvedOp, record: OpRecord, timed: <T>(
         const stored = await env.storedIds(ids);
         if (stored.length > 0) {
           record.storedAfterRefusal = stored;
-          record.violations.push(`${method} failed with ${code} (a refusal: nothing written) but ${stored.length} of its ${ids.length} events are stored: ${stored.slice(0, 3).join(', ')}`);
+          record.violations.push(
+            `${method} failed with ${code} (a refusal: nothing written) but ${stored.length} of its ${ids.length} events are stored: ${stored.slice(0, 3).join(', ')}`,
+          );
         }
       }
       await env.tick();
@@ -300,7 +379,8 @@ export async function retryInit(run: () => Promise<void>, attempts = 5): Promise
 /** The code of a typed error, or a marker naming what else was thrown. */
 export function codeOf(error: unknown): string {
   if (error instanceof EventStoreAdapterError) return error.code;
-  if (error !== null && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string') return (error as { code: string }).code;
+  if (error !== null && typeof error === 'object' && typeof (error as { code?: unknown }).code === 'string')
+    return (error as { code: string }).code;
   return `UNTYPED(${error instanceof Error ? error.constructor.name : typeof error})`;
 }
 

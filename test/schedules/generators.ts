@@ -16,7 +16,20 @@ import type { ActorSpec } from './runner.js';
  * and (real servers) an instance whose driver does not create tables (`createTable: false`, as with
  * `skipDynamoDBTableCreation`).
  */
-export const HAZARDS = ['throttle', 'transient', 'conflict', 'unprocessed', 'lostResponse', 'latency', 'lag', 'skew', 'deadline', 'request', 'neighbour', 'managedTable'] as const;
+export const HAZARDS = [
+  'throttle',
+  'transient',
+  'conflict',
+  'unprocessed',
+  'lostResponse',
+  'latency',
+  'lag',
+  'skew',
+  'deadline',
+  'request',
+  'neighbour',
+  'managedTable',
+] as const;
 export type Hazard = (typeof HAZARDS)[number];
 
 function switches<T extends string>(variable: string, all: readonly T[]): ReadonlySet<T> {
@@ -71,10 +84,36 @@ const OP_ARBS: Record<OpKind, { weight: number; arbitrary: fc.Arbitrary<OpSpec> 
       shortDeadline: fc.integer({ min: 0, max: 5 }).map((n) => n === 0 && hazard('deadline')),
     }),
   },
-  batch: { weight: 4, arbitrary: fc.record({ kind: fc.constant('batch' as const), streams: streamsArb, count: fc.integer({ min: 1, max: 6 }), bigMask: fc.oneof(fc.constant(0), fc.nat(63)) }) },
-  snapshot: { weight: 4, arbitrary: fc.record({ kind: fc.constant('snapshot' as const), stream: fc.nat(STREAMS - 1), big: fc.boolean(), pair: fc.boolean() }) },
-  poll: { weight: 2, arbitrary: fc.record({ kind: fc.constant('poll' as const), pages: fc.integer({ min: 1, max: 4 }), pageSize: fc.integer({ min: 1, max: 20 }) }) },
-  subscribe: { weight: 2, arbitrary: fc.record({ kind: fc.constant('subscribe' as const), consumer: fc.nat(1), ticks: fc.integer({ min: 1, max: 30 }), pageSize: fc.integer({ min: 1, max: 20 }) }) },
+  batch: {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('batch' as const),
+      streams: streamsArb,
+      count: fc.integer({ min: 1, max: 6 }),
+      bigMask: fc.oneof(fc.constant(0), fc.nat(63)),
+    }),
+  },
+  snapshot: {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('snapshot' as const), stream: fc.nat(STREAMS - 1), big: fc.boolean(), pair: fc.boolean() }),
+  },
+  poll: {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('poll' as const),
+      pages: fc.integer({ min: 1, max: 4 }),
+      pageSize: fc.integer({ min: 1, max: 20 }),
+    }),
+  },
+  subscribe: {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('subscribe' as const),
+      consumer: fc.nat(1),
+      ticks: fc.integer({ min: 1, max: 30 }),
+      pageSize: fc.integer({ min: 1, max: 20 }),
+    }),
+  },
   sweep: { weight: 2, arbitrary: fc.record({ kind: fc.constant('sweep' as const), late: fc.boolean() }) },
   reset: { weight: 1, arbitrary: fc.constant({ kind: 'reset' as const }) },
   export: { weight: 1, arbitrary: fc.constant({ kind: 'export' as const }) },
@@ -84,10 +123,13 @@ const OP_ARBS: Record<OpKind, { weight: number; arbitrary: fc.Arbitrary<OpSpec> 
 };
 
 /** One operation of the enabled classes. */
-export const opArb: fc.Arbitrary<OpSpec> = fc.oneof(...OP_KINDS.filter((kind) => enabledOps.has(kind)).map((kind) => ({ weight: OP_ARBS[kind].weight, arbitrary: OP_ARBS[kind].arbitrary })));
+export const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
+  ...OP_KINDS.filter((kind) => enabledOps.has(kind)).map((kind) => ({ weight: OP_ARBS[kind].weight, arbitrary: OP_ARBS[kind].arbitrary })),
+);
 
 /** A fault rate in [0, max] (uniform in steps of max/100), 0 when its hazard is off. */
-const rate = (name: Hazard, max: number) => (hazard(name) ? fc.integer({ min: 0, max: 100 }).map((step) => (step * max) / 100) : fc.constant(0));
+const rate = (name: Hazard, max: number) =>
+  hazard(name) ? fc.integer({ min: 0, max: 100 }).map((step) => (step * max) / 100) : fc.constant(0);
 
 /** Per-instance hazards: its faults (drawn per driver call), latency in turns, clock skew. */
 export const instanceArb = fc.record({
@@ -103,7 +145,10 @@ export type InstanceSpec = typeof instanceArb extends fc.Arbitrary<infer T> ? T 
 
 /** `count` actors over `instances` instances, each with 1..`maxOps` operations. */
 export function actorsArb(instances: number, count: { min: number; max: number }, maxOps: number): fc.Arbitrary<ActorSpec[]> {
-  return fc.array(fc.record({ instance: fc.nat(instances - 1), ops: fc.array(opArb, { minLength: 1, maxLength: maxOps }) }), { minLength: count.min, maxLength: count.max });
+  return fc.array(fc.record({ instance: fc.nat(instances - 1), ops: fc.array(opArb, { minLength: 1, maxLength: maxOps }) }), {
+    minLength: count.min,
+    maxLength: count.max,
+  });
 }
 
 /** A schedule on the twin: 3..6 instances sharing the drivers, 3..6 actors, index lag, table settings. */
@@ -112,7 +157,9 @@ export const twinScheduleArb = fc.integer({ min: 3, max: 6 }).chain((instances) 
     seed: fc.integer(),
     instances: fc.array(instanceArb, { minLength: instances, maxLength: instances }),
     actors: actorsArb(instances, { min: 3, max: 6 }, 5),
-    lag: hazard('lag') ? fc.option(fc.record({ medianMs: fc.constantFrom(5, 50, 300), tailProbability: fc.constantFrom(0.01, 0.1, 0.3) }), { freq: 3 }) : fc.constant(null),
+    lag: hazard('lag')
+      ? fc.option(fc.record({ medianMs: fc.constantFrom(5, 50, 300), tailProbability: fc.constantFrom(0.01, 0.1, 0.3) }), { freq: 3 })
+      : fc.constant(null),
     shards: fc.constantFrom(1, 2, 4),
     bucketShards: fc.constantFrom(1, 3),
     smallTransactions: fc.boolean(),

@@ -53,7 +53,9 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
   const violations: string[] = [];
   const counts: AuditCounts = { storedEvents: 0, mustSurvive: 0, overlappedReset: 0, calls: 0, overruns: 0, maxOverrunMs: 0 };
   const { verifier } = env;
-  for (const entry of history) for (const violation of entry.record.violations) violations.push(`${entry.op.tag} (${entry.record.kind} on ${entry.instance}): ${violation}`);
+  for (const entry of history)
+    for (const violation of entry.record.violations)
+      violations.push(`${entry.op.tag} (${entry.record.kind} on ${entry.instance}): ${violation}`);
 
   // Resets, as intervals: any attempt may have dropped the table.
   const resets = history.filter((entry) => entry.record.kind === 'reset');
@@ -74,7 +76,13 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
   for (const error of env.unreadable) violations.push(`unreadable in replay: ${error.code} ${JSON.stringify(error.details).slice(0, 200)}`);
   const replayIds = replayed.map((event) => event.id);
   const replayById = new Map(replayed.map((event) => [event.id, event]));
-  if (replayById.size !== replayIds.length) violations.push(`replay holds ids twice: ${replayIds.filter((id, index) => replayIds.indexOf(id) !== index).slice(0, 5).join(', ')}`);
+  if (replayById.size !== replayIds.length)
+    violations.push(
+      `replay holds ids twice: ${replayIds
+        .filter((id, index) => replayIds.indexOf(id) !== index)
+        .slice(0, 5)
+        .join(', ')}`,
+    );
   counts.storedEvents = replayById.size;
 
   const streamed = new Map<string, StoredEvent>();
@@ -85,7 +93,8 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
     try {
       const events = await verifier.getStreamEvents(DOMAIN, identifier);
       const sequences = events.map((event) => event.sequence);
-      if (sequences.some((sequence, index) => sequence !== index + 1)) violations.push(`stream ${identifier} not gapless: ${JSON.stringify(sequences.slice(0, 30))}`);
+      if (sequences.some((sequence, index) => sequence !== index + 1))
+        violations.push(`stream ${identifier} not gapless: ${JSON.stringify(sequences.slice(0, 30))}`);
       for (const event of events) {
         if (streamed.has(event.id)) violations.push(`${event.id} twice in streams`);
         streamed.set(event.id, event);
@@ -96,24 +105,37 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
     }
     try {
       const snapshot = await verifier.getSnapshot<{ sequence: number }>(DOMAIN, identifier);
-      if (snapshot && snapshot.state.sequence !== snapshot.sequence) violations.push(`snapshot of ${identifier}: state of sequence ${snapshot.state.sequence} saved as ${snapshot.sequence}`);
-      const acked = history.filter((entry) => entry.op.spec.kind === 'snapshot' && entry.op.spec.stream === stream && entry.record.outcome === 'acked' && entry.record.snapshotSaved !== undefined && !overlapsReset(entry));
+      if (snapshot && snapshot.state.sequence !== snapshot.sequence)
+        violations.push(`snapshot of ${identifier}: state of sequence ${snapshot.state.sequence} saved as ${snapshot.sequence}`);
+      const acked = history.filter(
+        (entry) =>
+          entry.op.spec.kind === 'snapshot' &&
+          entry.op.spec.stream === stream &&
+          entry.record.outcome === 'acked' &&
+          entry.record.snapshotSaved !== undefined &&
+          !overlapsReset(entry),
+      );
       const newest = Math.max(-1, ...acked.map((entry) => entry.record.snapshotSaved!));
-      if (newest >= 0 && (snapshot === null || snapshot.sequence < newest)) violations.push(`snapshot of ${identifier}: saved at ${newest} (after the last reset), reads ${snapshot === null ? 'null' : snapshot.sequence}`);
+      if (newest >= 0 && (snapshot === null || snapshot.sequence < newest))
+        violations.push(
+          `snapshot of ${identifier}: saved at ${newest} (after the last reset), reads ${snapshot === null ? 'null' : snapshot.sequence}`,
+        );
     } catch (error) {
       violations.push(`getSnapshot ${identifier} after the schedule: ${codeOf(error)}: ${(error as Error).message.slice(0, 200)}`);
     }
   }
   const hiddenFromReplay = [...streamed.keys()].filter((id) => !replayById.has(id));
   const notInStreams = replayIds.filter((id) => !streamed.has(id) && !unreadableStreams.has(replayById.get(id)!.identifier ?? ''));
-  if (hiddenFromReplay.length > 0) violations.push(`in a stream but hidden from replay: ${hiddenFromReplay.slice(0, 5).join(', ')} (${hiddenFromReplay.length})`);
+  if (hiddenFromReplay.length > 0)
+    violations.push(`in a stream but hidden from replay: ${hiddenFromReplay.slice(0, 5).join(', ')} (${hiddenFromReplay.length})`);
   if (notInStreams.length > 0) violations.push(`in replay but in no stream: ${notInStreams.slice(0, 5).join(', ')}`);
   for (const [id, event] of replayById) {
     const source = written.get(id);
     if (!source) violations.push(`stored but written by no operation: ${id}`);
     else if (!sameContent(event, source)) violations.push(`${id}: replayed content differs from what was written`);
     const inStream = streamed.get(id);
-    if (inStream && inStream.sequence !== event.sequence) violations.push(`${id}: sequence ${event.sequence} in replay, ${inStream.sequence} in its stream`);
+    if (inStream && inStream.sequence !== event.sequence)
+      violations.push(`${id}: sequence ${event.sequence} in replay, ${inStream.sequence} in its stream`);
   }
 
   // The feed, read from its beginning by a new consumer of getLogPage.
@@ -137,14 +159,21 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
       const over = call.durationMs - call.deadlineMs;
       if (over > env.slackMs) {
         counts.overruns++;
-        violations.push(`${label}: ${call.method} answered ${call.durationMs} ms after it started, deadline ${call.deadlineMs} ms + slack ${env.slackMs} ms`);
+        violations.push(
+          `${label}: ${call.method} answered ${call.durationMs} ms after it started, deadline ${call.deadlineMs} ms + slack ${env.slackMs} ms`,
+        );
       }
       counts.maxOverrunMs = Math.max(counts.maxOverrunMs, over);
-      if (call.code === ErrorCodes.RESOURCE_NOT_FOUND && resets.length === 0) violations.push(`${label}: ${call.method} found no table, and nothing reset it`);
+      if (call.code === ErrorCodes.RESOURCE_NOT_FOUND && resets.length === 0)
+        violations.push(`${label}: ${call.method} found no table, and nothing reset it`);
     }
-    if ((record.staleCursors ?? 0) > 0 && !resets.some((reset) => reset.start <= entry.end)) violations.push(`${label}: a stale cursor without a reset before it`);
+    if ((record.staleCursors ?? 0) > 0 && !resets.some((reset) => reset.start <= entry.end))
+      violations.push(`${label}: a stale cursor without a reset before it`);
     if (record.kind === 'export' && record.exportText !== undefined) {
-      for (const [index, line] of record.exportText.split('\n').filter((text) => text !== '').entries()) {
+      for (const [index, line] of record.exportText
+        .split('\n')
+        .filter((text) => text !== '')
+        .entries()) {
         const exported = lineToEvent(line, index + 1).event;
         const source = written.get(exported.id);
         if (!source) violations.push(`${label}: exported an event no operation wrote: ${exported.id}`);
@@ -152,16 +181,30 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
       }
     }
     if (record.kind === 'import' && record.imported) {
-      for (const issue of record.imported.issues) violations.push(`${label}: import issue ${issue.kind} ${issue.code} for ${issue.id ?? '?'}`);
+      for (const issue of record.imported.issues)
+        violations.push(`${label}: import issue ${issue.kind} ${issue.code} for ${issue.id ?? '?'}`);
       if (record.outcome === 'acked' && !overlapped && op.importText !== undefined) {
-        const ids = op.importText.split('\n').filter((text) => text !== '').map((line, index) => lineToEvent(line, index + 1).event.id);
+        const ids = op.importText
+          .split('\n')
+          .filter((text) => text !== '')
+          .map((line, index) => lineToEvent(line, index + 1).event.id);
         counts.mustSurvive += ids.length;
-        const lost = ids.filter((id) => !replayById.has(id) || (!streamed.has(id) && !unreadableStreams.has(written.get(id)?.identifier ?? '')));
-        if (lost.length > 0) violations.push(`${label}: imported events lost: ${lost.slice(0, 5).join(', ')} (${lost.length} of ${ids.length})`);
+        const lost = ids.filter(
+          (id) => !replayById.has(id) || (!streamed.has(id) && !unreadableStreams.has(written.get(id)?.identifier ?? '')),
+        );
+        if (lost.length > 0)
+          violations.push(`${label}: imported events lost: ${lost.slice(0, 5).join(', ')} (${lost.length} of ${ids.length})`);
       }
     }
-    if (record.kind === 'snapshot' && record.snapshotSaved !== undefined && record.snapshotRead && record.snapshotRead.code === undefined && !overlapped) {
-      if (record.snapshotRead.sequence === null || record.snapshotRead.sequence < record.snapshotSaved) violations.push(`${label}: saved at ${record.snapshotSaved}, read back right after as ${record.snapshotRead.sequence}`);
+    if (
+      record.kind === 'snapshot' &&
+      record.snapshotSaved !== undefined &&
+      record.snapshotRead &&
+      record.snapshotRead.code === undefined &&
+      !overlapped
+    ) {
+      if (record.snapshotRead.sequence === null || record.snapshotRead.sequence < record.snapshotSaved)
+        violations.push(`${label}: saved at ${record.snapshotSaved}, read back right after as ${record.snapshotRead.sequence}`);
     }
     const events = eventsOf(op);
     if (events.length === 0) continue;
@@ -179,20 +222,28 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
           return undefined;
         });
         const inUnreadableStream = unreadableStreams.has(written.get(id)!.identifier ?? '');
-        const where = [byId ? '' : 'by id', streamed.has(id) || inUnreadableStream ? '' : 'in its stream', replayById.has(id) ? '' : 'in replay', !feed || feed.has(id) ? '' : 'in the feed'].filter((text) => text !== '');
+        const where = [
+          byId ? '' : 'by id',
+          streamed.has(id) || inUnreadableStream ? '' : 'in its stream',
+          replayById.has(id) ? '' : 'in replay',
+          !feed || feed.has(id) ? '' : 'in the feed',
+        ].filter((text) => text !== '');
         if (where.length > 0) violations.push(`${label}: acknowledged event ${id} lost: not readable ${where.join(', ')}`);
         else if (byId && !sameContent(byId, written.get(id)!)) violations.push(`${label}: ${id} read by id with other content`);
       }
     }
-    if (record.outcome === 'refused' && record.code === ErrorCodes.CONCURRENCY && present.length > 0) violations.push(`${label}: refused with a concurrency error, yet ${present.length} of its events are stored`);
+    if (record.outcome === 'refused' && record.code === ErrorCodes.CONCURRENCY && present.length > 0)
+      violations.push(`${label}: refused with a concurrency error, yet ${present.length} of its events are stored`);
     if (record.outcome === 'refused' && record.code === ErrorCodes.DUPLICATE_EVENT_ID && !overlapped) {
       if (record.unknownOutcomes === 0) violations.push(`${label}: DUPLICATE_EVENT_ID without an earlier unknown outcome`);
-      if (present.length === ids.length) violations.push(`${label}: DUPLICATE_EVENT_ID for a batch stored whole and identical (its retry must succeed)`);
+      if (present.length === ids.length)
+        violations.push(`${label}: DUPLICATE_EVENT_ID for a batch stored whole and identical (its retry must succeed)`);
     }
     const inUnreadableStreams = events.some((event) => unreadableStreams.has(event.identifier ?? ''));
     if (present.length > 0 && !overlapped && record.outcome !== 'refused' && !inUnreadableStreams) {
       const prefix = ids.slice(0, present.length);
-      if (prefix.join() !== present.join()) violations.push(`${label}: stored events are not a prefix of the batch: ${present.slice(0, 5).join(', ')}`);
+      if (prefix.join() !== present.join())
+        violations.push(`${label}: stored events are not a prefix of the batch: ${present.slice(0, 5).join(', ')}`);
     }
   }
 
@@ -230,17 +281,35 @@ async function readWholeFeed(verifier: EventStore, env: AuditEnv, violations: st
     if (empty > 0) await env.tick();
   }
   const set = new Set(ids);
-  if (set.size !== ids.length) violations.push(`the change feed delivered ids twice: ${ids.filter((id, index) => ids.indexOf(id) !== index).slice(0, 5).join(', ')}`);
+  if (set.size !== ids.length)
+    violations.push(
+      `the change feed delivered ids twice: ${ids
+        .filter((id, index) => ids.indexOf(id) !== index)
+        .slice(0, 5)
+        .join(', ')}`,
+    );
   return set;
 }
 
 /** Subscribe `name` and wait until it has delivered (now or before) every id of `stored`; a violation when it cannot. */
-async function drainConsumer(verifier: EventStore, name: string, stored: ReadonlySet<string>, before: ReadonlySet<string>, env: AuditEnv, violations: string[]): Promise<void> {
+async function drainConsumer(
+  verifier: EventStore,
+  name: string,
+  stored: ReadonlySet<string>,
+  before: ReadonlySet<string>,
+  env: AuditEnv,
+  violations: string[],
+): Promise<void> {
   const delivered = new Set(before);
   const missing = () => [...stored].filter((id) => !delivered.has(id));
   let subscription: Awaited<ReturnType<EventStore['subscribe']>>;
   try {
-    subscription = await verifier.subscribe({ name, pageSize: 50, pollIntervalMs: 5, handler: (events: StoredEvent[]) => void events.forEach((event) => delivered.add(event.id)) });
+    subscription = await verifier.subscribe({
+      name,
+      pageSize: 50,
+      pollIntervalMs: 5,
+      handler: (events: StoredEvent[]) => void events.forEach((event) => delivered.add(event.id)),
+    });
   } catch (error) {
     violations.push(`consumer ${name} cannot subscribe after the schedule: ${codeOf(error)}: ${(error as Error).message.slice(0, 200)}`);
     return;
@@ -253,7 +322,10 @@ async function drainConsumer(verifier: EventStore, name: string, stored: Readonl
   await subscription.stop();
   await subscription.done.catch(() => undefined);
   if (ended !== undefined) violations.push(`consumer ${name} ended with ${ended} after the schedule (no progress)`);
-  else if (missing().length > 0) violations.push(`consumer ${name} made no progress: ${missing().length} of ${stored.size} stored events never delivered (e.g. ${missing().slice(0, 3).join(', ')})`);
+  else if (missing().length > 0)
+    violations.push(
+      `consumer ${name} made no progress: ${missing().length} of ${stored.size} stored events never delivered (e.g. ${missing().slice(0, 3).join(', ')})`,
+    );
 }
 
 function sameContent(stored: CreatedEvent | StoredEvent, written: CreatedEvent): boolean {

@@ -22,7 +22,14 @@ export const BAD_CORRELATION_CHARS = 410_000;
 /** An operation an actor runs, as generated (see generators.ts). */
 export type OpSpec =
   /** 3.x `storeEvents` of `count` events over `streams`, optionally with the first stream's observed sequence. */
-  | { readonly kind: 'store'; readonly streams: readonly number[]; readonly count: number; readonly bigMask: number; readonly expect: boolean; readonly shortDeadline: boolean }
+  | {
+      readonly kind: 'store';
+      readonly streams: readonly number[];
+      readonly count: number;
+      readonly bigMask: number;
+      readonly expect: boolean;
+      readonly shortDeadline: boolean;
+    }
   /** rc.6 `appendBatch`: one transaction over `streams`, every written stream at the version just read. */
   | { readonly kind: 'batch'; readonly streams: readonly number[]; readonly count: number; readonly bigMask: number }
   /**
@@ -127,7 +134,9 @@ export function eventsOf(op: ResolvedOp): CreatedEvent[] {
     }));
   }
   if (spec.kind !== 'store' && spec.kind !== 'batch') return [];
-  return Array.from({ length: spec.count }, (_, index) => event(op, index, spec.streams[index % spec.streams.length]!, ((spec.bigMask >> index) & 1) === 1));
+  return Array.from({ length: spec.count }, (_, index) =>
+    event(op, index, spec.streams[index % spec.streams.length]!, ((spec.bigMask >> index) & 1) === 1),
+  );
 }
 
 function event(op: ResolvedOp, index: number, stream: number, big: boolean): CreatedEvent {

@@ -8,7 +8,13 @@
 import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
 import { S3BlobDriver } from '../../drivers/s3/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
-import { dynamoClientWithFaults, RequestFaultInjector, s3ClientWithFaults, seededPlan, type SeededRates } from '../helpers/request-faults.js';
+import {
+  dynamoClientWithFaults,
+  RequestFaultInjector,
+  s3ClientWithFaults,
+  seededPlan,
+  type SeededRates,
+} from '../helpers/request-faults.js';
 import { createDynamoClient, createS3Client } from '../servers/clients.js';
 import { executeOp, retryInit, type ExecEnv } from './execute.js';
 import { OFFLOAD_THRESHOLD_BYTES, type OpRecord, type ResolvedOp } from './model.js';
@@ -64,10 +70,19 @@ export function openRealInstance(config: RealInstanceConfig): RealInstance {
   const dynamo = dynamoClientWithFaults(config.dynamoEndpoint, injector);
   const s3 = s3ClientWithFaults(config.s3Endpoint, injector);
   const clock = () => Date.now() + config.skewMs;
-  const store = new EventStore({ ...realStoreOptions(config), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20, ...(config.managedTable ? { createTable: false } : {}) }), blobs: new S3BlobDriver(s3, { bucket: config.bucket }), clock });
+  const store = new EventStore({
+    ...realStoreOptions(config),
+    kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20, ...(config.managedTable ? { createTable: false } : {}) }),
+    blobs: new S3BlobDriver(s3, { bucket: config.bucket }),
+    clock,
+  });
   const cleanDynamo = createDynamoClient(config.dynamoEndpoint);
   const cleanS3 = createS3Client(config.s3Endpoint);
-  const reader = new EventStore({ ...realStoreOptions({ ...config, deadlineMs: AUDIT_DEADLINE_MS }), kv: new DynamoDbKvDriver(cleanDynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(cleanS3, { bucket: config.bucket }) });
+  const reader = new EventStore({
+    ...realStoreOptions({ ...config, deadlineMs: AUDIT_DEADLINE_MS }),
+    kv: new DynamoDbKvDriver(cleanDynamo, { pollIntervalMs: 20 }),
+    blobs: new S3BlobDriver(cleanS3, { bucket: config.bucket }),
+  });
   const env: ExecEnv = {
     store,
     clock,

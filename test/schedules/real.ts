@@ -45,12 +45,27 @@ export const REAL_SLACK_MS = 5_000;
  * (half after applying), connection resets, requests held up to 50 ms (landing after a caller that gave up), and
  * rarely a request that never answers.
  */
-export const REQUEST_RATES: SeededRates = { commitThenLose: 0.03, throttle: 0.04, serverError: 0.02, reset: 0.02, hang: 0.002, delay: 0.1, maxDelayMs: 50 };
+export const REQUEST_RATES: SeededRates = {
+  commitThenLose: 0.03,
+  throttle: 0.04,
+  serverError: 0.02,
+  reset: 0.02,
+  hang: 0.002,
+  delay: 0.1,
+  maxDelayMs: 50,
+};
 /**
  * A storm: a lost answer is often followed by throttled SDK retries, so the SDK's LAST attempt is a refusal while
  * an earlier one committed (the hazard of "an SDK-internal retry hides a committed write").
  */
-export const STORM_RATES: SeededRates = { commitThenLose: 0.12, throttle: 0.35, serverError: 0.02, reset: 0.02, delay: 0.05, maxDelayMs: 50 };
+export const STORM_RATES: SeededRates = {
+  commitThenLose: 0.12,
+  throttle: 0.35,
+  serverError: 0.02,
+  reset: 0.02,
+  delay: 0.05,
+  maxDelayMs: 50,
+};
 
 /** The instance that suffers the storm of a stormy schedule (the second child). */
 const STORM_INSTANCE = 1;
@@ -64,7 +79,10 @@ export class WorkerProcess {
   private failure: Error | undefined;
 
   constructor(readonly name: string) {
-    this.child = fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(fileURLToPath(new URL('./worker.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (message: { type: string; id?: number; record?: OpRecord; message?: string; faults?: number }) => {
       if (message.type === 'record') {
         this.pending.get(message.id!)?.(message.record!);
@@ -131,9 +149,21 @@ export interface RealRun {
 }
 
 /** Run `schedule` on a fresh table with `workers` as its child instances plus its in-process ones, then audit. */
-export async function runRealSchedule(schedule: RealSchedule, tag: string, servers: { dynamo: string; s3: string; bucket: string }, workers: readonly WorkerProcess[]): Promise<RealRun> {
+export async function runRealSchedule(
+  schedule: RealSchedule,
+  tag: string,
+  servers: { dynamo: string; s3: string; bucket: string },
+  workers: readonly WorkerProcess[],
+): Promise<RealRun> {
   const table = uniqueTableName('api-schedules');
-  const base = { dynamoEndpoint: servers.dynamo, s3Endpoint: servers.s3, table, bucket: servers.bucket, deadlineMs: REAL_DEADLINE_MS, shards: schedule.shards };
+  const base = {
+    dynamoEndpoint: servers.dynamo,
+    s3Endpoint: servers.s3,
+    table,
+    bucket: servers.bucket,
+    deadlineMs: REAL_DEADLINE_MS,
+    shards: schedule.shards,
+  };
   const config = (index: number, name: string): RealInstanceConfig => ({
     ...base,
     name,
@@ -145,20 +175,51 @@ export async function runRealSchedule(schedule: RealSchedule, tag: string, serve
   const unreadable: EventStoreAdapterError[] = [];
   const dynamo = createDynamoClient(servers.dynamo);
   const s3 = createS3Client(servers.s3);
-  const verifier = new EventStore({ ...realStoreOptions({ table, shards: schedule.shards, deadlineMs: AUDIT_DEADLINE_MS }), kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20 }), blobs: new S3BlobDriver(s3, { bucket: servers.bucket }), onUnreadable: (error) => unreadable.push(error) });
+  const verifier = new EventStore({
+    ...realStoreOptions({ table, shards: schedule.shards, deadlineMs: AUDIT_DEADLINE_MS }),
+    kv: new DynamoDbKvDriver(dynamo, { pollIntervalMs: 20 }),
+    blobs: new S3BlobDriver(s3, { bucket: servers.bucket }),
+    onUnreadable: (error) => unreadable.push(error),
+  });
   const local = Array.from({ length: schedule.inProcess }, (_, index) => openRealInstance(config(CHILDREN + index, `p${index}`)));
   try {
     await retryInit(() => verifier.init());
-    await Promise.all([...workers.map((worker, index) => worker.open(config(index, worker.name))), ...local.map((instance) => instance.init())]);
+    await Promise.all([
+      ...workers.map((worker, index) => worker.open(config(index, worker.name))),
+      ...local.map((instance) => instance.init()),
+    ]);
     const instances: Instance[] = [
-      ...workers.map((worker, index) => ({ name: worker.name, clock: () => Date.now() + schedule.skews[index]!, exec: (op: ResolvedOp) => worker.exec(op) })),
-      ...local.map((instance, index) => ({ name: `p${index}`, clock: () => Date.now() + schedule.skews[CHILDREN + index]!, exec: (op: ResolvedOp) => instance.exec(op) })),
+      ...workers.map((worker, index) => ({
+        name: worker.name,
+        clock: () => Date.now() + schedule.skews[index]!,
+        exec: (op: ResolvedOp) => worker.exec(op),
+      })),
+      ...local.map((instance, index) => ({
+        name: `p${index}`,
+        clock: () => Date.now() + schedule.skews[CHILDREN + index]!,
+        exec: (op: ResolvedOp) => instance.exec(op),
+      })),
     ];
-    const history = await runActors(tag, schedule.actors, { instances, now: Date.now, tick: realTick, graceMs: REAL_GRACE_MS, shortDeadlineMs: REAL_SHORT_DEADLINE_MS, lateSweeps: false });
+    const history = await runActors(tag, schedule.actors, {
+      instances,
+      now: Date.now,
+      tick: realTick,
+      graceMs: REAL_GRACE_MS,
+      shortDeadlineMs: REAL_SHORT_DEADLINE_MS,
+      lateSweeps: false,
+    });
     // Every instance closed: subscriptions stopped, delayed requests landed, hung ones released.
-    const faults = (await Promise.all([...workers.map((worker) => worker.closeInstance()), ...local.map(async (instance) => instance.faults())])).reduce((sum, count) => sum + count, 0);
+    const faults = (
+      await Promise.all([...workers.map((worker) => worker.closeInstance()), ...local.map(async (instance) => instance.faults())])
+    ).reduce((sum, count) => sum + count, 0);
     await Promise.all(local.map((instance) => instance.close()));
-    const { violations, counts } = await audit(history, { verifier, unreadable, tick: realTick, maxDrainTicks: 3_000, slackMs: REAL_SLACK_MS });
+    const { violations, counts } = await audit(history, {
+      verifier,
+      unreadable,
+      tick: realTick,
+      maxDrainTicks: 3_000,
+      slackMs: REAL_SLACK_MS,
+    });
     return { violations, history, counts, faults };
   } finally {
     await Promise.allSettled(local.map((instance) => instance.close()));

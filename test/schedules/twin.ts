@@ -90,17 +90,33 @@ class VirtualTime {
  * DynamoDB Local) whose store shares the blob store, holding `count` offloaded events written before the schedule.
  * Nothing the schedule's stores do (sweeps, resets) may touch its blobs: `check` resolves to the violations.
  */
-async function plantNeighbour(count: number, common: Omit<EventStoreCoreOptions, 'kv'>, blobs: MemoryBlobDriver, clock: () => number, sleep: (ms: number) => Promise<void>): Promise<{ check(): Promise<string[]> }> {
+async function plantNeighbour(
+  count: number,
+  common: Omit<EventStoreCoreOptions, 'kv'>,
+  blobs: MemoryBlobDriver,
+  clock: () => number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ check(): Promise<string[]> }> {
   if (count === 0) return { check: async () => [] };
   const store = new EventStore({ ...common, kv: new MemoryKvDriver({ clock }), blobs, clock }, { sleep });
-  const events = Array.from({ length: count }, (_, index) => ({ id: `neighbour.${index}`, domain: 'acct', identifier: 'n', type: 'moved', payload: { blob: 'n'.repeat(3000) }, created: new Date(clock()) }));
+  const events = Array.from({ length: count }, (_, index) => ({
+    id: `neighbour.${index}`,
+    domain: 'acct',
+    identifier: 'n',
+    type: 'moved',
+    payload: { blob: 'n'.repeat(3000) },
+    created: new Date(clock()),
+  }));
   await store.appendEvents(events);
   return {
     async check() {
       const violations: string[] = [];
       for (const event of events) {
         const read = await store.getEventById(event.id).catch((error: unknown) => `${(error as { code?: string }).code ?? String(error)}`);
-        if (typeof read === 'string' || read === null) violations.push(`the neighbour's event ${event.id} (same table name, another KV store, shared blob store) is unreadable: ${read}`);
+        if (typeof read === 'string' || read === null)
+          violations.push(
+            `the neighbour's event ${event.id} (same table name, another KV store, shared blob store) is unreadable: ${read}`,
+          );
       }
       await store.close();
       return violations;
@@ -115,8 +131,21 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
   const clock = () => time.now;
   const kv = new MemoryKvDriver({
     clock,
-    ...(schedule.lag ? { indexLag: { seed: schedule.seed, medianMs: schedule.lag.medianMs, tailMs: TAIL_MS, tailProbability: schedule.lag.tailProbability }, eventualReads: true } : {}),
-    capabilities: { idempotentTransactions: schedule.idempotentTransactions, ...(schedule.smallTransactions ? { maxTransactionActions: 12 } : {}) },
+    ...(schedule.lag
+      ? {
+          indexLag: {
+            seed: schedule.seed,
+            medianMs: schedule.lag.medianMs,
+            tailMs: TAIL_MS,
+            tailProbability: schedule.lag.tailProbability,
+          },
+          eventualReads: true,
+        }
+      : {}),
+    capabilities: {
+      idempotentTransactions: schedule.idempotentTransactions,
+      ...(schedule.smallTransactions ? { maxTransactionActions: 12 } : {}),
+    },
   });
   const blobs = new MemoryBlobDriver({ clock });
   const unreadable: EventStoreAdapterError[] = [];
@@ -132,7 +161,16 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
   const verifier = new EventStore({ ...common, kv, blobs, clock, onUnreadable: (error) => unreadable.push(error) }, { sleep: time.sleep });
   const gates = schedule.instances.map((spec, index) => new FaultGate(schedule.seed ^ (index * 0x9e3779b1), spec));
   const stores = schedule.instances.map(
-    (spec, index) => new EventStore({ ...common, kv: new FaultyKv(kv, gates[index]!), blobs: new FaultyBlobs(blobs, gates[index]!), clock: () => time.now + spec.skewMs }, { sleep: time.sleep }),
+    (spec, index) =>
+      new EventStore(
+        {
+          ...common,
+          kv: new FaultyKv(kv, gates[index]!),
+          blobs: new FaultyBlobs(blobs, gates[index]!),
+          clock: () => time.now + spec.skewMs,
+        },
+        { sleep: time.sleep },
+      ),
   );
   const storedIds = async (ids: readonly string[]) => {
     const found: string[] = [];
@@ -142,7 +180,11 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
   const instances: Instance[] = stores.map((store, index) => ({
     name: `i${index}`,
     clock: () => time.now + schedule.instances[index]!.skewMs,
-    exec: (op) => executeOp({ store, clock: () => time.now + schedule.instances[index]!.skewMs, tick: time.tick, deadlineMs: DEADLINE_MS, storedIds }, op),
+    exec: (op) =>
+      executeOp(
+        { store, clock: () => time.now + schedule.instances[index]!.skewMs, tick: time.tick, deadlineMs: DEADLINE_MS, storedIds },
+        op,
+      ),
   }));
   time.start();
   try {
@@ -151,11 +193,24 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
     await Promise.all(stores.map((store) => store.init()));
     for (const gate of gates) gate.enabled = true;
     const neighbour = await plantNeighbour(schedule.neighbourEvents, common, blobs, clock, time.sleep);
-    const history = await runActors(tag, schedule.actors, { instances, now: clock, tick: time.tick, graceMs: GRACE_MS, shortDeadlineMs: SHORT_DEADLINE_MS, lateSweeps: true });
+    const history = await runActors(tag, schedule.actors, {
+      instances,
+      now: clock,
+      tick: time.tick,
+      graceMs: GRACE_MS,
+      shortDeadlineMs: SHORT_DEADLINE_MS,
+      lateSweeps: true,
+    });
     for (const gate of gates) gate.enabled = false;
     // Requests of calls that gave up land, and every index catches up, before the audit.
     await time.sleep(TAIL_MS + 10 * TICK_MS);
-    const { violations, counts } = await audit(history, { verifier, unreadable, tick: time.tick, maxDrainTicks: Math.ceil((4 * TAIL_MS) / TICK_MS) + 500, slackMs: TWIN_SLACK_MS });
+    const { violations, counts } = await audit(history, {
+      verifier,
+      unreadable,
+      tick: time.tick,
+      maxDrainTicks: Math.ceil((4 * TAIL_MS) / TICK_MS) + 500,
+      slackMs: TWIN_SLACK_MS,
+    });
     violations.push(...(await neighbour.check()));
     const faultsByKind = [kv.faultCounts(), blobs.faultCounts()];
     const faults = faultsByKind.flatMap((count) => Object.values(count)).reduce((sum, count) => sum + count, 0);

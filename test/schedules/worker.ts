@@ -14,7 +14,9 @@ let instance: RealInstance | undefined;
 const send = (message: unknown) => process.send!(message);
 
 process.on('message', (message: Inbound) => {
-  void handle(message).catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }));
+  void handle(message).catch((error: unknown) =>
+    send({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }),
+  );
 });
 process.on('disconnect', () => {
   void instance?.close().finally(() => process.exit(0));

@@ -106,7 +106,10 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
 
 /** DynamoDB Local only answers requests that look signed: any SigV4-shaped Authorization header will do. */
 async function answersListTables(endpoint: string): Promise<boolean> {
-  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   try {
     const response = await fetch(endpoint, {
       method: 'POST',

@@ -22,8 +22,6 @@ function resolve(endpoint: string | null, suite: string, server: string): RealSe
   if (process.env.CI === 'true') {
     throw new Error(`"${suite}" needs ${server}, which is unavailable in CI: ${inject('realServersUnavailable') ?? 'unknown reason'}`);
   }
-  console.warn(
-    `\n!!! SKIPPING "${suite}": ${server} is unavailable: ${inject('realServersUnavailable') ?? 'unknown reason'} !!!\n`,
-  );
+  console.warn(`\n!!! SKIPPING "${suite}": ${server} is unavailable: ${inject('realServersUnavailable') ?? 'unknown reason'} !!!\n`);
   return { endpoint: '', skip: true };
 }

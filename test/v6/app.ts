@@ -93,8 +93,22 @@ export class BalanceView {
       this.seen.push(event.id);
     };
     return [
-      { name: 'credits', filters: [{ domain: ACCOUNT, type: 'Deposited' }, { domain: ACCOUNT, type: 'WithdrawalReverted' }], apply: apply(1) },
-      { name: 'debits', filters: [{ domain: ACCOUNT, type: 'Withdrawn' }, { domain: ACCOUNT, type: 'DepositReverted' }], apply: apply(-1) },
+      {
+        name: 'credits',
+        filters: [
+          { domain: ACCOUNT, type: 'Deposited' },
+          { domain: ACCOUNT, type: 'WithdrawalReverted' },
+        ],
+        apply: apply(1),
+      },
+      {
+        name: 'debits',
+        filters: [
+          { domain: ACCOUNT, type: 'Withdrawn' },
+          { domain: ACCOUNT, type: 'DepositReverted' },
+        ],
+        apply: apply(-1),
+      },
       {
         name: 'opened',
         filters: [{ domain: ACCOUNT, type: 'Opened' }],
@@ -111,9 +125,27 @@ export class BalanceView {
 /** Compensations: a deposit is reverted by a debit, a withdrawal by a credit, a transfer by its cancellation; notices have none unless `withNotices`. */
 export function compensations(withNotices: boolean): CompensationRegistry {
   const registry = makeCompensationRegistry();
-  registry.register(ACCOUNT, 'Deposited', (event) => ({ domain: ACCOUNT, identifier: event.identifier, type: 'DepositReverted', payload: { amount: (event.payload as { amount: number }).amount } }));
-  registry.register(ACCOUNT, 'Withdrawn', (event) => ({ domain: ACCOUNT, identifier: event.identifier, type: 'WithdrawalReverted', payload: { amount: (event.payload as { amount: number }).amount } }));
-  registry.register('transfer', 'Requested', (event) => ({ domain: 'transfer', identifier: event.identifier, type: 'Cancelled', payload: { reason: 'reverted' } }));
-  if (withNotices) registry.register('notice', 'Sent', (event) => [{ domain: 'notice', identifier: event.identifier, type: 'Retracted', payload: { of: event.id } }]);
+  registry.register(ACCOUNT, 'Deposited', (event) => ({
+    domain: ACCOUNT,
+    identifier: event.identifier,
+    type: 'DepositReverted',
+    payload: { amount: (event.payload as { amount: number }).amount },
+  }));
+  registry.register(ACCOUNT, 'Withdrawn', (event) => ({
+    domain: ACCOUNT,
+    identifier: event.identifier,
+    type: 'WithdrawalReverted',
+    payload: { amount: (event.payload as { amount: number }).amount },
+  }));
+  registry.register('transfer', 'Requested', (event) => ({
+    domain: 'transfer',
+    identifier: event.identifier,
+    type: 'Cancelled',
+    payload: { reason: 'reverted' },
+  }));
+  if (withNotices)
+    registry.register('notice', 'Sent', (event) => [
+      { domain: 'notice', identifier: event.identifier, type: 'Retracted', payload: { of: event.id } },
+    ]);
   return registry;
 }

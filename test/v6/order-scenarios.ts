@@ -27,11 +27,18 @@ export function v6OrderScenarios(makeBackend: () => SafetyBackend): void {
     const store = backend.store(backend.table('v6-order'), options);
     stores.push(store);
     const core = makeEventStoreCore(store);
-    await core.append([{ domain: 'ticket', identifier: 't1', type: 'Opened', payload: { n: 1 }, created: new Date('2026-06-02T00:00:00.000Z') }]);
-    await core.append([{ domain: 'ticket', identifier: 't1', type: 'Closed', payload: { n: 2 }, created: new Date('2026-06-01T00:00:00.000Z') }]);
-    await core.append([{ domain: 'ticket', identifier: 't2', type: 'Opened', payload: { n: 3 }, created: new Date('1999-01-01T00:00:00.000Z') }]);
+    await core.append([
+      { domain: 'ticket', identifier: 't1', type: 'Opened', payload: { n: 1 }, created: new Date('2026-06-02T00:00:00.000Z') },
+    ]);
+    await core.append([
+      { domain: 'ticket', identifier: 't1', type: 'Closed', payload: { n: 2 }, created: new Date('2026-06-01T00:00:00.000Z') },
+    ]);
+    await core.append([
+      { domain: 'ticket', identifier: 't2', type: 'Opened', payload: { n: 3 }, created: new Date('1999-01-01T00:00:00.000Z') },
+    ]);
     const scanned: string[] = [];
-    for await (const page of core.scan({ pageSize: 2 })) scanned.push(...page.map((event) => `${event.identifier}:${event.type}:${event.sequence}`));
+    for await (const page of core.scan({ pageSize: 2 }))
+      scanned.push(...page.map((event) => `${event.identifier}:${event.type}:${event.sequence}`));
     const exported: PersistedEvent[] = [];
     for await (const page of core.export({ pageSize: 2 })) exported.push(...page);
     await core.import(JSON.parse(JSON.stringify(exported)) as PersistedEvent[], { replace: true });

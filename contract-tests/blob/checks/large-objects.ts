@@ -49,7 +49,10 @@ export const largeObjectsCheck: BlobCheck = {
         const body = patternBytes(size, size);
         await driver.put(key, body, { contentType: 'application/octet-stream' });
         const read = await driver.get(key);
-        ensure(read instanceof Uint8Array, () => `get of an object of ${size} bytes returned ${read === undefined ? 'undefined' : typeof read}`);
+        ensure(
+          read instanceof Uint8Array,
+          () => `get of an object of ${size} bytes returned ${read === undefined ? 'undefined' : typeof read}`,
+        );
         const difference = firstDifference(read, body);
         ensure(difference === undefined, () => `object of ${size} bytes did not round-trip: ${difference}`);
         await driver.delete([key]);

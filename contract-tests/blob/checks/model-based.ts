@@ -19,7 +19,10 @@ type Cmd = fc.AsyncCommand<Model, BlobDriver>;
 const keyArb = fc.integer({ min: 0, max: KEY_POOL.length - 1 });
 
 class PutCommand implements Cmd {
-  constructor(private readonly key: number, private readonly body: Uint8Array) {}
+  constructor(
+    private readonly key: number,
+    private readonly body: Uint8Array,
+  ) {}
   check(): boolean {
     return true;
   }
@@ -98,4 +101,3 @@ export const blobModelBasedCheck: BlobCheck = {
       );
     }),
 };
-

@@ -32,11 +32,18 @@ export const changeFeedCheck: EventStoreCheck = {
             const first = await open({ changeFeed: { shards } });
             const second = await open({ sameTableAs: first, changeFeed: { shards } });
             const start = await first.getLogPage();
-            ensure(start.events.length === 0 && start.cursor.length === shards + 1, () => `an empty log: no events, ${shards + 1} cursor entries (got ${start.events.length}, ${start.cursor.length})`);
+            ensure(
+              start.events.length === 0 && start.cursor.length === shards + 1,
+              () => `an empty log: no events, ${shards + 1} cursor entries (got ${start.events.length}, ${start.cursor.length})`,
+            );
             // Two "processes" write their halves concurrently (batches of a stream may then interleave).
-            await Promise.all([first, second].map((store, half) => (async () => {
-              for (const [index, batch] of batches.entries()) if (index % 2 === half) await store.storeEvents(batch);
-            })()));
+            await Promise.all(
+              [first, second].map((store, half) =>
+                (async () => {
+                  for (const [index, batch] of batches.entries()) if (index % 2 === half) await store.storeEvents(batch);
+                })(),
+              ),
+            );
             const streams = new Map(batches.flat().map((event) => [`${event.domain}\u0000${event.identifier ?? ''}`, event]));
             const expected: StoredEvent[] = [];
             for (const event of streams.values()) expected.push(...(await first.getStreamEvents(event.domain, event.identifier ?? '')));
@@ -49,7 +56,8 @@ export const changeFeedCheck: EventStoreCheck = {
               ensure(polls < maxPolls, () => `getLogPage delivered ${delivered.length} of ${expected.length} events in ${maxPolls} polls`);
               const page = await second.getLogPage(JSON.parse(cursor) as ExpectedStreamVersion[], pageSize);
               ensure(page.events.length <= pageSize, `a page holds at most ${pageSize} events`);
-              if (page.events.length === 0) ensure(canonical(page.cursor) === canonical(JSON.parse(cursor)), 'an empty page returns the cursor it was given');
+              if (page.events.length === 0)
+                ensure(canonical(page.cursor) === canonical(JSON.parse(cursor)), 'an empty page returns the cursor it was given');
               cursor = JSON.stringify(page.cursor);
               delivered.push(...page.events);
               if (page.events.length === 0) await new Promise((resolve) => setTimeout(resolve, EMPTY_PAGE_PAUSE_MS));
@@ -58,13 +66,23 @@ export const changeFeedCheck: EventStoreCheck = {
             ensure(after.events.length === 0, () => `nothing after the last event, got ${after.events.map((event) => event.id).join(',')}`);
             const ids = delivered.map((event) => event.id);
             ensure(new Set(ids).size === ids.length, () => `each event once: ${ids.join(',')}`);
-            ensure(canonical([...ids].sort()) === canonical(expected.map((event) => event.id).sort()), () => `exactly the stored events: expected ${expected.map((event) => event.id).join(',')}, got ${ids.join(',')}`);
+            ensure(
+              canonical([...ids].sort()) === canonical(expected.map((event) => event.id).sort()),
+              () => `exactly the stored events: expected ${expected.map((event) => event.id).join(',')}, got ${ids.join(',')}`,
+            );
             const byId = new Map(expected.map((event) => [event.id, event]));
             const last = new Map<string, number>();
             for (const event of delivered) {
-              ensure(comparable(event) === comparable(byId.get(event.id)!), () => `${event.id} delivered as stored: expected ${comparable(byId.get(event.id)!)}, got ${comparable(event)}`);
+              ensure(
+                comparable(event) === comparable(byId.get(event.id)!),
+                () => `${event.id} delivered as stored: expected ${comparable(byId.get(event.id)!)}, got ${comparable(event)}`,
+              );
               const stream = `${event.domain}\u0000${event.identifier ?? ''}`;
-              ensure(event.sequence === (last.get(stream) ?? 0) + 1, () => `stream ${event.domain}/${event.identifier ?? ''} in sequence order: ${event.sequence} after ${last.get(stream) ?? 0}`);
+              ensure(
+                event.sequence === (last.get(stream) ?? 0) + 1,
+                () =>
+                  `stream ${event.domain}/${event.identifier ?? ''} in sequence order: ${event.sequence} after ${last.get(stream) ?? 0}`,
+              );
               last.set(stream, event.sequence);
             }
           },

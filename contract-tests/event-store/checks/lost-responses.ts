@@ -124,7 +124,10 @@ export const lostResponseCheck: EventStoreCheck = {
       }
       partitioned.heal();
       ensure(partitioned.lost === 1, `the staged commit-then-lose happened (${partitioned.lost})`);
-      ensure(code === 'STORE/OUTCOME_UNKNOWN', () => `a commit whose answer and checks were lost: expected STORE/OUTCOME_UNKNOWN, got ${code}`);
+      ensure(
+        code === 'STORE/OUTCOME_UNKNOWN',
+        () => `a commit whose answer and checks were lost: expected STORE/OUTCOME_UNKNOWN, got ${code}`,
+      );
       const read = await store.getEventById(big.id).catch(failure('getEventById'));
       const committed = 'the event committed under STORE/OUTCOME_UNKNOWN: its offloaded payload';
       ensureEqual(typeof read === 'string' ? read : read?.payload, payload, committed);

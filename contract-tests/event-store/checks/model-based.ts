@@ -54,7 +54,10 @@ class Append implements Cmd {
     if (this.expected === 'wrong') {
       const concurrency = error as { name?: string; actualSequence?: number; expectedSequence?: number };
       ensure(concurrency?.name === 'ConcurrencyError', () => `expected ConcurrencyError, got ${String(error)}`);
-      ensure(concurrency.actualSequence === current && concurrency.expectedSequence === current + 1, 'ConcurrencyError carries the real sequence');
+      ensure(
+        concurrency.actualSequence === current && concurrency.expectedSequence === current + 1,
+        'ConcurrencyError carries the real sequence',
+      );
       return;
     }
     ensure(error === undefined, () => `append failed: ${String(error)}`);
@@ -69,13 +72,26 @@ class Append implements Cmd {
 }
 
 class ReadStream implements Cmd {
-  constructor(readonly stream: { domain: string; identifier: string }, readonly from: number) {}
+  constructor(
+    readonly stream: { domain: string; identifier: string },
+    readonly from: number,
+  ) {}
   check = () => true;
   async run(model: Model, store: EventStore): Promise<void> {
     const { domain, identifier } = this.stream;
-    const expected = model.events.filter((event) => event.domain === domain && (event.identifier ?? '') === identifier && event.sequence > this.from);
-    ensureSameEvents(await store.getStreamEvents(domain, identifier, this.from), expected, `getStreamEvents(${domain}, ${identifier}, ${this.from})`);
-    ensureEqual(await store.getStreamSequence(domain, identifier), model.sequences.get(keyOf(domain, identifier)) ?? 0, 'getStreamSequence');
+    const expected = model.events.filter(
+      (event) => event.domain === domain && (event.identifier ?? '') === identifier && event.sequence > this.from,
+    );
+    ensureSameEvents(
+      await store.getStreamEvents(domain, identifier, this.from),
+      expected,
+      `getStreamEvents(${domain}, ${identifier}, ${this.from})`,
+    );
+    ensureEqual(
+      await store.getStreamSequence(domain, identifier),
+      model.sequences.get(keyOf(domain, identifier)) ?? 0,
+      'getStreamSequence',
+    );
   }
   toString = () => `ReadStream(${JSON.stringify(this.stream)}, ${this.from})`;
 }
@@ -97,7 +113,10 @@ class GetById implements Cmd {
 }
 
 class Replay implements Cmd {
-  constructor(readonly pageSize: number, readonly from: number | undefined) {}
+  constructor(
+    readonly pageSize: number,
+    readonly from: number | undefined,
+  ) {}
   check = () => true;
   async run(model: Model, store: EventStore): Promise<void> {
     const ordered = [...model.events].sort(globalOrder);
@@ -118,10 +137,17 @@ const draftArb = fc.record({
 });
 
 const commands = [
-  fc.tuple(fc.array(draftArb, { minLength: 1, maxLength: 4 }), fc.constantFrom('none', 'right', 'wrong') as fc.Arbitrary<'none' | 'right' | 'wrong'>).map(([drafts, expected]) => new Append(drafts, expected)),
+  fc
+    .tuple(
+      fc.array(draftArb, { minLength: 1, maxLength: 4 }),
+      fc.constantFrom('none', 'right', 'wrong') as fc.Arbitrary<'none' | 'right' | 'wrong'>,
+    )
+    .map(([drafts, expected]) => new Append(drafts, expected)),
   fc.tuple(streamArb, fc.nat(3)).map(([stream, from]) => new ReadStream(stream, from)),
   fc.nat(100).map((pick) => new GetById(pick)),
-  fc.tuple(fc.integer({ min: 1, max: 5 }), fc.option(fc.nat(100), { nil: undefined })).map(([pageSize, from]) => new Replay(pageSize, from)),
+  fc
+    .tuple(fc.integer({ min: 1, max: 5 }), fc.option(fc.nat(100), { nil: undefined }))
+    .map(([pageSize, from]) => new Replay(pageSize, from)),
 ];
 
 /** The model-based check. */

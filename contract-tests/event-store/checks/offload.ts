@@ -21,21 +21,53 @@ export const offloadRoundTripCheck: EventStoreCheck = {
   run: (factory, options) =>
     withFixture(factory, async (open) => {
       const store = await open({ offloadThresholdBytes: 4096 });
-      const textArb = fc.record({ char: fc.constantFrom('a', 'é', '日', '😀'), length: fc.integer({ min: 0, max: 3000 }) }).map(({ char, length }) => char.repeat(length));
+      const textArb = fc
+        .record({ char: fc.constantFrom('a', 'é', '日', '😀'), length: fc.integer({ min: 0, max: 3000 }) })
+        .map(({ char, length }) => char.repeat(length));
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.record({ payload: textArb, meta: fc.option(textArb, { nil: undefined }), identifier: fc.constantFrom('1', '2') }), { minLength: 1, maxLength: 4 }), async (drafts) => {
-          const events: CreatedEvent[] = drafts.map((draft) => ({ id: freshId(), domain: 'big', type: 't', identifier: draft.identifier, payload: { text: draft.payload }, ...(draft.meta === undefined ? {} : { meta: { note: draft.meta } }), created: at, causationId: 'root-cause' }));
-          const before = { one: await store.getStreamSequence('big', '1'), two: await store.getStreamSequence('big', '2') };
-          await store.storeEvents(events);
-          const next = { one: before.one, two: before.two };
-          const stored = events.map((event) => ({ ...event, sequence: event.identifier === '1' ? ++next.one : ++next.two }));
-          for (const expected of stored) ensureSameEvents(await store.getEventById(expected.id), expected, `getEventById(${expected.id})`);
-          ensureSameEvents((await store.getStreamEvents('big', '1', before.one)), stored.filter((event) => event.identifier === '1'), 'getStreamEvents');
-          const replayed = await replayAll(store, 3);
-          for (const expected of stored) ensureSameEvents(replayed.find((event) => event.id === expected.id), expected, `replayed ${expected.id}`);
-          const caused = await store.findByCausationId('root-cause');
-          for (const expected of stored) ensureSameEvents(caused.find((event) => event.id === expected.id), expected, `caused ${expected.id}`);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.record({ payload: textArb, meta: fc.option(textArb, { nil: undefined }), identifier: fc.constantFrom('1', '2') }), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          async (drafts) => {
+            const events: CreatedEvent[] = drafts.map((draft) => ({
+              id: freshId(),
+              domain: 'big',
+              type: 't',
+              identifier: draft.identifier,
+              payload: { text: draft.payload },
+              ...(draft.meta === undefined ? {} : { meta: { note: draft.meta } }),
+              created: at,
+              causationId: 'root-cause',
+            }));
+            const before = { one: await store.getStreamSequence('big', '1'), two: await store.getStreamSequence('big', '2') };
+            await store.storeEvents(events);
+            const next = { one: before.one, two: before.two };
+            const stored = events.map((event) => ({ ...event, sequence: event.identifier === '1' ? ++next.one : ++next.two }));
+            for (const expected of stored)
+              ensureSameEvents(await store.getEventById(expected.id), expected, `getEventById(${expected.id})`);
+            ensureSameEvents(
+              await store.getStreamEvents('big', '1', before.one),
+              stored.filter((event) => event.identifier === '1'),
+              'getStreamEvents',
+            );
+            const replayed = await replayAll(store, 3);
+            for (const expected of stored)
+              ensureSameEvents(
+                replayed.find((event) => event.id === expected.id),
+                expected,
+                `replayed ${expected.id}`,
+              );
+            const caused = await store.findByCausationId('root-cause');
+            for (const expected of stored)
+              ensureSameEvents(
+                caused.find((event) => event.id === expected.id),
+                expected,
+                `caused ${expected.id}`,
+              );
+          },
+        ),
         propertyParameters(options, 0.3),
       );
     }),
@@ -51,12 +83,22 @@ export const transactionBudgetCheck: EventStoreCheck = {
       const { maxTransactionBytes, maxItemBytes } = fixture.kv.capabilities;
       const payloadBytes = Math.min(store.options.offloadThresholdBytes - 2_000, maxItemBytes - 2_000);
       const count = Math.min(40, Math.ceil((maxTransactionBytes * 1.2) / payloadBytes));
-      const events: CreatedEvent[] = Array.from({ length: count }, (_, index) => ({ id: freshId(), domain: 'bulk', type: 't', identifier: 'one', payload: 'x'.repeat(payloadBytes - (index % 7)), created: at }));
+      const events: CreatedEvent[] = Array.from({ length: count }, (_, index) => ({
+        id: freshId(),
+        domain: 'bulk',
+        type: 't',
+        identifier: 'one',
+        payload: 'x'.repeat(payloadBytes - (index % 7)),
+        created: at,
+      }));
       store.resetStats();
       await store.storeEvents(events);
       ensure(store.stats().transactWrite.requests === 1, () => `one transaction expected, saw ${store.stats().transactWrite.requests}`);
       const stream = await store.getStreamEvents('bulk', 'one');
-      ensure(stream.length === count && stream.every((event, index) => event.payload === events[index]!.payload && event.sequence === index + 1), 'all read back whole, in order');
+      ensure(
+        stream.length === count && stream.every((event, index) => event.payload === events[index]!.payload && event.sequence === index + 1),
+        'all read back whole, in order',
+      );
     }),
 };
 
@@ -68,8 +110,19 @@ export const blobStoreRequiredCheck: EventStoreCheck = {
     withStore(
       factory,
       async (store, fixture) => {
-        const huge = { id: freshId(), domain: 'big', type: 't', identifier: 'x', payload: '日'.repeat(Math.ceil(fixture.kv.capabilities.maxItemBytes / 3) + 10), created: at };
-        await ensureRejectsWithCode(() => store.storeEvents([{ id: freshId(), domain: 'big', type: 't', identifier: 'x', payload: 1, created: at }, huge]), 'STORE/BLOB_STORE_REQUIRED', 'oversized event without blobs');
+        const huge = {
+          id: freshId(),
+          domain: 'big',
+          type: 't',
+          identifier: 'x',
+          payload: '日'.repeat(Math.ceil(fixture.kv.capabilities.maxItemBytes / 3) + 10),
+          created: at,
+        };
+        await ensureRejectsWithCode(
+          () => store.storeEvents([{ id: freshId(), domain: 'big', type: 't', identifier: 'x', payload: 1, created: at }, huge]),
+          'STORE/BLOB_STORE_REQUIRED',
+          'oversized event without blobs',
+        );
         ensure((await store.getStreamSequence('big', 'x')) === 0, 'nothing written');
       },
       { withoutBlobs: true },
@@ -86,14 +139,35 @@ function plannedItemBytes(store: EventStore, event: CreatedEvent): number {
 }
 
 /** Event shapes for the boundary: plain; every optional field; a payload of 2-byte characters. */
-const BOUNDARY_SHAPES: readonly { readonly name: string; readonly event: (payload: string) => CreatedEvent; readonly fill: (bytes: number) => string }[] = [
-  { name: 'plain', event: (payload) => ({ id: freshId(), domain: 'edge', type: 't', identifier: 'b', payload, created: at }), fill: (bytes) => 'a'.repeat(bytes) },
+const BOUNDARY_SHAPES: readonly {
+  readonly name: string;
+  readonly event: (payload: string) => CreatedEvent;
+  readonly fill: (bytes: number) => string;
+}[] = [
   {
-    name: 'every field',
-    event: (payload) => ({ id: freshId('😀'), domain: 'edge', type: 't', payload, meta: { note: 'm' }, correlationId: 'corr', causationId: 'edge-cause', created: at }),
+    name: 'plain',
+    event: (payload) => ({ id: freshId(), domain: 'edge', type: 't', identifier: 'b', payload, created: at }),
     fill: (bytes) => 'a'.repeat(bytes),
   },
-  { name: 'UTF-8', event: (payload) => ({ id: freshId(), domain: 'edge', type: 't', identifier: 'é', payload, created: at }), fill: (bytes) => 'é'.repeat(Math.floor(bytes / 4)) + 'a'.repeat(bytes - 2 * Math.floor(bytes / 4)) },
+  {
+    name: 'every field',
+    event: (payload) => ({
+      id: freshId('😀'),
+      domain: 'edge',
+      type: 't',
+      payload,
+      meta: { note: 'm' },
+      correlationId: 'corr',
+      causationId: 'edge-cause',
+      created: at,
+    }),
+    fill: (bytes) => 'a'.repeat(bytes),
+  },
+  {
+    name: 'UTF-8',
+    event: (payload) => ({ id: freshId(), domain: 'edge', type: 't', identifier: 'é', payload, created: at }),
+    fill: (bytes) => 'é'.repeat(Math.floor(bytes / 4)) + 'a'.repeat(bytes - 2 * Math.floor(bytes / 4)),
+  },
 ];
 
 /** The offload boundary is exact: at the threshold an item stays inline, one byte over it is offloaded. */
@@ -116,7 +190,10 @@ export const offloadBoundaryCheck: EventStoreCheck = {
             await store.storeEvents([event]);
             const puts = store.stats().blobPut.requests;
             const what = `${shape.name} item of ${size} bytes at threshold ${threshold}`;
-            ensure(over === 0 ? puts === 0 : puts >= 1, () => `${what}: ${over === 0 ? 'must stay inline' : 'must be offloaded'} (${puts} blob put(s))`);
+            ensure(
+              over === 0 ? puts === 0 : puts >= 1,
+              () => `${what}: ${over === 0 ? 'must stay inline' : 'must be offloaded'} (${puts} blob put(s))`,
+            );
             const sequence = await store.getStreamSequence(event.domain, event.identifier ?? '');
             ensureSameEvents(await store.getEventById(event.id), storedShape(event, sequence), `${what}: read back`);
           }

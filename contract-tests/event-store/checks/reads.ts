@@ -16,18 +16,45 @@ export const exactFieldsCheck: EventStoreCheck = {
   run: (factory) =>
     withStore(factory, async (store) => {
       const payloads: unknown[] = [0, false, '', null, [], {}, 'x', { nested: [1, { a: null }] }];
-      const events: CreatedEvent[] = payloads.map((payload, index) => ({ id: freshId(), domain: 'f', type: 't', identifier: 'i', payload, created: at, ...(index === 1 ? { causationId: null, correlationId: 'corr', meta: { when: new Date(at) } } : {}) }));
+      const events: CreatedEvent[] = payloads.map((payload, index) => ({
+        id: freshId(),
+        domain: 'f',
+        type: 't',
+        identifier: 'i',
+        payload,
+        created: at,
+        ...(index === 1 ? { causationId: null, correlationId: 'corr', meta: { when: new Date(at) } } : {}),
+      }));
       const minimal: CreatedEvent = { id: freshId(), domain: 'f', type: 't', payload: 1, created: at };
       await store.storeEvents([...events, minimal]);
       // null correlation/causation ids mean absent; a Date in meta comes back as its ISO text (JSON).
-      const expected = events.map((event, index) => ({ ...storedShape(event, index + 1), ...(event.meta ? { meta: { when: at.toISOString() } } : {}) }));
+      const expected = events.map((event, index) => ({
+        ...storedShape(event, index + 1),
+        ...(event.meta ? { meta: { when: at.toISOString() } } : {}),
+      }));
       ensure(!('causationId' in expected[1]!), 'the expectation itself drops the null causation id');
       ensureSameEvents(await store.getStreamEvents('f', 'i'), expected, 'getStreamEvents');
       ensureSameEvents(await store.getEventById(minimal.id), { ...minimal, sequence: 1 }, 'event without identifier');
-      ensureSameEvents(await store.getStreamEvents('f', ''), [{ ...minimal, sequence: 1 }], 'missing identifier is the stream (domain, "")');
+      ensureSameEvents(
+        await store.getStreamEvents('f', ''),
+        [{ ...minimal, sequence: 1 }],
+        'missing identifier is the stream (domain, "")',
+      );
       const replayed = await replayAll(store, 4);
-      for (const event of replayed) ensure(!Object.keys(event).some((key) => !['id', 'domain', 'type', 'payload', 'meta', 'identifier', 'correlationId', 'causationId', 'created', 'sequence'].includes(key)), () => `storage fields leaked: ${Object.keys(event).join(',')}`);
-      ensure(replayed.every((event) => event.created instanceof Date), 'created is a Date');
+      for (const event of replayed)
+        ensure(
+          !Object.keys(event).some(
+            (key) =>
+              !['id', 'domain', 'type', 'payload', 'meta', 'identifier', 'correlationId', 'causationId', 'created', 'sequence'].includes(
+                key,
+              ),
+          ),
+          () => `storage fields leaked: ${Object.keys(event).join(',')}`,
+        );
+      ensure(
+        replayed.every((event) => event.created instanceof Date),
+        'created is a Date',
+      );
     }),
 };
 
@@ -45,7 +72,11 @@ export const keyEncodingCheck: EventStoreCheck = {
           const key = JSON.stringify([domain, identifier]);
           seen.set(key, (seen.get(key) ?? 0) + 1);
           const stream = await store.getStreamEvents(domain, identifier);
-          ensure(stream.length === seen.get(key) && stream.every((event) => JSON.stringify(event.payload) === JSON.stringify([domain, identifier])), () => `stream ${key} holds ${stream.length} events, expected ${seen.get(key)}`);
+          ensure(
+            stream.length === seen.get(key) &&
+              stream.every((event) => JSON.stringify(event.payload) === JSON.stringify([domain, identifier])),
+            () => `stream ${key} holds ${stream.length} events, expected ${seen.get(key)}`,
+          );
         }),
         propertyParameters(options),
       );
@@ -68,7 +99,11 @@ export const snapshotCheck: EventStoreCheck = {
         await store.saveSnapshot({ domain: 'acct', identifier: '2', state: big, sequence: 9, created: at });
         ensure(JSON.stringify((await store.getSnapshot('acct', '2'))?.state) === JSON.stringify(big), 'a 480 KB state round-trips');
       }
-      await ensureRejectsWithCode(() => store.saveSnapshot({ domain: '', identifier: '1', state: 1, sequence: 1, created: at }), 'INPUT/INVALID_SNAPSHOT', 'empty domain');
+      await ensureRejectsWithCode(
+        () => store.saveSnapshot({ domain: '', identifier: '1', state: 1, sequence: 1, created: at }),
+        'INPUT/INVALID_SNAPSHOT',
+        'empty domain',
+      );
     }),
 };
 
@@ -96,7 +131,10 @@ export const snapshotHistoryCheck: EventStoreCheck = {
         await store.saveSnapshot(snapshotAt(5));
         await store.saveSnapshot(snapshotAt(3));
         const kept = await latest('after an older save');
-        ensure(kept?.sequence === 5 && kept.state.sequence === 5 && kept.state.pad === pad, () => `after an older save: the newer snapshot stays whole (sequence ${kept?.sequence}, state of ${kept?.state.sequence})`);
+        ensure(
+          kept?.sequence === 5 && kept.state.sequence === 5 && kept.state.pad === pad,
+          () => `after an older save: the newer snapshot stays whole (sequence ${kept?.sequence}, state of ${kept?.state.sequence})`,
+        );
         await store.saveSnapshot(snapshotAt(5));
         const again = await latest('after saving the same sequence again');
         ensure(again?.sequence === 5 && again.state.sequence === 5, 'saving the same sequence again keeps it whole');
@@ -105,12 +143,21 @@ export const snapshotHistoryCheck: EventStoreCheck = {
         for (const result of results) {
           const code = result.status === 'rejected' ? (result.reason as { code?: string }).code : undefined;
           // A save may give up under contention (the core's round or retry limit); it must never fail otherwise.
-          ensure(result.status === 'fulfilled' || code === ErrorCodes.TRANSACTION_CONFLICT || code === ErrorCodes.RETRIES_EXHAUSTED, () => `a concurrent save failed with ${String((result as PromiseRejectedResult).reason)}`);
+          ensure(
+            result.status === 'fulfilled' || code === ErrorCodes.TRANSACTION_CONFLICT || code === ErrorCodes.RETRIES_EXHAUSTED,
+            () => `a concurrent save failed with ${String((result as PromiseRejectedResult).reason)}`,
+          );
         }
         const saved = sequences.filter((_, index) => results[index]!.status === 'fulfilled');
         const final = await latest('after concurrent saves');
-        ensure(final !== null && final.state.sequence === final.sequence && final.state.pad === pad, () => `after concurrent saves: a torn snapshot (sequence ${final?.sequence}, state of ${final?.state.sequence})`);
-        ensure(final.sequence >= Math.max(5, ...saved), () => `after concurrent saves: went back to ${final.sequence} (saved: ${saved.join(',')})`);
+        ensure(
+          final !== null && final.state.sequence === final.sequence && final.state.pad === pad,
+          () => `after concurrent saves: a torn snapshot (sequence ${final?.sequence}, state of ${final?.state.sequence})`,
+        );
+        ensure(
+          final.sequence >= Math.max(5, ...saved),
+          () => `after concurrent saves: went back to ${final.sequence} (saved: ${saved.join(',')})`,
+        );
       },
       { offloadThresholdBytes: 2048 },
     ),
@@ -139,7 +186,10 @@ export const lifecycleCheck: EventStoreCheck = {
           ['BigInt payload', { payload: 10n }],
         ];
         for (const [what, change] of bad) {
-          const batch = [{ ...good, id: freshId() }, { ...good, id: freshId(), ...change }];
+          const batch = [
+            { ...good, id: freshId() },
+            { ...good, id: freshId(), ...change },
+          ];
           await ensureRejectsWithCode(() => store.storeEvents(batch as CreatedEvent[]), 'INPUT/INVALID_EVENT', what);
         }
         ensure((await store.getStreamSequence('l', '1')) === 1, 'bad batches wrote nothing');

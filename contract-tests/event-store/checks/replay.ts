@@ -12,17 +12,26 @@ export const replayOrderCheck: EventStoreCheck = {
   run: (factory, options) =>
     withFixture(factory, async (open) => {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.array(eventArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 }), async (batches, pageSize, shards) => {
-          const store = await open({ bucketShards: shards });
-          for (const batch of batches) await store.storeEvents(batch);
-          const ordered = batches.flat().map((event, index) => ({ event, index })).sort((a, b) => globalOrder(a.event, b.event)).map(({ event }) => event);
-          const replayed = await replayAll(store, pageSize);
-          ensureSameEvents(replayed.map(stripSequence), ordered, `getAllEvents(${pageSize}) with ${shards} shard(s)`);
-          for (const [position, cursor] of ordered.entries()) {
-            const resumed = await replayAll(store, pageSize, cursor.id);
-            ensureSameEvents(resumed.map(stripSequence), ordered.slice(position + 1), `getAllEvents(${pageSize}, ${cursor.id})`);
-          }
-        }),
+        fc.asyncProperty(
+          fc.array(fc.array(eventArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }),
+          fc.integer({ min: 1, max: 7 }),
+          fc.integer({ min: 1, max: 4 }),
+          async (batches, pageSize, shards) => {
+            const store = await open({ bucketShards: shards });
+            for (const batch of batches) await store.storeEvents(batch);
+            const ordered = batches
+              .flat()
+              .map((event, index) => ({ event, index }))
+              .sort((a, b) => globalOrder(a.event, b.event))
+              .map(({ event }) => event);
+            const replayed = await replayAll(store, pageSize);
+            ensureSameEvents(replayed.map(stripSequence), ordered, `getAllEvents(${pageSize}) with ${shards} shard(s)`);
+            for (const [position, cursor] of ordered.entries()) {
+              const resumed = await replayAll(store, pageSize, cursor.id);
+              ensureSameEvents(resumed.map(stripSequence), ordered.slice(position + 1), `getAllEvents(${pageSize}, ${cursor.id})`);
+            }
+          },
+        ),
         propertyParameters(options, 0.5),
       );
     }),
@@ -53,7 +62,11 @@ export const replayEdgesCheck: EventStoreCheck = {
  * Ids that differ at a character above U+FFFF (UTF-16 surrogates) vs one in U+E000..U+FFFF: UTF-8 (code point)
  * order and UTF-16 code-unit order disagree on every such pair. The random ids of the other checks differ earlier.
  */
-const CODE_POINT_IDS: readonly string[] = ['\uE000', '\uFFFD', '\uFFFF', '\u{10000}', '😀', '\u{10FFFF}'].flatMap((char) => [`cp${char}`, `cp${char}z`, `cp${char}\u{1F600}`]);
+const CODE_POINT_IDS: readonly string[] = ['\uE000', '\uFFFD', '\uFFFF', '\u{10000}', '😀', '\u{10FFFF}'].flatMap((char) => [
+  `cp${char}`,
+  `cp${char}z`,
+  `cp${char}\u{1F600}`,
+]);
 
 /** Every shard count from 1 to 4: the merge of shards must compare ids by code point, as each shard is ordered. */
 export const replayCodePointOrderCheck: EventStoreCheck = {
@@ -68,17 +81,31 @@ export const replayCodePointOrderCheck: EventStoreCheck = {
         const store = await open({ bucketShards: shards });
         stores.push(store);
         // Stored in reverse order, one stream per id, all at the same instant and caused by one event.
-        const events: CreatedEvent[] = [...CODE_POINT_IDS].reverse().map((id) => ({ id, domain: 'cp', identifier: id, type: 't', payload: id, created: at, causationId: 'cp-cause' }));
+        const events: CreatedEvent[] = [...CODE_POINT_IDS]
+          .reverse()
+          .map((id) => ({ id, domain: 'cp', identifier: id, type: 't', payload: id, created: at, causationId: 'cp-cause' }));
         await store.storeEvents(events);
         for (const pageSize of [1, 4, 100]) {
-          ensureEqual((await replayAll(store, pageSize)).map((event) => event.id), expected, `getAllEvents(${pageSize}) with ${shards} shard(s): ids in code point order`);
+          ensureEqual(
+            (await replayAll(store, pageSize)).map((event) => event.id),
+            expected,
+            `getAllEvents(${pageSize}) with ${shards} shard(s): ids in code point order`,
+          );
         }
         for (const [position, cursor] of expected.entries()) {
-          ensureEqual((await replayAll(store, 5, cursor)).map((event) => event.id), expected.slice(position + 1), `getAllEvents(5, ${JSON.stringify(cursor)}) with ${shards} shard(s)`);
+          ensureEqual(
+            (await replayAll(store, 5, cursor)).map((event) => event.id),
+            expected.slice(position + 1),
+            `getAllEvents(5, ${JSON.stringify(cursor)}) with ${shards} shard(s)`,
+          );
         }
       }
       for (const [index, store] of stores.entries()) {
-        ensureEqual((await store.findByCausationId('cp-cause')).map((event) => event.id), expected, `findByCausationId with ${index + 1} shard(s): ids in code point order`);
+        ensureEqual(
+          (await store.findByCausationId('cp-cause')).map((event) => event.id),
+          expected,
+          `findByCausationId with ${index + 1} shard(s): ids in code point order`,
+        );
       }
     }),
 };

@@ -13,7 +13,7 @@ const at = new Date(Date.UTC(2025, 5, 1));
  * offloaded payloads, which stay readable.
  */
 export const instanceScopeCheck: EventStoreCheck = {
-  name: 'blob scopes are per table instance: a store whose prefix + table name spell another\'s never sweeps or resets its payloads',
+  name: "blob scopes are per table instance: a store whose prefix + table name spell another's never sweeps or resets its payloads",
   group: 'offload',
   requires: (capabilities) => capabilities.hasBlobStore,
   run: async (factory) => {
@@ -21,22 +21,43 @@ export const instanceScopeCheck: EventStoreCheck = {
     const token = uniqueToken();
     const tablePrefix = fixture.tablePrefix ?? 'es_contract_';
     const open = (tableName: string, blobKeyPrefix: string) =>
-      new EventStore({ kv: fixture.kv, blobs: fixture.blobs!, tableName, blobKeyPrefix, offloadThresholdBytes: 2048, retry: { baseDelayMs: 1, maxDelayMs: 20 } });
+      new EventStore({
+        kv: fixture.kv,
+        blobs: fixture.blobs!,
+        tableName,
+        blobKeyPrefix,
+        offloadThresholdBytes: 2048,
+        retry: { baseDelayMs: 1, maxDelayMs: 20 },
+      });
     // `es-contract/<t>/<tp>` + `<tp><t>` and `es-contract/<t>/` + `<tp><tp><t>`: one name-based scope for both.
     const mine = open(`${tablePrefix}${token}`, `es-contract/${token}/${tablePrefix}`);
     const theirs = open(`${tablePrefix}${tablePrefix}${token}`, `es-contract/${token}/`);
-    const big = (): CreatedEvent => ({ id: freshId(), domain: 'scope', type: 't', identifier: '1', payload: 'é'.repeat(3000), created: at });
+    const big = (): CreatedEvent => ({
+      id: freshId(),
+      domain: 'scope',
+      type: 't',
+      identifier: '1',
+      payload: 'é'.repeat(3000),
+      created: at,
+    });
     try {
       const kept = big();
       await mine.storeEvents([kept]);
       await theirs.storeEvents([big()]);
       const swept = await theirs.sweepOrphanBlobs({ olderThanMs: 0 });
-      ensure(swept.deleted.length === 0, () => `the other store's sweep deleted ${JSON.stringify(swept.deleted)} (payloads it does not own)`);
+      ensure(
+        swept.deleted.length === 0,
+        () => `the other store's sweep deleted ${JSON.stringify(swept.deleted)} (payloads it does not own)`,
+      );
       await theirs.resetStore();
       const read = await mine.getEventById(kept.id);
-      ensure(read?.payload === kept.payload, 'the payload survives the other store\'s sweep and reset');
+      ensure(read?.payload === kept.payload, "the payload survives the other store's sweep and reset");
     } finally {
-      for (const store of [mine, theirs]) await store.resetStore().then(() => fixture.kv.dropTable(store.options.tableName)).catch(() => undefined);
+      for (const store of [mine, theirs])
+        await store
+          .resetStore()
+          .then(() => fixture.kv.dropTable(store.options.tableName))
+          .catch(() => undefined);
       await fixture.teardown?.();
     }
   },

@@ -49,16 +49,30 @@ export const batchBoundariesCheck: KvCheck = {
       const scope = uniqueToken();
 
       const written = keysOf(scope, 'write', caps.maxBatchWriteItems).map((key, index): Item => ({ ...key, v: index }));
-      await writeExactly(driver, schema!, written.map((put) => ({ put })));
-      const afterWrite = await batchGetAll(driver, schema!, written.map((item) => ({ pk: item.pk!, sk: item.sk! }) as ItemKey), { consistent: true });
+      await writeExactly(
+        driver,
+        schema!,
+        written.map((put) => ({ put })),
+      );
+      const afterWrite = await batchGetAll(
+        driver,
+        schema!,
+        written.map((item) => ({ pk: item.pk!, sk: item.sk! }) as ItemKey),
+        { consistent: true },
+      );
       ensure(
         sameItemSet(afterWrite, written),
-        () => `after a batch-write of exactly ${caps.maxBatchWriteItems} puts, ${afterWrite.length} of ${written.length} items read back as written`,
+        () =>
+          `after a batch-write of exactly ${caps.maxBatchWriteItems} puts, ${afterWrite.length} of ${written.length} items read back as written`,
       );
 
       const keys = keysOf(scope, 'get', caps.maxBatchGetKeys);
       const stored = keys.filter((_, index) => index % 3 !== 1).map((key, index): Item => ({ ...key, v: index }));
-      await batchWriteAll(driver, schema!, stored.map((put) => ({ put })));
+      await batchWriteAll(
+        driver,
+        schema!,
+        stored.map((put) => ({ put })),
+      );
       const found = await getExactly(driver, schema!, keys);
       ensure(
         sameItemSet(found, stored),

@@ -13,10 +13,9 @@ import { TableModel } from '../model.js';
 
 const ATTRIBUTES = ['a', 'b', 'c'] as const;
 
-const storedArb = fc.option(
-  fc.record({ a: fc.constantFrom(...SCALAR_POOL), b: fc.constantFrom(...SCALAR_POOL) }, { requiredKeys: [] }),
-  { nil: undefined },
-);
+const storedArb = fc.option(fc.record({ a: fc.constantFrom(...SCALAR_POOL), b: fc.constantFrom(...SCALAR_POOL) }, { requiredKeys: [] }), {
+  nil: undefined,
+});
 
 /**
  * Cases every run tries first, whatever the seed: a put on a stored item that must not exist (cancelled: reasons
@@ -69,8 +68,16 @@ export const conditionsCheck: KvCheck = {
               ensure(reason.kind === 'conditionFailed', () => `the failing action's reason is ${reason.kind}`);
               if (reason.kind === 'conditionFailed') ensureEqual(reason.item, storedBefore, 'stored item in the conditionFailed reason');
             }
-            ensureEqual((await driver.get(table.name, target, { consistent: true })).item, model.get(target), 'target after the transaction');
-            ensureEqual((await driver.get(table.name, bystander, { consistent: true })).item, model.get(bystander), 'other item of the transaction');
+            ensureEqual(
+              (await driver.get(table.name, target, { consistent: true })).item,
+              model.get(target),
+              'target after the transaction',
+            );
+            ensureEqual(
+              (await driver.get(table.name, bystander, { consistent: true })).item,
+              model.get(bystander),
+              'other item of the transaction',
+            );
           },
         ),
         withExamples(propertyParameters(options), TARGETED_CASES),

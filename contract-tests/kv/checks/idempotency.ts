@@ -30,7 +30,11 @@ export const idempotencyCheck: KvCheck = {
           ensure((await driver.transactWrite(table, [{ type: 'put', item: moved }])).committed, 'an unconditional put was not committed');
           const replayed = await driver.transactWrite(table, actions, { token });
           ensure(replayed.committed, 'a late replay of a committed token was not reported committed');
-          ensureEqual((await driver.get(table, key, { consistent: true })).item, moved, 'item after replaying an old token (applied twice?)');
+          ensureEqual(
+            (await driver.get(table, key, { consistent: true })).item,
+            moved,
+            'item after replaying an old token (applied twice?)',
+          );
         }),
         propertyParameters(options),
       );

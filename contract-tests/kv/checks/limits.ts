@@ -40,8 +40,16 @@ export const itemSizeLimitCheck: KvCheck = {
           const exact = itemOfSize(key, name, max);
           const oversize = itemOfSize(key, name, max + 1);
           ensure(oracleItemSize(exact) === max && oracleItemSize(oversize) === max + 1, 'test items have the intended sizes');
-          await ensureRejectsWithCode(() => driver.transactWrite(schema!.name, [{ type: 'put', item: oversize }]), ErrorCodes.LIMIT_EXCEEDED, `transactional put of ${max + 1} bytes`);
-          await ensureRejectsWithCode(() => driver.batchWrite(schema!.name, [{ put: oversize }]), ErrorCodes.LIMIT_EXCEEDED, `batch put of ${max + 1} bytes`);
+          await ensureRejectsWithCode(
+            () => driver.transactWrite(schema!.name, [{ type: 'put', item: oversize }]),
+            ErrorCodes.LIMIT_EXCEEDED,
+            `transactional put of ${max + 1} bytes`,
+          );
+          await ensureRejectsWithCode(
+            () => driver.batchWrite(schema!.name, [{ put: oversize }]),
+            ErrorCodes.LIMIT_EXCEEDED,
+            `batch put of ${max + 1} bytes`,
+          );
           ensureEqual((await driver.get(schema!.name, key, { consistent: true })).item, undefined, 'item after refused oversize puts');
           const result = await driver.transactWrite(schema!.name, [{ type: 'put', item: exact }]);
           ensure(result.committed, `a put of exactly ${max} bytes was not committed`);
@@ -67,13 +75,20 @@ export const requestLimitsCheck: KvCheck = {
       const tooMany = keys(Math.min(caps.maxTransactionActions, MAX_ACTIONS_BUILT) + 1, 'actions');
       if (caps.maxTransactionActions <= MAX_ACTIONS_BUILT) {
         await ensureRejectsWithCode(
-          () => driver.transactWrite(table, tooMany.map((key) => ({ type: 'put', item: { ...key, v: 1 } }))),
+          () =>
+            driver.transactWrite(
+              table,
+              tooMany.map((key) => ({ type: 'put', item: { ...key, v: 1 } })),
+            ),
           ErrorCodes.LIMIT_EXCEEDED,
           `transaction of ${tooMany.length} actions`,
         );
         await ensureNothingStored(driver, schema!, tooMany, `a transaction of ${tooMany.length} actions`);
         const exactly = tooMany.slice(0, caps.maxTransactionActions);
-        const result = await driver.transactWrite(table, exactly.map((key) => ({ type: 'put', item: { ...key, v: 1 } })));
+        const result = await driver.transactWrite(
+          table,
+          exactly.map((key) => ({ type: 'put', item: { ...key, v: 1 } })),
+        );
         ensure(result.committed, `a transaction of exactly ${exactly.length} actions was not committed`);
       }
 
@@ -94,7 +109,11 @@ export const requestLimitsCheck: KvCheck = {
       if (bigCount <= caps.maxTransactionActions && bigCount <= MAX_ACTIONS_BUILT) {
         const bigKeys = keys(bigCount, 'bytes');
         await ensureRejectsWithCode(
-          () => driver.transactWrite(table, bigKeys.map((key) => ({ type: 'put', item: itemOfSize(key, 'p', caps.maxItemBytes) }))),
+          () =>
+            driver.transactWrite(
+              table,
+              bigKeys.map((key) => ({ type: 'put', item: itemOfSize(key, 'p', caps.maxItemBytes) })),
+            ),
           ErrorCodes.LIMIT_EXCEEDED,
           `transaction of ${bigCount} items of ${caps.maxItemBytes} bytes (over ${caps.maxTransactionBytes})`,
         );
@@ -106,7 +125,11 @@ export const requestLimitsCheck: KvCheck = {
 
       const writeKeys = keys(caps.maxBatchWriteItems + 1, 'write');
       await ensureRejectsWithCode(
-        () => driver.batchWrite(table, writeKeys.map((key) => ({ put: { ...key, v: 1 } }))),
+        () =>
+          driver.batchWrite(
+            table,
+            writeKeys.map((key) => ({ put: { ...key, v: 1 } })),
+          ),
         ErrorCodes.LIMIT_EXCEEDED,
         `batchWrite of ${writeKeys.length} requests`,
       );

@@ -148,7 +148,7 @@ class BatchWriteCommand implements Cmd {
       else model.table.delete(request.delete);
     }
     for (const request of requests) {
-      const key = 'put' in request ? { pk: request.put.pk!, sk: request.put.sk! } as ItemKey : request.delete;
+      const key = 'put' in request ? ({ pk: request.put.pk!, sk: request.put.sk! } as ItemKey) : request.delete;
       const { item } = await real.driver.get(real.schema.name, key, { consistent: true });
       ensureEqual(item, model.table.get(key), `item ${canonical(key)} after batchWrite`);
     }
@@ -206,7 +206,11 @@ const commandArbs: fc.Arbitrary<Cmd>[] = [
     })
     .map((writes) => new BatchWriteCommand(writes)),
   fc
-    .tuple(fc.integer({ min: 0, max: PARTITIONS - 1 }), fc.constantFrom('asc' as const, 'desc' as const), fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }))
+    .tuple(
+      fc.integer({ min: 0, max: PARTITIONS - 1 }),
+      fc.constantFrom('asc' as const, 'desc' as const),
+      fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    )
     .map(([partition, direction, limit]) => new QueryCommand(partition, direction, limit)),
 ];
 

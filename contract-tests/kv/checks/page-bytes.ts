@@ -27,18 +27,25 @@ export const pageBytesCheck: KvCheck = {
       const items: Item[] = Array.from({ length: count }, (_, sk) => padItemTo({ pk: partition, sk }, 'blob', targetBytes));
       const smallest = Math.min(...items.map(oracleItemSize));
       const bound = Math.ceil(caps.maxQueryPageBytes / smallest) + 1;
-      await batchWriteAll(driver, schema!, items.map((put) => ({ put })));
-      for (const request of [
-        { direction: 'asc' as const },
-        { direction: 'desc' as const },
-        { direction: 'asc' as const, limit: count },
-      ]) {
+      await batchWriteAll(
+        driver,
+        schema!,
+        items.map((put) => ({ put })),
+      );
+      for (const request of [{ direction: 'asc' as const }, { direction: 'desc' as const }, { direction: 'asc' as const, limit: count }]) {
         const run = await queryAll(driver, schema!.name, { partition, consistent: true, ...request });
         for (const size of run.pageSizes) {
-          ensure(size <= bound, () => `a page of ${size} items of ~${targetBytes} bytes exceeds the ${caps.maxQueryPageBytes}-byte cut (at most ${bound})`);
+          ensure(
+            size <= bound,
+            () => `a page of ${size} items of ~${targetBytes} bytes exceeds the ${caps.maxQueryPageBytes}-byte cut (at most ${bound})`,
+          );
         }
         const expected = request.direction === 'asc' ? items : [...items].reverse();
-        ensureEqual(run.items.map((item) => item.sk), expected.map((item) => item.sk), `sort keys of every page of a ${request.direction} query`);
+        ensureEqual(
+          run.items.map((item) => item.sk),
+          expected.map((item) => item.sk),
+          `sort keys of every page of a ${request.direction} query`,
+        );
         ensureEqual(run.items, expected, `items of every page of a ${request.direction} query`);
       }
     }),

@@ -103,7 +103,11 @@ export const pageCutBoundaryCheck: KvCheck = {
         for (const item of boundary.items) {
           ensure(oracleItemSize(item) <= caps.maxItemBytes, () => `a boundary item of ${oracleItemSize(item)} bytes exceeds maxItemBytes`);
         }
-        await batchWriteAll(driver, schema!, boundary.items.map((put) => ({ put })));
+        await batchWriteAll(
+          driver,
+          schema!,
+          boundary.items.map((put) => ({ put })),
+        );
       }
       for (const boundary of cases) await checkCase(driver, schema!, boundary);
     }),

@@ -109,8 +109,16 @@ export const queryPagingCheck: KvCheck = {
           const numberModel = new TableModel(numbers);
           for (const { p, sk, rank } of stringItems) stringModel.put({ pk: partitionKey(p), sk, gp: partitionKey(p), rank });
           for (const { p, sk } of numberItems) numberModel.put({ pk: partitionKey(p), sk, n: sk });
-          await batchWriteAll(driver, strings, [...stringModel.items.values()].map((put) => ({ put })));
-          await batchWriteAll(driver, numbers, [...numberModel.items.values()].map((put) => ({ put })));
+          await batchWriteAll(
+            driver,
+            strings,
+            [...stringModel.items.values()].map((put) => ({ put })),
+          );
+          await batchWriteAll(
+            driver,
+            numbers,
+            [...numberModel.items.values()].map((put) => ({ put })),
+          );
           for (const spec of queries) {
             const request = {
               partition: partitionKey(spec.partition) as KeyValue,
@@ -129,7 +137,11 @@ export const queryPagingCheck: KvCheck = {
               const { items } = await queryAll(driver, schema.name, { ...request, consistent: true });
               const expected = model.partition(request.partition, spec.direction, spec.range);
               const what = `paged ${spec.target} query (${spec.direction}, limit ${spec.limit ?? 'none'})`;
-              ensureEqual(items.map((item) => item.sk), expected.map((item) => item.sk), `sort keys of the ${what}`);
+              ensureEqual(
+                items.map((item) => item.sk),
+                expected.map((item) => item.sk),
+                `sort keys of the ${what}`,
+              );
               ensureEqual(items, expected, `items of the ${what}`);
             }
           }

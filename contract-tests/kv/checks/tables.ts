@@ -52,20 +52,34 @@ export const tableLifecycleCheck: KvCheck = {
 
       const missing = ErrorCodes.RESOURCE_NOT_FOUND;
       await ensureRejectsWithCode(() => driver.get(schema.name, key), missing, 'get on a missing table');
-      await ensureRejectsWithCode(() => driver.query(schema.name, { partition: 'p', direction: 'asc' }), missing, 'query on a missing table');
+      await ensureRejectsWithCode(
+        () => driver.query(schema.name, { partition: 'p', direction: 'asc' }),
+        missing,
+        'query on a missing table',
+      );
       await ensureRejectsWithCode(() => driver.batchGet(schema.name, [key]), missing, 'batchGet on a missing table');
       await ensureRejectsWithCode(() => driver.batchWrite(schema.name, [{ put: { ...key } }]), missing, 'batchWrite on a missing table');
-      await ensureRejectsWithCode(() => driver.transactWrite(schema.name, [{ type: 'put', item: { ...key } }]), missing, 'transactWrite on a missing table');
+      await ensureRejectsWithCode(
+        () => driver.transactWrite(schema.name, [{ type: 'put', item: { ...key } }]),
+        missing,
+        'transactWrite on a missing table',
+      );
       await driver.dropTable(schema.name);
 
       const concurrent = await Promise.all(Array.from({ length: CONCURRENT_ENSURES }, () => driver.ensureTable(schema)));
       ensureCreatedFlags(concurrent, `${CONCURRENT_ENSURES} concurrent ensureTable calls on a fresh table`);
-      ensure(concurrent.filter((result) => result.created === true).length === 1, () =>
-        `of ${CONCURRENT_ENSURES} concurrent ensureTable calls on a fresh table, ${concurrent.filter((result) => result.created).length} report created: true (exactly one created it)`,
+      ensure(
+        concurrent.filter((result) => result.created === true).length === 1,
+        () =>
+          `of ${CONCURRENT_ENSURES} concurrent ensureTable calls on a fresh table, ${concurrent.filter((result) => result.created).length} report created: true (exactly one created it)`,
       );
       await driver.transactWrite(schema.name, [{ type: 'put', item: { ...key, g: 'x' } }]);
       ensureCreatedFlags([await driver.ensureTable(schema)], 'ensureTable on an existing table', false);
-      ensureEqual((await driver.get(schema.name, key, { consistent: true })).item, { ...key, g: 'x' }, 'item after ensureTable on an existing table');
+      ensureEqual(
+        (await driver.get(schema.name, key, { consistent: true })).item,
+        { ...key, g: 'x' },
+        'item after ensureTable on an existing table',
+      );
 
       const mismatches: [string, TableSchema][] = [
         [
