@@ -21,7 +21,7 @@ interface Event<P = any> {
   identifier?: string;
   payload: P;
   sequence?: number;
-} // eslint-disable-line @typescript-eslint/no-explicit-any
+}
 
 /** A business-rule rejection: returned from `validate`, it makes the framework store nothing. */
 class RuleError extends Error {

@@ -4,11 +4,10 @@
  */
 
 /** Event metadata: an object (the framework's `EventMeta`). */
-export type EventMeta = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type EventMeta = Record<string, any>;
 
 /** An event as the framework creates it. `payload` is any JSON value (`0`, `false`, `""` and `null` included). */
 export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Unique across the store; the framework makes monotonic ULIDs. */
   id: string;
   domain: string;
@@ -27,7 +26,6 @@ export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta>
 /** A stored event: the created event plus its 1-based, gapless `sequence` in its stream. */
 export interface StoredEvent<Payload = any, Meta extends EventMeta = EventMeta>
   extends Omit<CreatedEvent<Payload, Meta>, 'causationId' | 'correlationId'> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   correlationId?: string;
   causationId?: string;
   sequence: number;
@@ -71,7 +69,6 @@ export interface EventStoreRepoCapabilities {
 
 /** The 3.x repo contract (required and optional members). */
 export interface IEventStoreRepo<Payload = any, Meta extends EventMeta = EventMeta> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   capabilities?: EventStoreRepoCapabilities;
   init(): Promise<void>;
   storeEvents(events: CreatedEvent<Payload, Meta>[], options?: StoreEventsOptions): Promise<void>;
@@ -95,13 +92,13 @@ export interface StreamAdapterCapabilities {
 }
 
 /** A 6.x appendable event: a created event whose `id` may be omitted (the store assigns one). */
-export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = Omit<CreatedEvent<Payload, Meta>, 'id'> & { // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = Omit<CreatedEvent<Payload, Meta>, 'id'> & {
   id?: string;
   sequence?: number;
 };
 
 /** A 6.x stream-appendable event: `identifier` is required. */
-export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = AppendableEvent<Payload, Meta> & { // eslint-disable-line @typescript-eslint/no-explicit-any
+export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = AppendableEvent<Payload, Meta> & {
   identifier: string;
 };
 
@@ -136,7 +133,6 @@ export type StreamReference = Pick<ExpectedStreamVersion, 'domain' | 'identifier
 
 /** A page of the change feed (`getLogPage`): events, and the cursor to pass to the next call (JSON-safe, at most 64 entries). */
 export interface StreamLogPage<Payload = any, Meta extends EventMeta = EventMeta> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   events: StoredEvent<Payload, Meta>[];
   cursor: ExpectedStreamVersion[];
 }
