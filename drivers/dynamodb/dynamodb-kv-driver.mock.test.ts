@@ -194,7 +194,10 @@ describe('DynamoDbKvDriver with a mocked client', () => {
       .resolvesOnce({ Table: description('ACTIVE', 'CREATING') })
       .resolves({ Table: description('ACTIVE') });
     documents.on(CreateTableCommand).resolves({});
-    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toEqual({ created: true });
+    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toEqual({
+      created: true,
+      canCreate: true,
+    });
     expect(documents.commandCalls(CreateTableCommand)).toHaveLength(1);
     expect(documents.commandCalls(DescribeTableCommand)).toHaveLength(5);
   });
@@ -206,7 +209,10 @@ describe('DynamoDbKvDriver with a mocked client', () => {
       .resolvesOnce({ Table: description('CREATING') })
       .resolves({ Table: description('ACTIVE') });
     documents.on(CreateTableCommand).rejects(new ResourceInUseException({ message: 'Table already exists', $metadata }));
-    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toEqual({ created: false });
+    await expect(new DynamoDbKvDriver(client, { pollIntervalMs: 1 }).ensureTable(schema)).resolves.toEqual({
+      created: false,
+      canCreate: true,
+    });
     expect(documents.commandCalls(DescribeTableCommand)).toHaveLength(3);
   });
 

@@ -53,8 +53,8 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
 
     it('is idempotent', async () => {
       const schema = await freshTable('idempotent');
-      await expect(driver.ensureTable(schema)).resolves.toEqual({ created: false });
-      await expect(driver.ensureTable(schema)).resolves.toEqual({ created: false });
+      await expect(driver.ensureTable(schema)).resolves.toEqual({ created: false, canCreate: true });
+      await expect(driver.ensureTable(schema)).resolves.toEqual({ created: false, canCreate: true });
     });
 
     it('is safe to call three times concurrently', async () => {
@@ -101,7 +101,7 @@ describe.skipIf(server.skip)('DynamoDbKvDriver against DynamoDB Local', () => {
     it('with createTable off, verifies an existing table and refuses a missing one', async () => {
       const schema = await freshTable('verify');
       const verifying = new DynamoDbKvDriver(client, { createTable: false });
-      await expect(verifying.ensureTable(schema)).resolves.toEqual({ created: false });
+      await expect(verifying.ensureTable(schema)).resolves.toEqual({ created: false, canCreate: false });
       const error = await caught(verifying.ensureTable(schemaFor(uniqueTableName('absent'))));
       expect(error.code).toBe(ErrorCodes.RESOURCE_NOT_FOUND);
     });
