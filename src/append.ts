@@ -11,10 +11,10 @@ import {
   type PlannedEvent,
 } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
+import { putAgain } from './instance-blobs.js';
 import { uploadBlobs } from './write-blobs.js';
 import { writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
-import { mapWithConcurrency } from './concurrency.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from './errors.js';
 import { planOffload, type OffloadDecision } from './offload.js';
@@ -495,7 +495,10 @@ async function confirmInstance(ctx: WriteContext, chunk: Chunk, decisions: reado
     }
     forgetTable(ctx);
     adoptGeneration(ctx.instance, record.generation, ctx.instance.generation);
-    await putBlobsAgain(ctx, decisions);
+    await putAgain(
+      ctx,
+      decisions.flatMap((decision) => (decision.blob ? [decision.blob] : [])),
+    );
     await recordBuckets(ctx, chunk.events);
   }
 }
@@ -521,14 +524,6 @@ async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly St
     };
     await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: encodeHead(pk, version, ctx.instance.generation), condition }]);
   }
-}
-
-/** Put the chunk's blobs again under their own keys (same bytes: idempotent). Never deletes: a commit may reference them. */
-async function putBlobsAgain(ctx: WriteContext, decisions: readonly OffloadDecision[]): Promise<void> {
-  const blobs = decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
-  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) =>
-    ctx.blobs!.put(blob.key, blob.body, { contentType: 'application/json' }),
-  );
 }
 
 /**

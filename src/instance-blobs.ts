@@ -3,6 +3,7 @@
  * old instance's blob scope after dropping the table and before the new instance's layout record exists, so a
  * writer that reads the new generation knows that clear is over: whatever it puts again then stays.
  */
+import { mapWithConcurrency } from './concurrency.js';
 import { ErrorCodes, hasCode } from './errors.js';
 import type { WriteContext } from './store-context.js';
 import { readMetadata } from './table-metadata.js';
@@ -29,6 +30,15 @@ export async function keepBlobsAcrossReset(ctx: WriteContext, blobs: readonly Co
     if (!hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) throw error;
   }
   if (generation === ctx.instance.generation) return false;
-  for (const blob of blobs) await ctx.blobs.put(blob.key, blob.body, { contentType: 'application/json' });
+  await putAgain(ctx, blobs);
   return true;
+}
+
+/** Put committed blobs again under their own keys (same bytes: idempotent; never a delete), a few at a time. */
+export async function putAgain(ctx: WriteContext, blobs: readonly CommittedBlob[]): Promise<void> {
+  const driver = ctx.blobs;
+  if (!driver || blobs.length === 0) return;
+  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) =>
+    driver.put(blob.key, blob.body, { contentType: 'application/json' }),
+  );
 }
