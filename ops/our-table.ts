@@ -3,7 +3,7 @@ import { A, CATALOG_PK, HEAD_SK, METADATA_PK, SNAPSHOT_SK } from '../src/table-l
 import type { RawItem } from './raw-table.js';
 
 /** The kinds of item of the layout. */
-export type ItemKind = 'event' | 'head' | 'snapshot' | 'guard' | 'link' | 'catalog' | 'metadata' | 'log-counter' | 'consumer' | 'unknown';
+export type ItemKind = 'event' | 'head' | 'snapshot' | 'guard' | 'link' | 'catalog' | 'metadata' | 'log-counter' | 'consumer' | 'instance-marker' | 'unknown';
 
 /** The kind of a raw item of our table, by its key. */
 export function itemKind(item: RawItem): ItemKind {
@@ -18,6 +18,8 @@ export function itemKind(item: RawItem): ItemKind {
   // Change feed (`changeFeed`): a log shard's position counter, a `subscribe` consumer's cursor.
   if (pk.startsWith('log|')) return sk === HEAD_SK ? 'log-counter' : 'unknown';
   if (pk.startsWith('consumer|')) return sk === HEAD_SK ? 'consumer' : 'unknown';
+  // Instance markers (src/instance-markers.ts): the table instance's generation, written with the layout record.
+  if (pk.startsWith('instance|')) return sk === HEAD_SK ? 'instance-marker' : 'unknown';
   return 'unknown';
 }
 

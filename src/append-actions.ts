@@ -5,6 +5,7 @@ import type { ActionFailure, Condition, Item, TransactAction } from './ports/kv-
 import { storedGuardWrite } from './codecs/guard.js';
 import { encodeHead, headKey, storedHeadGeneration, storedHeadVersion } from './codecs/head.js';
 import { encodeLogCounter, storedLogPosition } from './codecs/log-counter.js';
+import { markerCheck } from './instance-markers.js';
 import { A } from './table-layout.js';
 
 /** What each action of a chunk's transaction is for, by position. */
@@ -15,7 +16,9 @@ export type ActionRole =
   | { readonly kind: 'guard'; readonly index: number }
   | { readonly kind: 'link'; readonly index: number }
   /** A condition check on the head of a stream the batch reads but does not write (a read dependency). */
-  | { readonly kind: 'check'; readonly pk: string };
+  | { readonly kind: 'check'; readonly pk: string }
+  /** The check of an instance marker (see instance-markers.ts): the transaction commits only into the writer's instance. */
+  | { readonly kind: 'instance' };
 
 /** The transaction of one chunk at given stream bases. */
 export interface ChunkTransaction {
@@ -24,9 +27,9 @@ export interface ChunkTransaction {
   /** The sequence each event of the chunk gets, in chunk order. */
   readonly sequences: number[];
   /**
-   * True when some action is conditioned on a head carrying the writer's own generation (a known stream, or a read
-   * dependency at a version > 0): the transaction then commits only into the table instance the writer verified.
-   * False when nothing in it names the instance (every stream new): the writer confirms the instance after the commit.
+   * True when some action is conditioned on the writer's own generation (a head: a known stream, or a read dependency
+   * at a version > 0; else an instance marker): the transaction then commits only into the table instance the writer
+   * verified. False only when the writer knows no generation: it then confirms the instance after the commit.
    */
   readonly verified: boolean;
 }
@@ -56,8 +59,9 @@ export interface InstanceCondition {
  * sets the new version and the writer's generation; with a change feed, per log shard the same on its counter
  * (`extras.logBases`), each event taking the next position of its shard (`lsk`); per read dependency
  * (`extras.checks`: pk -> expected version, streams the chunk does not write) a condition check on its head (0:
- * absent or at 0; else `version = expected`); per event its item and id guard (both `notExists`) and, with a
- * cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
+ * absent or at 0; else `version = expected`); when no head condition names the writer's generation, a check of the
+ * first stream's instance marker (see instance-markers.ts); per event its item and id guard (both `notExists`) and,
+ * with a cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
  */
 export function buildTransaction(
   chunk: Chunk,
@@ -133,6 +137,12 @@ export function buildTransaction(
     actions.push({ type: 'conditionCheck', key: headKey(pk), condition: expected === 0 ? atZero : atHead(pk, expected) });
     roles.push({ kind: 'check', pk });
   }
+  if (!verified && generation !== '') {
+    // Nothing above names the instance (every stream new, or heads of accepted generations): an instance marker does.
+    actions.push(markerCheck(chunk.events[0]!.pk, generation));
+    roles.push({ kind: 'instance' });
+    verified = true;
+  }
   for (const { action, role } of perEvent) {
     actions.push(action);
     roles.push(role);
@@ -162,6 +172,8 @@ export interface CancellationAnalysis {
   readonly throttled: boolean;
   /** The backend's validation message, when an action was invalid. */
   readonly validation: string | undefined;
+  /** The instance marker did not name the writer's generation (the table was reset elsewhere, or lost its markers). */
+  readonly instanceMoved: boolean;
 }
 
 /** Read the per-action reasons of a cancelled transaction against the roles of its actions. */
@@ -182,6 +194,7 @@ export function analyseCancellation(
     retryable: false,
     throttled: false,
     validation: undefined as string | undefined,
+    instanceMoved: false,
   };
   reasons.forEach((reason, position) => {
     const role = tx.roles[position];
@@ -214,6 +227,9 @@ export function analyseCancellation(
       }
       case 'event':
         analysis.sequenceTaken = true;
+        return;
+      case 'instance':
+        analysis.instanceMoved = true;
         return;
     }
   });

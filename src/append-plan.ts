@@ -10,6 +10,7 @@ import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from './limits.js';
 import { encodeHead } from './codecs/head.js';
 import { encodeLogCounter, logShardOf } from './codecs/log-counter.js';
+import { INSTANCE_MARKERS, markerItem } from './instance-markers.js';
 import { A, logPk, streamPk, tableSchema } from './table-layout.js';
 import { bucketOfIso } from './time-buckets.js';
 import type { ValidatedEvent } from './validation.js';
@@ -168,8 +169,9 @@ export function planChunks(
   const { maxTransactionActions, maxTransactionBytes } = ctx.kv.capabilities;
   const chunks: Chunk[] = [];
   let current: Chunk = emptyChunk();
-  let actions = firstReserve.actions;
-  let bytes = firstReserve.bytes;
+  // Every chunk may need its instance marker check (see instance-markers.ts); the first also holds firstReserve.
+  let actions = MARKER_CHECK.actions + firstReserve.actions;
+  let bytes = MARKER_CHECK.bytes + firstReserve.bytes;
   const extra = (event: PlannedEvent) => {
     const addsStream = !current.streams.has(event.pk);
     const addsShard = event.logShard !== undefined && !current.shards.has(event.logShard);
@@ -187,8 +189,8 @@ export function planChunks(
     if (current.events.length > 0 && (actions + cost.actions > maxTransactionActions || bytes + cost.bytes > maxTransactionBytes)) {
       chunks.push(current);
       current = emptyChunk();
-      actions = 0;
-      bytes = 0;
+      actions = MARKER_CHECK.actions;
+      bytes = MARKER_CHECK.bytes;
       cost = extra(event);
     }
     actions += cost.actions;
@@ -208,14 +210,20 @@ export const LOG_COUNTER_BYTES = itemSize(encodeLogCounter(99, SIZING_SEQUENCE))
 
 /** The actions and bytes of one chunk's transaction as {@link planChunks} counts them (without any reserve). */
 export function chunkCost(ctx: WriteContext, chunk: Chunk): ChunkReserve {
-  let actions = chunk.streams.size + chunk.shards.size;
-  let bytes = [...chunk.streams].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
+  let actions = MARKER_CHECK.actions + chunk.streams.size + chunk.shards.size;
+  let bytes = MARKER_CHECK.bytes + [...chunk.streams].reduce((sum, pk) => sum + headSize(pk), 0) + chunk.shards.size * LOG_COUNTER_BYTES;
   for (const event of chunk.events) {
     actions += actionsPerEvent(event);
     bytes += (ctx.blobs ? event.minimalBytes : event.draftBytes) + event.companionBytes;
   }
   return { actions, bytes };
 }
+
+/** What a chunk's instance marker check adds to its transaction (see instance-markers.ts `markerCheck`). */
+export const MARKER_CHECK: ChunkReserve = {
+  actions: 1,
+  bytes: itemSize(markerItem(INSTANCE_MARKERS - 1, SIZING_GENERATION)),
+};
 
 /** Size of a stream's head item. */
 export const headSize = (pk: string): number => itemSize(encodeHead(pk, SIZING_SEQUENCE, SIZING_GENERATION));

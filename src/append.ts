@@ -3,6 +3,7 @@ import { analyseCancellation, buildTransaction, type ChunkTransaction } from './
 import {
   chunkCost,
   headSize,
+  MARKER_CHECK,
   LOG_COUNTER_BYTES,
   planChunks,
   planEvent,
@@ -11,7 +12,7 @@ import {
   type PlannedEvent,
 } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
-import { putAgain } from './instance-blobs.js';
+import { putAgain, rescope } from './instance-blobs.js';
 import { uploadBlobs } from './write-blobs.js';
 import { writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
@@ -21,7 +22,7 @@ import { planOffload, type OffloadDecision } from './offload.js';
 import { mayHaveLanded } from './outcome.js';
 import type { Condition, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
-import { adoptGeneration, callInstance, forWrite, loopOptions, ownBlobScope, type WriteContext } from './store-context.js';
+import { adoptInstance, callInstance, forWrite, loopOptions, ownBlobScope, type WriteContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
@@ -29,7 +30,7 @@ import { keyId, toStoredEvent } from './codecs/event.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, encodeHead, headKey } from './codecs/head.js';
 import { A } from './table-layout.js';
-import { readMetadata } from './table-metadata.js';
+import { readMetadata, writeMarkers } from './table-metadata.js';
 import type { ValidatedEvent } from './validation.js';
 
 /**
@@ -108,7 +109,9 @@ export async function appendEvents(
   const checks = new Map(reads.map((expectation) => [expectation.pk, expectation.version]));
   for (const [index, chunk] of chunks.entries()) {
     try {
-      const decisions = index === 0 ? firstOffloads : planChunkOffload(ctx, chunk, []);
+      // Keyed under the scope the call planned in; moved to its instance's current one should an earlier chunk have
+      // found the table reset elsewhere (an item names blobs of its own instance only).
+      const decisions = rescope(index === 0 ? firstOffloads : planChunkOffload(ctx, chunk, []), scope, ownBlobScope(ctx));
       const written = await writeConfirmedChunk(
         ctx,
         chunk,
@@ -232,7 +235,7 @@ function planChunkOffload(ctx: WriteContext, chunk: Chunk, readPks: readonly str
     blobKey: event.blobKey,
     size: event.draftBytes,
   }));
-  return planOffload(candidates, companions + heads + chunk.shards.size * LOG_COUNTER_BYTES, {
+  return planOffload(candidates, companions + heads + chunk.shards.size * LOG_COUNTER_BYTES + MARKER_CHECK.bytes, {
     thresholdBytes: ctx.options.offloadThresholdBytes,
     maxItemBytes,
     maxTransactionBytes,
@@ -260,8 +263,10 @@ async function writeChunk(
   const streamKeys = new Map([...names, ...chunk.events.map((event) => [event.pk, event.streamKey] as const)]);
   const eventIds = chunk.events.map((event) => event.validated.event.id);
 
-  // The blobs go up once, right before the chunk's first attempt, and serve every attempt. None is ever deleted here.
-  await uploadBlobs(ctx, decisions);
+  // The blobs go up once, right before the chunk's first attempt, and serve every attempt (again only when the
+  // instance changes: see below). None is ever deleted here.
+  let current = decisions;
+  await uploadBlobs(ctx, current);
 
   // Once a request may have been applied without our knowing (a lost response, a call raced out by the deadline),
   // a failure of the call is an unknown outcome (resolved by reading the guards when the budget allows).
@@ -285,14 +290,14 @@ async function writeChunk(
   // condition names what they carry, once (see append-actions.ts InstanceCondition).
   const accepted = new Map<string, string | null>();
   const instance = () => ({ generation: ctx.instance.generation, accepted });
-  note.decisions = decisions;
+  note.decisions = current;
   // A commit no condition tied to the verified instance (every stream new) is confirmed by the caller.
   const done = (events: StoredEvent[], verified: boolean): StoredEvent[] => {
     note.unverified = !verified;
     return events;
   };
   try {
-    let tx: ChunkTransaction = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
+    let tx: ChunkTransaction = buildTransaction(chunk, current, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
     let token = randomUUID();
     for (;;) {
       let outcome: TransactResult;
@@ -378,11 +383,22 @@ async function writeChunk(
         ([pk, generation]) => generation !== ctx.instance.generation && !(accepted.has(pk) && accepted.get(pk) === (generation ?? null)),
       );
       const logGone = [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (logBases.get(shard) ?? 0) > 0);
-      if (foreign.length > 0 || logGone) {
-        // A head of another (or no) generation, or a counter gone: the table may have been reset elsewhere. Read
-        // its layout record: a new instance is adopted (caches forgotten, this chunk's months recorded there).
-        if (await confirmInstance(ctx, chunk, decisions)) accepted.clear();
-        else for (const [pk, generation] of foreign) if ((analysis.headConflicts.get(pk) ?? 0) > 0) accepted.set(pk, generation ?? null);
+      if (foreign.length > 0 || logGone || analysis.instanceMoved) {
+        // A head of another (or no) generation, a counter gone or a marker naming another instance: the table may
+        // have been reset elsewhere. Read its layout record: a new instance is adopted (caches forgotten, this
+        // chunk's months recorded there), and the chunk's blobs are keyed under its scope and uploaded before the
+        // next attempt, which can only commit there.
+        const before = ownBlobScope(ctx);
+        if (await confirmInstance(ctx, chunk)) {
+          accepted.clear();
+          current = rescope(current, before, ownBlobScope(ctx));
+          note.decisions = current;
+          await uploadBlobs(ctx, current);
+        } else {
+          for (const [pk, generation] of foreign) if ((analysis.headConflicts.get(pk) ?? 0) > 0) accepted.set(pk, generation ?? null);
+          // The record names this very instance, yet its marker did not: markers lost (restored or deleted items).
+          if (analysis.instanceMoved) await writeMarkers(ctx, ctx.instance.generation);
+        }
       }
       for (const [pk, actual] of analysis.headConflicts) {
         ctx.heads.set(pk, actual);
@@ -406,12 +422,15 @@ async function writeChunk(
         // Cancelled by a concurrent transaction on one of its items (a hot head or log counter): contention, not a
         // fault, so it re-tries like a moved head, within maxConflictRetries, not the few attempts of the retry policy.
         await waitOutContention(false, 'concurrent transactions kept cancelling this one');
+      } else if (analysis.instanceMoved) {
+        // Adopted (or markers written again) above: an informed re-try, counted like a lost race.
+        await waitOutContention(true, 'the table instance kept changing');
       } else if (analysis.linkClashes.length === 0) {
         throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', {
           details: { reasons: outcome.reasons },
         });
       }
-      tx = buildTransaction(chunk, decisions, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
+      tx = buildTransaction(chunk, current, bases, writeId, linkProbes, { logBases, checks, instance: instance() });
       token = randomUUID();
     }
   } catch (error) {
@@ -451,7 +470,14 @@ async function writeConfirmedChunk(
   if (!note.unverified) return events;
   const before = ctx.instance.generation;
   try {
-    if (await confirmInstance(ctx, chunk, note.decisions)) await restampHeads(ctx, chunk, events, before);
+    if (await confirmInstance(ctx, chunk)) {
+      // Only for a writer that knew no generation: its items name blobs it keyed before the instance was known.
+      await putAgain(
+        ctx,
+        note.decisions.flatMap((decision) => (decision.blob ? [decision.blob] : [])),
+      );
+      await restampHeads(ctx, chunk, events, before);
+    }
   } catch (error) {
     // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error asks
     // for records its months and confirms again.
@@ -471,12 +497,11 @@ async function writeConfirmedChunk(
 /**
  * Make sure this process writes into the table instance whose layout record it reads now (strongly consistent).
  * When the record names another generation, the table was reset elsewhere: adopt the new instance (forget the heads,
- * recorded months and log positions of the old one), put this chunk's blobs again under their keys (the reset
- * cleared the old scope before the new record existed, so a commit there may reference them) and record the chunk's
- * months in the new catalog; then read again, until the record holds still. A table or record missing (being
- * re-created) is waited for with backoff, within the call's budget. Returns whether the instance changed.
+ * recorded months and log positions of the old one) and record the chunk's months in the new catalog; then read
+ * again, until the record holds still. A table or record missing (being re-created) is waited for with backoff,
+ * within the call's budget. Returns whether the instance changed (the caller re-keys its blobs: see rescope).
  */
-async function confirmInstance(ctx: WriteContext, chunk: Chunk, decisions: readonly OffloadDecision[]): Promise<boolean> {
+async function confirmInstance(ctx: WriteContext, chunk: Chunk): Promise<boolean> {
   let changed = false;
   for (let round = 0; ; round++) {
     ctx.budget.check('storeEvents');
@@ -493,12 +518,7 @@ async function confirmInstance(ctx: WriteContext, chunk: Chunk, decisions: reado
       await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, 'storeEvents');
       continue;
     }
-    forgetTable(ctx);
-    adoptGeneration(ctx.instance, record.generation, ctx.instance.generation);
-    await putAgain(
-      ctx,
-      decisions.flatMap((decision) => (decision.blob ? [decision.blob] : [])),
-    );
+    adoptInstance(ctx, record.generation);
     await recordBuckets(ctx, chunk.events);
   }
 }

@@ -1,4 +1,5 @@
 /** The core under driver faults and at its request counts, on the in-memory twin (scripted, deterministic faults). */
+import { INSTANCE_MARKERS } from './instance-markers.js';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import type { CreatedEvent } from './contract-types.js';
@@ -95,10 +96,10 @@ describe('cost report', () => {
       { sleep: noSleep },
     );
     await store.init();
-    // init: read the layout record, then write it (a single-action transaction: 2 WCU).
+    // init: read the layout record, then write it with the instance's markers (one transaction: 2 WCU per item).
     expect(seen).toEqual([
       { operation: 'get', read: 1, write: 0 },
-      { operation: 'transactWrite', read: 0, write: 2 },
+      { operation: 'transactWrite', read: 0, write: 2 * (1 + INSTANCE_MARKERS) },
     ]);
     seen.length = 0;
     store.resetStats();
@@ -106,14 +107,14 @@ describe('cost report', () => {
     await store.storeEvents([event('cost')]);
     await store.getStreamEvents('acct', 'cost');
     // The month's first write in this process records its catalog entry with a plain write (1 WCU), outside the
-    // transaction; the new stream's commit (no head names the table instance) is confirmed by one consistent read
-    // of the layout record (1 RCU); the second append is conditioned on its head's generation: no read.
-    expect(seen.map((entry) => entry.operation)).toEqual(['batchWrite', 'transactWrite', 'get', 'transactWrite', 'query']);
-    // By AWS's rules: head 2 + event 2 + id guard 2 + global-order index 1.
-    expect(seen.map((entry) => entry.write)).toEqual([1, 7, 0, 7, 0]);
-    expect(seen.map((entry) => entry.read)).toEqual([0, 0, 1, 0, 1]);
+    // transaction; the new stream's transaction (no head names the table instance) checks an instance marker
+    // (2 WCU), so it needs no read after; the second append is conditioned on its head's generation.
+    expect(seen.map((entry) => entry.operation)).toEqual(['batchWrite', 'transactWrite', 'transactWrite', 'query']);
+    // By AWS's rules: head 2 + event 2 + id guard 2 + global-order index 1 (+ marker check 2 for the new stream).
+    expect(seen.map((entry) => entry.write)).toEqual([1, 9, 7, 0]);
+    expect(seen.map((entry) => entry.read)).toEqual([0, 0, 0, 1]);
     const stats = store.stats();
-    expect(stats.transactWrite).toEqual({ requests: 2, readUnits: 0, writeUnits: 14 });
+    expect(stats.transactWrite).toEqual({ requests: 2, readUnits: 0, writeUnits: 16 });
     expect(stats.query.requests).toBe(1);
   });
 });

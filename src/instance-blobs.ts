@@ -1,12 +1,13 @@
 /**
- * Blobs that must survive a reset landing between their upload and the commit naming them. `resetStore` clears the
- * old instance's blob scope after dropping the table and before the new instance's layout record exists, so a
- * writer that reads the new generation knows that clear is over: whatever it puts again then stays.
+ * Blobs and table instances. An item may only name blobs of its own instance's scope (`<prefix><table>/<generation>/`):
+ * `resetStore` clears the old instance's scope, so a write planned before a reset elsewhere keys its blobs under the
+ * new instance's scope and uploads them again before committing there ({@link rescope}); the transaction's instance
+ * condition (a head's generation or an instance marker) makes sure it cannot commit anywhere else.
  */
 import { mapWithConcurrency } from './concurrency.js';
-import { ErrorCodes, hasCode } from './errors.js';
+import type { OffloadDecision } from './offload.js';
 import type { WriteContext } from './store-context.js';
-import { readMetadata } from './table-metadata.js';
+import { A } from './table-layout.js';
 
 /** A blob of a committed write: its key (named by the committed item) and its bytes. */
 export interface CommittedBlob {
@@ -15,23 +16,18 @@ export interface CommittedBlob {
 }
 
 /**
- * After a commit naming `blobs` (keyed under this process's instance scope): one strongly consistent read of the
- * layout record; when it names another generation than the one this process verified (the table was reset
- * elsewhere, and the commit may have landed in the new instance), put the blobs again under their keys (same bytes:
- * idempotent; never a delete) and return true. A table or record missing (being re-created) counts as changed, and
- * the blobs are put again too. Cost: 1 RCU, plus the puts when changed.
+ * `decisions` with every blob key under scope `from` moved under scope `to` (the blob's key and the item's reference
+ * to it), unchanged when the scopes are equal. Generations are UUIDs, so scopes of one table have one length and
+ * the items' sizes (planned against the limits) do not change. Pure.
  */
-export async function keepBlobsAcrossReset(ctx: WriteContext, blobs: readonly CommittedBlob[]): Promise<boolean> {
-  if (blobs.length === 0 || !ctx.blobs) return false;
-  let generation: string | undefined;
-  try {
-    generation = (await readMetadata(ctx))?.generation;
-  } catch (error) {
-    if (!hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) throw error;
-  }
-  if (generation === ctx.instance.generation) return false;
-  await putAgain(ctx, blobs);
-  return true;
+export function rescope(decisions: readonly OffloadDecision[], from: string, to: string): readonly OffloadDecision[] {
+  if (from === to) return decisions;
+  const move = (key: string) => (key.startsWith(from) ? to + key.slice(from.length) : key);
+  return decisions.map((decision) => {
+    if (!decision.blob) return decision;
+    const key = move(decision.blob.key);
+    return { item: { ...decision.item, [A.blobKey]: key }, blob: { ...decision.blob, key } };
+  });
 }
 
 /** Put committed blobs again under their own keys (same bytes: idempotent; never a delete), a few at a time. */

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode, SnapshotError } from './errors.js';
 import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
-import type { Condition, Item } from './ports/kv-driver.js';
+import type { Condition, Item, TransactAction } from './ports/kv-driver.js';
 import { mayHaveLanded } from './outcome.js';
-import { isRetryable } from './retry.js';
-import { keepBlobsAcrossReset } from './instance-blobs.js';
-import { callInstance, forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
+import { backoffDelay, isRetryable } from './retry.js';
+import { markerCheck } from './instance-markers.js';
+import { readMetadata, writeMarkers } from './table-metadata.js';
+import { adoptInstance, callInstance, forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
@@ -32,8 +33,10 @@ const MAX_READ_ROUNDS = 3;
  * since ours may already have been stored and replaced. So of concurrent saves at one sequence either state may be
  * the stored one, and whichever it is reads back whole: no save deletes a blob, so the blob a stored item names is
  * there. A blob left unreferenced (a save dropped, failed or replaced) is the orphan sweeper's.
- * Cost: one strongly consistent read and one single-action transaction (2 WCU per KB); plus a blob put when
- * offloaded. Throws `INPUT/INVALID_SNAPSHOT` for a bad snapshot and `STORE/BLOB_STORE_REQUIRED` for an oversized
+ * The transaction also checks an instance marker (see instance-markers.ts), so a save begun before a reset elsewhere
+ * never lands in the re-created table naming a blob of the old scope: it adopts the new instance and saves there.
+ * Cost: one strongly consistent read and one transaction of the put and the marker check (2 WCU per KB each);
+ * plus a blob put when offloaded. Throws `INPUT/INVALID_SNAPSHOT` for a bad snapshot and `STORE/BLOB_STORE_REQUIRED` for an oversized
  * one without a blob store; `STORE/TRANSACTION_CONFLICT` when concurrent saves win {@link MAX_SAVE_ROUNDS} rounds.
  */
 export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry): Promise<void> {
@@ -46,8 +49,8 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
   let item: Item = encodeSnapshot(pk, { ...base, stateJson });
   const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
   let upload: (() => Promise<void>) | undefined;
-  /** The offloaded state's blob, kept to be put again should a reset elsewhere clear it before our commit. */
-  let ownBlob: { key: string; body: Uint8Array } | undefined;
+  /** The item naming the state's blob keyed under this save's current instance scope (set when offloaded). */
+  let offload: (() => void) | undefined;
   if (itemSize(item) > limit) {
     if (!ctx.blobs) {
       throw new SnapshotError(
@@ -57,11 +60,14 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
       );
     }
     const blobs = ctx.blobs;
-    const key = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, writeStamp(ctx.clock(), writeId));
+    const stamp = writeStamp(ctx.clock(), writeId);
     const body = new Uint8Array(Buffer.from(stateJson, 'utf8'));
-    ownBlob = { key, body };
-    upload = () => blobs.put(key, body, { contentType: 'application/json' });
-    item = encodeSnapshot(pk, { ...base, blobKey: key });
+    offload = () => {
+      const key = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, stamp);
+      upload = () => blobs.put(key, body, { contentType: 'application/json' });
+      item = encodeSnapshot(pk, { ...base, blobKey: key });
+    };
+    offload();
   }
 
   // Set once an attempt of ours may have committed without our hearing of it (a lost response).
@@ -82,9 +88,12 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
         : current.writeId !== undefined
           ? { kind: 'equals', attribute: A.writeToken, value: current.writeId }
           : { kind: 'equals', attribute: A.sequence, value: current.sequence }; // written before write ids
+      // Tied to the instance this save planned under (its blob's scope): it never lands in a table reset since.
+      const actions: TransactAction[] = [{ type: 'put', item, condition }];
+      if (ctx.instance.generation !== '') actions.push(markerCheck(pk, ctx.instance.generation));
       const result = await retryingTransaction(ctx, 'save snapshot', async () => {
         try {
-          return await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
+          return await ctx.kv.transactWrite(ctx.options.tableName, actions);
         } catch (error) {
           // Ambiguous: a transient failure, or any failure of a call one of whose attempts may have landed.
           const transient = isRetryable(error) && (error as EventStoreAdapterError).code === ErrorCodes.TRANSIENT;
@@ -92,11 +101,23 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
           throw error;
         }
       });
-      if (result.committed) {
-        // A reset elsewhere may have cleared our blob between its upload and this commit (issue 16, suspected b).
-        // Committed: should that check fail, the outcome is the check's error (the blob itself is never deleted).
-        if (ownBlob !== undefined) await keepBlobsAcrossReset(ctx, [ownBlob]);
-        return;
+      if (result.committed) return;
+      if (result.reasons[1]?.kind === 'conditionFailed') {
+        // The marker names another instance: the table was reset elsewhere. Adopt the new instance and key the
+        // blob under its scope (the reset cleared the old one), then save again there. The record naming this very
+        // instance means its markers were lost: write them again.
+        const record = await readMetadata(ctx).catch((error: unknown) => {
+          if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return undefined;
+          throw error;
+        });
+        if (record === undefined || record.generation === '') {
+          await ctx.budget.sleep(backoffDelay(ctx.retry.policy, round), ctx.sleep, 'saveSnapshot'); // being re-created
+        } else if (record.generation === ctx.instance.generation) {
+          await writeMarkers(ctx, ctx.instance.generation);
+        } else {
+          adoptInstance(ctx, record.generation);
+          offload?.();
+        }
       }
     }
   } catch (error) {

@@ -72,6 +72,18 @@ export function adoptGeneration(instance: TableInstance, generation: string, fro
   if (instance.parent !== undefined && instance.parent.generation === from) instance.parent.generation = generation;
 }
 
+/**
+ * Adopt table instance `generation` (read from the layout record: the table was reset elsewhere): forget this store's
+ * beliefs about the old instance (heads, recorded months, log positions), then move the call's view, and the store's
+ * when it still holds the old generation.
+ */
+export function adoptInstance(ctx: Pick<StoreContext, 'heads' | 'knownBuckets' | 'logPositions' | 'instance'>, generation: string): void {
+  ctx.heads.clear();
+  ctx.knownBuckets.clear();
+  ctx.logPositions.clear();
+  adoptGeneration(ctx.instance, generation, ctx.instance.generation);
+}
+
 /** This store's blob scope: `<blobKeyPrefix><tableName>/<generation>/` of the instance it last verified. */
 export function ownBlobScope(ctx: Pick<StoreContext, 'options' | 'instance'>): string {
   return instanceScope(ctx.options.blobKeyPrefix, ctx.options.tableName, ctx.instance.generation);

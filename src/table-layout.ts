@@ -18,6 +18,7 @@ export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
  * | metadata  | `meta`                     | 0        | the layout: version, `bucketShards`, change-feed shards, generation, who created the table |
  * | log counter | `log|<shard>`            | 0        | change feed only: the shard's last position; every append to the shard checks-and-bumps it |
  * | consumer  | `consumer|<name>`          | 0        | change feed only: a `subscribe` consumer's cursor, advanced by compare-and-swap |
+ * | marker    | `instance|<n>`             | 0        | the instance's generation: transactions nothing else ties to the instance check one (instance-markers.ts) |
  *
  * With the change feed, each event item also carries `lpk` (`log|<shard>`) and `lsk` (its position in the shard),
  * the keys of the `log` index.
@@ -88,6 +89,8 @@ export const A = {
   feedShards: 'lf',
   /** metadata: the table's generation, a random id written with the record (a reset makes a new one) */
   generation: 'g',
+  /** metadata: instance markers written with the record (see instance-markers.ts) */
+  markers: 'mk',
   /** event (change feed): log index partition `log|<shard>` */
   logPk: 'lpk',
   /** event (change feed): position in the shard's log, 1-based and gapless */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
-import type { Condition } from './ports/kv-driver.js';
-import { retryingTransaction, type StoreContext } from './store-context.js';
+import { INSTANCE_MARKERS, markerPuts } from './instance-markers.js';
+import type { Condition, TransactAction } from './ports/kv-driver.js';
+import { retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from './warnings.js';
 
@@ -29,23 +30,28 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
     feedShards: ctx.options.changeFeed?.shards ?? 0,
     generation: randomUUID(),
     blobLocation: configuredBlobLocation(ctx),
+    markers: INSTANCE_MARKERS,
   };
   for (let round = 0; round < MAX_METADATA_ROUNDS; round++) {
     const stored = await readMetadata(ctx);
     if (stored) {
       checkMatches(ctx, stored);
       const blobLocation = configuredBlobLocation(ctx);
-      if (stored.generation === '' || (stored.blobLocation === '' && blobLocation !== '')) {
-        // A record predating generations (or blob locations): give the table instance its identity (blob keys are
-        // scoped by it) and record where its blobs resolve. Not a strict compare-and-swap (the port has no
-        // attribute-absent condition): two initialisers racing here may each write; the last wins and the next round
-        // reads (and checks) it, so blobs keyed under the loser's generation stay referenced (readable) and are only
-        // outside the sweeper's scope.
-        await writeMetadata(
+      if (stored.generation === '' || (stored.blobLocation === '' && blobLocation !== '') || stored.markers < INSTANCE_MARKERS) {
+        // A record predating generations, blob locations or instance markers: give the table instance its identity
+        // (blob keys are scoped by it), record where its blobs resolve and write its markers, in one transaction
+        // conditioned on the record as read (so markers never carry a generation the table does not have). A record
+        // without a generation cannot be compared by it (the port has no attribute-absent condition): two
+        // initialisers racing there may each write; the last wins and the next round reads (and checks) it, so
+        // blobs keyed under the loser's generation stay referenced (readable) and are only outside the sweeper's
+        // scope.
+        const generation = stored.generation || randomUUID();
+        const upgraded = await writeMetadata(
           ctx,
-          { ...stored, generation: stored.generation || randomUUID(), blobLocation: stored.blobLocation || blobLocation },
-          sameRecord(stored),
+          { ...stored, generation, blobLocation: stored.blobLocation || blobLocation, markers: INSTANCE_MARKERS },
+          stored.generation === '' ? sameRecord(stored) : sameGeneration(stored.generation),
         );
+        if (upgraded) await writeMarkers(ctx, generation);
         continue;
       }
       if (!tableCreated || stored.createdByStore) return stored;
@@ -55,6 +61,7 @@ export async function establishLayout(ctx: StoreContext, tableCreated: boolean):
       continue;
     }
     if (await writeMetadata(ctx, wanted, { kind: 'notExists' })) {
+      await writeMarkers(ctx, wanted.generation);
       if (!tableCreated) await warnIfAdopted(ctx);
       return wanted;
     }
@@ -129,12 +136,39 @@ function sameRecord(stored: TableMetadata): Condition {
   };
 }
 
-async function writeMetadata(ctx: StoreContext, metadata: TableMetadata, condition: Condition): Promise<boolean> {
+/** The condition that the layout record names instance `generation`. */
+function sameGeneration(generation: string): Condition {
+  return { kind: 'equals', attribute: A.generation, value: generation };
+}
+
+/** Put the layout record under `condition`; false when the condition did not hold. */
+async function writeMetadata(ctx: WriteContext, metadata: TableMetadata, condition: Condition): Promise<boolean> {
   const item = encodeMetadata(metadata);
   const result = await retryingTransaction(ctx, 'write layout record', () =>
     ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
   );
   return result.committed;
+}
+
+/**
+ * Write every instance marker of `generation` (see instance-markers.ts), each transaction conditioned on the layout
+ * record naming it, so a marker never names an instance the table is not: after the record is written, and again
+ * when a marker check failed while the record names the writer's own instance (markers lost, e.g. items restored or
+ * deleted by hand). As many transactions as the driver's action limit needs (one on DynamoDB). Returns false when
+ * the record names another instance (or none) by then. Cost: 2 WCU per marker and per transaction.
+ */
+export async function writeMarkers(ctx: WriteContext, generation: string): Promise<boolean> {
+  const puts = markerPuts(generation);
+  const perTransaction = Math.max(1, ctx.kv.capabilities.maxTransactionActions - 1);
+  for (let start = 0; start < puts.length; start += perTransaction) {
+    const actions: TransactAction[] = [
+      { type: 'conditionCheck', key: METADATA_KEY, condition: sameGeneration(generation) },
+      ...puts.slice(start, start + perTransaction),
+    ];
+    const result = await retryingTransaction(ctx, 'write instance markers', () => ctx.kv.transactWrite(ctx.options.tableName, actions));
+    if (!result.committed) return false;
+  }
+  return true;
 }
 
 async function warnIfAdopted(ctx: StoreContext): Promise<void> {

@@ -17,6 +17,8 @@ export interface TableMetadata {
   readonly generation: string;
   /** Where the table's blobs resolve (the blob driver's `location`); '' when not recorded (no blob store told it yet). */
   readonly blobLocation: string;
+  /** Instance markers written with this record (see instance-markers.ts); 0 for records predating them. */
+  readonly markers: number;
 }
 
 /** The layout record's key. */
@@ -33,6 +35,7 @@ export function encodeMetadata(metadata: TableMetadata): Item {
   if (metadata.feedShards > 0) item[A.feedShards] = metadata.feedShards;
   if (metadata.generation !== '') item[A.generation] = metadata.generation;
   if (metadata.blobLocation !== '') item[A.blobLocation] = metadata.blobLocation;
+  if (metadata.markers > 0) item[A.markers] = metadata.markers;
   return item;
 }
 
@@ -44,17 +47,19 @@ export function decodeMetadata(table: string, item: Item): TableMetadata {
   const feedShards = item[A.feedShards] ?? 0;
   const generation = item[A.generation] ?? '';
   const blobLocation = item[A.blobLocation] ?? '';
+  const markers = item[A.markers] ?? 0;
   if (
     typeof layoutVersion !== 'number' ||
     typeof bucketShards !== 'number' ||
     typeof createdByStore !== 'boolean' ||
     typeof feedShards !== 'number' ||
     typeof generation !== 'string' ||
-    typeof blobLocation !== 'string'
+    typeof blobLocation !== 'string' ||
+    typeof markers !== 'number'
   ) {
     throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Table ${table}: its layout record is malformed`, {
       details: { key: METADATA_KEY },
     });
   }
-  return { layoutVersion, bucketShards, createdByStore, feedShards, generation, blobLocation };
+  return { layoutVersion, bucketShards, createdByStore, feedShards, generation, blobLocation, markers };
 }

@@ -88,7 +88,9 @@ export class BetweenTransactionsKvDriver extends ForwardingKvDriver {
     options?: { readonly token?: string },
   ): Promise<TransactResult> {
     const result = await this.inner.transactWrite(table, actions, options);
-    if (result.committed && !this.fired && actions.length > this.minActions) {
+    // After a transaction of events (not init's instance markers) with more than minActions actions.
+    const writesEvents = actions.some((action) => action.type === 'put' && String(action.item.pk).startsWith('s|'));
+    if (result.committed && !this.fired && writesEvents && actions.length > this.minActions) {
       this.fired = true;
       await this.hook();
     }

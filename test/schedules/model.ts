@@ -69,6 +69,8 @@ export interface ResolvedOp {
   readonly cursor?: string;
   /** `import`: the NDJSON text of the latest export. */
   readonly importText?: string;
+  /** `import`: when that export began (the runner's clock, ms): a reset after it may have taken its sequences. */
+  readonly importExportStart?: number;
   /** `sweep`: the grace period, ms. */
   readonly graceMs?: number;
   /** `sweep`: wait this long first (ms of the instance's clock), so the blobs of the schedule so far are candidates. */

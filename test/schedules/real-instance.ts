@@ -89,8 +89,18 @@ export function openRealInstance(config: RealInstanceConfig): RealInstance {
     tick: realTick,
     deadlineMs: config.deadlineMs,
     async storedIds(ids) {
-      const found = await Promise.all(ids.map((id) => reader.getEventById(id)));
-      return ids.filter((_, index) => found[index] !== null);
+      // A reset elsewhere may have the table dropped right now: wait for it to be re-created. A table that stays
+      // missing took whatever the refused call wrote with it.
+      for (let round = 0; round < 50; round++) {
+        try {
+          const found = await Promise.all(ids.map((id) => reader.getEventById(id)));
+          return ids.filter((_, index) => found[index] !== null);
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'DRIVER/RESOURCE_NOT_FOUND') throw error;
+          await realTick();
+        }
+      }
+      return [];
     },
   };
   return {

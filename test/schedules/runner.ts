@@ -52,6 +52,7 @@ export async function runActors(tag: string, actors: readonly ActorSpec[], env: 
   const history: HistoryEntry[] = [];
   const cursors = new Map<number, string | undefined>();
   let latestExport: string | undefined;
+  let latestExportStart = 0;
   await Promise.all(
     actors.map(async (actor, a) => {
       const instance = env.instances[actor.instance % env.instances.length]!;
@@ -61,7 +62,7 @@ export async function runActors(tag: string, actors: readonly ActorSpec[], env: 
           tag: `${tag}a${a}o${index}`,
           createdMs: instance.clock(),
           ...(spec.kind === 'poll' && cursors.get(a) !== undefined ? { cursor: cursors.get(a)! } : {}),
-          ...(spec.kind === 'import' && latestExport !== undefined ? { importText: latestExport } : {}),
+          ...(spec.kind === 'import' && latestExport !== undefined ? { importText: latestExport, importExportStart: latestExportStart } : {}),
           ...(spec.kind === 'sweep' ? { graceMs: env.graceMs, ...(spec.late && env.lateSweeps ? { waitMs: env.graceMs } : {}) } : {}),
           ...(spec.kind === 'store' && spec.shortDeadline ? { callDeadlineMs: env.shortDeadlineMs } : {}),
         };
@@ -70,7 +71,10 @@ export async function runActors(tag: string, actors: readonly ActorSpec[], env: 
         const end = env.now();
         history.push({ actor: a, instance: instance.name, op, record, start, end });
         if (spec.kind === 'poll') cursors.set(a, record.cursor);
-        if (spec.kind === 'export' && record.exportText !== undefined) latestExport = record.exportText;
+        if (spec.kind === 'export' && record.exportText !== undefined) {
+          latestExport = record.exportText;
+          latestExportStart = start;
+        }
         await env.tick();
       }
     }),

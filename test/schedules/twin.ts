@@ -173,9 +173,19 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
       ),
   );
   const storedIds = async (ids: readonly string[]) => {
-    const found: string[] = [];
-    for (const id of ids) if (await verifier.getEventById(id)) found.push(id);
-    return found;
+    // A reset elsewhere may have the table dropped right now (reads then fail with DRIVER/RESOURCE_NOT_FOUND): wait
+    // for it to be re-created. A table that stays missing took whatever the refused call wrote with it.
+    for (let round = 0; round < 50; round++) {
+      try {
+        const found: string[] = [];
+        for (const id of ids) if (await verifier.getEventById(id)) found.push(id);
+        return found;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'DRIVER/RESOURCE_NOT_FOUND') throw error;
+        await time.tick();
+      }
+    }
+    return [];
   };
   const instances: Instance[] = stores.map((store, index) => ({
     name: `i${index}`,

@@ -533,7 +533,8 @@ export function batchScenarios(makeBackend: () => SafetyBackend): void {
 
     it('a batch that cannot fit ONE transaction is refused (TransactionScopeError, STORE/BATCH_TOO_LARGE), not chunked, nothing written', async () => {
       const limit = backend.kv.capabilities.maxTransactionActions;
-      // Each event with a cause needs 3 actions (item, id guard, causation link); plus one head.
+      // Each event with a cause needs 3 actions (item, id guard, causation link); plus one head and the instance
+      // marker check a transaction of new streams carries.
       const count = Math.ceil(limit / 3) + 1;
       const events = Array.from({ length: count }, (_, i) => ({ ...v6('bulk', 'b1', 'Row', i, `bulk-${i}`), causationId: 'bulk-cause' }));
       const transactions = vi.spyOn(backend.kv, 'transactWrite');
@@ -544,7 +545,7 @@ export function batchScenarios(makeBackend: () => SafetyBackend): void {
       expect(error).toMatchObject({
         name: 'TransactionScopeError',
         code: ErrorCodes.BATCH_TOO_LARGE,
-        details: { events: count, actions: count * 3 + 1, maxTransactionActions: limit },
+        details: { events: count, actions: count * 3 + 2, maxTransactionActions: limit },
       });
       expect(await versions(['bulk', 'b1'])).toEqual([0]);
       expect(await store.getEventById('bulk-0')).toBeNull();
