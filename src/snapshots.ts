@@ -10,7 +10,15 @@ import { mayHaveLanded } from './outcome.js';
 import { backoffDelay, isRetryable } from './retry.js';
 import { markerCheck } from './instance-markers.js';
 import { readMetadata, writeMarkers } from './table-metadata.js';
-import { adoptInstance, callInstance, forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
+import {
+  adoptInstance,
+  callInstance,
+  forWrite,
+  ownBlobScope,
+  retryingTransaction,
+  type StoreContext,
+  type WriteContext,
+} from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';

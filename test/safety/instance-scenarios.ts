@@ -6,17 +6,20 @@
  * - #9: `resetStore` from a store that may not create tables never drops the table;
  * - (a): `resetStore` decides on the layout record as it is now, not as cached at `init`;
  * - #6: a writer whose table was reset (and re-imported) elsewhere never commits an event hidden from replay;
- * - (b): a blob uploaded before a reset's blob clear, referenced by a commit that lands in the new table, survives;
+ * - (b): a write or snapshot save planned before a reset elsewhere commits into the new table naming only blobs of
+ *   the new instance's scope, uploaded before the commit (no window, no post-commit repair: a writer dying right
+ *   after its commit leaves the event readable); lost instance markers are written again;
  * - (c): a store whose blobs resolve elsewhere (another bucket or key prefix) is refused at `init`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ForwardingBlobDriver } from '../../contract-tests/faulty/forwarding.js';
+import { ForwardingBlobDriver, ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { instanceScope } from '../../src/blob-keys.js';
 import { METADATA_KEY } from '../../src/codecs/metadata.js';
 import { EventStore } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
-import type { KvDriver } from '../../src/ports/kv-driver.js';
+import type { KvDriver, TransactResult } from '../../src/ports/kv-driver.js';
+import { INSTANCE_MARKERS, markerKey } from '../../src/instance-markers.js';
 import { tableSchema } from '../../src/table-layout.js';
 import { caught } from '../helpers/caught.js';
 import type { SafetyBackend } from './backends.js';
@@ -57,6 +60,30 @@ class PausingBlobDriver extends ForwardingBlobDriver {
       pause.held();
       await pause.gate;
     }
+  }
+}
+
+/**
+ * A KV driver whose process "dies" right after its first event transaction commits once `armed`: that call never
+ * answers (and nothing after it runs), so a test shows what the table holds with no post-commit work of the writer.
+ */
+class FreezeAfterEventCommitKv extends ForwardingKvDriver {
+  armed = false;
+  private onCommitted!: () => void;
+  /** Resolves once the frozen commit landed. */
+  readonly committed = new Promise<void>((resolve) => (this.onCommitted = resolve));
+
+  override async transactWrite(...args: Parameters<KvDriver['transactWrite']>): Promise<TransactResult> {
+    const result = await super.transactWrite(...args);
+    const writesEvent = args[1].some(
+      (action) => action.type === 'put' && String(action.item.pk).startsWith('s|') && Number(action.item.sk) > 0,
+    );
+    if (this.armed && result.committed && writesEvent) {
+      this.armed = false;
+      this.onCommitted();
+      return new Promise<TransactResult>(() => undefined);
+    }
+    return result;
   }
 }
 
@@ -254,6 +281,63 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       });
     }
 
+    /** The generation the table's layout record names now. */
+    const generationOf = async (table: string): Promise<string> => {
+      const { item } = await backend.kv.get(table, METADATA_KEY, { consistent: true });
+      return item!.g as string;
+    };
+
+    for (const kind of ['a known stream', 'a new stream'] as const) {
+      it(`(b) a write planned before a reset elsewhere commits into the new table naming only blobs of the new instance, and needs nothing after its commit (${kind})`, async () => {
+        const table = backend.table(kind === 'a known stream' ? 'scope-race-known' : 'scope-race-new');
+        const pausing = new PausingBlobDriver(backend.blobs);
+        // The writer's process "dies" right after its event transaction commits: nothing it does after counts.
+        const frozen = new FreezeAfterEventCommitKv(backend.kv);
+        const writer = new EventStore(
+          { kv: frozen, blobs: pausing, tableName: table, offloadThresholdBytes: 4096, onWarning: () => undefined, deadlineMs: 20_000 },
+          { sleep: noSleep },
+        );
+        await writer.storeEvents([event('r', { created: may(1) })]);
+        const other = backend.store(table);
+        await other.init();
+        const pause = pausing.arm();
+        const identifier = kind === 'a known stream' ? 'r' : 'r-new';
+        const big = event(identifier, { created: may(2), payload: bigPayload('scoped') });
+        frozen.armed = true;
+        const writing = writer.storeEvents([big]);
+        writing.catch(() => undefined); // it never answers: its process died after the commit
+        await pause.held; // uploaded under the old instance's scope, not yet committed
+        await other.resetStore();
+        if (kind === 'a known stream') await other.storeEvents([event('r', { created: july })]);
+        pause.release();
+        await frozen.committed;
+        const generation = await generationOf(table);
+        const sequence = kind === 'a known stream' ? 2 : 1;
+        const { item } = await backend.kv.get(table, { pk: `s|acct|${identifier}`, sk: sequence }, { consistent: true });
+        expect(item?.id).toBe(big.id);
+        expect(String(item?.bk)).toContain(`/${generation}/`);
+        // Readable at once, with no help from the (dead) writer.
+        expect(await backend.store(table).getEventById(big.id)).toMatchObject({ id: big.id, payload: big.payload });
+      });
+    }
+
+    it('lost instance markers are written again by the first writer that needs one; the new stream is stored once', async () => {
+      const table = backend.table('markers-lost');
+      const store = backend.store(table);
+      await store.init();
+      const generation = await generationOf(table);
+      const markers = Array.from({ length: INSTANCE_MARKERS }, (_, index) => markerKey(index));
+      for (let start = 0; start < markers.length; start += 16)
+        await backend.kv.batchWrite(
+          table,
+          markers.slice(start, start + 16).map((key) => ({ delete: key })),
+        );
+      const fresh = event('after-loss', { created: may(1) });
+      await store.storeEvents([fresh]);
+      expect(await store.getEventById(fresh.id)).toMatchObject({ id: fresh.id, sequence: 1 });
+      for (const key of markers) expect((await backend.kv.get(table, key, { consistent: true })).item).toMatchObject({ g: generation });
+    });
+
     it("(b) the same for a snapshot: its blob uploaded before a reset's blob clear, its item landing in the new table, stays readable", async () => {
       const table = backend.table('blob-race-snapshot');
       const pausing = new PausingBlobDriver(backend.blobs);
@@ -277,6 +361,9 @@ export function instanceScenarios(make: () => InstanceBackend): void {
       pause.release();
       await saving;
       expect((await backend.store(table).getSnapshot('acct', 'snap'))?.state).toEqual(bigPayload('raced-state'));
+      // Its item names a blob of the new instance's scope (uploaded before the commit), never one the reset cleared.
+      const { item } = await backend.kv.get(table, { pk: 's|acct|snap', sk: -1 }, { consistent: true });
+      expect(String(item?.bk)).toContain(`/${await generationOf(table)}/`);
     });
   });
 }

@@ -184,7 +184,9 @@ export async function audit(history: readonly HistoryEntry[], env: AuditEnv): Pr
       // A reset after the export began may have dropped its events, and writers since may have taken their
       // sequences in the new table: the import then reports each such event (OPS/SEQUENCE_MISMATCH) instead of
       // storing it out of place. Without such a reset no sequence of an exported event can be taken.
-      const resetSinceExport = resets.some((reset) => reset.end >= (op.importExportStart ?? Number.POSITIVE_INFINITY) && reset.start <= entry.end);
+      const resetSinceExport = resets.some(
+        (reset) => reset.end >= (op.importExportStart ?? Number.POSITIVE_INFINITY) && reset.start <= entry.end,
+      );
       const reported = new Set<string>();
       for (const issue of record.imported.issues) {
         if (issue.code === 'OPS/SEQUENCE_MISMATCH' && resetSinceExport && issue.id !== undefined) reported.add(issue.id);

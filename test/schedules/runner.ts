@@ -62,7 +62,9 @@ export async function runActors(tag: string, actors: readonly ActorSpec[], env: 
           tag: `${tag}a${a}o${index}`,
           createdMs: instance.clock(),
           ...(spec.kind === 'poll' && cursors.get(a) !== undefined ? { cursor: cursors.get(a)! } : {}),
-          ...(spec.kind === 'import' && latestExport !== undefined ? { importText: latestExport, importExportStart: latestExportStart } : {}),
+          ...(spec.kind === 'import' && latestExport !== undefined
+            ? { importText: latestExport, importExportStart: latestExportStart }
+            : {}),
           ...(spec.kind === 'sweep' ? { graceMs: env.graceMs, ...(spec.late && env.lateSweeps ? { waitMs: env.graceMs } : {}) } : {}),
           ...(spec.kind === 'store' && spec.shortDeadline ? { callDeadlineMs: env.shortDeadlineMs } : {}),
         };
