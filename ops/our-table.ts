@@ -3,7 +3,18 @@ import { A, CATALOG_PK, HEAD_SK, METADATA_PK, SNAPSHOT_SK } from '../src/table-l
 import type { RawItem } from './raw-table.js';
 
 /** The kinds of item of the layout. */
-export type ItemKind = 'event' | 'head' | 'snapshot' | 'guard' | 'link' | 'catalog' | 'metadata' | 'log-counter' | 'consumer' | 'instance-marker' | 'unknown';
+export type ItemKind =
+  | 'event'
+  | 'head'
+  | 'snapshot'
+  | 'guard'
+  | 'link'
+  | 'catalog'
+  | 'metadata'
+  | 'log-counter'
+  | 'consumer'
+  | 'instance-marker'
+  | 'unknown';
 
 /** The kind of a raw item of our table, by its key. */
 export function itemKind(item: RawItem): ItemKind {
