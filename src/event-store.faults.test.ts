@@ -96,9 +96,11 @@ describe('cost report', () => {
       { sleep: noSleep },
     );
     await store.init();
-    // init: read the layout record, then write it with the instance's markers (one transaction: 2 WCU per item).
+    // init: read the layout record, write it (a single-action transaction: 2 WCU), then the instance's markers in a
+    // transaction conditioned on it (2 WCU per item, the record's check included).
     expect(seen).toEqual([
       { operation: 'get', read: 1, write: 0 },
+      { operation: 'transactWrite', read: 0, write: 2 },
       { operation: 'transactWrite', read: 0, write: 2 * (1 + INSTANCE_MARKERS) },
     ]);
     seen.length = 0;
