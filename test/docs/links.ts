@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { anchors, API_DIR, links, read, rel, userDocs } from './markdown.js';
+import { NOT_YET_CHECKED, PAGES_IN_PROGRESS } from './not-yet-checked.js';
 
 export interface BrokenLink {
   file: string;
@@ -43,6 +44,7 @@ export function brokenLinks(files: string[], options: { requireApi?: boolean } =
         }
       }
       if (!existsSync(path)) {
+        if (PAGES_IN_PROGRESS.has(rel(path))) continue;
         report('no such file');
         continue;
       }
@@ -59,7 +61,8 @@ export function brokenLinks(files: string[], options: { requireApi?: boolean } =
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const problems = brokenLinks(userDocs({ includeApi: true }), { requireApi: process.env.CI === 'true' });
+  const files = userDocs({ includeApi: true }).filter((file) => !NOT_YET_CHECKED.has(rel(file)));
+  const problems = brokenLinks(files, { requireApi: process.env.CI === 'true' });
   for (const problem of problems) console.log(`${problem.file}:${problem.line}: ${problem.target}: ${problem.reason}`);
   console.log(problems.length === 0 ? 'no broken links' : `${problems.length} broken link(s)`);
   process.exitCode = problems.length === 0 ? 0 : 1;
