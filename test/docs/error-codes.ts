@@ -74,7 +74,9 @@ export function generateErrorCodes(): string {
     if (NAMESPACES[namespace]) out.push(NAMESPACES[namespace], '');
     out.push('| code | meaning | retried by the core |', '|---|---|---|');
     for (const [key, code] of codes.sort((a, b) => a[1].localeCompare(b[1])))
-      out.push(`| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comments.get(key))} | ${RETRYABLE_CODES.has(code) ? 'yes' : 'no'} |`);
+      out.push(
+        `| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comments.get(key))} | ${RETRYABLE_CODES.has(code) ? 'yes' : 'no'} |`,
+      );
     out.push('');
   }
   out.push(endMarker('error-codes'));
@@ -85,7 +87,8 @@ export function generateErrorCodes(): string {
 export function generateWarningCodes(): string {
   const comments = codeComments('src/warnings.ts', 'WarningCodes');
   const out = [startMarker('warning-codes'), '', '| code | meaning |', '|---|---|'];
-  for (const [key, code] of Object.entries(WarningCodes)) out.push(`| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comments.get(key))} |`);
+  for (const [key, code] of Object.entries(WarningCodes))
+    out.push(`| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comments.get(key))} |`);
   out.push('', endMarker('warning-codes'));
   return out.join('\n');
 }
@@ -103,7 +106,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   let page = readFileSync(ERRORS_PAGE, 'utf8');
   for (const [name, generate] of Object.entries(GENERATED)) {
     const current = currentRegion(name, page);
-    if (current === undefined) throw new Error(`docs/errors.md has no region ${name}: add the lines\n${startMarker(name)}\n${endMarker(name)}`);
+    if (current === undefined)
+      throw new Error(`docs/errors.md has no region ${name}: add the lines\n${startMarker(name)}\n${endMarker(name)}`);
     page = page.replace(current, generate());
   }
   if (process.argv.includes('--write')) writeFileSync(ERRORS_PAGE, page);

@@ -76,7 +76,7 @@ export function withoutCode(markdown: string): string {
     } else if (fence !== undefined) {
       if (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === '') fence = undefined;
       out.push('');
-    } else out.push(line.replace(/(`+)(?:(?!\1)[^])*?\1/g, (span) => ' '.repeat(span.length)));
+    } else out.push(line.replace(/(`+)(?:(?!\1)[\s\S])*?\1/g, (span) => ' '.repeat(span.length)));
   }
   return out.join('\n');
 }
@@ -144,8 +144,10 @@ export function links(markdown: string): Link[] {
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
   for (const match of text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^"']*["'])?\s*\)/g))
     found.push({ target: match[1]!, line: lineOf(match.index!) });
-  for (const match of text.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)) found.push({ target: match[1]!, line: lineOf(match.index!) });
-  for (const match of text.matchAll(/\s(?:href|src)\s*=\s*["']([^"']+)["']/gi)) found.push({ target: match[1]!, line: lineOf(match.index!) });
+  for (const match of text.matchAll(/^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm))
+    found.push({ target: match[1]!, line: lineOf(match.index!) });
+  for (const match of text.matchAll(/\s(?:href|src)\s*=\s*["']([^"']+)["']/gi))
+    found.push({ target: match[1]!, line: lineOf(match.index!) });
   return found;
 }
 

@@ -8,4 +8,9 @@
  */
 export const NOT_YET_CHECKED: ReadonlySet<string> = new Set(['docs/operations.md']);
 
-export const PAGES_IN_PROGRESS: ReadonlySet<string> = new Set(['docs/codecs.md', 'docs/observability.md', 'docs/architecture.md', 'docs/cli.md']);
+export const PAGES_IN_PROGRESS: ReadonlySet<string> = new Set([
+  'docs/codecs.md',
+  'docs/observability.md',
+  'docs/architecture.md',
+  'docs/cli.md',
+]);

@@ -71,10 +71,14 @@ export function writeSnippets(files: string[]): Snippet[] {
 
 /** `tsc --noEmit` over the snippets: the compiler's messages, each snippet's lines mapped back to its markdown. */
 export function typeCheck(snippets: Snippet[]): string[] {
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(SNIPPET_DIR, 'tsconfig.json'), '--pretty', 'false'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(SNIPPET_DIR, 'tsconfig.json'), '--pretty', 'false'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   const byName = new Map(snippets.map((snippet) => [snippet.file.slice(SNIPPET_DIR.length + 1), snippet]));
   const errors = `${result.stdout}${result.stderr}`
     .split('\n')
@@ -97,15 +101,19 @@ export function runSnippets(snippets: Snippet[], env: Record<string, string>, ti
   const lines = snippets.map(
     (snippet) =>
       `try { await import(${JSON.stringify(`./${snippet.file.slice(SNIPPET_DIR.length + 1)}`)}); console.log('SNIPPET-OK', ${JSON.stringify(snippet.origin)}); }\n` +
-      `catch (error) { console.log('SNIPPET-FAILED', ${JSON.stringify(snippet.origin)}, error instanceof Error ? (error.stack ?? error.message) : String(error)); }`,
+      `catch (error) { console.log('SNIPPET-FAILED', ${JSON.stringify(snippet.origin)}, JSON.stringify(error instanceof Error ? (error.stack ?? error.message) : String(error))); }`,
   );
   writeFileSync(runner, `${lines.join('\n')}\nprocess.exit(0);\nexport {};\n`);
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(SNIPPET_DIR, 'tsconfig.json'), runner], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(SNIPPET_DIR, 'tsconfig.json'), runner],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    },
+  );
   const output = `${result.stdout}${result.stderr}`;
   const failures: string[] = [];
   for (const snippet of snippets) {
@@ -114,7 +122,7 @@ export function runSnippets(snippets: Snippet[], env: Record<string, string>, ti
     failures.push(
       failed === -1
         ? `${snippet.origin}: did not finish (exit ${result.status}, ${result.error?.message ?? 'no error'}):\n${output.slice(-2_000)}`
-        : `${snippet.origin}: ${output.slice(failed + 'SNIPPET-FAILED '.length + snippet.origin.length + 1).split('SNIPPET-')[0]}`,
+        : `${snippet.origin}: ${JSON.parse(output.slice(failed + 'SNIPPET-FAILED '.length + snippet.origin.length + 1).split('\n')[0]!)}`,
     );
   }
   return failures;
