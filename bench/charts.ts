@@ -19,9 +19,12 @@ export interface BarChart {
   readonly log?: boolean;
   readonly width?: number;
   readonly height?: number;
-  /** Rotate the category labels by this many degrees (long labels, many categories). */
-  readonly rotateLabels?: number;
+  /** Bars along x, categories down the y axis (long labels, many categories). */
+  readonly horizontal?: boolean;
 }
+
+/** Width allowed per character of a category label on a horizontal chart (12 px sans-serif). */
+const LABEL_CHAR_PX = 7;
 
 /** Series colours, in series order (colour-blind-safe Okabe-Ito palette). */
 const PALETTE = ['#0072B2', '#56B4E9', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#F0E442', '#000000'];
@@ -31,6 +34,29 @@ export function renderBarChart(chart: BarChart): string {
   const width = chart.width ?? 900;
   const height = chart.height ?? 420;
   const instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const categoryAxis = {
+    type: 'category',
+    data: [...chart.categories],
+    // Horizontal: the first category on top.
+    inverse: chart.horizontal === true,
+    axisLabel: chart.horizontal
+      ? { interval: 0, fontFamily: 'sans-serif' }
+      : {
+          interval: 0,
+          fontFamily: 'sans-serif',
+          width: Math.floor((width - 110) / Math.max(1, chart.categories.length)),
+          overflow: 'break',
+        },
+  };
+  const valueAxis = {
+    type: chart.log ? 'log' : 'value',
+    name: chart.unit,
+    nameLocation: 'middle',
+    nameGap: chart.horizontal ? 28 : 52,
+    nameTextStyle: { fontFamily: 'sans-serif' },
+    axisLabel: { fontFamily: 'sans-serif' },
+    ...(chart.log ? { logBase: 10 } : {}),
+  };
   try {
     instance.setOption({
       animation: false,
@@ -38,36 +64,23 @@ export function renderBarChart(chart: BarChart): string {
       color: PALETTE,
       title: { text: chart.title, left: 'center', top: 8, textStyle: { fontSize: 15, fontFamily: 'sans-serif' } },
       legend: { top: 36, itemGap: 24, textStyle: { fontFamily: 'sans-serif' } },
-      grid: { left: 72, right: 24, top: 80, bottom: 56, containLabel: chart.rotateLabels !== undefined },
-      xAxis: {
-        type: 'category',
-        data: [...chart.categories],
-        axisLabel:
-          chart.rotateLabels === undefined
-            ? {
-                interval: 0,
-                fontFamily: 'sans-serif',
-                width: Math.floor((width - 110) / Math.max(1, chart.categories.length)),
-                overflow: 'break',
-              }
-            : { interval: 0, fontFamily: 'sans-serif', rotate: chart.rotateLabels },
-      },
-      yAxis: {
-        type: chart.log ? 'log' : 'value',
-        name: chart.unit,
-        nameLocation: 'middle',
-        nameGap: 52,
-        nameTextStyle: { fontFamily: 'sans-serif' },
-        axisLabel: { fontFamily: 'sans-serif' },
-        ...(chart.log ? { logBase: 10 } : {}),
-      },
+      // Room for the longest category label (measured text differs between renderers: a generous 7 px a character).
+      grid: chart.horizontal
+        ? {
+            left: Math.min(width / 2, 16 + LABEL_CHAR_PX * Math.max(...chart.categories.map((label) => label.length))),
+            right: 48,
+            top: 80,
+            bottom: 48,
+          }
+        : { left: 72, right: 24, top: 80, bottom: 56 },
+      ...(chart.horizontal ? { yAxis: categoryAxis, xAxis: valueAxis } : { xAxis: categoryAxis, yAxis: valueAxis }),
       series: chart.series.map((series) => ({
         name: series.name,
         type: 'bar',
         data: series.values.map((value) => (value === undefined || !Number.isFinite(value) || (chart.log && value <= 0) ? null : value)),
         label: {
           show: true,
-          position: 'top',
+          position: chart.horizontal ? 'right' : 'top',
           fontSize: 9,
           fontFamily: 'sans-serif',
           formatter: (parameters: { value: unknown }) => (typeof parameters.value === 'number' ? compact(parameters.value) : ''),

@@ -20,16 +20,8 @@ export interface WrittenPage {
   readonly charts: readonly string[];
 }
 
-/**
- * Render the page and its charts for `results` into `docsFolder` (the repository's `docs/`); `env` supplies the
- * `BENCH_*` settings to list.
- */
-export function writeDocsPage(
-  results: BenchResults,
-  workloads: readonly Workload[],
-  docsFolder: string,
-  env: NodeJS.ProcessEnv = process.env,
-): WrittenPage {
+/** Render the page and its charts for `results` into `docsFolder` (the repository's `docs/`). */
+export function writeDocsPage(results: BenchResults, workloads: readonly Workload[], docsFolder: string): WrittenPage {
   const chartsFolder = join(docsFolder, CHARTS_FOLDER);
   mkdirSync(chartsFolder, { recursive: true });
   for (const stale of readdirSync(chartsFolder).filter((file) => file.endsWith('.svg'))) rmSync(join(chartsFolder, stale));
@@ -45,7 +37,7 @@ export function writeDocsPage(
     ...(results.peers ? { peers: draw(peerCharts(results.peers)) } : {}),
   };
   const page = join(docsFolder, 'benchmarks.md');
-  writeFileSync(page, `${renderDocsPage(results, workloads, links, env)}\n`);
+  writeFileSync(page, `${renderDocsPage(results, workloads, links)}\n`);
   return { page, charts: written };
 }
 
@@ -54,13 +46,9 @@ export function renderDocsPage(
   results: BenchResults,
   workloads: readonly Workload[],
   charts: { readonly ours?: readonly ChartLink[]; readonly peers?: readonly ChartLink[] },
-  env: NodeJS.ProcessEnv = process.env,
 ): string {
   const { machine } = results;
-  const settings = Object.keys(env)
-    .filter((name) => name.startsWith('BENCH_'))
-    .sort()
-    .map((name) => `\`${name}=${env[name]}\``);
+  const settings = Object.entries(results.settings ?? {}).map(([name, value]) => `\`${name}=${value}\``);
   const backends = Object.keys(results.backends);
   const ran = [
     backends.length ? `backends ${backends.map((name) => `\`${name}\``).join(', ')}` : undefined,
@@ -76,7 +64,7 @@ export function renderDocsPage(
     '',
     `**Machine:** ${machine.cpuModel}, ${machine.cores} cores (${machine.availableParallelism} available), ${machine.totalMemoryMB.toLocaleString('en-US')} MB, ${machine.platform}; Node ${machine.node}; ${machine.java}; DynamoDB Local ${machine.dynamoDbLocal}. Run ${machine.date}, ${results.durationSeconds.toFixed(0)} s.`,
     '',
-    `**What ran:** ${ran.join('; ')}; ${results.config.runs} runs per figure of ours (median)${results.peers ? `, ${results.peers.config.runs} per peer figure` : ''}. Settings: ${settings.length ? settings.join(', ') : 'the defaults'}. This machine is shared and DynamoDB Local runs on its 2 cores: events/s are for comparing libraries within one run, not a forecast of AWS; requests, capacity units and bytes do not depend on the machine.`,
+    `**What ran:** ${ran.join('; ')}; ${results.config.runs} runs per figure of ours (median)${results.peers ? `, ${results.peers.config.runs} per peer figure` : ''}. Settings: ${results.settings === undefined ? 'not recorded' : settings.length ? settings.join(', ') : 'the defaults'}. This machine is shared and DynamoDB Local runs on its 2 cores: events/s are for comparing libraries within one run, not a forecast of AWS; requests, capacity units and bytes do not depend on the machine.`,
     '',
     reportBody(results, workloads, charts),
   ].join('\n');
@@ -105,9 +93,9 @@ function ourCharts(results: BenchResults): BarChart[] {
       log: true,
       categories,
       series,
-      width: Math.max(900, 48 * categories.length),
-      height: 560,
-      rotateLabels: 35,
+      horizontal: true,
+      width: 900,
+      height: 140 + 22 * categories.length * series.length,
     },
   ];
 }

@@ -35,6 +35,8 @@ export interface BenchResults {
   readonly notes: readonly string[];
   /** The peer bench's results, when it ran. */
   readonly peers?: PeerResults;
+  /** The `BENCH_*` environment variables of the run (what differed from the defaults). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** An image to embed in a section: its path relative to the page, and its title. */

@@ -119,6 +119,11 @@ const results: BenchResults = {
   targets: checkTargets(measurements, config),
   notes: NOTES,
   ...(peers ? { peers } : {}),
+  settings: Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([name, value]) => name.startsWith('BENCH_') && value !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  ) as Record<string, string>,
 };
 const report = renderReport(results, selected);
 const folder = fileURLToPath(new URL('./results/', import.meta.url));

@@ -17,7 +17,13 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeDocsPage } from '../bench/docs-page.js';
+import { machineInfo } from '../bench/harness/machine.js';
+import { loadConfig } from '../bench/config.js';
 import { corpusEvent, jsonBytes, MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '../bench/peers/corpus.js';
 import type { PeerResults } from '../bench/peers/report.js';
 import { RulesMeter, totalRequests } from '../bench/peers/rules-meter.js';
@@ -45,6 +51,7 @@ const TINY: PeerConfig = {
   readStreamLength: 4,
   seedChunk: 2,
   pageSize: 3,
+  warmUp: false,
 };
 
 describe('the peer bench corpus', () => {
@@ -120,6 +127,44 @@ describe.skipIf(skip)('the peer bench on DynamoDB Local', () => {
     expect(batch('castore').requestsByCommand).toEqual({ TransactWriteItemsCommand: 1 / 3 });
     expect(batch('Equinox').requestsByCommand).toEqual({ PutItemCommand: 1 / 3 });
     expect(totalRequests(single('ours').runs[0]!.meter.requests)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('writes the docs page and its SVG charts from the results', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'peer-docs-'));
+    try {
+      const config = loadConfig({});
+      const written = writeDocsPage(
+        {
+          machine: machineInfo(),
+          config,
+          durationSeconds: 1,
+          backends: {},
+          measurements: [],
+          memoryProbe: undefined,
+          targets: [],
+          notes: [],
+          peers: results,
+          settings: { BENCH_PEER_SCALE: '0.01' },
+        },
+        [],
+        folder,
+      );
+      const page = readFileSync(written.page, 'utf8');
+      expect(page).toContain('### What each library guarantees');
+      expect(page).toContain('`BENCH_PEER_SCALE=0.01`');
+      for (const library of results.libraries) expect(page).toContain(`| ${library.name} `);
+      const charts = readdirSync(join(folder, 'benchmarks'));
+      expect(charts.sort()).toEqual(['peers-bytes.svg', 'peers-read-units.svg', 'peers-throughput.svg', 'peers-write-units.svg']);
+      for (const chart of charts) {
+        expect(page).toContain(`](benchmarks/${chart})`);
+        const svg = readFileSync(join(folder, 'benchmarks', chart), 'utf8');
+        expect(svg.startsWith('<svg')).toBe(true);
+        // Every library is in the chart's legend.
+        for (const library of results.libraries) expect(svg).toContain(`>${library.name}<`);
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

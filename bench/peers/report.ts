@@ -32,8 +32,8 @@ export function renderPeerSection(results: PeerResults, charts: readonly { reado
     '## Against the strongest peers (same DynamoDB Local, same run)',
     '',
     `Libraries: ${results.libraries.map((library) => `**${library.name}** (${library.description})`).join('; ')}.`,
-    ...results.skipped.map((skip) => `Skipped: **${skip.name}**: ${skip.reason}.`),
     '',
+    ...results.skipped.flatMap((skip) => [`Skipped: **${skip.name}**: ${skip.reason}.`, '']),
     `Every library gets its own SDK clients (same settings) on the same DynamoDB Local, the same events (a deterministic corpus of JSON payloads of six business shapes, ${formatNumber(MIN_PAYLOAD_BYTES)} B to ${formatNumber(MAX_PAYLOAD_BYTES)} B, median about 1 KB, mean about 3.8 KB: \`bench/peers/corpus.ts\`) and the same workloads, its runs alternating with the others' (run order rotating); ${config.runs} runs per figure, the median reported. Requests are counted and capacity priced by one meter for all (\`bench/peers/rules-meter.ts\`): each library's commands are replayed on a shadow of its tables and priced by AWS's published rules with the functions that price our in-memory twin: writes in 1 KB units of the larger of the item before and after, reads in 4 KB units (half when eventually consistent; a query by the sum of the items it read), a transaction twice per action and its index writes once (AWS publishes no doubling for them), a global secondary index one write per entry added, removed or changed. Bytes stored come from scanning each store after its run: items, index entries (projected) and S3 objects by AWS's size rules; "billed" adds DynamoDB's ${ITEM_OVERHEAD_BYTES} B per item and per index entry.`,
     '',
     `Workloads: ${config.appends} single appends with a known version, round-robin over ${config.appendStreams} streams; ${config.writers} concurrent writers, each appending ${Math.max(1, Math.floor(config.writerAppends / config.writers))} single events to its own stream; ${config.batches} calls of ${config.batchSize} events, each on a new stream; whole-stream reads of ${config.readStreams} streams of ${config.readStreamLength} events (seeded untimed through each library's own appends of ${config.seedChunk} events); the whole-store read of that data set in pages of ${config.pageSize}, where the library has one.`,
@@ -116,15 +116,20 @@ export function peerCharts(results: PeerResults): BarChart[] {
   const appends = workloads.filter((workload) => workload !== PEER_WORKLOADS.streamRead && workload !== PEER_WORKLOADS.storeRead);
   const reads = workloads.filter((workload) => !appends.includes(workload));
   const title = (workload: string) => workloadTitle(workload, results.config);
-  const series = (categories: readonly string[], value: (m: PeerMeasurement) => number | undefined) =>
+  // The read workloads share one data set: either read row of a library has its bytes.
+  const find = (workload: string, name: string) =>
+    results.measurements.find(
+      (each) => each.library === name && (each.workload === workload || (reads.includes(workload) && reads.includes(each.workload))),
+    );
+  const series = (categories: readonly string[], value: (m: PeerMeasurement) => number | undefined, shared = false) =>
     libraries.map((name) => ({
       name,
       values: categories.map((workload) => {
-        const m = results.measurements.find((each) => each.workload === workload && each.library === name);
+        const m = shared ? find(workload, name) : results.measurements.find((each) => each.workload === workload && each.library === name);
         return m ? value(m) : undefined;
       }),
     }));
-  const byteCategories = [...appends, ...(reads.length ? [PEER_WORKLOADS.streamRead] : [])];
+  const byteCategories = [...appends, ...(reads.length ? [reads[0]!] : [])];
   return [
     {
       file: 'peers-throughput.svg',
@@ -152,8 +157,8 @@ export function peerCharts(results: PeerResults): BarChart[] {
       file: 'peers-bytes.svg',
       title: 'Bytes stored per event (items, index entries, S3 objects)',
       unit: 'bytes / event',
-      categories: byteCategories.map((workload) => (workload === PEER_WORKLOADS.streamRead ? 'read data set' : title(workload))),
-      series: series(byteCategories, (m) => (m.storedBytes ? bytesPerEvent(m.storedBytes, m.storedEvents!) : undefined)),
+      categories: byteCategories.map((workload) => (reads.includes(workload) ? 'read data set' : title(workload))),
+      series: series(byteCategories, (m) => (m.storedBytes ? bytesPerEvent(m.storedBytes, m.storedEvents!) : undefined), true),
     },
   ].filter((chart) => chart.categories.length > 0);
 }

@@ -44,6 +44,8 @@ export interface PeerConfig {
   readonly seedChunk: number;
   /** Page size of the whole-store read. */
   readonly pageSize: number;
+  /** Warm every library up (untimed) before the first measured run (default true; tests turn it off). */
+  readonly warmUp?: boolean;
 }
 
 /** One timed run of one library. */
@@ -107,7 +109,7 @@ export async function runPeerWorkloads(
   config: PeerConfig,
   log: Log,
 ): Promise<PeerMeasurement[]> {
-  for (const library of libraries) await warmUp(library, config, new EventPlanner(WARM_UP_FIRST_INDEX));
+  if (config.warmUp !== false) for (const library of libraries) await warmUp(library, config, new EventPlanner(WARM_UP_FIRST_INDEX));
   const measurements: PeerMeasurement[] = [];
   const events = new EventPlanner();
   const singles = events.roundRobin(config.appends, config.appendStreams, 'single');
