@@ -1,7 +1,9 @@
 /**
  * Workload sizes, each overridable with an environment variable (`BENCH_*`). The defaults keep the whole bench
- * under about three minutes on a 2-core machine with DynamoDB Local.
+ * within a few minutes on a 2-core machine with DynamoDB Local.
  */
+import { PEER_LIBRARY_NAMES } from './peers/variants.js';
+import type { PeerConfig } from './peers/workloads.js';
 
 /** Sizes and knobs of every workload. */
 export interface BenchConfig {
@@ -48,9 +50,25 @@ export interface BenchConfig {
   readonly legacySingleEvents: number;
   /** Timed replays of its 20,000 events on the old adapter (`BENCH_LEGACY_REPLAY_RUNS`, default 2 or `runs` if fewer; about 9 s each here). */
   readonly legacyReplayRuns: number;
-  /** Only the workloads whose id contains one of these (`BENCH_ONLY`, comma-separated; default all). */
+  /** Only the workloads whose id contains one of these (`BENCH_ONLY`, comma-separated; default all; `peers` is the peer bench). */
   readonly only: readonly string[];
+  /** The peer bench (`bench/peers/`): which libraries, and its sizes. */
+  readonly peers: PeerBenchConfig;
 }
+
+/** The peer bench's selection and sizes. */
+export interface PeerBenchConfig extends PeerConfig {
+  /**
+   * Libraries to run (`BENCH_PEERS`, comma-separated names or prefixes: `ours`, `ours+compression`, `old`,
+   * `equinox`, `castore`; default all; `0` skips the peer bench).
+   */
+  readonly libraries: readonly string[];
+  /** Factor applied to the counts of appends, batches and read streams (`BENCH_PEER_SCALE`, default 1; e.g. 0.25). */
+  readonly scale: number;
+}
+
+/** The peer bench's library names, in report order. */
+export const PEER_LIBRARIES: readonly string[] = PEER_LIBRARY_NAMES;
 
 /**
  * The backends: the in-memory twin; DynamoDB Local + the S3 server through our drop-in constructor; and the OLD
@@ -113,6 +131,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     legacySingleEvents: int('BENCH_LEGACY_SINGLE_EVENTS', int('BENCH_SINGLE_EVENTS', 200)),
     legacyReplayRuns: int('BENCH_LEGACY_REPLAY_RUNS', Math.min(2, int('BENCH_RUNS', 3))),
     only: words('BENCH_ONLY', []),
+    peers: peerConfig(env, int, words),
+  };
+}
+
+/** The peer bench's settings from `BENCH_PEER*` (see {@link PeerBenchConfig}). */
+function peerConfig(
+  env: NodeJS.ProcessEnv,
+  int: (name: string, fallback: number) => number,
+  words: (name: string, fallback: readonly string[]) => string[],
+): PeerBenchConfig {
+  const rawScale = (env.BENCH_PEER_SCALE ?? '').trim();
+  const scale = rawScale === '' ? 1 : Number(rawScale);
+  if (!Number.isFinite(scale) || scale <= 0) throw new Error(`BENCH_PEER_SCALE must be a positive number, got ${JSON.stringify(rawScale)}`);
+  const scaled = (name: string, fallback: number): number => Math.max(1, Math.round(int(name, fallback) * scale));
+  const asked = words('BENCH_PEERS', PEER_LIBRARIES);
+  // A library is named in full or by its first word (`old` for `old adapter`), case-insensitively.
+  const names = (word: string, name: string): boolean =>
+    [name.toLowerCase(), name.toLowerCase().split(' ')[0]].includes(word.toLowerCase());
+  for (const word of asked) {
+    if (word !== '0' && !PEER_LIBRARIES.some((name) => names(word, name)))
+      throw new Error(`BENCH_PEERS: unknown library ${JSON.stringify(word)} (known: ${PEER_LIBRARIES.join(', ')})`);
+  }
+  const libraries = PEER_LIBRARIES.filter((name) => asked.some((word) => names(word, name)));
+  const writers = int('BENCH_PEER_WRITERS', 8);
+  return {
+    libraries,
+    scale,
+    runs: int('BENCH_PEER_RUNS', int('BENCH_RUNS', 3)),
+    appends: scaled('BENCH_PEER_APPENDS', 120),
+    appendStreams: int('BENCH_PEER_STREAMS', 6),
+    writers,
+    writerAppends: Math.max(writers, scaled('BENCH_PEER_WRITER_APPENDS', 120)),
+    batches: scaled('BENCH_PEER_BATCHES', 6),
+    batchSize: int('BENCH_PEER_BATCH_SIZE', 20),
+    readStreams: scaled('BENCH_PEER_READ_STREAMS', 12),
+    readStreamLength: int('BENCH_PEER_READ_STREAM_LENGTH', 40),
+    seedChunk: int('BENCH_PEER_SEED_CHUNK', 5),
+    pageSize: int('BENCH_PEER_PAGE_SIZE', 100),
   };
 }
 

@@ -3,6 +3,7 @@ import type { BenchConfig } from './config.js';
 import type { MachineInfo } from './harness/machine.js';
 import type { Measurement } from './harness/measure.js';
 import { formatMegabytes, formatNumber, renderTable } from './harness/table.js';
+import { renderPeerSection, type PeerResults } from './peers/report.js';
 import type { TargetCheck } from './targets.js';
 import type { Workload } from './workloads/index.js';
 
@@ -32,6 +33,22 @@ export interface BenchResults {
   readonly memoryProbe: MemoryProbeResult | undefined;
   readonly targets: readonly TargetCheck[];
   readonly notes: readonly string[];
+  /** The peer bench's results, when it ran. */
+  readonly peers?: PeerResults;
+  /** The `BENCH_*` environment variables of the run (what differed from the defaults). */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
+/** An image to embed in a section: its path relative to the page, and its title. */
+export interface ChartLink {
+  readonly path: string;
+  readonly title: string;
+}
+
+/** Charts to embed, by section. */
+export interface ReportCharts {
+  readonly peers?: readonly ChartLink[];
+  readonly ours?: readonly ChartLink[];
 }
 
 /** Caveats printed under the table and stored in the JSON. */
@@ -46,40 +63,59 @@ export const NOTES: readonly string[] = [
   "Heap = peak growth of the bench process's JS heap over a post-GC baseline (sampled). DynamoDB Local (JVM) and the S3 server run in other processes; the twin keeps its data in this heap, so twin write workloads include the stored data.",
 ];
 
-/** The full Markdown report: machine, main table, targets, memory probe, notes. */
-export function renderReport(results: BenchResults, workloads: readonly Workload[]): string {
+/** The full Markdown report: machine, main table, targets, the peers, memory probe, notes. */
+export function renderReport(results: BenchResults, workloads: readonly Workload[], charts: ReportCharts = {}): string {
   const { machine } = results;
-  const sections = [
+  return [
     '# Benchmark results',
     '',
     `${machine.date} · ${machine.cpuModel} · ${machine.cores} cores (${machine.availableParallelism} available) · ${machine.totalMemoryMB.toLocaleString('en-US')} MB · Node ${machine.node} · ${machine.java} · ${machine.dynamoDbLocal} · ${results.config.runs} runs per figure (median) · bench took ${results.durationSeconds.toFixed(0)} s`,
     '',
-    mainTable(results.measurements),
-    '',
-    workloads.map((w) => `- \`${w.id}\`: ${w.title}`).join('\n'),
-    '',
-    '## Against the old adapter (@schemeless/event-store-adapter-dynamodb@5.0.0, same servers, same run)',
-    '',
-    renderTable(
-      [
-        { header: 'Goal' },
-        { header: 'Ours', align: 'right' },
-        { header: 'Old adapter', align: 'right' },
-        { header: 'Ratio', align: 'right' },
-        { header: 'Target', align: 'right' },
-        { header: 'Met' },
-      ],
-      results.targets.map((t) => [t.goal, t.ours, t.old, t.ratio, t.target, t.met === undefined ? '–' : t.met ? 'yes' : 'NO']),
-    ),
-  ];
-  const comparison = comparisonTable(results.measurements);
-  if (comparison) sections.push('', comparison);
-  const floor = serverFloorLine(results.measurements);
-  if (floor) sections.push('', floor);
+    reportBody(results, workloads, charts),
+  ].join('\n');
+}
+
+/** The report's sections after its title and machine line (each only when its figures were measured). */
+export function reportBody(results: BenchResults, workloads: readonly Workload[], charts: ReportCharts = {}): string {
+  const ours = results.measurements.filter((m) => m.workload !== 'replay-memory' && m.backend !== 'legacy-dynamodb-local');
+  const sections: string[] = [];
+  if (results.peers) sections.push(renderPeerSection(results.peers, charts.peers ?? []), '');
+  if (ours.length > 0) {
+    sections.push(
+      '## Our workloads (the twin, and DynamoDB Local + S3 through the drop-in)',
+      '',
+      mainTable(results.measurements),
+      '',
+      workloads.map((w) => `- \`${w.id}\`: ${w.title}`).join('\n'),
+      '',
+      ...(charts.ours ?? []).flatMap((chart) => [`![${chart.title}](${chart.path})`, '']),
+    );
+  }
+  if (results.targets.some((t) => t.met !== undefined)) {
+    sections.push(
+      '## Against the old adapter (@schemeless/event-store-adapter-dynamodb@5.0.0, same servers, same run)',
+      '',
+      renderTable(
+        [
+          { header: 'Goal' },
+          { header: 'Ours', align: 'right' },
+          { header: 'Old adapter', align: 'right' },
+          { header: 'Ratio', align: 'right' },
+          { header: 'Target', align: 'right' },
+          { header: 'Met' },
+        ],
+        results.targets.map((t) => [t.goal, t.ours, t.old, t.ratio, t.target, t.met === undefined ? '–' : t.met ? 'yes' : 'NO']),
+      ),
+      '',
+    );
+    const comparison = comparisonTable(results.measurements);
+    if (comparison) sections.push(comparison, '');
+    const floor = serverFloorLine(results.measurements);
+    if (floor) sections.push(floor, '');
+  }
   if (results.memoryProbe) {
     const probe = results.memoryProbe;
     sections.push(
-      '',
       '## Replay memory (twin, getAllEvents(200))',
       '',
       renderTable(
@@ -96,10 +132,11 @@ export function renderReport(results: BenchResults, workloads: readonly Workload
       ),
       '',
       'The sampled peak includes garbage not yet collected, and V8 lets more accumulate when the heap is larger (the twin holds the whole data set in this heap); the live figure, measured after forced collections at 10% checkpoints of an untimed replay, is what "bounded by the fetch size" refers to.',
+      '',
     );
   }
-  sections.push('', '## Notes', '', ...results.notes.map((note) => `- ${note}`));
-  return sections.join('\n');
+  if (ours.length > 0) sections.push('## Notes', '', ...results.notes.map((note) => `- ${note}`));
+  return sections.join('\n').trimEnd();
 }
 
 function mainTable(measurements: readonly Measurement[]): string {
