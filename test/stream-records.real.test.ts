@@ -3,6 +3,7 @@
  * `init` names a missing stream on an existing table, and `decodeStreamRecords` turns the stream's records back into
  * the stored events (offloaded payloads hydrated), leaving out heads, guards, links, catalog, snapshot and layout records.
  */
+import { INSTANCE_MARKERS } from '../src/instance-markers.js';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -90,14 +91,15 @@ describe.skipIf(skip)('DynamoDB Streams records on DynamoDB Local', () => {
     expect(Table?.StreamSpecification).toMatchObject({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
 
     const records = await allRecords(tableName);
-    // The layout record, the catalog entry, 2 heads, 2 events, 2 guards, 1 causation link, the snapshot: 10 items written.
-    expect(records.length).toBe(10);
+    // The layout record, its instance markers, the catalog entry, 2 heads, 2 events, 2 guards, 1 causation link, the
+    // snapshot: 10 items written besides the markers.
+    expect(records.length).toBe(10 + INSTANCE_MARKERS);
     const events = await repo.decodeStreamRecords(records);
     expect(events.map((event) => event.id).sort()).toEqual(['child-1', 'root-1']);
     expect(events.find((event) => event.id === 'child-1')).toEqual(stored[1]);
     expect(events.find((event) => event.id === 'root-1')).toEqual(stored[0]);
     const others = await Promise.all(records.map((record) => repo.decodeStreamRecord(record)));
-    expect(others.filter((event) => event === undefined)).toHaveLength(8);
+    expect(others.filter((event) => event === undefined)).toHaveLength(8 + INSTANCE_MARKERS);
 
     const foreign = {
       ...records[0]!,
