@@ -41,7 +41,10 @@ export class CallScope {
   ) {}
 
   capacity(consumed: ConsumedCapacity): void {
-    if (!this.open) return this.sink.lateCapacity(this, consumed);
+    if (!this.open) {
+      this.sink.lateCapacity(this, consumed);
+      return;
+    }
     this.readUnits += consumed.read;
     this.writeUnits += consumed.write;
   }

@@ -101,7 +101,8 @@ export class StoreInstrumentation implements ScopeSink {
    */
   run<T>(operation: string, spec: OperationSpec, args: readonly unknown[], call: () => Promise<T>, parent?: Context): Promise<T> {
     const outer = currentScope();
-    if (outer !== undefined && outer.open && outer.owner === this) return call();
+    // A poll is never part of another call (the first one starts while `subscribe` is still running).
+    if (operation !== 'subscribe.poll' && outer?.open && outer.owner === this) return call();
     const active = this.resolve();
     if (active === undefined && this.logger === undefined) return call();
     const scope = new CallScope(this, operation, this);
