@@ -112,13 +112,17 @@ describe('telemetry on the twin', () => {
       (await spanOf('eventstore.storeEvents', () => store.storeEvents([event('s1'), event('s2', 'a1', big)]))).attributes,
     ).toMatchObject({ 'eventstore.event_count': 2, 'eventstore.offloaded': 1 });
     expect((await spanOf('eventstore.appendEvents', () => store.appendEvents([event('s3')]))).attributes['eventstore.event_count']).toBe(1);
-    expect((await spanOf('eventstore.append', () => store.append([{ domain: 'v6', type: 't', payload: 1 }]))).attributes).toMatchObject({
+    expect(
+      (await spanOf('eventstore.append', () => store.append([{ domain: 'v6', type: 't', payload: 1, created: new Date() }]))).attributes,
+    ).toMatchObject({
       'eventstore.event_count': 1,
     });
-    await spanOf('eventstore.appendToStream', () => store.appendToStream([{ domain: 'v6', identifier: 'x', type: 't', payload: 1 }], 0));
+    await spanOf('eventstore.appendToStream', () =>
+      store.appendToStream([{ domain: 'v6', identifier: 'x', type: 't', payload: 1, created: new Date() }], 0),
+    );
     await spanOf('eventstore.appendBatch', () =>
       store.appendBatch(
-        [{ domain: 'v6', identifier: 'y', type: 't', payload: 1 }],
+        [{ domain: 'v6', identifier: 'y', type: 't', payload: 1, created: new Date() }],
         [{ domain: 'v6', identifier: 'y', expectedVersion: 0 }],
       ),
     );
@@ -159,14 +163,16 @@ describe('telemetry on the twin', () => {
   });
 
   it('a public method calling another is one span: appendToStream is not also an appendEvents', async () => {
-    await store.appendToStream([{ domain: 'v6', identifier: 'z', type: 't', payload: 1 }], 0);
+    await store.appendToStream([{ domain: 'v6', identifier: 'z', type: 't', payload: 1, created: new Date() }], 0);
     expect(otel.spans().map((span) => span.name)).toEqual(['eventstore.appendToStream']);
   });
 
   it('a failure: status ERROR and error.type the code, on the span and the duration metric', async () => {
-    await store.appendToStream([{ domain: 'v6', identifier: 'c', type: 't', payload: 1 }], 0);
+    await store.appendToStream([{ domain: 'v6', identifier: 'c', type: 't', payload: 1, created: new Date() }], 0);
     otel.reset();
-    const conflict = await store.appendToStream([{ domain: 'v6', identifier: 'c', type: 't', payload: 2 }], 0).catch((error) => error);
+    const conflict = await store
+      .appendToStream([{ domain: 'v6', identifier: 'c', type: 't', payload: 2, created: new Date() }], 0)
+      .catch((error) => error);
     expect(conflict.code).toBe(ErrorCodes.CONCURRENCY);
     const span = only(otel, 'eventstore.appendToStream');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: ErrorCodes.CONCURRENCY });
