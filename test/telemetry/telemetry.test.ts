@@ -350,7 +350,7 @@ describe('telemetry on the twin', () => {
       [{ telemetry: { sampler: 1 } }, 'telemetry'],
       [{ logger: { info: () => undefined } }, 'logger'],
     ] as const) {
-      const error = invalid(options as Partial<EventStoreCoreOptions>);
+      const error = invalid(options as unknown as Partial<EventStoreCoreOptions>);
       expect(error.code).toBe(ErrorCodes.INVALID_OPTIONS);
       expect(error.details.issues.map((issue) => issue.path.split('.')[0])).toContain(path);
     }
