@@ -34,7 +34,12 @@ const event = (id: string, payload: unknown = { n: 1 }) => ({
 
 /** The spans whose parent is `parent`. */
 const childrenOf = (parent: ReadableSpan) =>
-  otel.spans().filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId && span.spanContext().traceId === parent.spanContext().traceId);
+  otel
+    .spans()
+    .filter(
+      (span) =>
+        span.parentSpanContext?.spanId === parent.spanContext().spanId && span.spanContext().traceId === parent.spanContext().traceId,
+    );
 
 describe.skipIf(skip)('telemetry on real servers', () => {
   if (skip) return;
@@ -46,7 +51,10 @@ describe.skipIf(skip)('telemetry on real servers', () => {
     const { EventStoreRepo } = await import('../../src/index.js');
     const dynamoClient = createDynamoClient(dynamo.endpoint);
     const s3Client = createS3Client(s3.endpoint);
-    disposers.push(() => dynamoClient.destroy(), () => s3Client.destroy());
+    disposers.push(
+      () => dynamoClient.destroy(),
+      () => s3Client.destroy(),
+    );
     // The drop-in form, as users build it: the lazy DynamoDB and S3 drivers.
     store = new EventStoreRepo(dynamoClient, s3Client, {
       tableName: uniqueTableName('telemetry'),
