@@ -22,9 +22,8 @@ let loaded: OtelApi | null | undefined;
 export function loadOtelApi(): OtelApi | undefined {
   if (loaded === undefined) {
     try {
-      // The CommonJS build has `require`; the ESM build makes one (tsup leaves `import.meta.url` to ESM only).
-      const load = typeof require === 'function' ? require : createRequire(import.meta.url);
-      loaded = load(OTEL_API_MODULE) as OtelApi;
+      // Resolved from this package, as its peer. The CommonJS build gets `import.meta.url` from tsup's shim.
+      loaded = createRequire(import.meta.url)(OTEL_API_MODULE) as OtelApi;
     } catch {
       loaded = null;
     }
