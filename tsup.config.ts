@@ -22,6 +22,7 @@ export default defineConfig([
     target: 'node20',
     splitting: true, // one copy of shared modules (the error class above all) across subpath entries
     external: ['vitest', 'fast-check'],
+    shims: true, // `import.meta.url` in the CommonJS build (src/telemetry/api.ts resolves the optional OpenTelemetry peer with it)
   },
   {
     entry: { 'cli/main': 'cli/main.ts' },

@@ -12,9 +12,13 @@ import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from
 import { resolveTableName } from '../ops/table-name.js';
 import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
 import type { ExpectedStreamVersion } from '../src/contract-types.js';
+import { startTelemetry, stopTelemetry, telemetryHelp } from './telemetry.js';
 
-/** The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS. */
-const commands = () => import('./commands.js');
+/**
+ * The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS, after
+ * OpenTelemetry's Node SDK has started when OTEL_* variables ask for it (cli/telemetry.ts).
+ */
+const commands = () => startTelemetry().then(() => import('./commands.js'));
 
 const EXAMPLE_ENDPOINTS = '--endpoint http://localhost:8000';
 
@@ -47,6 +51,7 @@ export function buildProgram(exit: (code: number) => void): Command {
       'after',
       `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure (a --timeout too), 130 interrupted (re-run to resume).\n\nCommands that talk to AWS say on stderr where they connect (endpoint or region, table, bucket) and give up when AWS does not answer one\nrequest or store call within --timeout (default 60s), naming the endpoint.\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`,
     );
+  program.addHelpText('after', telemetryHelp);
   const done = (code: number) => exit(code);
 
   examples(
@@ -414,6 +419,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync(argv as string[], { from: 'node' });
   } catch (error) {
+    await stopTelemetry();
     if (error instanceof CommanderError) {
       // --help and --version end with exit code 0; anything else commander refuses is a usage error.
       return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
@@ -422,6 +428,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCodes.FAILURE;
   }
+  await stopTelemetry();
   if (program.args.length === 0 && argv.length <= 2) {
     program.outputHelp();
     return ExitCodes.USAGE;

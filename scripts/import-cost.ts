@@ -110,7 +110,7 @@ export async function modulesLoadedByRunning(
 const DRIVER_CLASSES = ['MemoryKvDriver', 'MemoryBlobDriver', 'DynamoDbKvDriver', 'S3BlobDriver'] as const;
 
 /**
- * What in `modules` a core-only import must not load: any AWS SDK (`@aws-sdk/*`, `@smithy/*`) module, and any module
+ * What in `modules` a core-only import must not load: any AWS SDK (`@aws-sdk/*`, `@smithy/*`) or OpenTelemetry module, and any module
  * of this package that declares a driver class (drivers/memory, drivers/dynamodb, drivers/s3). Empty when clean.
  */
 export function loadProblems(modules: readonly string[]): string[] {
@@ -119,6 +119,11 @@ export function loadProblems(modules: readonly string[]): string[] {
     const normalized = module.replaceAll('\\', '/');
     if (/\/node_modules\/@(aws-sdk|smithy)\//.test(normalized)) {
       problems.push(`AWS SDK module: ${normalized.slice(normalized.lastIndexOf('/node_modules/') + 14)}`);
+      continue;
+    }
+    if (/\/node_modules\/@opentelemetry\//.test(normalized)) {
+      // The optional peer loads when a store is constructed (src/telemetry/api.ts), never on import.
+      problems.push(`OpenTelemetry module: ${normalized.slice(normalized.lastIndexOf('/node_modules/') + 14)}`);
       continue;
     }
     if (/\/node_modules\/(commander|cli-progress)\//.test(normalized)) {

@@ -23,6 +23,7 @@ import { mayHaveLanded } from './outcome.js';
 import type { Condition, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
 import { adoptInstance, callInstance, forWrite, loopOptions, ownBlobScope, type WriteContext } from './store-context.js';
+import { noteConflict, noteRetry } from './telemetry/call-scope.js';
 import { findStoredBatch } from './stored-batch.js';
 import { readGuards } from './guard-reads.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
@@ -284,6 +285,7 @@ async function writeChunk(
         'storeEvents (contention)',
       );
     }
+    noteConflict(why);
     await ctx.budget.sleep(contentionDelay(ctx.retry.policy, conflicts, informed), ctx.sleep, 'storeEvents');
   };
   // Heads found carrying another (or no) generation although this process's instance was just verified: the
@@ -329,6 +331,7 @@ async function writeChunk(
           continue;
         }
         if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, error, 'storeEvents');
+        noteRetry('transact-write', error);
         // Same token and actions: idempotent if an earlier attempt was applied.
         await ctx.budget.sleep(backoffDelay(ctx.retry.policy, transientFailures - 1), ctx.sleep, 'storeEvents');
         continue;
@@ -371,6 +374,7 @@ async function writeChunk(
           // The guards vanished between the transaction and the read (a concurrent reset): try again.
           if (++conflicts > options.maxConflictRetries)
             throw new DuplicateEventIdError(analysis.foreignGuards.map((index) => eventIds[index]!));
+          noteConflict('the id guards vanished (a concurrent reset)');
           continue;
         }
       }
@@ -417,6 +421,7 @@ async function writeChunk(
       } else if (analysis.throttled) {
         const throttled = new EventStoreAdapterError(ErrorCodes.THROTTLED, 'transaction cancelled: an item was throttled');
         if (++transientFailures >= ctx.retry.policy.maxAttempts) throw exhausted(ctx.retry.policy, throttled, 'storeEvents');
+        noteRetry('transact-write', throttled);
         await ctx.budget.sleep(backoffDelay(ctx.retry.policy, transientFailures - 1), ctx.sleep, 'storeEvents');
       } else if (analysis.retryable) {
         // Cancelled by a concurrent transaction on one of its items (a hot head or log counter): contention, not a

@@ -58,6 +58,7 @@ import { establishLayout, readMetadata, type TableMetadata } from './table-metad
 import { streamPk, tableSchema } from './table-layout.js';
 import { validateEvents } from './validation.js';
 import { makeWarn, WarningCodes } from './warnings.js';
+import { instrumentStore, type StoreInstrumentation } from './telemetry/instrument.js';
 
 /** Core options: a KV driver is required here (the package root supplies defaults and the AWS drop-in form). */
 export type EventStoreCoreOptions = EventStoreOptions & { kv: NonNullable<EventStoreOptions['kv']> };
@@ -121,12 +122,14 @@ export class EventStore implements IEventStoreRepo {
   private readonly subscriptions = new Set<Subscription>();
   /** Ids for V6 events without one: increasing, so events of one millisecond replay in insertion order (ids.ts). */
   private readonly nextId: () => string;
+  /** Spans, metrics and the logger's retries (telemetry/instrument.ts); undefined when there is nothing to report to. */
+  private readonly telemetry: StoreInstrumentation | undefined;
 
   /** @throws `INPUT/INVALID_OPTIONS` naming each bad field. */
   constructor(options: EventStoreCoreOptions, internals: { sleep?: Sleep } = {}) {
     this.options = resolveOptions(options);
     this.nextId = monotonicIds(this.options.clock);
-    const warn = makeWarn(this.options.onWarning);
+    const warn = makeWarn(this.options.onWarning, this.options.logger);
     const meter = new Meter(this.options.onCapacity, warn);
     const drivers = {
       kv: meteredKv(this.options.kv, meter),
@@ -151,6 +154,13 @@ export class EventStore implements IEventStoreRepo {
       },
       new CallBudget(Infinity, [this.options.signal], this.options.clock),
     );
+    // Last: decorates this instance's public methods (once), or leaves them as they are.
+    this.telemetry = instrumentStore(this, {
+      telemetry: this.options.telemetry,
+      logger: this.options.logger,
+      kvDriverName: this.options.kv.capabilities.name,
+      tableName: this.options.tableName,
+    });
   }
 
   /**
@@ -647,9 +657,17 @@ export class EventStore implements IEventStoreRepo {
     await this.ready(ctx.budget);
     this.requireChangeFeed('subscribe');
     const initial = await readConsumer(ctx, options.name);
-    const subscription = startSubscription(this.ctx, options as SubscribeOptions, settings, initial);
+    const telemetry = this.telemetry;
+    const poll = telemetry && (<T extends { events: number }>(body: () => Promise<T>) => telemetry.poll(options.name, body));
+    const subscription = startSubscription(this.ctx, options as SubscribeOptions, settings, initial, poll);
     this.subscriptions.add(subscription);
-    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    const untrack = telemetry?.trackConsumer(options.name, subscription);
+    void subscription.done
+      .catch(() => undefined)
+      .finally(() => {
+        this.subscriptions.delete(subscription);
+        untrack?.();
+      });
     return subscription;
   }
 

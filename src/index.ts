@@ -36,6 +36,7 @@ export type { CallOptions } from './store-context.js';
 export type { TableMetadata } from './table-metadata.js';
 export * from './contract-types.js';
 export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
+export type { Logger, MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/options.js';
 export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from './options.js';
 export type { StoreStats, OperationStats } from './metering.js';
 export type { RetryPolicy } from './retry.js';

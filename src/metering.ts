@@ -1,6 +1,7 @@
 import type { OperationType } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
+import { noteBlobWritten, noteCapacity } from './telemetry/call-scope.js';
 import { callSafely, type Warn } from './warnings.js';
 
 /** Requests and capacity units of one operation type since the store was created (or `resetStats`). */
@@ -43,6 +44,7 @@ export class Meter {
     entry.requests += 1;
     entry.readUnits += consumed.read;
     entry.writeUnits += consumed.write;
+    noteCapacity(consumed); // the current call's share, for its span (telemetry/call-scope.ts)
     const callback = this.onCapacity;
     if (callback) callSafely(this.warn, 'onCapacity', () => callback(operation, consumed));
   }
@@ -99,7 +101,11 @@ export function meteredBlobs(inner: BlobDriver, meter: Meter): BlobDriver {
   return {
     capabilities: inner.capabilities,
     ensureContainer: () => inner.ensureContainer(),
-    put: (key, body, options) => count('blobPut', () => inner.put(key, body, options)),
+    put: (key, body, options) =>
+      count('blobPut', () => inner.put(key, body, options)).then((result) => {
+        noteBlobWritten();
+        return result;
+      }),
     get: (key) => count('blobGet', () => inner.get(key)),
     delete: (keys) => count('blobDelete', () => inner.delete(keys)),
     list: (prefix, options) => count('blobList', () => inner.list(prefix, options)),

@@ -6,6 +6,7 @@ import type { BlobDriver } from './ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { DEFAULT_TABLE_BASE_NAME } from './table-layout.js';
+import { isLogger, type Logger, type TelemetryOptions } from './telemetry/options.js';
 import type { StoreWarning } from './warnings.js';
 
 export { DEFAULT_TABLE_BASE_NAME };
@@ -105,6 +106,17 @@ export interface EventStoreOptions {
    * order, shards merged by position; with one shard, the table's commit order).
    */
   replayOrder?: 'created' | 'log';
+  /**
+   * OpenTelemetry traces and metrics (docs/observability.md). Default: the global providers of `@opentelemetry/api`
+   * when that optional peer is installed; `false`: none (the API is not even loaded); or
+   * `{ tracerProvider?, meterProvider?, recordIdentifiers? }`.
+   */
+  telemetry?: false | TelemetryOptions;
+  /**
+   * Receives warnings (`warn`, as well as `onWarning`) and retries (`info`) and re-bases (`debug`): any object with
+   * `debug`, `info`, `warn` and `error` (console, pino, winston). Default: none (warnings as without `onWarning`).
+   */
+  logger?: Logger;
 }
 
 /** Options after validation and defaults. */
@@ -132,6 +144,10 @@ export interface ResolvedOptions {
   readonly replayOrder: 'created' | 'log';
   /** Whether `retry.maxAttempts` was given explicitly (else it is divided by the backend client's own attempts). */
   readonly retryAttemptsConfigured: boolean;
+  /** The `telemetry` option as given (undefined: the global providers, when the API is installed). */
+  readonly telemetry: false | TelemetryOptions | undefined;
+  /** The `logger` option. */
+  readonly logger: Logger | undefined;
 }
 
 const isKvDriver = (value: unknown): value is KvDriver =>
@@ -140,6 +156,8 @@ const isBlobDriver = (value: unknown): value is BlobDriver =>
   typeof value === 'object' && value !== null && 'capabilities' in value && typeof (value as BlobDriver).put === 'function';
 
 const positiveInt = z.number().int().positive();
+const hasMethod = (name: string) => (value: unknown) =>
+  typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'function';
 
 const optionsSchema = z
   .object({
@@ -178,6 +196,19 @@ const optionsSchema = z
     clock: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
     replayOrder: z.enum(['created', 'log']).optional(),
     changeFeed: z.union([z.boolean(), z.object({ shards: positiveInt.max(MAX_CHANGE_FEED_SHARDS).optional() }).strict()]).optional(),
+    telemetry: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            tracerProvider: z.custom<TelemetryOptions['tracerProvider']>(hasMethod('getTracer'), 'must be a TracerProvider').optional(),
+            meterProvider: z.custom<TelemetryOptions['meterProvider']>(hasMethod('getMeter'), 'must be a MeterProvider').optional(),
+            recordIdentifiers: z.boolean().optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    logger: z.custom<Logger>(isLogger, 'must have debug, info, warn and error methods').optional(),
   })
   .strict();
 
@@ -225,6 +256,8 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
     changeFeed: resolveChangeFeed(options.changeFeed),
     replayOrder: options.replayOrder ?? 'created',
     retryAttemptsConfigured: options.retry?.maxAttempts !== undefined,
+    telemetry: options.telemetry,
+    logger: options.logger,
   };
 }
 

@@ -1,6 +1,7 @@
 import { UNBOUNDED, type CallBudget } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError, RETRYABLE_CODES, type ErrorCode } from './errors.js';
 import { mayHaveLanded } from './outcome.js';
+import { noteRetry } from './telemetry/call-scope.js';
 
 /** How the core retries transient failures: exponential backoff with full jitter, capped. */
 export interface RetryPolicy {
@@ -85,6 +86,7 @@ export async function withRetry<T>(
       if (!isRetryable(error)) throw error;
       lastError = error;
       landed ||= mayHaveLanded(error);
+      if (attempt + 1 < policy.maxAttempts) noteRetry(what, error);
     }
   }
   throw exhausted(policy, lastError, what, landed);

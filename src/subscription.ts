@@ -24,6 +24,7 @@ import { forCall, retryingTransaction, type StoreContext } from './store-context
 import { A, consumerPk } from './table-layout.js';
 import { fitsPartitionKey, hasLoneSurrogate } from './keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_PAGE_SIZE } from './limits.js';
+import { outsideCalls } from './telemetry/call-scope.js';
 import { WarningCodes } from './warnings.js';
 
 /** Default `pollIntervalMs`: how long a caught-up consumer waits before polling again. */
@@ -65,6 +66,12 @@ export interface Subscription {
    */
   readonly done: Promise<void>;
 }
+
+/**
+ * Runs one poll of the loop (read a page, hand it to the handler, record the cursor) and resolves to what it
+ * resolves to; `events`: how many events the page delivered. The store's telemetry makes each a span.
+ */
+export type PollRunner = <T extends { events: number }>(poll: () => Promise<T>) => Promise<T>;
 
 /** `subscribe`'s settings after validation and defaults. */
 export interface SubscribeSettings {
@@ -140,6 +147,7 @@ export function startSubscription(
   options: SubscribeOptions,
   settings: SubscribeSettings,
   initial: ConsumerState,
+  runPoll: PollRunner = (poll) => poll(),
 ): Subscription {
   const { pageSize, pollIntervalMs } = settings;
   const stopper = new AbortController();
@@ -177,7 +185,8 @@ export function startSubscription(
   const deliver = async (events: StoredEvent[]): Promise<boolean> => {
     for (let failures = 0; ; failures++) {
       try {
-        await options.handler(events);
+        // The handler's own store calls are calls of their own, not part of this poll's figures.
+        await outsideCalls(() => options.handler(events));
         return true;
       } catch (error) {
         base.warn({
@@ -239,12 +248,17 @@ export function startSubscription(
     let failures = 0;
     while (!stopped()) {
       try {
-        const read = await readLogPage(forCall(base, { signal: stopper.signal }), state.cursor, pageSize);
-        observe(read.behind, read.events.length);
-        // Positions only grow: the cursor moved when their sum did (unreadable events reported to `onUnreadable` move it too).
-        const moved = delivered(read.cursor) > delivered(state.cursor);
-        if (read.events.length > 0 && !(await deliver(read.events))) return;
-        if (moved) await advance(read.cursor);
+        const polled = await runPoll(async () => {
+          const read = await readLogPage(forCall(base, { signal: stopper.signal }), state.cursor, pageSize);
+          observe(read.behind, read.events.length);
+          // Positions only grow: the cursor moved when their sum did (unreadable events reported to `onUnreadable` move it too).
+          const moved = delivered(read.cursor) > delivered(state.cursor);
+          if (read.events.length > 0 && !(await deliver(read.events))) return { events: read.events.length, stopped: true, read };
+          if (moved) await advance(read.cursor);
+          return { events: read.events.length, stopped: false, read };
+        });
+        if (polled.stopped) return;
+        const { read } = polled;
         observe(read.behind, 0);
         failures = 0;
         if (read.behind === 0 || read.events.length === 0) await pause(pollIntervalMs);

@@ -5,6 +5,8 @@
  * with `console.warn`, later ones of that code are dropped.
  */
 
+import type { Logger } from './telemetry/options.js';
+
 /** Every warning code, namespaced `WARN/`. */
 export const WarningCodes = {
   /** A user callback (`onCapacity`, `onUnreadable`) threw; the operation went on unchanged. `cause` is what it threw. */
@@ -42,8 +44,22 @@ export interface StoreWarning {
 /** Reports a warning; never throws. */
 export type Warn = (warning: StoreWarning) => void;
 
-/** The reporter for an `onWarning` option: calls it (ignoring what it throws), or logs each code once when absent. */
-export function makeWarn(onWarning: ((warning: StoreWarning) => void) | undefined): Warn {
+/**
+ * The reporter for the `onWarning` and `logger` options: each warning goes to `logger.warn` (every one) and to
+ * `onWarning` (ignoring what either throws); with neither, each code is logged once with `console.warn`.
+ */
+export function makeWarn(onWarning: ((warning: StoreWarning) => void) | undefined, logger?: Logger): Warn {
+  if (logger) {
+    const handler = onWarning ? makeWarn(onWarning) : undefined;
+    return (warning) => {
+      try {
+        logger.warn(`[event-store-adapter-dynamodb] ${warning.code}: ${warning.message}`, { code: warning.code, cause: warning.cause });
+      } catch {
+        // A logger must not change an outcome either.
+      }
+      handler?.(warning);
+    };
+  }
   if (onWarning) {
     return (warning) => {
       try {

@@ -7,6 +7,7 @@ import { replayWorkload } from './replay.js';
 import { serverFloorWorkload } from './server-floor.js';
 import { singleAppendWorkload } from './single-append.js';
 import { streamReadWorkload } from './stream-read.js';
+import { telemetryOverheadWorkload } from './telemetry-overhead.js';
 import type { Workload } from './workload.js';
 
 export type { Workload, Log } from './workload.js';
@@ -19,6 +20,7 @@ export {
   replayWorkload,
   streamReadWorkload,
   replayMemoryWorkload,
+  telemetryOverheadWorkload,
 };
 
 /**
@@ -35,4 +37,5 @@ export const WORKLOADS: readonly Workload[] = [
   changeFeedWorkload,
   serverFloorWorkload,
   replayMemoryWorkload,
+  telemetryOverheadWorkload,
 ];
