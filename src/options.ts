@@ -7,6 +7,10 @@ import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { DEFAULT_TABLE_BASE_NAME } from './table-layout.js';
 import type { StoreWarning } from './warnings.js';
+import type { CompressionSettings } from './payload/compression.js';
+import type { PayloadPipeline } from './payload/pipeline.js';
+import { payloadOptionSchemas, resolvePipeline, type EncryptionSettings } from './payload/settings.js';
+import type { Upcaster } from './payload/upcast.js';
 
 export { DEFAULT_TABLE_BASE_NAME };
 
@@ -105,6 +109,23 @@ export interface EventStoreOptions {
    * order, shards merged by position; with one shard, the table's commit order).
    */
   replayOrder?: 'created' | 'log';
+  /**
+   * Compress payload and meta (docs/codecs.md): `false` (default), `true` (brotli level 4 from 1,024 bytes), or
+   * `{ algorithm, minBytes, level, maxDecompressedBytes }`. Applied before the size and offload decisions, so a
+   * compressed event stays inline where its text would be offloaded. Items record their encoding: changing this on
+   * an existing table is safe, every item reads whatever setting wrote it.
+   */
+  compression?: boolean | CompressionSettings;
+  /**
+   * Encrypt payload and meta, snapshot states and offloaded blobs with AES-256-GCM under a data key per stream
+   * (docs/codecs.md): `{ keys: localKeyProvider(masterKey) | kmsKeyProvider(…) }`. Enables `eraseStream`.
+   */
+  encryption?: EncryptionSettings;
+  /**
+   * Applied to every event read, on every read path, after decoding (never on write, never to an erased event):
+   * returns the event in its current shape. What it throws makes the event unreadable (`CODEC/UPCAST_FAILED`).
+   */
+  upcast?: Upcaster;
 }
 
 /** Options after validation and defaults. */
@@ -132,6 +153,10 @@ export interface ResolvedOptions {
   readonly replayOrder: 'created' | 'log';
   /** Whether `retry.maxAttempts` was given explicitly (else it is divided by the backend client's own attempts). */
   readonly retryAttemptsConfigured: boolean;
+  /** The payload pipeline (compression, encryption and its keys). */
+  readonly payload: PayloadPipeline;
+  /** The `upcast` option. */
+  readonly upcast: Upcaster | undefined;
 }
 
 const isKvDriver = (value: unknown): value is KvDriver =>
@@ -178,6 +203,7 @@ const optionsSchema = z
     clock: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
     replayOrder: z.enum(['created', 'log']).optional(),
     changeFeed: z.union([z.boolean(), z.object({ shards: positiveInt.max(MAX_CHANGE_FEED_SHARDS).optional() }).strict()]).optional(),
+    ...payloadOptionSchemas,
   })
   .strict();
 
@@ -225,6 +251,8 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
     changeFeed: resolveChangeFeed(options.changeFeed),
     replayOrder: options.replayOrder ?? 'created',
     retryAttemptsConfigured: options.retry?.maxAttempts !== undefined,
+    payload: resolvePipeline(options.compression, options.encryption),
+    upcast: options.upcast,
   };
 }
 
