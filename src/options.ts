@@ -110,7 +110,7 @@ export interface EventStoreOptions {
    */
   replayOrder?: 'created' | 'log';
   /**
-   * Compress payload and meta (docs/codecs.md): `false` (default), `true` (brotli level 4 from 1,024 bytes), or
+   * Compress payload and meta (docs/codecs.md): `false` (default), `true` (brotli level 1 from 1,024 bytes), or
    * `{ algorithm, minBytes, level, maxDecompressedBytes }`. Applied before the size and offload decisions, so a
    * compressed event stays inline where its text would be offloaded. Items record their encoding: changing this on
    * an existing table is safe, every item reads whatever setting wrote it.

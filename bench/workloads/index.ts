@@ -1,6 +1,7 @@
 /** Every workload, in report order. */
 import { batchAppendWorkload } from './batch-append.js';
 import { changeFeedWorkload } from './change-feed.js';
+import { compressionWorkload } from './compression.js';
 import { offloadAppendWorkload } from './offload-append.js';
 import { replayMemoryWorkload } from './replay-memory.js';
 import { replayWorkload } from './replay.js';
@@ -19,6 +20,7 @@ export {
   replayWorkload,
   streamReadWorkload,
   replayMemoryWorkload,
+  compressionWorkload,
 };
 
 /**
@@ -33,6 +35,7 @@ export const WORKLOADS: readonly Workload[] = [
   replayWorkload,
   streamReadWorkload,
   changeFeedWorkload,
+  compressionWorkload,
   serverFloorWorkload,
   replayMemoryWorkload,
 ];
