@@ -29,6 +29,8 @@ export interface StoreSettings {
   readonly changeFeed?: { readonly shards: number };
   /** The store's `compression` option (default off). */
   readonly compression?: EventStoreOptions['compression'];
+  /** The store's `encryption` option (default off). */
+  readonly encryption?: EventStoreOptions['encryption'];
 }
 
 /** What the workloads compared with the old adapter call on a repo: ours, or the old adapter behind a meter. */
@@ -95,7 +97,7 @@ function twinBackend(): Backend {
   return {
     name: 'twin',
     description: 'in-memory twin (MemoryKvDriver + MemoryBlobDriver), capacity metered by AWS rules',
-    createStore: async ({ bucketShards, changeFeed, compression }) => {
+    createStore: async ({ bucketShards, changeFeed, compression, encryption }) => {
       const kv = new MemoryKvDriver();
       const blobs = new MemoryBlobDriver();
       return handle(
@@ -106,6 +108,7 @@ function twinBackend(): Backend {
             bucketShards: bucketShards ?? 1,
             ...(changeFeed ? { changeFeed } : {}),
             ...(compression !== undefined ? { compression } : {}),
+            ...(encryption !== undefined ? { encryption } : {}),
           }),
         (repo, batches) => seed(repo, batches),
         async () => undefined,
@@ -123,7 +126,7 @@ function localAwsBackend(servers: LocalServers): Backend {
     name: 'dynamodb-local',
     dynamo,
     description: 'DynamoDB Local (JVM, in memory) + fauxqs S3 (child process), drop-in constructor; capacity as DynamoDB Local reports it',
-    createStore: async ({ bucketShards, label, changeFeed, compression }) => {
+    createStore: async ({ bucketShards, label, changeFeed, compression, encryption }) => {
       const tableNamePrefix = `${uniqueTableName(`bench-${label}`)}-`;
       const s3BucketName = uniqueBucketName(`bench-${label}`);
       const open = (): EventStoreRepo =>
@@ -133,6 +136,7 @@ function localAwsBackend(servers: LocalServers): Backend {
           bucketShards: bucketShards ?? 1,
           ...(changeFeed ? { changeFeed } : {}),
           ...(compression !== undefined ? { compression } : {}),
+          ...(encryption !== undefined ? { encryption } : {}),
         });
       const drop = async (): Promise<void> => {
         await dynamo.send(new DeleteTableCommand({ TableName: `${tableNamePrefix}${DEFAULT_TABLE_BASE_NAME}` }));

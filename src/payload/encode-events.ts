@@ -23,7 +23,11 @@ export async function encodeEvents(ctx: WriteContext, batch: readonly ValidatedE
   if (pipeline.compression.algorithm === undefined && pipeline.keyring === undefined) return batch;
   const limit = pipeline.compression.maxDecompressedBytes;
   if (pipeline.compression.algorithm !== undefined) {
+    // Checked for the whole batch before any key is read or created (encodeTexts checks again, per value).
     for (const [index, validated] of batch.entries()) {
+      // UTF-16 length bounds the UTF-8 length from below (x1) and above (x3): measure only when it may be over.
+      const longest = Math.max(validated.payloadJson.length, validated.metaJson?.length ?? 0);
+      if (longest * 3 <= limit) continue;
       const bytes = Math.max(utf8Length(validated.payloadJson), validated.metaJson === undefined ? 0 : utf8Length(validated.metaJson));
       if (bytes > limit) {
         throw new EventStoreAdapterError(

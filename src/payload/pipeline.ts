@@ -6,7 +6,6 @@
  * Upcasting is separate (upcast.ts): it applies to decoded events, on reads only.
  */
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import { utf8Length } from '../item-size.js';
 import type { WriteContext } from '../store-context.js';
 import { open, seal } from './aes-gcm.js';
 import { compress, DecompressionFailure, decompress, type ResolvedCompression } from './compression.js';
@@ -57,18 +56,21 @@ export function encodeTexts(
   const { compression } = pipeline;
   let fields: Uint8Array[] | undefined;
   const steps: string[] = [];
+  // Each text encoded to UTF-8 once: sizes, compression and encryption all work on these bytes.
+  const plain: Uint8Array[] = texts.map((text) => Buffer.from(text, 'utf8'));
   if (compression.algorithm !== undefined) {
-    const bytes = texts.reduce((sum, text) => sum + utf8Length(text), 0);
-    const largest = Math.max(...texts.map(utf8Length));
-    if (largest > compression.maxDecompressedBytes) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.INVALID_EVENT,
-        `${owner.label}: a value of ${largest} bytes is over compression.maxDecompressedBytes (${compression.maxDecompressedBytes}); it could not be read back`,
-        { details: { ...owner.details, bytes: largest, limit: compression.maxDecompressedBytes, rule: 'maxDecompressedBytes' } },
-      );
+    let bytes = 0;
+    for (const value of plain) {
+      bytes += value.byteLength;
+      if (value.byteLength > compression.maxDecompressedBytes) {
+        throw new EventStoreAdapterError(
+          ErrorCodes.INVALID_EVENT,
+          `${owner.label}: a value of ${value.byteLength} bytes is over compression.maxDecompressedBytes (${compression.maxDecompressedBytes}); it could not be read back`,
+          { details: { ...owner.details, bytes: value.byteLength, limit: compression.maxDecompressedBytes, rule: 'maxDecompressedBytes' } },
+        );
+      }
     }
     if (bytes >= compression.minBytes) {
-      const plain = texts.map((text) => Buffer.from(text, 'utf8'));
       const packed = plain.map((value) => compress(compression.algorithm!, compression.level, value));
       // Kept only when it shrinks the whole (incompressible or tiny values are stored as they are).
       if (packed.reduce((sum, value) => sum + value.byteLength, 0) < bytes) {
@@ -78,8 +80,7 @@ export function encodeTexts(
     }
   }
   if (key !== undefined) {
-    const plain = fields ?? texts.map((text) => new Uint8Array(Buffer.from(text, 'utf8')));
-    fields = plain.map((value, index) => seal(key, value, aadOf(owner, names[index]!)));
+    fields = (fields ?? plain).map((value, index) => seal(key, value, aadOf(owner, names[index]!)));
     steps.push(ENCRYPTION_STEP);
   }
   return fields === undefined ? undefined : { marker: steps.join('.'), fields };

@@ -29,7 +29,7 @@ const rowsPayload = (rows: number, tag: string) => ({
 const randomPayload = (bytes: number) => ({ secret: SECRET, noise: randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64') });
 
 let counter = 0;
-/** The scenario corpus for one stream: small, 3 KB, 40 KB compressible (offloaded uncompressed), 20 KB random (offloaded either way). */
+/** The scenario corpus for one stream: small, 3 KB, 26 KB compressible (offloaded uncompressed), 20 KB random (offloaded either way). */
 function corpus(identifier: string): CreatedEvent[] {
   const tag = `${identifier}-${++counter}`;
   const created = new Date(Date.UTC(2025, 5, 1, 12, 0, counter % 60));
@@ -46,7 +46,7 @@ function corpus(identifier: string): CreatedEvent[] {
     created: new Date(created.getTime() + n),
     ...extra,
   });
-  return [first, caused(2, rowsPayload(45, tag)), caused(3, rowsPayload(600, tag)), caused(4, randomPayload(20_000))];
+  return [first, caused(2, rowsPayload(45, tag)), caused(3, rowsPayload(400, tag)), caused(4, randomPayload(20_000))];
 }
 
 /** What every read path must return for stored `events`: ids, sequences, payloads and metas. */
@@ -146,7 +146,7 @@ export function codecScenarios(make: () => SafetyBackend): void {
       expect(small[A.payload]).toBe(JSON.stringify(events[0]!.payload));
       const large = await raw(3);
       expect(large[A.encoding]).toBe('br');
-      expect(large[A.blobKey]).toBeUndefined(); // 40 KB of text over the 4 KB threshold, inline once compressed
+      expect(large[A.blobKey]).toBeUndefined(); // 26 KB of text over the 4 KB threshold, inline once compressed
       expect((large[A.payload] as Uint8Array).byteLength).toBeLessThan(4096);
       expect((await raw(4))[A.blobKey]).toBeDefined(); // random text: still over the threshold compressed, offloaded (framed blob)
 
