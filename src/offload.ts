@@ -101,7 +101,10 @@ function offloadedItem(item: Item, blobKey: string, fields: OffloadedFields): It
 function offloadedBody(item: Item, fields: OffloadedFields): Uint8Array {
   // An encoded item's fields are bytes: framed as they are (src/payload/blob-frame.ts), no text form.
   if (item[A.encoding] !== undefined) {
-    return frameFields([...(fields.includes('p') ? [item[A.payload] as Uint8Array] : []), ...(fields.includes('m') ? [item[A.meta] as Uint8Array] : [])]);
+    return frameFields([
+      ...(fields.includes('p') ? [item[A.payload] as Uint8Array] : []),
+      ...(fields.includes('m') ? [item[A.meta] as Uint8Array] : []),
+    ]);
   }
   const body: OffloadedBody = {
     ...(fields.includes('p') ? { p: item[A.payload] as string } : {}),

@@ -39,33 +39,59 @@ export function corpusPayload(bytes: number, shape: number, seed: number): unkno
   };
   switch (shape % 5) {
     case 0:
-      return grow({ orderId: id('ord'), customerId: id('cus'), currency: 'EUR', status: 'placed', shipTo: { city: pick(CITIES), zip: String(10000 + Math.floor(rnd() * 89999)) } }, 'lines', () => ({
-        sku: id('sku'),
-        title: sentence(3),
-        quantity: 1 + Math.floor(rnd() * 5),
-        unitPrice: money(),
-        tax: { rate: pick([0.06, 0.13, 0.23]), included: rnd() < 0.5 },
-      }));
+      return grow(
+        {
+          orderId: id('ord'),
+          customerId: id('cus'),
+          currency: 'EUR',
+          status: 'placed',
+          shipTo: { city: pick(CITIES), zip: String(10000 + Math.floor(rnd() * 89999)) },
+        },
+        'lines',
+        () => ({
+          sku: id('sku'),
+          title: sentence(3),
+          quantity: 1 + Math.floor(rnd() * 5),
+          unitPrice: money(),
+          tax: { rate: pick([0.06, 0.13, 0.23]), included: rnd() < 0.5 },
+        }),
+      );
     case 1:
-      return grow({ customerId: id('cus'), name: `${pick(['Ana', 'Ben', 'Chloe', 'Dev', 'Emi'])} ${pick(['Silva', 'Muller', 'Tanaka', 'Okafor'])}`, tier: pick(['gold', 'silver']) }, 'addresses', () => ({
-        kind: pick(['billing', 'shipping', 'office']),
-        street: `${Math.floor(rnd() * 300)} ${pick(WORDS)} street`,
-        city: pick(CITIES),
-        verified: rnd() < 0.7,
-        since: new Date(1_500_000_000_000 + Math.floor(rnd() * 3e11)).toISOString(),
-      }));
+      return grow(
+        {
+          customerId: id('cus'),
+          name: `${pick(['Ana', 'Ben', 'Chloe', 'Dev', 'Emi'])} ${pick(['Silva', 'Muller', 'Tanaka', 'Okafor'])}`,
+          tier: pick(['gold', 'silver']),
+        },
+        'addresses',
+        () => ({
+          kind: pick(['billing', 'shipping', 'office']),
+          street: `${Math.floor(rnd() * 300)} ${pick(WORDS)} street`,
+          city: pick(CITIES),
+          verified: rnd() < 0.7,
+          since: new Date(1_500_000_000_000 + Math.floor(rnd() * 3e11)).toISOString(),
+        }),
+      );
     case 2:
-      return grow({ actor: id('usr'), action: 'update', entity: id('ent'), at: new Date(1_700_000_000_000 + Math.floor(rnd() * 1e10)).toISOString() }, 'changes', () => ({
-        path: `/${pick(WORDS)}/${pick(WORDS)}`,
-        from: rnd() < 0.5 ? money() : sentence(2),
-        to: rnd() < 0.5 ? money() : sentence(2),
-      }));
+      return grow(
+        { actor: id('usr'), action: 'update', entity: id('ent'), at: new Date(1_700_000_000_000 + Math.floor(rnd() * 1e10)).toISOString() },
+        'changes',
+        () => ({
+          path: `/${pick(WORDS)}/${pick(WORDS)}`,
+          from: rnd() < 0.5 ? money() : sentence(2),
+          to: rnd() < 0.5 ? money() : sentence(2),
+        }),
+      );
     case 3:
-      return grow({ deviceId: id('dev'), firmware: `4.${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 20)}`, unit: 'celsius' }, 'readings', () => ({
-        t: 1_700_000_000 + Math.floor(rnd() * 1e6),
-        value: Math.round((15 + rnd() * 10) * 1000) / 1000,
-        battery: Math.round(rnd() * 100),
-      }));
+      return grow(
+        { deviceId: id('dev'), firmware: `4.${Math.floor(rnd() * 9)}.${Math.floor(rnd() * 20)}`, unit: 'celsius' },
+        'readings',
+        () => ({
+          t: 1_700_000_000 + Math.floor(rnd() * 1e6),
+          value: Math.round((15 + rnd() * 10) * 1000) / 1000,
+          battery: Math.round(rnd() * 100),
+        }),
+      );
     default:
       return grow({ documentId: id('doc'), title: sentence(6), language: 'en' }, 'paragraphs', () => sentence(20 + Math.floor(rnd() * 40)));
   }

@@ -93,7 +93,10 @@ export function decodeEventItem(item: Item): DecodedEventItem {
   // Plain items hold JSON text; encoded ones hold bytes (their marker says how to read them).
   const textual = (value: string | Uint8Array | undefined): boolean => value === undefined || typeof value === 'string';
   if (marker === undefined ? !textual(payload) || !textual(meta) : typeof payload === 'string' || typeof meta === 'string') {
-    throw invalidItem(item, marker === undefined ? 'binary payload or meta without an encoding marker' : 'text payload or meta with an encoding marker');
+    throw invalidItem(
+      item,
+      marker === undefined ? 'binary payload or meta without an encoding marker' : 'text payload or meta with an encoding marker',
+    );
   }
   const event: StoredEvent = {
     id: data[A.id],

@@ -68,7 +68,8 @@ export function decodeSnapshot(item: Item): SnapshotRecord {
   const marker = data[A.encoding] as string | undefined;
   const blobKey = data[A.blobKey] as string | undefined;
   if (state === undefined && blobKey === undefined) throw invalidItem(item, 'a snapshot item holds neither a state nor a blob key');
-  if (state !== undefined && (marker === undefined) !== (typeof state === 'string')) throw invalidItem(item, 'its state and encoding marker disagree');
+  if (state !== undefined && (marker === undefined) !== (typeof state === 'string'))
+    throw invalidItem(item, 'its state and encoding marker disagree');
   return {
     stateJson: typeof state === 'string' ? state : undefined,
     stateBytes: state instanceof Uint8Array ? state : undefined,

@@ -3,7 +3,17 @@
  * costs no event-loop hops and no thread-pool queueing). Decompression is bounded by `maxOutputLength`, so a
  * stored value that would inflate past the limit (a decompression bomb) fails before the memory is spent.
  */
-import { brotliCompressSync, brotliDecompressSync, constants, deflateRawSync, deflateSync, gunzipSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants,
+  deflateRawSync,
+  deflateSync,
+  gunzipSync,
+  gzipSync,
+  inflateRawSync,
+  inflateSync,
+} from 'node:zlib';
 
 /** The algorithms of Node 20's zlib this store writes (every one of them is read whatever the setting). */
 export type CompressionAlgorithm = 'brotli' | 'gzip' | 'deflate' | 'deflate-raw';

@@ -28,7 +28,8 @@ export function decodeEncodedEvent(
   let meta = encoding.meta;
   if (offloaded !== '') {
     const frame = body === undefined ? undefined : unframeFields(body, offloaded.length);
-    if (frame === undefined) throw invalidItem(item, `the blob ${entry.blob?.key} of event ${entry.event.id} is not a framed body of ${offloaded}`);
+    if (frame === undefined)
+      throw invalidItem(item, `the blob ${entry.blob?.key} of event ${entry.event.id} is not a framed body of ${offloaded}`);
     if (offloaded.includes('p')) payload = frame[0];
     if (offloaded.includes('m')) meta = frame[offloaded.length - 1];
   }

@@ -84,9 +84,13 @@ export class Keyring {
       );
       if (result.committed) return key;
     }
-    throw new EventStoreAdapterError(ErrorCodes.CODEC_KEY_MISSING, `Table ${ctx.options.tableName}: its table key could not be created or read`, {
-      details: { table: ctx.options.tableName },
-    });
+    throw new EventStoreAdapterError(
+      ErrorCodes.CODEC_KEY_MISSING,
+      `Table ${ctx.options.tableName}: its table key could not be created or read`,
+      {
+        details: { table: ctx.options.tableName },
+      },
+    );
   }
 
   private async unwrapTableKey(item: Item): Promise<Uint8Array> {

@@ -13,19 +13,30 @@ afterEach(() => kms.reset());
 /** A fake KMS: "encrypts" by prefixing the key id and context, and checks both on decrypt, as KMS does. */
 function fakeKms(): void {
   kms.on(EncryptCommand).callsFake((input: { KeyId: string; Plaintext: Uint8Array; EncryptionContext: Record<string, string> }) => ({
-    CiphertextBlob: new Uint8Array(Buffer.concat([Buffer.from(`${input.KeyId}|${JSON.stringify(input.EncryptionContext)}|`), Buffer.from(input.Plaintext)])),
+    CiphertextBlob: new Uint8Array(
+      Buffer.concat([Buffer.from(`${input.KeyId}|${JSON.stringify(input.EncryptionContext)}|`), Buffer.from(input.Plaintext)]),
+    ),
   }));
   kms.on(DecryptCommand).callsFake((input: { KeyId: string; CiphertextBlob: Uint8Array; EncryptionContext: Record<string, string> }) => {
     const prefix = Buffer.from(`${input.KeyId}|${JSON.stringify(input.EncryptionContext)}|`);
     const blob = Buffer.from(input.CiphertextBlob);
     if (!blob.subarray(0, prefix.length).equals(prefix)) {
-      throw Object.assign(new Error('The ciphertext refers to a customer master key that does not exist'), { name: 'IncorrectKeyException' });
+      throw Object.assign(new Error('The ciphertext refers to a customer master key that does not exist'), {
+        name: 'IncorrectKeyException',
+      });
     }
     return { Plaintext: new Uint8Array(blob.subarray(prefix.length)), KeyId: input.KeyId };
   });
 }
 
-const event = (id: string, identifier: string) => ({ id, domain: 'acct', identifier, type: 'Opened', payload: { id }, created: new Date() });
+const event = (id: string, identifier: string) => ({
+  id,
+  domain: 'acct',
+  identifier,
+  type: 'Opened',
+  payload: { id },
+  created: new Date(),
+});
 
 describe('kmsKeyProvider', () => {
   it('wraps the table key once; a fresh process reading 40 streams calls Decrypt once', async () => {
@@ -38,12 +49,16 @@ describe('kmsKeyProvider', () => {
     for (let index = 0; index < 40; index++) await writer.appendEvents([event(`e${index}`, `s${index}`)]);
     expect(kms.commandCalls(EncryptCommand)).toHaveLength(1);
     expect(kms.commandCalls(DecryptCommand)).toHaveLength(0);
-    expect(kms.commandCalls(EncryptCommand)[0]!.args[0].input).toMatchObject({ KeyId: 'alias/events', EncryptionContext: { purpose: 'event-store-table-key' } });
+    expect(kms.commandCalls(EncryptCommand)[0]!.args[0].input).toMatchObject({
+      KeyId: 'alias/events',
+      EncryptionContext: { purpose: 'event-store-table-key' },
+    });
 
     const reader = new EventStore({ kv, blobs, encryption: { keys: kmsKeyProvider({ client, keyId: 'alias/events' }) } });
     let read = 0;
     for await (const page of await reader.getAllEvents(9)) read += page.length;
-    for (let index = 0; index < 40; index++) expect((await reader.getStreamEvents('acct', `s${index}`))[0]!.payload).toEqual({ id: `e${index}` });
+    for (let index = 0; index < 40; index++)
+      expect((await reader.getStreamEvents('acct', `s${index}`))[0]!.payload).toEqual({ id: `e${index}` });
     expect(read).toBe(40);
     expect(kms.commandCalls(DecryptCommand)).toHaveLength(1);
   });
@@ -67,7 +82,9 @@ describe('kmsKeyProvider', () => {
   });
 
   it('refuses options without a client or key id: INPUT/INVALID_OPTIONS', () => {
-    expect(() => kmsKeyProvider({ client: undefined as never, keyId: 'k' })).toThrow(expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }));
+    expect(() => kmsKeyProvider({ client: undefined as never, keyId: 'k' })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }),
+    );
     expect(() => kmsKeyProvider({ client: new KMSClient({ region: 'eu-west-1' }), keyId: '' })).toThrow(
       expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }),
     );

@@ -42,8 +42,10 @@ export function kmsKeyProvider(options: KmsKeyProviderOptions): KeyProvider {
     },
     async unwrapKey(wrapped, given) {
       try {
-        const { Plaintext } = await client.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: context(given) }));
-        if (!Plaintext || Plaintext.byteLength !== 32) throw unwrapFailed(`kms:${keyId}`);
+        const { Plaintext } = await client.send(
+          new DecryptCommand({ KeyId: keyId, CiphertextBlob: wrapped, EncryptionContext: context(given) }),
+        );
+        if (Plaintext?.byteLength !== 32) throw unwrapFailed(`kms:${keyId}`);
         return Plaintext;
       } catch (error) {
         if (UNWRAP_REFUSALS.has((error as { name?: string }).name ?? '')) throw unwrapFailed(`kms:${keyId}`, error);

@@ -113,10 +113,17 @@ export function decodeValues(
         throw codecError(ErrorCodes.CODEC_KEY_MISSING, owner, `it is encrypted and ${why}`, marker);
       }
       if (streamKey.kind === 'erased') return 'erased';
-      if (streamKey.kind === 'bad') throw codecError(ErrorCodes.CODEC_KEY_UNWRAP_FAILED, owner, streamKey.error.message, marker, streamKey.error);
+      if (streamKey.kind === 'bad')
+        throw codecError(ErrorCodes.CODEC_KEY_UNWRAP_FAILED, owner, streamKey.error.message, marker, streamKey.error);
       values = values.map((value, index) => {
         const plain = open(streamKey.key, value, aadOf(owner, names[index]!));
-        if (plain === undefined) throw codecError(ErrorCodes.CODEC_DECRYPT_FAILED, owner, `its ${names[index]} does not decrypt (corrupted, or moved from elsewhere)`, marker);
+        if (plain === undefined)
+          throw codecError(
+            ErrorCodes.CODEC_DECRYPT_FAILED,
+            owner,
+            `its ${names[index]} does not decrypt (corrupted, or moved from elsewhere)`,
+            marker,
+          );
         return plain;
       });
     } else {
@@ -127,7 +134,13 @@ export function decodeValues(
         } catch (error) {
           if (!(error instanceof DecompressionFailure)) throw error;
           if (error.reason === 'limit') {
-            throw codecError(ErrorCodes.CODEC_DECOMPRESSION_LIMIT, owner, `its ${names[index]} decompresses past ${limit} bytes (compression.maxDecompressedBytes)`, marker, error);
+            throw codecError(
+              ErrorCodes.CODEC_DECOMPRESSION_LIMIT,
+              owner,
+              `its ${names[index]} decompresses past ${limit} bytes (compression.maxDecompressedBytes)`,
+              marker,
+              error,
+            );
           }
           throw codecError(ErrorCodes.CODEC_CORRUPT, owner, `its ${names[index]} is not valid ${step.algorithm} data`, marker, error);
         }
@@ -139,7 +152,7 @@ export function decodeValues(
 
 /** Whether `marker` has the encryption step (its stream's key is needed to read it). */
 export function isEncrypted(marker: string | undefined): boolean {
-  return marker !== undefined && marker.split('.').includes(ENCRYPTION_STEP);
+  return marker?.split('.').includes(ENCRYPTION_STEP) ?? false;
 }
 
 /** The data keys of `streams` as stored, when encryption is readable at all; an empty map without a keyring. */
@@ -157,5 +170,8 @@ export function codecError(
   marker: string,
   cause?: unknown,
 ): EventStoreAdapterError {
-  return new EventStoreAdapterError(code, `${owner.label} cannot be read: ${reason}`, { cause, details: { ...owner.details, marker, reason } });
+  return new EventStoreAdapterError(code, `${owner.label} cannot be read: ${reason}`, {
+    cause,
+    details: { ...owner.details, marker, reason },
+  });
 }

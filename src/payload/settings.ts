@@ -44,7 +44,10 @@ export const payloadOptionSchemas = {
     .optional(),
   encryption: z
     .object({
-      keys: z.custom<KeyProvider>(isKeyProvider, 'must be a key provider (id, wrapKey, unwrapKey): localKeyProvider(masterKey) or kmsKeyProvider(…)'),
+      keys: z.custom<KeyProvider>(
+        isKeyProvider,
+        'must be a key provider (id, wrapKey, unwrapKey): localKeyProvider(masterKey) or kmsKeyProvider(…)',
+      ),
       keyCacheSize: z.number().int().nonnegative().optional(),
     })
     .strict()
@@ -53,7 +56,10 @@ export const payloadOptionSchemas = {
 };
 
 /** The pipeline of the given (validated) options. */
-export function resolvePipeline(compression: boolean | CompressionSettings | undefined, encryption: EncryptionSettings | undefined): PayloadPipeline {
+export function resolvePipeline(
+  compression: boolean | CompressionSettings | undefined,
+  encryption: EncryptionSettings | undefined,
+): PayloadPipeline {
   return {
     compression: resolveCompression(compression),
     keyring: encryption ? new Keyring(encryption.keys, encryption.keyCacheSize ?? DEFAULT_KEY_CACHE_SIZE) : undefined,

@@ -4,7 +4,12 @@ import { decodeValues, encodeTexts, streamKeysFor, isEncrypted, type Encoded, ty
 
 /** The owner of a snapshot state (associated data and errors). */
 export function snapshotOwner(pk: string, sequence: number): ValueOwner {
-  return { stream: pk, owner: `snapshot@${sequence}`, label: `Snapshot of ${pk} at sequence ${sequence}`, details: { stream: pk, sequence } };
+  return {
+    stream: pk,
+    owner: `snapshot@${sequence}`,
+    label: `Snapshot of ${pk} at sequence ${sequence}`,
+    details: { stream: pk, sequence },
+  };
 }
 
 /**
@@ -19,7 +24,13 @@ export async function encodeState(ctx: WriteContext, pk: string, sequence: numbe
 }
 
 /** The state's JSON text from its stored bytes and marker, or 'erased'. @throws `CODEC/*` naming the snapshot. */
-export async function decodeState(ctx: WriteContext, pk: string, sequence: number, marker: string, bytes: Uint8Array): Promise<string | 'erased'> {
+export async function decodeState(
+  ctx: WriteContext,
+  pk: string,
+  sequence: number,
+  marker: string,
+  bytes: Uint8Array,
+): Promise<string | 'erased'> {
   const keys = isEncrypted(marker) ? await streamKeysFor(ctx, [pk]) : new Map();
   const texts = decodeValues(ctx.options.payload, snapshotOwner(pk, sequence), marker, ['s'], [bytes], keys.get(pk));
   return texts === 'erased' ? 'erased' : texts[0]!;

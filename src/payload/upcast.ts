@@ -19,13 +19,18 @@ export function upcastEvent(upcaster: Upcaster | undefined, event: StoredEvent, 
   } catch (cause) {
     throw upcastFailed(event, key, `the upcaster threw: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
   }
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) throw upcastFailed(event, key, 'the upcaster returned no event object');
+  if (typeof result !== 'object' || result === null || Array.isArray(result))
+    throw upcastFailed(event, key, 'the upcaster returned no event object');
   return result as StoredEvent;
 }
 
 function upcastFailed(event: StoredEvent, key: Readonly<Record<string, unknown>>, reason: string, cause?: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.CODEC_UPCAST_FAILED, `Event ${event.id} (${event.domain}/${event.type}) cannot be upcast: ${reason}`, {
-    cause,
-    details: { eventId: event.id, key, type: event.type, reason },
-  });
+  return new EventStoreAdapterError(
+    ErrorCodes.CODEC_UPCAST_FAILED,
+    `Event ${event.id} (${event.domain}/${event.type}) cannot be upcast: ${reason}`,
+    {
+      cause,
+      details: { eventId: event.id, key, type: event.type, reason },
+    },
+  );
 }

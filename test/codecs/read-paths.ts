@@ -67,7 +67,11 @@ export const READ_PATHS: Readonly<Record<string, ReadPath>> = {
     const sequence = await store.getStreamSequence(domain, identifier);
     const records = [];
     for (let sk = 1; sk <= sequence; sk++) {
-      const { item } = await store.options.kv.get(store.options.tableName, { [A.pk]: streamPk(domain, identifier), [A.sk]: sk }, { consistent: true });
+      const { item } = await store.options.kv.get(
+        store.options.tableName,
+        { [A.pk]: streamPk(domain, identifier), [A.sk]: sk },
+        { consistent: true },
+      );
       records.push({ eventName: 'INSERT', dynamodb: { NewImage: marshall(item!, { removeUndefinedValues: true }) } });
     }
     return store.decodeStreamRecords(records);

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, type EventStoreAdapterError } from '../../src/errors.js';
 import type { EventStore, EventStoreCoreOptions } from '../../src/event-store.js';
 import { ERASED_META, ERASED_PAYLOAD, localKeyProvider, type KeyProvider } from '../../src/index.js';
 import type { Item, KvDriver } from '../../src/ports/kv-driver.js';
@@ -140,7 +140,8 @@ export function codecScenarios(make: () => SafetyBackend): void {
       for (const [path, read] of Object.entries(paths)) expect({ path, events: shape(read) }).toEqual({ path, events: shape(stored) });
       expect((await store.getSnapshot('acct', 'c'))!.state).toEqual(rowsPayload(300, 'snap'));
 
-      const raw = async (sequence: number) => (await store.options.kv.get(store.options.tableName, eventKey('c', sequence), { consistent: true })).item!;
+      const raw = async (sequence: number) =>
+        (await store.options.kv.get(store.options.tableName, eventKey('c', sequence), { consistent: true })).item!;
       const small = await raw(1);
       expect(small[A.encoding]).toBeUndefined(); // under minBytes: the item is what it was without compression
       expect(small[A.payload]).toBe(JSON.stringify(events[0]!.payload));
@@ -176,7 +177,8 @@ export function codecScenarios(make: () => SafetyBackend): void {
         { compression: { algorithm: 'deflate-raw' } },
       ];
       const written: StoredEvent[] = [];
-      for (const [index, options] of settings.entries()) written.push(...(await open('mixed', options, table).appendEvents(corpus(`m${index}`))));
+      for (const [index, options] of settings.entries())
+        written.push(...(await open('mixed', options, table).appendEvents(corpus(`m${index}`))));
       for (const options of settings) {
         const reader = open('mixed', options, table);
         const all: StoredEvent[] = [];
@@ -195,7 +197,17 @@ export function codecScenarios(make: () => SafetyBackend): void {
       const events = corpus('e');
       const stored = await store.appendEvents(events);
       await store.appendToStream(
-        [{ id: 'e-v6', domain: 'acct', identifier: 'e', type: 'Updated', payload: { secret: SECRET, v6: true }, causationId: events[0]!.id, created: new Date() }],
+        [
+          {
+            id: 'e-v6',
+            domain: 'acct',
+            identifier: 'e',
+            type: 'Updated',
+            payload: { secret: SECRET, v6: true },
+            causationId: events[0]!.id,
+            created: new Date(),
+          },
+        ],
         4,
       );
       stored.push((await store.getEventById('e-v6'))!);
@@ -220,7 +232,9 @@ export function codecScenarios(make: () => SafetyBackend): void {
       const writer = countingProvider(localKeyProvider(MASTER));
       const store = open('kms-calls', { encryption: { keys: writer } }, table);
       for (let index = 0; index < 30; index++) {
-        await store.appendEvents([{ id: `k${index}`, domain: 'acct', identifier: `k${index}`, type: 'Opened', payload: { index }, created: new Date() }]);
+        await store.appendEvents([
+          { id: `k${index}`, domain: 'acct', identifier: `k${index}`, type: 'Opened', payload: { index }, created: new Date() },
+        ]);
       }
       expect(writer.wraps + writer.unwraps).toBe(1); // the table key, created once
       const reader = countingProvider(localKeyProvider(MASTER));
@@ -259,9 +273,13 @@ export function codecScenarios(make: () => SafetyBackend): void {
         expect(shape(await reader.getStreamEvents('acct', 'kept'))).toEqual(shape(kept)); // another stream is untouched
         expect((await exportLines(reader)).filter((line) => line.includes(SECRET) && line.includes('"gone"'))).toEqual([]);
       }
-      const refused = await caught(store.appendEvents([{ id: 'late', domain: 'acct', identifier: 'gone', type: 'T', payload: {}, created: new Date() }]));
+      const refused = await caught(
+        store.appendEvents([{ id: 'late', domain: 'acct', identifier: 'gone', type: 'T', payload: {}, created: new Date() }]),
+      );
       expect(refused).toMatchObject({ code: ErrorCodes.CODEC_STREAM_ERASED });
-      const snapshotRefused = await caught(store.saveSnapshot({ domain: 'acct', identifier: 'gone', state: {}, sequence: 4, created: new Date() }));
+      const snapshotRefused = await caught(
+        store.saveSnapshot({ domain: 'acct', identifier: 'gone', state: {}, sequence: 4, created: new Date() }),
+      );
       expect(snapshotRefused).toMatchObject({ code: ErrorCodes.CODEC_STREAM_ERASED });
       expect(await store.getStreamSequence('acct', 'gone')).toBe(4);
       expect(await store.getEventById('late')).toBeNull();
@@ -306,7 +324,9 @@ export function codecScenarios(make: () => SafetyBackend): void {
       const { events, errors } = await replayReporting(wrong, wrongKey);
       expect(events).toEqual([]);
       expect(errors.map((e) => [e.code, e.details.eventId])).toEqual(stored.map((event) => [ErrorCodes.CODEC_KEY_UNWRAP_FAILED, event.id]));
-      const write = await caught(wrong.appendEvents([{ id: 'w', domain: 'acct', identifier: 'f', type: 'T', payload: {}, created: new Date() }]));
+      const write = await caught(
+        wrong.appendEvents([{ id: 'w', domain: 'acct', identifier: 'f', type: 'T', payload: {}, created: new Date() }]),
+      );
       expect(write).toMatchObject({ code: ErrorCodes.CODEC_KEY_UNWRAP_FAILED });
       expect(await wrong.getEventById('w')).toBeNull();
     });
@@ -318,7 +338,10 @@ export function codecScenarios(make: () => SafetyBackend): void {
         bytes[20]! ^= 0xff;
         return { ...item, [A.payload]: bytes };
       });
-      expect(await caught(store.getEventById(stored[1]!.id))).toMatchObject({ code: ErrorCodes.CODEC_DECRYPT_FAILED, details: { eventId: stored[1]!.id } });
+      expect(await caught(store.getEventById(stored[1]!.id))).toMatchObject({
+        code: ErrorCodes.CODEC_DECRYPT_FAILED,
+        details: { eventId: stored[1]!.id },
+      });
       const { events, errors } = await replayReporting(store, encryption);
       expect(errors.map((e) => [e.code, e.details.eventId])).toEqual([[ErrorCodes.CODEC_DECRYPT_FAILED, stored[1]!.id]]);
       expect(events.map((event) => event.id)).toEqual(stored.filter((_, index) => index !== 1).map((event) => event.id));
@@ -327,10 +350,16 @@ export function codecScenarios(make: () => SafetyBackend): void {
     it('a missing stream key, or an encrypted event read without encryption: CODEC/KEY_MISSING', async () => {
       const { table, store, stored } = await seeded('missing-key', encryption);
       const plain = open('missing-key', {}, table);
-      expect(await caught(plain.getEventById(stored[0]!.id))).toMatchObject({ code: ErrorCodes.CODEC_KEY_MISSING, details: { eventId: stored[0]!.id } });
+      expect(await caught(plain.getEventById(stored[0]!.id))).toMatchObject({
+        code: ErrorCodes.CODEC_KEY_MISSING,
+        details: { eventId: stored[0]!.id },
+      });
       await store.options.kv.transactWrite(table, [{ type: 'delete', key: { [A.pk]: streamPk('acct', 'f'), [A.sk]: -2 } }]);
       const fresh = open('missing-key', encryption, table);
-      expect(await caught(fresh.getStreamEvents('acct', 'f'))).toMatchObject({ code: ErrorCodes.CODEC_KEY_MISSING, details: { eventId: stored[0]!.id } });
+      expect(await caught(fresh.getStreamEvents('acct', 'f'))).toMatchObject({
+        code: ErrorCodes.CODEC_KEY_MISSING,
+        details: { eventId: stored[0]!.id },
+      });
     });
 
     it('a key provider that fails: CODEC/KEY_PROVIDER, which replay does not skip (retry later)', async () => {
@@ -347,7 +376,9 @@ export function codecScenarios(make: () => SafetyBackend): void {
       const store = open('provider-down', { encryption: { keys: down } }, table);
       expect(await caught(store.getEventById(stored[0]!.id))).toMatchObject({ code: ErrorCodes.CODEC_KEY_PROVIDER });
       const reporting = open('provider-down', { encryption: { keys: down }, onUnreadable: () => undefined }, table);
-      expect(await caught((async () => (await reporting.getAllEvents(10)).next())())).toMatchObject({ code: ErrorCodes.CODEC_KEY_PROVIDER });
+      expect(await caught((async () => (await reporting.getAllEvents(10)).next())())).toMatchObject({
+        code: ErrorCodes.CODEC_KEY_PROVIDER,
+      });
     });
 
     it('a decompression bomb, a corrupted compressed value, an unknown marker: typed, naming the event; replay goes on', async () => {
@@ -357,9 +388,18 @@ export function codecScenarios(make: () => SafetyBackend): void {
       await rewrite(store, eventKey('f', 2), (item) => ({ ...item, [A.payload]: new Uint8Array(bomb), [A.encoding]: 'br' }));
       await rewrite(store, eventKey('f', 3), (item) => ({ ...item, [A.payload]: new Uint8Array([1, 2, 3, 4, 5]) }));
       await rewrite(store, eventKey('f', 1), (item) => ({ ...item, [A.payload]: new Uint8Array([1]), [A.encoding]: 'zz' }));
-      expect(await caught(store.getEventById(stored[1]!.id))).toMatchObject({ code: ErrorCodes.CODEC_DECOMPRESSION_LIMIT, details: { eventId: stored[1]!.id } });
-      expect(await caught(store.getEventById(stored[2]!.id))).toMatchObject({ code: ErrorCodes.CODEC_CORRUPT, details: { eventId: stored[2]!.id } });
-      expect(await caught(store.getEventById(stored[0]!.id))).toMatchObject({ code: ErrorCodes.CODEC_UNKNOWN_ENCODING, details: { eventId: stored[0]!.id } });
+      expect(await caught(store.getEventById(stored[1]!.id))).toMatchObject({
+        code: ErrorCodes.CODEC_DECOMPRESSION_LIMIT,
+        details: { eventId: stored[1]!.id },
+      });
+      expect(await caught(store.getEventById(stored[2]!.id))).toMatchObject({
+        code: ErrorCodes.CODEC_CORRUPT,
+        details: { eventId: stored[2]!.id },
+      });
+      expect(await caught(store.getEventById(stored[0]!.id))).toMatchObject({
+        code: ErrorCodes.CODEC_UNKNOWN_ENCODING,
+        details: { eventId: stored[0]!.id },
+      });
       const { events, errors } = await replayReporting(store, { compression: true });
       expect(errors.map((e) => e.code).sort()).toEqual(
         [ErrorCodes.CODEC_DECOMPRESSION_LIMIT, ErrorCodes.CODEC_CORRUPT, ErrorCodes.CODEC_UNKNOWN_ENCODING].sort(),
@@ -412,7 +452,11 @@ export function codecScenarios(make: () => SafetyBackend): void {
       const error = await caught(store.getStreamEvents('acct', 'x'));
       expect(error).toMatchObject({ code: ErrorCodes.CODEC_UPCAST_FAILED, details: { eventId: stored[0]!.id } });
       const errors: EventStoreAdapterError[] = [];
-      const reporting = open('upcast-fail', { upcast: throwing, encryption: { keys: localKeyProvider(MASTER) }, onUnreadable: (e) => errors.push(e) }, table);
+      const reporting = open(
+        'upcast-fail',
+        { upcast: throwing, encryption: { keys: localKeyProvider(MASTER) }, onUnreadable: (e) => errors.push(e) },
+        table,
+      );
       const events: StoredEvent[] = [];
       for await (const page of await reporting.getAllEvents(10)) events.push(...page);
       expect(events.map((event) => event.id)).toEqual(stored.slice(1).map((event) => event.id));

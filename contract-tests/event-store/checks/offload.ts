@@ -86,27 +86,32 @@ export const transactionBudgetCheck: EventStoreCheck = {
   group: 'offload',
   requires: (capabilities) => capabilities.hasBlobStore,
   run: (factory) =>
-    withStore(factory, async (store, fixture) => {
-      const { maxTransactionBytes, maxItemBytes } = fixture.kv.capabilities;
-      const payloadBytes = Math.min(store.options.offloadThresholdBytes - 2_000, maxItemBytes - 2_000);
-      const count = Math.min(40, Math.ceil((maxTransactionBytes * 1.2) / payloadBytes));
-      const events: CreatedEvent[] = Array.from({ length: count }, (_, index) => ({
-        id: freshId(),
-        domain: 'bulk',
-        type: 't',
-        identifier: 'one',
-        payload: 'x'.repeat(payloadBytes - (index % 7)),
-        created: at,
-      }));
-      store.resetStats();
-      await store.storeEvents(events);
-      ensure(store.stats().transactWrite.requests === 1, () => `one transaction expected, saw ${store.stats().transactWrite.requests}`);
-      const stream = await store.getStreamEvents('bulk', 'one');
-      ensure(
-        stream.length === count && stream.every((event, index) => event.payload === events[index]!.payload && event.sequence === index + 1),
-        'all read back whole, in order',
-      );
-    }, PLAIN_SIZING),
+    withStore(
+      factory,
+      async (store, fixture) => {
+        const { maxTransactionBytes, maxItemBytes } = fixture.kv.capabilities;
+        const payloadBytes = Math.min(store.options.offloadThresholdBytes - 2_000, maxItemBytes - 2_000);
+        const count = Math.min(40, Math.ceil((maxTransactionBytes * 1.2) / payloadBytes));
+        const events: CreatedEvent[] = Array.from({ length: count }, (_, index) => ({
+          id: freshId(),
+          domain: 'bulk',
+          type: 't',
+          identifier: 'one',
+          payload: 'x'.repeat(payloadBytes - (index % 7)),
+          created: at,
+        }));
+        store.resetStats();
+        await store.storeEvents(events);
+        ensure(store.stats().transactWrite.requests === 1, () => `one transaction expected, saw ${store.stats().transactWrite.requests}`);
+        const stream = await store.getStreamEvents('bulk', 'one');
+        ensure(
+          stream.length === count &&
+            stream.every((event, index) => event.payload === events[index]!.payload && event.sequence === index + 1),
+          'all read back whole, in order',
+        );
+      },
+      PLAIN_SIZING,
+    ),
 };
 
 /** Without a blob store, an event that needs offloading is refused with a typed error and nothing is written. */
