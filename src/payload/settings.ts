@@ -1,6 +1,6 @@
 /** The options of the payload pipeline (`compression`, `encryption`, `upcast`): their validation and resolution. */
 import { z } from 'zod';
-import { COMPRESSION_STEPS, resolveCompression, type CompressionSettings } from './compression.js';
+import { COMPRESSION_STEPS, resolveCompression, type CompressionAlgorithm, type CompressionSettings } from './compression.js';
 import type { KeyProvider } from './key-provider.js';
 import { DEFAULT_KEY_CACHE_SIZE, Keyring } from './keyring.js';
 import type { PayloadPipeline } from './pipeline.js';
@@ -30,7 +30,14 @@ export const payloadOptionSchemas = {
       z.boolean(),
       z
         .object({
-          algorithm: z.enum(algorithms).optional(),
+          // A refinement, not an enum: the union then reports this field (an enum failure collapses to 'compression').
+          algorithm: z
+            .string()
+            .refine(
+              (value): value is CompressionAlgorithm => (algorithms as readonly string[]).includes(value),
+              `must be one of ${algorithms.join(', ')}`,
+            )
+            .optional(),
           minBytes: z.number().int().nonnegative().optional(),
           level: z.number().int().min(0).max(11).optional(),
           maxDecompressedBytes: z.number().int().min(1024).optional(),
