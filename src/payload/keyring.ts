@@ -9,11 +9,14 @@
 import { BoundedCache } from '../concurrency.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
 import type { Item, ItemKey } from '../ports/kv-driver.js';
+import { backoffDelay } from '../retry.js';
 import { readItems, retryingTransaction, type WriteContext } from '../store-context.js';
 import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../table-layout.js';
 import { generateKey, open, seal } from './aes-gcm.js';
 import type { KeyContext, KeyProvider } from './key-provider.js';
 
+/** Rounds of put-if-absent then read a key creation tries before giving up (cancellations by concurrent writes, throttling). */
+const KEY_CREATION_ROUNDS = 8;
 /** Default number of stream data keys a store keeps unwrapped in memory (32 bytes each, plus the map's overhead). */
 export const DEFAULT_KEY_CACHE_SIZE = 10_000;
 /** The context the table key is wrapped under: fixed, so a table restored from a backup under another name still reads. */
@@ -72,21 +75,24 @@ export class Keyring {
   }
 
   private async loadTableKey(ctx: WriteContext): Promise<Uint8Array> {
-    for (let round = 0; round < 2; round++) {
+    let key: Uint8Array | undefined;
+    let wrapped: Uint8Array | undefined;
+    for (let round = 0; round < KEY_CREATION_ROUNDS; round++) {
       const { item } = await ctx.kv.get(ctx.options.tableName, TABLE_KEY_KEY, { consistent: true });
       if (item !== undefined) return this.unwrapTableKey(item);
-      if (round > 0) break;
-      const key = generateKey();
-      const wrapped = await this.callProvider(() => this.provider.wrapKey(key, TABLE_KEY_CONTEXT));
+      // One key and one provider call per creation, whatever the rounds (a cancelled put is tried again as it is).
+      key ??= generateKey();
+      wrapped ??= await this.callProvider(() => this.provider.wrapKey(key!, TABLE_KEY_CONTEXT));
       const put: Item = { ...TABLE_KEY_KEY, [A.wrappedKey]: wrapped, [A.keyProvider]: this.provider.id };
       const result = await retryingTransaction(ctx, 'create the table key', () =>
         ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: put, condition: { kind: 'notExists' } }]),
       );
       if (result.committed) return key;
+      await ctx.sleep(backoffDelay(ctx.retry.policy, round));
     }
     throw new EventStoreAdapterError(
-      ErrorCodes.CODEC_KEY_MISSING,
-      `Table ${ctx.options.tableName}: its table key could not be created or read`,
+      ErrorCodes.TRANSACTION_CONFLICT,
+      `Table ${ctx.options.tableName}: its table key could not be created`,
       {
         details: { table: ctx.options.tableName },
       },
@@ -193,20 +199,29 @@ export class Keyring {
     const tableKey = await this.tableKey(ctx);
     const key = generateKey();
     const item: Item = { ...streamKeyKey(pk), [A.wrappedKey]: seal(tableKey, key, streamKeyAad(pk)) };
-    const result = await retryingTransaction(ctx, 'create a stream key', () =>
-      ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition: { kind: 'notExists' } }]),
-    );
-    if (result.committed) {
-      this.streamKeys.set(`${ctx.instance.generation}|${pk}`, { kind: 'key', key });
-      return key;
+    // A cancellation that is not our condition (a concurrent transaction on the item, throttling) is tried again; a
+    // failed condition means a key is there (another writer's, or ours from an attempt whose answer was lost): read it.
+    for (let round = 0; round < KEY_CREATION_ROUNDS; round++) {
+      const result = await retryingTransaction(ctx, 'create a stream key', () =>
+        ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition: { kind: 'notExists' } }]),
+      );
+      if (result.committed) {
+        this.streamKeys.set(`${ctx.instance.generation}|${pk}`, { kind: 'key', key });
+        return key;
+      }
+      const again = (await this.lookup(ctx, [pk])).get(pk)!;
+      if (again.kind === 'erased') throw streamErased(pk);
+      if (again.kind === 'bad') throw again.error;
+      if (again.kind === 'key') return again.key;
+      await ctx.sleep(backoffDelay(ctx.retry.policy, round));
     }
-    const again = (await this.lookup(ctx, [pk])).get(pk)!;
-    if (again.kind === 'erased') throw streamErased(pk);
-    if (again.kind === 'bad') throw again.error;
-    if (again.kind === 'key') return again.key;
-    throw new EventStoreAdapterError(ErrorCodes.CODEC_KEY_MISSING, `The data key of stream ${pk} could not be created`, {
-      details: { stream: pk },
-    });
+    throw new EventStoreAdapterError(
+      ErrorCodes.TRANSACTION_CONFLICT,
+      `The data key of stream ${pk} could not be created: concurrent writes kept cancelling it`,
+      {
+        details: { stream: pk },
+      },
+    );
   }
 
   /** Remember that stream `pk`'s key was erased (by this process). */

@@ -13,6 +13,7 @@
 import { MemoryBlobDriver, MemoryKvDriver, type FaultCounts } from '../../drivers/memory/index.js';
 import type { EventStoreAdapterError } from '../../src/errors.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
+import { localKeyProvider } from '../../src/payload/key-provider.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from '../helpers/fault-gate.js';
 import { executeOp } from './execute.js';
 import type { TwinSchedule } from './generators.js';
@@ -83,6 +84,15 @@ class VirtualTime {
   };
 
   tick = (): Promise<void> => turns(1);
+}
+
+/**
+ * `SCHEDULE_CODECS=1`: every store of the schedule runs with the payload codecs on (compression from 0 bytes and
+ * encryption under one local master key), so the schedules' invariants are checked through the pipeline too.
+ */
+function scheduleCodecs(): Partial<EventStoreCoreOptions> {
+  if (process.env.SCHEDULE_CODECS !== '1') return {};
+  return { compression: { minBytes: 0 }, encryption: { keys: localKeyProvider(new Uint8Array(32).fill(11)) } };
 }
 
 /**
@@ -157,6 +167,7 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
     deadlineMs: DEADLINE_MS,
     retry: { maxAttempts: schedule.maxAttempts, baseDelayMs: 10, maxDelayMs: 200 },
     onWarning: () => undefined,
+    ...scheduleCodecs(),
   };
   const verifier = new EventStore({ ...common, kv, blobs, clock, onUnreadable: (error) => unreadable.push(error) }, { sleep: time.sleep });
   const gates = schedule.instances.map((spec, index) => new FaultGate(schedule.seed ^ (index * 0x9e3779b1), spec));
