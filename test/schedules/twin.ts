@@ -13,7 +13,7 @@
 import { MemoryBlobDriver, MemoryKvDriver, type FaultCounts } from '../../drivers/memory/index.js';
 import type { EventStoreAdapterError } from '../../src/errors.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
-import { localKeyProvider } from '../../src/payload/key-provider.js';
+import { localKeyProvider, type KeyProvider } from '../../src/payload/key-provider.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from '../helpers/fault-gate.js';
 import { executeOp } from './execute.js';
 import type { TwinSchedule } from './generators.js';
@@ -92,7 +92,32 @@ class VirtualTime {
  */
 function scheduleCodecs(): Partial<EventStoreCoreOptions> {
   if (process.env.SCHEDULE_CODECS !== '1') return {};
-  return { compression: { minBytes: 0 }, encryption: { keys: localKeyProvider(new Uint8Array(32).fill(11)) } };
+  return { compression: { minBytes: 0 }, encryption: { keys: SCHEDULE_KEYS } };
+}
+const SCHEDULE_KEYS = localKeyProvider(new Uint8Array(32).fill(11));
+
+/**
+ * With `SCHEDULE_CODECS=1`, each instance's key provider fails its first call and then every fifth (a KMS outage or
+ * throttling): the calls that needed it fail with `CODEC/KEY_PROVIDER`, and are repeated by the caller.
+ */
+function instanceCodecs(): Partial<EventStoreCoreOptions> {
+  if (process.env.SCHEDULE_CODECS !== '1') return {};
+  let calls = 0;
+  const fail = () => {
+    if (calls++ % 5 === 0) throw new Error('key provider unavailable (scheduled fault)');
+  };
+  const keys: KeyProvider = {
+    id: SCHEDULE_KEYS.id,
+    wrapKey: async (key, context) => {
+      fail();
+      return SCHEDULE_KEYS.wrapKey(key, context);
+    },
+    unwrapKey: async (wrapped, context) => {
+      fail();
+      return SCHEDULE_KEYS.unwrapKey(wrapped, context);
+    },
+  };
+  return { encryption: { keys } };
 }
 
 /**
@@ -179,6 +204,7 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
           kv: new FaultyKv(kv, gates[index]!),
           blobs: new FaultyBlobs(blobs, gates[index]!),
           clock: () => time.now + spec.skewMs,
+          ...instanceCodecs(),
         },
         { sleep: time.sleep },
       ),
