@@ -14,6 +14,7 @@ export default defineConfig([
       'drivers/s3/index': 'drivers/s3/index.ts',
       'contract-tests/index': 'contract-tests/index.ts',
       'ops/index': 'ops/index.ts',
+      'kms/index': 'kms/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -21,7 +22,7 @@ export default defineConfig([
     clean: false, // `npm run build` empties dist first (two configs build in parallel)
     target: 'node20',
     splitting: true, // one copy of shared modules (the error class above all) across subpath entries
-    external: ['vitest', 'fast-check'],
+    external: ['vitest', 'fast-check', '@aws-sdk/client-kms'],
     shims: true, // `import.meta.url` in the CommonJS build (src/telemetry/api.ts resolves the optional OpenTelemetry peer with it)
   },
   {

@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
 import { EventStoreRepo, type CreatedEvent } from '../src/index.js';
-import { DEFAULT_TABLE_BASE_NAME } from '../src/options.js';
+import { DEFAULT_TABLE_BASE_NAME, type EventStoreOptions } from '../src/options.js';
 import { createDynamoClient, createS3Client } from '../test/servers/clients.js';
 import { startDynamoDbLocal } from '../test/servers/dynamodb-local.js';
 import { uniqueBucketName, uniqueTableName } from '../test/servers/unique-name.js';
@@ -27,6 +27,10 @@ export interface StoreSettings {
   readonly label: string;
   /** The store's `changeFeed` option (default off). */
   readonly changeFeed?: { readonly shards: number };
+  /** The store's `compression` option (default off). */
+  readonly compression?: EventStoreOptions['compression'];
+  /** The store's `encryption` option (default off). */
+  readonly encryption?: EventStoreOptions['encryption'];
 }
 
 /** What the workloads compared with the old adapter call on a repo: ours, or the old adapter behind a meter. */
@@ -93,11 +97,19 @@ function twinBackend(): Backend {
   return {
     name: 'twin',
     description: 'in-memory twin (MemoryKvDriver + MemoryBlobDriver), capacity metered by AWS rules',
-    createStore: async ({ bucketShards, changeFeed }) => {
+    createStore: async ({ bucketShards, changeFeed, compression, encryption }) => {
       const kv = new MemoryKvDriver();
       const blobs = new MemoryBlobDriver();
       return handle(
-        () => new EventStoreRepo({ kv, blobs, bucketShards: bucketShards ?? 1, ...(changeFeed ? { changeFeed } : {}) }),
+        () =>
+          new EventStoreRepo({
+            kv,
+            blobs,
+            bucketShards: bucketShards ?? 1,
+            ...(changeFeed ? { changeFeed } : {}),
+            ...(compression !== undefined ? { compression } : {}),
+            ...(encryption !== undefined ? { encryption } : {}),
+          }),
         (repo, batches) => seed(repo, batches),
         async () => undefined,
       );
@@ -114,7 +126,7 @@ function localAwsBackend(servers: LocalServers): Backend {
     name: 'dynamodb-local',
     dynamo,
     description: 'DynamoDB Local (JVM, in memory) + fauxqs S3 (child process), drop-in constructor; capacity as DynamoDB Local reports it',
-    createStore: async ({ bucketShards, label, changeFeed }) => {
+    createStore: async ({ bucketShards, label, changeFeed, compression, encryption }) => {
       const tableNamePrefix = `${uniqueTableName(`bench-${label}`)}-`;
       const s3BucketName = uniqueBucketName(`bench-${label}`);
       const open = (): EventStoreRepo =>
@@ -123,6 +135,8 @@ function localAwsBackend(servers: LocalServers): Backend {
           s3BucketName,
           bucketShards: bucketShards ?? 1,
           ...(changeFeed ? { changeFeed } : {}),
+          ...(compression !== undefined ? { compression } : {}),
+          ...(encryption !== undefined ? { encryption } : {}),
         });
       const drop = async (): Promise<void> => {
         await dynamo.send(new DeleteTableCommand({ TableName: `${tableNamePrefix}${DEFAULT_TABLE_BASE_NAME}` }));

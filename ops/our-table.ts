@@ -1,5 +1,5 @@
 /** Reading this package's own table raw (for `stats` and `verify`): which kind each item is. See src/table-layout.ts. */
-import { A, CATALOG_PK, HEAD_SK, METADATA_PK, SNAPSHOT_SK } from '../src/table-layout.js';
+import { A, CATALOG_PK, HEAD_SK, METADATA_PK, SNAPSHOT_SK, STREAM_KEY_SK, TABLE_KEY_PK } from '../src/table-layout.js';
 import type { RawItem } from './raw-table.js';
 
 /** The kinds of item of the layout. */
@@ -7,6 +7,8 @@ export type ItemKind =
   | 'event'
   | 'head'
   | 'snapshot'
+  | 'stream-key'
+  | 'table-key'
   | 'guard'
   | 'link'
   | 'catalog'
@@ -23,7 +25,12 @@ export function itemKind(item: RawItem): ItemKind {
   if (typeof pk !== 'string' || typeof sk !== 'number') return 'unknown';
   if (pk === CATALOG_PK) return 'catalog';
   if (pk === METADATA_PK) return 'metadata';
-  if (pk.startsWith('s|')) return sk === HEAD_SK ? 'head' : sk === SNAPSHOT_SK ? 'snapshot' : sk > 0 ? 'event' : 'unknown';
+  // Encryption (docs/codecs.md): the table key, and each stream's data key (or its erasure tombstone).
+  if (pk === TABLE_KEY_PK) return sk === 0 ? 'table-key' : 'unknown';
+  if (pk.startsWith('s|')) {
+    if (sk === STREAM_KEY_SK) return 'stream-key';
+    return sk === HEAD_SK ? 'head' : sk === SNAPSHOT_SK ? 'snapshot' : sk > 0 ? 'event' : 'unknown';
+  }
   if (pk.startsWith('e|')) return 'guard';
   if (pk.startsWith('c|')) return 'link';
   // Change feed (`changeFeed`): a log shard's position counter, a `subscribe` consumer's cursor.

@@ -139,8 +139,9 @@ function checkKeys(ctx: WriteContext, eventId: string, items: readonly Item[]): 
 
 /** The size of an event item of `draftBytes` with its payload and meta offloaded (payload/meta attributes out, blob key and fields in). */
 function offloadedSize(draftBytes: number, validated: ValidatedEvent, blobKey: string): number {
-  const payload = utf8Length(A.payload) + utf8Length(validated.payloadJson);
-  const meta = validated.metaJson === undefined ? 0 : utf8Length(A.meta) + utf8Length(validated.metaJson);
+  const stored = (text: string, index: number): number => validated.encoded?.fields[index]?.byteLength ?? utf8Length(text);
+  const payload = utf8Length(A.payload) + stored(validated.payloadJson, 0);
+  const meta = validated.metaJson === undefined ? 0 : utf8Length(A.meta) + stored(validated.metaJson, 1);
   const reference = utf8Length(A.blobKey) + utf8Length(blobKey) + utf8Length(A.blobFields) + (validated.metaJson === undefined ? 1 : 2);
   return draftBytes - payload - meta + reference;
 }

@@ -14,6 +14,7 @@ import {
 import { batchWriteAll } from './batch-loops.js';
 import { putAgain, rescope } from './instance-blobs.js';
 import { uploadBlobs } from './write-blobs.js';
+import { encodeEvents } from './payload/encode-events.js';
 import { writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { StoredEvent } from './contract-types.js';
@@ -77,6 +78,8 @@ export async function appendEvents(
   // The instance this call plans under (blob keys, head conditions): its own view, so a change is always noticed.
   const ctx: WriteContext = { ...forWrite(given), instance: callInstance(given.instance) };
   rejectDuplicatesInBatch(batch);
+  // Payload and meta through the pipeline (compression, encryption) BEFORE sizing, so offload decisions see what is stored.
+  batch = await encodeEvents(ctx, batch);
   const writeId = randomUUID();
   const scope = ownBlobScope(ctx);
   const stamp = writeStamp(ctx.clock(), writeId);

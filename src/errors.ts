@@ -24,7 +24,7 @@ import {
   StreamConcurrencyError as V6StreamConcurrencyError,
 } from '@schemeless/event-store-types';
 
-/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `DRIVER/`, `RETRY/`, `OPS/`). */
+/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `CODEC/`, `DRIVER/`, `RETRY/`, `OPS/`). */
 export const ErrorCodes = {
   /** Options failed validation; `details.issues` names each field and rule. */
   INVALID_OPTIONS: 'INPUT/INVALID_OPTIONS',
@@ -118,6 +118,29 @@ export const ErrorCodes = {
    * stream's earlier events are not in the file or were refused); the event is not stored (`details.line`, `details.sequence`).
    */
   OPS_SEQUENCE_MISMATCH: 'OPS/SEQUENCE_MISMATCH',
+  /**
+   * Payload codecs (`compression`, `encryption`, `upcast`; docs/codecs.md). Each names the event (`details.eventId`,
+   * `details.key`) or the snapshot's stream. On a read path the event is unreadable (`onUnreadable` receives it);
+   * on a write path nothing was written.
+   */
+  /** An item's encoding marker names a step this version does not know (written by a newer version, or corrupted). */
+  CODEC_UNKNOWN_ENCODING: 'CODEC/UNKNOWN_ENCODING',
+  /** A compressed value does not decompress (corrupted). */
+  CODEC_CORRUPT: 'CODEC/CORRUPT',
+  /** A compressed value would decompress past the configured limit (`compression.maxDecompressedBytes`): a decompression bomb. */
+  CODEC_DECOMPRESSION_LIMIT: 'CODEC/DECOMPRESSION_LIMIT',
+  /** An encrypted value fails authentication: a corrupted ciphertext, or one moved from another event or stream. */
+  CODEC_DECRYPT_FAILED: 'CODEC/DECRYPT_FAILED',
+  /** A wrapped key does not unwrap: a wrong master key (or KMS key), or a corrupted key item. */
+  CODEC_KEY_UNWRAP_FAILED: 'CODEC/KEY_UNWRAP_FAILED',
+  /** An encrypted event's stream has no data key and was never erased (its key item was lost), or the store reads it without `encryption`. */
+  CODEC_KEY_MISSING: 'CODEC/KEY_MISSING',
+  /** The key provider failed (e.g. KMS unreachable or throttled after its own retries); `cause` is its error. Retry later. */
+  CODEC_KEY_PROVIDER: 'CODEC/KEY_PROVIDER',
+  /** A write to a stream whose key `eraseStream` destroyed: refused, nothing written. */
+  CODEC_STREAM_ERASED: 'CODEC/STREAM_ERASED',
+  /** The `upcast` option threw for an event; `cause` is what it threw. */
+  CODEC_UPCAST_FAILED: 'CODEC/UPCAST_FAILED',
 } as const;
 
 /** A stable error code: one of the values of {@link ErrorCodes}. */

@@ -51,6 +51,7 @@ import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist,
 import { replay } from './replay.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
+import { eraseStream } from './payload/erasure.js';
 import { forCall, withBudget, type CallOptions, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
@@ -575,6 +576,20 @@ export class EventStore implements IEventStoreRepo {
     await this.ready(ctx.budget);
     if (!streamCanExist(stream.domain, stream.identifier)) return null;
     return readSnapshot<State>(ctx, stream.domain, stream.identifier);
+  }
+
+  /**
+   * Crypto-shred the stream (needs `encryption`; docs/codecs.md "Erasure"): its data key is destroyed and its
+   * snapshot deleted. Its events stay (ids, sequences, order, the change feed) and read everywhere with `payload`
+   * (and `meta`) replaced by the erased marker `{ $erased: true }`; later writes to it throw `CODEC/STREAM_ERASED`.
+   * @throws `INPUT/INVALID_ARGUMENT` for bad arguments or a store without `encryption`.
+   */
+  async eraseStream(domain: string, identifier: string, options: CallOptions = {}): Promise<void> {
+    const stream = streamArguments('eraseStream', domain, identifier);
+    checkCallOptions(options, 'eraseStream');
+    const ctx = forCall(this.ctx, options);
+    await this.ready(ctx.budget);
+    await eraseStream(ctx, stream.domain, stream.identifier);
   }
 
   /** Save a snapshot; an older `sequence` never replaces a newer one (see snapshots.ts). @throws `INPUT/INVALID_SNAPSHOT`. */

@@ -45,6 +45,19 @@ export type * from './ports/kv-driver.js';
 export type * from './ports/blob-driver.js';
 export { itemSize, attributeValueSize, utf8Length } from './item-size.js';
 export * from './limits.js';
+export { localKeyProvider, type KeyProvider, type KeyContext } from './payload/key-provider.js';
+export { ERASED_META, ERASED_PAYLOAD, isErased } from './payload/erased.js';
+export type { Upcaster } from './payload/upcast.js';
+export type { EncryptionSettings } from './payload/settings.js';
+export {
+  DEFAULT_BROTLI_LEVEL,
+  DEFAULT_COMPRESSION_MIN_BYTES,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  DEFAULT_ZLIB_LEVEL,
+  type CompressionAlgorithm,
+  type CompressionSettings,
+} from './payload/compression.js';
+export { DEFAULT_KEY_CACHE_SIZE } from './payload/keyring.js';
 
 /**
  * The event-store repo.

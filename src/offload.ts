@@ -1,6 +1,7 @@
 import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { OffloadedBody, OffloadedFields } from './codecs/event.js';
 import { itemSize } from './item-size.js';
+import { frameFields } from './payload/blob-frame.js';
 import type { Item } from './ports/kv-driver.js';
 import { A } from './table-layout.js';
 
@@ -86,7 +87,7 @@ export function planOffload(candidates: readonly OffloadCandidate[], otherBytes:
 
 function nextField(item: Item, current: '' | OffloadedFields): OffloadedFields | undefined {
   if (current === '') return 'p';
-  if (current === 'p' && typeof item[A.meta] === 'string') return 'pm';
+  if (current === 'p' && item[A.meta] !== undefined) return 'pm';
   return undefined;
 }
 
@@ -98,6 +99,13 @@ function offloadedItem(item: Item, blobKey: string, fields: OffloadedFields): It
 }
 
 function offloadedBody(item: Item, fields: OffloadedFields): Uint8Array {
+  // An encoded item's fields are bytes: framed as they are (src/payload/blob-frame.ts), no text form.
+  if (item[A.encoding] !== undefined) {
+    return frameFields([
+      ...(fields.includes('p') ? [item[A.payload] as Uint8Array] : []),
+      ...(fields.includes('m') ? [item[A.meta] as Uint8Array] : []),
+    ]);
+  }
   const body: OffloadedBody = {
     ...(fields.includes('p') ? { p: item[A.payload] as string } : {}),
     ...(fields.includes('m') ? { m: item[A.meta] as string } : {}),

@@ -8,6 +8,10 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { DEFAULT_TABLE_BASE_NAME } from './table-layout.js';
 import { isLogger, type Logger, type TelemetryOptions } from './telemetry/options.js';
 import type { StoreWarning } from './warnings.js';
+import type { CompressionSettings } from './payload/compression.js';
+import type { PayloadPipeline } from './payload/pipeline.js';
+import { payloadOptionSchemas, resolvePipeline, type EncryptionSettings } from './payload/settings.js';
+import type { Upcaster } from './payload/upcast.js';
 
 export { DEFAULT_TABLE_BASE_NAME };
 
@@ -117,6 +121,23 @@ export interface EventStoreOptions {
    * `debug`, `info`, `warn` and `error` (console, pino, winston). Default: none (warnings as without `onWarning`).
    */
   logger?: Logger;
+  /**
+   * Compress payload and meta (docs/codecs.md): `false` (default), `true` (brotli level 1 from 1,024 bytes), or
+   * `{ algorithm, minBytes, level, maxDecompressedBytes }`. Applied before the size and offload decisions, so a
+   * compressed event stays inline where its text would be offloaded. Items record their encoding: changing this on
+   * an existing table is safe, every item reads whatever setting wrote it.
+   */
+  compression?: boolean | CompressionSettings;
+  /**
+   * Encrypt payload and meta, snapshot states and offloaded blobs with AES-256-GCM under a data key per stream
+   * (docs/codecs.md): `{ keys: localKeyProvider(masterKey) | kmsKeyProvider(…) }`. Enables `eraseStream`.
+   */
+  encryption?: EncryptionSettings;
+  /**
+   * Applied to every event read, on every read path, after decoding (never on write, never to an erased event):
+   * returns the event in its current shape. What it throws makes the event unreadable (`CODEC/UPCAST_FAILED`).
+   */
+  upcast?: Upcaster;
 }
 
 /** Options after validation and defaults. */
@@ -148,6 +169,10 @@ export interface ResolvedOptions {
   readonly telemetry: false | TelemetryOptions | undefined;
   /** The `logger` option. */
   readonly logger: Logger | undefined;
+  /** The payload pipeline (compression, encryption and its keys). */
+  readonly payload: PayloadPipeline;
+  /** The `upcast` option. */
+  readonly upcast: Upcaster | undefined;
 }
 
 const isKvDriver = (value: unknown): value is KvDriver =>
@@ -209,6 +234,7 @@ const optionsSchema = z
       ])
       .optional(),
     logger: z.custom<Logger>(isLogger, 'must have debug, info, warn and error methods').optional(),
+    ...payloadOptionSchemas,
   })
   .strict();
 
@@ -258,6 +284,8 @@ export function resolveOptions(input: EventStoreOptions): ResolvedOptions {
     retryAttemptsConfigured: options.retry?.maxAttempts !== undefined,
     telemetry: options.telemetry,
     logger: options.logger,
+    payload: resolvePipeline(options.compression, options.encryption),
+    upcast: options.upcast,
   };
 }
 

@@ -10,6 +10,9 @@ import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
 import { A, HEAD_SK, causationPk, globalSk, streamPk } from './table-layout.js';
 import { callSafely } from './warnings.js';
+import { decodeEncodedEvent } from './payload/decode-event.js';
+import { isEncrypted, streamKeysFor } from './payload/pipeline.js';
+import { upcastEvent } from './payload/upcast.js';
 
 /** Every page of a query, retrying transient failures per request. Yields pages as they arrive. */
 export async function* queryPages(ctx: StoreContext, request: Omit<QueryRequest, 'cursor'>): AsyncGenerator<Item[]> {
@@ -25,18 +28,38 @@ export async function* queryPages(ctx: StoreContext, request: Omit<QueryRequest,
 export type UnreadablePolicy = ((error: EventStoreAdapterError) => void) | undefined;
 
 /**
- * Decode event items and fetch the offloaded fields of those that have them (bounded parallelism). Order is kept.
- * An event that cannot be read (`DECODE/INVALID_ITEM`, `DECODE/MISSING_BLOB`, `STORE/BLOB_STORE_REQUIRED`; the
- * error's `details` name `eventId` and `key`) is thrown, or, with `onUnreadable`, reported to it and left out.
+ * Decode event items, fetch the offloaded fields of those that have them (bounded parallelism), undo the payload
+ * pipeline's steps (src/payload/: decompression, decryption; an erased event reads with the erased markers) and
+ * apply the `upcast` option (unless `options.upcast` is false: the write path compares what is stored). Order is
+ * kept. An event that cannot be read (`DECODE/*`, `STORE/BLOB_STORE_REQUIRED`, `CODEC/*` but a key provider's
+ * failure; the error's `details` name `eventId` and `key`) is thrown, or, with `onUnreadable`, reported to it and
+ * left out.
  */
-export async function hydrate(ctx: WriteContext, items: readonly Item[], onUnreadable?: UnreadablePolicy): Promise<StoredEvent[]> {
+export async function hydrate(
+  ctx: WriteContext,
+  items: readonly Item[],
+  onUnreadable?: UnreadablePolicy,
+  options: { readonly upcast?: boolean } = {},
+): Promise<StoredEvent[]> {
   const decoded = items.map((item) => decodeOrReport(ctx, item, onUnreadable));
-  if (!decoded.some((entry) => entry?.blob)) return decoded.flatMap((entry) => (entry ? [orderFields(entry.event)] : []));
+  const upcaster = options.upcast === false ? undefined : ctx.options.upcast;
+  if (!upcaster && !decoded.some((entry) => entry?.blob || entry?.encoding)) {
+    return decoded.flatMap((entry) => (entry ? [orderFields(entry.event)] : []));
+  }
+  // The data keys of the encrypted events' streams: one batched read for the page (cached keys cost nothing).
+  const encryptedStreams = decoded.flatMap((entry, index) => (isEncrypted(entry?.encoding?.marker) ? [items[index]![A.pk] as string] : []));
+  const keys = await streamKeysFor(ctx, encryptedStreams);
   const hydrated = await mapWithConcurrency(decoded, ctx.options.hydrationConcurrency, async (entry, index) => {
     if (!entry) return undefined;
-    if (!entry.blob) return orderFields(entry.event);
+    const item = items[index]!;
     try {
-      return await readBlobFields(ctx, entry, items[index]!);
+      const body = entry.blob ? await readBlob(ctx, entry, item) : undefined;
+      const event = entry.encoding
+        ? decodeEncodedEvent(ctx.options.payload, entry, item, body, keys.get(item[A.pk] as string))
+        : body
+          ? applyOffloadedBody(entry, body)
+          : orderFields(entry.event);
+      return upcastEvent(upcaster, event, { [A.pk]: item[A.pk], [A.sk]: item[A.sk] });
     } catch (error) {
       if (!onUnreadable || !isUnreadable(error)) throw error;
       callSafely(ctx.warn, 'onUnreadable', () => onUnreadable(error));
@@ -56,13 +79,26 @@ function decodeOrReport(ctx: WriteContext, item: Item, onUnreadable: UnreadableP
   }
 }
 
-const UNREADABLE_CODES: ReadonlySet<string> = new Set([ErrorCodes.INVALID_ITEM, ErrorCodes.MISSING_BLOB, ErrorCodes.BLOB_STORE_REQUIRED]);
+const UNREADABLE_CODES: ReadonlySet<string> = new Set([
+  ErrorCodes.INVALID_ITEM,
+  ErrorCodes.MISSING_BLOB,
+  ErrorCodes.BLOB_STORE_REQUIRED,
+  // Payload codecs: the stored value cannot be decoded (a key provider's failure, CODEC/KEY_PROVIDER, is not here: retry later).
+  ErrorCodes.CODEC_UNKNOWN_ENCODING,
+  ErrorCodes.CODEC_CORRUPT,
+  ErrorCodes.CODEC_DECOMPRESSION_LIMIT,
+  ErrorCodes.CODEC_DECRYPT_FAILED,
+  ErrorCodes.CODEC_KEY_UNWRAP_FAILED,
+  ErrorCodes.CODEC_KEY_MISSING,
+  ErrorCodes.CODEC_UPCAST_FAILED,
+]);
 /** True for an event that cannot be read at all (malformed item, missing blob, no blob store), as opposed to a read that failed for now. */
 export function isUnreadable(error: unknown): error is EventStoreAdapterError {
   return error instanceof EventStoreAdapterError && UNREADABLE_CODES.has(error.code);
 }
 
-async function readBlobFields(ctx: WriteContext, entry: DecodedEventItem, item: Item): Promise<StoredEvent> {
+/** The blob body of an offloaded event. Throws `STORE/BLOB_STORE_REQUIRED`, `DECODE/MISSING_BLOB` or (reset meanwhile) `DRIVER/RESOURCE_NOT_FOUND`. */
+async function readBlob(ctx: WriteContext, entry: DecodedEventItem, item: Item): Promise<Uint8Array> {
   const blobKey = entry.blob!.key;
   const key = { [A.pk]: item[A.pk], [A.sk]: item[A.sk] };
   const eventId = entry.event.id;
@@ -89,7 +125,7 @@ async function readBlobFields(ctx: WriteContext, entry: DecodedEventItem, item: 
       details: { eventId, blobKey, key },
     });
   }
-  return applyOffloadedBody(entry, body);
+  return body;
 }
 
 /**

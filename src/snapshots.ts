@@ -22,6 +22,7 @@ import {
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
+import { decodeState, encodeState } from './payload/snapshot-state.js';
 
 /** Concurrent savers of one stream's snapshot race at most this many rounds of read-then-compare-and-swap. */
 const MAX_SAVE_ROUNDS = 8;
@@ -54,7 +55,11 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
   const pk = streamPk(snapshot.domain, snapshot.identifier);
   const writeId = randomUUID();
   const base = { sequence: snapshot.sequence, createdIso, writeId };
-  let item: Item = encodeSnapshot(pk, { ...base, stateJson });
+  // Through the payload pipeline (compression, encryption) before sizing, like an event's payload.
+  const encoded = await encodeState(ctx, pk, snapshot.sequence, stateJson);
+  let item: Item = encoded
+    ? encodeSnapshot(pk, { ...base, encoded: { marker: encoded.marker, bytes: encoded.fields[0]! } })
+    : encodeSnapshot(pk, { ...base, stateJson });
   const limit = ctx.blobs ? ctx.options.offloadThresholdBytes : ctx.kv.capabilities.maxItemBytes;
   let upload: (() => Promise<void>) | undefined;
   /** The item naming the state's blob keyed under this save's current instance scope (set when offloaded). */
@@ -69,11 +74,11 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
     }
     const blobs = ctx.blobs;
     const stamp = writeStamp(ctx.clock(), writeId);
-    const body = new Uint8Array(Buffer.from(stateJson, 'utf8'));
+    const body = encoded ? encoded.fields[0]! : new Uint8Array(Buffer.from(stateJson, 'utf8'));
     offload = () => {
       const key = snapshotBlobKey(ownBlobScope(ctx), pk, snapshot.sequence, stamp);
-      upload = () => blobs.put(key, body, { contentType: 'application/json' });
-      item = encodeSnapshot(pk, { ...base, blobKey: key });
+      upload = () => blobs.put(key, body, { contentType: encoded ? 'application/octet-stream' : 'application/json' });
+      item = encodeSnapshot(pk, { ...base, blobKey: key, ...(encoded ? { encoded: { marker: encoded.marker } } : {}) });
     };
     offload();
   }
@@ -182,7 +187,8 @@ export async function readSnapshot<State>(ctx: StoreContext, domain: string, ide
     if (!item) return null;
     const record = decodeSnapshot(item);
     let stateJson = record.stateJson;
-    if (stateJson === undefined) {
+    let stateBytes = record.stateBytes;
+    if (stateJson === undefined && stateBytes === undefined) {
       const blobKey = record.blobKey!;
       const blobs = ctx.blobs;
       const body = blobs ? await blobs.get(blobKey) : undefined;
@@ -194,7 +200,14 @@ export async function readSnapshot<State>(ctx: StoreContext, domain: string, ide
           { details: { blobKey, key } },
         );
       }
-      stateJson = Buffer.from(body).toString('utf8');
+      if (record.marker === undefined) stateJson = Buffer.from(body).toString('utf8');
+      else stateBytes = body;
+    }
+    if (stateJson === undefined) {
+      // Encoded (src/payload/): an erased stream's snapshot reads as none.
+      const decoded = await decodeState(ctx, key[A.pk] as string, record.sequence, record.marker!, stateBytes!);
+      if (decoded === 'erased') return null;
+      stateJson = decoded;
     }
     let state: State;
     try {

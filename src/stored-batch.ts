@@ -45,7 +45,7 @@ export async function findStoredBatch(ctx: WriteContext, events: readonly Planne
   }
   let stored: StoredEvent[];
   try {
-    stored = await hydrate(ctx, ordered);
+    stored = await hydrate(ctx, ordered, undefined, { upcast: false }); // compared as stored, never upcast
   } catch (error) {
     // A stored event that is unreadable for good cannot be proven identical; a read that failed for now (throttled,
     // retries exhausted) proves nothing either way, so it is thrown as it is (retryable by the caller).

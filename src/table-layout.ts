@@ -12,6 +12,8 @@ export const DEFAULT_TABLE_BASE_NAME = 'schemeless-event-store';
  * | head      | `s|<domain>|<identifier>`  | 0        | the stream's version: every append checks-and-bumps it |
  * | event     | `s|<domain>|<identifier>`  | sequence | the event; in the global-order index                 |
  * | snapshot  | `s|<domain>|<identifier>`  | -1       | the stream's latest snapshot                           |
+ * | stream key | `s|<domain>|<identifier>` | -2       | encryption only: the stream's data key, wrapped by the table key; a tombstone once erased |
+ * | table key | `tablekey`                 | 0        | encryption only: the table key, wrapped by the key provider |
  * | id guard  | `e|<event id>`             | 0        | makes ids unique store-wide; locates the event by id   |
  * | link      | `c|<causation id>`         | slot     | one per caused event, in the event's own transaction: causation lookups read it strongly consistent |
  * | catalog   | `catalog`                  | bucket   | one item per monthly time bucket that holds events     |
@@ -33,6 +35,10 @@ export const INDEX_LOG = 'log';
 export const HEAD_SK = 0;
 /** Sort key of a stream's snapshot item. */
 export const SNAPSHOT_SK = -1;
+/** Sort key of a stream's data-key item (encryption; src/payload/keyring.ts). */
+export const STREAM_KEY_SK = -2;
+/** Partition key of the table key item (encryption; sort key 0): the key that wraps every stream's data key. */
+export const TABLE_KEY_PK = 'tablekey';
 /** Partition key of the bucket catalog. */
 export const CATALOG_PK = 'catalog';
 /** Partition key of the table's metadata item (sort key 0). */
@@ -99,6 +105,14 @@ export const A = {
   cursor: 'cu',
   /** consumer: when it was last advanced, ms since the epoch (the writer's clock; informational) */
   updatedAt: 'at',
+  /** event and snapshot: how payload/meta (or the state) are encoded, steps in write order (src/payload/marker.ts); absent: plain JSON text */
+  encoding: 'en',
+  /** table key and stream key: the wrapped key (binary) */
+  wrappedKey: 'wk',
+  /** stream key: when `eraseStream` destroyed the key (ms since the epoch); the wrapped key is gone */
+  erased: 'er',
+  /** table key: the id of the key provider that wrapped it */
+  keyProvider: 'kp',
 } as const;
 
 /** The table and index definitions for `tableName`; with `changeFeed`, also the `log` index. */

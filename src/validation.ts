@@ -19,6 +19,11 @@ export interface ValidatedEvent {
   readonly metaJson: string | undefined;
   /** `created.toISOString()`: fixed width, sorts as text. */
   readonly createdIso: string;
+  /**
+   * Payload and meta as the payload pipeline encoded them (src/payload/): its marker and the stored bytes of the
+   * payload and (when present) the meta, in that order. Absent: stored as the JSON texts above.
+   */
+  readonly encoded?: { readonly marker: string; readonly fields: readonly Uint8Array[] };
 }
 
 /** A lone UTF-16 surrogate: it has no UTF-8 form (it would become U+FFFD, so two ids could share one key). */

@@ -1,5 +1,6 @@
 import { eventStoreContract } from '../contract-tests/event-store/index.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
+import { localKeyProvider } from '../src/index.js';
 
 eventStoreContract({ name: 'in-memory twin', createDrivers: async () => ({ kv: new MemoryKvDriver(), blobs: new MemoryBlobDriver() }) });
 eventStoreContract({ name: 'in-memory twin without blob store', createDrivers: async () => ({ kv: new MemoryKvDriver() }) });
@@ -17,5 +18,18 @@ eventStoreContract({
     kv: new MemoryKvDriver({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }),
     blobs: new MemoryBlobDriver(),
     indexSettleMs: LAG.tailMs + 5,
+  }),
+});
+
+/**
+ * The same suite with the payload codecs on (docs/codecs.md): every payload and meta compressed (minBytes 0) and
+ * encrypted, snapshots too. The contract holds whatever the pipeline does to what is stored.
+ */
+eventStoreContract({
+  name: 'in-memory twin with codecs on (compression from 0 bytes + encryption)',
+  createDrivers: async () => ({
+    kv: new MemoryKvDriver(),
+    blobs: new MemoryBlobDriver(),
+    storeOptions: { compression: { minBytes: 0 }, encryption: { keys: localKeyProvider(new Uint8Array(32).fill(3)) } },
   }),
 });

@@ -1,6 +1,7 @@
 /** Every workload, in report order. */
 import { batchAppendWorkload } from './batch-append.js';
 import { changeFeedWorkload } from './change-feed.js';
+import { compressionWorkload } from './compression.js';
 import { offloadAppendWorkload } from './offload-append.js';
 import { replayMemoryWorkload } from './replay-memory.js';
 import { replayWorkload } from './replay.js';
@@ -21,6 +22,7 @@ export {
   streamReadWorkload,
   replayMemoryWorkload,
   telemetryOverheadWorkload,
+  compressionWorkload,
 };
 
 /**
@@ -35,6 +37,7 @@ export const WORKLOADS: readonly Workload[] = [
   replayWorkload,
   streamReadWorkload,
   changeFeedWorkload,
+  compressionWorkload,
   serverFloorWorkload,
   replayMemoryWorkload,
   telemetryOverheadWorkload,

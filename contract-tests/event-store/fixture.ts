@@ -25,6 +25,11 @@ export interface EventStoreFixture {
    * asserted at once. For AWS pass about 2,000; for the twin with `indexLag`, its `tailMs`.
    */
   readonly indexSettleMs?: number;
+  /**
+   * Options every store the suite opens gets (a check's own options win): e.g. the payload codecs
+   * (`compression`, `encryption`), so the whole suite runs with them on.
+   */
+  readonly storeOptions?: Partial<Omit<EventStoreCoreOptions, 'kv' | 'blobs' | 'tableName'>>;
 }
 
 /** Creates a fresh {@link EventStoreFixture}; called once per check. */
@@ -71,6 +76,7 @@ export async function withFixture<T>(
     const blobKeyPrefix = sameTableAs?.options.blobKeyPrefix ?? `es-contract/${token}/`;
     const store = new EventStore({
       retry: { baseDelayMs: 1, maxDelayMs: 20 },
+      ...fixture.storeOptions,
       ...rest,
       kv: writes.driver,
       ...(fixture.blobs && !withoutBlobs ? { blobs: fixture.blobs } : {}),

@@ -21,19 +21,20 @@ export type OffloadedFields = 'p' | 'm' | 'pm';
 
 /** Build the event item for `validated` at `sequence` in stream `pk` (payload and meta inline). */
 export function encodeEventItem(validated: ValidatedEvent, pk: string, sequence: number, bucketShards: number): Item {
-  const { event, payloadJson, metaJson, createdIso } = validated;
+  const { event, payloadJson, metaJson, createdIso, encoded } = validated;
   const item: Item = {
     [A.pk]: pk,
     [A.sk]: sequence,
     [A.id]: event.id,
     [A.domain]: event.domain,
     [A.type]: event.type,
-    [A.payload]: payloadJson,
+    [A.payload]: encoded ? encoded.fields[0]! : payloadJson,
     [A.created]: createdIso,
     [A.globalPk]: bucketShardPk(bucketOfIso(createdIso), shardOf(event.id, bucketShards)),
     [A.globalSk]: globalSk(createdIso, event.id),
   };
-  if (metaJson !== undefined) item[A.meta] = metaJson;
+  if (metaJson !== undefined) item[A.meta] = encoded ? encoded.fields[1]! : metaJson;
+  if (encoded) item[A.encoding] = encoded.marker;
   if (event.identifier !== undefined) item[A.identifier] = event.identifier;
   // null means absent for both (the contract: "absent/undefined on root events").
   if (typeof event.correlationId === 'string') item[A.correlationId] = event.correlationId;
@@ -41,11 +42,18 @@ export function encodeEventItem(validated: ValidatedEvent, pk: string, sequence:
   return item;
 }
 
-/** An event item decoded: the stored event (payload/meta missing when offloaded) and its blob reference. */
+/** An event item decoded: the stored event (payload/meta missing when offloaded or encoded) and its blob reference. */
 export interface DecodedEventItem {
   readonly event: StoredEvent;
   readonly blob?: { readonly key: string; readonly fields: OffloadedFields };
+  /**
+   * Items with an encoding marker (src/payload/): the marker and the stored bytes of the payload and meta that are
+   * inline (the offloaded ones come from the blob). `event.payload`/`meta` are then left for the pipeline to decode.
+   */
+  readonly encoding?: { readonly marker: string; readonly payload?: Uint8Array; readonly meta?: Uint8Array; readonly hasMeta: boolean };
 }
+
+const textOrBytes = z.union([z.string(), z.instanceof(Uint8Array)]);
 
 const eventItemSchema = z.object({
   [A.pk]: z.string(),
@@ -53,8 +61,9 @@ const eventItemSchema = z.object({
   [A.id]: z.string().min(1),
   [A.domain]: z.string().min(1),
   [A.type]: z.string().min(1),
-  [A.payload]: z.string().optional(),
-  [A.meta]: z.string().optional(),
+  [A.payload]: textOrBytes.optional(),
+  [A.meta]: textOrBytes.optional(),
+  [A.encoding]: z.string().min(1).optional(),
   [A.identifier]: z.string().optional(),
   [A.correlationId]: z.string().optional(),
   [A.causationId]: z.string().optional(),
@@ -79,20 +88,42 @@ export function decodeEventItem(item: Item): DecodedEventItem {
   const payload = data[A.payload];
   if ((blobFields === undefined) !== (blobKey === undefined)) throw invalidItem(item, 'blob key and blob fields must come together');
   if (payload === undefined && !blobFields?.includes('p')) throw invalidItem(item, 'payload is neither inline nor offloaded');
+  const marker = data[A.encoding];
+  const meta = data[A.meta];
+  // Plain items hold JSON text; encoded ones hold bytes (their marker says how to read them).
+  const textual = (value: string | Uint8Array | undefined): boolean => value === undefined || typeof value === 'string';
+  if (marker === undefined ? !textual(payload) || !textual(meta) : typeof payload === 'string' || typeof meta === 'string') {
+    throw invalidItem(
+      item,
+      marker === undefined ? 'binary payload or meta without an encoding marker' : 'text payload or meta with an encoding marker',
+    );
+  }
   const event: StoredEvent = {
     id: data[A.id],
     domain: data[A.domain],
     type: data[A.type],
-    payload: payload === undefined ? undefined : parseJson(item, 'payload', payload),
+    payload: payload === undefined || marker !== undefined ? undefined : parseJson(item, 'payload', payload as string),
     created: new Date(data[A.created]),
     sequence: data[A.sk],
   };
-  const meta = data[A.meta];
-  if (meta !== undefined) event.meta = parseJson(item, 'meta', meta) as StoredEvent['meta'];
+  if (meta !== undefined && marker === undefined) event.meta = parseJson(item, 'meta', meta as string) as StoredEvent['meta'];
   if (data[A.identifier] !== undefined) event.identifier = data[A.identifier];
   if (data[A.correlationId] !== undefined) event.correlationId = data[A.correlationId];
   if (data[A.causationId] !== undefined) event.causationId = data[A.causationId];
-  return blobKey && blobFields ? { event, blob: { key: blobKey, fields: blobFields } } : { event };
+  const encoding =
+    marker === undefined
+      ? undefined
+      : {
+          marker,
+          ...(payload === undefined ? {} : { payload: payload as Uint8Array }),
+          ...(meta === undefined ? {} : { meta: meta as Uint8Array }),
+          hasMeta: meta !== undefined || (blobFields?.includes('m') ?? false),
+        };
+  return {
+    event,
+    ...(blobKey && blobFields ? { blob: { key: blobKey, fields: blobFields } } : {}),
+    ...(encoding ? { encoding } : {}),
+  };
 }
 
 /** The JSON body stored in a blob for offloaded fields: the payload and/or meta JSON texts. */

@@ -5,7 +5,9 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
+import { scanTable } from '../../ops/raw-table.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
 import { S3BlobDriver } from '../../drivers/s3/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
@@ -29,6 +31,8 @@ export interface SafetyBackend {
   allBlobKeys(): Promise<string[]>;
   /** Create a table of the OLD adapter's layout (hash `id`, range `created`) holding one item; returns that item. */
   plantForeignTable(tableName: string): Promise<Item>;
+  /** Every item of `tableName`, scanned (real DynamoDB only: the KV port has no scan). */
+  scanTable?(tableName: string): Promise<Record<string, unknown>[]>;
   /** Read the foreign table's item back (to prove it survived). */
   readForeign(tableName: string, item: Item): Promise<Item | undefined>;
   dispose(): Promise<void>;
@@ -96,8 +100,16 @@ export function realSafetyBackend(dynamoEndpoint: string, s3Endpoint: string): S
   const s3Client: S3Client = createS3Client(s3Endpoint);
   const kv = new DynamoDbKvDriver(dynamoClient, { pollIntervalMs: 20 });
   const blobs = new S3BlobDriver(s3Client, { bucket: uniqueBucketName('safety') });
-  return makeBackend('DynamoDB Local + S3 server', kv, blobs, async () => {
+  const backend = makeBackend('DynamoDB Local + S3 server', kv, blobs, async () => {
     dynamoClient.destroy();
     s3Client.destroy();
   });
+  return {
+    ...backend,
+    async scanTable(tableName) {
+      const items: Record<string, unknown>[] = [];
+      await scanTable(DynamoDBDocumentClient.from(dynamoClient), tableName, (page) => void items.push(...page), { consistent: true });
+      return items;
+    },
+  };
 }

@@ -41,6 +41,8 @@ const RETRY_CODES: ReadonlySet<string> = new Set([
   ErrorCodes.TRANSACTION_CONFLICT,
   // The table is gone while another instance resets it (re-created by that reset): the runner allows it only then.
   ErrorCodes.RESOURCE_NOT_FOUND,
+  // The key provider failed (SCHEDULE_CODECS=1 schedules it): nothing was written, retry later.
+  ErrorCodes.CODEC_KEY_PROVIDER,
 ]);
 /** Codes that make a write's outcome ambiguous (the identical retry settles it). */
 const AMBIGUOUS_CODES: ReadonlySet<string> = new Set([ErrorCodes.OUTCOME_UNKNOWN]);

@@ -13,6 +13,7 @@
 import { MemoryBlobDriver, MemoryKvDriver, type FaultCounts } from '../../drivers/memory/index.js';
 import type { EventStoreAdapterError } from '../../src/errors.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
+import { localKeyProvider, type KeyProvider } from '../../src/payload/key-provider.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from '../helpers/fault-gate.js';
 import { executeOp } from './execute.js';
 import type { TwinSchedule } from './generators.js';
@@ -83,6 +84,40 @@ class VirtualTime {
   };
 
   tick = (): Promise<void> => turns(1);
+}
+
+/**
+ * `SCHEDULE_CODECS=1`: every store of the schedule runs with the payload codecs on (compression from 0 bytes and
+ * encryption under one local master key), so the schedules' invariants are checked through the pipeline too.
+ */
+function scheduleCodecs(): Partial<EventStoreCoreOptions> {
+  if (process.env.SCHEDULE_CODECS !== '1') return {};
+  return { compression: { minBytes: 0 }, encryption: { keys: SCHEDULE_KEYS } };
+}
+const SCHEDULE_KEYS = localKeyProvider(new Uint8Array(32).fill(11));
+
+/**
+ * With `SCHEDULE_CODECS=1`, each instance's key provider fails its first call and then every fifth (a KMS outage or
+ * throttling): the calls that needed it fail with `CODEC/KEY_PROVIDER`, and are repeated by the caller.
+ */
+function instanceCodecs(): Partial<EventStoreCoreOptions> {
+  if (process.env.SCHEDULE_CODECS !== '1') return {};
+  let calls = 0;
+  const fail = () => {
+    if (calls++ % 5 === 0) throw new Error('key provider unavailable (scheduled fault)');
+  };
+  const keys: KeyProvider = {
+    id: SCHEDULE_KEYS.id,
+    wrapKey: async (key, context) => {
+      fail();
+      return SCHEDULE_KEYS.wrapKey(key, context);
+    },
+    unwrapKey: async (wrapped, context) => {
+      fail();
+      return SCHEDULE_KEYS.unwrapKey(wrapped, context);
+    },
+  };
+  return { encryption: { keys } };
 }
 
 /**
@@ -157,6 +192,7 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
     deadlineMs: DEADLINE_MS,
     retry: { maxAttempts: schedule.maxAttempts, baseDelayMs: 10, maxDelayMs: 200 },
     onWarning: () => undefined,
+    ...scheduleCodecs(),
   };
   const verifier = new EventStore({ ...common, kv, blobs, clock, onUnreadable: (error) => unreadable.push(error) }, { sleep: time.sleep });
   const gates = schedule.instances.map((spec, index) => new FaultGate(schedule.seed ^ (index * 0x9e3779b1), spec));
@@ -168,6 +204,7 @@ export async function runTwinSchedule(schedule: TwinSchedule, tag: string): Prom
           kv: new FaultyKv(kv, gates[index]!),
           blobs: new FaultyBlobs(blobs, gates[index]!),
           clock: () => time.now + spec.skewMs,
+          ...instanceCodecs(),
         },
         { sleep: time.sleep },
       ),
