@@ -13,6 +13,7 @@ import {
 } from './append-plan.js';
 import { batchWriteAll } from './batch-loops.js';
 import { putAgain, rescope } from './instance-blobs.js';
+import { InstanceChanged, restartingOnReset } from './instance-markers.js';
 import { uploadBlobs } from './write-blobs.js';
 import { encodeEvents } from './payload/encode-events.js';
 import { writeStamp } from './blob-keys.js';
@@ -78,8 +79,19 @@ export async function appendEvents(
   // The instance this call plans under (blob keys, head conditions): its own view, so a change is always noticed.
   const ctx: WriteContext = { ...forWrite(given), instance: callInstance(given.instance) };
   rejectDuplicatesInBatch(batch);
+  // A reset elsewhere before the first commit makes an encrypted write start again under the new instance (its keys).
+  return restartingOnReset(() => appendOnce(ctx, batch, expectedSequence, options));
+}
+
+/** {@link appendEvents} under the call's current instance view: encoded, planned and written from the start. */
+async function appendOnce(
+  ctx: WriteContext,
+  given: readonly ValidatedEvent[],
+  expectedSequence: number | undefined,
+  options: AppendOptions,
+): Promise<StoredEvent[]> {
   // Payload and meta through the pipeline (compression, encryption) BEFORE sizing, so offload decisions see what is stored.
-  batch = await encodeEvents(ctx, batch);
+  const batch = await encodeEvents(ctx, given);
   const writeId = randomUUID();
   const scope = ownBlobScope(ctx);
   const stamp = writeStamp(ctx.clock(), writeId);
@@ -397,6 +409,8 @@ async function writeChunk(
         // next attempt, which can only commit there.
         const before = ownBlobScope(ctx);
         if (await confirmInstance(ctx, chunk)) {
+          // Encrypted under the old instance's keys (gone with it): the write starts again from its planning.
+          if (ctx.options.payload.keyring !== undefined) throw new InstanceChanged('storeEvents');
           accepted.clear();
           current = rescope(current, before, ownBlobScope(ctx));
           note.decisions = current;
@@ -442,7 +456,8 @@ async function writeChunk(
       token = randomUUID();
     }
   } catch (error) {
-    if (!ambiguous) throw error;
+    // A reset elsewhere: whatever an ambiguous attempt committed went with the old instance; the write starts again.
+    if (!ambiguous || error instanceof InstanceChanged) throw error;
     const resolved = await resolveAmbiguous(ctx, chunk, writeId, error, lastAmbiguity, eventIds, wholeBatch);
     if (resolved instanceof CommittedAfterAll) return done(resolved.events, false);
     throw resolved;

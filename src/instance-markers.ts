@@ -6,6 +6,7 @@
  * reset cleared) or heads stamped with the old generation. Without this tie, such a commit had to be repaired after
  * the fact, leaving a window (and a crash window) in which the event read as `DECODE/MISSING_BLOB`.
  */
+import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { joinKey } from './keys.js';
 import type { Condition, Item, ItemKey, TransactAction } from './ports/kv-driver.js';
 import { shardOf } from './time-buckets.js';
@@ -48,4 +49,32 @@ export function markerItem(index: number, generation: string): Item {
 export function markerCheck(pk: string, generation: string): TransactAction {
   const condition: Condition = { kind: 'equals', attribute: A.generation, value: generation };
   return { type: 'conditionCheck', key: markerKey(markerIndexOf(pk)), condition };
+}
+
+/**
+ * The table was reset elsewhere while a write planned under the old instance: what it encrypted (keys of the old
+ * instance) or created cannot be carried over, so the write starts again from its planning under the new instance
+ * (appendEvents, saveSnapshot). Should it reach a caller, it is a typed, retryable `DRIVER/TRANSACTION_CONFLICT`
+ * (`details.reason` 'table-reset').
+ */
+export class InstanceChanged extends EventStoreAdapterError {
+  constructor(what: string) {
+    super(ErrorCodes.TRANSACTION_CONFLICT, `${what}: the table was reset elsewhere meanwhile; retry`, {
+      details: { reason: 'table-reset' },
+    });
+  }
+}
+
+/** A write restarted after an {@link InstanceChanged} at most this many times (a reset per attempt would be needed to exhaust it). */
+export const MAX_INSTANCE_RESTARTS = 3;
+
+/** `attempt()` again from its start each time it throws {@link InstanceChanged}, at most {@link MAX_INSTANCE_RESTARTS} times. */
+export async function restartingOnReset<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let restart = 0; ; restart++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof InstanceChanged) || restart >= MAX_INSTANCE_RESTARTS) throw error;
+    }
+  }
 }

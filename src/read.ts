@@ -11,6 +11,7 @@ import { decodeHeadVersion, headKey } from './codecs/head.js';
 import { A, HEAD_SK, causationPk, globalSk, streamPk } from './table-layout.js';
 import { callSafely } from './warnings.js';
 import { decodeEncodedEvent } from './payload/decode-event.js';
+import type { StreamKey } from './payload/keyring.js';
 import { isEncrypted, streamKeysFor } from './payload/pipeline.js';
 import { upcastEvent } from './payload/upcast.js';
 
@@ -55,7 +56,7 @@ export async function hydrate(
     try {
       const body = entry.blob ? await readBlob(ctx, entry, item) : undefined;
       const event = entry.encoding
-        ? decodeEncodedEvent(ctx.options.payload, entry, item, body, keys.get(item[A.pk] as string))
+        ? await decodeWithFreshKeys(ctx, entry, item, body, keys)
         : body
           ? applyOffloadedBody(entry, body)
           : orderFields(entry.event);
@@ -67,6 +68,28 @@ export async function hydrate(
     }
   });
   return hydrated.filter((event): event is StoredEvent => event !== undefined);
+}
+
+/**
+ * An encoded event decoded with its stream's key; when the key fails (it does not unwrap, or does not decrypt), the
+ * keys cached by this process may be those of a table reset elsewhere since: read fresh once, then decode again.
+ */
+async function decodeWithFreshKeys(
+  ctx: WriteContext,
+  entry: DecodedEventItem,
+  item: Item,
+  body: Uint8Array | undefined,
+  keys: Map<string, StreamKey>,
+): Promise<StoredEvent> {
+  const pk = item[A.pk] as string;
+  try {
+    return decodeEncodedEvent(ctx.options.payload, entry, item, body, keys.get(pk));
+  } catch (error) {
+    const keyring = ctx.options.payload.keyring;
+    if (!keyring || !(hasCode(error, ErrorCodes.CODEC_DECRYPT_FAILED) || hasCode(error, ErrorCodes.CODEC_KEY_UNWRAP_FAILED))) throw error;
+    const fresh = (await keyring.lookup(ctx, [pk], { fresh: true })).get(pk);
+    return decodeEncodedEvent(ctx.options.payload, entry, item, body, fresh);
+  }
 }
 
 function decodeOrReport(ctx: WriteContext, item: Item, onUnreadable: UnreadablePolicy): DecodedEventItem | undefined {

@@ -2,23 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { snapshotBlobKey, writeStamp } from './blob-keys.js';
 import { isBudgetError } from './call-budget.js';
 import type { SnapshotEntry } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, hasCode, SnapshotError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { invalidItem } from './codecs/event.js';
 import { itemSize } from './item-size.js';
 import type { Condition, Item, TransactAction } from './ports/kv-driver.js';
 import { mayHaveLanded } from './outcome.js';
-import { backoffDelay, isRetryable } from './retry.js';
-import { markerCheck } from './instance-markers.js';
-import { readMetadata, writeMarkers } from './table-metadata.js';
-import {
-  adoptInstance,
-  callInstance,
-  forWrite,
-  ownBlobScope,
-  retryingTransaction,
-  type StoreContext,
-  type WriteContext,
-} from './store-context.js';
+import { isRetryable } from './retry.js';
+import { InstanceChanged, markerCheck, restartingOnReset } from './instance-markers.js';
+import { followInstance } from './table-metadata.js';
+import { callInstance, forWrite, ownBlobScope, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, streamPk } from './table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from './codecs/snapshot.js';
 import { validateSnapshot } from './validation.js';
@@ -51,6 +43,12 @@ const MAX_READ_ROUNDS = 3;
 export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry): Promise<void> {
   // The instance this save plans its blob key under: its own view, so a reset since is always noticed.
   const ctx: WriteContext = { ...forWrite(given), instance: callInstance(given.instance) };
+  // A reset elsewhere makes an encrypted save start again under the new instance (its keys).
+  await restartingOnReset(() => saveOnce(ctx, snapshot));
+}
+
+/** {@link saveSnapshot} under the call's current instance view, from the start. */
+async function saveOnce(ctx: WriteContext, snapshot: SnapshotEntry): Promise<void> {
   const { stateJson, createdIso } = validateSnapshot(snapshot);
   const pk = streamPk(snapshot.domain, snapshot.identifier);
   const writeId = randomUUID();
@@ -116,27 +114,20 @@ export async function saveSnapshot(given: WriteContext, snapshot: SnapshotEntry)
       });
       if (result.committed) return;
       if (result.reasons[1]?.kind === 'conditionFailed') {
-        // The marker names another instance: the table was reset elsewhere. Adopt the new instance and key the
-        // blob under its scope (the reset cleared the old one), then save again there. The record naming this very
-        // instance means its markers were lost: write them again.
-        const record = await readMetadata(ctx).catch((error: unknown) => {
-          if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return undefined;
-          throw error;
-        });
-        if (record === undefined || record.generation === '') {
-          await ctx.budget.sleep(backoffDelay(ctx.retry.policy, round), ctx.sleep, 'saveSnapshot'); // being re-created
-        } else if (record.generation === ctx.instance.generation) {
-          await writeMarkers(ctx, ctx.instance.generation);
-        } else {
-          adoptInstance(ctx, record.generation);
+        // The marker names another instance: the table was reset elsewhere. The new instance is adopted and the
+        // blob keyed under its scope (the reset cleared the old one), then saved again there; an encrypted state
+        // (under the old instance's keys) starts again from its encoding. Lost markers are written again.
+        if (await followInstance(ctx, 'saveSnapshot')) {
+          if (ctx.options.payload.keyring !== undefined) throw new InstanceChanged('saveSnapshot');
           offload?.();
         }
       }
     }
   } catch (error) {
     // A deadline or abort is reported as such (its outcome is unknown by its nature); any other ending of an
-    // ambiguous save is resolved by one more read, or is STORE/OUTCOME_UNKNOWN.
-    if (ambiguous && !isBudgetError(error)) {
+    // ambiguous save is resolved by one more read, or is STORE/OUTCOME_UNKNOWN. A reset elsewhere took whatever an
+    // ambiguous attempt saved with the old instance: the save starts again.
+    if (ambiguous && !isBudgetError(error) && !(error instanceof InstanceChanged)) {
       if (await savedAfterAll(ctx, pk, writeId)) return;
       throw outcomeUnknown(snapshot, error);
     }

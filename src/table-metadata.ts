@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
+import { backoffDelay } from './retry.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
 import { INSTANCE_MARKERS, markerPuts } from './instance-markers.js';
 import type { Condition, TransactAction } from './ports/kv-driver.js';
-import { retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
+import { adoptInstance, retryingTransaction, type StoreContext, type WriteContext } from './store-context.js';
 import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from './warnings.js';
 
@@ -178,4 +179,31 @@ async function warnIfAdopted(ctx: StoreContext): Promise<void> {
     code: WarningCodes.LAYOUT_ADOPTED,
     message: `Table ${ctx.options.tableName} holds events but had no layout record: recorded bucketShards ${ctx.options.bucketShards} from this store's options (check it is the value the events were written with)`,
   });
+}
+
+/**
+ * After a failed instance marker check, the layout record as it is now decides (strongly consistent): another
+ * generation means the table was reset elsewhere: it is adopted (the store's caches forgotten) and the answer is
+ * true; this very generation means the markers were lost: they are written again, false. A record or table missing
+ * (being re-created) is waited for with backoff, within the call's budget.
+ */
+export async function followInstance(ctx: WriteContext, what: string): Promise<boolean> {
+  for (let round = 0; ; round++) {
+    ctx.budget.check(what);
+    let record: TableMetadata | undefined;
+    try {
+      record = await readMetadata(ctx);
+    } catch (error) {
+      if (!hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) throw error;
+    }
+    if (record !== undefined && record.generation !== '') {
+      if (record.generation === ctx.instance.generation) {
+        await writeMarkers(ctx, record.generation);
+        return false;
+      }
+      adoptInstance(ctx, record.generation);
+      return true;
+    }
+    await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, what);
+  }
 }

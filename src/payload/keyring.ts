@@ -8,9 +8,11 @@
  */
 import { BoundedCache } from '../concurrency.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import type { Item, ItemKey } from '../ports/kv-driver.js';
+import { InstanceChanged, markerCheck } from '../instance-markers.js';
+import type { ActionFailure, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
 import { backoffDelay } from '../retry.js';
 import { readItems, retryingTransaction, type WriteContext } from '../store-context.js';
+import { followInstance } from '../table-metadata.js';
 import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../table-layout.js';
 import { generateKey, open, seal } from './aes-gcm.js';
 import type { KeyContext, KeyProvider } from './key-provider.js';
@@ -85,9 +87,13 @@ export class Keyring {
       wrapped ??= await this.callProvider(() => this.provider.wrapKey(key!, TABLE_KEY_CONTEXT));
       const put: Item = { ...TABLE_KEY_KEY, [A.wrappedKey]: wrapped, [A.keyProvider]: this.provider.id };
       const result = await retryingTransaction(ctx, 'create the table key', () =>
-        ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: put, condition: { kind: 'notExists' } }]),
+        ctx.kv.transactWrite(ctx.options.tableName, [
+          { type: 'put', item: put, condition: { kind: 'notExists' } },
+          ...instanceTie(ctx, TABLE_KEY_PK),
+        ]),
       );
       if (result.committed) return key;
+      await this.checkInstance(ctx, result.reasons, 'create the table key');
       await ctx.sleep(backoffDelay(ctx.retry.policy, round));
     }
     throw new EventStoreAdapterError(
@@ -126,14 +132,17 @@ export class Keyring {
   /**
    * The data keys of streams `pks` as stored (uncached ones read in strongly consistent batches of 100). A key item
    * whose key does not unwrap (under the table key, or the table key under the provider) is `bad`, with its
-   * `CODEC/KEY_UNWRAP_FAILED`; a provider failure (`CODEC/KEY_PROVIDER`) and driver errors are thrown.
+   * `CODEC/KEY_UNWRAP_FAILED`; a provider failure (`CODEC/KEY_PROVIDER`) and driver errors are thrown. `fresh`:
+   * the cached table key and stream keys are read again (after a key failed: the table may have been reset elsewhere).
    */
-  async lookup(ctx: WriteContext, pks: readonly string[]): Promise<Map<string, StreamKey>> {
+  async lookup(ctx: WriteContext, pks: readonly string[], options: { readonly fresh?: boolean } = {}): Promise<Map<string, StreamKey>> {
     const generation = ctx.instance.generation;
     const found = new Map<string, StreamKey>();
     const missing: string[] = [];
+    // Fresh: nothing cached is trusted (the table may have been reset since: other keys under the same name).
+    if (options.fresh) this.tableKeys.delete(generation);
     for (const pk of new Set(pks)) {
-      const cached = this.streamKeys.get(`${generation}|${pk}`);
+      const cached = options.fresh ? undefined : this.streamKeys.get(`${generation}|${pk}`);
       if (cached !== undefined) found.set(pk, cached);
       else missing.push(pk);
     }
@@ -184,7 +193,9 @@ export class Keyring {
    * concurrent creator's key wins and is read back). Throws `CODEC/STREAM_ERASED` naming the first erased stream.
    */
   async keysForWrite(ctx: WriteContext, pks: readonly string[]): Promise<Map<string, Uint8Array>> {
-    const stored = await this.lookup(ctx, pks);
+    let stored = await this.lookup(ctx, pks);
+    // A key that does not unwrap may be one of a table reset elsewhere (this process's table key is the old one's).
+    if ([...stored.values()].some((key) => key.kind === 'bad')) stored = await this.lookup(ctx, pks, { fresh: true });
     // Every stream checked before any key is created: a refused write creates nothing.
     for (const [pk, key] of stored) {
       if (key.kind === 'erased') throw streamErased(pk);
@@ -203,12 +214,13 @@ export class Keyring {
     // failed condition means a key is there (another writer's, or ours from an attempt whose answer was lost): read it.
     for (let round = 0; round < KEY_CREATION_ROUNDS; round++) {
       const result = await retryingTransaction(ctx, 'create a stream key', () =>
-        ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition: { kind: 'notExists' } }]),
+        ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition: { kind: 'notExists' } }, ...instanceTie(ctx, pk)]),
       );
       if (result.committed) {
         this.streamKeys.set(`${ctx.instance.generation}|${pk}`, { kind: 'key', key });
         return key;
       }
+      await this.checkInstance(ctx, result.reasons, 'create a stream key');
       const again = (await this.lookup(ctx, [pk])).get(pk)!;
       if (again.kind === 'erased') throw streamErased(pk);
       if (again.kind === 'bad') throw again.error;
@@ -224,6 +236,16 @@ export class Keyring {
     );
   }
 
+  /**
+   * A key item is created only in the table instance its creator planned for (it is wrapped by that instance's table
+   * key): when the creation's instance marker check failed, the table was reset elsewhere. The new instance is
+   * adopted and the write starts again from its planning ({@link InstanceChanged}); lost markers are written again.
+   */
+  private async checkInstance(ctx: WriteContext, reasons: readonly ActionFailure[], what: string): Promise<void> {
+    if (reasons[1]?.kind !== 'conditionFailed') return;
+    if (await followInstance(ctx, what)) throw new InstanceChanged(what);
+  }
+
   /** Remember that stream `pk`'s key was erased (by this process). */
   markErased(ctx: WriteContext, pk: string): void {
     this.streamKeys.set(`${ctx.instance.generation}|${pk}`, { kind: 'erased' });
@@ -237,4 +259,9 @@ export function streamErased(pk: string): EventStoreAdapterError {
     `Stream ${pk} was erased (eraseStream): its key is destroyed and it takes no more events or snapshots`,
     { details: { stream: pk } },
   );
+}
+
+/** The instance marker check that ties a key item's creation to the writer's table instance (none before `init`). */
+function instanceTie(ctx: WriteContext, pk: string): TransactAction[] {
+  return ctx.instance.generation === '' ? [] : [markerCheck(pk, ctx.instance.generation)];
 }
