@@ -272,11 +272,15 @@ function notTheService(chain: ErrorLike[], context: FailureContext): CliFailure 
   if (!odd) return undefined;
   const endpoint = endpointOf(chain[0], context);
   const status = chain.map((error) => error.$metadata?.httpStatusCode).find((value) => value !== undefined);
+  // The SDK names an error response it cannot read `Unknown: UnknownError`: say what that means instead.
+  const answer =
+    text(odd.name) === 'Unknown' ? 'an error response it would not send' : `${text(odd.name) || 'Error'}: ${messageOf(odd).split('\n')[0]}`;
   return {
     code: ErrorCodes.OPS_CONNECTION,
-    message: `${endpoint.service} at ${endpoint.where} did not answer as ${endpoint.service} (${status ? `HTTP ${status}, ` : ''}${
-      text(odd.name) || 'Error'
-    }: ${messageOf(odd).split('\n')[0]}): ${fixEndpoint(endpoint, context)}`,
+    message: `${endpoint.service} at ${endpoint.where} did not answer as ${endpoint.service} (${status ? `HTTP ${status}, ` : ''}${answer}): ${fixEndpoint(
+      endpoint,
+      context,
+    )}`,
     usage: false,
     details: {
       errorName: text(odd.name),
@@ -385,7 +389,7 @@ function accessDenied(chain: ErrorLike[], context: FailureContext): CliFailure |
   const profile = context.flags.profile ? ` of profile ${context.flags.profile}` : '';
   return {
     code: ErrorCodes.ACCESS_DENIED,
-    message: `${endpoint.service} at ${endpoint.where} refused the credentials${profile} this request (${messageOf(denied).split('\n')[0]}): grant the policy that event-store-dynamodb iam --operations ${tableFlags(context)}${
+    message: `${endpoint.service} at ${endpoint.where} denied the credentials${profile} a request (${messageOf(denied).split('\n')[0]}): grant the policy that event-store-dynamodb iam --operations ${tableFlags(context)}${
       context.flags.bucket ? ` --bucket ${context.flags.bucket}` : ''
     } prints`,
     usage: false,

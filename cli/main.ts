@@ -6,7 +6,6 @@
  * Exit codes: 0 ok, 1 problems found (verify, migrate, import), 2 usage error, 3 runtime failure (a `--timeout`
  * too), 130 interrupted. Every command that talks to AWS takes `--timeout` (cli/request-timeout.ts).
  */
-import './sdk-environment.js'; // first: before any AWS SDK module loads
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
@@ -14,6 +13,7 @@ import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from
 import { resolveTableName } from '../ops/table-name.js';
 import type { ExpectedStreamVersion } from '../src/contract-types.js';
 import { ErrorCodes } from '../src/errors.js';
+import { prepareSdkEnvironment } from './sdk-environment.js';
 import {
   type CommonFlags,
   durationText,
@@ -24,6 +24,9 @@ import {
   withChangeFeedFlag,
   withTableFlags,
 } from './context.js';
+
+// Before any AWS SDK module loads (the commands load it on demand): no Node-version warning, empty regions unset.
+prepareSdkEnvironment();
 
 /** The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS. */
 const commands = () => import('./commands.js');

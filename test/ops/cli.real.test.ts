@@ -547,7 +547,17 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     const table = ['--table-prefix', 'p-'];
     const [refused, s3Refused, notS3, notDynamo, noRegion, noProfileRegion, noCredentials, noProfile] = await Promise.all([
       cli(['describe', ...table, '--endpoint', closed]),
-      cli(['stats', ...table, '--endpoint', dynamo.endpoint, '--s3-endpoint', closed, '--bucket', 'some-archive']),
+      cli([
+        'create-table',
+        '--table-prefix',
+        `${uniqueTableName('cli-s3closed')}-`,
+        '--endpoint',
+        dynamo.endpoint,
+        '--s3-endpoint',
+        closed,
+        '--bucket',
+        'some-archive',
+      ]),
       cli([
         'create-table',
         '--table-prefix',
