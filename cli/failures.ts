@@ -358,6 +358,22 @@ function layout(error: ErrorLike, context: FailureContext): CliFailure | undefin
       usage: false,
       details,
     };
+  if (error.code === ErrorCodes.BLOB_STORE_REQUIRED)
+    return {
+      code: error.code,
+      message: `${error.message.replace(/, but no blob store is configured.*$/s, '')}: give the store's --bucket (and its --s3-key-prefix, if not events/) to ${
+        context.command === 'import' ? 'store' : 'read'
+      } offloaded payloads`,
+      usage: true,
+      details,
+    };
+  if (error.code === ErrorCodes.CHANGE_FEED_DISABLED)
+    return {
+      code: error.code,
+      message: `table ${table} has no change feed, which ${context.command} needs: it is chosen when a table is created (create-table --change-feed, or import --create --change-feed into a new table)`,
+      usage: false,
+      details,
+    };
   if (error.code !== ErrorCodes.LAYOUT_MISMATCH) return undefined;
   if (details.field === 'changeFeed') {
     const stored = Number(details.stored);

@@ -5,6 +5,7 @@ import type { ImportSummary } from '../ops/import.js';
 import type { MigrationSummary } from '../ops/migrate-from-upstream.js';
 import type { StoreStatsReport } from '../ops/stats.js';
 import type { VerifyReport } from '../ops/verify.js';
+import { ErrorCodes } from '../src/errors.js';
 import type { SweepResult } from '../src/sweeper.js';
 
 const number = (value: number) => value.toLocaleString('en-US');
@@ -63,7 +64,12 @@ function settled(ms: number): string {
 export function formatImport(summary: ImportSummary): string {
   return [
     `read ${number(summary.lines)} lines: ${number(summary.imported)} imported, ${number(summary.skipped)} already stored (skipped), ${number(summary.issueCount)} not stored; ${seconds(summary.durationMs)}`,
-    ...summary.issues.slice(0, 50).map((issue) => `  line ${issue.line} [${issue.kind} ${issue.code}] ${issue.message}`),
+    ...summary.issues
+      .slice(0, 50)
+      .map(
+        (issue) =>
+          `  line ${issue.line} [${issue.kind} ${issue.code}] ${issue.message}${issue.code === ErrorCodes.BLOB_STORE_REQUIRED ? ' (give --bucket)' : ''}`,
+      ),
   ].join('\n');
 }
 

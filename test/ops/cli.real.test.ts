@@ -527,6 +527,14 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     }
     const feed = ['--table-prefix', `${uniqueTableName('cli-cf')}-`, ...dynamoOnly()];
     expect((await cli(['create-table', ...feed, '--change-feed', '--quiet', '--json'])).stdout).toContain('"feedShards": 4');
+    const plain = ['--table-prefix', `${uniqueTableName('cli-nocf')}-`, ...dynamoOnly()];
+    expect((await cli(['create-table', ...plain, '--quiet'])).code).toBe(0);
+    const noFeed = await cli(['reset-consumer', ...plain, '--name', 'projector']);
+    expect(noFeed.code).toBe(3);
+    expect(noFeed.stderr).toContain(
+      `error: ${ErrorCodes.CHANGE_FEED_DISABLED}: table ${plain[1]}schemeless-event-store has no change feed, which reset-consumer needs: it is chosen when a table is created (create-table --change-feed`,
+    );
+    expect(noFeed.stderr).not.toContain('changeFeed: true');
     const differs = await cli(['import', ...feed, '--create', '--change-feed', '2', '--in', '/dev/null']);
     expect(differs.code).toBe(2);
     expect(differs.stderr).toContain(
@@ -633,6 +641,14 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
       offloadedEvents: 1,
     });
     expect((await cli(['stats', ...store])).stdout).toMatch(/blobs: 1 \(\d/);
+    // Reading the offloaded payload without --bucket names the flag, not the library's "blob store".
+    const unread = await cli(['export', '--table-prefix', prefix, ...dynamoOnly(), '--settle', '0s']);
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toMatch(
+      new RegExp(
+        `error: ${ErrorCodes.BLOB_STORE_REQUIRED}: Event big-1 is offloaded to [^ ]+: give the store's --bucket \\(and its --s3-key-prefix, if not events/\\) to read offloaded payloads`,
+      ),
+    );
 
     // An orphan in the store's scope (as a write that never committed leaves one).
     const { Item: layout } = await documentClient(dynamodbClient).send(
