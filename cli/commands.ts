@@ -12,4 +12,4 @@ export { storeStats } from '../ops/stats.js';
 export { withOpenStore } from '../ops/store.js';
 export { verifyStore } from '../ops/verify.js';
 export { runCommand } from './run.js';
-export { formatDescribe, formatExport, formatImport, formatMigration, formatStats, formatVerify } from './format.js';
+export { formatDescribe, formatExport, formatImport, formatMigration, formatStats, formatSweep, formatVerify } from './format.js';

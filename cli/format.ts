@@ -5,6 +5,8 @@ import type { ImportSummary } from '../ops/import.js';
 import type { MigrationSummary } from '../ops/migrate-from-upstream.js';
 import type { StoreStatsReport } from '../ops/stats.js';
 import type { VerifyReport } from '../ops/verify.js';
+import { ErrorCodes } from '../src/errors.js';
+import type { SweepResult } from '../src/sweeper.js';
 
 const number = (value: number) => value.toLocaleString('en-US');
 const bytes = (value: number) =>
@@ -62,7 +64,12 @@ function settled(ms: number): string {
 export function formatImport(summary: ImportSummary): string {
   return [
     `read ${number(summary.lines)} lines: ${number(summary.imported)} imported, ${number(summary.skipped)} already stored (skipped), ${number(summary.issueCount)} not stored; ${seconds(summary.durationMs)}`,
-    ...summary.issues.slice(0, 50).map((issue) => `  line ${issue.line} [${issue.kind} ${issue.code}] ${issue.message}`),
+    ...summary.issues
+      .slice(0, 50)
+      .map(
+        (issue) =>
+          `  line ${issue.line} [${issue.kind} ${issue.code}] ${issue.message}${issue.code === ErrorCodes.BLOB_STORE_REQUIRED ? ' (give --bucket)' : ''}`,
+      ),
   ].join('\n');
 }
 
@@ -71,8 +78,12 @@ export function formatStats(report: StoreStatsReport): string {
   return [
     `table ${report.table}`,
     `events: ${number(report.events)} in ${number(report.streams)} streams; snapshots: ${number(report.snapshots)}`,
-    `offloaded: ${number(report.offloadedEvents)} events; blobs: ${number(report.blobs)} (${bytes(report.blobBytes)})`,
-    `storage billed: ${bytes(report.storageBytes)} DynamoDB (items, index copies, 100 B per item), ${bytes(report.blobBytes)} S3`,
+    `offloaded: ${number(report.offloadedEvents)} events; blobs: ${
+      report.blobsChecked ? `${number(report.blobs)} (${bytes(report.blobBytes)})` : 'not checked: give --bucket'
+    }`,
+    `storage billed: ${bytes(report.storageBytes)} DynamoDB (items, index copies, 100 B per item), ${
+      report.blobsChecked ? `${bytes(report.blobBytes)} S3` : 'S3 not checked (give --bucket)'
+    }`,
     'events per month:',
     ...Object.entries(report.perMonth).map(([month, count]) => `  ${month}  ${number(count)}`),
     `events per shard: ${
@@ -87,6 +98,15 @@ export function formatStats(report: StoreStatsReport): string {
     `estimated monthly cost (${report.cost.region}, AWS prices of ${report.cost.pricesDate}): ${usd(report.cost.totalUsd)} = storage ${usd(report.cost.dynamodbStorageUsd)} DynamoDB + ${usd(report.cost.s3StorageUsd)} S3 + appends ${usd(report.cost.appendsUsd)} + replays ${usd(report.cost.replaysUsd)}`,
     `  one million single appends: ${usd(report.cost.usdPerMillionAppends)}; one full replay: ${usd(report.cost.usdPerFullReplay)}`,
   ].join('\n');
+}
+
+/** A sweep (or, with `--dry-run`, what it would delete). */
+export function formatSweep(result: SweepResult): string {
+  const keys = result.wouldDelete ?? result.deleted;
+  const list = keys.map((key) => `\n  ${key}`).join('');
+  return result.wouldDelete
+    ? `dry run: nothing deleted; would delete ${number(keys.length)} orphan blob(s), keep ${number(result.kept)}${list}`
+    : `deleted ${number(keys.length)} orphan blob(s), kept ${number(result.kept)}${list}`;
 }
 
 /** A verification report. */
@@ -113,7 +133,9 @@ export function formatDescribe(report: TableDescriptionReport): string {
     ),
     `approximately ${number(report.approximateItems ?? 0)} items, ${bytes(report.approximateBytes ?? 0)} (DynamoDB updates these about every 6 hours)`,
     report.layoutRecord
-      ? `layout record: version ${report.layoutRecord.layoutVersion}, ${report.layoutRecord.bucketShards} shard(s), created by ${report.layoutRecord.createdByStore ? 'an event store' : 'infrastructure'}`
+      ? `layout record: version ${report.layoutRecord.layoutVersion}, ${report.layoutRecord.bucketShards} shard(s), ${
+          report.layoutRecord.feedShards > 0 ? `change feed of ${report.layoutRecord.feedShards} shard(s)` : 'no change feed'
+        }, created by ${report.layoutRecord.createdByStore ? 'an event store' : 'infrastructure'}`
       : report.layout === 'ours'
         ? 'layout record: none yet (the first init writes it)'
         : '',

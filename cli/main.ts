@@ -6,13 +6,28 @@
  * Exit codes: 0 ok, 1 problems found (verify, migrate, import), 2 usage error, 3 runtime failure (a `--timeout`
  * too), 130 interrupted. Every command that talks to AWS takes `--timeout` (cli/request-timeout.ts).
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
 import { resolveTableName } from '../ops/table-name.js';
-import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
 import type { ExpectedStreamVersion } from '../src/contract-types.js';
 import { startTelemetry, stopTelemetry, telemetryHelp } from './telemetry.js';
+import { ErrorCodes } from '../src/errors.js';
+import { prepareSdkEnvironment } from './sdk-environment.js';
+import {
+  type CommonFlags,
+  durationText,
+  ExitCodes,
+  parseDuration,
+  parsePositiveInt,
+  withBucketFlags,
+  withChangeFeedFlag,
+  withTableFlags,
+} from './context.js';
+
+// Before any AWS SDK module loads (the commands load it on demand): no Node-version warning, empty regions unset.
+prepareSdkEnvironment();
 
 /**
  * The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS, after
@@ -39,23 +54,35 @@ function examples(command: Command, ...lines: string[]): Command {
   return command.addHelpText('after', `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`);
 }
 
+/** A command's flags as commander parses them: the common ones and its own. */
+type Flags<Own> = CommonFlags & Own & Readonly<Record<string, unknown>>;
+
 /** The program, its commands registered; `exit` receives the exit code. */
 export function buildProgram(exit: (code: number) => void): Command {
+  // Settings made before the commands are added (exit override, output, help after errors) are inherited by them.
   const program = new Command('event-store-dynamodb')
     .description(
       'Operate an event-store-adapter-dynamodb store: migrate from the old adapter, export, import, stats, verify, sweep, infrastructure.',
     )
     .version(version())
     .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    // Commander's own refusals (unknown option, missing value, bad value) carry our usage code like every other error.
+    .configureOutput({ outputError: (text, write) => write(usageText(text, program)) })
     .addHelpText(
       'after',
-      `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure (a --timeout too), 130 interrupted (re-run to resume).\n\nCommands that talk to AWS say on stderr where they connect (endpoint or region, table, bucket) and give up when AWS does not answer one\nrequest or store call within --timeout (default 60s), naming the endpoint.\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`,
+      `\nExit codes: 0 ok, 1 problems found, 2 usage error, 3 runtime failure (a --timeout too), 130 interrupted (re-run to resume).\n\nErrors are printed as "error: <code>: <message>" naming the flag that fixes them (with --json also as { error: { code, message } } on stdout).\nCommands that talk to AWS say on stderr where they connect (endpoint or region and profile, table, bucket) and give up when AWS does not\nanswer one request or store call within --timeout (default 60s), naming the endpoint.\n\nExamples:\n  $ npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive\n  $ npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive\n`,
     );
   program.addHelpText('after', telemetryHelp);
   const done = (code: number) => exit(code);
+  /** A command that talks to AWS: its table flags (and `--timeout`), then its own. */
+  const awsCommand = (name: string) => withTableFlags(program.command(name));
 
   examples(
-    withCommonFlags(program.command('migrate-from-upstream'))
+    withChangeFeedFlag(
+      withBucketFlags(awsCommand('migrate-from-upstream')),
+      'for the new table (created if missing); an existing one keeps its own',
+    )
       .description(
         'copy every event of an old @schemeless/event-store-adapter-dynamodb table into the store (created if missing); resumable, idempotent',
       )
@@ -65,91 +92,104 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--segments <n>', 'parallel scan segments of the old table', parsePositiveInt, 4),
     `npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --bucket my-event-archive`,
     `npx event-store-dynamodb migrate-from-upstream --source-table schemeless-event-store --table-prefix v2- --dry-run --json`,
-  ).action(async (flags: CommonFlags & { sourceTable: string; dryRun?: boolean; concurrency: number; segments: number }) => {
+  ).action(async (flags: Flags<{ sourceTable: string; dryRun?: boolean; concurrency: number; segments: number }>) => {
     const { runCommand, withOpenStore, migrateFromUpstream, formatMigration } = await commands();
     done(
-      await runCommand(flags, 're-run the same command: it continues where it stopped, without duplicating anything', async (context) => {
-        return withOpenStore(context.target, { create: !flags.dryRun, onWarning: printWarning }, async (target) => {
-          const summary = await migrateFromUpstream({
-            dynamodbClient: context.dynamodbClient,
-            s3Client: context.s3Client,
-            sourceTableName: flags.sourceTable,
-            target,
-            dryRun: flags.dryRun ?? false,
-            concurrency: flags.concurrency,
-            scanSegments: flags.segments,
-            signal: context.signal,
-            onProgress: context.onProgress,
+      await runCommand(
+        'migrate-from-upstream',
+        flags,
+        're-run the same command: it continues where it stopped, without duplicating anything',
+        async (context) => {
+          return withOpenStore(context.target, { create: !flags.dryRun, onWarning: printWarning }, async (target) => {
+            const summary = await migrateFromUpstream({
+              dynamodbClient: context.dynamodbClient,
+              s3Client: context.s3Client,
+              sourceTableName: flags.sourceTable,
+              target,
+              dryRun: flags.dryRun ?? false,
+              concurrency: flags.concurrency,
+              scanSegments: flags.segments,
+              signal: context.signal,
+              onProgress: context.onProgress,
+            });
+            return { result: summary, text: formatMigration(summary), problems: summary.problemCount > 0 || !summary.verified };
           });
-          return { result: summary, text: formatMigration(summary), problems: summary.problemCount > 0 || !summary.verified };
-        });
-      }),
+        },
+      ),
     );
   });
 
   examples(
-    withCommonFlags(program.command('export'))
+    withBucketFlags(awsCommand('export'))
       .description('write every event as NDJSON (one event a line, replay order), to a file or stdout; streaming, resumable')
       .option('--out <file>', 'output file (default: stdout); a checkpoint <file>.checkpoint.json makes it resumable')
       .option('--gzip', 'gzip the output')
       .option('--resume', 'continue an interrupted (or earlier) export of --out from its checkpoint')
       .option('--after <eventId>', 'start after this event (resume an export to stdout)')
       .option('--page-size <n>', 'events per page read and written', parsePositiveInt, 1000)
-      .option('--settle <duration>', 'wait before reading, so events committed just before reach the index (0: no wait)', '2s'),
+      .option(
+        '--settle <duration>',
+        'wait before reading, so events committed just before reach the index (0: no wait)',
+        durationText,
+        '2s',
+      ),
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive --out events.ndjson.gz --gzip --resume`,
     `npx event-store-dynamodb export --table-prefix prod- --bucket my-event-archive | jq -c 'select(.domain == "account")'`,
-  ).action(
-    async (flags: CommonFlags & { out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number; settle: string }) => {
-      if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)'));
-      const { runCommand, withOpenStore, exportEvents, formatExport } = await commands();
-      done(
-        await runCommand(
-          flags,
-          flags.out
-            ? 're-run with --resume: it continues after the last complete page'
-            : 're-run with --after <id of the last line written>',
-          async (context) => {
-            return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
-              const summary = await exportEvents({
-                store,
-                out: flags.out ?? process.stdout,
-                gzip: flags.gzip ?? false,
-                resume: flags.resume ?? false,
-                ...(flags.after ? { after: flags.after } : {}),
-                pageSize: flags.pageSize,
-                settleMs: parseDuration(flags.settle),
-                signal: context.signal,
-                onProgress: context.onProgress,
-              });
-              // To stdout the events are the output: the summary goes to stderr.
-              if (!flags.out) {
-                process.stderr.write(`${formatExport(summary)}\n`);
-                return { result: undefined, text: '', problems: false, silent: true };
-              }
-              return { result: summary, text: formatExport(summary) };
+  ).action(async (flags: Flags<{ out?: string; gzip?: boolean; resume?: boolean; after?: string; pageSize: number; settle: string }>) => {
+    if (flags.resume && !flags.out) return done(usage('--resume needs --out (to stdout, use --after <last exported id>)', flags));
+    const { runCommand, withOpenStore, exportEvents, formatExport } = await commands();
+    done(
+      await runCommand(
+        'export',
+        flags,
+        flags.out ? 're-run with --resume: it continues after the last complete page' : 're-run with --after <id of the last line written>',
+        async (context) => {
+          return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
+            const summary = await exportEvents({
+              store,
+              out: flags.out ?? process.stdout,
+              gzip: flags.gzip ?? false,
+              resume: flags.resume ?? false,
+              ...(flags.after ? { after: flags.after } : {}),
+              pageSize: flags.pageSize,
+              settleMs: parseDuration(flags.settle, '--settle'),
+              signal: context.signal,
+              onProgress: context.onProgress,
             });
-          },
-        ),
-      );
-    },
-  );
+            // To stdout the events are the output: the summary goes to stderr.
+            if (!flags.out) {
+              process.stderr.write(`${formatExport(summary)}\n`);
+              return { result: undefined, text: '', problems: false, silent: true };
+            }
+            return { result: summary, text: formatExport(summary) };
+          });
+        },
+      ),
+    );
+  });
 
   examples(
-    withCommonFlags(program.command('import'))
+    withChangeFeedFlag(withBucketFlags(awsCommand('import')), 'for the table --create creates; an existing one keeps its own')
       .description(
         'store the events of an NDJSON file (the export format) into the store; idempotent: identical events already stored are skipped, other events under a stored id are reported',
       )
       .option('--in <file>', 'input file, gzip detected (default: stdin)')
       .option('--gzip', 'stdin is gzip')
-      .option('--create', 'create the table (and bucket) if missing'),
-    `npx event-store-dynamodb import --table-prefix staging- --bucket my-staging-archive --in events.ndjson.gz`,
+      .option('--create', 'create the table (and the --bucket) if missing'),
+    `npx event-store-dynamodb import --table-prefix staging- --bucket my-staging-archive --in events.ndjson.gz --create`,
     `zcat events.ndjson.gz | npx event-store-dynamodb import --table-prefix staging- --json`,
-  ).action(async (flags: CommonFlags & { in?: string; gzip?: boolean; create?: boolean }) => {
+  ).action(async (flags: Flags<{ in?: string; gzip?: boolean; create?: boolean }>) => {
+    if (flags.changeFeed !== undefined && !flags.create)
+      return done(usage('--change-feed is for the table --create creates: add --create, or leave --change-feed out', flags));
+    // Before connecting: a typo in --in must not create a table first.
+    if (flags.in !== undefined && !existsSync(flags.in))
+      return done(usage(`cannot read --in ${flags.in}: no such file or directory`, flags));
     const { runCommand, withOpenStore, importEvents, formatImport } = await commands();
     done(
-      await runCommand(flags, 're-run the same command: events already stored are skipped', async (context) => {
+      await runCommand('import', flags, 're-run the same command: events already stored are skipped', async (context) => {
         return withOpenStore(context.target, { create: flags.create ?? false, onWarning: printWarning }, async (store) => {
+          await store.init(); // a missing table (or bucket) is reported even for empty input
           const summary = await importEvents({
             store,
             input: flags.in ?? process.stdin,
@@ -164,7 +204,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   });
 
   examples(
-    withCommonFlags(program.command('reset-consumer'))
+    awsCommand('reset-consumer')
       .description(
         "restart a change-feed consumer (a subscribe name): its next run starts at the log's beginning (default), its end, " +
           'or a cursor; running instances take it up at their next cursor write',
@@ -173,16 +213,16 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--from <where>', "'start', 'end', or a cursor as getLogPage returned it (JSON)", 'start'),
     `npx event-store-dynamodb reset-consumer --table-prefix prod- --name projector`,
     `npx event-store-dynamodb reset-consumer --table-prefix prod- --name mailer --from end`,
-  ).action(async (flags: CommonFlags & { name: string; from: string }) => {
+  ).action(async (flags: Flags<{ name: string; from: string }>) => {
     let from: 'start' | 'end' | ExpectedStreamVersion[];
     try {
       from = flags.from === 'start' || flags.from === 'end' ? flags.from : (JSON.parse(flags.from) as ExpectedStreamVersion[]);
     } catch {
-      return done(usage(`--from must be start, end or a cursor (JSON), got ${JSON.stringify(flags.from)}`));
+      return done(usage(`--from must be start, end or a cursor (JSON), got ${JSON.stringify(flags.from)}`, flags));
     }
     const { runCommand, withOpenStore } = await commands();
     done(
-      await runCommand(flags, 're-run the same command', async (context) => {
+      await runCommand('reset-consumer', flags, 're-run the same command', async (context) => {
         return withOpenStore(context.target, { onWarning: printWarning }, async (store) => {
           const cursor = await store.resetConsumer(flags.name, from);
           return { result: { name: flags.name, cursor }, text: `consumer ${flags.name} restarts at ${JSON.stringify(cursor)}` };
@@ -192,19 +232,19 @@ export function buildProgram(exit: (code: number) => void): Command {
   });
 
   examples(
-    withCommonFlags(program.command('stats'))
+    withBucketFlags(awsCommand('stats'))
       .description(
-        'what the store holds: events, streams, per month and shard, offloaded events and bytes, largest items, snapshots, estimated monthly cost',
+        'what the store holds: events, streams, per month and shard, offloaded events and bytes (with --bucket), largest items, snapshots, estimated monthly cost',
       )
       .option('--appends-per-month <n>', 'for the cost estimate', parsePositiveInt)
       .option('--replays-per-month <n>', 'full replays per month, for the cost estimate', parsePositiveInt)
       .option('--largest <n>', 'largest items to list', parsePositiveInt, 5),
     `npx event-store-dynamodb stats --table-prefix prod- --bucket my-event-archive --appends-per-month 5000000`,
     `npx event-store-dynamodb stats ${EXAMPLE_ENDPOINTS} --table-prefix dev- --json`,
-  ).action(async (flags: CommonFlags & { appendsPerMonth?: number; replaysPerMonth?: number; largest: number }) => {
+  ).action(async (flags: Flags<{ appendsPerMonth?: number; replaysPerMonth?: number; largest: number }>) => {
     const { runCommand, storeStats, formatStats } = await commands();
     done(
-      await runCommand(flags, 're-run the same command (stats only reads)', async (context) => {
+      await runCommand('stats', flags, 're-run the same command (stats only reads)', async (context) => {
         const report = await storeStats({
           ...context.target,
           largest: flags.largest,
@@ -219,20 +259,20 @@ export function buildProgram(exit: (code: number) => void): Command {
   });
 
   examples(
-    withCommonFlags(program.command('verify'))
+    withBucketFlags(awsCommand('verify'))
       .description(
-        'check heads against streams (gapless), guards and links against events, blob references, orphan blobs, the catalog and the layout record; exit 1 on any problem',
+        'check heads against streams (gapless), guards and links against events, blob references (with --bucket), orphan blobs, the catalog and the layout record; exit 1 on any problem',
       )
-      .option('--orphan-grace <duration>', 'unreferenced blobs younger than this are not orphans yet', '1h'),
+      .option('--orphan-grace <duration>', 'unreferenced blobs younger than this are not orphans yet', durationText, '1h'),
     `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive`,
     `npx event-store-dynamodb verify --table-prefix prod- --bucket my-event-archive --json | jq '.problems[]'`,
-  ).action(async (flags: CommonFlags & { orphanGrace: string }) => {
+  ).action(async (flags: Flags<{ orphanGrace: string }>) => {
     const { runCommand, verifyStore, formatVerify } = await commands();
     done(
-      await runCommand(flags, 're-run the same command (verify only reads)', async (context) => {
+      await runCommand('verify', flags, 're-run the same command (verify only reads)', async (context) => {
         const report = await verifyStore({
           ...context.target,
-          orphanGraceMs: parseDuration(flags.orphanGrace),
+          orphanGraceMs: parseDuration(flags.orphanGrace, '--orphan-grace'),
           signal: context.signal,
           onProgress: context.onProgress,
         });
@@ -242,71 +282,105 @@ export function buildProgram(exit: (code: number) => void): Command {
   });
 
   examples(
-    withCommonFlags(program.command('sweep-orphans'))
-      .description("delete the store's blobs that no item references and that are older than --older-than (the store's sweeper)")
-      .requiredOption('--older-than <duration>', "grace period, well over the store's deadlineMs (e.g. 1h)"),
+    withBucketFlags(awsCommand('sweep-orphans'), { required: true })
+      .description(
+        "delete the store's blobs that no item references and that are older than --older-than (the store's sweeper); --dry-run lists them and deletes nothing",
+      )
+      .requiredOption('--older-than <duration>', "grace period, well over the store's deadlineMs (e.g. 1h)", durationText)
+      .option('--dry-run', 'list the orphans it would delete, delete nothing'),
+    `npx event-store-dynamodb sweep-orphans --table-prefix prod- --bucket my-event-archive --older-than 1h --dry-run`,
     `npx event-store-dynamodb sweep-orphans --table-prefix prod- --bucket my-event-archive --older-than 1h`,
-  ).action(async (flags: CommonFlags & { olderThan: string }) => {
-    const { runCommand, sweepOrphans } = await commands();
+  ).action(async (flags: Flags<{ olderThan: string; dryRun?: boolean }>) => {
+    const { runCommand, sweepOrphans, formatSweep } = await commands();
     done(
-      await runCommand(flags, 're-run the same command', async (context) => {
-        if (!context.target.bucket) throw new UsageError('sweep-orphans needs --bucket');
-        const result = await sweepOrphans({ ...context.target, olderThanMs: parseDuration(flags.olderThan) });
-        return {
-          result,
-          text: `deleted ${result.deleted.length} orphan blob(s), kept ${result.kept}${result.deleted.map((key) => `\n  ${key}`).join('')}`,
-        };
+      await runCommand('sweep-orphans', flags, 're-run the same command', async (context) => {
+        const result = await sweepOrphans({
+          ...context.target,
+          olderThanMs: parseDuration(flags.olderThan, '--older-than'),
+          dryRun: flags.dryRun ?? false,
+        });
+        return { result, text: formatSweep(result) };
       }),
     );
   });
 
   examples(
-    withCommonFlags(program.command('create-table'))
+    withChangeFeedFlag(withBucketFlags(awsCommand('create-table')), 'the table gets its log index and records the shards')
       .description("create the store's table (and bucket, with --bucket) as init does, wait until ACTIVE, and describe it")
       .option('--read-capacity <n>', 'provisioned read capacity (with --write-capacity); default on-demand', parsePositiveInt)
-      .option('--write-capacity <n>', 'provisioned write capacity', parsePositiveInt)
+      .option('--write-capacity <n>', 'provisioned write capacity (with --read-capacity)', parsePositiveInt)
       .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES'])),
     `npx event-store-dynamodb create-table --table-prefix prod- --bucket my-event-archive`,
-    `npx event-store-dynamodb create-table ${EXAMPLE_ENDPOINTS} --table-prefix dev-`,
-  ).action(
-    async (flags: CommonFlags & { readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' }) => {
-      if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined))
-        return done(usage('--read-capacity and --write-capacity go together'));
-      const { runCommand, createStoreTable, formatDescribe } = await commands();
-      done(
-        await runCommand(flags, 're-run the same command (it is idempotent)', async (context) => {
-          const report = await createStoreTable({
-            ...context.target,
-            ...(flags.readCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity! } } : {}),
-            ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
-          });
-          return { result: report, text: formatDescribe(report) };
-        }),
-      );
-    },
-  );
+    `npx event-store-dynamodb create-table ${EXAMPLE_ENDPOINTS} --table-prefix dev- --change-feed`,
+  ).action(async (flags: Flags<{ readCapacity?: number; writeCapacity?: number; streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' }>) => {
+    if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined))
+      return done(usage('--read-capacity and --write-capacity go together: give both, or neither (on-demand)', flags));
+    const { runCommand, createStoreTable, formatDescribe } = await commands();
+    done(
+      await runCommand('create-table', flags, 're-run the same command (it is idempotent)', async (context) => {
+        const report = await createStoreTable({
+          ...context.target,
+          ...(flags.readCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity! } } : {}),
+          ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
+        });
+        return { result: report, text: formatDescribe(report) };
+      }),
+    );
+  });
 
   examples(
-    withCommonFlags(program.command('describe')).description(
+    awsCommand('describe').description(
       "describe the table: status, layout (ours or the old adapter's), keys, indexes, billing, streams, size, layout record",
     ),
     `npx event-store-dynamodb describe --table-prefix prod-`,
     `npx event-store-dynamodb describe --table schemeless-event-store --json`,
-  ).action(async (flags: CommonFlags) => {
+  ).action(async (flags: Flags<object>) => {
     const { runCommand, describeTable, formatDescribe } = await commands();
     done(
-      await runCommand(flags, 're-run the same command', async (context) => {
+      await runCommand('describe', flags, 're-run the same command', async (context) => {
         const report = await describeTable(context.target);
         return { result: report, text: formatDescribe(report) };
       }),
     );
   });
 
-  const infrastructureFlags = (command: Command) =>
+  registerPrinters(program, done);
+  return program;
+}
+
+/** The infrastructure printers' flags, as commander parses them. */
+interface InfraFlags {
+  changeFeed?: true | number;
+  table?: string;
+  tablePrefix?: string;
+  bucket?: string;
+  s3KeyPrefix?: string;
+  region?: string;
+  account?: string;
+  storeCreatesResources?: boolean;
+  reset?: boolean;
+  acl?: boolean;
+  operations?: boolean;
+  sourceTable?: string;
+  sourceBucket?: string;
+  readCapacity?: number;
+  writeCapacity?: number;
+  streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+}
+
+/**
+ * `iam`, `cloudformation`, `terraform`: they print text and call nothing on AWS. Each shows only the flags its
+ * output depends on: the policy's (who does what) for `iam`, the resources' (capacity, streams, change feed) for
+ * the templates.
+ */
+function registerPrinters(program: Command, done: (code: number) => void): void {
+  const names = (command: Command) =>
     command
       .option('--table <name>', 'full table name (overrides --table-prefix)')
-      .option('--table-prefix <prefix>', 'table name prefix', '')
-      .option('--bucket <name>', 'S3 bucket of offloaded payloads')
+      .option('--table-prefix <prefix>', 'table name prefix: the table is <prefix>schemeless-event-store', '')
+      .option('--bucket <name>', 'S3 bucket of offloaded payloads (none: no bucket)');
+  const policy = (command: Command) =>
+    names(command)
       .option('--s3-key-prefix <prefix>', 'key prefix of offloaded objects', 'events/')
       .option('--region <region>', 'region in ARNs (default *)')
       .option('--account <id>', 'account in ARNs (default *)')
@@ -315,36 +389,19 @@ export function buildProgram(exit: (code: number) => void): Command {
       .option('--acl', 'uploads set an ACL (s3Acl): adds PutObjectAcl')
       .option('--operations', 'the operations CLI runs with it (stats, verify, export): adds Scan')
       .option('--source-table <name>', 'also read this old-adapter table (migrate-from-upstream)')
-      .option('--source-bucket <name>', "the old adapter's bucket (migrate-from-upstream)")
-      .option('--read-capacity <n>', 'provisioned read capacity (with --write-capacity)', parsePositiveInt)
-      .option('--write-capacity <n>', 'provisioned write capacity', parsePositiveInt)
-      .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES']))
-      .option('--change-feed', 'the store has a change feed (changeFeed): adds the log index');
-  type InfraFlags = {
-    changeFeed?: boolean;
-    table?: string;
-    tablePrefix?: string;
-    bucket?: string;
-    s3KeyPrefix: string;
-    region?: string;
-    account?: string;
-    storeCreatesResources?: boolean;
-    reset?: boolean;
-    acl?: boolean;
-    operations?: boolean;
-    sourceTable?: string;
-    sourceBucket?: string;
-    readCapacity?: number;
-    writeCapacity?: number;
-    streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
-  };
+      .option('--source-bucket <name>', "the old adapter's bucket (migrate-from-upstream)");
+  const resources = (command: Command) =>
+    withChangeFeedFlag(names(command), 'the table gets its log index')
+      .option('--read-capacity <n>', 'provisioned read capacity (with --write-capacity); default on-demand', parsePositiveInt)
+      .option('--write-capacity <n>', 'provisioned write capacity (with --read-capacity)', parsePositiveInt)
+      .addOption(new Option('--stream-view-type <type>', 'enable DynamoDB Streams').choices(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES']));
   const infrastructure = (flags: InfraFlags): InfrastructureOptions => ({
     tableName: resolveTableName({
       ...(flags.table ? { table: flags.table } : {}),
       ...(flags.tablePrefix ? { tablePrefix: flags.tablePrefix } : {}),
     }),
     ...(flags.bucket ? { bucket: flags.bucket } : {}),
-    s3KeyPrefix: flags.s3KeyPrefix,
+    ...(flags.s3KeyPrefix !== undefined ? { s3KeyPrefix: flags.s3KeyPrefix } : {}),
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.account ? { account: flags.account } : {}),
     storeCreatesResources: flags.storeCreatesResources ?? false,
@@ -356,17 +413,18 @@ export function buildProgram(exit: (code: number) => void): Command {
       : {}),
     ...(flags.readCapacity && flags.writeCapacity ? { capacity: { read: flags.readCapacity, write: flags.writeCapacity } } : {}),
     ...(flags.streamViewType ? { streamViewType: flags.streamViewType } : {}),
-    ...(flags.changeFeed ? { changeFeed: true } : {}),
+    ...(flags.changeFeed !== undefined ? { changeFeed: true } : {}),
   });
-  // The printers: each renders the same options; nothing is called on AWS.
   const printers: ReadonlyArray<{
     name: string;
+    flags: (command: Command) => Command;
     description: string;
     examples: string[];
     render: (options: InfrastructureOptions) => string;
   }> = [
     {
       name: 'iam',
+      flags: policy,
       description: 'print the least-privilege IAM policy (JSON) of the store, and of the tools with --operations / --source-table',
       examples: [
         `npx event-store-dynamodb iam --table-prefix prod- --bucket my-event-archive --region eu-west-1 --account 123456789012`,
@@ -376,26 +434,44 @@ export function buildProgram(exit: (code: number) => void): Command {
     },
     {
       name: 'cloudformation',
+      flags: resources,
       description: 'print the CloudFormation resources (YAML) of the table and bucket (then use skipDynamoDBTableCreation: true)',
       examples: [`npx event-store-dynamodb cloudformation --table-prefix prod- --bucket my-event-archive > event-store.yaml`],
       render: cloudFormation,
     },
     {
       name: 'terraform',
+      flags: resources,
       description: 'print the same resources for Terraform (AWS provider 5.x)',
       examples: [`npx event-store-dynamodb terraform --table-prefix prod- --bucket my-event-archive > event-store.tf`],
       render: terraform,
     },
   ];
   for (const printer of printers) {
-    examples(infrastructureFlags(program.command(printer.name)).description(printer.description), ...printer.examples).action(
+    examples(printer.flags(program.command(printer.name)).description(printer.description), ...printer.examples).action(
       (flags: InfraFlags) => {
+        if ((flags.readCapacity === undefined) !== (flags.writeCapacity === undefined))
+          return done(usage('--read-capacity and --write-capacity go together: give both, or neither (on-demand)', {}));
         process.stdout.write(printer.render(infrastructure(flags)));
         done(ExitCodes.OK);
       },
     );
   }
-  return program;
+}
+
+/**
+ * Commander's refusal `text` with our usage code; an unknown option that is a flag of other commands is said to be
+ * unused here (instead of commander's suggestion of a similar-looking flag).
+ */
+function usageText(text: string, program: Command): string {
+  const coded = text.replace(/^error: /, `error: ${ErrorCodes.OPS_USAGE}: `);
+  const unknown = /unknown option '(--[A-Za-z0-9-]+)'/.exec(coded)?.[1];
+  if (unknown === undefined) return coded;
+  const users = program.commands
+    .filter((command) => command.options.some((option) => option.long === unknown))
+    .map((command) => command.name());
+  if (users.length === 0) return coded;
+  return `${coded.replace(/\n\(Did you mean [^)]*\)/, '').trimEnd()}\n(this command does not use ${unknown}; it is a flag of ${users.join(', ')})\n`;
 }
 
 /** The store's warnings (`WARN/*`), on stderr. */
@@ -403,8 +479,10 @@ function printWarning(warning: { code: string; message: string }): void {
   process.stderr.write(`warning: ${warning.code}: ${warning.message}\n`);
 }
 
-function usage(message: string): number {
-  process.stderr.write(`error: ${message}\n`);
+/** A usage error found before the command runs: printed like every error; exit code 2. */
+function usage(message: string, flags: { readonly json?: unknown }): number {
+  process.stderr.write(`error: ${ErrorCodes.OPS_USAGE}: ${message}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: ErrorCodes.OPS_USAGE, message } }, null, 2)}\n`);
   return ExitCodes.USAGE;
 }
 
@@ -414,18 +492,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram((exitCode) => {
     code = exitCode;
   });
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv as string[], { from: 'node' });
   } catch (error) {
     await stopTelemetry();
     if (error instanceof CommanderError) {
-      // --help and --version end with exit code 0; anything else commander refuses is a usage error.
+      // --help and --version end with exit code 0; anything else commander refuses is a usage error (already printed).
+      if (error.exitCode !== 0 && argv.includes('--json'))
+        process.stdout.write(
+          `${JSON.stringify({ error: { code: ErrorCodes.OPS_USAGE, message: error.message.replace(/^error: /, '') } }, null, 2)}\n`,
+        );
       return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     }
-    if (error instanceof UsageError) return usage(error.message);
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${ErrorCodes.OPS_FAILED}: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCodes.FAILURE;
   }
   await stopTelemetry();
@@ -441,7 +520,7 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${ErrorCodes.OPS_FAILED}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = ExitCodes.FAILURE;
   },
 );

@@ -21,9 +21,28 @@ export interface Endpoint {
   readonly where: string;
 }
 
-/** Which endpoint left a request unanswered until it was abandoned (by the timeout or the store's deadline). */
+/**
+ * Which endpoint left a request unanswered until it was abandoned (by the timeout or the store's deadline), and
+ * which endpoint each failed request went to (so that a failure is reported with the endpoint it came from).
+ */
 export class StallRecord {
   private last: Endpoint | undefined;
+  private readonly failures = new WeakMap<object, Endpoint>();
+
+  /** The endpoint whose request failed with `error` (or with an error in its `cause` chain), if a bounded client sent it. */
+  failedAt(error: unknown): Endpoint | undefined {
+    for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 10; depth++) {
+      const endpoint = this.failures.get(current);
+      if (endpoint) return endpoint;
+      current = (current as { cause?: unknown }).cause;
+    }
+    return undefined;
+  }
+
+  /** Record that a request to `endpoint` failed with `error`. */
+  recordFailure(error: unknown, endpoint: Endpoint): void {
+    if (typeof error === 'object' && error !== null) this.failures.set(error, endpoint);
+  }
 
   /** The endpoint of the last request abandoned unanswered, if any. */
   stalled(): Endpoint | undefined {
@@ -86,6 +105,7 @@ export function boundRequests<T extends { readonly middlewareStack: object }>(
         }
         // Abandoned by its caller (the store's deadline aborted it): it was still unanswered.
         if ((error as { name?: string } | null)?.name === 'AbortError') stalls.record(endpoint);
+        stalls.recordFailure(error, endpoint);
         throw error;
       } finally {
         clearTimeout(timer);

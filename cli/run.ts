@@ -2,7 +2,8 @@
 import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
 import type { ProgressListener } from '../ops/progress.js';
 import { clientsFor, targetFor, type CliClients } from './clients.js';
-import { ExitCodes, parseTimeout, UsageError, type CommonFlags } from './context.js';
+import { ExitCodes, parseTimeout, type CommonFlags } from './context.js';
+import { explainFailure, type CliFailure } from './failures.js';
 import { progressDisplay } from './progress.js';
 import { withRecordedLayout, type StoreTarget } from '../ops/store.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,11 +32,14 @@ export interface CommandResult {
 }
 
 /**
- * Run `command`, print its result, and exit: 0 ok, 1 problems found, 2 usage error, 3 runtime failure, 130
- * interrupted (with `resumeHint` printed on stderr).
+ * Run `command` (named `name`, for messages), print its result, and exit: 0 ok, 1 problems found, 2 usage error,
+ * 3 runtime failure, 130 interrupted (with `resumeHint` printed on stderr). A failure is printed as
+ * `error: <code>: <message>` on stderr (and as `{ error: { code, message, details } }` on stdout with `--json`), in
+ * the CLI's terms (see failures.ts). Unless `--quiet`, the first line on stderr says where the command connects.
  */
 export async function runCommand(
-  flags: CommonFlags,
+  name: string,
+  flags: CommonFlags & Readonly<Record<string, unknown>>,
   resumeHint: string,
   command: (context: CommandContext) => Promise<CommandResult>,
 ): Promise<number> {
@@ -51,14 +55,15 @@ export async function runCommand(
   try {
     timeoutMs = parseTimeout(flags.timeout);
   } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    return ExitCodes.USAGE;
+    return printFailure({ code: ErrorCodes.OPS_USAGE, message: (error as Error).message, usage: true }, flags);
   }
   process.on('SIGINT', onSigint);
   const progress = progressDisplay({ quiet: flags.quiet ?? false });
   const clients = clientsFor(flags, timeoutMs);
+  let target: StoreTarget | undefined;
   try {
-    const target = targetFor(flags, clients, timeoutMs);
+    target = targetFor(flags, clients, timeoutMs);
+    await clients.resolveRegion();
     // Said before the first request, so that a slow or silent endpoint is never a mystery.
     if (!flags.quiet) process.stderr.write(`${connectingTo(clients, target, flags.timeout)}\n`);
     const recorded = await withRecordedLayout(target);
@@ -78,22 +83,8 @@ export async function runCommand(
       if (flags.json) process.stdout.write(`${JSON.stringify({ interrupted: true, resume: resumeHint }, null, 2)}\n`);
       return ExitCodes.INTERRUPTED;
     }
-    const timedOut = timeoutMessage(error, clients, flags.timeout);
-    if (timedOut !== undefined) {
-      process.stderr.write(`error: ${ErrorCodes.DEADLINE_EXCEEDED}: ${timedOut}\n`);
-      if (flags.json)
-        process.stdout.write(`${JSON.stringify({ error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: timedOut } }, null, 2)}\n`);
-      return ExitCodes.FAILURE;
-    }
-    const usage = error instanceof UsageError || (error instanceof EventStoreAdapterError && error.code === ErrorCodes.INVALID_OPTIONS);
-    const code = error instanceof EventStoreAdapterError ? error.code : ((error as { name?: string }).name ?? 'Error');
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${code}: ${message}\n`);
-    if (flags.json)
-      process.stdout.write(
-        `${JSON.stringify({ error: { code, message, ...(error instanceof EventStoreAdapterError ? { details: error.details } : {}) } }, null, 2)}\n`,
-      );
-    return usage ? ExitCodes.USAGE : ExitCodes.FAILURE;
+    const context = { command: name, flags, endpoints: clients.endpoints, stalls: clients.stalls };
+    return printFailure(explainFailure(error, target ? { ...context, tableName: target.tableName } : context), flags);
   } finally {
     process.removeListener('SIGINT', onSigint);
     clients.dynamodbClient.destroy();
@@ -101,24 +92,18 @@ export async function runCommand(
   }
 }
 
-/** The line saying where the command connects: endpoints (or AWS and the region), table, bucket, and the timeout. */
+/** Print `failure` (stderr, and stdout as JSON with `--json`); its exit code. */
+export function printFailure(failure: CliFailure, flags: { readonly json?: boolean }): number {
+  process.stderr.write(`error: ${failure.code}: ${failure.message}\n`);
+  if (flags.json) {
+    const error = { code: failure.code, message: failure.message, ...(failure.details ? { details: failure.details } : {}) };
+    process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+  }
+  return failure.usage ? ExitCodes.USAGE : ExitCodes.FAILURE;
+}
+
+/** The line saying where the command connects: endpoints (or AWS, its region and profile), table, bucket, and the timeout. */
 function connectingTo(clients: CliClients, target: StoreTarget, timeout: string | undefined): string {
   const s3 = target.bucket ? `; S3 at ${clients.endpoints.s3.where}, bucket ${target.bucket}` : '';
   return `connecting to DynamoDB at ${clients.endpoints.dynamodb.where}, table ${target.tableName}${s3} (--timeout ${timeout ?? DEFAULT_TIMEOUT})`;
-}
-
-/**
- * The message of a command stopped by `--timeout`: a request abandoned unanswered (naming its endpoint), or a
- * store call past its deadline (naming both); undefined for other failures.
- */
-function timeoutMessage(error: unknown, clients: CliClients, timeout: string | undefined): string | undefined {
-  const flag = `--timeout ${timeout ?? DEFAULT_TIMEOUT}`;
-  const stalled = clients.stalls.stalled();
-  const hint = 'check the endpoint, the network and the credentials, or raise --timeout';
-  if (stalled) return `no answer from ${stalled.service} at ${stalled.where} within ${flag}: ${hint}`;
-  if (error instanceof EventStoreAdapterError && error.code === ErrorCodes.DEADLINE_EXCEEDED) {
-    const { dynamodb, s3 } = clients.endpoints;
-    return `the store call did not finish within ${flag} (DynamoDB at ${dynamodb.where}, S3 at ${s3.where}): ${hint}`;
-  }
-  return undefined;
 }

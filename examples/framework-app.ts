@@ -159,6 +159,9 @@ async function main(): Promise<void> {
   say(`   rebuilt ${JSON.stringify([...rebuilt])} = live ${JSON.stringify([...balances])}`);
 
   say('6. revert the transfer (compensating events, stored directly by the framework)');
+  // Ask first: under types 6.0.0-rc.5, revert of an event without `compensate` crashes (`RevertError is not a constructor`).
+  const check = await store.canRevert(root!.id);
+  if (!check.canRevert) throw new Error(`the transfer cannot be reverted: ${check.reason}`);
   const reverted = await store.revert(root!.id);
   const compensations = [reverted, ...reverted.childResults].flatMap(
     (result: { compensatingEvents: Event[] }) => result.compensatingEvents,

@@ -73,7 +73,13 @@ export async function requireOurTable(target: Pick<StoreTarget, 'dynamodbClient'
     throw new EventStoreAdapterError(
       ErrorCodes.SCHEMA_MISMATCH,
       `Table ${target.tableName} is not an event-store-adapter-dynamodb table (its keys are ${keys})${description.layout === 'upstream' ? ": it is the old adapter's; migrate it with migrate-from-upstream" : ''}`,
-      { details: { table: target.tableName, differences: [`key schema ${keys}, expected pk (hash), sk (range)`] } },
+      {
+        details: {
+          table: target.tableName,
+          differences: [`key schema ${keys}, expected pk (hash), sk (range)`],
+          ...(description.layout === 'upstream' ? { upstream: true } : {}),
+        },
+      },
     );
   }
   return description;

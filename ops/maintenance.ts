@@ -37,7 +37,14 @@ export async function createStoreTable(options: CreateTableOptions): Promise<Tab
   return describeTable(options);
 }
 
-/** Delete the store's blobs that no item references and that are older than `olderThanMs` (the store's sweeper). */
-export async function sweepOrphans(options: StoreTarget & { readonly olderThanMs: number }): Promise<SweepResult> {
-  return withOpenStore(options, {}, (store) => store.sweepOrphanBlobs({ olderThanMs: options.olderThanMs }));
+/**
+ * Delete the store's blobs that no item references and that are older than `olderThanMs` (the store's sweeper);
+ * with `dryRun`, list them in `wouldDelete` and delete nothing. A missing bucket is `DRIVER/RESOURCE_NOT_FOUND`.
+ */
+export async function sweepOrphans(
+  options: StoreTarget & { readonly olderThanMs: number; readonly dryRun?: boolean },
+): Promise<SweepResult> {
+  return withOpenStore(options, {}, (store) =>
+    store.sweepOrphanBlobs({ olderThanMs: options.olderThanMs, ...(options.dryRun ? { dryRun: true } : {}) }),
+  );
 }

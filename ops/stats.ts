@@ -13,7 +13,7 @@ import { itemKind, shardOfGlobalPk } from './our-table.js';
 import { DYNAMODB_ITEM_OVERHEAD_BYTES, estimateMonthlyCost, type CostEstimate } from './pricing.js';
 import { report, type ProgressListener } from './progress.js';
 import { documentClient, scanTable, type RawItem } from './raw-table.js';
-import { listBlobs, type StoreTarget } from './store.js';
+import { listBlobs, requireBucket, type StoreTarget } from './store.js';
 
 /** Options of {@link storeStats}. */
 export interface StatsOptions extends StoreTarget {
@@ -40,9 +40,12 @@ export interface StoreStatsReport {
   readonly perShard: Record<string, number>;
   /** Events whose payload (or meta) is in S3. */
   readonly offloadedEvents: number;
-  /** Bytes of the store's blobs in S3 (events and snapshots). */
+  /** Bytes of the store's blobs in S3 (events and snapshots); 0 when `blobsChecked` is false. */
   readonly blobBytes: number;
+  /** The store's blobs in S3; 0 when `blobsChecked` is false. */
   readonly blobs: number;
+  /** False when no S3 client and bucket were given: the blobs were not listed (`blobs`, `blobBytes` are not counts). */
+  readonly blobsChecked: boolean;
   readonly snapshots: number;
   /** Items of every kind. */
   readonly items: Record<string, number>;
@@ -53,7 +56,10 @@ export interface StoreStatsReport {
   readonly cost: CostEstimate;
 }
 
-/** Scan the store's table and list its blobs (see the module comment). */
+/**
+ * Scan the store's table and list its blobs (see the module comment). `DRIVER/SCHEMA_MISMATCH` for a table of
+ * another layout, `DRIVER/RESOURCE_NOT_FOUND` for a missing table or bucket (checked before the scan).
+ */
 export async function storeStats(options: StatsOptions): Promise<StoreStatsReport> {
   const perMonth = new Map<string, number>();
   const perShard = new Map<string, number>();
@@ -67,6 +73,7 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
   let storageBytes = 0;
   let scanned = 0;
   await requireOurTable(options);
+  await requireBucket(options); // before the scan: a missing bucket is reported at once
   await scanTable(
     documentClient(options.dynamodbClient),
     options.tableName,
@@ -114,6 +121,7 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
     offloadedEvents,
     blobBytes,
     blobs,
+    blobsChecked: options.s3Client !== undefined && options.bucket !== undefined,
     snapshots,
     items,
     storageBytes,

@@ -1,9 +1,9 @@
 /** Which store an operation works on, and opening it as an `EventStoreRepo` (the drop-in form). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeMetadata, METADATA_KEY } from '../src/codecs/metadata.js';
-import { EventStoreRepo, type StoreWarning } from '../src/index.js';
+import { ErrorCodes, EventStoreAdapterError, EventStoreRepo, type StoreWarning } from '../src/index.js';
 import { documentClient } from './raw-table.js';
 
 /** A store on AWS (or DynamoDB Local + an S3 server): its table and, when it offloads, its bucket. */
@@ -91,7 +91,38 @@ export interface BlobObject {
   readonly lastModifiedMs: number | undefined;
 }
 
-/** Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time. */
+/** True when an S3 error says the bucket does not exist. */
+function isBucketMissing(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'NoSuchBucket' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
+}
+
+/** `DRIVER/RESOURCE_NOT_FOUND` naming the bucket (`details.bucket`): what the store's S3 driver throws for it too. */
+function bucketMissing(bucket: string, cause: unknown): EventStoreAdapterError {
+  return new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `S3 bucket ${bucket} does not exist`, {
+    cause,
+    details: { driver: 's3', bucket },
+  });
+}
+
+/**
+ * Check that `target.bucket` exists (a `HeadBucket`), before a tool spends a scan: `DRIVER/RESOURCE_NOT_FOUND` with
+ * `details.bucket` otherwise, as every command reports a missing bucket. No bucket given: nothing to check.
+ */
+export async function requireBucket(target: StoreTarget): Promise<void> {
+  if (!target.s3Client || !target.bucket) return;
+  try {
+    await target.s3Client.send(new HeadBucketCommand({ Bucket: target.bucket }));
+  } catch (error) {
+    if (isBucketMissing(error)) throw bucketMissing(target.bucket, error);
+    throw error;
+  }
+}
+
+/**
+ * Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time. A missing bucket is
+ * `DRIVER/RESOURCE_NOT_FOUND` (`details.bucket`).
+ */
 export async function listBlobs(
   target: StoreTarget,
   scope: string,
@@ -101,9 +132,12 @@ export async function listBlobs(
   const prefix = target.s3KeyPrefix ?? 'events/';
   let token: string | undefined;
   do {
-    const page = await target.s3Client.send(
-      new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }),
-    );
+    const bucket = target.bucket;
+    const page = await target.s3Client
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }))
+      .catch((error: unknown) => {
+        throw isBucketMissing(error) ? bucketMissing(bucket, error) : error;
+      });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
     await onPage(
       (page.Contents ?? []).map((object) => ({

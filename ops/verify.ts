@@ -29,7 +29,7 @@ import { requireOurTable } from './describe.js';
 import { itemKind } from './our-table.js';
 import { report, type ProgressListener } from './progress.js';
 import { batchGetAll, documentClient, scanTable, type RawItem } from './raw-table.js';
-import { listBlobs, type StoreTarget } from './store.js';
+import { listBlobs, requireBucket, type StoreTarget } from './store.js';
 
 /** One thing wrong with a store. */
 export interface VerifyProblem {
@@ -96,6 +96,7 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   };
 
   await requireOurTable(options);
+  await requireBucket(options); // before the scan: a missing bucket is reported at once
   const [metadataItem] = await batchGetAll(documents, table, [METADATA_KEY], { consistent: true });
   let shards = 1;
   let feedShards = 0;

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal, startS3Server } from '../test/servers/index.js';
 import { loadProblems, modulesLoadedBy, modulesLoadedByRunning, type ModuleFormat } from './import-cost.js';
+import { packageContentProblems, unpackedSize } from './package-contents.js';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'esa-pack-'));
@@ -25,6 +26,16 @@ const s3 = await startS3Server();
 try {
   run('npm', ['pack', '--pack-destination', work], root);
   const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'))!;
+  // What ships: the licence, the entry points and the docs; no tests, bench or sources, no maps embedding sources.
+  const unpacked = join(work, 'unpacked');
+  run('mkdir', ['-p', unpacked], work);
+  run('tar', ['xzf', join(work, tarball), '-C', unpacked], work);
+  const contentProblems = packageContentProblems(join(unpacked, 'package'));
+  if (contentProblems.length > 0) throw new Error(`the package's contents:\n  ${contentProblems.join('\n  ')}`);
+  const size = unpackedSize(join(unpacked, 'package'));
+  console.log(
+    `contents: LICENSE, entry points and docs shipped; no tests, bench or sources; maps without sourcesContent: ok (unpacked ${size.bytes} bytes, maps ${size.mapBytes})`,
+  );
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
@@ -114,6 +125,22 @@ const conflict = await repo.appendToStream([{ domain: 'd', identifier: 'i', type
 const cursor = await repo.getAllEvents(10, 'nope').catch((error) => error);
 if (!(conflict instanceof StreamConcurrencyError) || !hasCode(conflict, 'STORE/CONCURRENCY') || !(cursor instanceof EventCursorNotFoundError) || !hasCode(cursor, 'INPUT/UNKNOWN_CURSOR')) throw new Error('ESM: errors are not the types package classes');
 console.log('V6 error classes (esm, the peer types package): ok');
+`,
+  );
+  // The error classes keep their names in both builds (esbuild would rename some: `_EventStoreAdapterError`).
+  writeFileSync(
+    join(app, 'error-names.mjs'),
+    `import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
+const builds = { esm: await import('event-store-adapter-dynamodb'), cjs: createRequire(import.meta.url)('event-store-adapter-dynamodb') };
+for (const [format, exports] of Object.entries(builds)) {
+  const classes = Object.entries(exports).filter(([, value]) => typeof value === 'function' && value.prototype instanceof Error);
+  if (classes.length < 10) throw new Error(format + ': only ' + classes.length + ' error classes exported');
+  for (const [name, value] of classes) if (value.name !== name) throw new Error(format + ': class ' + name + ' is named ' + value.name);
+  const error = new exports.EventStoreAdapterError('INPUT/INVALID_OPTIONS', 'x');
+  if (error.name !== 'EventStoreAdapterError' || !inspect(error).startsWith('EventStoreAdapterError: x')) throw new Error(format + ': prints as ' + inspect(error).split('\\n')[0]);
+}
+console.log('error classes keep their names (esm, cjs): ok');
 `,
   );
   writeFileSync(
@@ -215,6 +242,7 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
     run('node', ['require.cjs'], app, { DYNAMO_ENDPOINT: dynamo.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
   );
   process.stdout.write(run('node', ['v6-errors.mjs'], app));
+  process.stdout.write(run('node', ['error-names.mjs'], app));
   const contract = await runAsync(join(app, 'node_modules', '.bin', 'vitest'), ['run', '--reporter=dot'], app);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI colour codes of vitest's output
   if (!/Tests\s+\d+ passed/.test(contract.replace(/\x1b\[[0-9;]*m/g, '')))

@@ -14,11 +14,11 @@ import { DYNAMODB_CAPABILITIES } from '../drivers/dynamodb/capabilities.js';
 import { resolveOptions as resolveDynamoDbOptions, type DynamoDbKvDriverOptions } from '../drivers/dynamodb/options.js';
 import { S3_CAPABILITIES } from '../drivers/s3/capabilities.js';
 import { resolveOptions as resolveS3Options, type S3BlobDriverOptions } from '../drivers/s3/options.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { EventStoreCoreOptions } from './event-store.js';
 import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
-import type { EventStoreOptions } from './options.js';
+import { awsServiceOf, describeValue, invalidOptions, optionIssues, type EventStoreOptions, type OptionIssue } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
+import type { KvCapabilities, KvDriver } from './ports/kv-driver.js';
 
 /**
  * Options of the drop-in constructor: the existing adapter's options (same names, same meaning) plus this
@@ -54,6 +54,7 @@ export interface AwsEventStoreOptions extends Omit<EventStoreOptions, 'kv' | 'bl
 
 const legacySchema = z.object({
   s3BucketName: z.string().min(3, 'must be a bucket name (3+ characters)').optional(),
+  s3Acl: z.string().optional(),
   s3KeyPrefix: z.string().optional(),
   skipDynamoDBTableCreation: z.boolean().optional(),
   skipS3BucketCreation: z.boolean().optional(),
@@ -64,20 +65,68 @@ const legacySchema = z.object({
   streamViewType: z.enum(['NEW_IMAGE', 'NEW_AND_OLD_IMAGES']).optional(),
 });
 
+/** The drop-in form's own option names (the existing adapter's), besides the core's. */
+export const DROP_IN_OPTION_NAMES: readonly string[] = Object.keys(legacySchema.shape);
+
+/** The form to show in messages about the arguments. */
+const DROP_IN_FORM = 'new EventStoreRepo(dynamodbClient, s3Client, options)';
+
 /** True when `value` looks like an AWS SDK v3 client (has `send`), i.e. the drop-in form was used. */
 export function isAwsClient(value: unknown): value is DynamoDBClient {
   return typeof value === 'object' && value !== null && typeof (value as { send?: unknown }).send === 'function' && !('kv' in value);
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && awsServiceOf(value) === undefined;
+
 /**
- * Build core options from the drop-in arguments. Throws `INPUT/INVALID_OPTIONS` naming the field: a bucket is
- * required with an S3 client, capacity units come in pairs, and the core's own options are validated by the core.
+ * What is wrong with the drop-in form's three arguments as a whole: a client of another service in a client's slot
+ * (an S3 client first, a DynamoDB client second), an options object where the S3 client goes, something other than
+ * an options object third. A client without a `config.serviceId` (a test double) is taken as it is.
+ */
+function argumentIssues(dynamodbClient: unknown, s3Client: unknown, options: unknown): OptionIssue[] {
+  const issues: OptionIssue[] = [];
+  const first = awsServiceOf(dynamodbClient);
+  if (first !== 'DynamoDB' && first !== 'AWS SDK')
+    issues.push({
+      path: 'dynamodbClient (1st argument)',
+      message: `expected a DynamoDB client, got ${describeValue(dynamodbClient)}: ${DROP_IN_FORM}`,
+    });
+  if (s3Client !== undefined) {
+    const second = awsServiceOf(s3Client);
+    if (isPlainObject(s3Client))
+      issues.push({
+        path: 's3Client (2nd argument)',
+        message: `expected an S3 client or undefined, got an options object: the options go third, ${DROP_IN_FORM} (undefined for no S3)`,
+      });
+    else if (second !== 'S3' && second !== 'AWS SDK')
+      issues.push({
+        path: 's3Client (2nd argument)',
+        message: `expected an S3 client or undefined, got ${describeValue(s3Client)}: ${DROP_IN_FORM}`,
+      });
+  }
+  if (options !== undefined && !isPlainObject(options))
+    issues.push({ path: 'options (3rd argument)', message: `expected an options object, got ${describeValue(options)}: ${DROP_IN_FORM}` });
+  return issues;
+}
+
+/**
+ * Build core options from the drop-in arguments. Throws `INPUT/INVALID_OPTIONS` listing every problem at once: the
+ * arguments in the wrong slots (see `argumentIssues`), each option's rule, unknown options with the closest known
+ * name, a bucket required with an S3 client, capacity units in pairs, and the core options' own rules.
  */
 export function awsCoreOptions(
   dynamodbClient: DynamoDBClient,
   s3Client: S3Client | undefined,
-  options: AwsEventStoreOptions = {},
+  options?: AwsEventStoreOptions,
 ): EventStoreCoreOptions {
+  const issues = argumentIssues(dynamodbClient, s3Client, options);
+  // Options given where the S3 client goes: check them as the options too, so that every problem is listed now.
+  const given: AwsEventStoreOptions = isPlainObject(options)
+    ? options
+    : isPlainObject(s3Client) && options === undefined
+      ? (s3Client as AwsEventStoreOptions)
+      : {};
   const {
     s3BucketName,
     s3Acl,
@@ -90,22 +139,27 @@ export function awsCoreOptions(
     tablePollIntervalMs,
     streamViewType,
     ...core
-  } = options;
-  const parsed = legacySchema.safeParse(options);
-  const issues = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  } = given;
+  const parsed = legacySchema.safeParse(given);
+  if (!parsed.success) issues.push(...parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })));
   if ((read === undefined) !== (write === undefined))
     issues.push({
       path: read === undefined ? 'eventStoreTableReadCapacityUnits' : 'eventStoreTableWriteCapacityUnits',
       message: 'read and write capacity units must be given together',
     });
-  if (s3Client && !s3BucketName) issues.push({ path: 's3BucketName', message: 'is required when an S3 client is given' });
-  if (issues.length > 0) {
-    throw new EventStoreAdapterError(
-      ErrorCodes.INVALID_OPTIONS,
-      `Invalid options: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-      { details: { issues } },
-    );
+  const s3Given = s3Client !== undefined && !isPlainObject(s3Client);
+  if (s3Given && !s3BucketName) issues.push({ path: 's3BucketName', message: 'is required when an S3 client is given' });
+  for (const key of ['kv', 'blobs'] as const) {
+    if (key in core)
+      issues.push({
+        path: key,
+        message: `not an option of ${DROP_IN_FORM}, which builds its drivers from the clients (drivers: new EventStoreRepo({ kv, blobs, ...options }))`,
+      });
+    delete (core as Record<string, unknown>)[key];
   }
+  // The core's rules, on the core options as they will be given (a driver stand-in with DynamoDB's item limit).
+  issues.push(...optionIssues({ blobKeyPrefix: '', ...core, kv: capabilitiesOnly(DYNAMODB_CAPABILITIES) }, DROP_IN_OPTION_NAMES));
+  if (issues.length > 0) throw invalidOptions(issues);
   const kvOptions: DynamoDbKvDriverOptions = {
     billing:
       read !== undefined && write !== undefined
@@ -141,4 +195,9 @@ export function awsCoreOptions(
     };
   }
   return { blobKeyPrefix: '', ...core, kv, ...(blobs ? { blobs } : {}) };
+}
+
+/** A stand-in KV driver with `capabilities` only, for validating options before the driver exists (never called). */
+function capabilitiesOnly(capabilities: KvCapabilities): KvDriver {
+  return { capabilities, transactWrite: () => Promise.reject(new Error('not a driver')) } as unknown as KvDriver;
 }

@@ -24,7 +24,7 @@ import {
   StreamConcurrencyError as V6StreamConcurrencyError,
 } from '@schemeless/event-store-types';
 
-/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `CODEC/`, `DRIVER/`, `RETRY/`, `OPS/`). */
+/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `CODEC/`, `DRIVER/`, `RETRY/`, `OPS/`: operations and the CLI). */
 export const ErrorCodes = {
   /** Options failed validation; `details.issues` names each field and rule. */
   INVALID_OPTIONS: 'INPUT/INVALID_OPTIONS',
@@ -141,6 +141,19 @@ export const ErrorCodes = {
   CODEC_STREAM_ERASED: 'CODEC/STREAM_ERASED',
   /** The `upcast` option threw for an event; `cause` is what it threw. */
   CODEC_UPCAST_FAILED: 'CODEC/UPCAST_FAILED',
+  /** The CLI: a flag is missing, malformed or conflicts with another; the message names the flag that fixes it. Exit code 2. */
+  OPS_USAGE: 'OPS/USAGE',
+  /**
+   * The CLI: an endpoint could not be reached (refused, unknown host, TLS), or answered as another service would (an
+   * S3 endpoint that is DynamoDB Local); the message names the endpoint and the flag (`--endpoint`, `--s3-endpoint`).
+   */
+  OPS_CONNECTION: 'OPS/CONNECTION',
+  /** The CLI: no usable AWS credentials (none found, a `--profile` without them, keys the service rejects); the message names the profile. */
+  OPS_CREDENTIALS: 'OPS/CREDENTIALS',
+  /** The CLI: no AWS region (give `--region`, `AWS_REGION` or a profile's), or one AWS does not know. */
+  OPS_REGION: 'OPS/REGION',
+  /** The CLI: a failure it cannot explain further (not from AWS nor the store); the message has the original error's name and message. */
+  OPS_FAILED: 'OPS/FAILED',
 } as const;
 
 /** A stable error code: one of the values of {@link ErrorCodes}. */

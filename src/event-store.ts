@@ -514,7 +514,7 @@ export class EventStore implements IEventStoreRepo {
   /**
    * Delete this store's orphaned blobs (see `sweeper.ts`): under the scope of the table's current instance (the
    * layout record is read first), older than `olderThanMs`, referenced by no stored item. Resolves to the deleted
-   * keys and the number kept. Bounded by `options.deadlineMs` (default: the store's `deadlineMs`, at least an hour:
+   * keys and the number kept; with `dryRun`, deletes nothing and lists the orphans in `wouldDelete`. Bounded by `options.deadlineMs` (default: the store's `deadlineMs`, at least an hour:
    * it lists and reads the whole scope) and `options.signal`.
    */
   async sweepOrphanBlobs(options: SweepOptions & CallOptions): Promise<SweepResult> {
@@ -528,7 +528,8 @@ export class EventStore implements IEventStoreRepo {
       throw error;
     });
     // No table or record (a reset in progress): nothing of the current instance to sweep yet.
-    if (layout === undefined || layout.generation === '') return { deleted: [], kept: 0 };
+    if (layout === undefined || layout.generation === '')
+      return options?.dryRun ? { deleted: [], kept: 0, wouldDelete: [] } : { deleted: [], kept: 0 };
     if (layout.generation !== this.ctx.instance.generation) this.forgetTable(layout.generation);
     // The instance read here, whatever a concurrent reset of this store does to the shared one meanwhile.
     return sweepOrphanBlobs({ ...ctx, instance: { generation: layout.generation } }, options);

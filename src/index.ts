@@ -15,7 +15,7 @@ import { DEFAULT_BLOB_CAPABILITIES, DEFAULT_KV_CAPABILITIES } from '../drivers/m
 import { awsCoreOptions, isAwsClient, type AwsEventStoreOptions } from './drop-in.js';
 import { EventStore, type EventStoreCoreOptions } from './event-store.js';
 import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
-import type { EventStoreOptions } from './options.js';
+import { awsServiceOf, describeValue, invalidOptions, type EventStoreOptions } from './options.js';
 
 export type { AwsEventStoreOptions } from './drop-in.js';
 
@@ -71,6 +71,18 @@ export class EventStoreRepo extends EventStore {
   constructor(dynamodbClient: DynamoDBClient, s3Client?: S3Client, options?: AwsEventStoreOptions);
   constructor(options?: EventStoreOptions);
   constructor(first?: DynamoDBClient | EventStoreOptions, s3Client?: S3Client, options?: AwsEventStoreOptions) {
+    if (!isAwsClient(first) && (s3Client !== undefined || options !== undefined)) {
+      // More than one argument is the drop-in form: its first argument is not a client.
+      const second = awsServiceOf(s3Client) !== undefined;
+      throw invalidOptions([
+        {
+          path: 'dynamodbClient (1st argument)',
+          message: `expected a DynamoDB client, got ${describeValue(first)}: new EventStoreRepo(dynamodbClient, s3Client, options)${
+            second ? '' : ', or one options object: new EventStoreRepo(options)'
+          }`,
+        },
+      ]);
+    }
     super(isAwsClient(first) ? awsCoreOptions(first, s3Client, options) : inMemoryDefaults(first as EventStoreOptions | undefined));
   }
 }

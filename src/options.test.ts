@@ -16,7 +16,7 @@ describe('options', () => {
     [{ tableName: 'ab' }, 'tableName'],
     [{ retry: { maxAttempts: 0 } }, 'retry.maxAttempts'],
     [{ retry: { baseDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
-    [{ tableNmePrefix: 'typo' }, '(options)'],
+    [{ tableNmePrefix: 'typo' }, 'tableNmePrefix: unknown option (did you mean tableNamePrefix?)'],
     [{ blobs: {} }, 'blobs'],
     [{ changeFeed: { shards: 0 } }, 'changeFeed'],
     [{ changeFeed: { shards: 64 } }, 'changeFeed'],

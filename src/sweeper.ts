@@ -12,6 +12,8 @@ export interface SweepResult {
   readonly deleted: string[];
   /** Blobs of this store looked at and kept (referenced, too young, or of unknown age or owner). */
   readonly kept: number;
+  /** With `dryRun` only: the orphans a sweep would delete (`deleted` is then empty: nothing was deleted). */
+  readonly wouldDelete?: string[];
 }
 
 /** Options of {@link sweepOrphanBlobs}. */
@@ -22,6 +24,8 @@ export interface SweepOptions {
    * differences when the blob store gives no last-modified time); an hour is a safe choice.
    */
   readonly olderThanMs: number;
+  /** List the orphans in `wouldDelete` and delete nothing (default false). */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -31,7 +35,8 @@ export interface SweepOptions {
  * guard of its event points at an event item naming that blob key; a snapshot blob when its stream's snapshot
  * item names it). Orphans come from writes whose outcome was unknown and that did not commit, and from cleanups
  * that failed. Reads are strongly consistent; a blob whose key this layout did not produce, or whose owner it
- * cannot tell (hashed keys), is kept. Throws `INPUT/INVALID_OPTIONS` for a bad `olderThanMs`.
+ * cannot tell (hashed keys), is kept. `dryRun`: the same search, the orphans listed in `wouldDelete`, nothing deleted.
+ * Throws `INPUT/INVALID_OPTIONS` for a bad `olderThanMs`.
  */
 export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions): Promise<SweepResult> {
   const olderThanMs = options?.olderThanMs;
@@ -43,10 +48,11 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
     );
   }
   const blobs = ctx.blobs;
-  if (!blobs) return { deleted: [], kept: 0 };
+  if (!blobs) return options.dryRun ? { deleted: [], kept: 0, wouldDelete: [] } : { deleted: [], kept: 0 };
   const scope = ownBlobScope(ctx);
   const cutoff = ctx.clock() - olderThanMs;
   const deleted: string[] = [];
+  const wouldDelete: string[] = [];
   let kept = 0;
   let cursor: string | undefined;
   do {
@@ -67,13 +73,17 @@ export async function sweepOrphanBlobs(ctx: StoreContext, options: SweepOptions)
     );
     const orphans = candidates.filter((candidate) => !referenced.has(candidate.key)).map((candidate) => candidate.key);
     kept += candidates.length - orphans.length;
+    if (options.dryRun) {
+      wouldDelete.push(...orphans);
+      continue;
+    }
     for (let start = 0; start < orphans.length; start += blobs.capabilities.maxDeleteKeys) {
       const slice = orphans.slice(start, start + blobs.capabilities.maxDeleteKeys);
       await blobs.delete(slice);
       deleted.push(...slice);
     }
   } while (cursor !== undefined);
-  return { deleted, kept };
+  return options.dryRun ? { deleted, kept, wouldDelete } : { deleted, kept };
 }
 
 /** The blob keys that stored items reference, among the candidates' owners (strongly consistent batch reads). */

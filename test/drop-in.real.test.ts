@@ -2,6 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadLegacyAdapter } from '../bench/legacy/load-legacy-adapter.js';
 import { ErrorCodes, EventStoreRepo, type CreatedEvent } from '../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from './servers/index.js';
 
@@ -106,6 +107,19 @@ describe.skipIf(skip)('drop-in constructor on real servers', () => {
     const error = await repo.init().catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: ErrorCodes.SCHEMA_MISMATCH });
     expect((error as { details: { differences: string[] } }).details.differences.length).toBeGreaterThan(0);
+  });
+
+  it("the old adapter's own table (written by @schemeless/event-store-adapter-dynamodb 5.0.0): SCHEMA_MISMATCH pointing to migrate-from-upstream", async () => {
+    const tableNamePrefix = `${uniqueTableName('old-adapter')}-`;
+    const tableName = `${tableNamePrefix}schemeless-event-store`;
+    const { EventStoreRepo: OldRepo } = loadLegacyAdapter();
+    const old = new OldRepo(dynamoClient, s3Client, { tableNamePrefix, s3BucketName: uniqueBucketName('old-adapter') });
+    await old.init();
+    const repo = new EventStoreRepo(dynamoClient, undefined, { tableNamePrefix });
+    const error = await repo.init().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: ErrorCodes.SCHEMA_MISMATCH, details: { table: tableName, upstream: true } });
+    expect((error as Error).message).toContain(`npx event-store-dynamodb migrate-from-upstream --source-table ${tableName}`);
+    await repo.close();
   });
 
   it('skipDynamoDBTableCreation with no table is a typed error, not a creation', async () => {

@@ -73,10 +73,16 @@ export async function ensureTable(
     if (table.TableStatus !== 'DELETING') {
       const differences = [...layoutDifferences(schema, table), ...streamDifferences(options.streamViewType, table)];
       if (differences.length > 0) {
+        const upstream = isUpstreamTable(table);
         throw new EventStoreAdapterError(
           ErrorCodes.SCHEMA_MISMATCH,
-          `DynamoDB table ${schema.name} exists with a different layout: ${differences.join('; ')}`,
-          { details: { driver: 'dynamodb', table: schema.name, differences } },
+          upstream
+            ? `DynamoDB table ${schema.name} is a table of the old adapter (@schemeless/event-store-adapter-dynamodb: keys id, created), ` +
+                'not of this package: copy its events into a new table with ' +
+                `\`npx event-store-dynamodb migrate-from-upstream --source-table ${schema.name} --table-prefix <new prefix>\` ` +
+                '(the old table is only read), then point the store at the new table'
+            : `DynamoDB table ${schema.name} exists with a different layout: ${differences.join('; ')}`,
+          { details: { driver: 'dynamodb', table: schema.name, differences, ...(upstream ? { upstream: true } : {}) } },
         );
       }
       if (isFullyActive(table)) return { created, canCreate: options.createTable };
@@ -145,4 +151,13 @@ async function waitABit(
     );
   }
   await sleep(options.pollIntervalMs, undefined, signal === undefined ? {} : { signal });
+}
+
+/**
+ * True when `table` has the key schema of the old adapter (`@schemeless/event-store-adapter-dynamodb` up to 5.x:
+ * `id` hash, `created` range), whose tables `migrate-from-upstream` copies.
+ */
+function isUpstreamTable(table: TableDescription): boolean {
+  const keys = Object.fromEntries((table.KeySchema ?? []).map((key) => [key.KeyType, key.AttributeName]));
+  return keys.HASH === 'id' && keys.RANGE === 'created';
 }

@@ -8,8 +8,15 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../ops/raw-table.js';
 import { ErrorCodes } from '../../src/index.js';
+import { findFreePort } from '../servers/free-port.js';
 import {
   createDynamoClient,
   createS3Client,
@@ -26,12 +33,13 @@ const dynamo = realDynamoDb('cli from the packed package');
 const s3 = realS3('cli from the packed package');
 const skip = dynamo.skip || s3.skip;
 const root = resolve(import.meta.dirname, '../..');
-const env = {
-  ...process.env,
+// Without the SDK's warning switch (vitest sets it for the test process): the CLI must silence the SDK itself.
+const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _warningSwitch, ...inherited } = process.env;
+const env: NodeJS.ProcessEnv = {
+  ...inherited,
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_REGION: TEST_REGION,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   CI: '',
 };
 
@@ -42,13 +50,18 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
   const dynamodbClient = skip ? undefined! : createDynamoClient(dynamo.endpoint);
   const s3Client = skip ? undefined! : createS3Client(s3.endpoint);
   const endpoints = () => ['--endpoint', dynamo.endpoint, '--s3-endpoint', s3.endpoint];
-  /** Run the bin; resolves with its exit code and output (never rejects on a non-zero exit). `killAfterMs`: a hang guard (exit code -1). */
-  const cli = (args: string[], input?: string, killAfterMs = 0) =>
+  /** For the commands without a bucket (describe, reset-consumer): DynamoDB's endpoint only. */
+  const dynamoOnly = () => ['--endpoint', dynamo.endpoint];
+  /**
+   * Run the bin; resolves with its exit code and output (never rejects on a non-zero exit). `killAfterMs`: a hang
+   * guard (exit code -1). `childEnv`: the environment (default: local credentials and region).
+   */
+  const cli = (args: string[], input?: string, killAfterMs = 0, childEnv: NodeJS.ProcessEnv = env) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
       const child = execFile(
         'node',
         [bin, ...args],
-        { env, cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: killAfterMs, killSignal: 'SIGKILL' },
+        { env: childEnv, cwd: work, maxBuffer: 64 * 1024 * 1024, timeout: killAfterMs, killSignal: 'SIGKILL' },
         (error, stdout, stderr) => {
           done({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
         },
@@ -139,10 +152,10 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     const again = await cli(['migrate-from-upstream', '--source-table', fixture.tableName, ...target, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ written: 0, alreadyPresent: fixture.events.length });
 
-    const described = await cli(['describe', ...target, '--json']);
+    const described = await cli(['describe', '--table-prefix', prefix, ...dynamoOnly(), '--json']);
     expect(described.code).toBe(0);
     expect(JSON.parse(described.stdout)).toMatchObject({ layout: 'ours', layoutRecord: { bucketShards: 1 } });
-    const missing = await cli(['describe', '--table', 'no-such-table-anywhere', ...endpoints(), '--json']);
+    const missing = await cli(['describe', '--table', 'no-such-table-anywhere', ...dynamoOnly(), '--json']);
     expect(missing.code).toBe(3);
     expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: ErrorCodes.RESOURCE_NOT_FOUND } });
   }, 120_000);
@@ -222,12 +235,13 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, checked: { 'log-counter': expect.any(Number) } });
     // reset-consumer: a consumer put at the log's end (its cursor holds the 5 positions); a bad --from is a usage error.
-    const reset = await cli(['reset-consumer', ...feed, '--name', 'projector', '--from', 'end', '--json']);
+    const feedTable = feed.slice(0, 2); // --table-prefix <prefix>
+    const reset = await cli(['reset-consumer', ...feedTable, ...dynamoOnly(), '--name', 'projector', '--from', 'end', '--json']);
     expect(reset.code).toBe(0);
     const { cursor } = JSON.parse(reset.stdout) as { cursor: { expectedVersion: number }[] };
     expect(cursor).toHaveLength(3);
     expect(cursor.slice(1).reduce((sum, entry) => sum + entry.expectedVersion, 0)).toBe(5);
-    expect((await cli(['reset-consumer', ...feed, '--name', 'projector', '--from', 'middle'])).code).toBe(2);
+    expect((await cli(['reset-consumer', ...feedTable, ...dynamoOnly(), '--name', 'projector', '--from', 'middle'])).code).toBe(2);
     const unsettled = await cli(['export', ...feed, '--settle', '0s']);
     expect(unsettled.code).toBe(0);
     expect(unsettled.stderr).toContain('events committed just before may be missing');
@@ -236,20 +250,32 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
   it('--timeout: against an endpoint that never answers, every AWS command says where it connects, then exits 3 naming the endpoint and the flag', async () => {
     const hole: SilentServer = await startBlackHole();
     try {
-      const aws = ['migrate-from-upstream', 'export', 'import', 'stats', 'verify', 'sweep-orphans', 'create-table', 'describe'];
+      const aws = [
+        'migrate-from-upstream',
+        'export',
+        'import',
+        'stats',
+        'verify',
+        'sweep-orphans',
+        'create-table',
+        'describe',
+        'reset-consumer',
+      ];
       for (const command of aws) expect((await cli([command, '--help'])).stdout).toMatch(/--timeout <duration>[\s\S]*\(default: "60s"\)/);
       expect((await cli(['describe', '--endpoint', hole.endpoint, '--timeout', 'soon'])).code).toBe(2);
       expect((await cli(['describe', '--endpoint', hole.endpoint, '--timeout', '2h'])).code).toBe(2);
-      const silent = ['--endpoint', hole.endpoint, '--s3-endpoint', hole.endpoint, '--table-prefix', 'hole-', '--timeout', '2s'];
+      const silent = ['--endpoint', hole.endpoint, '--table-prefix', 'hole-', '--timeout', '2s'];
+      const s3Silent = ['--s3-endpoint', hole.endpoint];
       const runs: [string, string[]][] = [
         ['describe', []],
-        ['stats', []],
-        ['create-table', []],
-        ['export', []],
-        ['verify', []],
-        ['import', ['--in', '/dev/null']],
-        ['sweep-orphans', ['--bucket', 'hole-bucket', '--older-than', '1h']],
-        ['migrate-from-upstream', ['--source-table', 'old-table']],
+        ['reset-consumer', ['--name', 'projector']],
+        ['stats', s3Silent],
+        ['create-table', s3Silent],
+        ['export', s3Silent],
+        ['verify', s3Silent],
+        ['import', [...s3Silent, '--in', '/dev/null']],
+        ['sweep-orphans', [...s3Silent, '--bucket', 'hole-bucket', '--older-than', '1h']],
+        ['migrate-from-upstream', [...s3Silent, '--source-table', 'old-table']],
       ];
       // Hang guard only: a command stopped by a 2 s timeout exits in a few seconds; a hang is killed here (code -1).
       const results = await Promise.all(runs.map(([command, extra]) => cli([command, ...silent, ...extra], undefined, 45_000)));
@@ -262,7 +288,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
         );
       });
       // The S3 endpoint silent, DynamoDB Local answering: the message names S3's endpoint and the bucket was announced.
-      const s3Silent = await cli(
+      const s3Stalled = await cli(
         [
           'create-table',
           '--endpoint',
@@ -280,9 +306,9 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
         undefined,
         45_000,
       );
-      expect(s3Silent.code).toBe(3);
-      expect(s3Silent.stderr).toContain(`; S3 at ${hole.endpoint}, bucket hole-bucket (--timeout 2s)`);
-      expect(JSON.parse(s3Silent.stdout)).toMatchObject({
+      expect(s3Stalled.code).toBe(3);
+      expect(s3Stalled.stderr).toContain(`; S3 at ${hole.endpoint}, bucket hole-bucket (--timeout 2s)`);
+      expect(JSON.parse(s3Stalled.stdout)).toMatchObject({
         error: { code: ErrorCodes.DEADLINE_EXCEEDED, message: expect.stringContaining(`S3 at ${hole.endpoint}`) },
       });
     } finally {
@@ -341,4 +367,320 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(tf.stdout).toContain('billing_mode = "PROVISIONED"');
     expect(tf.stdout).toContain('name            = "global-order"');
   }, 60_000);
+  // Issue 20: the CLI speaks in flags. Each problem a newcomer met, as an exit code and a message.
+
+  it('each command shows only the flags it uses; --change-feed is one kind of flag everywhere; --timeout on every AWS command', async () => {
+    const help = async (command: string) => (await cli([command, '--help'])).stdout;
+    const flags = (text: string) => new Set([...text.matchAll(/^ {2}(--[a-z0-9-]+)/gm)].map((match) => match[1]!));
+    const shown = Object.fromEntries(
+      await Promise.all(
+        [
+          'migrate-from-upstream',
+          'export',
+          'import',
+          'reset-consumer',
+          'stats',
+          'verify',
+          'sweep-orphans',
+          'create-table',
+          'describe',
+          'iam',
+          'cloudformation',
+          'terraform',
+        ].map(async (command) => [command, flags(await help(command))] as const),
+      ),
+    );
+    const aws = [
+      'migrate-from-upstream',
+      'export',
+      'import',
+      'reset-consumer',
+      'stats',
+      'verify',
+      'sweep-orphans',
+      'create-table',
+      'describe',
+    ];
+    for (const command of aws) expect({ command, timeout: shown[command]!.has('--timeout') }).toEqual({ command, timeout: true });
+    // The change feed only where a table may be created (and in the templates of one).
+    const withFeed = Object.keys(shown).filter((command) => shown[command]!.has('--change-feed'));
+    expect(withFeed.sort()).toEqual(['cloudformation', 'create-table', 'import', 'migrate-from-upstream', 'terraform']);
+    for (const command of withFeed) expect(await help(command)).toContain('--change-feed [shards]');
+    // No bucket where none is read.
+    for (const command of ['describe', 'reset-consumer']) {
+      expect([...shown[command]!].filter((flag) => /bucket|s3/.test(flag))).toEqual([]);
+    }
+    // The policy's flags on iam only; the resources' on the templates only; printers call nothing on AWS.
+    const policyOnly = ['--account', '--store-creates-resources', '--reset', '--acl', '--operations', '--source-table', '--source-bucket'];
+    const resourcesOnly = ['--read-capacity', '--write-capacity', '--stream-view-type', '--change-feed'];
+    for (const flag of policyOnly) expect(shown.iam!.has(flag)).toBe(true);
+    for (const command of ['cloudformation', 'terraform']) {
+      expect(policyOnly.filter((flag) => shown[command]!.has(flag))).toEqual([]);
+      for (const flag of resourcesOnly) expect(shown[command]!.has(flag)).toBe(true);
+    }
+    expect(resourcesOnly.filter((flag) => shown.iam!.has(flag))).toEqual([]);
+    for (const command of ['iam', 'cloudformation', 'terraform']) expect(shown[command]!.has('--timeout')).toBe(false);
+    // A flag of another command is refused as unused here, with our code.
+    const unused = await cli(['export', '--change-feed', '--table-prefix', 'x-']);
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toContain(`error: ${ErrorCodes.OPS_USAGE}: unknown option '--change-feed'`);
+    expect(unused.stderr).toContain(
+      '(this command does not use --change-feed; it is a flag of migrate-from-upstream, import, create-table',
+    );
+    const templates = await cli(['cloudformation', '--table-prefix', 'p-', '--change-feed', '--operations']);
+    expect(templates.code).toBe(2);
+    expect(templates.stderr).toContain("unknown option '--operations'");
+  }, 120_000);
+
+  it('usage errors: our code, the flag that fixes it, exit 2, JSON with --json; never a class name or an option name', async () => {
+    const local = ['--table-prefix', `${uniqueTableName('cli-usage')}-`, ...dynamoOnly()];
+    const cases: [string[], string][] = [
+      [['export', ...local, '--page-size', '0'], "option '--page-size <n>' argument '0' is invalid. It must be a positive integer."],
+      [
+        ['create-table', ...local, '--change-feed', '99'],
+        "option '--change-feed [shards]' argument '99' is invalid. It must be a shard count from 1 to 63",
+      ],
+      [['import', ...local, '--change-feed', '2', '--in', '/dev/null'], '--change-feed is for the table --create creates: add --create'],
+      [['sweep-orphans', ...local, '--older-than', '1h'], "required option '--bucket <name>' not specified"],
+      [
+        ['sweep-orphans', ...local, '--bucket', 'my-archive', '--older-than', 'soon'],
+        "option '--older-than <duration>' argument 'soon' is invalid",
+      ],
+      [['export', ...local, '--resume'], '--resume needs --out'],
+      [
+        ['stats', ...local, '--bucket', 'Bad_Bucket'],
+        "option '--bucket <name>' argument 'Bad_Bucket' is invalid. An S3 bucket name is 3 to 63 characters",
+      ],
+      [['migrate-from-upstream', ...local], "required option '--source-table <name>' not specified"],
+      [['describe', ...local, '--timeout', 'soon'], '--timeout must be a duration such as 500ms, 30s, 15m, 1h or 7d, got "soon"'],
+      [['create-table', ...local, '--read-capacity', '5'], '--read-capacity and --write-capacity go together'],
+      [
+        ['describe', '--endpoint', 'localhost:8000'],
+        "option '--endpoint <url>' argument 'localhost:8000' is invalid. --endpoint takes an http:// or https:// URL",
+      ],
+      [
+        ['import', ...local, '--in', join(work, 'no-such-file.ndjson'), '--create'],
+        `cannot read --in ${join(work, 'no-such-file.ndjson')}: no such file`,
+      ],
+      [['reset-consumer', ...local, '--name', 'p', '--from', 'middle'], '--from must be start, end or a cursor (JSON), got "middle"'],
+    ];
+    const results = await Promise.all(cases.map(([args]) => cli([...args, '--json'])));
+    results.forEach((result, index) => {
+      const [args, message] = cases[index]!;
+      expect({ args, code: result.code }).toEqual({ args, code: 2 });
+      expect(result.stderr).toContain(`error: ${ErrorCodes.OPS_USAGE}: ${message}`);
+      expect(result.stderr).not.toMatch(/UsageError|createTable|changeFeed|s3BucketName|pageSize/);
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: ErrorCodes.OPS_USAGE, message: expect.stringContaining(message) } });
+    });
+  }, 120_000);
+
+  it('a missing table or bucket: the same typed message from stats, verify and export (and import, naming --create)', async () => {
+    const prefix = `${uniqueTableName('cli-missing')}-`;
+    const bucket = uniqueBucketName('cli-missing');
+    expect((await cli(['create-table', '--table-prefix', prefix, ...endpoints(), '--quiet'])).code).toBe(0);
+    const withBucket = ['--table-prefix', prefix, '--bucket', bucket, ...endpoints()];
+    const noBucket = `error: ${ErrorCodes.RESOURCE_NOT_FOUND}: bucket ${bucket} does not exist at S3 ${s3.endpoint}: check --bucket and --s3-endpoint, or `;
+    const [stats, verify, exported, imported] = await Promise.all([
+      cli(['stats', ...withBucket, '--json']),
+      cli(['verify', ...withBucket, '--json']),
+      cli(['export', ...withBucket, '--settle', '0s', '--json']),
+      cli(['import', ...withBucket, '--in', '/dev/null', '--json']),
+    ]);
+    for (const result of [stats, verify, exported]) {
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(
+        `${noBucket}create it with event-store-dynamodb create-table --table-prefix ${prefix} --bucket ${bucket}`,
+      );
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: ErrorCodes.RESOURCE_NOT_FOUND, details: { bucket } } });
+    }
+    expect(imported.code).toBe(3);
+    expect(imported.stderr).toContain(`${noBucket}add --create to create it`);
+
+    const table = `${uniqueTableName('cli-none')}-schemeless-event-store`;
+    const none = ['--table', table, ...dynamoOnly()];
+    const noTable = `error: ${ErrorCodes.RESOURCE_NOT_FOUND}: table ${table} does not exist at DynamoDB ${dynamo.endpoint}: `;
+    const runs = await Promise.all([
+      cli(['stats', ...none]),
+      cli(['verify', ...none]),
+      cli(['export', ...none, '--settle', '0s']),
+      cli(['describe', ...none]),
+      cli(['import', ...none, '--in', '/dev/null']),
+    ]);
+    for (const result of runs.slice(0, 4)) {
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(
+        `${noTable}check --table / --table-prefix and --endpoint, or create it with event-store-dynamodb create-table --table ${table}`,
+      );
+    }
+    expect(runs[4]!.stderr).toContain(`${noTable}add --create to create it`);
+    expect(runs.map((result) => result.stderr).join('')).not.toMatch(/NoSuchBucket|createTable is off|createBucket is off/);
+  }, 120_000);
+
+  it("the old adapter's table: every command points to migrate-from-upstream; a --change-feed that differs from the table's names the flag", async () => {
+    const old = ['--table', fixture.tableName, ...dynamoOnly()];
+    const [stats, exported] = await Promise.all([cli(['stats', ...old]), cli(['export', ...old, '--settle', '0s'])]);
+    for (const result of [stats, exported]) {
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(
+        `error: ${ErrorCodes.SCHEMA_MISMATCH}: table ${fixture.tableName} is a table of the old adapter (@schemeless/event-store-adapter-dynamodb), not of this package: copy its events into a new table with event-store-dynamodb migrate-from-upstream --source-table ${fixture.tableName} --table-prefix <new prefix>`,
+      );
+    }
+    const feed = ['--table-prefix', `${uniqueTableName('cli-cf')}-`, ...dynamoOnly()];
+    expect((await cli(['create-table', ...feed, '--change-feed', '--quiet', '--json'])).stdout).toContain('"feedShards": 4');
+    const plain = ['--table-prefix', `${uniqueTableName('cli-nocf')}-`, ...dynamoOnly()];
+    expect((await cli(['create-table', ...plain, '--quiet'])).code).toBe(0);
+    const noFeed = await cli(['reset-consumer', ...plain, '--name', 'projector']);
+    expect(noFeed.code).toBe(3);
+    expect(noFeed.stderr).toContain(
+      `error: ${ErrorCodes.CHANGE_FEED_DISABLED}: table ${plain[1]}schemeless-event-store has no change feed, which reset-consumer needs: it is chosen when a table is created (create-table --change-feed`,
+    );
+    expect(noFeed.stderr).not.toContain('changeFeed: true');
+    const differs = await cli(['import', ...feed, '--create', '--change-feed', '2', '--in', '/dev/null']);
+    expect(differs.code).toBe(2);
+    expect(differs.stderr).toContain(
+      `error: ${ErrorCodes.OPS_USAGE}: table ${feed[1]}schemeless-event-store was created with a change feed of 4 shard(s); --change-feed 2 differs: leave --change-feed out`,
+    );
+  }, 120_000);
+
+  it('connection, region, profile and credentials: mapped to our codes naming the endpoint, region or profile; no SDK warning', async () => {
+    const closed = `http://127.0.0.1:${await findFreePort()}`;
+    const home = join(work, 'empty-home'); // no ~/.aws: no profile, region or credentials from files
+    const bare: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: home,
+      AWS_CONFIG_FILE: join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true', // no instance-metadata lookup from the credential chain
+    };
+    const table = ['--table-prefix', 'p-'];
+    const [refused, s3Refused, notS3, notDynamo, noRegion, noProfileRegion, noCredentials, noProfile] = await Promise.all([
+      cli(['describe', ...table, '--endpoint', closed]),
+      cli([
+        'create-table',
+        '--table-prefix',
+        `${uniqueTableName('cli-s3closed')}-`,
+        '--endpoint',
+        dynamo.endpoint,
+        '--s3-endpoint',
+        closed,
+        '--bucket',
+        'some-archive',
+      ]),
+      cli([
+        'create-table',
+        '--table-prefix',
+        `${uniqueTableName('cli-nots3')}-`,
+        '--endpoint',
+        dynamo.endpoint,
+        '--bucket',
+        'some-archive',
+      ]),
+      cli(['describe', ...table, '--endpoint', s3.endpoint]),
+      cli(['describe', ...table], undefined, 30_000, { ...bare, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }),
+      cli(['describe', ...table, '--profile', 'nosuch'], undefined, 30_000, bare),
+      cli(['describe', ...table, '--endpoint', dynamo.endpoint], undefined, 30_000, bare),
+      cli(['describe', ...table, '--endpoint', dynamo.endpoint, '--region', 'eu-west-1', '--profile', 'nosuch'], undefined, 30_000, bare),
+    ]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      `error: ${ErrorCodes.OPS_CONNECTION}: cannot connect to DynamoDB at ${closed}: connection refused, nothing listens there (ECONNREFUSED): check --endpoint`,
+    );
+    expect(s3Refused.stderr).toContain(`error: ${ErrorCodes.OPS_CONNECTION}: cannot connect to S3 at ${closed}: connection refused`);
+    expect(s3Refused.stderr).toContain('check --s3-endpoint');
+    // The S3 endpoint defaulting to DynamoDB Local's: its answer (HTTP 500 "UnknownError") is named for what it is.
+    expect(notS3.code).toBe(3);
+    expect(notS3.stderr).toContain(`error: ${ErrorCodes.OPS_CONNECTION}: S3 at ${dynamo.endpoint} did not answer as S3 (HTTP`);
+    expect(notS3.stderr).toContain('give the S3 server with --s3-endpoint (it defaults to --endpoint, which is for DynamoDB)');
+    expect(notDynamo.stderr).toContain(`error: ${ErrorCodes.OPS_CONNECTION}: DynamoDB at ${s3.endpoint} did not answer as DynamoDB`);
+    expect(noRegion.code).toBe(2);
+    expect(noRegion.stderr).toContain(
+      `error: ${ErrorCodes.OPS_REGION}: no AWS region to connect to: give --region (e.g. --region eu-west-1), or set AWS_REGION`,
+    );
+    expect(noProfileRegion.stderr).toContain(
+      'or set a region in profile nosuch of ~/.aws/config (--profile nosuch has none, or does not exist)',
+    );
+    expect(noCredentials.code).toBe(3);
+    expect(noCredentials.stderr).toContain(
+      `error: ${ErrorCodes.OPS_CREDENTIALS}: no AWS credentials found for DynamoDB at ${dynamo.endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or give --profile (a local endpoint accepts any keys`,
+    );
+    expect(noProfile.stderr).toContain(`error: ${ErrorCodes.OPS_CREDENTIALS}: no usable AWS credentials from profile nosuch (--profile)`);
+    const all = [refused, s3Refused, notS3, notDynamo, noRegion, noProfileRegion, noCredentials, noProfile];
+    for (const result of all) {
+      expect(result.stderr).not.toMatch(
+        /Error: connect|Region is missing|CredentialsProviderError|Unknown: UnknownError|NodeVersionSupportWarning/,
+      );
+    }
+    // The first line names the profile and the region it resolved (AWS, no endpoint).
+    const aws = await cli(
+      ['describe', ...table, '--region', 'eu-west-1', '--profile', 'nosuch', '--timeout', '1ms'],
+      undefined,
+      30_000,
+      bare,
+    );
+    expect(aws.stderr.split('\n')[0]).toBe(
+      'connecting to DynamoDB at AWS (region eu-west-1, profile nosuch), table p-schemeless-event-store (--timeout 1ms)',
+    );
+    // Every AWS command talks to AWS without the SDK's Node-version warning (the CLI sets the SDK's switch itself).
+    const quiet = await cli(['stats', '--table', fixture.tableName, ...dynamoOnly()]);
+    expect(quiet.stderr).toContain('connecting to DynamoDB');
+    expect(quiet.stderr).not.toContain('NodeVersionSupportWarning');
+  }, 120_000);
+
+  it('stats without --bucket says the blobs were not checked; sweep-orphans --dry-run lists the orphans and deletes nothing', async () => {
+    const prefix = `${uniqueTableName('cli-blobs')}-`;
+    const bucket = uniqueBucketName('cli-blobs');
+    const store = ['--table-prefix', prefix, '--bucket', bucket, ...endpoints()];
+    const big = { id: 'big-1', domain: 'd', identifier: 'i', type: 't', payload: 'x'.repeat(400_000), created: '2025-01-01T00:00:00.000Z' };
+    expect((await cli(['import', ...store, '--create', '--quiet'], `${JSON.stringify(big)}\n`)).code).toBe(0);
+    const unchecked = await cli(['stats', '--table-prefix', prefix, ...dynamoOnly()]);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stdout).toContain('offloaded: 1 events; blobs: not checked: give --bucket');
+    expect(unchecked.stdout).not.toContain('blobs: 0');
+    expect(JSON.parse((await cli(['stats', '--table-prefix', prefix, ...dynamoOnly(), '--json'])).stdout)).toMatchObject({
+      blobsChecked: false,
+      offloadedEvents: 1,
+    });
+    expect((await cli(['stats', ...store])).stdout).toMatch(/blobs: 1 \(\d/);
+    // Reading the offloaded payload without --bucket names the flag, not the library's "blob store".
+    const unread = await cli(['export', '--table-prefix', prefix, ...dynamoOnly(), '--settle', '0s']);
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toMatch(
+      new RegExp(
+        `error: ${ErrorCodes.BLOB_STORE_REQUIRED}: Event big-1 is offloaded to [^ ]+: give the store's --bucket \\(and its --s3-key-prefix, if not events/\\) to read offloaded payloads`,
+      ),
+    );
+
+    // An orphan in the store's scope (as a write that never committed leaves one).
+    const { Item: layout } = await documentClient(dynamodbClient).send(
+      new GetCommand({ TableName: `${prefix}schemeless-event-store`, Key: { pk: 'meta', sk: 0 }, ConsistentRead: true }),
+    );
+    const orphan = `${prefix}schemeless-event-store/${String(layout!.g)}/e/ghost/000000001.w`;
+    await s3Client.send(new PutObjectCommand({ Bucket: bucket, Key: `events/${orphan}`, Body: '{}' }));
+    const dry = await cli(['sweep-orphans', ...store, '--older-than', '0s', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(`dry run: nothing deleted; would delete 1 orphan blob(s), keep 1\n  ${orphan}\n`);
+    await s3Client.send(new HeadObjectCommand({ Bucket: bucket, Key: `events/${orphan}` })); // still there
+    const swept = await cli(['sweep-orphans', ...store, '--older-than', '0s', '--json']);
+    expect(JSON.parse(swept.stdout)).toEqual({ deleted: [orphan], kept: 1 });
+    await expect(s3Client.send(new HeadObjectCommand({ Bucket: bucket, Key: `events/${orphan}` }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  }, 120_000);
+
+  it('the packed build keeps its error classes named (esm and cjs): no _EventStoreAdapterError', async () => {
+    const built = join(work, 'package', 'dist', 'src');
+    const builds = {
+      esm: (await import(pathToFileURL(join(built, 'index.js')).href)) as Record<string, unknown>,
+      cjs: createRequire(import.meta.url)(join(built, 'index.cjs')) as Record<string, unknown>,
+    };
+    for (const [file, exports] of Object.entries(builds)) {
+      const classes = Object.entries(exports).filter(
+        ([, value]) => typeof value === 'function' && (value as { prototype?: unknown }).prototype instanceof Error,
+      );
+      expect(classes.length).toBeGreaterThanOrEqual(10);
+      for (const [name, value] of classes) expect({ file, name: (value as { name: string }).name }).toEqual({ file, name });
+      const error = new (exports.EventStoreAdapterError as new (code: string, message: string) => Error)(ErrorCodes.INVALID_OPTIONS, 'x');
+      expect(inspect(error).split('\n')[0]).toBe('EventStoreAdapterError: x');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 /** The server-free parts of `/ops` and the CLI: the NDJSON codec, IAM/CloudFormation/Terraform, prices, flags, progress lines. */
+import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import {
   cloudFormation,
@@ -223,7 +224,8 @@ describe('CLI flags and progress lines', () => {
     ]).toEqual([250, 500, 30_000, 900_000, 3_600_000, 604_800_000]);
     expect(() => parseDuration('soon')).toThrow(UsageError);
     expect(parsePositiveInt('8')).toBe(8);
-    for (const bad of ['0', '-1', '1.5', 'x']) expect(() => parsePositiveInt(bad)).toThrow(UsageError);
+    // Commander's InvalidArgumentError: commander then names the flag and the value (`option '--page-size <n>' argument '0' is invalid`).
+    for (const bad of ['0', '-1', '1.5', 'x']) expect(() => parsePositiveInt(bad)).toThrow(InvalidArgumentError);
   });
 
   it('without a terminal: a line at the start of each phase, then every 5 s, and its last state when it ends', () => {
