@@ -1,29 +1,28 @@
 /**
- * The write of ONE chunk of a batch as one transaction (see append.ts for the batch): attempts until an outcome is
- * proven, each attempt's outcome handled by its own method. A cancelled transaction is re-based on what its failed
- * conditions returned and sent again with a new token; a refused request is sent again as it was (same token).
+ * The write of ONE chunk of a batch as one transaction (append.ts splits the batch): attempts until an outcome is
+ * proven, each attempt's outcome handled by its own method. A cancelled transaction is rebuilt on what its failed
+ * conditions returned (its {@link ChunkBasis}) and sent with a new token; a refused request is sent again as it was
+ * (same token: idempotent should an earlier attempt have landed).
  */
 import { randomUUID } from 'node:crypto';
-import { analyseCancellation, buildTransaction, type CancellationAnalysis, type ChunkTransaction } from './append-actions.js';
+import { analyseCancellation, type CancellationAnalysis, type ChunkTransaction } from './append-actions.js';
 import type { Chunk } from './append-plan.js';
 import { isBudgetError } from './call-budget.js';
-import { keyId, toStoredEvent } from './codecs/event.js';
-import { decodeGuard, guardKey } from './codecs/guard.js';
-import { decodeHeadVersion, headKey } from './codecs/head.js';
+import { ChunkBasis, type ChunkExpectations } from './chunk-basis.js';
+import { toStoredEvent } from './codecs/event.js';
 import type { StoredEvent } from './contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
-import { readGuards } from './guard-reads.js';
-import { putAgain, rescope } from './instance-blobs.js';
+import { rescope } from './instance-blobs.js';
 import type { OffloadDecision } from './offload.js';
 import { mayHaveLanded } from './outcome.js';
+import { guardedSequences, outcomeUnknown } from './outcome-proof.js';
 import type { ActionFailure, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay, contentionDelay, exhausted, isRetryable } from './retry.js';
 import { ownBlobScope, type WriteContext } from './store-context.js';
 import { findStoredBatch } from './stored-batch.js';
-import { A } from './table-layout.js';
 import { writeMarkers } from './table-metadata.js';
 import { uploadBlobs } from './write-blobs.js';
-import { confirmInstance, forgetTable, restampHeads } from './write-instance.js';
+import { confirmCommit, confirmInstance, forgetTable, rememberHeads, rememberPositions } from './write-instance.js';
 
 /** The operation named in budget errors and retry messages. */
 const WHAT = 'storeEvents';
@@ -32,54 +31,37 @@ const WHAT = 'storeEvents';
 const REFUSED_CODES: ReadonlySet<string> = new Set([ErrorCodes.THROTTLED, ErrorCodes.TRANSACTION_CONFLICT]);
 
 /** What a chunk's write must honour besides its events and their offloads. */
-export interface ChunkTerms {
+export interface ChunkTerms extends ChunkExpectations {
   /** The batch's write id: its guards carry it, so this write's own commit is recognised. */
   readonly writeId: string;
-  /** Streams held to an exact version (pk -> the version the chunk must find): a different head is `ConcurrencyError`. */
-  readonly exact: ReadonlyMap<string, number>;
   /** The chunk is the whole batch (an `STORE/OUTCOME_UNKNOWN` then asks to retry the batch, else the transaction). */
   readonly wholeBatch: boolean;
-  /** Read dependencies (pk -> expected version): streams the chunk does not write, checked on their heads. */
-  readonly checks: ReadonlyMap<string, number>;
-  /** `${domain}::${identifier}` by pk of the streams named in expectations, for errors. */
-  readonly names: ReadonlyMap<string, string>;
 }
 
-/** Write one chunk: `new ChunkWriter(ctx, chunk, decisions, terms).write()` (one writer per chunk, used once). */
+/** The write of one chunk: `new ChunkWriter(ctx, chunk, decisions, terms).write()`, once. */
 export class ChunkWriter {
   /** The chunk's offload decisions (its blobs), re-keyed when the table instance changes. */
   private decisions: readonly OffloadDecision[];
-  /** pk -> the head version the next transaction builds on (exact for expected streams, else the last known). */
-  private readonly bases: Map<string, number>;
-  /** Change feed: shard -> the counter position the next transaction builds on (soft: a conflict re-bases it). */
-  private readonly logBases: Map<number, number>;
-  /** pk -> `${domain}::${identifier}`, for `ConcurrencyError`. */
-  private readonly streamKeys: Map<string, string>;
-  /** Chunk index -> how many causation-link slots past its first one the event's link probes (hash clashes). */
-  private readonly linkProbes = new Map<number, number>();
-  /**
-   * Heads found carrying another (or no) generation although this process's instance was just verified: the
-   * condition names what they carry, once (see append-actions.ts InstanceCondition).
-   */
-  private readonly accepted = new Map<string, string | null>();
+  /** What the next transaction is built on. */
+  private readonly basis: ChunkBasis;
+  /** The transaction sent next, and its idempotency token (new with every rebuilt transaction). */
+  private tx!: ChunkTransaction;
+  private token = '';
   /** Races lost so far, against `maxConflictRetries`. */
   private conflicts = 0;
   /** Throttles and transient faults so far, against the retry policy's attempts. */
   private transientFailures = 0;
   /**
    * Once a request may have been applied without our knowing (a lost response, a call raced out by the deadline),
-   * a failure of the call is an unknown outcome (resolved by reading the guards when the budget allows).
+   * a failure of the write is an unknown outcome (resolved by reading the guards when the budget allows).
    */
   private uncertain = false;
-  /** The error that made the write uncertain most recently (reported with `STORE/OUTCOME_UNKNOWN`). */
+  /** The error that last made the write uncertain (reported with `STORE/OUTCOME_UNKNOWN`). */
   private lastAmbiguity: unknown;
-  /** False when the commit was not tied to the verified table instance by any condition: it is confirmed after. */
+  /** False when the commit was not tied to the verified table instance by any condition: confirmed after it. */
   private verified = true;
-  /** The transaction sent next, and its idempotency token (new with every rebuilt transaction). */
-  private tx!: ChunkTransaction;
-  private token = '';
 
-  /** The bases are taken from `terms.exact` and this process's caches now, before the blobs are uploaded. */
+  /** The basis is taken from `terms.exact` and this process's caches now, before the blobs are uploaded. */
   constructor(
     private readonly ctx: WriteContext,
     private readonly chunk: Chunk,
@@ -87,27 +69,24 @@ export class ChunkWriter {
     private readonly terms: ChunkTerms,
   ) {
     this.decisions = decisions;
-    this.bases = new Map([...chunk.streams].map((pk) => [pk, terms.exact.get(pk) ?? ctx.heads.get(pk) ?? 0]));
-    this.logBases = new Map([...chunk.shards].map((shard) => [shard, ctx.logPositions.get(shard) ?? 0]));
-    this.streamKeys = new Map([...terms.names, ...chunk.events.map((event) => [event.pk, event.streamKey] as const)]);
+    this.basis = new ChunkBasis(ctx, chunk, terms.writeId, terms);
   }
 
   /**
-   * Upload the chunk's blobs (once: they serve every attempt, and are uploaded again only under a new instance's
-   * scope), attempt until an outcome is proven, and return the stored events in chunk order. A commit no condition
-   * tied to the verified instance is confirmed by one strongly consistent read of the layout record; when the
-   * instance changed, its blobs are put again and its heads get the new generation; when the confirmation fails,
-   * `STORE/OUTCOME_UNKNOWN`. Throws the definite errors (`ConcurrencyError`, `DuplicateEventIdError`,
-   * `STORE/VALIDATION`), `RETRY/EXHAUSTED`, budget errors, or `STORE/OUTCOME_UNKNOWN` when an attempt may have
-   * landed and the guards do not prove it did.
+   * Upload the chunk's blobs (once: they serve every attempt; again only under a new instance's scope), attempt
+   * until an outcome is proven, and return the stored events in chunk order. A commit no condition tied to the
+   * verified instance is confirmed after (see confirmCommit). Throws the definite errors (`ConcurrencyError`,
+   * `DuplicateEventIdError`, `STORE/VALIDATION`, `STORE/BACKEND`), `RETRY/EXHAUSTED`, budget errors, or
+   * `STORE/OUTCOME_UNKNOWN` when an attempt may have landed and the guards do not prove it did.
    */
   async write(): Promise<StoredEvent[]> {
     await uploadBlobs(this.ctx, this.decisions);
     const events = await this.attempts();
-    return this.verified ? events : this.confirm(events);
+    if (!this.verified) await confirmCommit(this.ctx, this.chunk, events, this.blobs());
+    return events;
   }
 
-  /** Attempt until a verdict; any error after an attempt that may have landed is resolved by {@link ambiguous}. */
+  /** Attempt until an outcome; an error after an attempt that may have landed is resolved by {@link ambiguous}. */
   private async attempts(): Promise<StoredEvent[]> {
     try {
       this.rebuild();
@@ -123,12 +102,11 @@ export class ChunkWriter {
 
   /** Send the transaction once: the stored events, or undefined to attempt again. */
   private async attempt(): Promise<StoredEvent[] | undefined> {
-    const { ctx } = this;
-    const tx = this.tx;
+    const { ctx, tx, token } = this;
     ctx.budget.check(WHAT);
     let outcome: TransactResult;
     try {
-      outcome = await ctx.budget.race(() => ctx.kv.transactWrite(ctx.options.tableName, tx.actions, { token: this.token }), WHAT);
+      outcome = await ctx.budget.race(() => ctx.kv.transactWrite(ctx.options.tableName, tx.actions, { token }), WHAT);
     } catch (error) {
       await this.failed(error);
       return undefined;
@@ -136,23 +114,15 @@ export class ChunkWriter {
     return outcome.committed ? this.committed() : this.cancelled(outcome.reasons);
   }
 
-  /** Outcome: committed. Log positions and heads remembered; the events at the transaction's sequences. */
+  /** Outcome: committed. The log counters and heads it set are remembered; the events at their sequences. */
   private committed(): StoredEvent[] {
-    const tx = this.tx;
-    tx.actions.forEach((action, position) => {
-      const role = tx.roles[position]!;
-      if (role.kind !== 'log' || action.type !== 'put') return;
-      // Each shard's counter is where this transaction set it, unless another process is known to be further.
-      const value = action.item[A.version] as number;
-      if ((this.ctx.logPositions.get(role.shard) ?? 0) < value) this.ctx.logPositions.set(role.shard, value);
-    });
-    return this.settle(tx.sequences, tx.verified);
+    rememberPositions(this.ctx, this.tx);
+    return this.settle(this.tx.sequences, this.tx.verified);
   }
 
   /**
-   * The request threw. A budget error, or a non-retryable one, ends the write (the table missing: caches
-   * forgotten). A refused request is sent again as it was (same token: idempotent should an earlier attempt have
-   * landed): `TRANSACTION_CONFLICT` as contention, anything else as a transient fault.
+   * The request threw. A budget error or a non-retryable one ends the write (a missing table: caches forgotten).
+   * A refused request is sent again as it was: `TRANSACTION_CONFLICT` as contention, anything else as a fault.
    */
   private async failed(error: unknown): Promise<void> {
     if (isBudgetError(error)) {
@@ -170,7 +140,7 @@ export class ChunkWriter {
     return this.transient(error);
   }
 
-  /** The transaction was cancelled: read its reasons and take the outcome they show; undefined to attempt again. */
+  /** The transaction was cancelled: its reasons say which outcome it was. The stored events, or undefined to attempt again. */
   private async cancelled(reasons: readonly ActionFailure[]): Promise<StoredEvent[] | undefined> {
     const { chunk } = this;
     const analysis = analyseCancellation(this.tx, reasons, chunk, this.terms.writeId);
@@ -194,16 +164,14 @@ export class ChunkWriter {
   }
 
   /**
-   * Outcome, part of a conflict: an id guard of another write, an exact stream moved, or (after an uncertain
-   * attempt) a moved head or counter. Stored already, by this write or an identical earlier call: the stored events;
-   * other content: `DuplicateEventIdError`. Guards gone by the read (a concurrent reset): undefined, to send the same
+   * Outcome, part of a conflict: an id guard of another write, an exact stream moved, or (the write uncertain) a
+   * head or counter moved. Stored already, by this write or an identical earlier call: the stored events; other
+   * content: `DuplicateEventIdError`. Guards gone by the read (a concurrent reset): undefined, to send the same
    * transaction again (`DuplicateEventIdError` past `maxConflictRetries`). Otherwise 'rebase'.
    */
   private async storedBefore(analysis: CancellationAnalysis): Promise<StoredEvent[] | undefined | 'rebase'> {
-    const { exact } = this.terms;
-    const exactConflict = [...analysis.headConflicts].some(([pk, actual]) => exact.has(pk) && exact.get(pk) !== actual);
     const moved = analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0;
-    if (analysis.foreignGuards.length === 0 && !exactConflict && !(this.uncertain && moved)) return 'rebase';
+    if (analysis.foreignGuards.length === 0 && !this.basis.exactConflict(analysis) && !(this.uncertain && moved)) return 'rebase';
     const existing = await findStoredBatch(this.ctx, this.chunk.events);
     if (existing.state === 'identical') {
       this.uncertain = false;
@@ -228,45 +196,29 @@ export class ChunkWriter {
    */
   private async instanceMoved(analysis: CancellationAnalysis): Promise<void> {
     const { ctx } = this;
-    for (const [pk, generation] of analysis.headGenerations) if (generation === ctx.instance.generation) this.accepted.delete(pk); // stamped since
-    const foreign = [...analysis.headGenerations].filter(
-      ([pk, generation]) =>
-        generation !== ctx.instance.generation && !(this.accepted.has(pk) && this.accepted.get(pk) === (generation ?? null)),
-    );
-    const logGone = [...analysis.logConflicts].some(([shard, actual]) => actual === 0 && (this.logBases.get(shard) ?? 0) > 0);
-    if (foreign.length === 0 && !logGone && !analysis.instanceMoved) return;
+    const foreign = this.basis.foreignHeads(analysis);
+    if (foreign.length === 0 && !this.basis.logGone(analysis) && !analysis.instanceMoved) return;
     const before = ownBlobScope(ctx);
     if (await confirmInstance(ctx, this.chunk)) {
-      this.accepted.clear();
+      this.basis.acceptNone();
       this.decisions = rescope(this.decisions, before, ownBlobScope(ctx));
       await uploadBlobs(ctx, this.decisions);
     } else {
-      for (const [pk, generation] of foreign) if ((analysis.headConflicts.get(pk) ?? 0) > 0) this.accepted.set(pk, generation ?? null);
+      this.basis.accept(foreign, analysis);
       if (analysis.instanceMoved) await writeMarkers(ctx, ctx.instance.generation);
     }
   }
 
   /**
-   * Outcome: a conflict. Re-base on what the failed conditions returned (heads, log counters; an exact stream
-   * elsewhere is `ConcurrencyError`), probe the next slot of clashing links, read the heads again when a sequence
-   * was taken under a matching head; then wait as the cause asks: an informed re-try, a throttle's backoff, or
-   * contention. A cancellation with no reason this adapter understands is `STORE/BACKEND`.
+   * Outcome: a conflict (or a refusal of some action). Re-base on what the failed conditions returned (an exact
+   * stream elsewhere is `ConcurrencyError`; a sequence taken under a matching head: heads read again), then wait as
+   * the cause asks: an informed re-try, a throttle's backoff, or contention. A cancellation with no reason this
+   * adapter understands is `STORE/BACKEND`.
    */
   private async conflict(analysis: CancellationAnalysis, reasons: readonly ActionFailure[]): Promise<void> {
-    const { ctx } = this;
-    const { exact } = this.terms;
-    for (const [pk, actual] of analysis.headConflicts) {
-      ctx.heads.set(pk, actual);
-      if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(this.streamKeys.get(pk)!, exact.get(pk)!, actual);
-      if (this.bases.has(pk)) this.bases.set(pk, actual); // a read dependency (check) is never written: no head put for it
-    }
-    for (const [shard, actual] of analysis.logConflicts) {
-      ctx.logPositions.set(shard, actual);
-      this.logBases.set(shard, actual);
-    }
-    for (const index of analysis.linkClashes) this.linkProbes.set(index, (this.linkProbes.get(index) ?? 0) + 1);
+    this.basis.rebase(analysis);
     if (analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0 || analysis.sequenceTaken) {
-      if (analysis.headConflicts.size === 0 && analysis.sequenceTaken) await this.readHeads();
+      if (analysis.headConflicts.size === 0 && analysis.sequenceTaken) await this.basis.readHeads();
       // Rebuilt on what the failed conditions returned (or on heads read again): an informed re-try.
       await this.contention(true, 'the stream head kept moving');
     } else if (analysis.throttled) {
@@ -292,7 +244,7 @@ export class ChunkWriter {
     await this.ctx.budget.sleep(backoffDelay(policy, this.transientFailures - 1), this.ctx.sleep, WHAT);
   }
 
-  /** A lost race: counted against `maxConflictRetries` (then `RETRY/EXHAUSTED`), then the contention wait (`informed`: see `contentionDelay`). */
+  /** A lost race: counted against `maxConflictRetries` (then `RETRY/EXHAUSTED`), then the contention wait (`informed`: see contentionDelay). */
   private async contention(informed: boolean, why: string): Promise<void> {
     const { policy } = this.ctx.retry;
     if (++this.conflicts > this.ctx.options.maxConflictRetries) {
@@ -313,89 +265,23 @@ export class ChunkWriter {
    */
   private async ambiguous(error: unknown): Promise<StoredEvent[]> {
     if (error instanceof ConcurrencyError || error instanceof DuplicateEventIdError || hasCode(error, ErrorCodes.VALIDATION)) throw error;
-    const { ctx, chunk } = this;
-    if (ctx.budget.violation(WHAT) === undefined) {
+    if (this.ctx.budget.violation(WHAT) === undefined) {
       try {
-        const keys = chunk.events.map((event) => guardKey(event.validated.event.id));
-        const byId = await readGuards(ctx, keys);
-        const guards = chunk.events.map((event, index) => {
-          const item = byId.get(keyId(keys[index]!));
-          return item ? decodeGuard(event.validated.event.id, item) : undefined;
-        });
-        if (guards.every((guard) => guard?.writeId === this.terms.writeId))
-          return this.settle(
-            guards.map((guard) => guard!.sequence),
-            false,
-          );
+        const sequences = await guardedSequences(this.ctx, this.chunk, this.terms.writeId);
+        if (sequences !== undefined) return this.settle(sequences, false);
       } catch {
         // The check itself failed: the outcome stays unknown.
       }
     }
-    const eventIds = chunk.events.map((event) => event.validated.event.id);
-    throw new EventStoreAdapterError(
-      ErrorCodes.OUTCOME_UNKNOWN,
-      `storeEvents: the outcome of the write of ${eventIds.length} event(s) is unknown (${describe(error)}); retry the identical ${this.terms.wholeBatch ? 'batch' : 'transaction'}: if it had committed, the retry returns the stored events`,
-      { cause: error, details: { eventIds, lastAmbiguity: describe(this.lastAmbiguity) } },
-    );
-  }
-
-  /**
-   * After a commit no condition tied to the instance this process verified (every stream new, no generation
-   * known): confirm the instance (see confirmInstance); when it changed, put the blobs again and restamp the heads
-   * the commit created. A failed confirmation leaves the commit's instance unknown: `STORE/OUTCOME_UNKNOWN` (the
-   * identical retry succeeds, records its months and confirms again).
-   */
-  private async confirm(events: StoredEvent[]): Promise<StoredEvent[]> {
-    const { ctx, chunk } = this;
-    const before = ctx.instance.generation;
-    try {
-      if (await confirmInstance(ctx, chunk)) {
-        // Only for a writer that knew no generation: its items name blobs it keyed before the instance was known.
-        await putAgain(
-          ctx,
-          this.decisions.flatMap((decision) => (decision.blob ? [decision.blob] : [])),
-        );
-        await restampHeads(ctx, chunk, events, before);
-      }
-    } catch (error) {
-      // Committed, but into which instance is unknown: forget the caches, so that the identical retry the error asks
-      // for records its months and confirms again.
-      forgetTable(ctx);
-      throw new EventStoreAdapterError(
-        ErrorCodes.OUTCOME_UNKNOWN,
-        `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`,
-        {
-          cause: error,
-          details: { eventIds: chunk.events.map((event) => event.validated.event.id), lastAmbiguity: describe(error) },
-        },
-      );
-    }
-    return events;
+    throw outcomeUnknown(this.chunk, error, this.lastAmbiguity, this.terms.wholeBatch);
   }
 
   /** The chunk's events stored at `sequences` (heads remembered); `verified`: the commit was tied to the verified instance. */
   private settle(sequences: readonly number[], verified: boolean): StoredEvent[] {
-    const { ctx, chunk } = this;
-    chunk.events.forEach((event, index) => {
-      const sequence = sequences[index]!;
-      if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);
-    });
-    const events = chunk.events.map((event, index) => toStoredEvent(event.validated.event, sequences[index]!));
+    rememberHeads(this.ctx, this.chunk, sequences);
+    const events = this.chunk.events.map((event, index) => toStoredEvent(event.validated.event, sequences[index]!));
     this.verified = verified;
     return events;
-  }
-
-  /** A sequence slot was taken under a matching head (a head out of step with its events): read every head again. */
-  private async readHeads(): Promise<void> {
-    const { ctx } = this;
-    const { exact } = this.terms;
-    for (const pk of [...this.bases.keys()]) {
-      const { item } = await ctx.kv.get(ctx.options.tableName, headKey(pk), { consistent: true });
-      const actual = decodeHeadVersion(item);
-      if (exact.has(pk) && exact.get(pk) !== actual) throw new ConcurrencyError(this.streamKeys.get(pk)!, exact.get(pk)!, actual);
-      this.bases.set(pk, actual);
-      ctx.heads.set(pk, actual);
-    }
   }
 
   /** The write may have been applied although the call failed: its end is resolved by {@link ambiguous}. */
@@ -404,18 +290,14 @@ export class ChunkWriter {
     this.lastAmbiguity = error;
   }
 
-  /** The transaction at the current bases, probes, decisions and instance, with a new token. */
+  /** The next transaction: on the current basis, decisions and instance, with a new token. */
   private rebuild(): void {
-    this.tx = buildTransaction(this.chunk, this.decisions, this.bases, this.terms.writeId, this.linkProbes, {
-      logBases: this.logBases,
-      checks: this.terms.checks,
-      instance: { generation: this.ctx.instance.generation, accepted: this.accepted },
-    });
+    this.tx = this.basis.transaction(this.decisions);
     this.token = randomUUID();
   }
-}
 
-function describe(error: unknown): string {
-  if (error instanceof EventStoreAdapterError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  /** The blobs the chunk's items name. */
+  private blobs() {
+    return this.decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
+  }
 }

@@ -1,14 +1,18 @@
 /**
  * The table instance a write commits into, and this process's beliefs about it (heads, recorded months, log
- * positions): recording months in its catalog, confirming it against the layout record (adopting a new one after a
- * reset elsewhere), forgetting stale beliefs, and stamping heads a commit may have carried into a new instance.
+ * positions): recording months in its catalog, remembering what a commit set, confirming the instance against the
+ * layout record (adopting a new one after a reset elsewhere), forgetting stale beliefs, and stamping heads a commit
+ * may have carried into a new instance.
  */
+import type { ChunkTransaction } from './append-actions.js';
 import { batchWriteAll } from './batch-loops.js';
 import type { PlannedEvent, Chunk } from './append-plan.js';
 import { encodeCatalogEntry } from './codecs/catalog.js';
 import { encodeHead } from './codecs/head.js';
 import type { StoredEvent } from './contract-types.js';
 import { ErrorCodes, hasCode } from './errors.js';
+import { putAgain, type CommittedBlob } from './instance-blobs.js';
+import { instanceUnconfirmed } from './outcome-proof.js';
 import type { Condition } from './ports/kv-driver.js';
 import { backoffDelay } from './retry.js';
 import { adoptInstance, loopOptions, type WriteContext } from './store-context.js';
@@ -34,6 +38,24 @@ export function forgetTable(ctx: WriteContext): void {
   ctx.heads.clear();
   ctx.knownBuckets.clear();
   ctx.logPositions.clear();
+}
+
+/** After a commit: each log shard's counter is where `tx` set it (unless another process is known to be further). */
+export function rememberPositions(ctx: WriteContext, tx: ChunkTransaction): void {
+  tx.actions.forEach((action, position) => {
+    const role = tx.roles[position]!;
+    if (role.kind !== 'log' || action.type !== 'put') return;
+    const value = action.item[A.version] as number;
+    if ((ctx.logPositions.get(role.shard) ?? 0) < value) ctx.logPositions.set(role.shard, value);
+  });
+}
+
+/** After a commit storing the chunk's events at `sequences`: each stream's head is at least its last one. */
+export function rememberHeads(ctx: WriteContext, chunk: Chunk, sequences: readonly number[]): void {
+  chunk.events.forEach((event, index) => {
+    const sequence = sequences[index]!;
+    if ((ctx.heads.get(event.pk) ?? 0) < sequence) ctx.heads.set(event.pk, sequence);
+  });
 }
 
 /**
@@ -71,7 +93,7 @@ export async function confirmInstance(ctx: WriteContext, chunk: Chunk): Promise<
  * still at this commit's version and `from` gets the current generation (a single-action conditional put, 2 WCU;
  * one changed since is left alone: its writer stamped it).
  */
-export async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly StoredEvent[], from: string): Promise<void> {
+async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly StoredEvent[], from: string): Promise<void> {
   const versions = new Map<string, number>();
   events.forEach((stored, index) =>
     versions.set(chunk.events[index]!.pk, Math.max(versions.get(chunk.events[index]!.pk) ?? 0, stored.sequence)),
@@ -85,5 +107,30 @@ export async function restampHeads(ctx: WriteContext, chunk: Chunk, events: read
       ],
     };
     await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: encodeHead(pk, version, ctx.instance.generation), condition }]);
+  }
+}
+
+/**
+ * After a commit no condition tied to the instance this process verified (every stream new, no generation known):
+ * confirm the instance ({@link confirmInstance}); when it changed, put the commit's `blobs` again (they were keyed
+ * before the instance was known) and restamp the heads it created. A failed confirmation leaves the commit's
+ * instance unknown: the caches are forgotten and `STORE/OUTCOME_UNKNOWN` is thrown (the identical retry succeeds,
+ * records its months and confirms again).
+ */
+export async function confirmCommit(
+  ctx: WriteContext,
+  chunk: Chunk,
+  events: readonly StoredEvent[],
+  blobs: readonly CommittedBlob[],
+): Promise<void> {
+  const before = ctx.instance.generation;
+  try {
+    if (await confirmInstance(ctx, chunk)) {
+      await putAgain(ctx, blobs);
+      await restampHeads(ctx, chunk, events, before);
+    }
+  } catch (error) {
+    forgetTable(ctx);
+    throw instanceUnconfirmed(chunk, error);
   }
 }
