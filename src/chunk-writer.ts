@@ -76,7 +76,7 @@ export class ChunkWriter {
    * Upload the chunk's blobs (once: they serve every attempt; again only under a new instance's scope), attempt
    * until an outcome is proven, and return the stored events in chunk order. A commit no condition tied to the
    * verified instance is confirmed after (see confirmCommit). Throws the definite errors (`ConcurrencyError`,
-   * `DuplicateEventIdError`, `STORE/VALIDATION`, `STORE/BACKEND`), `RETRY/EXHAUSTED`, budget errors, or
+   * `DuplicateEventIdError`, `DRIVER/VALIDATION`, `DRIVER/BACKEND`), `RETRY/EXHAUSTED`, budget errors, or
    * `STORE/OUTCOME_UNKNOWN` when an attempt may have landed and the guards do not prove it did.
    */
   async write(): Promise<StoredEvent[]> {
@@ -213,7 +213,7 @@ export class ChunkWriter {
    * Outcome: a conflict (or a refusal of some action). Re-base on what the failed conditions returned (an exact
    * stream elsewhere is `ConcurrencyError`; a sequence taken under a matching head: heads read again), then wait as
    * the cause asks: an informed re-try, a throttle's backoff, or contention. A cancellation with no reason this
-   * adapter understands is `STORE/BACKEND`.
+   * adapter understands is `DRIVER/BACKEND`.
    */
   private async conflict(analysis: CancellationAnalysis, reasons: readonly ActionFailure[]): Promise<void> {
     this.basis.rebase(analysis);
