@@ -63,11 +63,17 @@ export async function hydrate(
       return upcastEvent(upcaster, event, { [A.pk]: item[A.pk], [A.sk]: item[A.sk] });
     } catch (error) {
       if (!onUnreadable || !isUnreadable(error)) throw error;
-      callSafely(ctx.warn, 'onUnreadable', () => onUnreadable(error));
-      return undefined;
+      return { unreadable: error };
     }
   });
-  return hydrated.filter((event): event is StoredEvent => event !== undefined);
+  // Reported in the page's order (decoding runs concurrently and may end in any order).
+  const events: StoredEvent[] = [];
+  for (const entry of hydrated) {
+    if (entry === undefined) continue;
+    if ('unreadable' in entry) callSafely(ctx.warn, 'onUnreadable', () => onUnreadable!(entry.unreadable as EventStoreAdapterError));
+    else events.push(entry);
+  }
+  return events;
 }
 
 /**
