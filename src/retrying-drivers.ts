@@ -1,28 +1,22 @@
 /**
- * Retries as driver decorators, composed once per call (in `forCall`), so no core module calls a retry helper:
- * every KV and blob primitive the core sends goes through {@link retryingKv} / {@link retryingBlobs}, which retry
- * retryable failures (`DRIVER/THROTTLED`, `DRIVER/TRANSIENT`, `DRIVER/TRANSACTION_CONFLICT`) with the store's
- * policy, backoff and the call's budget (deadline, abort signals), and race each request against that budget.
+ * Retries as driver decorators, composed once per call (in `forCall`): every KV and blob primitive the core sends
+ * goes through {@link retryingKv} / {@link retryingBlobs}, which retry retryable failures (`DRIVER/THROTTLED`,
+ * `DRIVER/TRANSIENT`, `DRIVER/TRANSACTION_CONFLICT`) with the retry module's `retried` (the store's policy,
+ * backoff and the call's budget: deadline, abort signals), and race each request against that budget.
  *
  * `transactWrite` is passed through untouched: whether a failed transaction may be retried (and with which token
  * and actions) is the write path's decision, which must also know when an outcome became ambiguous.
  */
-import type { CallBudget } from './call-budget.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { KvDriver } from './ports/kv-driver.js';
-import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import { retried, type RetryScope } from './retry.js';
 
 /** What the decorators retry with: the policy in force (read at each call), the sleep, and the call's budget. */
-export interface RetryEnvironment {
-  readonly policy: () => RetryPolicy;
-  readonly sleep: Sleep;
-  readonly budget: CallBudget;
-}
+export type RetryEnvironment = RetryScope;
 
 /** `inner` with every primitive but `transactWrite` retried per {@link RetryEnvironment}. */
 export function retryingKv(inner: KvDriver, env: RetryEnvironment): KvDriver {
-  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> =>
-    withRetry(env.policy(), operation, env.sleep, what, env.budget);
+  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> => retried(env, what, operation);
   return {
     capabilities: inner.capabilities,
     ensureTable: (schema) => retry('ensure table', () => inner.ensureTable(schema)),
@@ -39,8 +33,7 @@ export function retryingKv(inner: KvDriver, env: RetryEnvironment): KvDriver {
 
 /** `inner` with every primitive retried per {@link RetryEnvironment} (puts and deletes are idempotent). */
 export function retryingBlobs(inner: BlobDriver, env: RetryEnvironment): BlobDriver {
-  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> =>
-    withRetry(env.policy(), operation, env.sleep, what, env.budget);
+  const retry = <T>(what: string, operation: () => Promise<T>): Promise<T> => retried(env, what, operation);
   return {
     capabilities: inner.capabilities,
     ensureContainer: () => retry('ensure blob container', () => inner.ensureContainer()),

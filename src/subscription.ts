@@ -19,8 +19,8 @@ import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
 import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from './codecs/consumer.js';
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
 import { utf8Length } from './item-size.js';
-import { backoffDelay, isRetryable } from './retry.js';
-import { forCall, retryingTransaction, type StoreContext } from './store-context.js';
+import { isRetryable, persistentDelay, retried } from './retry.js';
+import { forCall, type StoreContext } from './store-context.js';
 import { A, consumerPk } from './table-layout.js';
 import { fitsPartitionKey, hasLoneSurrogate } from './keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_PAGE_SIZE } from './limits.js';
@@ -185,7 +185,7 @@ export function startSubscription(
           message: `subscribe(${options.name}): the handler threw on a page of ${events.length} events (attempt ${failures + 1}); retrying it, the cursor stays`,
           cause: error,
         });
-        await pause(backoffDelay(base.retry.policy, Math.min(failures, 10)));
+        await pause(persistentDelay(base, failures));
         if (stopped()) return false;
       }
     }
@@ -197,7 +197,7 @@ export function startSubscription(
     const item = encodeConsumer(options.name, cursor, state.version + 1, base.clock());
     const condition =
       state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
-    const result = await retryingTransaction(ctx, `subscribe(${options.name}) cursor`, () =>
+    const result = await retried(ctx, `subscribe(${options.name}) cursor`, () =>
       ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
     );
     if (result.committed) {
@@ -229,7 +229,7 @@ export function startSubscription(
           message: `subscribe(${options.name}): recording the cursor failed (attempt ${failures + 1}); retrying with backoff`,
           cause: error,
         });
-        await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures, 10))));
+        await pause(Math.max(pollIntervalMs, persistentDelay(base, failures)));
         if (stopped()) return;
       }
     }
@@ -276,7 +276,7 @@ export function startSubscription(
           message: `subscribe(${options.name}): a poll failed (attempt ${failures + 1}); retrying with backoff`,
           cause: error,
         });
-        await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures++, 10))));
+        await pause(Math.max(pollIntervalMs, persistentDelay(base, failures++)));
       }
     }
   };
