@@ -191,11 +191,12 @@ export interface EnsureTableResult {
   readonly canCreate?: boolean;
 }
 
-/** The key-value driver contract. Every method performs one backend call (ensure/drop may poll until ready). */
-export interface KvDriver {
-  /** Limits and flags; constant for the driver's lifetime. */
-  readonly capabilities: KvCapabilities;
-
+/**
+ * The requests of the key-value driver contract: each method performs one backend call (ensure/drop may poll until
+ * ready). Every decorator of the core forwards them generically (src/decorate.ts): a new request is declared here and
+ * listed there.
+ */
+export interface KvRequests {
   /**
    * Create the table and its indexes if absent and wait until usable. Idempotent and safe to call concurrently.
    * Resolves to `{ created: true }` only for the ONE call whose request created the table (a concurrent caller
@@ -249,6 +250,12 @@ export interface KvDriver {
    * whatever its code (see the module doc).
    */
   transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult>;
+}
+
+/** The key-value driver contract: its requests, its limits, and optional members the core checks for. */
+export interface KvDriver extends KvRequests {
+  /** Limits and flags; constant for the driver's lifetime. */
+  readonly capabilities: KvCapabilities;
 
   /**
    * Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`, 3 by default), when the
