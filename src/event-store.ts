@@ -1,6 +1,6 @@
 import { appendEvents, type AppendOptions, type StreamExpectation } from './append.js';
 import { instanceScope } from './blob-keys.js';
-import { CallBudget, isBudgetError } from './call-budget.js';
+import { CallBudget, checkCallOptions, isBudgetError, type CallOptions } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
 import { monotonicIds } from './ids.js';
 import type {
@@ -51,7 +51,7 @@ import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist,
 import { replay } from './replay.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
-import { forCall, withBudget, type CallOptions, type StoreContext } from './store-context.js';
+import { forCall, withBudget, type StoreContext } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, readMetadata, type TableMetadata } from './table-metadata.js';
@@ -193,17 +193,7 @@ export class EventStore implements IEventStoreRepo {
         details: { field: 'expectedSequence' },
       });
     }
-    const deadlineMs = options.deadlineMs;
-    if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `deadlineMs must be an integer > 0, got ${String(deadlineMs)}`, {
-        details: { issues: [{ path: 'deadlineMs', message: 'must be an integer > 0' }] },
-      });
-    }
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'signal must be an AbortSignal', {
-        details: { issues: [{ path: 'signal', message: 'must be an AbortSignal' }] },
-      });
-    }
+    checkCallOptions(options, 'storeEvents');
     const validated = validateEvents(events);
     const expectations = expectedSequenceList(options.expectedSequences, validated[0]?.event, expected);
     return this.write(validated, expected, { expectations }, options);
@@ -1019,19 +1009,4 @@ async function v6Errors(write: Promise<unknown>, listed?: ReadonlyMap<string, Li
  */
 function streamArguments(call: string, domain: unknown, identifier: unknown): { domain: string; identifier: string } {
   return { domain: textArgument(call, 'domain', domain), identifier: identifierArgument(call, identifier) };
-}
-
-/** `INPUT/INVALID_OPTIONS` naming the field unless `options` holds a valid `deadlineMs` (integer ms 1..3,600,000) and `signal`. */
-function checkCallOptions(options: CallOptions, call: string): void {
-  const { deadlineMs, signal } = options ?? {};
-  const issues: { path: string; message: string }[] = [];
-  if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0 && deadlineMs <= 3_600_000))
-    issues.push({ path: 'deadlineMs', message: 'must be an integer from 1 to 3,600,000' });
-  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
-  if (issues.length === 0) return;
-  throw new EventStoreAdapterError(
-    ErrorCodes.INVALID_OPTIONS,
-    `${call}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-    { details: { issues } },
-  );
 }

@@ -32,7 +32,7 @@ export { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './change-feed.js';
 export { MAX_CONSUMER_RESET_ROUNDS } from './consumer-reset.js';
 export { MAX_CURSOR_ENTRIES } from './log-cursor.js';
 export type { DynamoDbStreamRecord } from './stream-records.js';
-export type { CallOptions } from './store-context.js';
+export type { CallOptions } from './call-budget.js';
 export type { TableMetadata } from './table-metadata.js';
 export * from './contract-types.js';
 export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';

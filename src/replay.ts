@@ -1,8 +1,8 @@
 import type { StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from './errors.js';
-import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
+import { checkPageSize } from './read-arguments.js';
 import { forCall, type StoreContext } from './store-context.js';
 import { decodeCatalogEntry } from './codecs/catalog.js';
 import { eventKey } from './codecs/event.js';
@@ -29,13 +29,7 @@ export { compareCodePoints } from './replay-order.js';
  * replay naming it, or with `onUnreadable` is reported and left out.
  */
 export async function replay(ctx: StoreContext, pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new EventStoreAdapterError(
-      ErrorCodes.INVALID_PAGE_SIZE,
-      `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`,
-      { details: { pageSize, max: MAX_PAGE_SIZE } },
-    );
-  }
+  checkPageSize('getAllEvents', pageSize);
   if (ctx.options.replayOrder === 'log') return logReplay(ctx, pageSize, startFromId);
   let after: { bucket: number; sortKey: string } | undefined;
   if (startFromId !== undefined) {

@@ -1,4 +1,4 @@
-import { CallBudget } from './call-budget.js';
+import { CallBudget, type CallOptions } from './call-budget.js';
 import type { BoundedCache } from './concurrency.js';
 import type { Meter } from './metering.js';
 import type { ResolvedOptions } from './options.js';
@@ -105,14 +105,6 @@ function withoutDelete(blobs: BlobWriter): BlobWriter {
     get: (key) => blobs.get(key),
     list: (prefix, options) => blobs.list(prefix, options),
   };
-}
-
-/** Per-call limits a caller may pass. */
-export interface CallOptions {
-  /** This call's deadline, in ms from now (default: the store's `deadlineMs`). */
-  readonly deadlineMs?: number;
-  /** Aborts this call (the store's own `signal` applies too). */
-  readonly signal?: AbortSignal;
 }
 
 /**

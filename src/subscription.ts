@@ -23,7 +23,8 @@ import { isRetryable, persistentDelay, retried } from './retry.js';
 import { forCall, type StoreContext } from './store-context.js';
 import { A, consumerPk } from './table-layout.js';
 import { fitsPartitionKey, hasLoneSurrogate } from './keys.js';
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_PAGE_SIZE } from './limits.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from './limits.js';
+import { checkPageSize } from './read-arguments.js';
 import { WarningCodes } from './warnings.js';
 
 /** Default `pollIntervalMs`: how long a caught-up consumer waits before polling again. */
@@ -88,7 +89,10 @@ export function checkConsumerName(call: string, name: unknown): asserts name is 
   }
 }
 
-/** Validate `subscribe` options and apply the defaults; `INPUT/INVALID_ARGUMENT` naming the field. */
+/**
+ * Validate `subscribe` options and apply the defaults: `INPUT/INVALID_PAGE_SIZE` for a bad `pageSize` (as every page
+ * size), `INPUT/INVALID_ARGUMENT` naming any other bad field.
+ */
 export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSettings {
   const fail = (field: string, rule: string) =>
     new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
@@ -97,8 +101,7 @@ export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSetti
   if (typeof options.handler !== 'function') throw fail('handler', 'must be a function');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw fail('signal', 'must be an AbortSignal');
   const pageSize = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
-    throw fail('pageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  checkPageSize('subscribe', pageSize);
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 0 || pollIntervalMs > 3_600_000)
     throw fail('pollIntervalMs', 'must be a number of ms from 0 to 3,600,000');
