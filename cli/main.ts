@@ -11,7 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
 import { resolveTableName } from '../ops/table-name.js';
 import { ExitCodes, parseDuration, parsePositiveInt, UsageError, withCommonFlags, type CommonFlags } from './context.js';
-import type { ExpectedStreamVersion } from '../src/contract-types.js';
+import type { ExpectedStreamVersion } from '../src/index.js';
 
 /** The commands' implementations, with the AWS SDK: loaded by the first command that runs against AWS. */
 const commands = () => import('./commands.js');

@@ -1,5 +1,5 @@
 /** Running one CLI command: clients, Ctrl-C, progress, output, and the exit code. */
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../src/index.js';
 import type { ProgressListener } from '../ops/progress.js';
 import { clientsFor, targetFor, type CliClients } from './clients.js';
 import { ExitCodes, parseTimeout, UsageError, type CommonFlags } from './context.js';

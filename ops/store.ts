@@ -1,10 +1,10 @@
 /** Which store an operation works on, and opening it as an `EventStoreRepo` (the drop-in form). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeMetadata, METADATA_KEY } from '../src/codecs/metadata.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { EventStoreRepo, type StoreWarning } from '../src/index.js';
-import { documentClient } from './raw-table.js';
+import { decodeLayoutRecord, LAYOUT_RECORD_KEY } from '../src/inspection.js';
+import type { BlobDriver } from '../src/ports/blob-driver.js';
+import { bucketReader, tableReader } from './raw-table.js';
 
 /** A store on AWS (or DynamoDB Local + an S3 server): its table and, when it offloads, its bucket. */
 export interface StoreTarget {
@@ -34,11 +34,9 @@ export interface StoreTarget {
 export async function withRecordedLayout(target: StoreTarget): Promise<StoreTarget> {
   if (target.changeFeed !== undefined) return target;
   try {
-    const { Item } = await documentClient(target.dynamodbClient).send(
-      new GetCommand({ TableName: target.tableName, Key: METADATA_KEY, ConsistentRead: true }),
-    );
-    if (!Item) return target;
-    const { feedShards } = decodeMetadata(target.tableName, Item);
+    const { item } = await tableReader(target.dynamodbClient).get(target.tableName, LAYOUT_RECORD_KEY, { consistent: true });
+    if (!item) return target;
+    const { feedShards } = decodeLayoutRecord(target.tableName, item);
     return feedShards > 0 ? { ...target, changeFeed: { shards: feedShards } } : target;
   } catch {
     return target; // missing table, foreign layout, no permission: the command itself reports it
@@ -91,26 +89,23 @@ export interface BlobObject {
   readonly lastModifiedMs: number | undefined;
 }
 
-/** Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time. */
+/** The store's blob driver (the S3 driver over `s3Client`, `bucket` and `s3KeyPrefix`), or undefined without them. */
+export function storeBlobs(target: StoreTarget): BlobDriver | undefined {
+  return target.s3Client && target.bucket ? bucketReader(target.s3Client, target.bucket, target.s3KeyPrefix ?? 'events/') : undefined;
+}
+
+/** Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time (the blob port's `list`). */
 export async function listBlobs(
   target: StoreTarget,
   scope: string,
   onPage: (objects: BlobObject[]) => Promise<void> | void,
 ): Promise<void> {
-  if (!target.s3Client || !target.bucket) return;
-  const prefix = target.s3KeyPrefix ?? 'events/';
-  let token: string | undefined;
+  const blobs = storeBlobs(target);
+  if (!blobs) return;
+  let cursor: string | undefined;
   do {
-    const page = await target.s3Client.send(
-      new ListObjectsV2Command({ Bucket: target.bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }),
-    );
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    await onPage(
-      (page.Contents ?? []).map((object) => ({
-        key: (object.Key ?? '').slice(prefix.length),
-        size: object.Size ?? 0,
-        lastModifiedMs: object.LastModified?.getTime(),
-      })),
-    );
-  } while (token !== undefined);
+    const page = await blobs.list(scope, cursor === undefined ? {} : { cursor });
+    cursor = page.cursor;
+    await onPage(page.keys.map((key, index) => ({ key, size: page.sizes?.[index] ?? 0, lastModifiedMs: page.lastModifiedMs?.[index] })));
+  } while (cursor !== undefined);
 }

@@ -10,7 +10,7 @@ import type { CreatedEvent } from './contract-types.js';
 import { MAX_DEADLINE_MS } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { DEFAULT_INIT_DEADLINE_MS, EventStore } from './event-store.js';
-import { lazyKvDriver } from './lazy-drivers.js';
+import { lazyKvDriver } from './entry/lazy-drivers.js';
 import type { KvDriver } from './ports/kv-driver.js';
 
 let next = 0;

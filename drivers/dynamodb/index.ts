@@ -8,4 +8,5 @@ export {
   type StreamViewType,
 } from './options.js';
 export { mapDynamoDbError, type DynamoDbErrorContext } from './error-mapping.js';
+export type { DynamoDbTableReport } from './table-report.js';
 export { requiredDynamoDbIamActions } from './iam.js';

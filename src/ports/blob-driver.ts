@@ -32,6 +32,8 @@ export interface BlobListPage {
    * the key, and keeps blobs whose age it cannot tell.
    */
   readonly lastModifiedMs?: readonly number[];
+  /** Size in bytes of each key's object (same length and order as `keys`). Optional: for the operations tools' statistics. */
+  readonly sizes?: readonly number[];
 }
 
 /** The requests of the blob driver contract: each method performs one backend call (see {@link KvRequests} for why apart). */

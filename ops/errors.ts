@@ -1,0 +1,32 @@
+/**
+ * The operations tools' own error codes (`/ops`, the CLI), namespaced `OPS/`: they live here, not in the core's
+ * `ErrorCodes`. They are thrown as this package's error class ({@link OpsError} is an `EventStoreAdapterError`, so
+ * `instanceof` and `hasCode` work as for every other code); the tools also throw the core's codes (`DRIVER/*`,
+ * `STORE/*`, …) as they come.
+ */
+import { EventStoreAdapterError, type AdapterErrorOptions } from '../src/index.js';
+
+/** Every code of the operations tools. Values are stable (published since the first `/ops`). */
+export const OpsErrorCodes = {
+  /** The migration's source table is not the old adapter's layout (`details.differences`). */
+  SOURCE_LAYOUT: 'OPS/SOURCE_LAYOUT',
+  /** A line of an NDJSON event file is not an event (`details.line`, `details.reason`). */
+  INVALID_LINE: 'OPS/INVALID_LINE',
+  /** An export cannot resume: its checkpoint does not match the output file (`details.reason`). */
+  CHECKPOINT_MISMATCH: 'OPS/CHECKPOINT_MISMATCH',
+  /**
+   * `import` cannot keep an event's exported `sequence` (another event holds it in the target, or the stream's
+   * earlier events are not in the file or were refused); the event is not stored (`details.line`, `details.sequence`).
+   */
+  SEQUENCE_MISMATCH: 'OPS/SEQUENCE_MISMATCH',
+} as const;
+
+/** A code of the operations tools: one of the values of {@link OpsErrorCodes}. */
+export type OpsErrorCode = (typeof OpsErrorCodes)[keyof typeof OpsErrorCodes];
+
+/** An error of the operations tools: this package's error class with an `OPS/*` code. */
+export class OpsError extends EventStoreAdapterError<OpsErrorCode> {
+  constructor(code: OpsErrorCode, message: string, options: AdapterErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
