@@ -6,33 +6,52 @@
  * whose error classes ours extend): the AWS SDK and the twin load on the first call of a store built by the drop-in
  * or the default form (their drivers are lazy, see src/entry/lazy-drivers.ts).
  */
-import type { EventStoreCoreOptions } from './event-store.js';
+import { EventStoreRepo } from './entry/event-store-repo.js';
 
-export { EventStoreRepo } from './entry/event-store-repo.js';
+// ---- what a user constructs ----
+export { EventStoreRepo };
+/**
+ * @deprecated The one store class is {@link EventStoreRepo}: `new EventStoreRepo({ kv, blobs?, ...options })` is what
+ * `new EventStore({ kv, ... })` was. This alias keeps code written against earlier versions working.
+ */
+export const EventStore = EventStoreRepo;
+/** @deprecated See {@link EventStoreRepo}. */
+export type EventStore = EventStoreRepo;
+
+// ---- what a user catches ----
+export {
+  AdapterCapabilityError,
+  ConcurrencyError,
+  DuplicateEventError,
+  DuplicateEventIdError,
+  ErrorCodes,
+  EventCursorNotFoundError,
+  EventStoreAdapterError,
+  hasCode,
+  InvalidIdentifierError,
+  InvalidStreamBatchError,
+  SnapshotError,
+  StreamConcurrencyError,
+  TransactionScopeError,
+  type AdapterErrorFields,
+  type AdapterErrorOptions,
+  type ErrorCode,
+} from './errors.js';
+export { WarningCodes, type StoreWarning, type WarningCode } from './warnings.js';
+
+// ---- what a user types (types only: no runtime cost) ----
 export type { AwsEventStoreOptions } from './entry/drop-in.js';
-
-export { DEFAULT_INIT_DEADLINE_MS, EventStore } from './event-store.js';
-export type { EventStoreCoreOptions };
-export * from './errors.js';
-export * from './warnings.js';
-export { DEFAULT_DEADLINE_MS } from './call-budget.js';
-export { blobScope, instanceScope, MAX_BLOB_KEY_BYTES } from './blob-keys.js';
+export type { EventStoreCoreOptions } from './event-store.js';
+export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
+export type { CallOptions } from './call-budget.js';
+export type * from './contract-types.js';
 export type { SweepOptions, SweepResult } from './sweeper.js';
 export type { SubscribeOptions, Subscription, SubscriptionLag } from './subscription.js';
-export { DEFAULT_POLL_INTERVAL_MS, MAX_CONSUMER_NAME_BYTES } from './subscription.js';
-export { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './change-feed.js';
-export { MAX_CONSUMER_RESET_ROUNDS } from './consumer-reset.js';
-export { MAX_CURSOR_ENTRIES } from './log-cursor.js';
+export type { ConsumerStart } from './change-feed.js';
 export type { DynamoDbStreamRecord } from './stream-records.js';
-export type { CallOptions } from './call-budget.js';
 export type { TableMetadata } from './table-metadata.js';
-export * from './contract-types.js';
-export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
-export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from './options.js';
 export type { StoreStats, OperationStats } from './metering.js';
 export type { RetryPolicy } from './retry.js';
-export { CONTENTION_MAX_DOUBLINGS } from './retry.js';
+// The ports, for driver authors.
 export type * from './ports/kv-driver.js';
 export type * from './ports/blob-driver.js';
-export { itemSize, attributeValueSize, utf8Length } from './item-size.js';
-export * from './limits.js';

@@ -9,9 +9,7 @@ import { eventKey } from './codecs/event.js';
 import { logShardOf } from './codecs/log-counter.js';
 import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, INDEX_LOG, globalSk, logPk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk } from './time-buckets.js';
-import { compareCodePoints } from './replay-order.js';
-
-export { compareCodePoints } from './replay-order.js';
+import { compareUtf8 } from './replay-order.js';
 
 /**
  * `getAllEvents`: every event in `created ASC, id ASC` order (ids compared by code point, as DynamoDB compares
@@ -122,7 +120,7 @@ async function logReplay(
 }
 
 /** Order of the global-order index: its sort key by code point. */
-const byGlobalSortKey = (left: Item, right: Item): number => compareCodePoints(left[A.globalSk] as string, right[A.globalSk] as string);
+const byGlobalSortKey = (left: Item, right: Item): number => compareUtf8(left[A.globalSk] as string, right[A.globalSk] as string);
 /** Order of the log index: position (shards tie by their order in the merge). */
 const byLogPosition = (left: Item, right: Item): number => (left[A.logSk] as number) - (right[A.logSk] as number);
 
