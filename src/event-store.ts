@@ -1,7 +1,6 @@
 import { appendEvents, type AppendOptions, type StreamExpectation } from './append.js';
 import { instanceScope } from './blob-keys.js';
 import { CallBudget, checkCallOptions, isBudgetError, type CallOptions } from './call-budget.js';
-import { BoundedCache } from './concurrency.js';
 import { monotonicIds } from './ids.js';
 import type {
   AppendableEvent,
@@ -51,7 +50,7 @@ import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist,
 import { replay } from './replay.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 import { readSnapshot, saveSnapshot } from './snapshots.js';
-import { forCall, withBudget, type StoreContext } from './store-context.js';
+import { forCall, openCall, storeState, type StoreContext, type StoreState } from './store-context.js';
 import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, readMetadata, type TableMetadata } from './table-metadata.js';
@@ -105,7 +104,8 @@ export class EventStore implements IEventStoreRepo {
   };
   /** The validated options in force. */
   readonly options: ResolvedOptions;
-  private readonly ctx: StoreContext;
+  /** The store's long-lived state; each call opens its own context over it (`forCall`, `openCall`). */
+  private readonly ctx: StoreState;
   private initialising: InitRun | undefined;
   private layout: TableMetadata | undefined;
   /** True when this store's `ensureTable` created the table and no layout record says so yet (its init was cut). */
@@ -132,25 +132,7 @@ export class EventStore implements IEventStoreRepo {
       kv: meteredKv(this.options.kv, meter),
       blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined,
     };
-    this.ctx = withBudget(
-      {
-        kv: drivers.kv,
-        blobs: drivers.blobs,
-        drivers,
-        options: this.options,
-        meter,
-        sleep: internals.sleep ?? realSleep,
-        clock: this.options.clock,
-        warn,
-        retry: { policy: this.options.retry },
-        budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
-        heads: new BoundedCache(this.options.headCacheSize),
-        knownBuckets: new Set(),
-        logPositions: new Map(),
-        instance: { generation: '' },
-      },
-      new CallBudget(Infinity, [this.options.signal], this.options.clock),
-    );
+    this.ctx = storeState(drivers, this.options, meter, warn, internals.sleep ?? realSleep);
   }
 
   /**
@@ -675,7 +657,7 @@ export class EventStore implements IEventStoreRepo {
       pending.stop.abort(new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store was closed during init'));
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     const budget = CallBudget.of(this.options.deadlineMs, [], this.options.clock);
-    await budget.race(() => Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]), 'close');
+    await budget.race(() => Promise.all([this.ctx.drivers.kv.close?.(), this.ctx.drivers.blobs?.close?.()]), 'close');
   }
 
   /**
@@ -772,7 +754,7 @@ export class EventStore implements IEventStoreRepo {
 
   /** The context of control-plane work (init, reset) under `budget`: the store's context, its requests bound to that budget. */
   private controlContext(budget: CallBudget): StoreContext {
-    return withBudget(this.ctx, budget);
+    return openCall(this.ctx, budget);
   }
 
   /** A V6 event as a created event: `sequence` dropped, an increasing id (ids.ts) for a missing `id`, the store's clock for a missing `created`. */

@@ -20,7 +20,7 @@ import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from 
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
 import { utf8Length } from './item-size.js';
 import { isRetryable, persistentDelay, retried } from './retry.js';
-import { forCall, type StoreContext } from './store-context.js';
+import { forCall, type StoreContext, type StoreState } from './store-context.js';
 import { A, consumerPk } from './table-layout.js';
 import { fitsPartitionKey, hasLoneSurrogate } from './keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from './limits.js';
@@ -139,7 +139,7 @@ export async function readConsumer(ctx: StoreContext, name: string): Promise<Con
  * `initial` (read by the caller, so a bad start throws there).
  */
 export function startSubscription(
-  base: StoreContext,
+  base: StoreState,
   options: SubscribeOptions,
   settings: SubscribeSettings,
   initial: ConsumerState,
