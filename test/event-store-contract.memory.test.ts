@@ -1,8 +1,8 @@
 import { eventStoreContract } from '../contract-tests/event-store/index.js';
-import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
+import { memoryBackend } from './helpers/backends.js';
 
-eventStoreContract({ name: 'in-memory twin', createDrivers: async () => ({ kv: new MemoryKvDriver(), blobs: new MemoryBlobDriver() }) });
-eventStoreContract({ name: 'in-memory twin without blob store', createDrivers: async () => ({ kv: new MemoryKvDriver() }) });
+eventStoreContract({ name: 'in-memory twin', createDrivers: async () => memoryBackend() });
+eventStoreContract({ name: 'in-memory twin without blob store', createDrivers: async () => ({ kv: memoryBackend().kv }) });
 
 /**
  * The same suite on a twin that lags the way AWS does: each write reaches the global-order index after its own
@@ -14,8 +14,7 @@ const LAG = { medianMs: 3, tailMs: 60, tailProbability: 0.1 } as const;
 eventStoreContract({
   name: 'in-memory twin with lagging indexes and eventually consistent reads',
   createDrivers: async () => ({
-    kv: new MemoryKvDriver({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }),
-    blobs: new MemoryBlobDriver(),
+    ...memoryBackend({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }),
     indexSettleMs: LAG.tailMs + 5,
   }),
 });

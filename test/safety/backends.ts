@@ -1,18 +1,15 @@
 /**
- * The backends the production-safety scenarios run on: the in-memory twin, and DynamoDB Local + the S3 server
- * through the real drivers. Each backend is ONE key-value driver and ONE bucket shared by every store a scenario
- * opens (so two stores can share a bucket, or reopen a table, as two processes would).
+ * The backends the production-safety scenarios run on: the shared test backends (test/helpers/backends.ts: the
+ * in-memory twin, and DynamoDB Local + the S3 server through the real drivers). Each backend is ONE key-value driver
+ * and ONE bucket shared by every store a scenario opens (so two stores can share a bucket, or reopen a table, as two
+ * processes would).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
-import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
-import { S3BlobDriver } from '../../drivers/s3/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { Item, KvDriver } from '../../src/ports/kv-driver.js';
 import type { StoreWarning } from '../../src/warnings.js';
-import { createDynamoClient, createS3Client, uniqueBucketName, uniqueTableName } from '../servers/index.js';
+import { memoryBackend, realBackend, type Backend } from '../helpers/backends.js';
+import { uniqueTableName } from '../servers/index.js';
 
 /** One backend: shared drivers, unique table names, and a way to plant a foreign table. */
 export interface SafetyBackend {
@@ -36,7 +33,7 @@ export interface SafetyBackend {
 
 const noSleep = async (): Promise<void> => undefined;
 
-function makeBackend(name: string, kv: KvDriver, blobs: BlobDriver, dispose: () => Promise<void>): SafetyBackend {
+function makeBackend({ name, kv, blobs, teardown: dispose }: Backend): SafetyBackend {
   const warnings: StoreWarning[] = [];
   const foreignKey = (item: Item) => ({ id: item.id as string, created: item.created as string });
   return {
@@ -87,17 +84,10 @@ function makeBackend(name: string, kv: KvDriver, blobs: BlobDriver, dispose: () 
 
 /** The in-memory twin (KV + blobs). */
 export function memorySafetyBackend(): SafetyBackend {
-  return makeBackend('in-memory twin', new MemoryKvDriver(), new MemoryBlobDriver(), async () => undefined);
+  return makeBackend(memoryBackend());
 }
 
 /** DynamoDB Local + the S3 server (a fresh bucket per backend). */
 export function realSafetyBackend(dynamoEndpoint: string, s3Endpoint: string): SafetyBackend {
-  const dynamoClient: DynamoDBClient = createDynamoClient(dynamoEndpoint);
-  const s3Client: S3Client = createS3Client(s3Endpoint);
-  const kv = new DynamoDbKvDriver(dynamoClient, { pollIntervalMs: 20 });
-  const blobs = new S3BlobDriver(s3Client, { bucket: uniqueBucketName('safety') });
-  return makeBackend('DynamoDB Local + S3 server', kv, blobs, async () => {
-    dynamoClient.destroy();
-    s3Client.destroy();
-  });
+  return makeBackend(realBackend(dynamoEndpoint, s3Endpoint, 'safety'));
 }
