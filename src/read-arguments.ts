@@ -55,3 +55,31 @@ export function causationCanExist(causationId: string): boolean {
 export function streamCanExist(domain: string, identifier: string): boolean {
   return canExist(streamPk(domain, identifier), domain, identifier);
 }
+
+/**
+ * The stream arguments of a read method: `domain` a string, `identifier` a string or absent ('');
+ * `INPUT/INVALID_ARGUMENT` naming the bad one.
+ */
+export function streamArguments(call: string, domain: unknown, identifier: unknown): { domain: string; identifier: string } {
+  return { domain: textArgument(call, 'domain', domain), identifier: identifierArgument(call, identifier) };
+}
+
+/** `fromSequence` of `getStreamEvents`: an integer >= 0; else `INPUT/INVALID_ARGUMENT` naming it. */
+export function checkFromSequence(fromSequence: unknown): asserts fromSequence is number {
+  if (Number.isInteger(fromSequence) && (fromSequence as number) >= 0) return;
+  throw new EventStoreAdapterError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`,
+    { details: { field: 'fromSequence' } },
+  );
+}
+
+/** `startFromId` of `getAllEvents`: an event id (a string) or absent; else `INPUT/INVALID_ARGUMENT` naming it. */
+export function checkStartFromId(startFromId: unknown): asserts startFromId is string | undefined {
+  if (startFromId === undefined || typeof startFromId === 'string') return;
+  throw new EventStoreAdapterError(
+    ErrorCodes.INVALID_ARGUMENT,
+    `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`,
+    { details: { field: 'startFromId' } },
+  );
+}
