@@ -158,12 +158,7 @@ export class DynamoDbKvDriver implements KvDriver {
         }),
         this.sendOptions(),
       );
-      const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
-      return {
-        items: (output.Items ?? []) as Item[],
-        ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
-        consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
-      };
+      return pageOf(output);
     } catch (error) {
       throw mapDynamoDbError(error, { operation: 'query', table });
     }
@@ -291,12 +286,7 @@ export class DynamoDbKvDriver implements KvDriver {
         }),
         this.sendOptions(),
       );
-      const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
-      return {
-        items: (output.Items ?? []) as Item[],
-        ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
-        consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
-      };
+      return pageOf(output);
     } catch (error) {
       throw mapDynamoDbError(error, { operation: 'scan', table });
     }
@@ -325,6 +315,20 @@ export class DynamoDbKvDriver implements KvDriver {
     this.schemas.set(table, schema);
     return schema;
   }
+}
+
+/** A Query or Scan output as a page: its items, the cursor of its `LastEvaluatedKey`, the read capacity it consumed. */
+function pageOf(output: {
+  Items?: Record<string, unknown>[];
+  LastEvaluatedKey?: Record<string, unknown>;
+  ConsumedCapacity?: Parameters<typeof consumedCapacity>[0];
+}): QueryPage {
+  const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
+  return {
+    items: (output.Items ?? []) as Item[],
+    ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
+    consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
+  };
 }
 
 function uniqueKeys(keys: readonly ItemKey[]): ItemKey[] {
