@@ -214,13 +214,14 @@ function region(chain: ErrorLike[], context: FailureContext): CliFailure | undef
 function credentials(chain: ErrorLike[], context: FailureContext): CliFailure | undefined {
   const { profile } = context.flags;
   const withProfile = profile ? ` (--profile ${profile})` : '';
-  const missing = chain.find(
-    (error) =>
-      text(error.name) === 'CredentialsProviderError' ||
+  // The SDK's own error first: a driver's error wrapping it repeats its name and message in its own.
+  const missing =
+    chain.find((error) => text(error.name) === 'CredentialsProviderError') ??
+    chain.find((error) =>
       /Could not load credentials|Could not resolve credentials|credentials.*could not be found|profile.*could not be found/i.test(
         messageOf(error),
       ),
-  );
+    );
   if (missing) {
     const endpoint = endpointOf(chain[0], context);
     const local = context.flags.endpoint !== undefined;
