@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StoreTarget } from '../ops/store.js';
-import { DEFAULT_CHANGE_FEED_SHARDS } from '../src/options.js';
+import { DEFAULT_CHANGE_FEED_SHARDS } from '../src/inspection.js';
 import { resolveTableName } from '../ops/table-name.js';
 import type { CommonFlags } from './context.js';
 import { boundRequests, DEFAULT_TIMEOUT_MS, StallRecord, type Endpoint } from './request-timeout.js';

@@ -3,8 +3,8 @@
  * value names the flag) and the exit codes. Loads no AWS SDK module (see `clients.ts`).
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { ErrorCodes } from '../src/errors.js';
-import { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from '../src/options.js';
+import { OpsErrorCodes } from '../ops/errors.js';
+import { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from '../src/inspection.js';
 import { DEFAULT_TIMEOUT, MAX_TIMEOUT_MS } from './request-timeout.js';
 
 /** The flags of the commands that talk to AWS (each command has the subset it shows). */
@@ -146,7 +146,7 @@ function url(flag: string): (text: string) => string {
 /** A usage error (exit code 2, code `OPS/USAGE`): its message names the flag that fixes it. */
 export class UsageError extends Error {
   /** `OPS/USAGE`. */
-  readonly code = ErrorCodes.OPS_USAGE;
+  readonly code = OpsErrorCodes.USAGE;
 
   constructor(message: string) {
     super(message);

@@ -5,7 +5,8 @@
  * (`connect ECONNREFUSED`, `Region is missing`, `CredentialsProviderError`, `UnknownError`). The original code and
  * error name stay in `details` for scripts (`--json`).
  */
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../src/index.js';
+import { OpsErrorCodes } from '../ops/errors.js';
 import type { CommonFlags } from './context.js';
 import { DEFAULT_TIMEOUT, type Endpoint, type StallRecord } from './request-timeout.js';
 
@@ -141,7 +142,7 @@ export function explainFailure(error: unknown, context: FailureContext): CliFail
             details: original,
           }
         : {
-            code: ErrorCodes.OPS_FAILED,
+            code: OpsErrorCodes.FAILED,
             message: `${text(first.name) || 'Error'}: ${messageOf(first) || String(error)}`,
             usage: false,
             details: original,
@@ -151,7 +152,7 @@ export function explainFailure(error: unknown, context: FailureContext): CliFail
 
 /** Our usage errors, and option errors of the store the flags configure: in flag terms. */
 function usage(error: ErrorLike, context: FailureContext): CliFailure | undefined {
-  if (error.code === ErrorCodes.OPS_USAGE) return { code: ErrorCodes.OPS_USAGE, message: messageOf(error), usage: true };
+  if (error.code === OpsErrorCodes.USAGE) return { code: OpsErrorCodes.USAGE, message: messageOf(error), usage: true };
   if (!(error instanceof EventStoreAdapterError)) return undefined;
   if (error.code === ErrorCodes.INVALID_OPTIONS) {
     const issues = (error.details.issues as { path?: string; message: string }[] | undefined) ?? [];
@@ -159,12 +160,12 @@ function usage(error: ErrorLike, context: FailureContext): CliFailure | undefine
       const flag = FLAG_OF_OPTION[(issue.path ?? '').split('.')[0] ?? ''];
       return `${flag ?? issue.path ?? 'an option'}: ${issue.message}`;
     });
-    return { code: ErrorCodes.OPS_USAGE, message: named.join('; ') || error.message, usage: true, details: { cause: error.code, issues } };
+    return { code: OpsErrorCodes.USAGE, message: named.join('; ') || error.message, usage: true, details: { cause: error.code, issues } };
   }
   if (error.code === ErrorCodes.INVALID_PAGE_SIZE)
-    return { code: ErrorCodes.OPS_USAGE, message: `--page-size: ${error.message}`, usage: true, details: { cause: error.code } };
+    return { code: OpsErrorCodes.USAGE, message: `--page-size: ${error.message}`, usage: true, details: { cause: error.code } };
   if (error.code === ErrorCodes.INVALID_CURSOR && context.command === 'reset-consumer')
-    return { code: ErrorCodes.OPS_USAGE, message: `--from: ${error.message}`, usage: true, details: { cause: error.code } };
+    return { code: OpsErrorCodes.USAGE, message: `--from: ${error.message}`, usage: true, details: { cause: error.code } };
   return undefined;
 }
 
@@ -194,7 +195,7 @@ function region(chain: ErrorLike[], context: FailureContext): CliFailure | undef
   const { profile, region: given } = context.flags;
   if (chain.some((error) => /Region is missing/i.test(messageOf(error))))
     return {
-      code: ErrorCodes.OPS_REGION,
+      code: OpsErrorCodes.REGION,
       message: `no AWS region to connect to: give --region (e.g. --region eu-west-1), or set AWS_REGION${
         profile ? `, or set a region in profile ${profile} of ~/.aws/config (--profile ${profile} has none, or does not exist)` : ''
       }`,
@@ -203,7 +204,7 @@ function region(chain: ErrorLike[], context: FailureContext): CliFailure | undef
   const invalid = chain.find((error) => /Region not accepted|Invalid region|not a valid hostname component/i.test(messageOf(error)));
   if (invalid)
     return {
-      code: ErrorCodes.OPS_REGION,
+      code: OpsErrorCodes.REGION,
       message: `${given !== undefined ? `--region ${JSON.stringify(given)}` : 'the configured region'} is not a region AWS accepts: give one such as --region eu-west-1 (${messageOf(invalid)})`,
       usage: true,
     };
@@ -213,18 +214,19 @@ function region(chain: ErrorLike[], context: FailureContext): CliFailure | undef
 function credentials(chain: ErrorLike[], context: FailureContext): CliFailure | undefined {
   const { profile } = context.flags;
   const withProfile = profile ? ` (--profile ${profile})` : '';
-  const missing = chain.find(
-    (error) =>
-      text(error.name) === 'CredentialsProviderError' ||
+  // The SDK's own error first: a driver's error wrapping it repeats its name and message in its own.
+  const missing =
+    chain.find((error) => text(error.name) === 'CredentialsProviderError') ??
+    chain.find((error) =>
       /Could not load credentials|Could not resolve credentials|credentials.*could not be found|profile.*could not be found/i.test(
         messageOf(error),
       ),
-  );
+    );
   if (missing) {
     const endpoint = endpointOf(chain[0], context);
     const local = context.flags.endpoint !== undefined;
     return {
-      code: ErrorCodes.OPS_CREDENTIALS,
+      code: OpsErrorCodes.CREDENTIALS,
       message: profile
         ? `no usable AWS credentials from profile ${profile} (--profile): it is not in ~/.aws/credentials or ~/.aws/config, has no keys, ` +
           `or its SSO session expired (aws sso login --profile ${profile}). The SDK said: ${messageOf(missing)}`
@@ -241,7 +243,7 @@ function credentials(chain: ErrorLike[], context: FailureContext): CliFailure | 
     const endpoint = endpointOf(chain[0], context);
     const name = text(rejected.details?.awsErrorName) || text(rejected.name);
     return {
-      code: ErrorCodes.OPS_CREDENTIALS,
+      code: OpsErrorCodes.CREDENTIALS,
       message: `${endpoint.service} at ${endpoint.where} rejected the credentials${withProfile} (${name}): check the keys, renew a session token, or give another --profile`,
       usage: false,
       details: { errorName: name, ...(profile ? { profile } : {}) },
@@ -256,7 +258,7 @@ function network(chain: ErrorLike[], context: FailureContext): CliFailure | unde
   const code = text(failure.code);
   const endpoint = endpointOf(chain[0], context, failure);
   return {
-    code: ErrorCodes.OPS_CONNECTION,
+    code: OpsErrorCodes.CONNECTION,
     message: `cannot connect to ${endpoint.service} at ${endpoint.where}: ${NETWORK_CODES[code]} (${code}${
       text(failure.hostname) ? ` ${text(failure.hostname)}` : ''
     }): ${fixEndpoint(endpoint, context)}`,
@@ -276,7 +278,7 @@ function notTheService(chain: ErrorLike[], context: FailureContext): CliFailure 
   const answer =
     text(odd.name) === 'Unknown' ? 'an error response it would not send' : `${text(odd.name) || 'Error'}: ${messageOf(odd).split('\n')[0]}`;
   return {
-    code: ErrorCodes.OPS_CONNECTION,
+    code: OpsErrorCodes.CONNECTION,
     message: `${endpoint.service} at ${endpoint.where} did not answer as ${endpoint.service} (${status ? `HTTP ${status}, ` : ''}${answer}): ${fixEndpoint(
       endpoint,
       context,
@@ -378,7 +380,7 @@ function layout(error: ErrorLike, context: FailureContext): CliFailure | undefin
   if (details.field === 'changeFeed') {
     const stored = Number(details.stored);
     return {
-      code: ErrorCodes.OPS_USAGE,
+      code: OpsErrorCodes.USAGE,
       message: `table ${table} was created ${stored === 0 ? 'without a change feed' : `with a change feed of ${stored} shard(s)`}; --change-feed ${String(
         context.flags.changeFeed,
       )} differs: leave --change-feed out (the CLI reads an existing table's change feed from its layout record)`,
@@ -388,7 +390,7 @@ function layout(error: ErrorLike, context: FailureContext): CliFailure | undefin
   }
   if (details.field === 'blobLocation')
     return {
-      code: ErrorCodes.OPS_USAGE,
+      code: OpsErrorCodes.USAGE,
       message: `table ${table} keeps its offloaded payloads at ${String(details.stored)}, not ${String(details.configured)}: give that bucket and key prefix with --bucket and --s3-key-prefix`,
       usage: true,
       details: { cause: error.code, ...details },
@@ -425,7 +427,7 @@ function files(error: ErrorLike, context: FailureContext): CliFailure | undefine
   const reason =
     { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'it is a directory' }[error.code] ?? error.code;
   return {
-    code: ErrorCodes.OPS_USAGE,
+    code: OpsErrorCodes.USAGE,
     message: `cannot ${flag === 'in' ? 'read' : 'write'} --${flag} ${path}: ${reason}`,
     usage: true,
     details: { errorName: error.code, path },

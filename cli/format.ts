@@ -5,8 +5,7 @@ import type { ImportSummary } from '../ops/import.js';
 import type { MigrationSummary } from '../ops/migrate-from-upstream.js';
 import type { StoreStatsReport } from '../ops/stats.js';
 import type { VerifyReport } from '../ops/verify.js';
-import { ErrorCodes } from '../src/errors.js';
-import type { SweepResult } from '../src/sweeper.js';
+import { ErrorCodes, type SweepResult } from '../src/index.js';
 
 const number = (value: number) => value.toLocaleString('en-US');
 const bytes = (value: number) =>

@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { cloudFormation, iamPolicy, terraform, type InfrastructureOptions } from '../ops/infrastructure.js';
 import { resolveTableName } from '../ops/table-name.js';
-import type { ExpectedStreamVersion } from '../src/contract-types.js';
+import type { ExpectedStreamVersion } from '../src/index.js';
 import { startTelemetry, stopTelemetry, telemetryHelp } from './telemetry.js';
-import { ErrorCodes } from '../src/errors.js';
+import { OpsErrorCodes } from '../ops/errors.js';
 import { prepareSdkEnvironment } from './sdk-environment.js';
 import {
   type CommonFlags,
@@ -464,7 +464,7 @@ function registerPrinters(program: Command, done: (code: number) => void): void 
  * unused here (instead of commander's suggestion of a similar-looking flag).
  */
 function usageText(text: string, program: Command): string {
-  const coded = text.replace(/^error: /, `error: ${ErrorCodes.OPS_USAGE}: `);
+  const coded = text.replace(/^error: /, `error: ${OpsErrorCodes.USAGE}: `);
   const unknown = /unknown option '(--[A-Za-z0-9-]+)'/.exec(coded)?.[1];
   if (unknown === undefined) return coded;
   const users = program.commands
@@ -481,8 +481,8 @@ function printWarning(warning: { code: string; message: string }): void {
 
 /** A usage error found before the command runs: printed like every error; exit code 2. */
 function usage(message: string, flags: { readonly json?: unknown }): number {
-  process.stderr.write(`error: ${ErrorCodes.OPS_USAGE}: ${message}\n`);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: ErrorCodes.OPS_USAGE, message } }, null, 2)}\n`);
+  process.stderr.write(`error: ${OpsErrorCodes.USAGE}: ${message}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ error: { code: OpsErrorCodes.USAGE, message } }, null, 2)}\n`);
   return ExitCodes.USAGE;
 }
 
@@ -500,11 +500,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end with exit code 0; anything else commander refuses is a usage error (already printed).
       if (error.exitCode !== 0 && argv.includes('--json'))
         process.stdout.write(
-          `${JSON.stringify({ error: { code: ErrorCodes.OPS_USAGE, message: error.message.replace(/^error: /, '') } }, null, 2)}\n`,
+          `${JSON.stringify({ error: { code: OpsErrorCodes.USAGE, message: error.message.replace(/^error: /, '') } }, null, 2)}\n`,
         );
       return error.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     }
-    process.stderr.write(`error: ${ErrorCodes.OPS_FAILED}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${OpsErrorCodes.FAILED}: ${error instanceof Error ? error.message : String(error)}\n`);
     return ExitCodes.FAILURE;
   }
   await stopTelemetry();
@@ -520,7 +520,7 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`error: ${ErrorCodes.OPS_FAILED}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`error: ${OpsErrorCodes.FAILED}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = ExitCodes.FAILURE;
   },
 );

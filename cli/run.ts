@@ -1,5 +1,6 @@
 /** Running one CLI command: clients, Ctrl-C, progress, output, and the exit code. */
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../src/index.js';
+import { OpsErrorCodes } from '../ops/errors.js';
 import type { ProgressListener } from '../ops/progress.js';
 import { clientsFor, targetFor, type CliClients } from './clients.js';
 import { ExitCodes, parseTimeout, type CommonFlags } from './context.js';
@@ -55,7 +56,7 @@ export async function runCommand(
   try {
     timeoutMs = parseTimeout(flags.timeout);
   } catch (error) {
-    return printFailure({ code: ErrorCodes.OPS_USAGE, message: (error as Error).message, usage: true }, flags);
+    return printFailure({ code: OpsErrorCodes.USAGE, message: (error as Error).message, usage: true }, flags);
   }
   process.on('SIGINT', onSigint);
   const progress = progressDisplay({ quiet: flags.quiet ?? false });

@@ -1,9 +1,7 @@
 /** `describeTable`: a table's status, keys, indexes, billing, streams, size, and the store's layout record. */
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { decodeMetadata, METADATA_KEY, type TableMetadata } from '../src/codecs/metadata.js';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
-import type { Item } from '../src/ports/kv-driver.js';
-import { batchGetAll, documentClient } from './raw-table.js';
+import { ErrorCodes, EventStoreAdapterError } from '../src/index.js';
+import { decodeLayoutRecord, LAYOUT_RECORD_KEY, type TableMetadata } from '../src/inspection.js';
+import { tableReader } from './raw-table.js';
 import type { StoreTarget } from './store.js';
 
 /** What `describeTable` reports. */
@@ -23,18 +21,15 @@ export interface TableDescriptionReport {
   readonly layoutRecord: TableMetadata | undefined;
 }
 
-/** Describe `target.tableName`. `DRIVER/RESOURCE_NOT_FOUND` when it does not exist. */
+/** Describe `target.tableName` (through the DynamoDB driver). `DRIVER/RESOURCE_NOT_FOUND` when it does not exist. */
 export async function describeTable(target: Pick<StoreTarget, 'dynamodbClient' | 'tableName'>): Promise<TableDescriptionReport> {
-  const response = await target.dynamodbClient.send(new DescribeTableCommand({ TableName: target.tableName })).catch((error: unknown) => {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException')
-      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Table ${target.tableName} does not exist`, {
-        cause: error,
-        details: { table: target.tableName },
-      });
-    throw error;
-  });
-  const table = response.Table!;
-  const keySchema = Object.fromEntries((table.KeySchema ?? []).map((key) => [key.KeyType ?? '', key.AttributeName]));
+  const kv = tableReader(target.dynamodbClient);
+  const table = await kv.describeTable(target.tableName);
+  if (table === undefined)
+    throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Table ${target.tableName} does not exist`, {
+      details: { table: target.tableName },
+    });
+  const { keySchema } = table;
   const layout =
     keySchema.HASH === 'pk' && keySchema.RANGE === 'sk'
       ? 'ours'
@@ -43,24 +38,19 @@ export async function describeTable(target: Pick<StoreTarget, 'dynamodbClient' |
         : 'other';
   let layoutRecord: TableMetadata | undefined;
   if (layout === 'ours') {
-    const [item] = await batchGetAll(documentClient(target.dynamodbClient), target.tableName, [METADATA_KEY], { consistent: true });
-    if (item) layoutRecord = decodeMetadata(target.tableName, item as Item);
+    const { item } = await kv.get(target.tableName, LAYOUT_RECORD_KEY, { consistent: true });
+    if (item) layoutRecord = decodeLayoutRecord(target.tableName, item);
   }
   return {
     table: target.tableName,
-    status: table.TableStatus,
+    status: table.status,
     layout,
     keySchema,
-    indexes: (table.GlobalSecondaryIndexes ?? []).map((index) => ({
-      name: index.IndexName,
-      keys: Object.fromEntries((index.KeySchema ?? []).map((key) => [key.KeyType ?? '', key.AttributeName])),
-      projection: index.Projection?.ProjectionType,
-    })),
-    billingMode:
-      table.BillingModeSummary?.BillingMode ?? (table.ProvisionedThroughput?.ReadCapacityUnits ? 'PROVISIONED' : 'PAY_PER_REQUEST'),
-    streamViewType: table.StreamSpecification?.StreamEnabled ? table.StreamSpecification.StreamViewType : undefined,
-    approximateItems: table.ItemCount,
-    approximateBytes: table.TableSizeBytes,
+    indexes: table.indexes,
+    billingMode: table.billingMode,
+    streamViewType: table.streamViewType,
+    approximateItems: table.approximateItems,
+    approximateBytes: table.approximateBytes,
     layoutRecord,
   };
 }

@@ -15,8 +15,8 @@
 import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
-import type { EventStore } from '../src/event-store.js';
+import { ErrorCodes, EventStoreAdapterError, type EventStore } from '../src/index.js';
+import { OpsError, OpsErrorCodes } from './errors.js';
 import { eventToLine } from './ndjson.js';
 import { report, type ProgressListener } from './progress.js';
 import { throwIfAborted } from './raw-table.js';
@@ -197,8 +197,8 @@ function writeCheckpoint(file: string, checkpoint: ExportCheckpoint): void {
   writeFileSync(checkpointPath(file), `${JSON.stringify(checkpoint)}\n`);
 }
 
-function mismatch(file: string, reason: string, cause?: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.OPS_CHECKPOINT_MISMATCH, `Cannot resume the export to ${file}: ${reason}`, {
+function mismatch(file: string, reason: string, cause?: unknown): OpsError {
+  return new OpsError(OpsErrorCodes.CHECKPOINT_MISMATCH, `Cannot resume the export to ${file}: ${reason}`, {
     cause,
     details: { file, reason },
   });

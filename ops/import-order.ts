@@ -10,8 +10,8 @@
  *   (not in the file, or refused), is not stored: an `OPS/SEQUENCE_MISMATCH` issue names it.
  * Events without a `sequence` (files from elsewhere) go to the end of their stream, as appends do.
  */
-import type { CreatedEvent, ExpectedStreamSequence } from '../src/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import type { CreatedEvent, ExpectedStreamSequence } from '../src/index.js';
+import { OpsError, OpsErrorCodes } from './errors.js';
 
 /** Most events held back waiting for an earlier event of their stream; past it the import stops (`OPS/SEQUENCE_MISMATCH`). */
 export const MAX_WAITING_EVENTS = 10_000;
@@ -116,8 +116,8 @@ export class SequenceKeeper {
     if (!queue) this.waiting.set(stream, (queue = new Map()));
     if (queue.has(entry.sequence!)) return false;
     if (this.waitingCount >= MAX_WAITING_EVENTS) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.OPS_SEQUENCE_MISMATCH,
+      throw new OpsError(
+        OpsErrorCodes.SEQUENCE_MISMATCH,
         `line ${entry.line}: more than ${MAX_WAITING_EVENTS} events wait for an earlier event of their stream ` +
           "(the file is far from each stream's sequence order); what was stored so far is kept, a re-run skips it",
         { details: { line: entry.line, id: entry.event.id, waiting: this.waitingCount } },

@@ -12,9 +12,8 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { ExpectedStreamSequence } from '../src/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, hasCode } from '../src/errors.js';
-import type { EventStore } from '../src/event-store.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode, type EventStore, type ExpectedStreamSequence } from '../src/index.js';
+import { OpsErrorCodes } from './errors.js';
 import { SequenceKeeper, type ImportEntry } from './import-order.js';
 import { eventIdentity, lineToEvent } from './ndjson.js';
 import { report, type ProgressListener } from './progress.js';
@@ -93,7 +92,7 @@ export async function importEvents(options: ImportOptions): Promise<ImportSummar
   const writeOptions = (expectations: Expectations) => ({ ...expectations, ...(signal ? { signal } : {}) });
   const sequenceIssue = (entry: ImportEntry, reason: string) => {
     const message = `event ${entry.event.id} cannot keep sequence ${entry.sequence}: ${reason}`;
-    issue({ line: entry.line, id: entry.event.id, kind: 'sequence', code: ErrorCodes.OPS_SEQUENCE_MISMATCH, message });
+    issue({ line: entry.line, id: entry.event.id, kind: 'sequence', code: OpsErrorCodes.SEQUENCE_MISMATCH, message });
   };
   let batch: ImportEntry[] = [];
   const flush = async () => {

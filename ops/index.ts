@@ -44,3 +44,4 @@ export * from './pricing.js';
 export { openStore, resolveTableName, listBlobs, type StoreTarget, type BlobObject } from './store.js';
 export { describeTable, requireOurTable, type TableDescriptionReport } from './describe.js';
 export { createStoreTable, sweepOrphans, type CreateTableOptions } from './maintenance.js';
+export { OpsError, OpsErrorCodes, type OpsErrorCode } from './errors.js';

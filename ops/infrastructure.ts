@@ -2,11 +2,11 @@
  * The infrastructure of a store, as text for the tools that own it: the least-privilege IAM policy, the
  * CloudFormation resources (table with its global-order index, bucket) and the same in Terraform (chosen over CDK:
  * plain text, no toolkit or language runtime to install, reviewable in a pull request). All derived from the
- * store's own layout (`tableSchema`) and the drivers' IAM action lists, so they cannot drift from what the code needs.
+ * store's own layout (`storeTableSchema`) and the drivers' IAM action lists, so they cannot drift from what the code needs.
  */
 import { requiredDynamoDbIamActions } from '../drivers/dynamodb/iam.js';
 import { requiredS3IamActions } from '../drivers/s3/iam.js';
-import { tableSchema } from '../src/table-layout.js';
+import { storeTableSchema } from '../src/inspection.js';
 
 /** What the infrastructure is for. */
 export interface InfrastructureOptions {
@@ -104,7 +104,7 @@ function logicalId(base: string): string {
 
 /** The CloudFormation resources (YAML) of the table and the bucket. */
 export function cloudFormation(options: InfrastructureOptions): string {
-  const schema = tableSchema(options.tableName, options.changeFeed ?? false);
+  const schema = storeTableSchema(options.tableName, options.changeFeed ?? false);
   const attributes = [schema.partitionKey, schema.sortKey!, ...schema.indexes.flatMap((index) => [index.partitionKey, index.sortKey!])];
   const lines = [
     'Resources:',
@@ -153,7 +153,7 @@ export function cloudFormation(options: InfrastructureOptions): string {
 
 /** The same resources in Terraform (AWS provider 5.x). */
 export function terraform(options: InfrastructureOptions): string {
-  const schema = tableSchema(options.tableName, options.changeFeed ?? false);
+  const schema = storeTableSchema(options.tableName, options.changeFeed ?? false);
   const attributes = [schema.partitionKey, schema.sortKey!, ...schema.indexes.flatMap((index) => [index.partitionKey, index.sortKey!])];
   const lines = [
     'resource "aws_dynamodb_table" "event_store" {',

@@ -1,6 +1,5 @@
 /** Table creation and orphan sweeping, through the store itself. */
-import { EventStoreRepo } from '../src/index.js';
-import type { SweepResult } from '../src/sweeper.js';
+import { EventStoreRepo, type SweepResult } from '../src/index.js';
 import { describeTable, type TableDescriptionReport } from './describe.js';
 import { withOpenStore, type StoreTarget } from './store.js';
 

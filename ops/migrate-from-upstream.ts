@@ -13,12 +13,10 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { CreatedEvent } from '../src/contract-types.js';
-import { ErrorCodes, hasCode } from '../src/errors.js';
-import type { EventStore } from '../src/event-store.js';
+import { ErrorCodes, hasCode, type CreatedEvent, type EventStore } from '../src/index.js';
 import { report, type ProgressListener } from './progress.js';
-import { mapWithConcurrency } from '../src/concurrency.js';
-import { documentClient, throwIfAborted } from './raw-table.js';
+import { mapWithConcurrency } from '../src/inspection.js';
+import { tableReader, throwIfAborted } from './raw-table.js';
 import { checkUpstreamTable, fetchUpstreamEvents, scanUpstreamIndex, type UpstreamStream } from './upstream-table.js';
 
 /**
@@ -131,11 +129,11 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
   const started = Date.now();
   const { target, signal, onProgress } = options;
   const dryRun = options.dryRun ?? false;
-  const documents = documentClient(options.dynamodbClient);
-  const { approximateItems } = await checkUpstreamTable(options.dynamodbClient, options.sourceTableName);
+  const kv = tableReader(options.dynamodbClient);
+  const { approximateItems } = await checkUpstreamTable(kv, options.sourceTableName);
   // A dry run reads nothing of the target (its table may not exist yet): it only validates with the store's rules.
   if (!dryRun) await target.init();
-  const index = await scanUpstreamIndex(documents, options.sourceTableName, {
+  const index = await scanUpstreamIndex(kv, options.sourceTableName, {
     ...(options.scanSegments ? { segments: options.scanSegments } : {}),
     ...(signal ? { signal } : {}),
     onItems: (done) =>
@@ -184,7 +182,7 @@ export async function migrateFromUpstream(options: MigrateOptions): Promise<Migr
     for (let start = 0; start < stream.entries.length && !stopped; start += MIGRATION_CHUNK) {
       throwIfAborted(signal);
       const entries = stream.entries.slice(start, start + MIGRATION_CHUNK);
-      const fetched = await fetchUpstreamEvents(documents, options.s3Client, options.sourceTableName, entries);
+      const fetched = await fetchUpstreamEvents(kv, options.s3Client, options.sourceTableName, entries);
       const events: CreatedEvent[] = [];
       for (const result of fetched) {
         if (!result.ok) {

@@ -2,8 +2,8 @@
  * The NDJSON event format of `export` and `import`: one event a line, fields
  * `id, domain, type, payload, meta?, identifier?, correlationId?, causationId?, created (ISO-8601 UTC), sequence`.
  */
-import type { CreatedEvent, StoredEvent } from '../src/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import type { CreatedEvent, StoredEvent } from '../src/index.js';
+import { OpsError, OpsErrorCodes } from './errors.js';
 
 /** One event as a line of JSON (no newline). */
 export function eventToLine(event: StoredEvent): string {
@@ -68,6 +68,6 @@ export function eventIdentity(event: CreatedEvent | StoredEvent): string {
   ]);
 }
 
-function invalidLine(line: number, reason: string, cause?: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.OPS_INVALID_LINE, `line ${line}: ${reason}`, { cause, details: { line, reason } });
+function invalidLine(line: number, reason: string, cause?: unknown): OpsError {
+  return new OpsError(OpsErrorCodes.INVALID_LINE, `line ${line}: ${reason}`, { cause, details: { line, reason } });
 }

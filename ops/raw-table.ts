@@ -1,96 +1,87 @@
 /**
- * Raw reads of a DynamoDB table for the operations tools: parallel scans (one page per segment in memory at a
- * time) and batch-gets with the unprocessed-keys loop. The KV port has no scan (the store never scans), so these
- * use the AWS SDK directly; they are read-only.
+ * Raw reads of a table and a bucket for the operations tools, through the ports: the DynamoDB and S3 drivers over
+ * the caller's AWS clients (the tools never call the AWS SDK themselves), parallel scans through the KV port's
+ * `scan` (one page per segment in memory at a time), and batch reads of any number of keys (the core's
+ * unprocessed-keys loop, `readItems`). Read-only: the drivers never create a table or a bucket here.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll as readEveryKey, type BatchReader } from '../src/batch-loops.js';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
-import { DYNAMODB_MAX_BATCH_GET_KEYS } from '../src/limits.js';
-import type { Item, ItemKey } from '../src/ports/kv-driver.js';
-import { DEFAULT_RETRY_POLICY } from '../src/retry.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
+import { S3BlobDriver } from '../drivers/s3/index.js';
+import { ErrorCodes, EventStoreAdapterError } from '../src/index.js';
+import { readItems } from '../src/inspection.js';
+import type { BlobDriver } from '../src/ports/blob-driver.js';
+import type { Item, ItemKey, KvDriver } from '../src/ports/kv-driver.js';
 
-/** A raw item, unmarshalled (strings, numbers, maps, lists, binary). */
-export type RawItem = Record<string, unknown>;
+/** A raw item (strings, numbers, maps, lists, binary). */
+export type RawItem = Item;
 
-/** A document client over `client` that leaves numbers as JS numbers and drops undefined values. */
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+/** The DynamoDB driver over `client`, for reading tables (it never creates one). */
+export function tableReader(client: DynamoDBClient): DynamoDbKvDriver {
+  return new DynamoDbKvDriver(client, { createTable: false });
+}
+
+/** The S3 driver over `client` for `bucket` and `keyPrefix` (default none), for reading blobs (it never creates a bucket). */
+export function bucketReader(client: S3Client, bucket: string, keyPrefix = ''): BlobDriver {
+  return new S3BlobDriver(client, { bucket, keyPrefix, createBucket: false });
 }
 
 /** Options of {@link scanTable}. */
 export interface ScanOptions {
-  /** Parallel scan segments (DynamoDB's `TotalSegments`), default 4. */
+  /** Parallel scan segments, default 4. */
   readonly segments?: number;
-  /** Items per page (`Limit`); the page also stops at 1 MB. */
+  /** Items per page; the page also stops at the driver's page bytes (1 MB). */
   readonly pageSize?: number;
-  /** Only these attributes (`ProjectionExpression`), when given. */
+  /** Only these attributes, when given (name the key attributes to get them). */
   readonly attributes?: readonly string[];
   /** Strongly consistent scan. */
   readonly consistent?: boolean;
-  /** Stops the scan between pages (`STORE/ABORTED`). */
+  /** Stops the scan (`STORE/ABORTED` between pages; a page in flight is abandoned). */
   readonly signal?: AbortSignal;
 }
 
 /**
- * Scan the whole table in `segments` parallel segments, calling `onPage` once per page (awaited before that
- * segment's next page is read: memory stays bounded by one page per segment).
+ * Scan the whole table in `segments` parallel segments through `kv.scan`, calling `onPage` once per page (awaited
+ * before that segment's next page is read: memory stays bounded by one page per segment).
  */
 export async function scanTable(
-  client: DynamoDBDocumentClient,
+  kv: KvDriver,
   table: string,
   onPage: (items: RawItem[]) => Promise<void> | void,
   options: ScanOptions = {},
 ): Promise<void> {
   const segments = options.segments ?? 4;
-  const names = options.attributes ? Object.fromEntries(options.attributes.map((name, index) => [`#a${index}`, name])) : undefined;
+  const driver = options.signal ? (kv.withSignal?.(options.signal) ?? kv) : kv;
+  if (!driver.scan)
+    throw new EventStoreAdapterError(ErrorCodes.VALIDATION, `${kv.capabilities.name} cannot scan a table`, { details: { table } });
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
-      let start: Record<string, unknown> | undefined;
+      let cursor: string | undefined;
       do {
         throwIfAborted(options.signal);
-        const input: ScanCommandInput = {
-          TableName: table,
-          Segment: segment,
-          TotalSegments: segments,
-          ...(options.pageSize ? { Limit: options.pageSize } : {}),
-          ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
-          ...(options.consistent ? { ConsistentRead: true } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        };
-        const page = await client.send(new ScanCommand(input), options.signal ? { abortSignal: options.signal } : {});
-        start = page.LastEvaluatedKey;
-        await onPage((page.Items ?? []) as RawItem[]);
-      } while (start !== undefined);
+        const page = await driver.scan!(table, {
+          segment,
+          segments,
+          ...(options.pageSize ? { limit: options.pageSize } : {}),
+          ...(options.attributes ? { attributes: options.attributes } : {}),
+          ...(options.consistent ? { consistent: true } : {}),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        cursor = page.cursor;
+        await onPage(page.items);
+      } while (cursor !== undefined);
     }),
   );
 }
 
-/**
- * Read the items at `keys` (any number; strongly consistent when asked); missing items are simply absent. The core's
- * unprocessed-keys loop (`batchGetAll` of src/batch-loops.ts, with the default retry policy) over raw BatchGetItem
- * calls: `RETRY/UNPROCESSED_LEFT` when keys stay unprocessed.
- */
-export async function batchGetAll(
-  client: DynamoDBDocumentClient,
+/** The items at `keys` of `table` (any number; strongly consistent when asked); missing items are simply absent. */
+export function batchGetAll(
+  kv: KvDriver,
   table: string,
-  keys: readonly RawItem[],
+  keys: readonly ItemKey[],
   options: { consistent?: boolean } = {},
 ): Promise<RawItem[]> {
-  const reader: BatchReader = {
-    capabilities: { maxBatchGetKeys: DYNAMODB_MAX_BATCH_GET_KEYS },
-    batchGet: async (name, batch, { consistent } = {}) => {
-      const response = await client.send(
-        new BatchGetCommand({ RequestItems: { [name]: { Keys: [...batch], ...(consistent ? { ConsistentRead: true } : {}) } } }),
-      );
-      return {
-        items: (response.Responses?.[name] ?? []) as Item[],
-        unprocessedKeys: (response.UnprocessedKeys?.[name]?.Keys ?? []) as ItemKey[],
-      };
-    },
-  };
-  return readEveryKey(reader, table, keys as ItemKey[], DEFAULT_RETRY_POLICY, { consistent: options.consistent ?? false });
+  return readItems(kv, table, keys, options);
 }
 
 /** `STORE/ABORTED` when `signal` has fired. */

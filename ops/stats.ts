@@ -3,16 +3,11 @@
  * per month and shard and the largest items) and a listing of its blobs: events, streams, counts per month and
  * per shard, offloaded events and bytes, the largest items, snapshots, and the estimated monthly cost.
  */
-import { itemSize } from '../src/item-size.js';
-import { blobScope } from '../src/blob-keys.js';
-import type { Item } from '../src/ports/kv-driver.js';
-import { A } from '../src/table-layout.js';
-import { bucketLabel, bucketOfIso } from '../src/time-buckets.js';
+import { itemFacts, keyOf, tableBlobScope, type ItemFacts } from '../src/inspection.js';
 import { requireOurTable } from './describe.js';
-import { itemKind, shardOfGlobalPk } from './our-table.js';
 import { DYNAMODB_ITEM_OVERHEAD_BYTES, estimateMonthlyCost, type CostEstimate } from './pricing.js';
 import { report, type ProgressListener } from './progress.js';
-import { documentClient, scanTable, type RawItem } from './raw-table.js';
+import { scanTable, tableReader, type RawItem } from './raw-table.js';
 import { listBlobs, requireBucket, type StoreTarget } from './store.js';
 
 /** Options of {@link storeStats}. */
@@ -75,29 +70,24 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
   await requireOurTable(options);
   await requireBucket(options); // before the scan: a missing bucket is reported at once
   await scanTable(
-    documentClient(options.dynamodbClient),
+    tableReader(options.dynamodbClient),
     options.tableName,
     (page) => {
       for (const item of page) {
-        const kind = itemKind(item);
+        const facts = itemFacts(item);
+        const { kind, bytes } = facts;
         items[kind] = (items[kind] ?? 0) + 1;
-        const bytes = itemSize(item as Item);
         storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES;
         if (kind === 'event') {
           events++;
           storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES; // its copy in the global-order index (projection ALL)
-          if (item[A.logPk] !== undefined) storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES; // and in the change feed's log index
-          const created = item[A.created];
-          if (typeof created === 'string') {
-            const month = bucketLabel(bucketOfIso(created));
-            perMonth.set(month, (perMonth.get(month) ?? 0) + 1);
-          }
-          const shard = shardOfGlobalPk(item[A.globalPk]);
-          if (shard !== undefined) perShard.set(String(shard), (perShard.get(String(shard)) ?? 0) + 1);
-          if (typeof item[A.blobKey] === 'string') offloadedEvents++;
+          if (facts.inLogIndex) storageBytes += bytes + DYNAMODB_ITEM_OVERHEAD_BYTES; // and in the change feed's log index
+          if (facts.month !== undefined) perMonth.set(facts.month, (perMonth.get(facts.month) ?? 0) + 1);
+          if (facts.writeShard !== undefined) perShard.set(String(facts.writeShard), (perShard.get(String(facts.writeShard)) ?? 0) + 1);
+          if (facts.offloaded) offloadedEvents++;
         } else if (kind === 'head') streams++;
         else if (kind === 'snapshot') snapshots++;
-        considerLargest(largest, keep, item, kind, bytes);
+        considerLargest(largest, keep, item, facts);
       }
       scanned += page.length;
       report(options.onProgress, { phase: 'scan', done: scanned, unit: 'items' });
@@ -106,7 +96,7 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
   );
   let blobBytes = 0;
   let blobs = 0;
-  await listBlobs(options, blobScope('', options.tableName), (objects) => {
+  await listBlobs(options, tableBlobScope(options.tableName), (objects) => {
     blobs += objects.length;
     for (const object of objects) blobBytes += object.size;
   });
@@ -137,14 +127,16 @@ export async function storeStats(options: StatsOptions): Promise<StoreStatsRepor
   };
 }
 
-function considerLargest(largest: StoreStatsReport['largestItems'], keep: number, item: RawItem, kind: string, bytes: number): void {
+function considerLargest(largest: StoreStatsReport['largestItems'], keep: number, item: RawItem, facts: ItemFacts): void {
+  const { kind, bytes } = facts;
   if (keep <= 0 || (largest.length >= keep && largest[largest.length - 1]!.bytes >= bytes)) return;
+  const key = keyOf(item);
   const entry = {
-    pk: String(item[A.pk]),
-    sk: Number(item[A.sk]),
+    pk: String(key.pk),
+    sk: Number(key.sk),
     kind,
     bytes,
-    ...(kind === 'event' && typeof item[A.id] === 'string' ? { eventId: item[A.id] as string } : {}),
+    ...(facts.eventId !== undefined ? { eventId: facts.eventId } : {}),
   };
   largest.push(entry);
   largest.sort((a, b) => b.bytes - a.bytes);

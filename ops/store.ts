@@ -1,10 +1,10 @@
 /** Which store an operation works on, and opening it as an `EventStoreRepo` (the drop-in form). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeMetadata, METADATA_KEY } from '../src/codecs/metadata.js';
-import { ErrorCodes, EventStoreAdapterError, EventStoreRepo, type StoreWarning } from '../src/index.js';
-import { documentClient } from './raw-table.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { EventStoreRepo, type StoreWarning } from '../src/index.js';
+import { decodeLayoutRecord, LAYOUT_RECORD_KEY } from '../src/inspection.js';
+import type { BlobDriver } from '../src/ports/blob-driver.js';
+import { bucketReader, tableReader } from './raw-table.js';
 
 /** A store on AWS (or DynamoDB Local + an S3 server): its table and, when it offloads, its bucket. */
 export interface StoreTarget {
@@ -34,11 +34,9 @@ export interface StoreTarget {
 export async function withRecordedLayout(target: StoreTarget): Promise<StoreTarget> {
   if (target.changeFeed !== undefined) return target;
   try {
-    const { Item } = await documentClient(target.dynamodbClient).send(
-      new GetCommand({ TableName: target.tableName, Key: METADATA_KEY, ConsistentRead: true }),
-    );
-    if (!Item) return target;
-    const { feedShards } = decodeMetadata(target.tableName, Item);
+    const { item } = await tableReader(target.dynamodbClient).get(target.tableName, LAYOUT_RECORD_KEY, { consistent: true });
+    if (!item) return target;
+    const { feedShards } = decodeLayoutRecord(target.tableName, item);
     return feedShards > 0 ? { ...target, changeFeed: { shards: feedShards } } : target;
   } catch {
     return target; // missing table, foreign layout, no permission: the command itself reports it
@@ -91,60 +89,32 @@ export interface BlobObject {
   readonly lastModifiedMs: number | undefined;
 }
 
-/** True when an S3 error says the bucket does not exist. */
-function isBucketMissing(error: unknown): boolean {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return name === 'NoSuchBucket' || name === 'NotFound' || $metadata?.httpStatusCode === 404;
-}
-
-/** `DRIVER/RESOURCE_NOT_FOUND` naming the bucket (`details.bucket`): what the store's S3 driver throws for it too. */
-function bucketMissing(bucket: string, cause: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `S3 bucket ${bucket} does not exist`, {
-    cause,
-    details: { driver: 's3', bucket },
-  });
+/** The store's blob driver (the S3 driver over `s3Client`, `bucket` and `s3KeyPrefix`), or undefined without them. */
+export function storeBlobs(target: StoreTarget): BlobDriver | undefined {
+  return target.s3Client && target.bucket ? bucketReader(target.s3Client, target.bucket, target.s3KeyPrefix ?? 'events/') : undefined;
 }
 
 /**
- * Check that `target.bucket` exists (a `HeadBucket`), before a tool spends a scan: `DRIVER/RESOURCE_NOT_FOUND` with
- * `details.bucket` otherwise, as every command reports a missing bucket. No bucket given: nothing to check.
+ * Check that `target.bucket` exists (the blob port's `ensureContainer`, the bucket never created here) before a
+ * tool spends a scan: `DRIVER/RESOURCE_NOT_FOUND` with `details.bucket` otherwise, as every command reports a missing
+ * bucket. No bucket given: nothing to check.
  */
 export async function requireBucket(target: StoreTarget): Promise<void> {
-  if (!target.s3Client || !target.bucket) return;
-  try {
-    await target.s3Client.send(new HeadBucketCommand({ Bucket: target.bucket }));
-  } catch (error) {
-    if (isBucketMissing(error)) throw bucketMissing(target.bucket, error);
-    throw error;
-  }
+  await storeBlobs(target)?.ensureContainer();
 }
 
-/**
- * Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time. A missing bucket is
- * `DRIVER/RESOURCE_NOT_FOUND` (`details.bucket`).
- */
+/** Page through the store's blobs under `scope` (`<tableName>/`), one listing page at a time (the blob port's `list`). */
 export async function listBlobs(
   target: StoreTarget,
   scope: string,
   onPage: (objects: BlobObject[]) => Promise<void> | void,
 ): Promise<void> {
-  if (!target.s3Client || !target.bucket) return;
-  const prefix = target.s3KeyPrefix ?? 'events/';
-  let token: string | undefined;
+  const blobs = storeBlobs(target);
+  if (!blobs) return;
+  let cursor: string | undefined;
   do {
-    const bucket = target.bucket;
-    const page = await target.s3Client
-      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix + scope, ...(token ? { ContinuationToken: token } : {}) }))
-      .catch((error: unknown) => {
-        throw isBucketMissing(error) ? bucketMissing(bucket, error) : error;
-      });
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    await onPage(
-      (page.Contents ?? []).map((object) => ({
-        key: (object.Key ?? '').slice(prefix.length),
-        size: object.Size ?? 0,
-        lastModifiedMs: object.LastModified?.getTime(),
-      })),
-    );
-  } while (token !== undefined);
+    const page = await blobs.list(scope, cursor === undefined ? {} : { cursor });
+    cursor = page.cursor;
+    await onPage(page.keys.map((key, index) => ({ key, size: page.sizes?.[index] ?? 0, lastModifiedMs: page.lastModifiedMs?.[index] })));
+  } while (cursor !== undefined);
 }

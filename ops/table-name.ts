@@ -1,4 +1,4 @@
-import { DEFAULT_TABLE_BASE_NAME } from '../src/table-layout.js';
+import { DEFAULT_TABLE_BASE_NAME } from '../src/inspection.js';
 
 /**
  * The table name the tools operate on: `table` when given, else `<tablePrefix>schemeless-event-store`, as the

@@ -9,13 +9,13 @@
  * Indexes `timeBucketIndex` (`timeBucket`, `created`) and `causationIndex` (`causationId`, `created`), both
  * KEYS_ONLY. An offloaded event's S3 object is the JSON of the whole event (payload and meta included).
  */
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CreatedEvent } from '../src/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
-import { compareUtf8 } from '../src/utf8-order.js';
-import { batchGetAll, scanTable, type RawItem } from './raw-table.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode, type CreatedEvent } from '../src/index.js';
+import { compareUtf8 } from '../src/inspection.js';
+import type { KvDriver } from '../src/ports/kv-driver.js';
+import { OpsError, OpsErrorCodes } from './errors.js';
+import { batchGetAll, bucketReader, scanTable, type RawItem } from './raw-table.js';
 
 /** Prefix of every `id` in the old table. */
 export const UPSTREAM_ID_PREFIX = 'EventID#';
@@ -26,28 +26,24 @@ export function upstreamTableName(tableNamePrefix: string): string {
   return `${tableNamePrefix}schemeless-event-store`;
 }
 
-/** Check that `table` has the old adapter's key schema (`id` hash, `created` range): else `OPS/SOURCE_LAYOUT`. Resolves to its approximate item count. */
-export async function checkUpstreamTable(client: DynamoDBClient, table: string): Promise<{ approximateItems: number }> {
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: table })).catch((error: unknown) => {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException')
-      throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Source table ${table} does not exist`, {
-        cause: error,
-        details: { table },
-      });
-    throw error;
-  });
-  const keys = Object.fromEntries((Table?.KeySchema ?? []).map((key) => [key.KeyType, key.AttributeName]));
+/**
+ * Check that `table` has the old adapter's key schema (`id` hash, `created` range), through the DynamoDB driver:
+ * else `OPS/SOURCE_LAYOUT`; a missing table is `DRIVER/RESOURCE_NOT_FOUND`. Resolves to its approximate item count.
+ */
+export async function checkUpstreamTable(kv: DynamoDbKvDriver, table: string): Promise<{ approximateItems: number }> {
+  const description = await kv.describeTable(table);
+  if (description === undefined)
+    throw new EventStoreAdapterError(ErrorCodes.RESOURCE_NOT_FOUND, `Source table ${table} does not exist`, { details: { table } });
+  const keys = description.keySchema;
   const differences: string[] = [];
   if (keys.HASH !== 'id') differences.push(`hash key is ${String(keys.HASH)}, the old adapter's is id`);
   if (keys.RANGE !== 'created') differences.push(`range key is ${String(keys.RANGE)}, the old adapter's is created`);
   if (differences.length > 0) {
-    throw new EventStoreAdapterError(
-      ErrorCodes.OPS_SOURCE_LAYOUT,
-      `Table ${table} is not an old-adapter table: ${differences.join('; ')}`,
-      { details: { table, differences } },
-    );
+    throw new OpsError(OpsErrorCodes.SOURCE_LAYOUT, `Table ${table} is not an old-adapter table: ${differences.join('; ')}`, {
+      details: { table, differences },
+    });
   }
-  return { approximateItems: Table?.ItemCount ?? 0 };
+  return { approximateItems: description.approximateItems ?? 0 };
 }
 
 /** Where one old event is: enough to fetch it, order it and check its stream. */
@@ -100,7 +96,7 @@ export function streamMapKey(domain: string, identifier: string): string {
 
 /** Scan the old table (parallel segments, keys and a few small attributes only) into streams of ordered entries. */
 export async function scanUpstreamIndex(
-  documents: DynamoDBDocumentClient,
+  kv: KvDriver,
   table: string,
   options: { segments?: number; signal?: AbortSignal; onItems?: (scanned: number) => void } = {},
 ): Promise<UpstreamIndex> {
@@ -114,7 +110,7 @@ export async function scanUpstreamIndex(
   let offloaded = 0;
   let scanned = 0;
   await scanTable(
-    documents,
+    kv,
     table,
     (items) => {
       for (const item of items) {
@@ -228,13 +224,13 @@ export type UpstreamEvent =
  * `null` and a note.
  */
 export async function fetchUpstreamEvents(
-  documents: DynamoDBDocumentClient,
+  kv: KvDriver,
   s3: S3Client | undefined,
   table: string,
   entries: readonly UpstreamEntry[],
 ): Promise<UpstreamEvent[]> {
   const items = await batchGetAll(
-    documents,
+    kv,
     table,
     entries.map((entry) => ({ id: UPSTREAM_ID_PREFIX + entry.id, created: entry.created })),
     { consistent: true },
@@ -289,13 +285,13 @@ export async function decodeUpstreamItem(id: string, item: RawItem, s3: S3Client
   return { ok: true, event, offloaded: typeof reference === 'string', notes };
 }
 
+/** The text of `key` in `bucket` through the S3 driver; undefined when the object (or its bucket) is missing. */
 async function readObject(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
   try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return await response.Body?.transformToString('utf8');
+    const body = await bucketReader(s3, bucket).get(key);
+    return body === undefined ? undefined : new TextDecoder().decode(body);
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket') return undefined;
+    if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return undefined; // the bucket named by the reference is gone
     throw error;
   }
 }

@@ -12,24 +12,29 @@
  *   (orphan: `sweep-orphans` deletes those).
  * Memory: one scan page per segment, a counter per stream, the months, and the set of referenced blob keys.
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { instanceScope } from '../src/blob-keys.js';
-import { decodeCatalogEntry } from '../src/codecs/catalog.js';
-import { decodeEventItem, eventKey, keyId } from '../src/codecs/event.js';
-import { decodeGuard, guardKey } from '../src/codecs/guard.js';
-import { decodeLink } from '../src/codecs/link.js';
-import { decodeMetadata, METADATA_KEY } from '../src/codecs/metadata.js';
-import { decodeSnapshot } from '../src/codecs/snapshot.js';
-import { decodeConsumer } from '../src/codecs/consumer.js';
-import { decodeLogCounter, logShardOf } from '../src/codecs/log-counter.js';
-import type { Item } from '../src/ports/kv-driver.js';
-import { A, globalSk, LAYOUT_VERSION, logPk } from '../src/table-layout.js';
-import { bucketLabel, bucketOfIso, bucketShardPk, shardOf } from '../src/time-buckets.js';
+import {
+  catalogKeyOf,
+  decodeLayoutRecord,
+  eventIdOf,
+  eventKeyOf,
+  guardKeyOf,
+  headKeyOf,
+  inspectItem,
+  instanceBlobScope,
+  itemId,
+  itemKind,
+  keyOf,
+  LAYOUT_RECORD_KEY,
+  LAYOUT_VERSION,
+  logCounterKeyOf,
+  monthLabel,
+  pointsAt,
+  snapshotKeyOf,
+} from '../src/inspection.js';
 import { requireOurTable } from './describe.js';
-import { itemKind } from './our-table.js';
 import { report, type ProgressListener } from './progress.js';
-import { batchGetAll, documentClient, scanTable, type RawItem } from './raw-table.js';
-import { listBlobs, requireBucket, type StoreTarget } from './store.js';
+import { batchGetAll, scanTable, tableReader, type RawItem } from './raw-table.js';
+import { listBlobs, requireBucket, storeBlobs, type StoreTarget } from './store.js';
 
 /** One thing wrong with a store. */
 export interface VerifyProblem {
@@ -82,7 +87,7 @@ const MAX_PROBLEMS = 1000;
 
 /** Verify the store (see the module comment). */
 export async function verifyStore(options: VerifyOptions): Promise<VerifyReport> {
-  const documents = documentClient(options.dynamodbClient);
+  const kv = tableReader(options.dynamodbClient);
   const table = options.tableName;
   const problems: VerifyProblem[] = [];
   let problemCount = 0;
@@ -97,7 +102,7 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
 
   await requireOurTable(options);
   await requireBucket(options); // before the scan: a missing bucket is reported at once
-  const [metadataItem] = await batchGetAll(documents, table, [METADATA_KEY], { consistent: true });
+  const { item: metadataItem } = await kv.get(table, LAYOUT_RECORD_KEY, { consistent: true });
   let shards = 1;
   let feedShards = 0;
   let generation = '';
@@ -105,11 +110,11 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
     problem({
       kind: 'layout-missing',
       message: `table ${table} has no layout record (meta, 0): run init of a store on it`,
-      key: METADATA_KEY,
+      key: LAYOUT_RECORD_KEY,
     });
   else {
     try {
-      const metadata = decodeMetadata(table, metadataItem as Item);
+      const metadata = decodeLayoutRecord(table, metadataItem);
       shards = metadata.bucketShards;
       feedShards = metadata.feedShards;
       generation = metadata.generation;
@@ -117,10 +122,10 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
         problem({
           kind: 'layout-mismatch',
           message: `layout version ${metadata.layoutVersion}, this package reads ${LAYOUT_VERSION}`,
-          key: METADATA_KEY,
+          key: LAYOUT_RECORD_KEY,
         });
     } catch (error) {
-      problem({ kind: 'unreadable', message: (error as Error).message, key: METADATA_KEY });
+      problem({ kind: 'unreadable', message: (error as Error).message, key: LAYOUT_RECORD_KEY });
     }
   }
 
@@ -143,81 +148,64 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   let scanned = 0;
 
   await scanTable(
-    documents,
+    kv,
     table,
     async (page) => {
-      const events: { item: RawItem; id: string }[] = [];
+      const events: { item: RawItem; id: string; stream: string; sequence: number }[] = [];
       const guards: { item: RawItem; eventId: string; stream: string; sequence: number }[] = [];
       const links: { item: RawItem; eventId: string; stream: string; sequence: number }[] = [];
       for (const item of page) {
-        const kind = itemKind(item);
-        count(kind);
-        const key = { pk: item[A.pk], sk: item[A.sk] };
+        count(itemKind(item));
+        const key = keyOf(item);
         try {
-          if (kind === 'event') {
-            const decoded = decodeEventItem(item as Item);
-            const pk = item[A.pk] as string;
-            const entry = stream(pk);
+          const found = inspectItem(item, { bucketShards: shards, feedShards });
+          if (found.kind === 'event') {
+            const entry = stream(found.stream);
             entry.events++;
-            entry.max = Math.max(entry.max, decoded.event.sequence);
-            const createdIso = item[A.created] as string;
-            const bucket = bucketOfIso(createdIso);
-            eventMonths.add(bucket);
-            if (
-              item[A.globalPk] !== bucketShardPk(bucket, shardOf(decoded.event.id, shards)) ||
-              item[A.globalSk] !== globalSk(createdIso, decoded.event.id)
-            ) {
+            entry.max = Math.max(entry.max, found.sequence);
+            eventMonths.add(found.bucket);
+            if (!found.globalKeysMatch) {
               problem({
                 kind: 'index-key-mismatch',
-                message: `event ${decoded.event.id}: its global-order keys do not match its created, id and ${shards} shard(s): replay would misplace or miss it`,
+                message: `event ${found.eventId}: its global-order keys do not match its created, id and ${shards} shard(s): replay would misplace or miss it`,
                 key,
               });
             }
-            if (decoded.blob) referencedBlobs.add(decoded.blob.key);
-            if (feedShards > 0) {
-              const shard = logShardOf(pk, feedShards);
-              const position = item[A.logSk];
-              if (item[A.logPk] !== logPk(shard) || typeof position !== 'number' || !Number.isInteger(position) || position < 1) {
-                problem({
-                  kind: 'log-mismatch',
-                  message: `event ${decoded.event.id}: its log keys (${String(item[A.logPk])}, ${String(position)}) are not its stream's shard ${shard} and a position: the change feed misses it`,
-                  key,
-                });
-              } else {
-                const entry = log(shard);
-                entry.count++;
-                entry.max = Math.max(entry.max, position);
-                entry.sum += BigInt(position);
-                entry.squares += BigInt(position) * BigInt(position);
-              }
+            if (found.blobKey !== undefined) referencedBlobs.add(found.blobKey);
+            if (found.log !== undefined && !found.log.matches) {
+              problem({
+                kind: 'log-mismatch',
+                message: `event ${found.eventId}: its log keys (${String(found.log.indexKey)}, ${String(found.log.position)}) are not its stream's shard ${found.log.shard} and a position: the change feed misses it`,
+                key,
+              });
+            } else if (found.log !== undefined) {
+              const position = found.log.position as number;
+              const entry = log(found.log.shard);
+              entry.count++;
+              entry.max = Math.max(entry.max, position);
+              entry.sum += BigInt(position);
+              entry.squares += BigInt(position) * BigInt(position);
             }
-            events.push({ item, id: decoded.event.id });
-          } else if (kind === 'head') {
-            stream(item[A.pk] as string).head = typeof item[A.version] === 'number' ? (item[A.version] as number) : Number.NaN;
-          } else if (kind === 'snapshot') {
-            const snapshot = decodeSnapshot(item as Item);
-            stream(item[A.pk] as string).snapshot = snapshot.sequence;
-            if (snapshot.blobKey !== undefined) referencedBlobs.add(snapshot.blobKey);
-          } else if (kind === 'guard') {
-            const eventId = typeof item[A.id] === 'string' ? (item[A.id] as string) : decodeURIComponentSafe(String(item[A.pk]).slice(2));
-            const guard = decodeGuard(eventId, item as Item);
-            guards.push({ item, eventId, stream: guard.stream, sequence: guard.sequence });
-          } else if (kind === 'link') {
-            const link = decodeLink(item as Item);
-            if (!link) throw new Error(`causation link ${JSON.stringify(key)} does not decode`);
-            links.push({ item, eventId: link.eventId, stream: link.stream, sequence: link.sequence });
-          } else if (kind === 'catalog') catalog.add(decodeCatalogEntry(item as Item));
-          else if (kind === 'log-counter') {
-            const shard = Number(String(item[A.pk]).slice('log|'.length));
-            if (!Number.isInteger(shard) || shard < 0 || shard >= Math.max(feedShards, 1) || feedShards === 0)
+            events.push({ item, id: found.eventId, stream: found.stream, sequence: found.sequence });
+          } else if (found.kind === 'head') {
+            stream(found.stream).head = found.version;
+          } else if (found.kind === 'snapshot') {
+            stream(found.stream).snapshot = found.sequence;
+            if (found.blobKey !== undefined) referencedBlobs.add(found.blobKey);
+          } else if (found.kind === 'guard') {
+            guards.push({ item, eventId: found.eventId, stream: found.stream, sequence: found.sequence });
+          } else if (found.kind === 'link') {
+            links.push({ item, eventId: found.eventId, stream: found.stream, sequence: found.sequence });
+          } else if (found.kind === 'catalog') catalog.add(found.bucket);
+          else if (found.kind === 'log-counter') {
+            if (found.counter === undefined)
               problem({
                 kind: 'log-mismatch',
                 message: `log counter ${JSON.stringify(key)} is not of a shard of this table's change feed (${feedShards} shards)`,
                 key,
               });
-            else log(shard).counter = decodeLogCounter(shard, item as Item);
-          } else if (kind === 'consumer') decodeConsumer(String(item[A.pk]), item as Item);
-          else if (kind === 'unknown')
+            else log(found.shard).counter = found.counter;
+          } else if (found.kind === 'unknown')
             problem({ kind: 'unreadable', message: `item ${JSON.stringify(key)} is of no kind this layout writes`, key });
         } catch (error) {
           problem({ kind: 'unreadable', message: `item ${JSON.stringify(key)}: ${(error as Error).message}`, key });
@@ -226,19 +214,19 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
       // Each event's guard points back at it.
       if (events.length > 0) {
         const found = await batchGetAll(
-          documents,
+          kv,
           table,
-          events.map((event) => guardKey(event.id)),
+          events.map((event) => guardKeyOf(event.id)),
           { consistent: true },
         );
-        const byKey = new Map(found.map((item) => [keyId(item), item]));
+        const byKey = new Map(found.map((item) => [itemId(item), item]));
         for (const event of events) {
-          const guard = byKey.get(keyId(guardKey(event.id)));
-          if (!guard || guard[A.stream] !== event.item[A.pk] || guard[A.sequence] !== event.item[A.sk]) {
+          const guard = byKey.get(itemId(guardKeyOf(event.id)));
+          if (!pointsAt(guard, event.stream, event.sequence)) {
             problem({
               kind: 'guard-missing',
-              message: `event ${event.id} at ${String(event.item[A.pk])}#${String(event.item[A.sk])} has ${guard ? 'a guard pointing elsewhere' : 'no id guard'}: getEventById and cursors miss it`,
-              key: guardKey(event.id),
+              message: `event ${event.id} at ${event.stream}#${event.sequence} has ${guard ? 'a guard pointing elsewhere' : 'no id guard'}: getEventById and cursors miss it`,
+              key: guardKeyOf(event.id),
             });
           }
         }
@@ -250,19 +238,19 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
       ] as const) {
         if (pointers.length === 0) continue;
         const found = await batchGetAll(
-          documents,
+          kv,
           table,
-          pointers.map((pointer) => eventKey(pointer.stream, pointer.sequence)),
+          pointers.map((pointer) => eventKeyOf(pointer.stream, pointer.sequence)),
           { consistent: true },
         );
-        const byKey = new Map(found.map((item) => [keyId(item), item]));
+        const byKey = new Map(found.map((item) => [itemId(item), item]));
         for (const pointer of pointers) {
-          const event = byKey.get(keyId(eventKey(pointer.stream, pointer.sequence)));
-          if (!event || event[A.id] !== pointer.eventId) {
+          const event = byKey.get(itemId(eventKeyOf(pointer.stream, pointer.sequence)));
+          if (!event || eventIdOf(event) !== pointer.eventId) {
             problem({
               kind,
               message: `${kind === 'guard-orphan' ? 'id guard' : 'causation link'} of event ${pointer.eventId} points at ${pointer.stream}#${pointer.sequence}, which ${event ? 'holds another event' : 'is empty'}`,
-              key: { pk: pointer.item[A.pk], sk: pointer.item[A.sk] },
+              key: keyOf(pointer.item),
             });
           }
         }
@@ -284,20 +272,20 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
       problem({
         kind: 'head-missing',
         message: `stream ${pk} holds ${entry.events} events and no head: its next append would reuse sequence 1`,
-        key: { pk, sk: 0 },
+        key: headKeyOf(pk),
       });
     else if (entry.head !== entry.events || entry.max !== entry.events) {
       problem({
         kind: 'head-mismatch',
         message: `stream ${pk}: head at ${entry.head}, ${entry.events} events, highest sequence ${entry.max} (a gapless stream has all three equal)`,
-        key: { pk, sk: 0 },
+        key: headKeyOf(pk),
       });
     }
     if (entry.snapshot !== undefined && entry.snapshot > (entry.head ?? 0))
       problem({
         kind: 'snapshot-ahead',
         message: `stream ${pk}: snapshot at sequence ${entry.snapshot}, past its head ${entry.head ?? 0}`,
-        key: { pk, sk: -1 },
+        key: snapshotKeyOf(pk),
       });
   }
   for (const [shard, entry] of logs) {
@@ -311,7 +299,7 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
       problem({
         kind: 'log-mismatch',
         message: `log shard ${shard}: counter at ${entry.counter ?? 'none'}, ${entry.count} events, highest position ${entry.max}: a gapless log has positions exactly 1..counter`,
-        key: { pk: logPk(shard), sk: 0 },
+        key: logCounterKeyOf(shard),
       });
     }
   }
@@ -320,8 +308,8 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
     if (!catalog.has(month))
       problem({
         kind: 'catalog-missing',
-        message: `month ${bucketLabel(month)} holds events but is not in the catalog: replay skips them`,
-        key: { pk: 'catalog', sk: month },
+        message: `month ${monthLabel(month)} holds events but is not in the catalog: replay skips them`,
+        key: catalogKeyOf(month),
       });
   }
 
@@ -330,7 +318,7 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   if (blobsChecked) {
     // The sweeper's scope: this table instance's blobs. Blobs of the key layout without a generation (or of another
     // instance of this name) are outside it: the sweeper keeps them, so verify does not call them orphans.
-    const scope = generation === '' ? undefined : instanceScope('', table, generation);
+    const scope = generation === '' ? undefined : instanceBlobScope(table, generation);
     const existing = new Set<string>();
     const cutoff = Date.now() - (options.orphanGraceMs ?? 3_600_000);
     if (scope !== undefined)
@@ -358,17 +346,8 @@ export async function verifyStore(options: VerifyOptions): Promise<VerifyReport>
   return { table, ok: problemCount === 0, checked, problems, problemCount, youngUnreferencedBlobs, blobsChecked };
 }
 
+/** Whether the store's bucket holds `key`: a one-key listing of it as a prefix (the blob port has no head request). */
 async function objectExists(target: StoreTarget, key: string): Promise<boolean> {
-  try {
-    await target.s3Client!.send(new HeadObjectCommand({ Bucket: target.bucket!, Key: (target.s3KeyPrefix ?? 'events/') + key }));
-    return true;
-  } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (error as { name?: string }).name === 'NotFound') return false;
-    throw error;
-  }
-}
-
-function decodeURIComponentSafe(text: string): string {
-  return text.replace(/%7C/g, '|').replace(/%25/g, '%');
+  const page = await storeBlobs(target)!.list(key, { limit: 1 });
+  return page.keys[0] === key;
 }

@@ -1,7 +1,10 @@
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+/**
+ * Batch reads and writes of any size: split into the driver's batch limits, each batch's unprocessed keys or
+ * requests re-sent by the retry module's one round loop ({@link untilProcessed}).
+ */
+import type { CallBudget } from './call-budget.js';
 import type { Item, ItemKey, KvCapabilities, KvDriver, WriteRequest } from './ports/kv-driver.js';
-import { UNBOUNDED, type CallBudget } from './call-budget.js';
-import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
+import { untilProcessed, type RetryPolicy, type Sleep } from './retry.js';
 
 /** Split `values` into chunks of at most `size`. */
 export function chunk<T>(values: readonly T[], size: number): T[][] {
@@ -10,7 +13,7 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** What {@link batchGetAll} needs of a driver: its batch-get and its key limit (a `KvDriver` is one; so is the ops tools' raw reader). */
+/** What {@link batchGetAll} needs of a driver: its batch-get and its key limit (a `KvDriver` is one). */
 export interface BatchReader {
   readonly capabilities: Pick<KvCapabilities, 'maxBatchGetKeys'>;
   batchGet(
@@ -34,19 +37,13 @@ export async function batchGetAll(
   policy: RetryPolicy,
   options: { consistent?: boolean; sleep?: Sleep; budget?: CallBudget } = {},
 ): Promise<Item[]> {
-  const sleep = options.sleep ?? realSleep;
-  const budget = options.budget ?? UNBOUNDED;
   const found: Item[] = [];
   for (const keysChunk of chunk(keys, kv.capabilities.maxBatchGetKeys)) {
-    let pending: ItemKey[] = keysChunk;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= policy.maxAttempts) throw unprocessedLeft('batch-get', pending, policy);
-      if (round > 0) await budget.sleep(backoffDelay(policy, round - 1), sleep, 'batch-get');
-      const request = pending;
-      const result = await kv.batchGet(table, request, { consistent: options.consistent });
+    await untilProcessed(policy, options, 'batch-get', keysChunk, async (pending) => {
+      const result = await kv.batchGet(table, pending, { consistent: options.consistent });
       found.push(...result.items);
-      pending = result.unprocessedKeys;
-    }
+      return result.unprocessedKeys;
+    });
   }
   return found;
 }
@@ -62,24 +59,13 @@ export async function batchWriteAll(
   policy: RetryPolicy,
   options: { sleep?: Sleep; budget?: CallBudget } = {},
 ): Promise<void> {
-  const sleep = options.sleep ?? realSleep;
-  const budget = options.budget ?? UNBOUNDED;
   for (const requestChunk of chunk(requests, kv.capabilities.maxBatchWriteItems)) {
-    let pending: WriteRequest[] = requestChunk;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= policy.maxAttempts) throw unprocessedLeft('batch-write', pending, policy);
-      if (round > 0) await budget.sleep(backoffDelay(policy, round - 1), sleep, 'batch-write');
-      const request = pending;
-      const result = await kv.batchWrite(table, request);
-      pending = result.unprocessed;
-    }
+    await untilProcessed(
+      policy,
+      options,
+      'batch-write',
+      requestChunk,
+      async (pending) => (await kv.batchWrite(table, pending)).unprocessed,
+    );
   }
-}
-
-function unprocessedLeft(what: string, unprocessed: readonly unknown[], policy: RetryPolicy): EventStoreAdapterError {
-  return new EventStoreAdapterError(
-    ErrorCodes.UNPROCESSED_LEFT,
-    `${what}: ${unprocessed.length} request(s) still unprocessed after ${policy.maxAttempts} rounds`,
-    { details: { unprocessed } },
-  );
 }

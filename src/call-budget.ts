@@ -4,6 +4,39 @@ import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 export const DEFAULT_DEADLINE_MS = 20_000;
 
 /**
+ * Longest deadline a store (`deadlineMs` option) or one call (`{ deadlineMs }`) may set, in ms: an hour. A call
+ * that legitimately needs longer (a sweep of a large scope) is paged by its caller; a larger number is a unit mistake.
+ */
+export const MAX_DEADLINE_MS = 3_600_000;
+
+/** Per-call limits a caller may pass. */
+export interface CallOptions {
+  /** This call's deadline, in ms from now (1..{@link MAX_DEADLINE_MS}; default: the store's `deadlineMs`). */
+  readonly deadlineMs?: number;
+  /** Aborts this call (the store's own `signal` applies too). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Check the per-call options `call` was given: `deadlineMs` an integer from 1 to {@link MAX_DEADLINE_MS} (the store
+ * option's bound) and `signal` an `AbortSignal`, each when present. `INPUT/INVALID_OPTIONS` naming every bad field
+ * (`details.issues`: `{ path, message }[]`) otherwise.
+ */
+export function checkCallOptions(options: CallOptions | undefined, call: string): void {
+  const { deadlineMs, signal } = options ?? {};
+  const issues: { path: string; message: string }[] = [];
+  if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0 && deadlineMs <= MAX_DEADLINE_MS))
+    issues.push({ path: 'deadlineMs', message: `must be an integer from 1 to ${MAX_DEADLINE_MS.toLocaleString('en-US')}` });
+  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
+  if (issues.length === 0) return;
+  throw new EventStoreAdapterError(
+    ErrorCodes.INVALID_OPTIONS,
+    `${call}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
+    { details: { issues } },
+  );
+}
+
+/**
  * The time and cancellation limits of ONE store call: a deadline (ms since the epoch, by the store's clock) and
  * any number of `AbortSignal`s (the store's, for shutdown, and the call's). Retries, backoff waits and conflict
  * re-bases consult it; a driver call in flight is raced against it, so a call returns by its deadline even when

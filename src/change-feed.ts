@@ -17,9 +17,9 @@ import { decodeMetadata, METADATA_KEY } from './codecs/metadata.js';
 import { keyId } from './codecs/event.js';
 import { decodeCursor, encodeCursor, type LogIdentity } from './log-cursor.js';
 import { contiguousRun } from './log-runs.js';
-import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item } from './ports/kv-driver.js';
 import { hydrate } from './read.js';
+import { checkPageSize } from './read-arguments.js';
 import { readItems, type StoreContext } from './store-context.js';
 import { checkMatches } from './table-metadata.js';
 import { A, INDEX_LOG, logPk } from './table-layout.js';
@@ -46,13 +46,7 @@ export async function readLogPage(
   cursor: readonly ExpectedStreamVersion[] | undefined,
   pageSize: number,
 ): Promise<LogRead> {
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new EventStoreAdapterError(
-      ErrorCodes.INVALID_PAGE_SIZE,
-      `getLogPage: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`,
-      { details: { pageSize, max: MAX_PAGE_SIZE } },
-    );
-  }
+  checkPageSize('getLogPage', pageSize);
   const shards = ctx.options.changeFeed!.shards;
   const { identity, counters } = await readCounters(ctx, shards);
   const positions = checkedPositions(cursor, identity, counters);

@@ -15,7 +15,7 @@ import { markerCheck, markerIndexOf, markerKey } from './instance-markers.js';
 import { planOffload } from './offload.js';
 import type { ActionFailure, Item, KvDriver, TransactAction, TransactResult } from './ports/kv-driver.js';
 import { backoffDelay } from './retry.js';
-import { callInstance, forWrite, ownBlobScope, type StoreContext, type WriteContext } from './store-context.js';
+import { callInstance, forWrite, openCall, ownBlobScope, type StoreContext, type StoreState, type WriteContext } from './store-context.js';
 import { A, causationPk, streamPk } from './table-layout.js';
 import { validateEvents } from './validation.js';
 
@@ -75,7 +75,9 @@ async function open(options: { maxAttempts?: number; maxConflictRetries?: number
     { sleep: async (ms) => void sleeps.push(ms) },
   );
   await store.init();
-  const base = forWrite((store as unknown as { ctx: StoreContext }).ctx);
+  // The store's long-lived state under a call without a deadline (the write context a store call builds).
+  const state = (store as unknown as { ctx: StoreState }).ctx;
+  const base = forWrite(openCall(state, new CallBudget(Infinity, [state.options.signal], state.clock)));
   const calls: Call[] = [];
   const script: Step[] = [];
   const ctx: WriteContext = { ...base, kv: recording(base.kv, calls, script), instance: callInstance(base.instance) };

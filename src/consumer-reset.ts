@@ -12,8 +12,8 @@ import { consumerStartCursor, type ConsumerStart } from './change-feed.js';
 import { encodeConsumer } from './codecs/consumer.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import type { Condition } from './ports/kv-driver.js';
-import { backoffDelay } from './retry.js';
-import { retryingTransaction, type StoreContext } from './store-context.js';
+import { backOff, retried } from './retry.js';
+import type { StoreContext } from './store-context.js';
 import { readConsumer } from './subscription.js';
 import { A } from './table-layout.js';
 
@@ -49,10 +49,10 @@ export async function resetConsumer(ctx: StoreContext, name: string, from: Consu
     const condition: Condition =
       state.version === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: state.version };
     const write = () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
-    const result = await retryingTransaction(ctx, `resetConsumer(${name})`, write);
+    const result = await retried(ctx, `resetConsumer(${name})`, write);
     if (result.committed) return cursor;
     // A running instance advanced the version (or the write was cancelled): read it again and write over it.
-    await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, `resetConsumer(${name})`);
+    await backOff(ctx, round, `resetConsumer(${name})`);
   }
   const message = `resetConsumer(${name}): running instances of the consumer advanced its cursor ${MAX_CONSUMER_RESET_ROUNDS} times in a row`;
   throw new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, `${message}; stop them and try again`, {

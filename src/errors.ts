@@ -24,7 +24,11 @@ import {
   StreamConcurrencyError as V6StreamConcurrencyError,
 } from '@schemeless/event-store-types';
 
-/** Every error code this package throws, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `CODEC/`, `DRIVER/`, `RETRY/`, `OPS/`: operations and the CLI). */
+/**
+ * Every error code the core and the drivers throw, grouped by namespace (`INPUT/`, `STORE/`, `DECODE/`, `CODEC/`,
+ * `DRIVER/`, `RETRY/`). Modules outside the core declare their own codes in a namespace of their own and throw this class with
+ * them (`/ops`: `OpsErrorCodes`, `OPS/*`, in ops/errors.ts).
+ */
 export const ErrorCodes = {
   /** Options failed validation; `details.issues` names each field and rule. */
   INVALID_OPTIONS: 'INPUT/INVALID_OPTIONS',
@@ -107,17 +111,6 @@ export const ErrorCodes = {
   RETRIES_EXHAUSTED: 'RETRY/EXHAUSTED',
   /** A batch-get or batch-write still had unprocessed keys after the attempt cap; `details.unprocessed` holds them. */
   UNPROCESSED_LEFT: 'RETRY/UNPROCESSED_LEFT',
-  /** Operations (`/ops`, the CLI): the migration's source table is not the old adapter's layout (`details.differences`). */
-  OPS_SOURCE_LAYOUT: 'OPS/SOURCE_LAYOUT',
-  /** Operations: a line of an NDJSON event file is not an event (`details.line`, `details.reason`). */
-  OPS_INVALID_LINE: 'OPS/INVALID_LINE',
-  /** Operations: an export cannot resume: its checkpoint does not match the output file (`details.reason`). */
-  OPS_CHECKPOINT_MISMATCH: 'OPS/CHECKPOINT_MISMATCH',
-  /**
-   * Operations: `import` cannot keep an event's exported `sequence` (another event holds it in the target, or the
-   * stream's earlier events are not in the file or were refused); the event is not stored (`details.line`, `details.sequence`).
-   */
-  OPS_SEQUENCE_MISMATCH: 'OPS/SEQUENCE_MISMATCH',
   /**
    * Payload codecs (`compression`, `encryption`, `upcast`; docs/codecs.md). Each names the event (`details.eventId`,
    * `details.key`) or the snapshot's stream. On a read path the event is unreadable (`onUnreadable` receives it);
@@ -141,22 +134,9 @@ export const ErrorCodes = {
   CODEC_STREAM_ERASED: 'CODEC/STREAM_ERASED',
   /** The `upcast` option threw for an event; `cause` is what it threw. */
   CODEC_UPCAST_FAILED: 'CODEC/UPCAST_FAILED',
-  /** The CLI: a flag is missing, malformed or conflicts with another; the message names the flag that fixes it. Exit code 2. */
-  OPS_USAGE: 'OPS/USAGE',
-  /**
-   * The CLI: an endpoint could not be reached (refused, unknown host, TLS), or answered as another service would (an
-   * S3 endpoint that is DynamoDB Local); the message names the endpoint and the flag (`--endpoint`, `--s3-endpoint`).
-   */
-  OPS_CONNECTION: 'OPS/CONNECTION',
-  /** The CLI: no usable AWS credentials (none found, a `--profile` without them, keys the service rejects); the message names the profile. */
-  OPS_CREDENTIALS: 'OPS/CREDENTIALS',
-  /** The CLI: no AWS region (give `--region`, `AWS_REGION` or a profile's), or one AWS does not know. */
-  OPS_REGION: 'OPS/REGION',
-  /** The CLI: a failure it cannot explain further (not from AWS nor the store); the message has the original error's name and message. */
-  OPS_FAILED: 'OPS/FAILED',
 } as const;
 
-/** A stable error code: one of the values of {@link ErrorCodes}. */
+/** A stable error code of the core: one of the values of {@link ErrorCodes}. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 /** Codes the core's retry policy retries. Everything else fails at once. */
@@ -210,15 +190,16 @@ function brand(target: { prototype: object }): void {
 /**
  * The package's error: `code` is stable, `details` is structured data about the failure, `cause` the original error.
  * Extends the V6 framework's `EventStoreError`. `instanceof EventStoreAdapterError` is true for every error of this
- * package, including the classes that extend a V6 class instead (they carry the same brand).
+ * package, including the classes that extend a V6 class instead (they carry the same brand). `Code`: the codes it
+ * may carry, the core's by default; a module outside the core with codes of its own (ops/errors.ts) names them.
  */
-export class EventStoreAdapterError extends EventStoreError implements AdapterErrorFields {
+export class EventStoreAdapterError<Code extends string = ErrorCode> extends EventStoreError {
   /** Stable, namespaced code; see {@link ErrorCodes}. */
-  readonly code: ErrorCode;
+  readonly code: Code;
   /** Structured facts about the failure (field names, keys, ids); shape depends on the code. */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message: string, options: AdapterErrorOptions = {}) {
+  constructor(code: Code, message: string, options: AdapterErrorOptions = {}) {
     super(message);
     setCause(this, options.cause);
     this.name = 'EventStoreAdapterError';
@@ -228,7 +209,7 @@ export class EventStoreAdapterError extends EventStoreError implements AdapterEr
 
   /** True when the core's retry policy treats this error as transient. */
   get retryable(): boolean {
-    return RETRYABLE_CODES.has(this.code);
+    return RETRYABLE_CODES.has(this.code as string as ErrorCode);
   }
 
   /** Every error of this package (branded); subclasses keep the ordinary prototype-chain check. */
@@ -305,7 +286,7 @@ export class TransactionScopeError extends EventStoreAdapterError {
 }
 
 /** True when `error` is an error of this package ({@link EventStoreAdapterError}, branded) with the given code. */
-export function hasCode(error: unknown, code: ErrorCode): error is EventStoreAdapterError {
+export function hasCode<Code extends string = ErrorCode>(error: unknown, code: Code): error is EventStoreAdapterError<Code> {
   return error instanceof EventStoreAdapterError && error.code === code;
 }
 

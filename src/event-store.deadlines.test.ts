@@ -7,9 +7,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import type { CreatedEvent } from './contract-types.js';
+import { MAX_DEADLINE_MS } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { DEFAULT_INIT_DEADLINE_MS, EventStore } from './event-store.js';
-import { lazyKvDriver } from './lazy-drivers.js';
+import { lazyKvDriver } from './entry/lazy-drivers.js';
 import type { KvDriver } from './ports/kv-driver.js';
 
 let next = 0;
@@ -208,6 +209,22 @@ describe('every public call is bounded, init included (twin)', () => {
     },
     HANG_GUARD_MS,
   );
+
+  it("a per-call deadlineMs has the store option's bound (1..3,600,000 ms): INPUT/INVALID_OPTIONS naming it, nothing written", async () => {
+    expect(() => new EventStore({ kv: new MemoryKvDriver(), deadlineMs: MAX_DEADLINE_MS + 1 })).toThrow(
+      expect.objectContaining({ code: ErrorCodes.INVALID_OPTIONS }),
+    );
+    const store = new EventStore({ kv: new MemoryKvDriver() });
+    for (const deadlineMs of [MAX_DEADLINE_MS + 1, 0, 1.5]) {
+      const bad = await failure(store.storeEvents([event()], { deadlineMs }));
+      expect(bad.code).toBe(ErrorCodes.INVALID_OPTIONS);
+      expect(bad.details.issues).toEqual([expect.objectContaining({ path: 'deadlineMs' })]);
+      expect((await failure(store.init({ deadlineMs }))).code).toBe(ErrorCodes.INVALID_OPTIONS);
+    }
+    expect(await store.getAllEvents(10).then(async (pages) => (await pages.next()).done)).toBe(true);
+    await store.storeEvents([event()], { deadlineMs: MAX_DEADLINE_MS });
+    expect(await store.getStreamSequence('acct', 'a')).toBe(1);
+  });
 
   it('init and resetStore refuse a bad deadlineMs or signal with INPUT/INVALID_OPTIONS naming the field', async () => {
     const store = new EventStore({ kv: new MemoryKvDriver() });

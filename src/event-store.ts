@@ -1,13 +1,14 @@
-import { appendEvents, type AppendOptions, type StreamExpectation } from './append.js';
 import { instanceScope } from './blob-keys.js';
-import { CallBudget, isBudgetError } from './call-budget.js';
-import { BoundedCache } from './concurrency.js';
-import { monotonicIds } from './ids.js';
+import { CallBudget, checkCallOptions, isBudgetError, type CallOptions } from './call-budget.js';
+import { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './change-feed.js';
+import * as feed from './compat/feed-methods.js';
+import type { StoreAccess } from './compat/store-access.js';
+import * as v3 from './compat/v3-methods.js';
+import * as v6 from './compat/v6-methods.js';
 import type {
   AppendableEvent,
   CreatedEvent,
   EventStoreRepoCapabilities,
-  ExpectedStreamSequence,
   ExpectedStreamVersion,
   IEventStoreRepo,
   SnapshotEntry,
@@ -15,49 +16,20 @@ import type {
   StoredEvent,
   StreamAdapterCapabilities,
   StreamAppendableEvent,
-  StreamReference,
   StreamLogPage,
+  StreamReference,
 } from './contract-types.js';
-import { DEFAULT_LOG_PAGE_SIZE, readLogPage, type ConsumerStart } from './change-feed.js';
-import { checkConsumerStart, resetConsumer } from './consumer-reset.js';
-import {
-  checkConsumerName,
-  checkSubscribeOptions,
-  readConsumer,
-  startSubscription,
-  type SubscribeOptions,
-  type Subscription,
-} from './subscription.js';
-import {
-  ConcurrencyError,
-  DuplicateEventError,
-  DuplicateEventIdError,
-  ErrorCodes,
-  EventCursorNotFoundError,
-  EventStoreAdapterError,
-  InvalidIdentifierError,
-  InvalidStreamBatchError,
-  StreamConcurrencyError,
-  hasCode,
-} from './errors.js';
-import { utf8Length } from './item-size.js';
-import { hasLoneSurrogate, streamKey } from './keys.js';
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from './limits.js';
-import { toStoredEvent } from './codecs/event.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
+import { monotonicIds } from './ids.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
-import { readByCausation, readEventById, readStream, readStreamSequence, readStreamVersions } from './read.js';
-import { causationCanExist, eventIdCanExist, identifierArgument, streamCanExist, textArgument } from './read-arguments.js';
-import { replay } from './replay.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
-import { readSnapshot, saveSnapshot } from './snapshots.js';
-import { eraseStream } from './payload/erasure.js';
-import { forCall, withBudget, type CallOptions, type StoreContext } from './store-context.js';
-import { decodeStreamRecord, decodeStreamRecords, type DynamoDbStreamRecord } from './stream-records.js';
+import { forCall, openCall, storeState, type StoreContext, type StoreState } from './store-context.js';
+import type { DynamoDbStreamRecord } from './stream-records.js';
+import type { SubscribeOptions, Subscription } from './subscription.js';
 import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
 import { establishLayout, readMetadata, type TableMetadata } from './table-metadata.js';
-import { streamPk, tableSchema } from './table-layout.js';
-import { validateEvents } from './validation.js';
+import { tableSchema } from './table-layout.js';
 import { makeWarn, WarningCodes } from './warnings.js';
 import { instrumentStore, type StoreInstrumentation } from './telemetry/instrument.js';
 
@@ -107,7 +79,8 @@ export class EventStore implements IEventStoreRepo {
   };
   /** The validated options in force. */
   readonly options: ResolvedOptions;
-  private readonly ctx: StoreContext;
+  /** The store's long-lived state; each call opens its own context over it (`forCall`, `openCall`). */
+  private readonly ctx: StoreState;
   private initialising: InitRun | undefined;
   private layout: TableMetadata | undefined;
   /** True when this store's `ensureTable` created the table and no layout record says so yet (its init was cut). */
@@ -123,6 +96,8 @@ export class EventStore implements IEventStoreRepo {
   private readonly subscriptions = new Set<Subscription>();
   /** Ids for V6 events without one: increasing, so events of one millisecond replay in insertion order (ids.ts). */
   private readonly nextId: () => string;
+  /** What the public methods' shapes (compat/*) may use of this store. */
+  private readonly access: StoreAccess;
   /** Spans, metrics and the logger's retries (telemetry/instrument.ts); undefined when there is nothing to report to. */
   private readonly telemetry: StoreInstrumentation | undefined;
 
@@ -136,25 +111,30 @@ export class EventStore implements IEventStoreRepo {
       kv: meteredKv(this.options.kv, meter),
       blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined,
     };
-    this.ctx = withBudget(
-      {
-        kv: drivers.kv,
-        blobs: drivers.blobs,
-        drivers,
-        options: this.options,
-        meter,
-        sleep: internals.sleep ?? realSleep,
-        clock: this.options.clock,
-        warn,
-        retry: { policy: this.options.retry },
-        budget: new CallBudget(Infinity, [this.options.signal], this.options.clock),
-        heads: new BoundedCache(this.options.headCacheSize),
-        knownBuckets: new Set(),
-        logPositions: new Map(),
-        instance: { generation: '' },
+    this.ctx = storeState(drivers, this.options, meter, warn, internals.sleep ?? realSleep);
+    this.access = {
+      options: this.options,
+      state: this.ctx,
+      assertOpen: () => this.assertOpen(),
+      call: (call) => forCall(this.ctx, call),
+      ready: (budget) => this.ready(budget),
+      requireChangeFeed: (call) => this.requireChangeFeed(call),
+      nextId: this.nextId,
+      pollSpans: (name) => {
+        const telemetry = this.telemetry;
+        return telemetry && (<T extends { events: number }>(body: () => Promise<T>) => telemetry.poll(name, body));
       },
-      new CallBudget(Infinity, [this.options.signal], this.options.clock),
-    );
+      track: (subscription, name) => {
+        this.subscriptions.add(subscription);
+        const untrack = this.telemetry?.trackConsumer(name, subscription);
+        void subscription.done
+          .catch(() => undefined)
+          .finally(() => {
+            this.subscriptions.delete(subscription);
+            untrack?.();
+          });
+      },
+    };
     // Last: decorates this instance's public methods (once), or leaves them as they are.
     this.telemetry = instrumentStore(this, {
       telemetry: this.options.telemetry,
@@ -198,42 +178,7 @@ export class EventStore implements IEventStoreRepo {
 
   /** Like `storeEvents`, and returns the stored events with their sequences, in batch order. */
   async appendEvents(events: readonly CreatedEvent[], options: StoreEventsOptions = {}): Promise<StoredEvent[]> {
-    const expected = options.expectedSequence;
-    if (expected !== undefined && (!Number.isInteger(expected) || expected < 0)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `expectedSequence must be an integer >= 0, got ${String(expected)}`, {
-        details: { field: 'expectedSequence' },
-      });
-    }
-    const deadlineMs = options.deadlineMs;
-    if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, `deadlineMs must be an integer > 0, got ${String(deadlineMs)}`, {
-        details: { issues: [{ path: 'deadlineMs', message: 'must be an integer > 0' }] },
-      });
-    }
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_OPTIONS, 'signal must be an AbortSignal', {
-        details: { issues: [{ path: 'signal', message: 'must be an AbortSignal' }] },
-      });
-    }
-    const validated = validateEvents(events);
-    const expectations = expectedSequenceList(options.expectedSequences, validated[0]?.event, expected);
-    return this.write(validated, expected, { expectations }, options);
-  }
-
-  /** The write of every append method: a call context (deadline, signal), the store ready, the core's write path. */
-  private async write(
-    validated: ReturnType<typeof validateEvents>,
-    expected: number | undefined,
-    append: AppendOptions,
-    call: StoreEventsOptions = {},
-  ): Promise<StoredEvent[]> {
-    const ctx = forCall(this.ctx, {
-      ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }),
-      ...(call.signal ? { signal: call.signal } : {}),
-    });
-    ctx.budget.check('storeEvents');
-    await this.ready(ctx.budget);
-    return appendEvents(ctx, validated, expected, append);
+    return v3.appendEvents(this.access, events, options);
   }
 
   /**
@@ -243,8 +188,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws as `storeEvents`, but a duplicate id is a `DuplicateEventError` (rc.6's name; code `STORE/DUPLICATE_EVENT_ID`).
    */
   async append(events: readonly AppendableEvent[]): Promise<void> {
-    const created = eventArray(events, 'append').map((event) => this.v6Event(event));
-    await v6Errors(this.appendEvents(created));
+    await v6.append(this.access, events);
   }
 
   /**
@@ -260,67 +204,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `InvalidStreamBatchError` (empty batch: `INPUT/INVALID_EVENT`; unlisted written stream, stream listed twice, bad version or domain: `INPUT/INVALID_ARGUMENT`), `InvalidIdentifierError`, `INPUT/INVALID_EVENT`; nothing written.
    */
   async appendBatch(events: readonly AppendableEvent[], expectedVersions: readonly ExpectedStreamVersion[]): Promise<void> {
-    const list = eventArray(events, 'appendBatch');
-    if (list.length === 0)
-      throw new InvalidStreamBatchError('appendBatch needs at least one event', { field: 'events', rule: 'at least one event' });
-    list.forEach((event, index) => {
-      if (typeof event.identifier === 'string' && event.identifier.trim() === '') {
-        throw new InvalidIdentifierError(
-          `appendBatch: event #${index} has an empty or whitespace identifier (omit it for the domain-only stream)`,
-          { index, field: 'identifier', rule: 'absent, or a non-empty string that is not only whitespace' },
-        );
-      }
-    });
-    if (!Array.isArray(expectedVersions)) {
-      throw new InvalidStreamBatchError(
-        `appendBatch: expectedVersions must be an array, got ${expectedVersions === null ? 'null' : typeof expectedVersions}`,
-        { field: 'expectedVersions', rule: 'array' },
-        ErrorCodes.INVALID_ARGUMENT,
-      );
-    }
-    const listed = new Map<string, ListedStream & { version: number }>();
-    expectedVersions.forEach((entry, index) => {
-      const field = `expectedVersions[${index}]`;
-      const stream = streamReference(
-        entry,
-        field,
-        'appendBatch',
-        (message, details) => new InvalidStreamBatchError(message, details, ErrorCodes.INVALID_ARGUMENT),
-      );
-      const version = (entry as { expectedVersion?: unknown }).expectedVersion;
-      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
-        throw new InvalidStreamBatchError(
-          `appendBatch: ${field}.expectedVersion must be a safe integer >= 0, got ${String(version)}`,
-          { index, field: `${field}.expectedVersion`, rule: 'safe integer >= 0' },
-          ErrorCodes.INVALID_ARGUMENT,
-        );
-      }
-      if (listed.has(stream.pk)) {
-        throw new InvalidStreamBatchError(
-          `appendBatch: ${field} lists stream ${stream.key} a second time`,
-          { index, field, rule: 'each stream at most once', stream: stream.key },
-          ErrorCodes.INVALID_ARGUMENT,
-        );
-      }
-      listed.set(stream.pk, { ...stream, version });
-    });
-    const validated = validateEvents(list.map((event) => this.v6Event(event)));
-    validated.forEach(({ event }, index) => {
-      if (!listed.has(streamPk(event.domain, event.identifier))) {
-        const key = streamKey(event.domain, event.identifier);
-        throw new InvalidStreamBatchError(
-          `appendBatch: event #${index} writes stream ${key}, which expectedVersions does not list`,
-          { index, field: 'expectedVersions', rule: 'every written stream listed', stream: key },
-          ErrorCodes.INVALID_ARGUMENT,
-        );
-      }
-    });
-    const expectations: StreamExpectation[] = [...listed.values()].map((stream) => ({
-      pk: stream.pk,
-      streamKey: stream.key,
-      version: stream.version,
-    }));
-    await v6Errors(this.write(validated, undefined, { expectations, oneTransaction: true }), listed);
+    await v6.appendBatch(this.access, events, expectedVersions);
   }
 
   /**
@@ -332,29 +216,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_ARGUMENT` (`details.field`, e.g. `streams[2].domain`) or `InvalidIdentifierError` for a bad reference; nothing is read.
    */
   async getStreamVersions(streams: readonly StreamReference[]): Promise<ExpectedStreamVersion[]> {
-    if (!Array.isArray(streams)) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `getStreamVersions: streams must be an array, got ${streams === null ? 'null' : typeof streams}`,
-        { details: { field: 'streams', rule: 'array' } },
-      );
-    }
-    const references = streams.map((entry, index) =>
-      streamReference(
-        entry,
-        `streams[${index}]`,
-        'getStreamVersions',
-        (message, details) => new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, message, { details }),
-      ),
-    );
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    const versions = await readStreamVersions(ctx, [...new Set(references.map((reference) => reference.pk))]);
-    return references.map((reference) => ({
-      domain: reference.domain,
-      ...(reference.identifier === undefined ? {} : { identifier: reference.identifier }),
-      expectedVersion: versions.get(reference.pk) ?? 0,
-    }));
+    return v6.getStreamVersions(this.access, streams);
   }
 
   /**
@@ -365,32 +227,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `DuplicateEventError` (`STORE/DUPLICATE_EVENT_ID`) for a duplicate id; nothing written.
    */
   async appendToStream(events: readonly StreamAppendableEvent[], expectedVersion: number): Promise<{ nextVersion: number }> {
-    const first = eventArray(events, 'appendToStream')[0];
-    if (events.length === 0) throw new InvalidStreamBatchError('appendToStream needs at least one event');
-    if (!first)
-      throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, 'appendToStream: event #0 is not an object', {
-        details: { index: 0, field: '(event)' },
-      });
-    for (const event of events) {
-      if (typeof event.identifier !== 'string' || event.identifier.trim() === '')
-        throw new InvalidIdentifierError(`appendToStream: event ${event.id ?? '(no id)'} has no identifier`);
-      if (event.domain !== first.domain || event.identifier !== first.identifier) {
-        throw new InvalidStreamBatchError(
-          `appendToStream: all events must belong to ${first.domain}/${first.identifier}; found ${event.domain}/${event.identifier}`,
-        );
-      }
-    }
-    try {
-      const stored = await this.appendEvents(
-        events.map((event) => this.v6Event(event)),
-        { expectedSequence: expectedVersion },
-      );
-      return { nextVersion: stored[stored.length - 1]!.sequence };
-    } catch (error) {
-      if (error instanceof ConcurrencyError)
-        throw new StreamConcurrencyError(first.domain, first.identifier, expectedVersion, error.actualSequence, error);
-      throw v6Error(error);
-    }
+    return v6.appendToStream(this.access, events, expectedVersion);
   }
 
   /** 6.x `reset`: same as `resetStore`. */
@@ -404,24 +241,12 @@ export class EventStore implements IEventStoreRepo {
    * also for an id no event can have, e.g. one whose key would pass DynamoDB's limit: see read-arguments.ts).
    */
   async getAllEvents(pageSize: number = DEFAULT_PAGE_SIZE, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
-    if (startFromId !== undefined && typeof startFromId !== 'string') {
-      throw new EventStoreAdapterError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `getAllEvents: startFromId must be an event id (a string) or absent, got ${String(startFromId)}`,
-        { details: { field: 'startFromId' } },
-      );
-    }
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    if (startFromId !== undefined && !eventIdCanExist(startFromId)) throw new EventCursorNotFoundError(startFromId);
-    return replay(ctx, pageSize, startFromId);
+    return v3.getAllEvents(this.access, pageSize, startFromId);
   }
 
   /** The stored shape of a created event (validated; `sequence` is 0 until the event is stored). */
   createEventEntity(event: CreatedEvent): StoredEvent {
-    this.assertOpen();
-    const [validated] = validateEvents([event]);
-    return toStoredEvent(validated!.event, 0);
+    return v3.createEventEntity(this.access, event);
   }
 
   /**
@@ -541,18 +366,7 @@ export class EventStore implements IEventStoreRepo {
    * non-string `domain` / `identifier` (absent: the domain-only stream) or a bad `fromSequence`.
    */
   async getStreamEvents(domain: string, identifier: string, fromSequence = 0): Promise<StoredEvent[]> {
-    const stream = streamArguments('getStreamEvents', domain, identifier);
-    if (!Number.isInteger(fromSequence) || fromSequence < 0) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.INVALID_ARGUMENT,
-        `getStreamEvents: fromSequence must be an integer >= 0, got ${String(fromSequence)}`,
-        { details: { field: 'fromSequence' } },
-      );
-    }
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    if (!streamCanExist(stream.domain, stream.identifier)) return [];
-    return readStream(ctx, stream.domain, stream.identifier, fromSequence);
+    return v3.getStreamEvents(this.access, domain, identifier, fromSequence);
   }
 
   /**
@@ -560,11 +374,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws as `getStreamEvents` for bad arguments.
    */
   async getStreamSequence(domain: string, identifier: string): Promise<number> {
-    const stream = streamArguments('getStreamSequence', domain, identifier);
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    if (!streamCanExist(stream.domain, stream.identifier)) return 0;
-    return readStreamSequence(ctx, stream.domain, stream.identifier);
+    return v3.getStreamSequence(this.access, domain, identifier);
   }
 
   /**
@@ -572,11 +382,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws as `getStreamEvents` for bad arguments.
    */
   async getSnapshot<State = unknown>(domain: string, identifier: string): Promise<SnapshotEntry<State> | null> {
-    const stream = streamArguments('getSnapshot', domain, identifier);
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    if (!streamCanExist(stream.domain, stream.identifier)) return null;
-    return readSnapshot<State>(ctx, stream.domain, stream.identifier);
+    return v3.getSnapshot<State>(this.access, domain, identifier);
   }
 
   /**
@@ -586,18 +392,12 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_ARGUMENT` for bad arguments or a store without `encryption`.
    */
   async eraseStream(domain: string, identifier: string, options: CallOptions = {}): Promise<void> {
-    const stream = streamArguments('eraseStream', domain, identifier);
-    checkCallOptions(options, 'eraseStream');
-    const ctx = forCall(this.ctx, options);
-    await this.ready(ctx.budget);
-    await eraseStream(ctx, stream.domain, stream.identifier);
+    await v3.eraseStream(this.access, domain, identifier, options);
   }
 
   /** Save a snapshot; an older `sequence` never replaces a newer one (see snapshots.ts). @throws `INPUT/INVALID_SNAPSHOT`. */
   async saveSnapshot<State = unknown>(snapshot: SnapshotEntry<State>): Promise<void> {
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    await saveSnapshot(ctx, snapshot);
+    await v3.saveSnapshot(this.access, snapshot);
   }
 
   /**
@@ -605,11 +405,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_ARGUMENT` for a non-string id.
    */
   async getEventById(id: string): Promise<StoredEvent | null> {
-    textArgument('getEventById', 'id', id);
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    if (!eventIdCanExist(id)) return null;
-    return readEventById(ctx, id);
+    return v3.getEventById(this.access, id);
   }
 
   /**
@@ -617,11 +413,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_ARGUMENT` for a non-string id.
    */
   async findByCausationId(causationId: string): Promise<StoredEvent[]> {
-    textArgument('findByCausationId', 'causationId', causationId);
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    if (!causationCanExist(causationId)) return [];
-    return readByCausation(ctx, causationId);
+    return v3.findByCausationId(this.access, causationId);
   }
 
   /**
@@ -630,14 +422,12 @@ export class EventStore implements IEventStoreRepo {
    * kinds and for REMOVE records. @throws `INPUT/INVALID_ARGUMENT` for a record of another table.
    */
   async decodeStreamRecord(record: DynamoDbStreamRecord): Promise<StoredEvent | undefined> {
-    this.assertOpen();
-    return decodeStreamRecord(forCall(this.ctx), record);
+    return feed.decodeStreamRecord(this.access, record);
   }
 
   /** The stored events of a batch of Streams records (a Lambda handler's `event.Records`), in record order; other records are left out. */
   async decodeStreamRecords(records: readonly DynamoDbStreamRecord[]): Promise<StoredEvent[]> {
-    this.assertOpen();
-    return decodeStreamRecords(forCall(this.ctx), records);
+    return feed.decodeStreamRecords(this.access, records);
   }
 
   /**
@@ -653,11 +443,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (another table, or before a `resetStore`), `INPUT/INVALID_PAGE_SIZE`.
    */
   async getLogPage(cursor?: readonly ExpectedStreamVersion[], pageSize: number = DEFAULT_LOG_PAGE_SIZE): Promise<StreamLogPage> {
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    this.requireChangeFeed('getLogPage');
-    const { events, cursor: next } = await readLogPage(ctx, cursor, pageSize);
-    return { events, cursor: next };
+    return feed.getLogPage(this.access, cursor, pageSize);
   }
 
   /**
@@ -668,23 +454,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `STORE/CHANGE_FEED_DISABLED` without `changeFeed`; `INPUT/INVALID_ARGUMENT` naming a bad option.
    */
   async subscribe<Payload = unknown>(options: SubscribeOptions<Payload>): Promise<Subscription> {
-    const settings = checkSubscribeOptions(options as SubscribeOptions);
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    this.requireChangeFeed('subscribe');
-    const initial = await readConsumer(ctx, options.name);
-    const telemetry = this.telemetry;
-    const poll = telemetry && (<T extends { events: number }>(body: () => Promise<T>) => telemetry.poll(options.name, body));
-    const subscription = startSubscription(this.ctx, options as SubscribeOptions, settings, initial, poll);
-    this.subscriptions.add(subscription);
-    const untrack = telemetry?.trackConsumer(options.name, subscription);
-    void subscription.done
-      .catch(() => undefined)
-      .finally(() => {
-        this.subscriptions.delete(subscription);
-        untrack?.();
-      });
-    return subscription;
+    return feed.subscribe(this.access, options);
   }
 
   /**
@@ -698,12 +468,7 @@ export class EventStore implements IEventStoreRepo {
    * @throws `INPUT/INVALID_CURSOR`, `STORE/STALE_CURSOR` (another table, before a `resetStore`, ahead of the log) for a given cursor.
    */
   async resetConsumer(name: string, from: ConsumerStart = 'start'): Promise<ExpectedStreamVersion[]> {
-    checkConsumerName('resetConsumer', name);
-    checkConsumerStart(from);
-    const ctx = forCall(this.ctx);
-    await this.ready(ctx.budget);
-    this.requireChangeFeed('resetConsumer');
-    return resetConsumer(ctx, name, from);
+    return feed.resetConsumer(this.access, name, from);
   }
 
   /**
@@ -719,7 +484,7 @@ export class EventStore implements IEventStoreRepo {
       pending.stop.abort(new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store was closed during init'));
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     const budget = CallBudget.of(this.options.deadlineMs, [], this.options.clock);
-    await budget.race(() => Promise.all([this.ctx.kv.close?.(), this.ctx.blobs?.close?.()]), 'close');
+    await budget.race(() => Promise.all([this.ctx.drivers.kv.close?.(), this.ctx.drivers.blobs?.close?.()]), 'close');
   }
 
   /**
@@ -816,17 +581,7 @@ export class EventStore implements IEventStoreRepo {
 
   /** The context of control-plane work (init, reset) under `budget`: the store's context, its requests bound to that budget. */
   private controlContext(budget: CallBudget): StoreContext {
-    return withBudget(this.ctx, budget);
-  }
-
-  /** A V6 event as a created event: `sequence` dropped, an increasing id (ids.ts) for a missing `id`, the store's clock for a missing `created`. */
-  private v6Event(event: AppendableEvent): CreatedEvent {
-    const { sequence: _ignored, ...rest } = event;
-    return {
-      ...rest,
-      id: event.id ?? this.nextId(),
-      created: event.created === undefined ? new Date(this.options.clock()) : event.created,
-    } as CreatedEvent;
+    return openCall(this.ctx, budget);
   }
 
   /**
@@ -885,187 +640,4 @@ export class EventStore implements IEventStoreRepo {
       }
     }
   }
-}
-
-/** `events` when it is an array whose entries are objects; else `INPUT/INVALID_EVENT` naming the call and the entry. */
-function eventArray<T>(events: readonly T[], call: string): readonly T[] {
-  if (!Array.isArray(events))
-    throw new EventStoreAdapterError(
-      ErrorCodes.INVALID_EVENT,
-      `${call}: events must be an array, got ${events === null ? 'null' : typeof events}`,
-      { details: { field: 'events' } },
-    );
-  const index = events.findIndex((event) => typeof event !== 'object' || event === null);
-  if (index >= 0)
-    throw new EventStoreAdapterError(ErrorCodes.INVALID_EVENT, `${call}: event #${index} is not an object`, {
-      details: { index, field: '(event)' },
-    });
-  return events;
-}
-
-/** A validated stream reference of the V6 batch methods. */
-interface ListedStream {
-  readonly domain: string;
-  readonly identifier: string | undefined;
-  /** The stream's partition key. */
-  readonly pk: string;
-  /** `${domain}::${identifier}`, for messages. */
-  readonly key: string;
-}
-
-/**
- * Validate `{ domain, identifier? }` at `field` of `call`: a non-empty string domain (`fail` builds that error), an
- * identifier absent or a non-empty string that is not only whitespace (`InvalidIdentifierError`,
- * `INPUT/INVALID_ARGUMENT`), together within DynamoDB's partition-key limit.
- */
-function streamReference(
-  entry: unknown,
-  field: string,
-  call: string,
-  fail: (message: string, details: Record<string, unknown>) => Error,
-): ListedStream {
-  if (typeof entry !== 'object' || entry === null)
-    throw fail(`${call}: ${field} must be an object { domain, identifier? }`, { field, rule: 'object' });
-  const { domain, identifier } = entry as { domain?: unknown; identifier?: unknown };
-  if (typeof domain !== 'string' || domain === '')
-    throw fail(`${call}: ${field}.domain must be a non-empty string, got ${JSON.stringify(domain) ?? String(domain)}`, {
-      field: `${field}.domain`,
-      rule: 'non-empty string',
-    });
-  if (identifier !== undefined && (typeof identifier !== 'string' || identifier.trim() === '')) {
-    throw new InvalidIdentifierError(
-      `${call}: ${field}.identifier must be absent (the domain-only stream) or a non-empty string that is not only whitespace, got ${JSON.stringify(identifier) ?? String(identifier)}`,
-      { field: `${field}.identifier`, rule: 'absent, or a non-empty string that is not only whitespace' },
-      ErrorCodes.INVALID_ARGUMENT,
-    );
-  }
-  // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, naming (and checking) ANOTHER stream's head.
-  const wellFormed = 'must be well-formed Unicode (no lone surrogates)';
-  if (hasLoneSurrogate(domain))
-    throw fail(`${call}: ${field}.domain ${wellFormed}`, { field: `${field}.domain`, rule: 'well-formed Unicode' });
-  if (typeof identifier === 'string' && hasLoneSurrogate(identifier)) {
-    const details = { field: `${field}.identifier`, rule: 'well-formed Unicode' };
-    throw new InvalidIdentifierError(`${call}: ${field}.identifier ${wellFormed}`, details, ErrorCodes.INVALID_ARGUMENT);
-  }
-  const pk = streamPk(domain, identifier as string | undefined);
-  if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES)
-    throw fail(
-      `${call}: ${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`,
-      { field: `${field}.domain`, rule: 'fits the partition key' },
-    );
-  return { domain, identifier: identifier as string | undefined, pk, key: streamKey(domain, identifier as string | undefined) };
-}
-
-/**
- * `StoreEventsOptions.expectedSequences` as expectations (undefined: none). Each entry: a non-empty string domain,
- * an identifier absent or a string (`''` is the domain-only stream, as in 3.x), an integer `expectedSequence` >= 0;
- * each stream at most once, and the first event's stream only with `expectedSequence`'s value. `INPUT/INVALID_ARGUMENT`
- * naming the field otherwise.
- */
-function expectedSequenceList(
-  list: readonly ExpectedStreamSequence[] | undefined,
-  first: CreatedEvent | undefined,
-  expectedSequence: number | undefined,
-): StreamExpectation[] {
-  if (list === undefined) return [];
-  const fail = (message: string, details: Record<string, unknown>) =>
-    new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `storeEvents: ${message}`, { details });
-  if (!Array.isArray(list))
-    throw fail(`expectedSequences must be an array, got ${list === null ? 'null' : typeof list}`, {
-      field: 'expectedSequences',
-      rule: 'array',
-    });
-  const firstPk = first === undefined ? undefined : streamPk(first.domain, first.identifier);
-  const seen = new Set<string>();
-  return list.map((entry, index) => {
-    const field = `expectedSequences[${index}]`;
-    if (typeof entry !== 'object' || entry === null)
-      throw fail(`${field} must be an object { domain, identifier?, expectedSequence }`, { field, rule: 'object' });
-    const {
-      domain,
-      identifier,
-      expectedSequence: version,
-    } = entry as { domain?: unknown; identifier?: unknown; expectedSequence?: unknown };
-    if (typeof domain !== 'string' || domain === '')
-      throw fail(`${field}.domain must be a non-empty string`, { field: `${field}.domain`, rule: 'non-empty string' });
-    if (identifier !== undefined && typeof identifier !== 'string')
-      throw fail(`${field}.identifier must be a string when present`, { field: `${field}.identifier`, rule: 'string when present' });
-    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0)
-      throw fail(`${field}.expectedSequence must be an integer >= 0, got ${String(version)}`, {
-        field: `${field}.expectedSequence`,
-        rule: 'integer >= 0',
-      });
-    // A lone surrogate has no UTF-8 form: the SDK would send U+FFFD, checking ANOTHER stream's head.
-    for (const [name, text] of [
-      ['domain', domain],
-      ['identifier', identifier ?? ''],
-    ] as const) {
-      if (hasLoneSurrogate(text)) {
-        throw fail(`${field}.${name} must be well-formed Unicode (no lone surrogates)`, {
-          field: `${field}.${name}`,
-          rule: 'well-formed Unicode',
-        });
-      }
-    }
-    const pk = streamPk(domain, identifier as string | undefined);
-    const key = streamKey(domain, identifier as string | undefined);
-    if (utf8Length(pk) > DYNAMODB_MAX_PARTITION_KEY_BYTES)
-      throw fail(`${field}: domain and identifier together must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key`, {
-        field: `${field}.domain`,
-        rule: 'fits the partition key',
-      });
-    if (seen.has(pk)) throw fail(`${field} lists stream ${key} a second time`, { field, rule: 'each stream at most once', stream: key });
-    if (pk === firstPk && expectedSequence !== undefined && expectedSequence !== version) {
-      throw fail(`${field} expects stream ${key} at ${version}, but expectedSequence (the first event's stream) says ${expectedSequence}`, {
-        field: `${field}.expectedSequence`,
-        rule: 'agrees with expectedSequence',
-        stream: key,
-      });
-    }
-    seen.add(pk);
-    return { pk, streamKey: key, version };
-  });
-}
-
-/** The V6 form of a write error: a duplicate id is a `DuplicateEventError`; with `listed`, a conflict is the types package's `StreamConcurrencyError` naming the stream. */
-function v6Error(error: unknown, listed?: ReadonlyMap<string, ListedStream>): unknown {
-  if (error instanceof DuplicateEventIdError && !(error instanceof DuplicateEventError)) return new DuplicateEventError(error.eventIds);
-  if (listed && error instanceof ConcurrencyError) {
-    const stream = [...listed.values()].find((candidate) => candidate.key === error.streamKey);
-    if (stream)
-      return new StreamConcurrencyError(stream.domain, stream.identifier ?? '', error.expectedSequence, error.actualSequence, error);
-  }
-  return error;
-}
-
-/** `write`, its errors in their V6 form ({@link v6Error}). */
-async function v6Errors(write: Promise<unknown>, listed?: ReadonlyMap<string, ListedStream>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    throw v6Error(error, listed);
-  }
-}
-
-/**
- * The stream arguments of a read method: `domain` a string, `identifier` a string or absent ('');
- * `INPUT/INVALID_ARGUMENT` naming the bad one.
- */
-function streamArguments(call: string, domain: unknown, identifier: unknown): { domain: string; identifier: string } {
-  return { domain: textArgument(call, 'domain', domain), identifier: identifierArgument(call, identifier) };
-}
-
-/** `INPUT/INVALID_OPTIONS` naming the field unless `options` holds a valid `deadlineMs` (integer ms 1..3,600,000) and `signal`. */
-function checkCallOptions(options: CallOptions, call: string): void {
-  const { deadlineMs, signal } = options ?? {};
-  const issues: { path: string; message: string }[] = [];
-  if (deadlineMs !== undefined && !(Number.isInteger(deadlineMs) && deadlineMs > 0 && deadlineMs <= 3_600_000))
-    issues.push({ path: 'deadlineMs', message: 'must be an integer from 1 to 3,600,000' });
-  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
-  if (issues.length === 0) return;
-  throw new EventStoreAdapterError(
-    ErrorCodes.INVALID_OPTIONS,
-    `${call}: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`,
-    { details: { issues } },
-  );
 }

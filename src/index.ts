@@ -1,106 +1,65 @@
 /**
- * Package root: the `EventStoreRepo` users construct, plus the core's public types and errors.
- *
- * - `new EventStoreRepo(dynamodbClient, s3Client?, options?)` — the existing adapter's drop-in form (AWS).
- * - `new EventStoreRepo()` — the in-memory twin (KV + blobs): the embedded default, for tests and demos.
- * - `new EventStoreRepo({ kv, blobs, ...options })` — any driver pair.
+ * Package root: the `EventStoreRepo` users construct (src/entry/event-store-repo.ts: its forms and wiring), plus the
+ * core's public types and errors.
  *
  * Importing this module loads the core only (and the peer `@schemeless/event-store-types`, 4 small CommonJS modules,
- * whose error classes ours extend): the AWS SDK and the twin load on the first call of a store built by the first
- * two forms (their drivers are lazy, see `lazy-drivers.ts`).
+ * whose error classes ours extend): the AWS SDK and the twin load on the first call of a store built by the drop-in
+ * or the default form (their drivers are lazy, see src/entry/lazy-drivers.ts).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_BLOB_CAPABILITIES, DEFAULT_KV_CAPABILITIES } from '../drivers/memory/capabilities.js';
-import { awsCoreOptions, isAwsClient, type AwsEventStoreOptions } from './drop-in.js';
-import { EventStore, type EventStoreCoreOptions } from './event-store.js';
-import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
-import { awsServiceOf, describeValue, invalidOptions, type EventStoreOptions } from './options.js';
+import { EventStoreRepo } from './entry/event-store-repo.js';
 
-export type { AwsEventStoreOptions } from './drop-in.js';
+// ---- what a user constructs ----
+export { EventStoreRepo };
+/**
+ * @deprecated The one store class is {@link EventStoreRepo}: `new EventStoreRepo({ kv, blobs?, ...options })` is what
+ * `new EventStore({ kv, ... })` was. This alias keeps code written against earlier versions working.
+ */
+export const EventStore = EventStoreRepo;
+/** @deprecated See {@link EventStoreRepo}. */
+export type EventStore = EventStoreRepo;
 
-export { DEFAULT_INIT_DEADLINE_MS, EventStore } from './event-store.js';
-export type { EventStoreCoreOptions };
-export * from './errors.js';
-export * from './warnings.js';
-export { DEFAULT_DEADLINE_MS } from './call-budget.js';
-export { blobScope, instanceScope, MAX_BLOB_KEY_BYTES } from './blob-keys.js';
-export type { SweepOptions, SweepResult } from './sweeper.js';
-export type { SubscribeOptions, Subscription, SubscriptionLag } from './subscription.js';
-export { DEFAULT_POLL_INTERVAL_MS, MAX_CONSUMER_NAME_BYTES } from './subscription.js';
-export { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './change-feed.js';
-export { MAX_CONSUMER_RESET_ROUNDS } from './consumer-reset.js';
-export { MAX_CURSOR_ENTRIES } from './log-cursor.js';
-export type { DynamoDbStreamRecord } from './stream-records.js';
-export type { CallOptions } from './store-context.js';
-export type { TableMetadata } from './table-metadata.js';
-export * from './contract-types.js';
-export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
-export type { Logger, MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/options.js';
-export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from './options.js';
-export type { StoreStats, OperationStats } from './metering.js';
-export type { RetryPolicy } from './retry.js';
-export { CONTENTION_MAX_DOUBLINGS } from './retry.js';
-export type * from './ports/kv-driver.js';
-export type * from './ports/blob-driver.js';
-export { itemSize, attributeValueSize, utf8Length } from './item-size.js';
-export * from './limits.js';
+// ---- what a user catches ----
+export {
+  AdapterCapabilityError,
+  ConcurrencyError,
+  DuplicateEventError,
+  DuplicateEventIdError,
+  ErrorCodes,
+  EventCursorNotFoundError,
+  EventStoreAdapterError,
+  hasCode,
+  InvalidIdentifierError,
+  InvalidStreamBatchError,
+  SnapshotError,
+  StreamConcurrencyError,
+  TransactionScopeError,
+  type AdapterErrorFields,
+  type AdapterErrorOptions,
+  type ErrorCode,
+} from './errors.js';
+export { WarningCodes, type StoreWarning, type WarningCode } from './warnings.js';
+
+// ---- payload codecs: the key provider a user constructs, and what an erased event reads as ----
 export { localKeyProvider, type KeyProvider, type KeyContext } from './payload/key-provider.js';
 export { ERASED_META, ERASED_PAYLOAD, isErased } from './payload/erased.js';
 export type { Upcaster } from './payload/upcast.js';
 export type { EncryptionSettings } from './payload/settings.js';
-export {
-  DEFAULT_BROTLI_LEVEL,
-  DEFAULT_COMPRESSION_MIN_BYTES,
-  DEFAULT_MAX_DECOMPRESSED_BYTES,
-  DEFAULT_ZLIB_LEVEL,
-  type CompressionAlgorithm,
-  type CompressionSettings,
-} from './payload/compression.js';
-export { DEFAULT_KEY_CACHE_SIZE } from './payload/keyring.js';
+export type { CompressionAlgorithm, CompressionSettings } from './payload/compression.js';
 
-/**
- * The event-store repo.
- * - `(dynamodbClient, s3Client?, options?)`: DynamoDB + S3 (the S3 client may be omitted when no event is ever
- *   offloaded; an oversized event then fails with `STORE/BLOB_STORE_REQUIRED`).
- * - `(options?)`: with no `kv`, a fresh in-memory twin (DynamoDB-like KV and S3-like blobs); with `kv` (and
- *   optionally `blobs`), those drivers.
- * @throws `INPUT/INVALID_OPTIONS` naming each bad field.
- */
-export class EventStoreRepo extends EventStore {
-  constructor(dynamodbClient: DynamoDBClient, s3Client?: S3Client, options?: AwsEventStoreOptions);
-  constructor(options?: EventStoreOptions);
-  constructor(first?: DynamoDBClient | EventStoreOptions, s3Client?: S3Client, options?: AwsEventStoreOptions) {
-    if (!isAwsClient(first) && (s3Client !== undefined || options !== undefined)) {
-      // More than one argument is the drop-in form: its first argument is not a client.
-      const second = awsServiceOf(s3Client) !== undefined;
-      throw invalidOptions([
-        {
-          path: 'dynamodbClient (1st argument)',
-          message: `expected a DynamoDB client, got ${describeValue(first)}: new EventStoreRepo(dynamodbClient, s3Client, options)${
-            second ? '' : ', or one options object: new EventStoreRepo(options)'
-          }`,
-        },
-      ]);
-    }
-    super(isAwsClient(first) ? awsCoreOptions(first, s3Client, options) : inMemoryDefaults(first as EventStoreOptions | undefined));
-  }
-}
-
-function inMemoryDefaults(options: EventStoreOptions = {}): EventStoreCoreOptions {
-  const kv =
-    options.kv ??
-    lazyKvDriver(DEFAULT_KV_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryKvDriver(), {
-      clientMaxAttempts: false,
-      close: true,
-    });
-  const blobs =
-    options.blobs ??
-    (options.kv
-      ? undefined
-      : lazyBlobDriver(DEFAULT_BLOB_CAPABILITIES, async () => new (await import('../drivers/memory/index.js')).MemoryBlobDriver(), {
-          clientMaxAttempts: false,
-          close: true,
-        }));
-  return { ...options, kv, ...(blobs ? { blobs } : {}) };
-}
+// ---- what a user types (types only: no runtime cost) ----
+export type { AwsEventStoreOptions } from './entry/drop-in.js';
+export type { EventStoreCoreOptions } from './event-store.js';
+export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
+export type { CallOptions } from './call-budget.js';
+export type * from './contract-types.js';
+export type { SweepOptions, SweepResult } from './sweeper.js';
+export type { SubscribeOptions, Subscription, SubscriptionLag } from './subscription.js';
+export type { ConsumerStart } from './change-feed.js';
+export type { DynamoDbStreamRecord } from './stream-records.js';
+export type { TableMetadata } from './table-metadata.js';
+export type { Logger, MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/options.js';
+export type { StoreStats, OperationStats } from './metering.js';
+export type { RetryPolicy } from './retry.js';
+// The ports, for driver authors.
+export type * from './ports/kv-driver.js';
+export type * from './ports/blob-driver.js';

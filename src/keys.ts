@@ -33,13 +33,17 @@ export function fitsSortKey(key: string): boolean {
   return utf8Length(key) <= DYNAMODB_MAX_SORT_KEY_BYTES;
 }
 
+/** A lone UTF-16 surrogate: a high one not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * True when `text` has a lone UTF-16 surrogate. It has no UTF-8 form: the AWS SDK sends U+FFFD in its place, so a
- * key built from it would name ANOTHER item (the one whose text has U+FFFD there). Writes refuse such text, so
- * nothing is ever stored under it; reads answer as for a missing item instead of reading that other one.
+ * key built from it would name ANOTHER item (the one whose text has U+FFFD there), and two ids could share one key.
+ * Writes refuse such text (validation.ts, the V6 stream references, consumer names), so nothing is ever stored under
+ * it; reads answer as for a missing item instead of reading that other one. The one check of the rule.
  */
 export function hasLoneSurrogate(text: string): boolean {
-  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+  return LONE_SURROGATE.test(text);
 }
 
 /**

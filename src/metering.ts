@@ -2,6 +2,7 @@ import type { OperationType } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
 import { noteBlobWritten, noteCapacity } from './telemetry/call-scope.js';
+import { decorateBlobs, decorateKv, type BlobRequest, type KvRequest } from './decorate.js';
 import { callSafely, type Warn } from './warnings.js';
 
 /** Requests and capacity units of one operation type since the store was created (or `resetStats`). */
@@ -64,53 +65,52 @@ function emptyStats(): StoreStats {
   return Object.fromEntries(OPERATIONS.map((operation) => [operation, { requests: 0, readUnits: 0, writeUnits: 0 }])) as StoreStats;
 }
 
-/** A KV driver that records every call on `meter` (a failed call counts as a request with no capacity). */
+/** The operation type each metered KV request is counted under; `ensureTable` and `dropTable` are not counted. */
+const KV_OPERATIONS: Partial<Record<KvRequest, OperationType>> = {
+  get: 'get',
+  query: 'query',
+  batchGet: 'batchGet',
+  batchWrite: 'batchWrite',
+  transactWrite: 'transactWrite',
+};
+
+/** The operation type each metered blob request is counted under; `ensureContainer` is not counted. */
+const BLOB_OPERATIONS: Partial<Record<BlobRequest, OperationType>> = {
+  put: 'blobPut',
+  get: 'blobGet',
+  delete: 'blobDelete',
+  list: 'blobList',
+};
+
+/** A KV driver that records every call on `meter` with the capacity it reports (a failed call counts as a request with no capacity). */
 export function meteredKv(inner: KvDriver, meter: Meter): KvDriver {
-  const track = async <T extends { consumed: ConsumedCapacity }>(operation: OperationType, call: () => Promise<T>): Promise<T> => {
-    let result: T;
+  return decorateKv(inner, async (method, proceed) => {
+    const operation = KV_OPERATIONS[method];
+    if (operation === undefined) return proceed();
+    let result: { consumed: ConsumedCapacity };
     try {
-      result = await call();
+      result = (await proceed()) as { consumed: ConsumedCapacity };
     } catch (error) {
       meter.record(operation);
       throw error;
     }
     meter.record(operation, result.consumed);
     return result;
-  };
-  return {
-    capabilities: inner.capabilities,
-    ensureTable: (schema) => inner.ensureTable(schema),
-    dropTable: (name) => inner.dropTable(name),
-    get: (table, key, options) => track('get', () => inner.get(table, key, options)),
-    query: (table, request) => track('query', () => inner.query(table, request)),
-    batchGet: (table, keys, options) => track('batchGet', () => inner.batchGet(table, keys, options)),
-    batchWrite: (table, requests) => track('batchWrite', () => inner.batchWrite(table, requests)),
-    transactWrite: (table, actions, options) => track('transactWrite', () => inner.transactWrite(table, actions, options)),
-    clientMaxAttempts: inner.clientMaxAttempts ? () => inner.clientMaxAttempts!() : undefined,
-    withSignal: inner.withSignal ? (signal) => meteredKv(inner.withSignal!(signal), meter) : undefined,
-    close: inner.close ? () => inner.close!() : undefined,
-  };
+  });
 }
 
-/** A blob driver that counts every call on `meter`. */
+/** A blob driver that counts every call on `meter` (when it is sent, whatever its outcome). */
 export function meteredBlobs(inner: BlobDriver, meter: Meter): BlobDriver {
-  const count = <T>(operation: OperationType, call: () => Promise<T>): Promise<T> => {
+  return decorateBlobs(inner, (method, proceed) => {
+    const operation = BLOB_OPERATIONS[method];
+    if (operation === undefined) return proceed();
     meter.record(operation);
-    return call();
-  };
-  return {
-    capabilities: inner.capabilities,
-    ensureContainer: () => inner.ensureContainer(),
-    put: (key, body, options) =>
-      count('blobPut', () => inner.put(key, body, options)).then((result) => {
-        noteBlobWritten();
-        return result;
-      }),
-    get: (key) => count('blobGet', () => inner.get(key)),
-    delete: (keys) => count('blobDelete', () => inner.delete(keys)),
-    list: (prefix, options) => count('blobList', () => inner.list(prefix, options)),
-    clientMaxAttempts: inner.clientMaxAttempts ? () => inner.clientMaxAttempts!() : undefined,
-    withSignal: inner.withSignal ? (signal) => meteredBlobs(inner.withSignal!(signal), meter) : undefined,
-    close: inner.close ? () => inner.close!() : undefined,
-  };
+    const result = proceed();
+    // A written blob, for the current call's span (telemetry/call-scope.ts).
+    if (method !== 'put') return result;
+    return result.then((value) => {
+      noteBlobWritten();
+      return value;
+    });
+  });
 }

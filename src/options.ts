@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_DEADLINE_MS } from './call-budget.js';
+import { DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { DEFAULT_OFFLOAD_THRESHOLD_BYTES } from './limits.js';
 import { didYouMean } from './did-you-mean.js';
@@ -215,7 +215,7 @@ const optionsSchema = z.object({
     .optional(),
   onWarning: z.custom<(warning: StoreWarning) => void>((v) => typeof v === 'function', 'must be a function').optional(),
   onUnreadable: z.custom<(error: EventStoreAdapterError) => void>((v) => typeof v === 'function', 'must be a function').optional(),
-  deadlineMs: positiveInt.max(3_600_000).optional(),
+  deadlineMs: positiveInt.max(MAX_DEADLINE_MS).optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
   clock: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
   replayOrder: z.enum(['created', 'log']).optional(),

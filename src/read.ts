@@ -4,7 +4,7 @@ import type { StoredEvent } from './contract-types.js';
 import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from './codecs/event.js';
 import type { Item, ItemKey, QueryRequest } from './ports/kv-driver.js';
-import { compareCodePoints } from './replay-order.js';
+import { compareUtf8 } from './replay-order.js';
 import { readItems, type StoreContext, type WriteContext } from './store-context.js';
 import { decodeGuard, guardKey } from './codecs/guard.js';
 import { decodeHeadVersion, headKey } from './codecs/head.js';
@@ -249,7 +249,7 @@ export async function readByCausation(ctx: StoreContext, causationId: string): P
     }
   }
   if (links.length === 0) return [];
-  links.sort((left, right) => compareCodePoints(globalSk(left.createdIso, left.eventId), globalSk(right.createdIso, right.eventId)));
+  links.sort((left, right) => compareUtf8(globalSk(left.createdIso, left.eventId), globalSk(right.createdIso, right.eventId)));
   const keys = links.map((link) => eventKey(link.stream, link.sequence));
   const found = await readItems(ctx, keys);
   const byKey = new Map(found.map((item) => [keyId(item), item]));

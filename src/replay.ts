@@ -1,17 +1,15 @@
 import type { StoredEvent } from './contract-types.js';
 import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from './errors.js';
-import { MAX_PAGE_SIZE } from './limits.js';
 import type { Item, QueryPage, QueryRequest } from './ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
+import { checkPageSize } from './read-arguments.js';
 import { forCall, type StoreContext } from './store-context.js';
 import { decodeCatalogEntry } from './codecs/catalog.js';
 import { eventKey } from './codecs/event.js';
 import { logShardOf } from './codecs/log-counter.js';
 import { A, CATALOG_PK, INDEX_GLOBAL_ORDER, INDEX_LOG, globalSk, logPk } from './table-layout.js';
 import { bucketOfIso, bucketShardPk } from './time-buckets.js';
-import { compareCodePoints } from './replay-order.js';
-
-export { compareCodePoints } from './replay-order.js';
+import { compareUtf8 } from './replay-order.js';
 
 /**
  * `getAllEvents`: every event in `created ASC, id ASC` order (ids compared by code point, as DynamoDB compares
@@ -29,13 +27,7 @@ export { compareCodePoints } from './replay-order.js';
  * replay naming it, or with `onUnreadable` is reported and left out.
  */
 export async function replay(ctx: StoreContext, pageSize: number, startFromId?: string): Promise<AsyncIterableIterator<StoredEvent[]>> {
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-    throw new EventStoreAdapterError(
-      ErrorCodes.INVALID_PAGE_SIZE,
-      `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(pageSize)}`,
-      { details: { pageSize, max: MAX_PAGE_SIZE } },
-    );
-  }
+  checkPageSize('getAllEvents', pageSize);
   if (ctx.options.replayOrder === 'log') return logReplay(ctx, pageSize, startFromId);
   let after: { bucket: number; sortKey: string } | undefined;
   if (startFromId !== undefined) {
@@ -128,7 +120,7 @@ async function logReplay(
 }
 
 /** Order of the global-order index: its sort key by code point. */
-const byGlobalSortKey = (left: Item, right: Item): number => compareCodePoints(left[A.globalSk] as string, right[A.globalSk] as string);
+const byGlobalSortKey = (left: Item, right: Item): number => compareUtf8(left[A.globalSk] as string, right[A.globalSk] as string);
 /** Order of the log index: position (shards tie by their order in the merge). */
 const byLogPosition = (left: Item, right: Item): number => (left[A.logSk] as number) - (right[A.logSk] as number);
 

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { mayHaveLanded } from './outcome.js';
-import { backoffDelay, CONTENTION_MAX_DOUBLINGS, contentionDelay, withRetry } from './retry.js';
+import { CallBudget, UNBOUNDED } from './call-budget.js';
+import {
+  backOff,
+  backoffDelay,
+  CONTENTION_MAX_DOUBLINGS,
+  contentionDelay,
+  PERSISTENT_MAX_DOUBLINGS,
+  persistentDelay,
+  retried,
+  untilProcessed,
+  withRetry,
+} from './retry.js';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
 const noSleep = async () => {};
@@ -106,5 +117,72 @@ describe('retry policy', () => {
     expect(backoffDelay(policy, 1, () => 0.5)).toBe(100);
     expect(backoffDelay(policy, 10, () => 0.999)).toBe(249);
     expect(backoffDelay(policy, 3, () => 0)).toBe(0);
+  });
+});
+
+describe('the retry loops of the retry module', () => {
+  const waits: number[] = [];
+  const recordSleep = async (ms: number) => {
+    waits.push(ms);
+  };
+
+  it('retried: reads the policy in force at each call (the box init fills), under the scope budget', async () => {
+    const box = { policy: { ...policy, maxAttempts: 1 } };
+    const scope = { retry: box, sleep: noSleep, budget: UNBOUNDED };
+    const throttled = () => Promise.reject(new EventStoreAdapterError(ErrorCodes.THROTTLED, 'slow down'));
+    await expect(retried(scope, 'get', throttled)).rejects.toMatchObject({ code: ErrorCodes.RETRIES_EXHAUSTED, details: { attempts: 1 } });
+    box.policy = { ...policy, maxAttempts: 3 };
+    let calls = 0;
+    const flaky = async () => {
+      calls += 1;
+      if (calls < 3) throw new EventStoreAdapterError(ErrorCodes.TRANSIENT, 'reset');
+      return 'ok';
+    };
+    await expect(retried(scope, 'get', flaky)).resolves.toBe('ok');
+    expect(calls).toBe(3);
+    const spent = { retry: box, sleep: noSleep, budget: new CallBudget(0, [], () => 1) };
+    await expect(retried(spent, 'get', flaky)).rejects.toMatchObject({ code: ErrorCodes.DEADLINE_EXCEEDED });
+  });
+
+  it('untilProcessed: re-sends what is left, waiting the backoff before each later round, until none is left', async () => {
+    waits.length = 0;
+    const sent: number[][] = [];
+    await untilProcessed(policy, { sleep: recordSleep }, 'batch-get', [1, 2, 3], async (batch) => {
+      sent.push([...batch]);
+      return batch.slice(1);
+    });
+    expect(sent).toEqual([[1, 2, 3], [2, 3], [3]]);
+    expect(waits).toHaveLength(2); // no wait before the first round
+    for (const wait of waits) expect(wait).toBeLessThan(policy.maxDelayMs);
+  });
+
+  it('untilProcessed: RETRY/UNPROCESSED_LEFT naming what is left after maxAttempts rounds, never dropped', async () => {
+    let rounds = 0;
+    const error = await untilProcessed(policy, { sleep: noSleep }, 'batch-write', ['a', 'b'], async (batch) => {
+      rounds += 1;
+      return batch.slice(0, 1);
+    }).catch((caught: unknown) => caught);
+    expect(rounds).toBe(policy.maxAttempts);
+    expect(error).toMatchObject({ code: ErrorCodes.UNPROCESSED_LEFT, details: { unprocessed: ['a'] } });
+    expect((error as Error).message).toContain('batch-write');
+  });
+
+  it('persistent waits double at most PERSISTENT_MAX_DOUBLINGS times, capped by maxDelayMs; a zero base never waits', async () => {
+    const slow = { retry: { policy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1_000_000 } } };
+    const top = () => 0.999;
+    expect(PERSISTENT_MAX_DOUBLINGS).toBe(10);
+    expect(persistentDelay(slow, 3, top)).toBe(7);
+    expect(persistentDelay(slow, 10, top)).toBe(1022);
+    expect(persistentDelay(slow, 5_000, top)).toBe(1022);
+    expect(persistentDelay({ retry: { policy: { ...slow.retry.policy, baseDelayMs: 0 } } }, 5_000, top)).toBe(0);
+    expect(persistentDelay({ retry: { policy } }, 5_000, top)).toBe(249);
+    waits.length = 0;
+    await backOff({ retry: { policy }, sleep: recordSleep, budget: UNBOUNDED }, 0, 'resetConsumer');
+    expect(waits.length).toBeLessThanOrEqual(1);
+    await expect(
+      backOff({ retry: { policy }, sleep: recordSleep, budget: new CallBudget(0, [], () => 1) }, 0, 'resetConsumer'),
+    ).rejects.toMatchObject({
+      code: ErrorCodes.DEADLINE_EXCEEDED,
+    });
   });
 });

@@ -1,12 +1,12 @@
-import { CallBudget } from './call-budget.js';
-import type { BoundedCache } from './concurrency.js';
+import { CallBudget, type CallOptions } from './call-budget.js';
+import { BoundedCache } from './concurrency.js';
 import type { Meter } from './metering.js';
 import type { ResolvedOptions } from './options.js';
 import type { BlobDriver } from './ports/blob-driver.js';
 import { batchGetAll } from './batch-loops.js';
 import { instanceScope } from './blob-keys.js';
 import type { Item, ItemKey, KvDriver } from './ports/kv-driver.js';
-import { withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import type { RetryPolicy, Sleep } from './retry.js';
 import { retryingBlobs, retryingKv } from './retrying-drivers.js';
 import type { Warn } from './warnings.js';
 
@@ -17,13 +17,11 @@ export interface MeteredDrivers {
 }
 
 /**
- * What the write and read paths share. `kv` and `blobs` are the drivers of ONE call: metered, and retried with the
- * store's policy under the call's budget (see retrying-drivers.ts; `transactWrite` is not retried there).
+ * The long-lived state of one store, built once by its constructor and shared by every call: the drivers (metered),
+ * the options, the meter, the retry policy in force, and the beliefs about the table (caches and instance).
  */
-export interface StoreContext {
-  readonly kv: KvDriver;
-  readonly blobs: BlobDriver | undefined;
-  /** The metered drivers the per-call ones are composed from. */
+export interface StoreState {
+  /** The metered drivers every call's drivers are composed from. */
   readonly drivers: MeteredDrivers;
   readonly options: ResolvedOptions;
   readonly meter: Meter;
@@ -34,8 +32,6 @@ export interface StoreContext {
   readonly warn: Warn;
   /** The retry policy in force: the configured one, divided by the backend client's own attempts at `init`. */
   readonly retry: { policy: RetryPolicy };
-  /** This call's deadline and abort signals. */
-  readonly budget: CallBudget;
   /** Last known head version per stream pk: lets an append cost one request in the steady state. */
   readonly heads: BoundedCache<string, number>;
   /** Time buckets this process knows are in the catalog (recorded before the first transaction writing there). */
@@ -45,6 +41,49 @@ export interface StoreContext {
   /** The table instance this process writes into (see {@link TableInstance}); shared by every call's context. */
   readonly instance: TableInstance;
 }
+
+/** The state of a new store over `drivers` (see {@link StoreState}): empty caches, no verified instance yet. */
+export function storeState(drivers: MeteredDrivers, options: ResolvedOptions, meter: Meter, warn: Warn, sleep: Sleep): StoreState {
+  return {
+    drivers,
+    options,
+    meter,
+    sleep,
+    clock: options.clock,
+    warn,
+    retry: { policy: options.retry },
+    heads: new BoundedCache(options.headCacheSize),
+    knownBuckets: new Set(),
+    logPositions: new Map(),
+    instance: { generation: '' },
+  };
+}
+
+/**
+ * Forget what this process believes about the table (heads, recorded months, log positions), and with `generation`
+ * adopt that table instance: the one cache reset, for a table reset or re-created elsewhere.
+ */
+export function forgetTable(state: Pick<StoreState, 'heads' | 'knownBuckets' | 'logPositions' | 'instance'>, generation?: string): void {
+  state.heads.clear();
+  state.knownBuckets.clear();
+  state.logPositions.clear();
+  if (generation !== undefined) state.instance.generation = generation;
+}
+
+/** What one call adds to the store's state: its budget, and the store's drivers retried and bound under it. */
+export interface CallScope {
+  /** This call's deadline and abort signals: the one budget of the call. */
+  readonly budget: CallBudget;
+  /**
+   * The drivers of this call: metered, retried with the store's policy under the call's budget (retrying-drivers.ts;
+   * `transactWrite` is not retried there), their requests bound to the budget's signal.
+   */
+  readonly kv: KvDriver;
+  readonly blobs: BlobDriver | undefined;
+}
+
+/** The context of one call, what the write and read paths are given: the store's state and the call's scope. */
+export interface StoreContext extends StoreState, CallScope {}
 
 /**
  * The table instance a store last verified: its layout record's `generation` ('' before `init`). Set by `init`,
@@ -119,42 +158,38 @@ function withoutDelete(blobs: BlobWriter): BlobWriter {
   };
 }
 
-/** Per-call limits a caller may pass. */
-export interface CallOptions {
-  /** This call's deadline, in ms from now (default: the store's `deadlineMs`). */
-  readonly deadlineMs?: number;
-  /** Aborts this call (the store's own `signal` applies too). */
-  readonly signal?: AbortSignal;
-}
-
 /**
- * `base` under `budget`: the same store, its drivers retried with the store's policy under that budget, and their
- * requests bound to it (drivers with `withSignal` abandon a request in flight once the call has given up).
+ * Open a call of the store under `budget`: its context has the store's state, that budget, and the store's drivers
+ * retried with the store's policy under it, their requests bound to it (drivers with `withSignal` abandon a request
+ * in flight once the call has given up). Given a call's context, opens a new call of the same store (its scope
+ * replaced: a replay page, a subscription's poll).
  */
-export function withBudget(base: StoreContext, budget: CallBudget): StoreContext {
-  const env = { policy: () => base.retry.policy, sleep: base.sleep, budget };
-  const { kv, blobs } = base.drivers;
+export function openCall(state: StoreState, budget: CallBudget): StoreContext {
+  const env = { retry: state.retry, sleep: state.sleep, budget };
+  const { kv, blobs } = state.drivers;
   const signal = budget.requestSignal;
   return {
-    ...base,
+    ...state,
     budget,
     kv: retryingKv(kv.withSignal?.(signal) ?? kv, env),
     blobs: blobs ? retryingBlobs(blobs.withSignal?.(signal) ?? blobs, env) : undefined,
   };
 }
 
-/** The context of one call: `base` with a fresh budget of the call's (or the store's) deadline and signals. */
-export function forCall(base: StoreContext, options: CallOptions = {}): StoreContext {
-  return withBudget(base, CallBudget.of(options.deadlineMs ?? base.options.deadlineMs, [base.options.signal, options.signal], base.clock));
+/** A call of the store with a fresh budget of the call's (or the store's) deadline and signals (see {@link openCall}). */
+export function forCall(state: StoreState, options: CallOptions = {}): StoreContext {
+  return openCall(
+    state,
+    CallBudget.of(options.deadlineMs ?? state.options.deadlineMs, [state.options.signal, options.signal], state.clock),
+  );
 }
 
 /**
- * A transaction sent with the store's retry policy and the call's budget: for the single-action writes that may
- * simply be re-sent as they are (the layout record, a snapshot); the event write path has its own loop.
+ * The retry module's `retried`, under the name snapshots.ts and table-metadata.ts import it by: a single-action
+ * transaction sent with the store's retry policy and the call's budget. (They import `retried` from retry.ts once
+ * the safety work on them has landed; then this re-export goes.)
  */
-export function retryingTransaction<T>(ctx: WriteContext, what: string, operation: () => Promise<T>): Promise<T> {
-  return withRetry(ctx.retry.policy, operation, ctx.sleep, what, ctx.budget);
-}
+export { retried as retryingTransaction } from './retry.js';
 
 /** The batch-loop options of this context (policy comes separately): its sleep and budget. */
 export function loopOptions(ctx: WriteContext): { sleep: Sleep; budget: CallBudget } {

@@ -19,11 +19,12 @@ import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
 import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from './codecs/consumer.js';
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
 import { utf8Length } from './item-size.js';
-import { backoffDelay, isRetryable } from './retry.js';
-import { forCall, retryingTransaction, type StoreContext } from './store-context.js';
+import { isRetryable, persistentDelay, retried } from './retry.js';
+import { forCall, type StoreContext, type StoreState } from './store-context.js';
 import { A, consumerPk } from './table-layout.js';
 import { fitsPartitionKey, hasLoneSurrogate } from './keys.js';
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_PAGE_SIZE } from './limits.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from './limits.js';
+import { checkPageSize } from './read-arguments.js';
 import { outsideCalls } from './telemetry/call-scope.js';
 import { WarningCodes } from './warnings.js';
 
@@ -95,7 +96,10 @@ export function checkConsumerName(call: string, name: unknown): asserts name is 
   }
 }
 
-/** Validate `subscribe` options and apply the defaults; `INPUT/INVALID_ARGUMENT` naming the field. */
+/**
+ * Validate `subscribe` options and apply the defaults: `INPUT/INVALID_PAGE_SIZE` for a bad `pageSize` (as every page
+ * size), `INPUT/INVALID_ARGUMENT` naming any other bad field.
+ */
 export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSettings {
   const fail = (field: string, rule: string) =>
     new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
@@ -104,8 +108,7 @@ export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSetti
   if (typeof options.handler !== 'function') throw fail('handler', 'must be a function');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw fail('signal', 'must be an AbortSignal');
   const pageSize = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
-    throw fail('pageSize', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  checkPageSize('subscribe', pageSize);
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 0 || pollIntervalMs > 3_600_000)
     throw fail('pollIntervalMs', 'must be a number of ms from 0 to 3,600,000');
@@ -143,7 +146,7 @@ export async function readConsumer(ctx: StoreContext, name: string): Promise<Con
  * `initial` (read by the caller, so a bad start throws there).
  */
 export function startSubscription(
-  base: StoreContext,
+  base: StoreState,
   options: SubscribeOptions,
   settings: SubscribeSettings,
   initial: ConsumerState,
@@ -194,7 +197,7 @@ export function startSubscription(
           message: `subscribe(${options.name}): the handler threw on a page of ${events.length} events (attempt ${failures + 1}); retrying it, the cursor stays`,
           cause: error,
         });
-        await pause(backoffDelay(base.retry.policy, Math.min(failures, 10)));
+        await pause(persistentDelay(base, failures));
         if (stopped()) return false;
       }
     }
@@ -206,7 +209,7 @@ export function startSubscription(
     const item = encodeConsumer(options.name, cursor, state.version + 1, base.clock());
     const condition =
       state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
-    const result = await retryingTransaction(ctx, `subscribe(${options.name}) cursor`, () =>
+    const result = await retried(ctx, `subscribe(${options.name}) cursor`, () =>
       ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
     );
     if (result.committed) {
@@ -238,7 +241,7 @@ export function startSubscription(
           message: `subscribe(${options.name}): recording the cursor failed (attempt ${failures + 1}); retrying with backoff`,
           cause: error,
         });
-        await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures, 10))));
+        await pause(Math.max(pollIntervalMs, persistentDelay(base, failures)));
         if (stopped()) return;
       }
     }
@@ -290,7 +293,7 @@ export function startSubscription(
           message: `subscribe(${options.name}): a poll failed (attempt ${failures + 1}); retrying with backoff`,
           cause: error,
         });
-        await pause(Math.max(pollIntervalMs, backoffDelay(base.retry.policy, Math.min(failures++, 10))));
+        await pause(Math.max(pollIntervalMs, persistentDelay(base, failures++)));
       }
     }
   };

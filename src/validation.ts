@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CreatedEvent, SnapshotEntry } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, SnapshotError } from './errors.js';
 import { utf8Length } from './item-size.js';
+import { hasLoneSurrogate } from './keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_EVENT_ID_BYTES } from './limits.js';
 import { causationPk, streamPk } from './table-layout.js';
 
@@ -26,9 +27,8 @@ export interface ValidatedEvent {
   readonly encoded?: { readonly marker: string; readonly fields: readonly Uint8Array[] };
 }
 
-/** A lone UTF-16 surrogate: it has no UTF-8 form (it would become U+FFFD, so two ids could share one key). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const wellFormed = (text: string) => !LONE_SURROGATE.test(text);
+/** Text without a lone UTF-16 surrogate (keys.ts `hasLoneSurrogate`: it has no UTF-8 form). */
+const wellFormed = (text: string) => !hasLoneSurrogate(text);
 const WELL_FORMED_RULE = 'must be well-formed Unicode (no lone surrogates)';
 const nonEmpty = z.string().min(1, 'must be a non-empty string').refine(wellFormed, WELL_FORMED_RULE);
 const optionalText = (error: string) => z.string({ error }).refine(wellFormed, WELL_FORMED_RULE);

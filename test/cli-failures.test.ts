@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { explainFailure, type FailureContext } from '../cli/failures.js';
 import { StallRecord } from '../cli/request-timeout.js';
 import { ErrorCodes, EventStoreAdapterError } from '../src/index.js';
+import { OpsErrorCodes } from '../ops/errors.js';
 
 const aws = {
   dynamodb: { service: 'DynamoDB', where: 'AWS (region eu-west-1, profile prod)' },
@@ -32,7 +33,7 @@ describe('CLI failure messages', () => {
       details: { driver: 'dynamodb', awsErrorName: 'UnrecognizedClientException' },
     });
     expect(explainFailure(wrapped, context())).toEqual({
-      code: ErrorCodes.OPS_CREDENTIALS,
+      code: OpsErrorCodes.CREDENTIALS,
       message:
         'DynamoDB at AWS (region eu-west-1, profile prod) rejected the credentials (--profile prod) (UnrecognizedClientException): check the keys, renew a session token, or give another --profile',
       usage: false,
@@ -57,7 +58,7 @@ describe('CLI failure messages', () => {
       hostname: 'dynamodb.eu-west-1.amazonaws.com',
     });
     const failure = explainFailure(new EventStoreAdapterError(ErrorCodes.RETRIES_EXHAUSTED, 'retries', { cause: error }), context());
-    expect(failure).toMatchObject({ code: ErrorCodes.OPS_CONNECTION, usage: false });
+    expect(failure).toMatchObject({ code: OpsErrorCodes.CONNECTION, usage: false });
     expect(failure.message).toBe(
       'cannot connect to DynamoDB at AWS (region eu-west-1, profile prod): host not found (ENOTFOUND dynamodb.eu-west-1.amazonaws.com): check the network, --region and any proxy settings',
     );
@@ -73,7 +74,7 @@ describe('CLI failure messages', () => {
       },
     });
     expect(explainFailure(options, context())).toMatchObject({
-      code: ErrorCodes.OPS_USAGE,
+      code: OpsErrorCodes.USAGE,
       usage: true,
       message: '--bucket: must be a bucket name (3+ characters); --change-feed: must be an integer from 1 to 63, got 99',
     });
@@ -91,7 +92,7 @@ describe('CLI failure messages', () => {
       message: 'DynamoDB at AWS (region eu-west-1, profile prod) answered InternalFailure: boom',
     });
     expect(explainFailure(new TypeError('x is not a function'), context())).toMatchObject({
-      code: ErrorCodes.OPS_FAILED,
+      code: OpsErrorCodes.FAILED,
       message: 'TypeError: x is not a function',
     });
   });

@@ -1,9 +1,9 @@
 import { eventStoreContract } from '../contract-tests/event-store/index.js';
-import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { localKeyProvider } from '../src/index.js';
+import { memoryBackend } from './helpers/backends.js';
 
-eventStoreContract({ name: 'in-memory twin', createDrivers: async () => ({ kv: new MemoryKvDriver(), blobs: new MemoryBlobDriver() }) });
-eventStoreContract({ name: 'in-memory twin without blob store', createDrivers: async () => ({ kv: new MemoryKvDriver() }) });
+eventStoreContract({ name: 'in-memory twin', createDrivers: async () => memoryBackend() });
+eventStoreContract({ name: 'in-memory twin without blob store', createDrivers: async () => ({ kv: memoryBackend().kv }) });
 
 /**
  * The same suite on a twin that lags the way AWS does: each write reaches the global-order index after its own
@@ -15,8 +15,7 @@ const LAG = { medianMs: 3, tailMs: 60, tailProbability: 0.1 } as const;
 eventStoreContract({
   name: 'in-memory twin with lagging indexes and eventually consistent reads',
   createDrivers: async () => ({
-    kv: new MemoryKvDriver({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }),
-    blobs: new MemoryBlobDriver(),
+    ...memoryBackend({ indexLag: { seed: ++lagSeed, ...LAG }, eventualReads: true }),
     indexSettleMs: LAG.tailMs + 5,
   }),
 });
@@ -28,8 +27,7 @@ eventStoreContract({
 eventStoreContract({
   name: 'in-memory twin with codecs on (compression from 0 bytes + encryption)',
   createDrivers: async () => ({
-    kv: new MemoryKvDriver(),
-    blobs: new MemoryBlobDriver(),
+    ...memoryBackend(),
     storeOptions: { compression: { minBytes: 0 }, encryption: { keys: localKeyProvider(new Uint8Array(32).fill(3)) } },
   }),
 });

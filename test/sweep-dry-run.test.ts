@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { METADATA_KEY } from '../src/codecs/metadata.js';
-import { EventStoreRepo, instanceScope } from '../src/index.js';
+import { instanceScope } from '../src/blob-keys.js';
+import { EventStoreRepo } from '../src/index.js';
 
 describe('sweep dry run (twin)', () => {
   it('lists the orphans in wouldDelete, deletes nothing, keeps referenced blobs; the real sweep deletes the orphans only', async () => {

@@ -97,6 +97,14 @@ export async function listAll(driver: BlobDriver, prefix: string, limit?: number
         'a list page carries a last-modified time that is not a finite number',
       );
     }
+    if (page.sizes !== undefined) {
+      const sizes = page.sizes;
+      ensure(sizes.length === page.keys.length, () => `a list page of ${page.keys.length} keys carries ${sizes.length} sizes`);
+      ensure(
+        sizes.every((size) => Number.isInteger(size) && size >= 0),
+        'a list page carries a size that is not an integer >= 0',
+      );
+    }
     keys.push(...page.keys);
     pageSizes.push(page.keys.length);
     ensure(pageSizes.length <= MAX_LIST_PAGES, 'list cursor chain never ends');

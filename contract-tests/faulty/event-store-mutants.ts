@@ -165,13 +165,13 @@ export class InclusiveReplayCursorKvDriver extends ForwardingKvDriver {
 }
 
 /**
- * Bug (src/replay-order.ts `compareCodePoints`): ids compared by UTF-16 code unit, not by code point. The KV
+ * Bug (src/replay-order.ts `compareUtf8`, as replay and findByCausationId see it): ids compared by UTF-16 code unit, not by code point. The KV
  * driver orders each shard by UTF-8 bytes, so with `bucketShards` > 1 the merge of shards misorders events whose
  * ids differ at a character above U+FFFF vs one in U+E000..U+FFFF (and `findByCausationId`, which sorts with the
  * same function, misorders them at any shard count).
  */
 const utf16Order = plant<typeof ReplayOrderModule>('src/replay-order.ts', () => ({
-  compareCodePoints: (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0),
+  compareUtf8: (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0),
 }));
 
 /**

@@ -1,24 +1,19 @@
 /**
  * Pass-through decorators: a KV or blob driver that forwards every call to an inner driver unchanged. The faulty
- * variants extend these and override the one behaviour they break.
+ * variants extend these and override the one behaviour they break. The request methods are the core's generic
+ * forwarders (src/decorate.ts `forwardRequests`, from the port's one list of methods): a new port method needs no
+ * edit here.
  */
-import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
-import type {
-  ConsumedCapacity,
-  EnsureTableResult,
-  Item,
-  ItemKey,
-  KvCapabilities,
-  KvDriver,
-  QueryPage,
-  QueryRequest,
-  TableSchema,
-  TransactAction,
-  TransactResult,
-  WriteRequest,
-} from '../../src/ports/kv-driver.js';
+import { BLOB_REQUESTS, forwardRequests, KV_REQUESTS } from '../../src/decorate.js';
+import type { BlobCapabilities, BlobDriver, BlobRequests } from '../../src/ports/blob-driver.js';
+import type { EnsureTableResult, KvCapabilities, KvDriver, KvRequests, TableSchema } from '../../src/ports/kv-driver.js';
+
+// Declaration merging: the request methods are installed on the prototype below (forwardRequests), and typed as
+// the port's methods (not properties), so that a subclass may override one with a method of its own.
+export interface ForwardingKvDriver extends KvRequests {}
 
 /** A KV driver forwarding everything to `inner`; remembers table schemas so subclasses can compute keys. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods are installed by forwardRequests below
 export class ForwardingKvDriver implements KvDriver {
   protected readonly schemas = new Map<string, TableSchema>();
 
@@ -32,35 +27,6 @@ export class ForwardingKvDriver implements KvDriver {
     this.schemas.set(schema.name, schema);
     return result;
   }
-  dropTable(tableName: string): Promise<void> {
-    return this.inner.dropTable(tableName);
-  }
-  get(
-    table: string,
-    key: ItemKey,
-    options?: { readonly consistent?: boolean },
-  ): Promise<{ readonly item: Item | undefined; readonly consumed: ConsumedCapacity }> {
-    return this.inner.get(table, key, options);
-  }
-  query(table: string, request: QueryRequest): Promise<QueryPage> {
-    return this.inner.query(table, request);
-  }
-  batchGet(
-    table: string,
-    keys: readonly ItemKey[],
-    options?: { readonly consistent?: boolean },
-  ): Promise<{ readonly items: Item[]; readonly unprocessedKeys: ItemKey[]; readonly consumed: ConsumedCapacity }> {
-    return this.inner.batchGet(table, keys, options);
-  }
-  batchWrite(
-    table: string,
-    requests: readonly WriteRequest[],
-  ): Promise<{ readonly unprocessed: WriteRequest[]; readonly consumed: ConsumedCapacity }> {
-    return this.inner.batchWrite(table, requests);
-  }
-  transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult> {
-    return this.inner.transactWrite(table, actions, options);
-  }
   async clientMaxAttempts(): Promise<number> {
     return (await this.inner.clientMaxAttempts?.()) ?? 1;
   }
@@ -68,30 +34,20 @@ export class ForwardingKvDriver implements KvDriver {
     await this.inner.close?.();
   }
 }
+forwardRequests(ForwardingKvDriver.prototype, KV_REQUESTS, 'inner');
+
+export interface ForwardingBlobDriver extends BlobRequests {}
 
 /** A blob driver forwarding everything to `inner`. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods are installed by forwardRequests below
 export class ForwardingBlobDriver implements BlobDriver {
   constructor(protected readonly inner: BlobDriver) {}
 
   get capabilities(): BlobCapabilities {
     return this.inner.capabilities;
   }
-  ensureContainer(): Promise<void> {
-    return this.inner.ensureContainer();
-  }
-  put(key: string, body: Uint8Array, options?: { readonly contentType?: string }): Promise<void> {
-    return this.inner.put(key, body, options);
-  }
-  get(key: string): Promise<Uint8Array | undefined> {
-    return this.inner.get(key);
-  }
-  delete(keys: readonly string[]): Promise<void> {
-    return this.inner.delete(keys);
-  }
-  list(prefix: string, options?: { readonly cursor?: string; readonly limit?: number }): Promise<BlobListPage> {
-    return this.inner.list(prefix, options);
-  }
   async close(): Promise<void> {
     await this.inner.close?.();
   }
 }
+forwardRequests(ForwardingBlobDriver.prototype, BLOB_REQUESTS, 'inner');

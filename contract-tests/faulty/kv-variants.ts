@@ -14,6 +14,8 @@ import type {
   KvDriver,
   QueryPage,
   QueryRequest,
+  ScanPage,
+  ScanRequest,
   TableSchema,
   TransactAction,
   TransactResult,
@@ -441,6 +443,13 @@ export class ClaimsEveryTableCreatedKvDriver extends ForwardingKvDriver {
   }
 }
 
+/** Bug: `scan` ignores its segment: every segment of a scan returns the whole table (each item once per segment). */
+export class ScanIgnoresSegmentsKvDriver extends ForwardingKvDriver {
+  scan(table: string, request: ScanRequest): Promise<ScanPage> {
+    return this.inner.scan!(table, { ...request, segment: 0, segments: 1 });
+  }
+}
+
 /** A named faulty KV driver: the bug it plants and how to wrap a correct driver with it. */
 export interface FaultyKvVariant {
   /** Short stable name. */
@@ -516,6 +525,11 @@ export const faultyKvVariants: readonly FaultyKvVariant[] = [
     name: 'claims-every-table-created',
     bug: 'ensureTable reports created: true for a table that already existed',
     wrap: (inner) => new ClaimsEveryTableCreatedKvDriver(inner),
+  },
+  {
+    name: 'scan-ignores-segments',
+    bug: 'every segment of a scan returns the whole table',
+    wrap: (inner) => new ScanIgnoresSegmentsKvDriver(inner),
   },
   {
     name: 'refusal-from-last-attempt',

@@ -35,6 +35,8 @@ export interface KvFixture {
 export interface KvSuiteCapabilities extends KvCapabilities {
   /** True when the fixture provides {@link KvFixture.lostAttempts}. */
   readonly injectsLostAttempts?: boolean;
+  /** True when the driver has the optional `scan` (the operations tools' full-table read). */
+  readonly scans?: boolean;
 }
 
 /** Default wait for eventually consistent indexes: real DynamoDB GSIs typically propagate well within a second. */

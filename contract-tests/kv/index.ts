@@ -18,12 +18,13 @@ import { modelBasedCheck } from './checks/model-based.js';
 import { pageBytesCheck } from './checks/page-bytes.js';
 import { pageCutBoundaryCheck } from './checks/page-cut-boundary.js';
 import { queryPagingCheck } from './checks/query-paging.js';
+import { scanCheck } from './checks/scan.js';
 import { tableLifecycleCheck } from './checks/tables.js';
 import type { KvCheck, KvDriverFactory, KvFixture, KvSuiteCapabilities } from './fixture.js';
 
 export type { KvCheck, KvDriverFactory, KvFixture, KvSuiteCapabilities, TableShape } from './fixture.js';
 export { DEFAULT_INDEX_SETTLE_MS } from './fixture.js';
-export { batchGetAll, batchWriteAll, queryAll } from './loops.js';
+export { batchGetEvery, batchWriteEvery, queryAll } from './loops.js';
 export { TableModel, compareKeyValues, evaluateCondition, matchesRange } from './model.js';
 export { oracleItemSize, oracleValueSize, padItemTo } from './size-oracle.js';
 export {
@@ -39,6 +40,7 @@ export {
   pageCutBoundaryCheck,
   queryPagingCheck,
   requestLimitsCheck,
+  scanCheck,
   tableLifecycleCheck,
 };
 
@@ -57,6 +59,7 @@ export const kvChecks: readonly KvCheck[] = [
   idempotencyCheck,
   tableLifecycleCheck,
   attemptOutcomesCheck,
+  scanCheck,
 ];
 
 /** Options of {@link kvDriverContract}. */
@@ -82,7 +85,11 @@ export function kvDriverContract(options: KvDriverContractOptions): void {
     title: `KV driver contract: ${name}`,
     checks,
     createFixture: createDriver,
-    capabilitiesOf: (fixture) => ({ ...fixture.driver.capabilities, injectsLostAttempts: fixture.lostAttempts !== undefined }),
+    capabilitiesOf: (fixture) => ({
+      ...fixture.driver.capabilities,
+      injectsLostAttempts: fixture.lostAttempts !== undefined,
+      scans: typeof fixture.driver.scan === 'function',
+    }),
     options: property,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });

@@ -46,7 +46,7 @@ export async function queryAll(driver: KvDriver, table: string, request: Omit<Qu
  * Fetch `keys` by batch-get, in chunks of `maxBatchGetKeys`, re-sending unprocessed keys until none are left.
  * Checks that every returned item and unprocessed key was asked for in that call, and that no key comes back twice.
  */
-export async function batchGetAll(
+export async function batchGetEvery(
   driver: KvDriver,
   schema: TableSchema,
   keys: readonly ItemKey[],
@@ -81,7 +81,7 @@ export async function batchGetAll(
  * Apply `requests` by batch-write, in chunks of `maxBatchWriteItems`, re-sending unprocessed requests until none
  * are left. Checks that every unprocessed request is one that was sent in that call.
  */
-export async function batchWriteAll(driver: KvDriver, schema: TableSchema, requests: readonly WriteRequest[]): Promise<void> {
+export async function batchWriteEvery(driver: KvDriver, schema: TableSchema, requests: readonly WriteRequest[]): Promise<void> {
   const chunk = Math.max(1, driver.capabilities.maxBatchWriteItems);
   let pending = [...requests];
   for (let attempt = 0; pending.length > 0; attempt++) {

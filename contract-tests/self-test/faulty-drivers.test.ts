@@ -30,6 +30,7 @@ import {
   pageCutBoundaryCheck,
   queryPagingCheck,
   requestLimitsCheck,
+  scanCheck,
   tableLifecycleCheck,
   type KvCheck,
 } from '../kv/index.js';
@@ -153,6 +154,7 @@ const KV_CATCHERS: Readonly<Record<string, readonly Catch<KvCheck>[]>> = {
   'claims-every-table-created': [
     { check: tableLifecycleCheck, failure: /a later ensureTable of the same table reports created: true, expected false/ },
   ],
+  'scan-ignores-segments': [{ check: scanCheck, failure: /scan in [2-4] segment\(s\) by \S+: expected/ }],
   'refusal-from-last-attempt': [
     {
       check: attemptOutcomesCheck,
@@ -209,7 +211,7 @@ describe('faulty KV drivers are caught', () => {
     for (const check of checks) {
       for (const seed of SEEDS) await check.run(async () => twinFixture(), { seed });
     }
-    expect(checks.size).toBe(13);
+    expect(checks.size).toBe(14);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
@@ -17,6 +18,8 @@ import type {
   KvDriver,
   QueryPage,
   QueryRequest,
+  ScanPage,
+  ScanRequest,
   TableSchema,
   TransactAction,
   TransactResult,
@@ -32,6 +35,7 @@ import { ExpressionBuilder, keyConditionExpression } from './expressions.js';
 import { resolveOptions, type DynamoDbKvDriverOptions, type ResolvedDynamoDbKvDriverOptions } from './options.js';
 import { schemaFromDescription } from './table-layout.js';
 import { describeTable, dropTable, ensureTable } from './table-lifecycle.js';
+import { tableReport, type DynamoDbTableReport } from './table-report.js';
 import { cancellationReasons, transactItem } from './transaction.js';
 
 export { DYNAMODB_CAPABILITIES, DYNAMODB_DRIVER_NAME };
@@ -154,12 +158,7 @@ export class DynamoDbKvDriver implements KvDriver {
         }),
         this.sendOptions(),
       );
-      const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
-      return {
-        items: (output.Items ?? []) as Item[],
-        ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
-        consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
-      };
+      return pageOf(output);
     } catch (error) {
       throw mapDynamoDbError(error, { operation: 'query', table });
     }
@@ -257,6 +256,51 @@ export class DynamoDbKvDriver implements KvDriver {
     }
   }
 
+  /**
+   * One page of one segment of a parallel scan (`Segment`/`TotalSegments`; see {@link KvDriver.scan}), with
+   * `ProjectionExpression` for `attributes`. For the operations tools: the store never scans.
+   */
+  async scan(table: string, request: ScanRequest): Promise<ScanPage> {
+    const { segment, segments } = request;
+    if (!(Number.isInteger(segments) && segments >= 1 && Number.isInteger(segment) && segment >= 0 && segment < segments)) {
+      throw invalid(`scan segment must be an integer in 0..segments-1 and segments an integer >= 1, got ${segment} of ${segments}`, table);
+    }
+    if (request.limit !== undefined && !(Number.isInteger(request.limit) && request.limit >= 1)) {
+      throw invalid(`scan limit must be an integer >= 1, got ${request.limit}`, table);
+    }
+    const names = request.attributes?.map((name, index) => [`#a${index}`, name] as const);
+    const startKey = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    try {
+      const output = await this.documents.send(
+        new ScanCommand({
+          TableName: table,
+          Segment: segment,
+          TotalSegments: segments,
+          ...(request.limit === undefined ? {} : { Limit: request.limit }),
+          ...(names === undefined
+            ? {}
+            : { ProjectionExpression: names.map(([alias]) => alias).join(', '), ExpressionAttributeNames: Object.fromEntries(names) }),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          ConsistentRead: request.consistent ?? false,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+        this.sendOptions(),
+      );
+      return pageOf(output);
+    } catch (error) {
+      throw mapDynamoDbError(error, { operation: 'scan', table });
+    }
+  }
+
+  /**
+   * What DynamoDB says about `table` (`DescribeTable`): status, keys, indexes, billing, streams, approximate size;
+   * `undefined` when it does not exist. DynamoDB-specific (not a port method): for the operations tools.
+   */
+  async describeTable(table: string): Promise<DynamoDbTableReport | undefined> {
+    const description = await describeTable(this.documents, table, this.requestSignal);
+    return description === undefined ? undefined : tableReport(description);
+  }
+
   /** The schema of `table`: from `ensureTable`, else read once with `DescribeTable` (missing table: `DRIVER/RESOURCE_NOT_FOUND`). */
   private async schemaOf(table: string): Promise<TableSchema> {
     const known = this.schemas.get(table);
@@ -271,6 +315,20 @@ export class DynamoDbKvDriver implements KvDriver {
     this.schemas.set(table, schema);
     return schema;
   }
+}
+
+/** A Query or Scan output as a page: its items, the cursor of its `LastEvaluatedKey`, the read capacity it consumed. */
+function pageOf(output: {
+  Items?: Record<string, unknown>[];
+  LastEvaluatedKey?: Record<string, unknown>;
+  ConsumedCapacity?: Parameters<typeof consumedCapacity>[0];
+}): QueryPage {
+  const next = output.LastEvaluatedKey as EvaluatedKey | undefined;
+  return {
+    items: (output.Items ?? []) as Item[],
+    ...(next === undefined ? {} : { cursor: encodeCursor(next) }),
+    consumed: consumedCapacity(output.ConsumedCapacity, 'read'),
+  };
 }
 
 function uniqueKeys(keys: readonly ItemKey[]): ItemKey[] {

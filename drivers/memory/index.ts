@@ -28,5 +28,4 @@ export {
 } from './faults.js';
 export { LagSampler, indexLagSchema, type IndexLagOptions } from './index-lag.js';
 export { readUnits, writeUnits, type MeterSnapshot, type MeteredOperation, type OperationTotals } from './capacity.js';
-export { compareUtf8 } from './utf8-order.js';
 export { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from './key-schema.js';

@@ -4,7 +4,7 @@
  */
 import type { Item, ItemKey, KeyAttribute, KeyValue, TableSchema } from '../../src/ports/kv-driver.js';
 import { utf8Length } from '../../src/item-size.js';
-import { compareUtf8 } from './utf8-order.js';
+import { compareUtf8 } from '../../src/utf8-order.js';
 
 export { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from '../../src/limits.js';
 

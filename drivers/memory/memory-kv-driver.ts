@@ -24,6 +24,8 @@ import type {
   KvDriver,
   QueryPage,
   QueryRequest,
+  ScanPage,
+  ScanRequest,
   TableSchema,
   TransactAction,
   TransactResult,
@@ -46,6 +48,7 @@ import { DEFAULT_KV_CAPABILITIES, MEMORY_KV_DRIVER_NAME, parseKvOptions, type Me
 import { KvFaults, type KvOperation } from './kv-faults.js';
 import { KvRequestValidator } from './kv-validation.js';
 import { TableEngine } from './table-engine.js';
+import { scanTable } from './table-scan.js';
 import { TransactionTokens } from './transaction-tokens.js';
 
 export { KV_FAULTS, type KvOperation } from './kv-faults.js';
@@ -198,6 +201,20 @@ export class MemoryKvDriver implements KvDriver {
     const consumed = this.capacityMeter.consume('transactWrite', { read: 0, write });
     this.faults.throwIfLostResponse(plan);
     return { committed: true, consumed };
+  }
+
+  /**
+   * One page of one segment of a full-table scan (see table-scan.ts): the current state, no injected faults, not
+   * counted among the requests (it is the operations tools', not the store's). Costs the bytes read, as a query.
+   */
+  async scan(table: string, request: ScanRequest): Promise<ScanPage> {
+    this.assertOpen();
+    const consistent = request.consistent === true;
+    const { items, cursor, bytesRead } = scanTable(this.engine.table(table), request, this.capabilities, this.error);
+    const consumed = this.capabilities.reportsCapacity
+      ? { read: queryReadUnits(bytesRead, undefined, consistent), write: 0 }
+      : { read: 0, write: 0 };
+    return cursor === undefined ? { items, consumed } : { items, cursor, consumed };
   }
 
   /** Mark the driver closed; later calls throw `STORE/CLOSED`. */

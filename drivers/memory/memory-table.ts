@@ -61,6 +61,16 @@ export class MemoryTable {
           );
   }
 
+  /** The primary key ids of every stored item (current state), in no particular order. */
+  recordIds(): IterableIterator<string> {
+    return this.records.keys();
+  }
+
+  /** The stored record of a primary key id from {@link recordIds}, or `undefined`. */
+  recordById(id: string): StoredRecord | undefined {
+    return this.records.get(id);
+  }
+
   /** The stored record at `key`, or `undefined`. */
   get(key: ItemKey): StoredRecord | undefined {
     return this.records.get(primaryKeyId(this.schema, key));

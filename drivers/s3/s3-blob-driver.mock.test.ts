@@ -100,14 +100,14 @@ describe('S3BlobDriver with a mocked client', () => {
     const at = new Date('2026-01-02T03:04:05.000Z');
     s3.on(ListObjectsV2Command).resolves({
       Contents: [
-        { Key: 'p/x/1', LastModified: at },
-        { Key: 'p/x/2', LastModified: new Date(at.getTime() + 1) },
+        { Key: 'p/x/1', LastModified: at, Size: 10 },
+        { Key: 'p/x/2', LastModified: new Date(at.getTime() + 1), Size: 0 },
       ],
       IsTruncated: true,
       NextContinuationToken: 'next',
     });
     const page = await new S3BlobDriver(client, { bucket: 'b', keyPrefix: 'p/' }).list('x/', { cursor: 'prev', limit: 5000 });
-    expect(page).toEqual({ keys: ['x/1', 'x/2'], lastModifiedMs: [at.getTime(), at.getTime() + 1], cursor: 'next' });
+    expect(page).toEqual({ keys: ['x/1', 'x/2'], lastModifiedMs: [at.getTime(), at.getTime() + 1], sizes: [10, 0], cursor: 'next' });
     expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toEqual({
       Bucket: 'b',
       Prefix: 'p/x/',

@@ -170,8 +170,9 @@ export class S3BlobDriver implements BlobDriver {
       const keys = objects.map((object) => object.Key!.slice(keyPrefix.length));
       // LastModified is S3's clock; an object without one (never seen) is reported as modified now, i.e. young.
       const lastModifiedMs = objects.map((object) => (object.LastModified instanceof Date ? object.LastModified.getTime() : Date.now()));
+      const sizes = objects.map((object) => object.Size ?? 0);
       const cursor = output.IsTruncated === true ? output.NextContinuationToken : undefined;
-      return cursor === undefined ? { keys, lastModifiedMs } : { keys, lastModifiedMs, cursor };
+      return cursor === undefined ? { keys, lastModifiedMs, sizes } : { keys, lastModifiedMs, sizes, cursor };
     } catch (error) {
       throw mapS3Error(error, { operation: 'list', bucket: this.options.bucket });
     }

@@ -1,7 +1,7 @@
 /** The pipeline's small parts: option validation, the marker, the blob frame, key providers, and how ops classify key items. */
 import { describe, expect, it } from 'vitest';
 import { MemoryKvDriver } from '../../drivers/memory/index.js';
-import { itemKind } from '../../ops/our-table.js';
+import { itemKind } from '../inspection.js';
 import { ErrorCodes } from '../errors.js';
 import { resolveOptions } from '../options.js';
 import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../table-layout.js';

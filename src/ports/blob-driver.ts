@@ -32,19 +32,12 @@ export interface BlobListPage {
    * the key, and keeps blobs whose age it cannot tell.
    */
   readonly lastModifiedMs?: readonly number[];
+  /** Size in bytes of each key's object (same length and order as `keys`). Optional: for the operations tools' statistics. */
+  readonly sizes?: readonly number[];
 }
 
-/** The blob driver contract. */
-export interface BlobDriver {
-  /** Limits and flags; constant for the driver's lifetime. */
-  readonly capabilities: BlobCapabilities;
-  /**
-   * Where this driver's keys resolve (S3: `s3://<bucket>/<keyPrefix>`), when it can say. The core records it in the
-   * table's layout record and refuses a store whose blobs would resolve elsewhere (another bucket or key prefix),
-   * since every offloaded event would then read as missing. Absent: not recorded, not checked.
-   */
-  readonly location?: string;
-
+/** The requests of the blob driver contract: each method performs one backend call (see {@link KvRequests} for why apart). */
+export interface BlobRequests {
   /**
    * Make the container (bucket) usable: create it when it does not exist, and only then.
    * Idempotent and safe to call concurrently. No permission throws `DRIVER/ACCESS_DENIED`.
@@ -65,6 +58,18 @@ export interface BlobDriver {
    * fewer only on the last page, which has no cursor.
    */
   list(prefix: string, options?: { readonly cursor?: string; readonly limit?: number }): Promise<BlobListPage>;
+}
+
+/** The blob driver contract: its requests, its limits, and optional members the core checks for. */
+export interface BlobDriver extends BlobRequests {
+  /** Limits and flags; constant for the driver's lifetime. */
+  readonly capabilities: BlobCapabilities;
+  /**
+   * Where this driver's keys resolve (S3: `s3://<bucket>/<keyPrefix>`), when it can say. The core records it in the
+   * table's layout record and refuses a store whose blobs would resolve elsewhere (another bucket or key prefix),
+   * since every offloaded event would then read as missing. Absent: not recorded, not checked.
+   */
+  readonly location?: string;
 
   /** Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`), when the driver knows it. */
   clientMaxAttempts?(): Promise<number>;

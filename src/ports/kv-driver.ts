@@ -149,6 +149,31 @@ export interface QueryPage {
   readonly consumed: ConsumedCapacity;
 }
 
+/**
+ * One page of one segment of a full-table scan (`KvDriver.scan`): for the operations tools (`/ops` verify, stats,
+ * the old-adapter migration), which read a whole table; the store itself never scans.
+ */
+export interface ScanRequest {
+  /** This segment, 0-based, of `segments` (1 or more) disjoint segments that together hold every item exactly once. */
+  readonly segment: number;
+  readonly segments: number;
+  /** Most items evaluated; the page also ends at `maxQueryPageBytes`, as a query page. */
+  readonly limit?: number;
+  /** Opaque cursor from the previous page of the SAME segment; absent for its first page. */
+  readonly cursor?: string;
+  /** Strongly consistent scan. */
+  readonly consistent?: boolean;
+  /** Only these attributes of each item (name the key attributes to get them too); absent: whole items. */
+  readonly attributes?: readonly string[];
+}
+
+/** One page of a scan segment: items in no particular order, `cursor` while more may follow (as {@link QueryPage}). */
+export interface ScanPage {
+  readonly items: Item[];
+  readonly cursor?: string;
+  readonly consumed: ConsumedCapacity;
+}
+
 /** One request of a batch write. */
 export type WriteRequest = { readonly put: Item } | { readonly delete: ItemKey };
 
@@ -191,11 +216,12 @@ export interface EnsureTableResult {
   readonly canCreate?: boolean;
 }
 
-/** The key-value driver contract. Every method performs one backend call (ensure/drop may poll until ready). */
-export interface KvDriver {
-  /** Limits and flags; constant for the driver's lifetime. */
-  readonly capabilities: KvCapabilities;
-
+/**
+ * The requests of the key-value driver contract: each method performs one backend call (ensure/drop may poll until
+ * ready). Every decorator of the core forwards them generically (src/decorate.ts): a new request is declared here and
+ * listed there.
+ */
+export interface KvRequests {
   /**
    * Create the table and its indexes if absent and wait until usable. Idempotent and safe to call concurrently.
    * Resolves to `{ created: true }` only for the ONE call whose request created the table (a concurrent caller
@@ -249,6 +275,12 @@ export interface KvDriver {
    * whatever its code (see the module doc).
    */
   transactWrite(table: string, actions: readonly TransactAction[], options?: { readonly token?: string }): Promise<TransactResult>;
+}
+
+/** The key-value driver contract: its requests, its limits, and optional members the core checks for. */
+export interface KvDriver extends KvRequests {
+  /** Limits and flags; constant for the driver's lifetime. */
+  readonly capabilities: KvCapabilities;
 
   /**
    * Attempts the backend client itself makes per call (the AWS SDK's `maxAttempts`, 3 by default), when the
@@ -264,6 +296,14 @@ export interface KvDriver {
    * resources until the backend client's own timeouts.
    */
   withSignal?(signal: AbortSignal): KvDriver;
+
+  /**
+   * One page of one segment of a scan of the whole table ({@link ScanRequest}): every item of the table is in
+   * exactly one segment, and a segment's cursor chain yields each of its items once. Optional: only the operations
+   * tools scan (the store never does, so the core's decorators do not forward it); DynamoDB's driver and the twin
+   * have it. A malformed request is `DRIVER/VALIDATION`.
+   */
+  scan?(table: string, request: ScanRequest): Promise<ScanPage>;
 
   /** Release resources (clients the driver created). The driver is unusable afterwards. */
   close?(): Promise<void>;

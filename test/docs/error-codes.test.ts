@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
 import { WarningCodes } from '../../src/warnings.js';
+import { OpsErrorCodes } from '../../ops/errors.js';
 import { codeAnchor, currentRegion, endMarker, ERRORS_PAGE, GENERATED, startMarker } from './error-codes.js';
 import { anchors, read } from './markdown.js';
 
@@ -14,7 +15,7 @@ describe('docs/errors.md', () => {
 
   it('has one anchor per error and warning code', () => {
     const defined = anchors(read(ERRORS_PAGE));
-    const codes = [...Object.values(ErrorCodes), ...Object.values(WarningCodes)];
+    const codes = [...Object.values(ErrorCodes), ...Object.values(OpsErrorCodes), ...Object.values(WarningCodes)];
     expect(codes.filter((code) => !defined.has(codeAnchor(code)))).toEqual([]);
   });
 

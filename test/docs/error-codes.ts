@@ -1,5 +1,6 @@
 /**
- * The error-code list of docs/errors.md, generated from `ErrorCodes` in src/errors.ts (each code's doc comment is
+ * The error-code list of docs/errors.md, generated from `ErrorCodes` in src/errors.ts and `OpsErrorCodes` in
+ * ops/errors.ts (each code's doc comment is
  * its meaning; `RETRYABLE_CODES` says which the core retries), so the docs cannot drift from the code.
  *
  * The same for the warning codes of src/warnings.ts. `npm run docs:errors` rewrites the generated regions of
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { ErrorCodes, RETRYABLE_CODES, type ErrorCode } from '../../src/errors.js';
 import { WarningCodes } from '../../src/warnings.js';
+import { OpsErrorCodes } from '../../ops/errors.js';
 import { ROOT } from './markdown.js';
 
 export const ERRORS_PAGE = join(ROOT, 'docs', 'errors.md');
@@ -59,11 +61,17 @@ const meaningOf = (comment: string | undefined): string =>
 
 /** The error codes: one table per namespace, one row (and one anchor) per code. */
 export function generateErrorCodes(): string {
-  const comments = codeComments('src/errors.ts', 'ErrorCodes');
-  const byNamespace = new Map<string, Array<[string, ErrorCode]>>();
-  for (const [key, code] of Object.entries(ErrorCodes) as Array<[string, ErrorCode]>) {
+  // Each code with its doc comment: the core's, then the operations tools' (their keys may repeat the core's).
+  const core = codeComments('src/errors.ts', 'ErrorCodes');
+  const ops = codeComments('ops/errors.ts', 'OpsErrorCodes');
+  const codes: Array<[string | undefined, string]> = [
+    ...Object.entries(ErrorCodes).map(([key, code]): [string | undefined, string] => [core.get(key), code]),
+    ...Object.entries(OpsErrorCodes).map(([key, code]): [string | undefined, string] => [ops.get(key), code]),
+  ];
+  const byNamespace = new Map<string, Array<[string | undefined, string]>>();
+  for (const [comment, code] of codes) {
     const namespace = code.split('/')[0]!;
-    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), [key, code]]);
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), [comment, code]]);
   }
   const order = [...Object.keys(NAMESPACES), ...[...byNamespace.keys()].filter((namespace) => !(namespace in NAMESPACES)).sort()];
   const out: string[] = [startMarker('error-codes'), ''];
@@ -73,9 +81,9 @@ export function generateErrorCodes(): string {
     out.push(`### ${namespace}/`, '');
     if (NAMESPACES[namespace]) out.push(NAMESPACES[namespace], '');
     out.push('| code | meaning | retried by the core |', '|---|---|---|');
-    for (const [key, code] of codes.sort((a, b) => a[1].localeCompare(b[1])))
+    for (const [comment, code] of codes.sort((a, b) => a[1].localeCompare(b[1])))
       out.push(
-        `| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comments.get(key))} | ${RETRYABLE_CODES.has(code) ? 'yes' : 'no'} |`,
+        `| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comment)} | ${RETRYABLE_CODES.has(code as ErrorCode) ? 'yes' : 'no'} |`,
       );
     out.push('');
   }

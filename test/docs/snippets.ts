@@ -24,6 +24,8 @@ export const PACKAGE_PATHS: Record<string, string> = {
   'event-store-adapter-dynamodb/s3': 'drivers/s3/index.ts',
   'event-store-adapter-dynamodb/contract-tests': 'contract-tests/index.ts',
   'event-store-adapter-dynamodb/ops': 'ops/index.ts',
+  'event-store-adapter-dynamodb/kms': 'kms/index.ts',
+  'event-store-adapter-dynamodb/framework-5x': 'compat/framework-5x.d.ts',
 };
 
 export interface Snippet {

@@ -1,11 +1,11 @@
 /**
  * The two backends the framework scenario runs on: the in-memory twin (`new EventStoreRepo()`) and DynamoDB Local +
- * the S3 server through the drop-in constructor (a fresh table prefix and bucket per backend).
+ * the S3 server through the drop-in constructor over the shared real backend's clients and bucket
+ * (test/helpers/backends.ts; a fresh table prefix and bucket per backend).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { EventStoreRepo } from '../../src/index.js';
-import { createDynamoClient, createS3Client, uniqueBucketName, uniqueTableName } from '../servers/index.js';
+import { realBackend as sharedRealBackend } from '../helpers/backends.js';
+import { uniqueTableName } from '../servers/index.js';
 
 /** An offloaded object: its key and size in bytes. */
 export interface OffloadedObject {
@@ -45,29 +45,30 @@ export function memoryBackend(): E2eBackend {
   };
 }
 
-/** DynamoDB Local + the S3 server via `new EventStoreRepo(dynamodbClient, s3Client, { tableNamePrefix, s3BucketName })`. Objects are listed with the S3 API. */
+/**
+ * DynamoDB Local + the S3 server via `new EventStoreRepo(dynamodbClient, s3Client, { tableNamePrefix, s3BucketName })`.
+ * Objects are listed by the shared backend's own S3 driver (the whole bucket, no key prefix), not the repo's.
+ */
 export function realBackend(dynamoEndpoint: string, s3Endpoint: string): E2eBackend {
-  const dynamoClient: DynamoDBClient = createDynamoClient(dynamoEndpoint);
-  const s3Client: S3Client = createS3Client(s3Endpoint);
-  const s3BucketName = uniqueBucketName('e2e-bank');
-  const options = { tableNamePrefix: `${uniqueTableName('e2e-bank')}-`, s3BucketName };
-  const repo = new EventStoreRepo(dynamoClient, s3Client, options);
+  const shared = sharedRealBackend(dynamoEndpoint, s3Endpoint, 'e2e-bank');
+  const { dynamodbClient, s3Client, bucket } = shared.aws!;
+  const options = { tableNamePrefix: `${uniqueTableName('e2e-bank')}-`, s3BucketName: bucket };
+  const repo = new EventStoreRepo(dynamodbClient, s3Client, options);
   return {
     repo,
-    reopen: () => new EventStoreRepo(dynamoClient, s3Client, options),
+    reopen: () => new EventStoreRepo(dynamodbClient, s3Client, options),
     async offloadedObjects() {
       const objects: OffloadedObject[] = [];
-      let token: string | undefined;
+      let cursor: string | undefined;
       do {
-        const page = await s3Client.send(new ListObjectsV2Command({ Bucket: s3BucketName, ContinuationToken: token }));
-        for (const object of page.Contents ?? []) objects.push({ key: object.Key ?? '', bytes: object.Size ?? 0 });
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token !== undefined);
+        const page = await shared.blobs.list('', cursor === undefined ? {} : { cursor });
+        page.keys.forEach((key, index) => objects.push({ key, bytes: page.sizes?.[index] ?? 0 }));
+        cursor = page.cursor;
+      } while (cursor !== undefined);
       return objects;
     },
     dispose() {
-      dynamoClient.destroy();
-      s3Client.destroy();
+      void shared.teardown();
     },
   };
 }

@@ -531,7 +531,7 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       expect((await store.resetConsumer('|'.repeat(679), 'end')).length).toBe(5);
     });
 
-    it('an aborted signal and close() stop it; options are validated with INPUT/INVALID_ARGUMENT naming the field', async () => {
+    it('an aborted signal and close() stop it; options are validated with INPUT/INVALID_ARGUMENT (a page size INVALID_PAGE_SIZE) naming the field', async () => {
       const store = open(backend.table('feed-abort'), { changeFeed: true });
       const controller = new AbortController();
       const subscription = await store.subscribe({
@@ -550,18 +550,28 @@ export function changeFeedApiScenarios(make: () => SafetyBackend): void {
       await closing.close();
       await running.done;
       expect(ended).toBe(true);
-      const cases: [Record<string, unknown>, string][] = [
-        [{ name: '', handler: () => undefined }, 'name'],
-        [{ name: 'x'.repeat(1025), handler: () => undefined }, 'name'],
-        [{ name: 'ok' }, 'handler'],
-        [{ name: 'ok', handler: () => undefined, pageSize: 0 }, 'pageSize'],
-        [{ name: 'ok', handler: () => undefined, pollIntervalMs: -1 }, 'pollIntervalMs'],
-        [{ name: 'ok', handler: () => undefined, signal: 'no' }, 'signal'],
+      // A page size is refused as every page size is (getAllEvents, getLogPage): INPUT/INVALID_PAGE_SIZE (issue 17).
+      const cases: [Record<string, unknown>, string, string][] = [
+        [{ name: '', handler: () => undefined }, 'name', ErrorCodes.INVALID_ARGUMENT],
+        [{ name: 'x'.repeat(1025), handler: () => undefined }, 'name', ErrorCodes.INVALID_ARGUMENT],
+        [{ name: 'ok' }, 'handler', ErrorCodes.INVALID_ARGUMENT],
+        [{ name: 'ok', handler: () => undefined, pageSize: 0 }, 'pageSize', ErrorCodes.INVALID_PAGE_SIZE],
+        [{ name: 'ok', handler: () => undefined, pageSize: 10_001 }, 'pageSize', ErrorCodes.INVALID_PAGE_SIZE],
+        [{ name: 'ok', handler: () => undefined, pollIntervalMs: -1 }, 'pollIntervalMs', ErrorCodes.INVALID_ARGUMENT],
+        [{ name: 'ok', handler: () => undefined, signal: 'no' }, 'signal', ErrorCodes.INVALID_ARGUMENT],
       ];
-      for (const [options, field] of cases) {
+      for (const [options, field, code] of cases) {
         const error = await caught(store.subscribe(options as never));
-        expect(error.code).toBe(ErrorCodes.INVALID_ARGUMENT);
+        expect(error.code).toBe(code);
         expect(error.details.field).toBe(field);
+      }
+      // One rule, one error: the same bad page size gives the same code and details from all three.
+      const replay = await caught(store.getAllEvents(0));
+      const page = await caught(store.getLogPage(undefined, 0));
+      const subscribe = await caught(store.subscribe({ name: 'ok', handler: () => undefined, pageSize: 0 }));
+      for (const error of [replay, page, subscribe]) {
+        expect(error.code).toBe(ErrorCodes.INVALID_PAGE_SIZE);
+        expect(error.details).toEqual({ field: 'pageSize', pageSize: 0, max: 10_000 });
       }
     });
   });

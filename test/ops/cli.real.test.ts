@@ -12,10 +12,10 @@ import { inspect } from 'node:util';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../ops/raw-table.js';
 import { ErrorCodes } from '../../src/index.js';
+import { OpsErrorCodes } from '../../ops/errors.js';
 import { findFreePort } from '../servers/free-port.js';
 import {
   createDynamoClient,
@@ -423,7 +423,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     // A flag of another command is refused as unused here, with our code.
     const unused = await cli(['export', '--change-feed', '--table-prefix', 'x-']);
     expect(unused.code).toBe(2);
-    expect(unused.stderr).toContain(`error: ${ErrorCodes.OPS_USAGE}: unknown option '--change-feed'`);
+    expect(unused.stderr).toContain(`error: ${OpsErrorCodes.USAGE}: unknown option '--change-feed'`);
     expect(unused.stderr).toContain(
       '(this command does not use --change-feed; it is a flag of migrate-from-upstream, import, create-table',
     );
@@ -468,9 +468,9 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     results.forEach((result, index) => {
       const [args, message] = cases[index]!;
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
-      expect(result.stderr).toContain(`error: ${ErrorCodes.OPS_USAGE}: ${message}`);
+      expect(result.stderr).toContain(`error: ${OpsErrorCodes.USAGE}: ${message}`);
       expect(result.stderr).not.toMatch(/UsageError|createTable|changeFeed|s3BucketName|pageSize/);
-      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: ErrorCodes.OPS_USAGE, message: expect.stringContaining(message) } });
+      expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: OpsErrorCodes.USAGE, message: expect.stringContaining(message) } });
     });
   }, 120_000);
 
@@ -538,7 +538,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     const differs = await cli(['import', ...feed, '--create', '--change-feed', '2', '--in', '/dev/null']);
     expect(differs.code).toBe(2);
     expect(differs.stderr).toContain(
-      `error: ${ErrorCodes.OPS_USAGE}: table ${feed[1]}schemeless-event-store was created with a change feed of 4 shard(s); --change-feed 2 differs: leave --change-feed out`,
+      `error: ${OpsErrorCodes.USAGE}: table ${feed[1]}schemeless-event-store was created with a change feed of 4 shard(s); --change-feed 2 differs: leave --change-feed out`,
     );
   }, 120_000);
 
@@ -583,27 +583,27 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     ]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(
-      `error: ${ErrorCodes.OPS_CONNECTION}: cannot connect to DynamoDB at ${closed}: connection refused, nothing listens there (ECONNREFUSED): check --endpoint`,
+      `error: ${OpsErrorCodes.CONNECTION}: cannot connect to DynamoDB at ${closed}: connection refused, nothing listens there (ECONNREFUSED): check --endpoint`,
     );
-    expect(s3Refused.stderr).toContain(`error: ${ErrorCodes.OPS_CONNECTION}: cannot connect to S3 at ${closed}: connection refused`);
+    expect(s3Refused.stderr).toContain(`error: ${OpsErrorCodes.CONNECTION}: cannot connect to S3 at ${closed}: connection refused`);
     expect(s3Refused.stderr).toContain('check --s3-endpoint');
     // The S3 endpoint defaulting to DynamoDB Local's: its answer (HTTP 500 "UnknownError") is named for what it is.
     expect(notS3.code).toBe(3);
-    expect(notS3.stderr).toContain(`error: ${ErrorCodes.OPS_CONNECTION}: S3 at ${dynamo.endpoint} did not answer as S3 (HTTP`);
+    expect(notS3.stderr).toContain(`error: ${OpsErrorCodes.CONNECTION}: S3 at ${dynamo.endpoint} did not answer as S3 (HTTP`);
     expect(notS3.stderr).toContain('give the S3 server with --s3-endpoint (it defaults to --endpoint, which is for DynamoDB)');
-    expect(notDynamo.stderr).toContain(`error: ${ErrorCodes.OPS_CONNECTION}: DynamoDB at ${s3.endpoint} did not answer as DynamoDB`);
+    expect(notDynamo.stderr).toContain(`error: ${OpsErrorCodes.CONNECTION}: DynamoDB at ${s3.endpoint} did not answer as DynamoDB`);
     expect(noRegion.code).toBe(2);
     expect(noRegion.stderr).toContain(
-      `error: ${ErrorCodes.OPS_REGION}: no AWS region to connect to: give --region (e.g. --region eu-west-1), or set AWS_REGION`,
+      `error: ${OpsErrorCodes.REGION}: no AWS region to connect to: give --region (e.g. --region eu-west-1), or set AWS_REGION`,
     );
     expect(noProfileRegion.stderr).toContain(
       'or set a region in profile nosuch of ~/.aws/config (--profile nosuch has none, or does not exist)',
     );
     expect(noCredentials.code).toBe(3);
     expect(noCredentials.stderr).toContain(
-      `error: ${ErrorCodes.OPS_CREDENTIALS}: no AWS credentials found for DynamoDB at ${dynamo.endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or give --profile (a local endpoint accepts any keys`,
+      `error: ${OpsErrorCodes.CREDENTIALS}: no AWS credentials found for DynamoDB at ${dynamo.endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or give --profile (a local endpoint accepts any keys`,
     );
-    expect(noProfile.stderr).toContain(`error: ${ErrorCodes.OPS_CREDENTIALS}: no usable AWS credentials from profile nosuch (--profile)`);
+    expect(noProfile.stderr).toContain(`error: ${OpsErrorCodes.CREDENTIALS}: no usable AWS credentials from profile nosuch (--profile)`);
     const all = [refused, s3Refused, notS3, notDynamo, noRegion, noProfileRegion, noCredentials, noProfile];
     for (const result of all) {
       expect(result.stderr).not.toMatch(
@@ -651,7 +651,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     );
 
     // An orphan in the store's scope (as a write that never committed leaves one).
-    const { Item: layout } = await documentClient(dynamodbClient).send(
+    const { Item: layout } = await DynamoDBDocumentClient.from(dynamodbClient).send(
       new GetCommand({ TableName: `${prefix}schemeless-event-store`, Key: { pk: 'meta', sk: 0 }, ConsistentRead: true }),
     );
     const orphan = `${prefix}schemeless-event-store/${String(layout!.g)}/e/ghost/000000001.w`;

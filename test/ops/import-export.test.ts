@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
-import { DEFAULT_EXPORT_SETTLE_MS, exportEvents, importEvents, MAX_WAITING_EVENTS } from '../../ops/index.js';
+import { DEFAULT_EXPORT_SETTLE_MS, exportEvents, importEvents, MAX_WAITING_EVENTS, OpsErrorCodes } from '../../ops/index.js';
 import { caught } from '../helpers/caught.js';
 import { EventStore } from '../../src/event-store.js';
 import { ErrorCodes, type CreatedEvent, type StoredEvent } from '../../src/index.js';
@@ -99,7 +99,7 @@ describe('import keeps the exported sequence', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const target = open();
     const error = await caught(importEvents({ store: target, input: file }));
-    expect(error.code).toBe(ErrorCodes.OPS_SEQUENCE_MISMATCH);
+    expect(error.code).toBe(OpsErrorCodes.SEQUENCE_MISMATCH);
     expect(error.details).toMatchObject({ waiting: MAX_WAITING_EVENTS });
     expect(await target.getStreamSequence('acct', 'gap')).toBe(0);
   }, 120_000);
@@ -126,8 +126,8 @@ describe('import keeps the exported sequence', () => {
     const summary = await importEvents({ store: target, input: file });
     expect(summary.imported).toBe(1);
     expect(summary.issues.map((issue) => [issue.line, issue.kind, issue.code])).toEqual([
-      [1, 'sequence', ErrorCodes.OPS_SEQUENCE_MISMATCH],
-      [2, 'sequence', ErrorCodes.OPS_SEQUENCE_MISMATCH],
+      [1, 'sequence', OpsErrorCodes.SEQUENCE_MISMATCH],
+      [2, 'sequence', OpsErrorCodes.SEQUENCE_MISMATCH],
     ]);
     expect(await target.getEventById(taken.id)).toBeNull();
     expect(await target.getEventById(orphan.id)).toBeNull();

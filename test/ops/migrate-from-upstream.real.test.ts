@@ -1,6 +1,6 @@
 /** `migrateFromUpstream` on a table written by the real old adapter, on DynamoDB Local + the S3 server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeTable, migrateFromUpstream, openStore, type MigrationSummary } from '../../ops/index.js';
+import { describeTable, migrateFromUpstream, OpsErrorCodes, openStore, type MigrationSummary } from '../../ops/index.js';
 import { ErrorCodes, EventStoreRepo, type CreatedEvent, type StoredEvent } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from '../servers/index.js';
 import { replayAll } from '../safety/scenarios.js';
@@ -180,7 +180,7 @@ describe.skipIf(skip)('migrate-from-upstream (real old adapter table, DynamoDB L
     await ours.init();
     await expect(
       migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: ours.options.tableName, target: newTarget() }),
-    ).rejects.toMatchObject({ code: ErrorCodes.OPS_SOURCE_LAYOUT });
+    ).rejects.toMatchObject({ code: OpsErrorCodes.SOURCE_LAYOUT });
     await expect(
       migrateFromUpstream({ dynamodbClient, s3Client, sourceTableName: 'no-such-table-here', target: newTarget() }),
     ).rejects.toMatchObject({ code: ErrorCodes.RESOURCE_NOT_FOUND });

@@ -10,11 +10,11 @@ import {
   lineToEvent,
   terraform,
   USD_PER_MILLION_WRITE_UNITS,
+  OpsErrorCodes,
 } from '../../ops/index.js';
 import { clientsFor, targetFor } from '../../cli/clients.js';
 import { parseDuration, parsePositiveInt, UsageError } from '../../cli/context.js';
 import { progressDisplay } from '../../cli/progress.js';
-import { ErrorCodes } from '../../src/index.js';
 
 describe('NDJSON event lines', () => {
   const event = {
@@ -56,7 +56,7 @@ describe('NDJSON event lines', () => {
       } catch (error) {
         caught = error;
       }
-      expect(caught).toMatchObject({ code: ErrorCodes.OPS_INVALID_LINE, details: { line: 7, reason: expect.stringMatching(reason) } });
+      expect(caught).toMatchObject({ code: OpsErrorCodes.INVALID_LINE, details: { line: 7, reason: expect.stringMatching(reason) } });
     }
   });
 

@@ -17,8 +17,9 @@ import {
   sweepOrphans,
   verifyStore,
   type StoreTarget,
+  OpsErrorCodes,
 } from '../../ops/index.js';
-import { documentClient } from '../../ops/raw-table.js';
+import { documentClient } from './upstream-fixture.js';
 import { ErrorCodes, EventStoreRepo, type StoredEvent } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from '../servers/index.js';
 import { seedUpstreamTable, type UpstreamFixture } from './upstream-fixture.js';
@@ -158,7 +159,7 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
     const conflict = await importEvents({ store: copy, input: changed });
     expect(conflict.issues.map((issue) => [issue.line, issue.kind, issue.code])).toEqual([
       [1, 'conflict', ErrorCodes.DUPLICATE_EVENT_ID],
-      [2, 'invalid', ErrorCodes.OPS_INVALID_LINE],
+      [2, 'invalid', OpsErrorCodes.INVALID_LINE],
     ]);
     await copy.close();
   }, 90_000);
@@ -217,7 +218,7 @@ describe.skipIf(skip)('ops store tools (DynamoDB Local + S3)', () => {
       .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(ids).toEqual((await allEvents(store)).map((event) => event.id));
     // A mismatching resume is refused by code.
-    await expect(exportEvents({ store, out: file, resume: true })).rejects.toMatchObject({ code: ErrorCodes.OPS_CHECKPOINT_MISMATCH });
+    await expect(exportEvents({ store, out: file, resume: true })).rejects.toMatchObject({ code: OpsErrorCodes.CHECKPOINT_MISMATCH });
   }, 60_000);
 
   it('a store with a change feed: the tools read its shards from the layout record; verify checks each log shard is exactly 1..counter; export/import and create-table keep the feed', async () => {

@@ -7,13 +7,17 @@
  * a falsy payload (it drops it), a stream without identifier, and, by a raw PutItem in its layout (it cannot
  * produce this itself), one id under two `created` values.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadLegacyAdapter } from '../../bench/legacy/load-legacy-adapter.js';
 import type { CreatedEvent } from '../../src/index.js';
-import { documentClient } from '../../ops/raw-table.js';
 import { uniqueBucketName, uniqueTableName } from '../servers/index.js';
+
+/** A document client over `client` (numbers as JS numbers, undefined values dropped): how the tests write raw items. */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
 
 /** What was seeded, for the assertions. */
 export interface UpstreamFixture {

@@ -1,20 +1,16 @@
 /**
- * The backends the production-safety scenarios run on: the in-memory twin, and DynamoDB Local + the S3 server
- * through the real drivers. Each backend is ONE key-value driver and ONE bucket shared by every store a scenario
- * opens (so two stores can share a bucket, or reopen a table, as two processes would).
+ * The backends the production-safety scenarios run on: the shared test backends (test/helpers/backends.ts: the
+ * in-memory twin, and DynamoDB Local + the S3 server through the real drivers). Each backend is ONE key-value driver
+ * and ONE bucket shared by every store a scenario opens (so two stores can share a bucket, or reopen a table, as two
+ * processes would).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
-import { scanTable } from '../../ops/raw-table.js';
-import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
-import { S3BlobDriver } from '../../drivers/s3/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { Item, KvDriver } from '../../src/ports/kv-driver.js';
 import type { StoreWarning } from '../../src/warnings.js';
-import { createDynamoClient, createS3Client, uniqueBucketName, uniqueTableName } from '../servers/index.js';
+import { scanTable } from '../../ops/raw-table.js';
+import { memoryBackend, realBackend, type Backend } from '../helpers/backends.js';
+import { uniqueTableName } from '../servers/index.js';
 
 /** One backend: shared drivers, unique table names, and a way to plant a foreign table. */
 export interface SafetyBackend {
@@ -31,7 +27,7 @@ export interface SafetyBackend {
   allBlobKeys(): Promise<string[]>;
   /** Create a table of the OLD adapter's layout (hash `id`, range `created`) holding one item; returns that item. */
   plantForeignTable(tableName: string): Promise<Item>;
-  /** Every item of `tableName`, scanned (real DynamoDB only: the KV port has no scan). */
+  /** Every item of `tableName`, scanned (real DynamoDB only, through the KV port's scan). */
   scanTable?(tableName: string): Promise<Record<string, unknown>[]>;
   /** Read the foreign table's item back (to prove it survived). */
   readForeign(tableName: string, item: Item): Promise<Item | undefined>;
@@ -40,7 +36,7 @@ export interface SafetyBackend {
 
 const noSleep = async (): Promise<void> => undefined;
 
-function makeBackend(name: string, kv: KvDriver, blobs: BlobDriver, dispose: () => Promise<void>): SafetyBackend {
+function makeBackend({ name, kv, blobs, teardown: dispose }: Backend): SafetyBackend {
   const warnings: StoreWarning[] = [];
   const foreignKey = (item: Item) => ({ id: item.id as string, created: item.created as string });
   return {
@@ -91,24 +87,17 @@ function makeBackend(name: string, kv: KvDriver, blobs: BlobDriver, dispose: () 
 
 /** The in-memory twin (KV + blobs). */
 export function memorySafetyBackend(): SafetyBackend {
-  return makeBackend('in-memory twin', new MemoryKvDriver(), new MemoryBlobDriver(), async () => undefined);
+  return makeBackend(memoryBackend());
 }
 
 /** DynamoDB Local + the S3 server (a fresh bucket per backend). */
 export function realSafetyBackend(dynamoEndpoint: string, s3Endpoint: string): SafetyBackend {
-  const dynamoClient: DynamoDBClient = createDynamoClient(dynamoEndpoint);
-  const s3Client: S3Client = createS3Client(s3Endpoint);
-  const kv = new DynamoDbKvDriver(dynamoClient, { pollIntervalMs: 20 });
-  const blobs = new S3BlobDriver(s3Client, { bucket: uniqueBucketName('safety') });
-  const backend = makeBackend('DynamoDB Local + S3 server', kv, blobs, async () => {
-    dynamoClient.destroy();
-    s3Client.destroy();
-  });
+  const backend = realBackend(dynamoEndpoint, s3Endpoint, 'safety');
   return {
-    ...backend,
+    ...makeBackend(backend),
     async scanTable(tableName) {
       const items: Record<string, unknown>[] = [];
-      await scanTable(DynamoDBDocumentClient.from(dynamoClient), tableName, (page) => void items.push(...page), { consistent: true });
+      await scanTable(backend.kv, tableName, (page) => void items.push(...page), { consistent: true });
       return items;
     },
   };

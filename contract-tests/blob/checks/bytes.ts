@@ -1,6 +1,6 @@
 /**
- * Bytes: random binary bodies (empty included, and views into larger buffers) round-trip exactly; a missing key
- * reads as `undefined`; and the driver copies bytes in and out (mutating a put body or a returned body never
+ * Bytes: random binary bodies (empty included, and views into larger buffers) round-trip exactly, and list with
+ * their length when a driver reports sizes; a missing key reads as `undefined`; and the driver copies bytes in and out (mutating a put body or a returned body never
  * changes the stored object).
  */
 import fc from 'fast-check';
@@ -35,6 +35,9 @@ export const binaryRoundTripCheck: BlobCheck = {
           const read = await driver.get(`${prefix}body`);
           ensure(read instanceof Uint8Array, 'get did not return a Uint8Array');
           ensureEqual(read, expected, `body of ${expected.length} bytes`);
+          // Listed sizes (optional, `BlobListPage.sizes`): each the stored body's length.
+          const listed = await driver.list(prefix);
+          if (listed.sizes !== undefined) ensureEqual(listed.sizes, [expected.length], `listed size of a body of ${expected.length} bytes`);
           await driver.delete([`${prefix}body`, `${prefix}never-written`]);
           ensureEqual(await driver.get(`${prefix}body`), undefined, 'get of a deleted key');
         }),

@@ -6,7 +6,7 @@
 import type { Item, ItemKey, KvDriver, TableSchema, WriteRequest } from '../../../src/ports/kv-driver.js';
 import { canonical, ensure, uniqueToken } from '../../harness.js';
 import { PK_SK_STRING, withTables, type KvCheck } from '../fixture.js';
-import { batchGetAll, batchWriteAll, sameItemSet } from '../loops.js';
+import { batchGetEvery, batchWriteEvery, sameItemSet } from '../loops.js';
 import { keyString } from '../model.js';
 
 /** Keys `count` of one partition of a fresh scope, sort keys zero-padded so they sort as numbered. */
@@ -21,7 +21,7 @@ async function writeExactly(driver: KvDriver, schema: TableSchema, requests: rea
   for (const request of result.unprocessed) {
     ensure(sent.has(canonical(request)), 'a batch-write of exactly maxBatchWriteItems reported an unprocessed request it was not sent');
   }
-  await batchWriteAll(driver, schema, result.unprocessed);
+  await batchWriteEvery(driver, schema, result.unprocessed);
 }
 
 /** One batch-get of exactly `keys` (which must be `maxBatchGetKeys` long), then its unprocessed rest: every item found. */
@@ -35,7 +35,7 @@ async function getExactly(driver: KvDriver, schema: TableSchema, keys: readonly 
     ensure(!found.has(id), () => `a batch-get of exactly maxBatchGetKeys keys returned ${id} twice (found or unprocessed)`);
     found.add(id);
   }
-  const rest = await batchGetAll(driver, schema, result.unprocessedKeys, { consistent: true });
+  const rest = await batchGetEvery(driver, schema, result.unprocessedKeys, { consistent: true });
   return [...result.items, ...rest];
 }
 
@@ -54,7 +54,7 @@ export const batchBoundariesCheck: KvCheck = {
         schema!,
         written.map((put) => ({ put })),
       );
-      const afterWrite = await batchGetAll(
+      const afterWrite = await batchGetEvery(
         driver,
         schema!,
         written.map((item) => ({ pk: item.pk!, sk: item.sk! }) as ItemKey),
@@ -68,7 +68,7 @@ export const batchBoundariesCheck: KvCheck = {
 
       const keys = keysOf(scope, 'get', caps.maxBatchGetKeys);
       const stored = keys.filter((_, index) => index % 3 !== 1).map((key, index): Item => ({ ...key, v: index }));
-      await batchWriteAll(
+      await batchWriteEvery(
         driver,
         schema!,
         stored.map((put) => ({ put })),

@@ -8,7 +8,7 @@ import type { Condition, Item, KeyValue, TransactAction } from '../../../src/por
 import { ensure, ensureEqual, propertyParameters, uniqueToken, withExamples } from '../../harness.js';
 import { conditionArb, SCALAR_POOL } from '../arbitraries.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
-import { batchWriteAll } from '../loops.js';
+import { batchWriteEvery } from '../loops.js';
 import { TableModel } from '../model.js';
 
 const ATTRIBUTES = ['a', 'b', 'c'] as const;
@@ -45,7 +45,7 @@ export const conditionsCheck: KvCheck = {
             const model = new TableModel(table);
             if (stored !== undefined) {
               const item: Item = { ...target, ...stored };
-              await batchWriteAll(driver, table, [{ put: item }]);
+              await batchWriteEvery(driver, table, [{ put: item }]);
               model.put(item);
             }
             const action: TransactAction =

@@ -8,7 +8,7 @@ import type { AttributeValue, Item } from '../../../src/ports/kv-driver.js';
 import { ensureEqual, propertyParameters, uniqueToken } from '../../harness.js';
 import { attributeValueArb } from '../arbitraries.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
-import { batchWriteAll } from '../loops.js';
+import { batchWriteEvery } from '../loops.js';
 import { cloneItem } from '../model.js';
 
 /** Mutate `value` in place everywhere it can be mutated: map members, list elements, bytes. */
@@ -74,7 +74,7 @@ export const copySemanticsCheck: KvCheck = {
 
           const batchItem: Item = { ...key, ...cloneItem(attributes) };
           expected = cloneItem(batchItem);
-          await batchWriteAll(driver, schema!, [{ put: batchItem }]);
+          await batchWriteEvery(driver, schema!, [{ put: batchItem }]);
           mutateDeep(batchItem);
           ensureEqual(await read(), expected, 'item after mutating the object a batchWrite put');
         }),

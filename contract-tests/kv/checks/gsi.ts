@@ -7,7 +7,7 @@ import type { Item, WriteRequest } from '../../../src/ports/kv-driver.js';
 import { propertyParameters, uniqueToken } from '../../harness.js';
 import { indexSettleMs, withTables, type KvCheck, type TableShape } from '../fixture.js';
 import { ensureIndexResult, indexPartition } from '../index-model.js';
-import { batchWriteAll, eventually, queryAll } from '../loops.js';
+import { batchWriteEvery, eventually, queryAll } from '../loops.js';
 import { TableModel } from '../model.js';
 
 /** A table with two indexes over the same attributes, one projecting everything and one only keys. */
@@ -65,12 +65,12 @@ export const gsiCheck: KvCheck = {
             return item;
           };
           const first: WriteRequest[] = initial.map((version, sk) => ({ put: itemOf(sk, version) }));
-          await batchWriteAll(driver, table, first);
+          await batchWriteEvery(driver, table, first);
           for (const request of first) if ('put' in request) model.put(request.put);
           for (const { target, next } of changes) {
             const sk = target % initial.length;
             const request: WriteRequest = next === undefined ? { delete: { pk: `${scope}/t`, sk } } : { put: itemOf(sk, next) };
-            await batchWriteAll(driver, table, [request]);
+            await batchWriteEvery(driver, table, [request]);
             if ('put' in request) model.put(request.put);
             else model.delete(request.delete);
           }

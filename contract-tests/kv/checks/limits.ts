@@ -9,7 +9,7 @@ import type { Item, ItemKey, KvDriver, TableSchema } from '../../../src/ports/kv
 import { ensure, ensureEqual, ensureRejectsWithCode, propertyParameters, uniqueToken } from '../../harness.js';
 import { stringKeyArb } from '../arbitraries.js';
 import { PK_SK_STRING, withTables, type KvCheck } from '../fixture.js';
-import { batchGetAll } from '../loops.js';
+import { batchGetEvery } from '../loops.js';
 import { oracleItemSize, padItemTo } from '../size-oracle.js';
 
 /** Item-size runs are scaled down: each writes items of `maxItemBytes`. */
@@ -23,7 +23,7 @@ export function itemOfSize(key: ItemKey, name: string, bytes: number): Item {
 }
 
 async function ensureNothingStored(driver: KvDriver, schema: TableSchema, keys: readonly ItemKey[], what: string): Promise<void> {
-  const found = await batchGetAll(driver, schema, keys, { consistent: true });
+  const found = await batchGetEvery(driver, schema, keys, { consistent: true });
   ensure(found.length === 0, () => `${what} was refused but wrote ${found.length} item(s)`);
 }
 

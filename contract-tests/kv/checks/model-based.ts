@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Condition, Item, ItemKey, KvDriver, TableSchema, TransactAction, WriteRequest } from '../../../src/ports/kv-driver.js';
 import { canonical, ensure, ensureEqual, propertyParameters, uniqueToken, withExamples } from '../../harness.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
-import { batchGetAll, batchWriteAll, queryAll, sameItemSet } from '../loops.js';
+import { batchGetEvery, batchWriteEvery, queryAll, sameItemSet } from '../loops.js';
 import { actionKey, TableModel } from '../model.js';
 
 /** Partitions in the key pool. */
@@ -120,7 +120,7 @@ class BatchGetCommand implements Cmd {
   }
   async run(model: Model, real: Real): Promise<void> {
     const keys = this.keyIndexes.map((index) => poolKey(model.scope, index));
-    const items = await batchGetAll(real.driver, real.schema, keys, { consistent: true });
+    const items = await batchGetEvery(real.driver, real.schema, keys, { consistent: true });
     const expected = keys.flatMap((key) => {
       const item = model.table.get(key);
       return item === undefined ? [] : [item];
@@ -142,7 +142,7 @@ class BatchWriteCommand implements Cmd {
       const key = poolKey(model.scope, keyIndex);
       return put ? { put: { ...key, v } } : { delete: key };
     });
-    await batchWriteAll(real.driver, real.schema, requests);
+    await batchWriteEvery(real.driver, real.schema, requests);
     for (const request of requests) {
       if ('put' in request) model.table.put(request.put);
       else model.table.delete(request.delete);

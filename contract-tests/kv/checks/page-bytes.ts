@@ -5,7 +5,7 @@
 import type { Item } from '../../../src/ports/kv-driver.js';
 import { ensure, ensureEqual, uniqueToken } from '../../harness.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
-import { batchWriteAll, queryAll } from '../loops.js';
+import { batchWriteEvery, queryAll } from '../loops.js';
 import { oracleItemSize, padItemTo } from '../size-oracle.js';
 
 /** Items per page the cut aims at: large items, about a tenth of a page each. */
@@ -27,7 +27,7 @@ export const pageBytesCheck: KvCheck = {
       const items: Item[] = Array.from({ length: count }, (_, sk) => padItemTo({ pk: partition, sk }, 'blob', targetBytes));
       const smallest = Math.min(...items.map(oracleItemSize));
       const bound = Math.ceil(caps.maxQueryPageBytes / smallest) + 1;
-      await batchWriteAll(
+      await batchWriteEvery(
         driver,
         schema!,
         items.map((put) => ({ put })),

@@ -7,7 +7,7 @@
 import type { Item, KvDriver, TableSchema } from '../../../src/ports/kv-driver.js';
 import { ContractViolation, ensure, ensureEqual, uniqueToken } from '../../harness.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';
-import { batchWriteAll, queryAll } from '../loops.js';
+import { batchWriteEvery, queryAll } from '../loops.js';
 import { oracleItemSize, padItemTo } from '../size-oracle.js';
 
 /** Fewest items that fill a page (more when `maxItemBytes` is small against `maxQueryPageBytes`). */
@@ -103,7 +103,7 @@ export const pageCutBoundaryCheck: KvCheck = {
         for (const item of boundary.items) {
           ensure(oracleItemSize(item) <= caps.maxItemBytes, () => `a boundary item of ${oracleItemSize(item)} bytes exceeds maxItemBytes`);
         }
-        await batchWriteAll(
+        await batchWriteEvery(
           driver,
           schema!,
           boundary.items.map((put) => ({ put })),

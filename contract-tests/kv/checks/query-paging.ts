@@ -9,7 +9,7 @@ import { ensureEqual, propertyParameters, uniqueToken, withExamples } from '../.
 import { numberKeyArb, rangeArb, stringKeyArb } from '../arbitraries.js';
 import { indexSettleMs, withTables, type KvCheck, type TableShape } from '../fixture.js';
 import { ensureIndexResult, indexPartition } from '../index-model.js';
-import { batchWriteAll, eventually, queryAll } from '../loops.js';
+import { batchWriteEvery, eventually, queryAll } from '../loops.js';
 import { TableModel } from '../model.js';
 
 /** Partitions items are spread over. */
@@ -109,12 +109,12 @@ export const queryPagingCheck: KvCheck = {
           const numberModel = new TableModel(numbers);
           for (const { p, sk, rank } of stringItems) stringModel.put({ pk: partitionKey(p), sk, gp: partitionKey(p), rank });
           for (const { p, sk } of numberItems) numberModel.put({ pk: partitionKey(p), sk, n: sk });
-          await batchWriteAll(
+          await batchWriteEvery(
             driver,
             strings,
             [...stringModel.items.values()].map((put) => ({ put })),
           );
-          await batchWriteAll(
+          await batchWriteEvery(
             driver,
             numbers,
             [...numberModel.items.values()].map((put) => ({ put })),

@@ -10,15 +10,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { DYNAMODB_CAPABILITIES } from '../drivers/dynamodb/capabilities.js';
-import { resolveOptions as resolveDynamoDbOptions, type DynamoDbKvDriverOptions } from '../drivers/dynamodb/options.js';
-import { S3_CAPABILITIES } from '../drivers/s3/capabilities.js';
-import { resolveOptions as resolveS3Options, type S3BlobDriverOptions } from '../drivers/s3/options.js';
-import type { EventStoreCoreOptions } from './event-store.js';
+import { DYNAMODB_CAPABILITIES } from '../../drivers/dynamodb/capabilities.js';
+import { resolveOptions as resolveDynamoDbOptions, type DynamoDbKvDriverOptions } from '../../drivers/dynamodb/options.js';
+import { S3_CAPABILITIES } from '../../drivers/s3/capabilities.js';
+import { resolveOptions as resolveS3Options, type S3BlobDriverOptions } from '../../drivers/s3/options.js';
+import type { EventStoreCoreOptions } from '../event-store.js';
 import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
-import { awsServiceOf, describeValue, invalidOptions, optionIssues, type EventStoreOptions, type OptionIssue } from './options.js';
-import type { BlobDriver } from './ports/blob-driver.js';
-import type { KvCapabilities, KvDriver } from './ports/kv-driver.js';
+import { awsServiceOf, describeValue, invalidOptions, optionIssues, type EventStoreOptions, type OptionIssue } from '../options.js';
+import type { BlobDriver } from '../ports/blob-driver.js';
+import type { KvCapabilities, KvDriver } from '../ports/kv-driver.js';
 
 /**
  * Options of the drop-in constructor: the existing adapter's options (same names, same meaning) plus this
@@ -173,7 +173,7 @@ export function awsCoreOptions(
   resolveDynamoDbOptions(kvOptions); // throws what `new DynamoDbKvDriver` would
   const kv = lazyKvDriver(
     DYNAMODB_CAPABILITIES,
-    async () => new (await import('../drivers/dynamodb/index.js')).DynamoDbKvDriver(dynamodbClient, kvOptions),
+    async () => new (await import('../../drivers/dynamodb/index.js')).DynamoDbKvDriver(dynamodbClient, kvOptions),
     { clientMaxAttempts: true, close: false, withSignal: true },
   );
   let blobs: BlobDriver | undefined;
@@ -186,7 +186,7 @@ export function awsCoreOptions(
     };
     resolveS3Options(blobOptions); // throws what `new S3BlobDriver` would
     blobs = {
-      ...lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), {
+      ...lazyBlobDriver(S3_CAPABILITIES, async () => new (await import('../../drivers/s3/index.js')).S3BlobDriver(s3Client, blobOptions), {
         clientMaxAttempts: true,
         close: false,
         withSignal: true,

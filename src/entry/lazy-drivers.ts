@@ -13,8 +13,9 @@
  * presence). `close()` before any call loads nothing: it is applied to the real driver if one is ever loaded, before
  * that call, which then fails as a call on a closed driver does.
  */
-import type { BlobDriver } from './ports/blob-driver.js';
-import type { KvDriver } from './ports/kv-driver.js';
+import { blobForwarder, call, kvForwarder } from '../decorate.js';
+import type { BlobDriver } from '../ports/blob-driver.js';
+import type { KvDriver } from '../ports/kv-driver.js';
 
 interface Closable {
   close?(): Promise<void>;
@@ -68,22 +69,12 @@ export interface OptionalMethods {
 /** A `KvDriver` reporting `capabilities` now and building the real driver with `create` on its first call. */
 export function lazyKvDriver(capabilities: KvDriver['capabilities'], create: () => Promise<KvDriver>, optional: OptionalMethods): KvDriver {
   const loader = new Loader(create);
-  const view = (bind: (driver: KvDriver) => KvDriver): KvDriver => {
-    const use = <R>(call: (driver: KvDriver) => Promise<R>): Promise<R> => loader.use((driver) => call(bind(driver)));
-    return {
-      capabilities,
-      ensureTable: (schema) => use((driver) => driver.ensureTable(schema)),
-      dropTable: (tableName) => use((driver) => driver.dropTable(tableName)),
-      get: (table, key, options) => use((driver) => driver.get(table, key, options)),
-      query: (table, request) => use((driver) => driver.query(table, request)),
-      batchGet: (table, keys, options) => use((driver) => driver.batchGet(table, keys, options)),
-      batchWrite: (table, requests) => use((driver) => driver.batchWrite(table, requests)),
-      transactWrite: (table, actions, options) => use((driver) => driver.transactWrite(table, actions, options)),
-      ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
-      ...(optional.withSignal ? { withSignal: (signal: AbortSignal) => view((driver) => driver.withSignal?.(signal) ?? driver) } : {}),
-      ...(optional.close ? { close: () => loader.close() } : {}),
-    };
-  };
+  const view = (bind: (driver: KvDriver) => KvDriver): KvDriver =>
+    kvForwarder(capabilities, (method, args) => loader.use((driver) => call(bind(driver), method, args)), {
+      clientMaxAttempts: optional.clientMaxAttempts ? () => loader.use((driver) => driver.clientMaxAttempts!()) : undefined,
+      withSignal: optional.withSignal ? (signal) => view((driver) => driver.withSignal?.(signal) ?? driver) : undefined,
+      close: optional.close ? () => loader.close() : undefined,
+    });
   return view((driver) => driver);
 }
 
@@ -94,19 +85,11 @@ export function lazyBlobDriver(
   optional: OptionalMethods,
 ): BlobDriver {
   const loader = new Loader(create);
-  const view = (bind: (driver: BlobDriver) => BlobDriver): BlobDriver => {
-    const use = <R>(call: (driver: BlobDriver) => Promise<R>): Promise<R> => loader.use((driver) => call(bind(driver)));
-    return {
-      capabilities,
-      ensureContainer: () => use((driver) => driver.ensureContainer()),
-      put: (key, body, options) => use((driver) => driver.put(key, body, options)),
-      get: (key) => use((driver) => driver.get(key)),
-      delete: (keys) => use((driver) => driver.delete(keys)),
-      list: (prefix, options) => use((driver) => driver.list(prefix, options)),
-      ...(optional.clientMaxAttempts ? { clientMaxAttempts: () => loader.use((driver) => driver.clientMaxAttempts!()) } : {}),
-      ...(optional.withSignal ? { withSignal: (signal: AbortSignal) => view((driver) => driver.withSignal?.(signal) ?? driver) } : {}),
-      ...(optional.close ? { close: () => loader.close() } : {}),
-    };
-  };
+  const view = (bind: (driver: BlobDriver) => BlobDriver): BlobDriver =>
+    blobForwarder(capabilities, (method, args) => loader.use((driver) => call(bind(driver), method, args)), {
+      clientMaxAttempts: optional.clientMaxAttempts ? () => loader.use((driver) => driver.clientMaxAttempts!()) : undefined,
+      withSignal: optional.withSignal ? (signal) => view((driver) => driver.withSignal?.(signal) ?? driver) : undefined,
+      close: optional.close ? () => loader.close() : undefined,
+    });
   return view((driver) => driver);
 }

@@ -6,13 +6,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it, vi } from 'vitest';
-import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
-import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
-import { S3BlobDriver } from '../drivers/s3/index.js';
-import { ErrorCodes } from './errors.js';
-import { EventStoreRepo } from './index.js';
+import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
+import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
+import { S3BlobDriver } from '../../drivers/s3/index.js';
+import { ErrorCodes } from '../errors.js';
+import { EventStoreRepo } from './event-store-repo.js';
 import { lazyKvDriver } from './lazy-drivers.js';
-import type { KvDriver } from './ports/kv-driver.js';
+import type { KvDriver } from '../ports/kv-driver.js';
 
 const OPTIONAL = ['clientMaxAttempts', 'close'] as const;
 const region = { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
