@@ -1,6 +1,7 @@
 /**
- * Instance markers: small items `(instance|<n>, 0)` holding the table instance's generation, written in the same
- * transaction as the layout record that names it. A transaction nothing else ties to the instance its writer verified
+ * Instance markers: small items `(instance|<n>, 0)` holding the table instance's generation, written right after
+ * the layout record that names it, in transactions conditioned on that record (table-metadata.ts `writeMarkers`), so
+ * a marker never names an instance the table is not. A transaction nothing else ties to the instance its writer verified
  * (every stream new, a snapshot save) checks one of them, so it commits only into that instance: a write planned
  * before a reset elsewhere can never land in the re-created table naming blobs of the old instance's scope (which the
  * reset cleared) or heads stamped with the old generation. Without this tie, such a commit had to be repaired after
@@ -15,8 +16,8 @@ import { A, HEAD_SK } from './table-layout.js';
 /**
  * Markers per table instance. Each marker check is one more item in the transaction; spreading the checks over many
  * items keeps concurrent stream creations from conflicting on one item (DynamoDB cancels transactions touching an
- * item another transaction holds: `TransactionConflict`) and from one partition's 1,000 WCU/s, while the layout record
- * and all markers still fit the one transaction that creates them (100 actions at most).
+ * item another transaction holds: `TransactionConflict`) and from one partition's 1,000 WCU/s, while all markers
+ * and the record's check still fit one DynamoDB transaction (100 actions at most): writing them is one request.
  */
 export const INSTANCE_MARKERS = 32;
 
@@ -35,7 +36,7 @@ export function markerIndexOf(pk: string): number {
   return shardOf(pk, INSTANCE_MARKERS);
 }
 
-/** The puts of every marker of instance `generation` (for the transaction writing its layout record). */
+/** The puts of every marker of instance `generation` (for `writeMarkers`). */
 export function markerPuts(generation: string): TransactAction[] {
   return Array.from({ length: INSTANCE_MARKERS }, (_, index) => ({ type: 'put' as const, item: markerItem(index, generation) }));
 }
