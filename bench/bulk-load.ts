@@ -6,7 +6,7 @@
  */
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { EventStoreRepo, type CreatedEvent, type Item, type KvDriver, type WriteRequest } from '../src/index.js';
-import { CATALOG_PK, guardPk, streamPk } from '../src/table-layout.js';
+import { CATALOG_PK, guardPk, streamPk } from '../src/layout/table-layout.js';
 import { inParallel } from './harness/timing.js';
 import { seed } from './workloads/seeding.js';
 

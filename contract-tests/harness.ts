@@ -219,7 +219,7 @@ export async function ensureRejectsWithCode(action: () => Promise<unknown>, code
 }
 
 /** Compare two strings by their UTF-8 bytes (DynamoDB's and S3's key order), not by UTF-16 code units: the core's one comparator. */
-export { compareUtf8 } from '../src/utf8-order.js';
+export { compareUtf8 } from '../src/layout/utf8-order.js';
 
 function truncate(text: string): string {
   return text.length > 400 ? `${text.slice(0, 400)}…(${text.length} chars)` : text;

@@ -1,12 +1,12 @@
 /** The core under driver faults and at its request counts, on the in-memory twin (scripted, deterministic faults). */
-import { INSTANCE_MARKERS } from './instance-markers.js';
+import { INSTANCE_MARKERS } from './layout/instance-markers.js';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
-import type { CreatedEvent } from './contract-types.js';
+import type { CreatedEvent } from './compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors.js';
 import { EventStore } from './event-store.js';
-import { CONTENTION_MAX_DOUBLINGS } from './retry.js';
-import { A } from './table-layout.js';
+import { CONTENTION_MAX_DOUBLINGS } from './runtime/retry.js';
+import { A } from './layout/table-layout.js';
 
 const noSleep = async () => {};
 let next = 0;

@@ -1,6 +1,6 @@
-import { instanceScope } from './blob-keys.js';
-import { CallBudget, checkCallOptions, isBudgetError, type CallOptions } from './call-budget.js';
-import { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './change-feed.js';
+import { instanceScope } from './blobs/blob-keys.js';
+import { CallBudget, checkCallOptions, isBudgetError, type CallOptions } from './runtime/call-budget.js';
+import { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './feed/change-feed.js';
 import * as feed from './compat/feed-methods.js';
 import type { StoreAccess } from './compat/store-access.js';
 import * as v3 from './compat/v3-methods.js';
@@ -18,19 +18,19 @@ import type {
   StreamAppendableEvent,
   StreamLogPage,
   StreamReference,
-} from './contract-types.js';
+} from './compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
-import { monotonicIds } from './ids.js';
-import { Meter, meteredBlobs, meteredKv, type StoreStats } from './metering.js';
+import { monotonicIds } from './write/ids.js';
+import { Meter, meteredBlobs, meteredKv, type StoreStats } from './runtime/metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
-import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './retry.js';
-import { forCall, openCall, storeState, type StoreContext, type StoreState } from './store-context.js';
-import type { DynamoDbStreamRecord } from './stream-records.js';
-import type { SubscribeOptions, Subscription } from './subscription.js';
-import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './sweeper.js';
-import { establishLayout, readMetadata, type TableMetadata } from './table-metadata.js';
-import { tableSchema } from './table-layout.js';
-import { makeWarn, WarningCodes } from './warnings.js';
+import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './runtime/retry.js';
+import { forCall, openCall, storeState, type StoreContext, type StoreState } from './runtime/store-context.js';
+import type { DynamoDbStreamRecord } from './feed/stream-records.js';
+import type { SubscribeOptions, Subscription } from './feed/subscription.js';
+import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './blobs/sweeper.js';
+import { establishLayout, readMetadata, type TableMetadata } from './layout/table-metadata.js';
+import { tableSchema } from './layout/table-layout.js';
+import { makeWarn, WarningCodes } from './runtime/warnings.js';
 import { instrumentStore, type StoreInstrumentation } from './telemetry/instrument.js';
 
 /** Core options: a KV driver is required here (the package root supplies defaults and the AWS drop-in form). */

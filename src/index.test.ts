@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as dynamodb from '../drivers/dynamodb/index.js';
 import * as s3 from '../drivers/s3/index.js';
 import * as root from './index.js';
-import * as limits from './limits.js';
+import * as limits from './layout/limits.js';
 
 /** The root's runtime exports, as docs/architecture.md lists them. */
 const ROOT_RUNTIME_EXPORTS = [

@@ -37,7 +37,7 @@ export {
   type AdapterErrorOptions,
   type ErrorCode,
 } from './errors.js';
-export { WarningCodes, type StoreWarning, type WarningCode } from './warnings.js';
+export { WarningCodes, type StoreWarning, type WarningCode } from './runtime/warnings.js';
 
 // ---- payload codecs: the key provider a user constructs, and what an erased event reads as ----
 export { localKeyProvider, type KeyProvider, type KeyContext } from './payload/key-provider.js';
@@ -50,16 +50,16 @@ export type { CompressionAlgorithm, CompressionSettings } from './payload/compre
 export type { AwsEventStoreOptions } from './entry/drop-in.js';
 export type { EventStoreCoreOptions } from './event-store.js';
 export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
-export type { CallOptions } from './call-budget.js';
-export type * from './contract-types.js';
-export type { SweepOptions, SweepResult } from './sweeper.js';
-export type { SubscribeOptions, Subscription, SubscriptionLag } from './subscription.js';
-export type { ConsumerStart } from './change-feed.js';
-export type { DynamoDbStreamRecord } from './stream-records.js';
-export type { TableMetadata } from './table-metadata.js';
+export type { CallOptions } from './runtime/call-budget.js';
+export type * from './compat/contract-types.js';
+export type { SweepOptions, SweepResult } from './blobs/sweeper.js';
+export type { SubscribeOptions, Subscription, SubscriptionLag } from './feed/subscription.js';
+export type { ConsumerStart } from './feed/change-feed.js';
+export type { DynamoDbStreamRecord } from './feed/stream-records.js';
+export type { TableMetadata } from './layout/table-metadata.js';
 export type { Logger, MeterProviderLike, TelemetryOptions, TracerProviderLike } from './telemetry/options.js';
-export type { StoreStats, OperationStats } from './metering.js';
-export type { RetryPolicy } from './retry.js';
+export type { StoreStats, OperationStats } from './runtime/metering.js';
+export type { RetryPolicy } from './runtime/retry.js';
 // The ports, for driver authors.
 export type * from './ports/kv-driver.js';
 export type * from './ports/blob-driver.js';

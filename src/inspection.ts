@@ -6,20 +6,20 @@
  * attribute names (table-layout.ts) stay inside the core: ops/ imports the core only through the package root, the
  * ports and this module.
  */
-import { batchGetAll } from './batch-loops.js';
-import { blobScope, instanceScope } from './blob-keys.js';
-import { decodeCatalogEntry, encodeCatalogEntry } from './codecs/catalog.js';
-import { decodeConsumer } from './codecs/consumer.js';
-import { decodeEventItem, eventKey, keyId } from './codecs/event.js';
-import { decodeGuard, guardKey } from './codecs/guard.js';
-import { decodeLink } from './codecs/link.js';
-import { headKey } from './codecs/head.js';
-import { decodeLogCounter, logCounterKey, logShardOf } from './codecs/log-counter.js';
-import { decodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
-import { decodeSnapshot, snapshotKey } from './codecs/snapshot.js';
-import { itemSize } from './item-size.js';
+import { batchGetAll } from './runtime/batch-loops.js';
+import { blobScope, instanceScope } from './blobs/blob-keys.js';
+import { decodeCatalogEntry, encodeCatalogEntry } from './layout/codecs/catalog.js';
+import { decodeConsumer } from './layout/codecs/consumer.js';
+import { decodeEventItem, eventKey, keyId } from './layout/codecs/event.js';
+import { decodeGuard, guardKey } from './layout/codecs/guard.js';
+import { decodeLink } from './layout/codecs/link.js';
+import { headKey } from './layout/codecs/head.js';
+import { decodeLogCounter, logCounterKey, logShardOf } from './layout/codecs/log-counter.js';
+import { decodeMetadata, METADATA_KEY, type TableMetadata } from './layout/codecs/metadata.js';
+import { decodeSnapshot, snapshotKey } from './layout/codecs/snapshot.js';
+import { itemSize } from './layout/item-size.js';
 import type { Item, ItemKey, KvDriver, TableSchema } from './ports/kv-driver.js';
-import { DEFAULT_RETRY_POLICY } from './retry.js';
+import { DEFAULT_RETRY_POLICY } from './runtime/retry.js';
 import {
   A,
   CATALOG_PK,
@@ -33,16 +33,16 @@ import {
   STREAM_KEY_SK,
   tableSchema,
   TABLE_KEY_PK,
-} from './table-layout.js';
-import { bucketLabel, bucketOfIso, bucketShardPk, shardOf } from './time-buckets.js';
+} from './layout/table-layout.js';
+import { bucketLabel, bucketOfIso, bucketShardPk, shardOf } from './layout/time-buckets.js';
 
-export type { TableMetadata } from './codecs/metadata.js';
+export type { TableMetadata } from './layout/codecs/metadata.js';
 /** The change feed's shard counts: the default of `changeFeed: true` and the most a table may have. */
 export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from './options.js';
 /** The store's order of ids and keys: by UTF-8 bytes, as DynamoDB and S3 compare strings (replay's `id ASC`). */
-export { compareUtf8 } from './utf8-order.js';
+export { compareUtf8 } from './layout/utf8-order.js';
 /** Bounded parallelism, as the core's own reads use it: at most `limit` tasks in flight, results in input order. */
-export { mapWithConcurrency } from './concurrency.js';
+export { mapWithConcurrency } from './runtime/concurrency.js';
 export { DEFAULT_TABLE_BASE_NAME, LAYOUT_VERSION };
 
 /** The store's table and indexes for `tableName` (with `changeFeed`, the `log` index too): what `init` creates. */

@@ -12,10 +12,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { S3BlobDriver } from '../drivers/s3/index.js';
 import { ErrorCodes, EventStoreRepo, type CreatedEvent, type ErrorCode } from '../src/index.js';
-import { utf8Length } from '../src/item-size.js';
-import { MAX_PAGE_SIZE } from '../src/limits.js';
-import { A, streamPk } from '../src/table-layout.js';
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../src/limits.js';
+import { utf8Length } from '../src/layout/item-size.js';
+import { MAX_PAGE_SIZE } from '../src/layout/limits.js';
+import { A, streamPk } from '../src/layout/table-layout.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../src/layout/limits.js';
 import { caught } from './helpers/caught.js';
 
 // ---- the world each case runs in: a store holding one event (`seed`, stream acct::1) ----

@@ -11,7 +11,7 @@ import { twinFaultsArb } from './feed/twin.js';
 describe('change-feed mutant', () => {
   it('feed-skips-gaps (cursor past an undelivered event) is caught by the proof', async () => {
     vi.resetModules();
-    vi.doMock('../src/log-runs.ts', () => ({ contiguousRun: (_after: number, positions: readonly number[]) => positions.length }));
+    vi.doMock('../src/feed/log-runs.ts', () => ({ contiguousRun: (_after: number, positions: readonly number[]) => positions.length }));
     const { EventStore } = await import('../src/event-store.js');
     const { runOnLaggingTwin } = await import('./feed/twin.js');
     let run = 0;
@@ -21,7 +21,7 @@ describe('change-feed mutant', () => {
       }),
       { numRuns: 100, seed: 6, endOnFailure: true },
     );
-    vi.doUnmock('../src/log-runs.ts');
+    vi.doUnmock('../src/feed/log-runs.ts');
     expect(outcome.failed).toBe(true);
     // The gap's event is never delivered: the drain runs out, or the consumer ends without it.
     expect(String(outcome.errorInstance)).toMatch(/not delivered within the bound|exactly the stored events/);

@@ -55,10 +55,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { globalOrder } from '../contract-tests/event-store/fixture.js';
 import { MemoryBlobDriver, MemoryKvDriver, Prng, type FaultCounts } from '../drivers/memory/index.js';
-import type { CreatedEvent, StoredEvent } from '../src/contract-types.js';
+import type { CreatedEvent, StoredEvent } from '../src/compat/contract-types.js';
 import { DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
-import type { StoreWarning } from '../src/warnings.js';
+import type { StoreWarning } from '../src/runtime/warnings.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from './helpers/fault-gate.js';
 
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES ?? 200);
@@ -643,7 +643,7 @@ function addCounts(counts: FaultCounts): void {
 
 /*
  * A bug found by these schedules (seed 1005615657 at FAULT_SCHEDULES=1000), shrunk to a deterministic
- * reproduction, fixed: `findStoredBatch` (src/stored-batch.ts) answered `conflicting` when it could not HYDRATE the
+ * reproduction, fixed: `findStoredBatch` (src/write/stored-batch.ts) answered `conflicting` when it could not HYDRATE the
  * stored events, so a transient failure reading an offloaded payload turned an identical retry of a batch that IS
  * stored whole into `STORE/DUPLICATE_EVENT_ID` (a definite error saying nothing was written). Now such a read
  * failure is thrown as it is (retries exhausted), and the caller's next retry succeeds.

@@ -31,7 +31,7 @@ import { runPeerBench } from '../bench/peers/run-peers.js';
 import { bytesPerEvent } from '../bench/peers/storage.js';
 import { PEER_LIBRARY_NAMES } from '../bench/peers/variants.js';
 import { PEER_WORKLOADS, type PeerConfig } from '../bench/peers/workloads.js';
-import { itemSize } from '../src/item-size.js';
+import { itemSize } from '../src/layout/item-size.js';
 import { createDynamoClient, realDynamoDb, realS3, uniqueTableName } from './servers/index.js';
 
 const dynamo = realDynamoDb('peer bench');

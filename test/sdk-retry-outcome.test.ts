@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { S3BlobDriver } from '../drivers/s3/index.js';
-import type { CreatedEvent, SnapshotEntry, StoredEvent } from '../src/contract-types.js';
+import type { CreatedEvent, SnapshotEntry, StoredEvent } from '../src/compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
 import { EventStore } from '../src/event-store.js';
 import type { BlobDriver } from '../src/ports/blob-driver.js';

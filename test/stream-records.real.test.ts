@@ -3,7 +3,7 @@
  * `init` names a missing stream on an existing table, and `decodeStreamRecords` turns the stream's records back into
  * the stored events (offloaded payloads hydrated), leaving out heads, guards, links, catalog, snapshot and layout records.
  */
-import { INSTANCE_MARKERS } from '../src/instance-markers.js';
+import { INSTANCE_MARKERS } from '../src/layout/instance-markers.js';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,

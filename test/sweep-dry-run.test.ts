@@ -1,8 +1,8 @@
 /** `sweepOrphanBlobs({ dryRun: true })` on the twin: the orphans are listed, nothing is deleted; a real sweep then deletes them. */
 import { describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
-import { METADATA_KEY } from '../src/codecs/metadata.js';
-import { instanceScope } from '../src/blob-keys.js';
+import { METADATA_KEY } from '../src/layout/codecs/metadata.js';
+import { instanceScope } from '../src/blobs/blob-keys.js';
 import { EventStoreRepo } from '../src/index.js';
 
 describe('sweep dry run (twin)', () => {

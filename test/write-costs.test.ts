@@ -6,9 +6,9 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
-import type { CreatedEvent } from '../src/contract-types.js';
+import type { CreatedEvent } from '../src/compat/contract-types.js';
 import { EventStore } from '../src/event-store.js';
-import type { StoreStats } from '../src/metering.js';
+import type { StoreStats } from '../src/runtime/metering.js';
 
 const noSleep = async (): Promise<void> => undefined;
 let counter = 0;

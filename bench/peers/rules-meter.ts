@@ -3,7 +3,7 @@
  * count its requests and record each data-plane command; `settle()` (outside the timed section) replays the
  * recorded commands, in completion order, on a shadow copy of the library's tables and prices each one by AWS's
  * published rules with the very functions that price our in-memory twin (`drivers/memory/capacity.ts`, item sizes
- * by `src/item-size.ts`). So ours, the old adapter, Equinox's DynamoStore and castore are priced by the same code,
+ * by `src/layout/item-size.ts`). So ours, the old adapter, Equinox's DynamoStore and castore are priced by the same code,
  * whatever DynamoDB Local reports (it misreports transactions, see the main report's notes).
  *
  * The rules (see capacity.ts for the sources): writes in 1 KB units of the larger of the item before and after
@@ -33,7 +33,7 @@ import {
   transactionWriteUnits,
   writeUnits,
 } from '../../drivers/memory/capacity.js';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { Item } from '../../src/ports/kv-driver.js';
 import { applyUpdate, compareKeyValues, parseKeyCondition, type PlainItem, type PlainValue } from './expressions.js';
 

@@ -1,5 +1,5 @@
 /**
- * Bytes a library stored: a full scan of its tables (item sizes by AWS's rules, `src/item-size.ts`), the entries its
+ * Bytes a library stored: a full scan of its tables (item sizes by AWS's rules, `src/layout/item-size.ts`), the entries its
  * secondary indexes hold (projected items, computed from the scanned items and the described projections), and
  * the objects in its bucket. DynamoDB bills storage as the raw size plus {@link ITEM_OVERHEAD_BYTES} per item, and
  * the same per index entry; both views are kept.
@@ -7,7 +7,7 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { Item } from '../../src/ports/kv-driver.js';
 import type { PlainItem } from './expressions.js';
 import { indexEntry, type ShadowSchema } from './rules-meter.js';

@@ -12,8 +12,8 @@ import { summarize, timeRun, type Measurement, type RunResult } from '../harness
 import type { StoreHandle, StoreSettings } from '../backends.js';
 import { localKeyProvider } from '../../src/payload/key-provider.js';
 import { DEFAULT_COMPRESSION_MIN_BYTES } from '../../src/payload/compression.js';
-import { itemSize } from '../../src/item-size.js';
-import { A, streamPk } from '../../src/table-layout.js';
+import { itemSize } from '../../src/layout/item-size.js';
+import { A, streamPk } from '../../src/layout/table-layout.js';
 import { corpus } from './json-corpus.js';
 import { describeRun, repeat, type Workload } from './workload.js';
 

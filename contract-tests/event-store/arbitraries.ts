@@ -1,6 +1,6 @@
 /** fast-check generators for events: small pools of ids, streams and instants so collisions and ties happen. */
 import fc from 'fast-check';
-import type { CreatedEvent } from '../../src/contract-types.js';
+import type { CreatedEvent } from '../../src/compat/contract-types.js';
 
 /** Instants across the whole supported range, with repeats (same millisecond) to exercise the id tie-break. */
 export const INSTANTS: readonly number[] = [

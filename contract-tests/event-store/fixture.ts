@@ -2,7 +2,7 @@
  * What an event-store contract check runs against: a KV driver and (optionally) a blob driver, wrapped in the
  * core `EventStore` with a unique table name and blob prefix per store, cleaned up whatever the outcome.
  */
-import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
+import type { CreatedEvent, StoredEvent } from '../../src/compat/contract-types.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { KvCapabilities, KvDriver } from '../../src/ports/kv-driver.js';

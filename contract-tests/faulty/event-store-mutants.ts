@@ -11,10 +11,10 @@
  * - `module`: a core module whose exports are replaced (vitest module mocking: `vi.doMock(path, ...)` before the
  *   suite and the core are imported afresh). For bugs inside the core's own logic (a comparison, a threshold).
  */
-import type * as AppendModule from '../../src/append.js';
-import type * as BlobKeysModule from '../../src/blob-keys.js';
-import type * as EventCodecModule from '../../src/codecs/event.js';
-import type * as OffloadModule from '../../src/offload.js';
+import type * as AppendModule from '../../src/write/append.js';
+import type * as BlobKeysModule from '../../src/blobs/blob-keys.js';
+import type * as EventCodecModule from '../../src/layout/codecs/event.js';
+import type * as OffloadModule from '../../src/blobs/offload.js';
 import type {
   ActionFailure,
   KvDriver,
@@ -24,13 +24,13 @@ import type {
   TransactResult,
   WriteRequest,
 } from '../../src/ports/kv-driver.js';
-import type * as ReplayOrderModule from '../../src/replay-order.js';
-import type * as StoredBatchModule from '../../src/stored-batch.js';
+import type * as ReplayOrderModule from '../../src/read/replay-order.js';
+import type * as StoredBatchModule from '../../src/write/stored-batch.js';
 import { ForwardingKvDriver } from './forwarding.js';
 
 /** A core module to replace part of, for one mutant. */
 export interface ModulePlant {
-  /** The module's path from the repository root, as vitest resolves it (e.g. `src/offload.ts`). */
+  /** The module's path from the repository root, as vitest resolves it (e.g. `src/blobs/offload.ts`). */
   readonly path: string;
   /** The replacement exports, given the original module (spread over it). */
   readonly mutate: (original: Record<string, unknown>) => Record<string, unknown>;
@@ -52,7 +52,7 @@ function plant<M>(path: string, mutate: (original: M) => Partial<M>): ModulePlan
   return { path, mutate: (original) => mutate(original as M) as Record<string, unknown> };
 }
 
-/** The key attributes of the core's table layout (src/table-layout.ts), as the decorators see them. */
+/** The key attributes of the core's table layout (src/layout/table-layout.ts), as the decorators see them. */
 const PK = 'pk';
 const SK = 'sk';
 
@@ -91,7 +91,7 @@ const isPutTo = (action: TransactAction, test: (pk: string, sk: unknown) => bool
   action.type === 'put' && typeof action.item[PK] === 'string' && test(action.item[PK], action.item[SK]);
 
 /**
- * Bug (src/append-actions.ts): the transaction does not put the events' id guards (`e|<id>`). Duplicate ids across
+ * Bug (src/write/append-actions.ts): the transaction does not put the events' id guards (`e|<id>`). Duplicate ids across
  * batches and streams are accepted; `getEventById` and replay cursors find nothing.
  */
 export class SkipsIdGuardKvDriver extends StripsTransactionPutsKvDriver {
@@ -101,7 +101,7 @@ export class SkipsIdGuardKvDriver extends StripsTransactionPutsKvDriver {
 }
 
 /**
- * Bug (src/append-actions.ts): the transaction does not check-and-bump the change feed's shard counters
+ * Bug (src/write/append-actions.ts): the transaction does not check-and-bump the change feed's shard counters
  * (`log|<shard>`): positions are then allocated from each process's own belief, so two processes give events the
  * same positions and the feed loses or repeats events.
  */
@@ -112,7 +112,7 @@ export class SkipsLogCounterKvDriver extends StripsTransactionPutsKvDriver {
 }
 
 /**
- * Bug (src/append-actions.ts): the transaction does not put the causation links (`c|<causation id>`), so
+ * Bug (src/write/append-actions.ts): the transaction does not put the causation links (`c|<causation id>`), so
  * `findByCausationId` misses the caused events.
  */
 export class SkipsCausationLinksKvDriver extends StripsTransactionPutsKvDriver {
@@ -122,7 +122,7 @@ export class SkipsCausationLinksKvDriver extends StripsTransactionPutsKvDriver {
 }
 
 /**
- * Bug (src/append-actions.ts / append.ts): the stream head's put carries no condition, so the `expectedSequence`
+ * Bug (src/write/append-actions.ts / append.ts): the stream head's put carries no condition, so the `expectedSequence`
  * check is gone: a write at a wrong expected sequence succeeds (leaving a gap) whenever its slot is free. The
  * events' own `notExists` conditions are kept, so writers without expectations still never overwrite an event.
  */
@@ -141,7 +141,7 @@ export class IgnoresExpectedSequenceKvDriver extends ForwardingKvDriver {
 }
 
 /**
- * Bug (src/append.ts `recordBuckets`): the month's catalog entry (`catalog`, bucket) is never written (the batch
+ * Bug (src/write/append.ts `recordBuckets`): the month's catalog entry (`catalog`, bucket) is never written (the batch
  * write reports success), so replay, which reads the catalog first, never visits the month: its events are hidden.
  */
 export class SkipsCatalogEntryKvDriver extends ForwardingKvDriver {
@@ -153,7 +153,7 @@ export class SkipsCatalogEntryKvDriver extends ForwardingKvDriver {
 }
 
 /**
- * Bug (src/replay.ts `openBucket`): the replay cursor's range is `gte` instead of `gt` on the global-order index,
+ * Bug (src/read/replay.ts `openBucket`): the replay cursor's range is `gte` instead of `gt` on the global-order index,
  * so resuming after `startFromId` returns that event again.
  */
 export class InclusiveReplayCursorKvDriver extends ForwardingKvDriver {
@@ -165,27 +165,27 @@ export class InclusiveReplayCursorKvDriver extends ForwardingKvDriver {
 }
 
 /**
- * Bug (src/replay-order.ts `compareUtf8`, as replay and findByCausationId see it): ids compared by UTF-16 code unit, not by code point. The KV
+ * Bug (src/read/replay-order.ts `compareUtf8`, as replay and findByCausationId see it): ids compared by UTF-16 code unit, not by code point. The KV
  * driver orders each shard by UTF-8 bytes, so with `bucketShards` > 1 the merge of shards misorders events whose
  * ids differ at a character above U+FFFF vs one in U+E000..U+FFFF (and `findByCausationId`, which sorts with the
  * same function, misorders them at any shard count).
  */
-const utf16Order = plant<typeof ReplayOrderModule>('src/replay-order.ts', () => ({
+const utf16Order = plant<typeof ReplayOrderModule>('src/read/replay-order.ts', () => ({
   compareUtf8: (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0),
 }));
 
 /**
- * Bug (src/offload.ts `planOffload`): the threshold comparison is off by one: an item of EXACTLY
+ * Bug (src/blobs/offload.ts `planOffload`): the threshold comparison is off by one: an item of EXACTLY
  * `offloadThresholdBytes` bytes is offloaded (`size >= threshold`; the doc says only an item OVER the threshold
  * offloads). Planted as the original with `thresholdBytes - 1`, which for integer sizes is the same comparison.
  */
-const offloadsAtThreshold = plant<typeof OffloadModule>('src/offload.ts', (original) => ({
+const offloadsAtThreshold = plant<typeof OffloadModule>('src/blobs/offload.ts', (original) => ({
   planOffload: (candidates, otherBytes, limits) =>
     original.planOffload(candidates, otherBytes, { ...limits, thresholdBytes: limits.thresholdBytes - 1 }),
 }));
 
-/** Bug (src/codecs/event.ts `decodeEventItem`): hydration drops `sequence`, so events read back carry none. */
-const dropsSequence = plant<typeof EventCodecModule>('src/codecs/event.ts', (original) => ({
+/** Bug (src/layout/codecs/event.ts `decodeEventItem`): hydration drops `sequence`, so events read back carry none. */
+const dropsSequence = plant<typeof EventCodecModule>('src/layout/codecs/event.ts', (original) => ({
   decodeEventItem: (item) => {
     const decoded = original.decodeEventItem(item);
     const { sequence: _dropped, ...event } = decoded.event;
@@ -194,34 +194,34 @@ const dropsSequence = plant<typeof EventCodecModule>('src/codecs/event.ts', (ori
 }));
 
 /**
- * Bug (src/blob-keys.ts `snapshotBlobKey`): a stream's snapshot blob key no longer carries the sequence and the
+ * Bug (src/blobs/blob-keys.ts `snapshotBlobKey`): a stream's snapshot blob key no longer carries the sequence and the
  * write's stamp, so every save of the stream overwrites ONE blob in place. A concurrent (or failed) save then
  * replaces the state of the stored snapshot: its item says one sequence, its blob holds another's state.
  */
-const overwritesSnapshotBlob = plant<typeof BlobKeysModule>('src/blob-keys.ts', (original) => ({
+const overwritesSnapshotBlob = plant<typeof BlobKeysModule>('src/blobs/blob-keys.ts', (original) => ({
   snapshotBlobKey: (scope, streamPk) => original.snapshotBlobKey(scope, streamPk, 0, 'latest'),
 }));
 
 /**
- * Bug (src/blob-keys.ts `instanceScope`): the blob scope leaves out the table instance (its generation): every table
+ * Bug (src/blobs/blob-keys.ts `instanceScope`): the blob scope leaves out the table instance (its generation): every table
  * of one name under one prefix shares it, so a same-named table elsewhere (another region, account or developer)
  * sharing the bucket sweeps or resets this one's payloads.
  */
-const scopeWithoutInstance = plant<typeof BlobKeysModule>('src/blob-keys.ts', (original) => ({
+const scopeWithoutInstance = plant<typeof BlobKeysModule>('src/blobs/blob-keys.ts', (original) => ({
   instanceScope: (blobKeyPrefix, tableName) => original.blobScope(blobKeyPrefix, tableName),
 }));
 
 /**
- * Bug (src/stored-batch.ts `sameEvent`): the stored-batch identity check ignores the payload, so a batch whose ids
+ * Bug (src/write/stored-batch.ts `sameEvent`): the stored-batch identity check ignores the payload, so a batch whose ids
  * are stored with ANOTHER payload counts as an identical retry: it "succeeds" and returns the stored events
  * instead of failing `STORE/DUPLICATE_EVENT_ID`. Planted around `findStoredBatch` (which calls `sameEvent` inside
  * its own module): when the original finds a conflict, it compares again with each payload replaced by the stored one.
  */
-const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/stored-batch.ts', (original) => ({
+const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/write/stored-batch.ts', (original) => ({
   findStoredBatch: async (ctx, events) => {
     const result = await original.findStoredBatch(ctx, events);
     if (result.state !== 'conflicting' || result.eventIds.length !== events.length) return result;
-    const { readEventById } = await import('../../src/read.js');
+    const { readEventById } = await import('../../src/read/read.js');
     // The write path's context (no blob delete) serves the read: readEventById uses only its KV and blob reads.
     const stored = await Promise.all(
       events.map((event) => readEventById(ctx as unknown as Parameters<typeof readEventById>[0], event.validated.event.id)),
@@ -234,13 +234,13 @@ const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/stored-batch
 }));
 
 /**
- * Bug (src/append.ts, the write path's clean-up): a write whose outcome is unknown (`STORE/OUTCOME_UNKNOWN`, or the
+ * Bug (src/write/append.ts, the write path's clean-up): a write whose outcome is unknown (`STORE/OUTCOME_UNKNOWN`, or the
  * unknown last transaction of a `STORE/PARTIAL_BATCH`) is taken for a failed one and its blobs are deleted. The
  * transaction may have committed (its answer was lost): the stored event then names a deleted blob and reads as
  * `DECODE/MISSING_BLOB` for ever. Planted around `appendEvents`, with the blob driver the store gives the write
  * path at run time (the correct core's write path has no `delete`: see `WriteContext`).
  */
-const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/append.ts', (original) => ({
+const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/write/append.ts', (original) => ({
   appendEvents: async (ctx, batch, expectedSequence, options) => {
     try {
       return await original.appendEvents(ctx, batch, expectedSequence, options);
@@ -249,7 +249,7 @@ const deletesBlobOnUnknownOutcome = plant<typeof AppendModule>('src/append.ts', 
       const unknown =
         code === 'STORE/OUTCOME_UNKNOWN' ? details?.eventIds : code === 'STORE/PARTIAL_BATCH' ? details?.outcomeUnknownEventIds : undefined;
       const blobs = ctx.blobs as (typeof ctx.blobs & { delete?: (keys: readonly string[]) => Promise<void> }) | undefined;
-      const { blobScope } = await import('../../src/blob-keys.js');
+      const { blobScope } = await import('../../src/blobs/blob-keys.js');
       for (const eventId of unknown ?? []) {
         // Under the table's name, whatever its instance (`<prefix><table>/<generation>/e/<id>/...`).
         const page = await blobs?.list(blobScope(ctx.options.blobKeyPrefix, ctx.options.tableName));

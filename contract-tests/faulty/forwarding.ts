@@ -1,10 +1,10 @@
 /**
  * Pass-through decorators: a KV or blob driver that forwards every call to an inner driver unchanged. The faulty
  * variants extend these and override the one behaviour they break. The request methods are the core's generic
- * forwarders (src/decorate.ts `forwardRequests`, from the port's one list of methods): a new port method needs no
+ * forwarders (src/runtime/decorate.ts `forwardRequests`, from the port's one list of methods): a new port method needs no
  * edit here.
  */
-import { BLOB_REQUESTS, forwardRequests, KV_REQUESTS } from '../../src/decorate.js';
+import { BLOB_REQUESTS, forwardRequests, KV_REQUESTS } from '../../src/runtime/decorate.js';
 import type { BlobCapabilities, BlobDriver, BlobRequests } from '../../src/ports/blob-driver.js';
 import type { EnsureTableResult, KvCapabilities, KvDriver, KvRequests, TableSchema } from '../../src/ports/kv-driver.js';
 

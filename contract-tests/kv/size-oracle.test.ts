@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { Item } from '../../src/ports/kv-driver.js';
 import { attributeValueArb } from './arbitraries.js';
 import { oracleItemSize, oracleValueSize, padItemTo, significantDigits, utf8Bytes } from './size-oracle.js';

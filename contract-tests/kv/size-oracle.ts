@@ -1,6 +1,6 @@
 /**
  * The contract suite's own DynamoDB item-size oracle, written from AWS's published rules ("Item sizes and
- * formats", DynamoDB developer guide) and deliberately sharing no code with the library's `src/item-size.ts`, so
+ * formats", DynamoDB developer guide) and deliberately sharing no code with the library's `src/layout/item-size.ts`, so
  * one mistake cannot hide in both the suite and the code it judges. The suite sizes every item of its size checks
  * (exactly `maxItemBytes`, one byte more, items that fill `maxQueryPageBytes` exactly) with it.
  *

@@ -10,7 +10,7 @@ export {
 export { mapDynamoDbError, type DynamoDbErrorContext } from './error-mapping.js';
 export type { DynamoDbTableReport } from './table-report.js';
 export { requiredDynamoDbIamActions } from './iam.js';
-/** DynamoDB's service limits (the driver's capabilities are built from them), each with its reason in src/limits.ts. */
+/** DynamoDB's service limits (the driver's capabilities are built from them), each with its reason in src/layout/limits.ts. */
 export {
   DYNAMODB_LIMITS,
   DYNAMODB_MAX_BATCH_GET_KEYS,
@@ -24,4 +24,4 @@ export {
   DYNAMODB_MAX_TRANSACTION_BYTES,
   DYNAMODB_READ_UNIT_BYTES,
   DYNAMODB_WRITE_UNIT_BYTES,
-} from '../../src/limits.js';
+} from '../../src/layout/limits.js';

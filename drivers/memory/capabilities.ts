@@ -2,7 +2,7 @@
  * The twin drivers' default names and capabilities, apart from the drivers so that the package root's lazy default
  * twin can report them without loading the twin.
  */
-import { DYNAMODB_LIMITS, S3_LIMITS } from '../../src/limits.js';
+import { DYNAMODB_LIMITS, S3_LIMITS } from '../../src/layout/limits.js';
 import type { BlobCapabilities } from '../../src/ports/blob-driver.js';
 import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 

@@ -27,7 +27,7 @@
  * DynamoDB's TransactionCanceledException carries none; with `reportsCapacity` false every call reports zero while
  * the meter still counts what it consumed.
  */
-import { DYNAMODB_READ_UNIT_BYTES, DYNAMODB_WRITE_UNIT_BYTES } from '../../src/limits.js';
+import { DYNAMODB_READ_UNIT_BYTES, DYNAMODB_WRITE_UNIT_BYTES } from '../../src/layout/limits.js';
 import type { ConsumedCapacity } from '../../src/ports/kv-driver.js';
 
 /** Read units for reading `bytes` in one read operation (at least one unit); eventually consistent costs half. */

@@ -3,10 +3,10 @@
  * as DynamoDB sorts them) and canonical text ids used as map keys.
  */
 import type { Item, ItemKey, KeyAttribute, KeyValue, TableSchema } from '../../src/ports/kv-driver.js';
-import { utf8Length } from '../../src/item-size.js';
-import { compareUtf8 } from '../../src/utf8-order.js';
+import { utf8Length } from '../../src/layout/item-size.js';
+import { compareUtf8 } from '../../src/layout/utf8-order.js';
 
-export { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from '../../src/limits.js';
+export { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from '../../src/layout/limits.js';
 
 /**
  * Why `value` is not a valid value for key attribute `attribute`, or `undefined` when it is.

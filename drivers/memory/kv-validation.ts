@@ -11,8 +11,8 @@
  * - `update` may not set key attributes (`DRIVER/VALIDATION`, as DynamoDB refuses to update a key attribute).
  */
 import { ErrorCodes } from '../../src/errors.js';
-import { itemSize } from '../../src/item-size.js';
-import { DYNAMODB_MAX_CLIENT_REQUEST_TOKEN_LENGTH } from '../../src/limits.js';
+import { itemSize } from '../../src/layout/item-size.js';
+import { DYNAMODB_MAX_CLIENT_REQUEST_TOKEN_LENGTH } from '../../src/layout/limits.js';
 import type {
   Item,
   ItemKey,

@@ -18,7 +18,7 @@ import {
   type FaultPlan,
   type ScriptedFault,
 } from './faults.js';
-import { compareUtf8 } from '../../src/utf8-order.js';
+import { compareUtf8 } from '../../src/layout/utf8-order.js';
 
 /** S3 object keys are at most 1,024 bytes of UTF-8. */
 export const S3_MAX_KEY_BYTES = 1024;

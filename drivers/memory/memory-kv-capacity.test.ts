@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { Item } from '../../src/ports/kv-driver.js';
 import { MemoryKvDriver } from './memory-kv-driver.js';
 import { EVENTS_TABLE, SIMPLE_TABLE } from './test-helpers.js';

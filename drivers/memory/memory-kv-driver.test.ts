@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { Item, TableSchema } from '../../src/ports/kv-driver.js';
 import { DYNAMODB_CLIENT_REQUEST_TOKEN_TTL_MS, MemoryKvDriver } from './memory-kv-driver.js';
 import { codeOf, errorOf, EVENTS_TABLE, SIMPLE_TABLE, text } from './test-helpers.js';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { Item, QueryRequest } from '../../src/ports/kv-driver.js';
 import { MemoryKvDriver } from './memory-kv-driver.js';
 import { codeOf, EVENTS_TABLE, STRINGS_TABLE, text } from './test-helpers.js';

@@ -5,7 +5,7 @@
  * With lag settings (the driver's `indexLag`), index reads, and eventually consistent table reads when
  * `eventualReads` is set, go through {@link LaggedReads} instead of the current views.
  */
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type { IndexSchema, Item, ItemKey, KeyValue, RangeCondition, TableSchema } from '../../src/ports/kv-driver.js';
 import { cloneItem, valuesEqual } from './attribute-values.js';
 import { indexWriteUnits } from './capacity.js';

@@ -17,7 +17,7 @@
  *   ago. Reads with `consistent: true` always see the current state. Writes and conditions always act on it.
  */
 import { ErrorCodes } from '../../src/errors.js';
-import { itemSize } from '../../src/item-size.js';
+import { itemSize } from '../../src/layout/item-size.js';
 import type {
   ActionFailure,
   EnsureTableResult,

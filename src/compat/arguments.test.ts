@@ -5,7 +5,7 @@ import {
 } from '@schemeless/event-store-types';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../errors.js';
-import { validateEvents } from '../validation.js';
+import { validateEvents } from '../write/validation.js';
 import {
   checkEveryStreamListed,
   checkExpectedSequence,

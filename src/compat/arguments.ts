@@ -3,14 +3,14 @@
  * field and the rule in a typed error (`INPUT/*`, or the V6 types package's classes), and nothing is written or read.
  * Event contents are validation.ts's; read arguments (ids, streams, page sizes) read-arguments.ts's.
  */
-import type { StreamExpectation } from '../append.js';
-import type { CreatedEvent, ExpectedStreamSequence, ExpectedStreamVersion, StreamAppendableEvent } from '../contract-types.js';
+import type { StreamExpectation } from '../write/append.js';
+import type { CreatedEvent, ExpectedStreamSequence, ExpectedStreamVersion, StreamAppendableEvent } from './contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError } from '../errors.js';
-import { utf8Length } from '../item-size.js';
-import { hasLoneSurrogate, streamKey } from '../keys.js';
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../limits.js';
-import { streamPk } from '../table-layout.js';
-import type { ValidatedEvent } from '../validation.js';
+import { utf8Length } from '../layout/item-size.js';
+import { hasLoneSurrogate, streamKey } from '../layout/keys.js';
+import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../layout/limits.js';
+import { streamPk } from '../layout/table-layout.js';
+import type { ValidatedEvent } from '../write/validation.js';
 
 /** `events` when it is an array whose entries are objects; else `INPUT/INVALID_EVENT` naming the call and the entry. */
 export function eventArray<T>(events: readonly T[], call: string): readonly T[] {

@@ -3,10 +3,14 @@
  * Streams decoders (`decodeStreamRecord(s)`): each checks its arguments, opens a call and runs one function of the
  * feed (change-feed.ts, subscription.ts, consumer-reset.ts, stream-records.ts). Contracts: the `EventStore` methods.
  */
-import { readLogPage, type ConsumerStart } from '../change-feed.js';
-import { checkConsumerStart, resetConsumer as storeConsumerCursor } from '../consumer-reset.js';
-import type { ExpectedStreamVersion, StoredEvent, StreamLogPage } from '../contract-types.js';
-import { decodeStreamRecord as decodeRecord, decodeStreamRecords as decodeRecords, type DynamoDbStreamRecord } from '../stream-records.js';
+import { readLogPage, type ConsumerStart } from '../feed/change-feed.js';
+import { checkConsumerStart, resetConsumer as storeConsumerCursor } from '../feed/consumer-reset.js';
+import type { ExpectedStreamVersion, StoredEvent, StreamLogPage } from './contract-types.js';
+import {
+  decodeStreamRecord as decodeRecord,
+  decodeStreamRecords as decodeRecords,
+  type DynamoDbStreamRecord,
+} from '../feed/stream-records.js';
 import {
   checkConsumerName,
   checkSubscribeOptions,
@@ -14,7 +18,7 @@ import {
   startSubscription,
   type SubscribeOptions,
   type Subscription,
-} from '../subscription.js';
+} from '../feed/subscription.js';
 import { openCall, type StoreAccess } from './store-access.js';
 
 /** `getLogPage`: the next page of the change feed after `cursor`, and the cursor to pass next. */

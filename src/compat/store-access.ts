@@ -3,10 +3,10 @@
  * each public method checks its arguments, opens a call, waits for the store to be ready, and runs one use-case
  * function of the core. The store's lifecycle (init, reset, close) stays the store's own (event-store.ts).
  */
-import type { CallBudget, CallOptions } from '../call-budget.js';
+import type { CallBudget, CallOptions } from '../runtime/call-budget.js';
 import type { ResolvedOptions } from '../options.js';
-import type { StoreContext, StoreState } from '../store-context.js';
-import type { PollRunner, Subscription } from '../subscription.js';
+import type { StoreContext, StoreState } from '../runtime/store-context.js';
+import type { PollRunner, Subscription } from '../feed/subscription.js';
 
 /** The store as the method shapes see it. */
 export interface StoreAccess {

@@ -3,12 +3,12 @@
  * it: `appendEvents`, `getStreamSequence`, `findByCausationId`, `getEventById`): each checks its arguments, opens a
  * call and runs one use-case function. The contracts are documented on the `EventStore` methods (event-store.ts).
  */
-import { appendEvents as writeBatch, type AppendOptions } from '../append.js';
-import { checkCallOptions, type CallOptions } from '../call-budget.js';
-import { toStoredEvent } from '../codecs/event.js';
-import type { CreatedEvent, SnapshotEntry, StoreEventsOptions, StoredEvent } from '../contract-types.js';
+import { appendEvents as writeBatch, type AppendOptions } from '../write/append.js';
+import { checkCallOptions, type CallOptions } from '../runtime/call-budget.js';
+import { toStoredEvent } from '../layout/codecs/event.js';
+import type { CreatedEvent, SnapshotEntry, StoreEventsOptions, StoredEvent } from './contract-types.js';
 import { EventCursorNotFoundError } from '../errors.js';
-import { readByCausation, readEventById, readStream, readStreamSequence } from '../read.js';
+import { readByCausation, readEventById, readStream, readStreamSequence } from '../read/read.js';
 import {
   causationCanExist,
   checkFromSequence,
@@ -17,11 +17,11 @@ import {
   streamArguments,
   streamCanExist,
   textArgument,
-} from '../read-arguments.js';
-import { replay } from '../replay.js';
-import { readSnapshot, saveSnapshot as writeSnapshot } from '../snapshots.js';
+} from '../read/read-arguments.js';
+import { replay } from '../read/replay.js';
+import { readSnapshot, saveSnapshot as writeSnapshot } from '../snapshots/snapshots.js';
 import { eraseStream as eraseStreamKey } from '../payload/erasure.js';
-import { validateEvents, type ValidatedEvent } from '../validation.js';
+import { validateEvents, type ValidatedEvent } from '../write/validation.js';
 import { checkExpectedSequence, expectedSequenceList } from './arguments.js';
 import { callOptionsOf, openCall, type StoreAccess } from './store-access.js';
 

@@ -3,10 +3,10 @@
  * `BatchEventStoreAdapter`): each checks its arguments, fills what V6 events may omit (ids, `created`), runs the 3.x
  * write path or a read, and throws the V6 classes (v6-errors.ts). Contracts: the `EventStore` methods (event-store.ts).
  */
-import type { StreamExpectation } from '../append.js';
-import type { AppendableEvent, CreatedEvent, ExpectedStreamVersion, StreamAppendableEvent, StreamReference } from '../contract-types.js';
-import { readStreamVersions } from '../read.js';
-import { validateEvents } from '../validation.js';
+import type { StreamExpectation } from '../write/append.js';
+import type { AppendableEvent, CreatedEvent, ExpectedStreamVersion, StreamAppendableEvent, StreamReference } from './contract-types.js';
+import { readStreamVersions } from '../read/read.js';
+import { validateEvents } from '../write/validation.js';
 import { checkEveryStreamListed, eventArray, listedVersions, oneStream, streamReferences } from './arguments.js';
 import { openCall, type StoreAccess } from './store-access.js';
 import { appendEvents, writeEvents } from './v3-methods.js';

@@ -13,7 +13,7 @@
  * presence). `close()` before any call loads nothing: it is applied to the real driver if one is ever loaded, before
  * that call, which then fails as a call on a closed driver does.
  */
-import { blobForwarder, call, kvForwarder } from '../decorate.js';
+import { blobForwarder, call, kvForwarder } from '../runtime/decorate.js';
 import type { BlobDriver } from '../ports/blob-driver.js';
 import type { KvDriver } from '../ports/kv-driver.js';
 

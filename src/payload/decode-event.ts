@@ -1,8 +1,8 @@
 /** The read side of the pipeline for events: an encoded event item (and its blob body) back to the stored event. */
-import { invalidItem, orderFields, type DecodedEventItem } from '../codecs/event.js';
-import type { StoredEvent } from '../contract-types.js';
+import { invalidItem, orderFields, type DecodedEventItem } from '../layout/codecs/event.js';
+import type { StoredEvent } from '../compat/contract-types.js';
 import type { Item } from '../ports/kv-driver.js';
-import { A } from '../table-layout.js';
+import { A } from '../layout/table-layout.js';
 import { unframeFields } from './blob-frame.js';
 import { eventOwner } from './encode-events.js';
 import { ERASED_META, ERASED_PAYLOAD } from './erased.js';

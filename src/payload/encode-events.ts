@@ -1,9 +1,9 @@
 /** The write side of the pipeline for events: a validated batch with each event's payload and meta encoded. */
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import { utf8Length } from '../item-size.js';
-import type { WriteContext } from '../store-context.js';
-import { streamPk } from '../table-layout.js';
-import type { ValidatedEvent } from '../validation.js';
+import { utf8Length } from '../layout/item-size.js';
+import type { WriteContext } from '../runtime/store-context.js';
+import { streamPk } from '../layout/table-layout.js';
+import type { ValidatedEvent } from '../write/validation.js';
 import { encodeTexts, type ValueOwner } from './pipeline.js';
 
 /** The owner of an event's values (for associated data and errors). */

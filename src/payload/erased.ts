@@ -3,7 +3,7 @@
  * correlation and causation ids, created, sequence) with `payload` replaced by {@link ERASED_PAYLOAD} and `meta`,
  * when it had one, by {@link ERASED_META}. Never an error, never the plaintext.
  */
-import type { StoredEvent } from '../contract-types.js';
+import type { StoredEvent } from '../compat/contract-types.js';
 
 /** The payload of an erased event. */
 export const ERASED_PAYLOAD: Readonly<{ $erased: true }> = Object.freeze({ $erased: true as const });

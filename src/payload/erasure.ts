@@ -5,10 +5,10 @@
  * be decrypted by anyone, and every read path returns them with the erased markers (erased.ts). Later writes to the
  * stream are refused (`CODEC/STREAM_ERASED`). Idempotent.
  */
-import { snapshotKey } from '../codecs/snapshot.js';
+import { snapshotKey } from '../layout/codecs/snapshot.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import { retryingTransaction, type StoreContext } from '../store-context.js';
-import { A, streamPk } from '../table-layout.js';
+import { retryingTransaction, type StoreContext } from '../runtime/store-context.js';
+import { A, streamPk } from '../layout/table-layout.js';
 import { streamKeyKey } from './keyring.js';
 
 /**

@@ -6,14 +6,14 @@
  * (batched, 100 a request, on replay pages), then the key is cached (bounded, least recently set forgotten).
  * Erasure overwrites the stream's key item with a tombstone: the data key is gone from the table.
  */
-import { BoundedCache } from '../concurrency.js';
+import { BoundedCache } from '../runtime/concurrency.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import { InstanceChanged, markerCheck } from '../instance-markers.js';
+import { InstanceChanged, markerCheck } from '../layout/instance-markers.js';
 import type { ActionFailure, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
-import { backoffDelay } from '../retry.js';
-import { readItems, retryingTransaction, type WriteContext } from '../store-context.js';
-import { followInstance } from '../table-metadata.js';
-import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../table-layout.js';
+import { backoffDelay } from '../runtime/retry.js';
+import { readItems, retryingTransaction, type WriteContext } from '../runtime/store-context.js';
+import { followInstance } from '../layout/table-metadata.js';
+import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../layout/table-layout.js';
 import { generateKey, open, seal } from './aes-gcm.js';
 import type { KeyContext, KeyProvider } from './key-provider.js';
 

@@ -4,7 +4,7 @@ import { MemoryKvDriver } from '../../drivers/memory/index.js';
 import { itemKind } from '../inspection.js';
 import { ErrorCodes } from '../errors.js';
 import { resolveOptions } from '../options.js';
-import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../table-layout.js';
+import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../layout/table-layout.js';
 import { frameFields, unframeFields } from './blob-frame.js';
 import { localKeyProvider } from './key-provider.js';
 import { parseMarker } from './marker.js';

@@ -6,7 +6,7 @@
  * Upcasting is separate (upcast.ts): it applies to decoded events, on reads only.
  */
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import type { WriteContext } from '../store-context.js';
+import type { WriteContext } from '../runtime/store-context.js';
 import { open, seal } from './aes-gcm.js';
 import { compress, DecompressionFailure, decompress, type ResolvedCompression } from './compression.js';
 import type { Keyring, StreamKey } from './keyring.js';

@@ -3,7 +3,7 @@
  * path after decoding (never on write, never to an erased event). What it throws, or a result that is not an event
  * object, is `CODEC/UPCAST_FAILED` naming the event (an unreadable event: `onUnreadable` receives it on replay).
  */
-import type { StoredEvent } from '../contract-types.js';
+import type { StoredEvent } from '../compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
 import { isErased } from './erased.js';
 

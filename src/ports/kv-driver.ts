@@ -218,7 +218,7 @@ export interface EnsureTableResult {
 
 /**
  * The requests of the key-value driver contract: each method performs one backend call (ensure/drop may poll until
- * ready). Every decorator of the core forwards them generically (src/decorate.ts): a new request is declared here and
+ * ready). Every decorator of the core forwards them generically (src/runtime/decorate.ts): a new request is declared here and
  * listed there.
  */
 export interface KvRequests {

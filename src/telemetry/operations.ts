@@ -3,7 +3,7 @@
  * beyond the figures every call has: how many events it handled, and its identifiers (recorded only with
  * `telemetry.recordIdentifiers`). Arguments are the caller's, possibly invalid: every reader here is defensive.
  */
-import { streamKey } from '../keys.js';
+import { streamKey } from '../layout/keys.js';
 
 /** Attribute values this module produces. */
 export type AttributeMap = Record<string, string | number | boolean | string[]>;

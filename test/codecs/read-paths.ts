@@ -7,8 +7,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { exportEvents } from '../../ops/export.js';
 import { importEvents } from '../../ops/import.js';
 import type { EventStore } from '../../src/event-store.js';
-import type { StoredEvent } from '../../src/contract-types.js';
-import { A, streamPk } from '../../src/table-layout.js';
+import type { StoredEvent } from '../../src/compat/contract-types.js';
+import { A, streamPk } from '../../src/layout/table-layout.js';
 
 /** The read paths, by name: each gives the stream's events in sequence order. */
 export type ReadPath = (store: EventStore, domain: string, identifier: string, causeId: string) => Promise<StoredEvent[]>;

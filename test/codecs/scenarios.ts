@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
+import type { CreatedEvent, StoredEvent } from '../../src/compat/contract-types.js';
 import { ErrorCodes, type EventStoreAdapterError } from '../../src/errors.js';
 import type { EventStore, EventStoreCoreOptions } from '../../src/event-store.js';
 import { ERASED_META, ERASED_PAYLOAD, localKeyProvider, type KeyProvider } from '../../src/index.js';
 import type { Item, KvDriver } from '../../src/ports/kv-driver.js';
-import { A, streamPk } from '../../src/table-layout.js';
+import { A, streamPk } from '../../src/layout/table-layout.js';
 import type { SafetyBackend } from '../safety/backends.js';
 import { caught } from '../helpers/caught.js';
 import { exportLines, importLines, READ_PATHS } from './read-paths.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/errors.js';
-import { WarningCodes } from '../../src/warnings.js';
+import { WarningCodes } from '../../src/runtime/warnings.js';
 import { OpsErrorCodes } from '../../ops/errors.js';
 import { codeAnchor, currentRegion, endMarker, ERRORS_PAGE, GENERATED, startMarker } from './error-codes.js';
 import { anchors, read } from './markdown.js';

@@ -3,7 +3,7 @@
  * ops/errors.ts (each code's doc comment is
  * its meaning; `RETRYABLE_CODES` says which the core retries), so the docs cannot drift from the code.
  *
- * The same for the warning codes of src/warnings.ts. `npm run docs:errors` rewrites the generated regions of
+ * The same for the warning codes of src/runtime/warnings.ts. `npm run docs:errors` rewrites the generated regions of
  * docs/errors.md; `error-codes.test.ts` fails when a region differs from what this generates, or a code has no anchor.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { ErrorCodes, RETRYABLE_CODES, type ErrorCode } from '../../src/errors.js';
-import { WarningCodes } from '../../src/warnings.js';
+import { WarningCodes } from '../../src/runtime/warnings.js';
 import { OpsErrorCodes } from '../../ops/errors.js';
 import { ROOT } from './markdown.js';
 
@@ -93,7 +93,7 @@ export function generateErrorCodes(): string {
 
 /** The warning codes, one row (and one anchor) each. */
 export function generateWarningCodes(): string {
-  const comments = codeComments('src/warnings.ts', 'WarningCodes');
+  const comments = codeComments('src/runtime/warnings.ts', 'WarningCodes');
   const out = [startMarker('warning-codes'), '', '| code | meaning |', '|---|---|'];
   for (const [key, code] of Object.entries(WarningCodes))
     out.push(`| <a id="${codeAnchor(code)}"></a>\`${code}\` | ${meaningOf(comments.get(key))} |`);

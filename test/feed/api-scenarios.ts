@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
-import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/contract-types.js';
+import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
 import type { KvDriver, TransactAction, TransactResult } from '../../src/ports/kv-driver.js';
 import { ErrorCodes } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { MemoryBlobDriver, MemoryKvDriver, Prng } from '../../drivers/memory/index.js';
 import type { EventStore, EventStoreCoreOptions } from '../../src/event-store.js';
-import type { Sleep } from '../../src/retry.js';
+import type { Sleep } from '../../src/runtime/retry.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from '../helpers/fault-gate.js';
 import { runFeedSchedule, type FeedRunCounts, type FeedSchedule } from './workload.js';
 

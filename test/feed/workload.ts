@@ -15,10 +15,10 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/contract-types.js';
+import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';
-import type { Subscription } from '../../src/subscription.js';
+import type { Subscription } from '../../src/feed/subscription.js';
 
 /** Streams the writers share. */
 export const FEED_STREAMS = 5;

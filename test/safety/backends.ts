@@ -7,7 +7,7 @@
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { Item, KvDriver } from '../../src/ports/kv-driver.js';
-import type { StoreWarning } from '../../src/warnings.js';
+import type { StoreWarning } from '../../src/runtime/warnings.js';
 import { scanTable } from '../../ops/raw-table.js';
 import { memoryBackend, realBackend, type Backend } from '../helpers/backends.js';
 import { uniqueTableName } from '../servers/index.js';

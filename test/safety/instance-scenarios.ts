@@ -14,13 +14,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForwardingBlobDriver, ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
 import { ErrorCodes } from '../../src/errors.js';
-import { instanceScope } from '../../src/blob-keys.js';
-import { METADATA_KEY } from '../../src/codecs/metadata.js';
+import { instanceScope } from '../../src/blobs/blob-keys.js';
+import { METADATA_KEY } from '../../src/layout/codecs/metadata.js';
 import { EventStore } from '../../src/event-store.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { KvDriver, TransactResult } from '../../src/ports/kv-driver.js';
-import { INSTANCE_MARKERS, markerKey } from '../../src/instance-markers.js';
-import { tableSchema } from '../../src/table-layout.js';
+import { INSTANCE_MARKERS, markerKey } from '../../src/layout/instance-markers.js';
+import { tableSchema } from '../../src/layout/table-layout.js';
 import { caught } from '../helpers/caught.js';
 import type { SafetyBackend } from './backends.js';
 import { bigPayload, event, replayAll } from './scenarios.js';

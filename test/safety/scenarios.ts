@@ -5,13 +5,13 @@
  */
 import { makeEventStoreCore } from '@schemeless/event-store-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blobScope, instanceScope } from '../../src/blob-keys.js';
-import { decodeMetadata, METADATA_KEY } from '../../src/codecs/metadata.js';
-import type { CreatedEvent, StoredEvent } from '../../src/contract-types.js';
+import { blobScope, instanceScope } from '../../src/blobs/blob-keys.js';
+import { decodeMetadata, METADATA_KEY } from '../../src/layout/codecs/metadata.js';
+import type { CreatedEvent, StoredEvent } from '../../src/compat/contract-types.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { EventStore } from '../../src/event-store.js';
-import { tableSchema } from '../../src/table-layout.js';
-import { WarningCodes } from '../../src/warnings.js';
+import { tableSchema } from '../../src/layout/table-layout.js';
+import { WarningCodes } from '../../src/runtime/warnings.js';
 import { caught } from '../helpers/caught.js';
 import type { SafetyBackend } from './backends.js';
 import {

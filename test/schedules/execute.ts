@@ -13,7 +13,7 @@ import { Readable, Writable } from 'node:stream';
 import { exportEvents } from '../../ops/export.js';
 import { importEvents } from '../../ops/import.js';
 import { lineToEvent } from '../../ops/ndjson.js';
-import type { ExpectedStreamVersion, StoredEvent } from '../../src/contract-types.js';
+import type { ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';
 import { DOMAIN, eventsOf, snapshotState, type OpRecord, type ResolvedOp } from './model.js';

@@ -19,7 +19,7 @@
  *   schedule, delivers every stored event within a bound.
  */
 import { lineToEvent } from '../../ops/ndjson.js';
-import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/contract-types.js';
+import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';
 import { codeOf } from './execute.js';

@@ -4,7 +4,7 @@
  * same ones), and the record of what each call did. Everything here is plain JSON: a child process receives
  * operations and returns records over IPC.
  */
-import type { CreatedEvent } from '../../src/contract-types.js';
+import type { CreatedEvent } from '../../src/compat/contract-types.js';
 
 /** The domain every schedule writes. */
 export const DOMAIN = 'acct';

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
 import { ErrorCodes } from '../../src/errors.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
-import type { StoreStats } from '../../src/metering.js';
+import type { StoreStats } from '../../src/runtime/metering.js';
 import { otelHarness, type OtelHarness } from './otel-harness.js';
 
 const event = (id: string, identifier = 'a1', payload: unknown = { n: 1 }) => ({

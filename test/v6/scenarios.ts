@@ -18,7 +18,7 @@ import {
   type PersistedEvent,
 } from '@schemeless/event-store-types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AppendableEvent, ExpectedStreamVersion, StoredEvent, StreamAppendableEvent } from '../../src/contract-types.js';
+import type { AppendableEvent, ExpectedStreamVersion, StoredEvent, StreamAppendableEvent } from '../../src/compat/contract-types.js';
 import { ConcurrencyError, DuplicateEventError, ErrorCodes, EventStoreAdapterError, TransactionScopeError } from '../../src/errors.js';
 import type { EventStore } from '../../src/event-store.js';
 import { caught, rejection } from '../helpers/caught.js';

@@ -5,7 +5,7 @@
  * On a lagging driver the check polls until the fixture's `indexSettleMs` has passed since the last write (bounded).
  */
 import fc from 'fast-check';
-import type { ExpectedStreamVersion, StoredEvent } from '../../../src/contract-types.js';
+import type { ExpectedStreamVersion, StoredEvent } from '../../../src/compat/contract-types.js';
 import { canonical, ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { eventArb } from '../arbitraries.js';
 import { settled, withFixture, type EventStoreCheck } from '../fixture.js';

@@ -4,7 +4,7 @@
  * first answer was lost while another store saved the same sequence, must read back whole: their blobs are still
  * there (the write path never deletes a blob; orphans are the sweeper's).
  */
-import type { CreatedEvent } from '../../../src/contract-types.js';
+import type { CreatedEvent } from '../../../src/compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../../../src/errors.js';
 import { EventStore } from '../../../src/event-store.js';
 import type { KvDriver, TransactAction, TransactResult } from '../../../src/ports/kv-driver.js';

@@ -4,8 +4,8 @@
  * compared with a plain in-memory model of what must be stored.
  */
 import fc from 'fast-check';
-import type { CreatedEvent, StoredEvent } from '../../../src/contract-types.js';
-import { storedShape } from '../../../src/codecs/event.js';
+import type { CreatedEvent, StoredEvent } from '../../../src/compat/contract-types.js';
+import { storedShape } from '../../../src/layout/codecs/event.js';
 import type { EventStore } from '../../../src/event-store.js';
 import { ensure, ensureEqual, propertyParameters } from '../../harness.js';
 import { createdArb, freshId, payloadArb, streamArb } from '../arbitraries.js';

@@ -1,12 +1,12 @@
 /** Offloading: items over the threshold (by DynamoDB's UTF-8 size) and batches over the transaction limit move payloads to blobs and read back identical. */
 import fc from 'fast-check';
-import { planEvent } from '../../../src/append-plan.js';
-import type { CreatedEvent } from '../../../src/contract-types.js';
-import { storedShape } from '../../../src/codecs/event.js';
+import { planEvent } from '../../../src/write/append-plan.js';
+import type { CreatedEvent } from '../../../src/compat/contract-types.js';
+import { storedShape } from '../../../src/layout/codecs/event.js';
 import type { EventStore } from '../../../src/event-store.js';
-import { itemSize } from '../../../src/item-size.js';
-import type { StoreContext } from '../../../src/store-context.js';
-import { validateEvents } from '../../../src/validation.js';
+import { itemSize } from '../../../src/layout/item-size.js';
+import type { StoreContext } from '../../../src/runtime/store-context.js';
+import { validateEvents } from '../../../src/write/validation.js';
 import { ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { freshId } from '../arbitraries.js';
 import { ensureSameEvents, replayAll, withFixture, withStore, type EventStoreCheck } from '../fixture.js';
@@ -142,7 +142,7 @@ export const blobStoreRequiredCheck: EventStoreCheck = {
 };
 
 /**
- * The size the core decides offloading by: the event item as planned (src/append-plan.ts `planEvent`, which
+ * The size the core decides offloading by: the event item as planned (src/write/append-plan.ts `planEvent`, which
  * encodes it at a placeholder sequence because sequences are assigned only when the transaction commits).
  */
 function plannedItemBytes(store: EventStore, event: CreatedEvent): number {

@@ -1,6 +1,6 @@
 /** Replay: global order across any dates, exact exclusive cursors from every position, bounded pages, unknown cursors refused. */
 import fc from 'fast-check';
-import type { CreatedEvent } from '../../../src/contract-types.js';
+import type { CreatedEvent } from '../../../src/compat/contract-types.js';
 import { compareUtf8, ensure, ensureEqual, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { eventArb } from '../arbitraries.js';
 import { ensureSameEvents, globalOrder, replayAll, withFixture, type EventStoreCheck } from '../fixture.js';

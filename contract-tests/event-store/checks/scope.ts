@@ -1,5 +1,5 @@
 /** Blob scopes: every blob key carries the table INSTANCE, so stores whose prefix and table name coincide never touch each other's payloads. */
-import type { CreatedEvent } from '../../../src/contract-types.js';
+import type { CreatedEvent } from '../../../src/compat/contract-types.js';
 import { EventStore } from '../../../src/event-store.js';
 import { ensure, uniqueToken } from '../../harness.js';
 import { freshId } from '../arbitraries.js';

@@ -1,5 +1,5 @@
 /** Writes: atomic batches across streams, expected sequences, duplicate ids, concurrent writers, big batches. */
-import type { CreatedEvent } from '../../../src/contract-types.js';
+import type { CreatedEvent } from '../../../src/compat/contract-types.js';
 import { ensure, ensureRejectsWithCode } from '../../harness.js';
 import { freshId } from '../arbitraries.js';
 import { replayAll, withFixture, withStore, type EventStoreCheck } from '../fixture.js';

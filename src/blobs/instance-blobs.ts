@@ -1,0 +1,40 @@
+/**
+ * Blobs and table instances. An item may only name blobs of its own instance's scope (`<prefix><table>/<generation>/`):
+ * `resetStore` clears the old instance's scope, so a write planned before a reset elsewhere keys its blobs under the
+ * new instance's scope and uploads them again before committing there ({@link rescope}); the transaction's instance
+ * condition (a head's generation or an instance marker) makes sure it cannot commit anywhere else.
+ */
+import { mapWithConcurrency } from '../runtime/concurrency.js';
+import type { OffloadDecision } from './offload.js';
+import type { WriteContext } from '../runtime/store-context.js';
+import { A } from '../layout/table-layout.js';
+
+/** A blob of a committed write: its key (named by the committed item) and its bytes. */
+export interface CommittedBlob {
+  readonly key: string;
+  readonly body: Uint8Array;
+}
+
+/**
+ * `decisions` with every blob key under scope `from` moved under scope `to` (the blob's key and the item's reference
+ * to it), unchanged when the scopes are equal. Generations are UUIDs, so scopes of one table have one length and
+ * the items' sizes (planned against the limits) do not change. Pure.
+ */
+export function rescope(decisions: readonly OffloadDecision[], from: string, to: string): readonly OffloadDecision[] {
+  if (from === to) return decisions;
+  const move = (key: string) => (key.startsWith(from) ? to + key.slice(from.length) : key);
+  return decisions.map((decision) => {
+    if (!decision.blob) return decision;
+    const key = move(decision.blob.key);
+    return { item: { ...decision.item, [A.blobKey]: key }, blob: { ...decision.blob, key } };
+  });
+}
+
+/** Put committed blobs again under their own keys (same bytes: idempotent; never a delete), a few at a time. */
+export async function putAgain(ctx: WriteContext, blobs: readonly CommittedBlob[]): Promise<void> {
+  const driver = ctx.blobs;
+  if (!driver || blobs.length === 0) return;
+  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) =>
+    driver.put(blob.key, blob.body, { contentType: 'application/json' }),
+  );
+}

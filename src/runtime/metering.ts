@@ -1,0 +1,116 @@
+import type { OperationType } from '../options.js';
+import type { BlobDriver } from '../ports/blob-driver.js';
+import type { ConsumedCapacity, KvDriver } from '../ports/kv-driver.js';
+import { noteBlobWritten, noteCapacity } from '../telemetry/call-scope.js';
+import { decorateBlobs, decorateKv, type BlobRequest, type KvRequest } from './decorate.js';
+import { callSafely, type Warn } from './warnings.js';
+
+/** Requests and capacity units of one operation type since the store was created (or `resetStats`). */
+export interface OperationStats {
+  requests: number;
+  readUnits: number;
+  writeUnits: number;
+}
+
+/** Per-operation-type totals, as returned by `EventStoreRepo.stats()`. */
+export type StoreStats = Record<OperationType, OperationStats>;
+
+const OPERATIONS: readonly OperationType[] = [
+  'get',
+  'query',
+  'batchGet',
+  'batchWrite',
+  'transactWrite',
+  'blobPut',
+  'blobGet',
+  'blobDelete',
+  'blobList',
+];
+
+/**
+ * Counts every driver request and the capacity it reports; forwards each to an optional callback. The callback
+ * cannot change an outcome: what it throws is reported through `warn` (`WARN/CALLBACK_FAILED`).
+ */
+export class Meter {
+  private totals: StoreStats = emptyStats();
+
+  constructor(
+    private readonly onCapacity?: (operation: OperationType, consumed: ConsumedCapacity) => void,
+    private readonly warn: Warn = () => undefined,
+  ) {}
+
+  /** Record one request of `operation` that consumed `consumed` (zero for blob requests). */
+  record(operation: OperationType, consumed: ConsumedCapacity = { read: 0, write: 0 }): void {
+    const entry = this.totals[operation];
+    entry.requests += 1;
+    entry.readUnits += consumed.read;
+    entry.writeUnits += consumed.write;
+    noteCapacity(consumed); // the current call's share, for its span (telemetry/call-scope.ts)
+    const callback = this.onCapacity;
+    if (callback) callSafely(this.warn, 'onCapacity', () => callback(operation, consumed));
+  }
+
+  /** A deep copy of the totals. */
+  snapshot(): StoreStats {
+    return Object.fromEntries(OPERATIONS.map((operation) => [operation, { ...this.totals[operation] }])) as StoreStats;
+  }
+
+  /** Zero every total. */
+  reset(): void {
+    this.totals = emptyStats();
+  }
+}
+
+function emptyStats(): StoreStats {
+  return Object.fromEntries(OPERATIONS.map((operation) => [operation, { requests: 0, readUnits: 0, writeUnits: 0 }])) as StoreStats;
+}
+
+/** The operation type each metered KV request is counted under; `ensureTable` and `dropTable` are not counted. */
+const KV_OPERATIONS: Partial<Record<KvRequest, OperationType>> = {
+  get: 'get',
+  query: 'query',
+  batchGet: 'batchGet',
+  batchWrite: 'batchWrite',
+  transactWrite: 'transactWrite',
+};
+
+/** The operation type each metered blob request is counted under; `ensureContainer` is not counted. */
+const BLOB_OPERATIONS: Partial<Record<BlobRequest, OperationType>> = {
+  put: 'blobPut',
+  get: 'blobGet',
+  delete: 'blobDelete',
+  list: 'blobList',
+};
+
+/** A KV driver that records every call on `meter` with the capacity it reports (a failed call counts as a request with no capacity). */
+export function meteredKv(inner: KvDriver, meter: Meter): KvDriver {
+  return decorateKv(inner, async (method, proceed) => {
+    const operation = KV_OPERATIONS[method];
+    if (operation === undefined) return proceed();
+    let result: { consumed: ConsumedCapacity };
+    try {
+      result = (await proceed()) as { consumed: ConsumedCapacity };
+    } catch (error) {
+      meter.record(operation);
+      throw error;
+    }
+    meter.record(operation, result.consumed);
+    return result;
+  });
+}
+
+/** A blob driver that counts every call on `meter` (when it is sent, whatever its outcome). */
+export function meteredBlobs(inner: BlobDriver, meter: Meter): BlobDriver {
+  return decorateBlobs(inner, (method, proceed) => {
+    const operation = BLOB_OPERATIONS[method];
+    if (operation === undefined) return proceed();
+    meter.record(operation);
+    const result = proceed();
+    // A written blob, for the current call's span (telemetry/call-scope.ts).
+    if (method !== 'put') return result;
+    return result.then((value) => {
+      noteBlobWritten();
+      return value;
+    });
+  });
+}
