@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
 import { EventStoreRepo, type CreatedEvent } from '../src/index.js';
-import { DEFAULT_TABLE_BASE_NAME, type EventStoreOptions } from '../src/options.js';
+import { DEFAULT_TABLE_BASE_NAME, type EventStoreOptions } from '../src/options/index.js';
 import { createDynamoClient, createS3Client } from '../test/servers/clients.js';
 import { startDynamoDbLocal } from '../test/servers/dynamodb-local.js';
 import { uniqueBucketName, uniqueTableName } from '../test/servers/unique-name.js';

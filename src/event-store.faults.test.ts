@@ -3,7 +3,7 @@ import { INSTANCE_MARKERS } from './layout/instance-markers.js';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import type { CreatedEvent } from './compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError } from './errors/index.js';
 import { EventStore } from './event-store.js';
 import { CONTENTION_MAX_DOUBLINGS } from './runtime/retry.js';
 import { A } from './layout/table-layout.js';

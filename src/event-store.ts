@@ -19,10 +19,10 @@ import type {
   StreamLogPage,
   StreamReference,
 } from './compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors/index.js';
 import { monotonicIds } from './write/ids.js';
 import { Meter, meteredBlobs, meteredKv, type StoreStats } from './runtime/metering.js';
-import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options/index.js';
 import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './runtime/retry.js';
 import { forCall, openCall, storeState, type StoreContext, type StoreState } from './runtime/store-context.js';
 import type { DynamoDbStreamRecord } from './feed/stream-records.js';

@@ -36,7 +36,7 @@ export {
   type AdapterErrorFields,
   type AdapterErrorOptions,
   type ErrorCode,
-} from './errors.js';
+} from './errors/index.js';
 export { WarningCodes, type StoreWarning, type WarningCode } from './runtime/warnings.js';
 
 // ---- payload codecs: the key provider a user constructs, and what an erased event reads as ----
@@ -49,7 +49,7 @@ export type { CompressionAlgorithm, CompressionSettings } from './payload/compre
 // ---- what a user types (types only: no runtime cost) ----
 export type { AwsEventStoreOptions } from './entry/drop-in.js';
 export type { EventStoreCoreOptions } from './event-store.js';
-export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options.js';
+export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options/index.js';
 export type { CallOptions } from './runtime/call-budget.js';
 export type * from './compat/contract-types.js';
 export type { SweepOptions, SweepResult } from './blobs/sweeper.js';

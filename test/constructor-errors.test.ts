@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryKvDriver } from '../drivers/memory/index.js';
-import { closestName } from '../src/did-you-mean.js';
+import { closestName } from '../src/options/did-you-mean.js';
 import { ErrorCodes, EventStoreRepo } from '../src/index.js';
 
 const dynamodb = new DynamoDBClient({ region: 'us-east-1' });

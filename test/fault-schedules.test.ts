@@ -56,7 +56,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { globalOrder } from '../contract-tests/event-store/fixture.js';
 import { MemoryBlobDriver, MemoryKvDriver, Prng, type FaultCounts } from '../drivers/memory/index.js';
 import type { CreatedEvent, StoredEvent } from '../src/compat/contract-types.js';
-import { DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import { DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from '../src/errors/index.js';
 import { EventStore } from '../src/event-store.js';
 import type { StoreWarning } from '../src/runtime/warnings.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from './helpers/fault-gate.js';

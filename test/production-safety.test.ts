@@ -13,7 +13,7 @@ import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
 import { sdkMaxAttempts } from '../drivers/dynamodb/aws-error-facts.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { ForwardingKvDriver } from '../contract-tests/faulty/forwarding.js';
-import { ErrorCodes } from '../src/errors.js';
+import { ErrorCodes } from '../src/errors/index.js';
 import { EventStore } from '../src/event-store.js';
 import { A, CATALOG_PK } from '../src/layout/table-layout.js';
 import { WarningCodes, type StoreWarning } from '../src/runtime/warnings.js';

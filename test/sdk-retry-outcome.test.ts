@@ -14,7 +14,7 @@ import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import { S3BlobDriver } from '../drivers/s3/index.js';
 import type { CreatedEvent, SnapshotEntry, StoredEvent } from '../src/compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../src/errors/index.js';
 import { EventStore } from '../src/event-store.js';
 import type { BlobDriver } from '../src/ports/blob-driver.js';
 import type { KvDriver } from '../src/ports/kv-driver.js';

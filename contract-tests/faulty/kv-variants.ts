@@ -3,7 +3,7 @@
  * prove the contract suite catches real mistakes: the self-test runs the relevant checks against each and
  * requires a rejection. Never use them for anything else.
  */
-import { ErrorCodes, EventStoreAdapterError, hasCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from '../../src/errors/index.js';
 import type {
   ActionFailure,
   EnsureTableResult,

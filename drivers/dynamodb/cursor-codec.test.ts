@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { decodeCursor, encodeCursor } from './cursor-codec.js';
 
 describe('cursor codec', () => {

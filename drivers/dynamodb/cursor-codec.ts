@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 
 /**
  * The query cursor: DynamoDB's `LastEvaluatedKey` (a native, unmarshalled key) as base64url JSON. Binary key

@@ -11,7 +11,7 @@ import {
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { TableSchema } from '../../src/ports/kv-driver.js';
 import { DynamoDbKvDriver } from './index.js';
 import { caught } from '../../test/helpers/caught.js';

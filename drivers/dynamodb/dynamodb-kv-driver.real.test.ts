@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { Item, TableSchema } from '../../src/ports/kv-driver.js';
 import { createDynamoClient } from '../../test/servers/clients.js';
 import { realDynamoDb } from '../../test/servers/real-servers.js';

@@ -8,7 +8,7 @@ import {
   ScanCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type {
   ConsumedCapacity,
   EnsureTableResult,

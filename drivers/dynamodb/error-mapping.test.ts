@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors/index.js';
 import { mapDynamoDbError } from './error-mapping.js';
 
 function sdkError(name: string, message = 'x', status = 400, extra: Record<string, unknown> = {}): Error {

@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors/index.js';
 import { awsErrorShape, httpStatusOf, isNetworkError, type AwsErrorShape } from './aws-error-facts.js';
 
 /** Where an error happened, for the message and `details`. */

@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { AttributeValue, Condition, KeyValue, RangeCondition } from '../../src/ports/kv-driver.js';
 
 /**

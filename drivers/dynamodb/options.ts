@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 
 /** How the driver bills a table it creates. */
 export type BillingOptions =

@@ -5,7 +5,7 @@ import type {
   KeySchemaElement,
   TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { IndexSchema, KeyAttribute, KeyType, TableSchema } from '../../src/ports/kv-driver.js';
 import type { BillingOptions, StreamViewType } from './options.js';
 

@@ -1,7 +1,7 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { ActionFailure, AttributeValue, Condition, Item, ItemKey, TransactAction } from '../../src/ports/kv-driver.js';
 import { conditionExpression, ExpressionBuilder, setExpression, tautologyExpression } from './expressions.js';
 

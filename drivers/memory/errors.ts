@@ -1,5 +1,5 @@
 /** Error construction for the in-memory drivers: every failure is an `EventStoreAdapterError` with a `DRIVER/*` code. */
-import { EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+import { EventStoreAdapterError, type ErrorCode } from '../../src/errors/index.js';
 
 /** Build an `EventStoreAdapterError` naming the driver in its message. */
 export function driverError(

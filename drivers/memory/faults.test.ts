@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, hasCode } from '../../src/errors.js';
+import { ErrorCodes, hasCode } from '../../src/errors/index.js';
 import { FaultPlanner, Prng } from './faults.js';
 
 describe('Prng', () => {

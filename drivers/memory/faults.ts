@@ -4,7 +4,7 @@
  * call starts, so outcomes depend only on the seed and the order of calls, never on timer interleaving.
  */
 import { z } from 'zod';
-import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors/index.js';
 
 /** A fault kind. */
 export type FaultKind = 'throttle' | 'transient' | 'conflict' | 'unprocessed' | 'lostResponse';

@@ -1,6 +1,6 @@
 /** Options of the in-memory KV driver, their zod schema and the default (DynamoDB) capabilities. */
 import { z } from 'zod';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { KvCapabilities } from '../../src/ports/kv-driver.js';
 import { faultOptionsSchema, type FaultOptions } from './faults.js';
 import { indexLagSchema, type IndexLagOptions } from './index-lag.js';

@@ -10,7 +10,7 @@
  * - Empty batches and empty transactions throw `DRIVER/VALIDATION` (DynamoDB requires at least one element).
  * - `update` may not set key attributes (`DRIVER/VALIDATION`, as DynamoDB refuses to update a key attribute).
  */
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { itemSize } from '../../src/layout/item-size.js';
 import { DYNAMODB_MAX_CLIENT_REQUEST_TOKEN_LENGTH } from '../../src/layout/limits.js';
 import type {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { MemoryBlobDriver } from './memory-blob-driver.js';
 import { codeOf } from './test-helpers.js';
 

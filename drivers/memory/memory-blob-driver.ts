@@ -4,7 +4,7 @@
  * call before `ensureContainer` fails with `DRIVER/RESOURCE_NOT_FOUND` (NoSuchBucket).
  */
 import { z } from 'zod';
-import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors/index.js';
 import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
 import { DEFAULT_BLOB_CAPABILITIES, MEMORY_BLOB_DRIVER_NAME } from './capabilities.js';
 import { driverError } from './errors.js';

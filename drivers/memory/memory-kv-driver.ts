@@ -14,7 +14,7 @@
  * - capacity.ts: the capacity rules and the meter (cancelled transactions report zero);
  * - kv-faults.ts: which faults each operation suffers and what they do.
  */
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type {
   ConsumedCapacity,
   EnsureTableResult,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { FaultOptions } from './faults.js';
 import { MemoryKvDriver } from './memory-kv-driver.js';
 import { codeOf, errorOf, SIMPLE_TABLE } from './test-helpers.js';

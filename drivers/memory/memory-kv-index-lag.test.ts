@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { Item } from '../../src/ports/kv-driver.js';
 import { LagSampler, type IndexLagOptions } from './index-lag.js';
 import { MemoryKvDriver } from './memory-kv-driver.js';

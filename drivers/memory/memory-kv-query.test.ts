@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { itemSize } from '../../src/layout/item-size.js';
 import type { Item, QueryRequest } from '../../src/ports/kv-driver.js';
 import { MemoryKvDriver } from './memory-kv-driver.js';

@@ -16,7 +16,7 @@
  *   (needs `indexLag`) makes base-table reads without `consistent: true` see the table as it was up to `tailMs`
  *   ago. Reads with `consistent: true` always see the current state. Writes and conditions always act on it.
  */
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { itemSize } from '../../src/layout/item-size.js';
 import type {
   ActionFailure,

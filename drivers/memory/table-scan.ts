@@ -5,7 +5,7 @@
  * names the last key id read. The scan reads the current state (it is strongly consistent, `consistent` or not) and
  * suffers no injected faults.
  */
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { Item, KvCapabilities, ScanRequest } from '../../src/ports/kv-driver.js';
 import { cloneItem } from './attribute-values.js';
 import type { DriverErrorFactory } from './errors.js';

@@ -1,5 +1,5 @@
 /** Helpers shared by the in-memory drivers' tests. */
-import { EventStoreAdapterError } from '../../src/errors.js';
+import { EventStoreAdapterError } from '../../src/errors/index.js';
 import type { TableSchema } from '../../src/ports/kv-driver.js';
 
 /** The `code` of the error `action` rejects with, or `'resolved'` when it does not reject. */

@@ -5,7 +5,7 @@
  * different request is refused (IdempotentParameterMismatch: `DRIVER/VALIDATION`). Only committed transactions are
  * remembered, so a cancelled one may be retried with its token. Token shape is checked by the request validation.
  */
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { ConsumedCapacity, TransactAction } from '../../src/ports/kv-driver.js';
 import { fingerprint } from './attribute-values.js';
 import type { DriverErrorFactory } from './errors.js';

@@ -1,5 +1,5 @@
 import type { ObjectCannedACL } from '@aws-sdk/client-s3';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 
 /** Options of {@link S3BlobDriver}. */
 export interface S3BlobDriverOptions {

@@ -1,6 +1,6 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { createS3Client } from '../../test/servers/clients.js';
 import { realS3 } from '../../test/servers/real-servers.js';
 import { uniqueBucketName } from '../../test/servers/unique-name.js';

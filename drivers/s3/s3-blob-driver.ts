@@ -10,7 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { BlobCapabilities, BlobDriver, BlobListPage } from '../../src/ports/blob-driver.js';
 import { awsErrorShape, httpStatusOf, sdkMaxAttempts } from '../dynamodb/aws-error-facts.js';
 import { S3_CAPABILITIES, S3_DRIVER_NAME } from './capabilities.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { utf8Length } from '../layout/item-size.js';
 
 /**

@@ -1,4 +1,4 @@
-import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import type { OffloadedBody, OffloadedFields } from '../layout/codecs/event.js';
 import { itemSize } from '../layout/item-size.js';
 import { frameFields } from '../payload/blob-frame.js';

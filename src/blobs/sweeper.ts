@@ -1,5 +1,5 @@
 import { parseBlobKey } from './blob-keys.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { readGuards } from '../write/guard-reads.js';
 import { ownBlobScope, readItems, type StoreContext } from '../runtime/store-context.js';
 import { decodeEventItem, eventKey, keyId } from '../layout/codecs/event.js';

@@ -4,7 +4,7 @@ import {
   InvalidStreamBatchError as V6InvalidStreamBatchError,
 } from '@schemeless/event-store-types';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../errors.js';
+import { ErrorCodes } from '../errors/index.js';
 import { validateEvents } from '../write/validation.js';
 import {
   checkEveryStreamListed,

@@ -5,7 +5,7 @@
  */
 import type { StreamExpectation } from '../write/append.js';
 import type { CreatedEvent, ExpectedStreamSequence, ExpectedStreamVersion, StreamAppendableEvent } from './contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError, InvalidIdentifierError, InvalidStreamBatchError } from '../errors/index.js';
 import { utf8Length } from '../layout/item-size.js';
 import { hasLoneSurrogate, streamKey } from '../layout/keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../layout/limits.js';

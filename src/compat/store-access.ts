@@ -4,7 +4,7 @@
  * function of the core. The store's lifecycle (init, reset, close) stays the store's own (event-store.ts).
  */
 import type { CallBudget, CallOptions } from '../runtime/call-budget.js';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../options/index.js';
 import type { StoreContext, StoreState } from '../runtime/store-context.js';
 import type { PollRunner, Subscription } from '../feed/subscription.js';
 

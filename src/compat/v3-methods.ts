@@ -7,7 +7,7 @@ import { appendEvents as writeBatch, type AppendOptions } from '../write/append.
 import { checkCallOptions, type CallOptions } from '../runtime/call-budget.js';
 import { toStoredEvent } from '../layout/codecs/event.js';
 import type { CreatedEvent, SnapshotEntry, StoreEventsOptions, StoredEvent } from './contract-types.js';
-import { EventCursorNotFoundError } from '../errors.js';
+import { EventCursorNotFoundError } from '../errors/index.js';
 import { readByCausation, readEventById, readStream, readStreamSequence } from '../read/read.js';
 import {
   causationCanExist,

@@ -1,7 +1,7 @@
 /** The V6 form of the write path's errors, and the V6 events' missing fields. */
 import { StreamConcurrencyError as V6StreamConcurrencyError } from '@schemeless/event-store-types';
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyError, DuplicateEventError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ConcurrencyError, DuplicateEventError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { listedVersions } from './arguments.js';
 import type { StoreAccess } from './store-access.js';
 import { createdEvent } from './v6-methods.js';

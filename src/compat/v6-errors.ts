@@ -3,7 +3,7 @@
  * where the 3.x methods throw this package's own classes. Codes are unchanged; only the classes differ, so that an
  * application written for V6 (it knows only `@schemeless/event-store-types`) recognises them.
  */
-import { ConcurrencyError, DuplicateEventError, DuplicateEventIdError, StreamConcurrencyError } from '../errors.js';
+import { ConcurrencyError, DuplicateEventError, DuplicateEventIdError, StreamConcurrencyError } from '../errors/index.js';
 import type { ListedStream } from './arguments.js';
 
 /**

@@ -16,7 +16,7 @@ import { S3_CAPABILITIES } from '../../drivers/s3/capabilities.js';
 import { resolveOptions as resolveS3Options, type S3BlobDriverOptions } from '../../drivers/s3/options.js';
 import type { EventStoreCoreOptions } from '../event-store.js';
 import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
-import { awsServiceOf, describeValue, invalidOptions, optionIssues, type EventStoreOptions, type OptionIssue } from '../options.js';
+import { awsServiceOf, describeValue, invalidOptions, optionIssues, type EventStoreOptions, type OptionIssue } from '../options/index.js';
 import type { BlobDriver } from '../ports/blob-driver.js';
 import type { KvCapabilities, KvDriver } from '../ports/kv-driver.js';
 

@@ -14,7 +14,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_BLOB_CAPABILITIES, DEFAULT_KV_CAPABILITIES } from '../../drivers/memory/capabilities.js';
 import { EventStore, type EventStoreCoreOptions } from '../event-store.js';
-import { awsServiceOf, describeValue, invalidOptions, type EventStoreOptions } from '../options.js';
+import { awsServiceOf, describeValue, invalidOptions, type EventStoreOptions } from '../options/index.js';
 import { awsCoreOptions, isAwsClient, type AwsEventStoreOptions } from './drop-in.js';
 import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
 

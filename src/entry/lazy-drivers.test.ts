@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
 import { S3BlobDriver } from '../../drivers/s3/index.js';
-import { ErrorCodes } from '../errors.js';
+import { ErrorCodes } from '../errors/index.js';
 import { EventStoreRepo } from './event-store-repo.js';
 import { lazyKvDriver } from './lazy-drivers.js';
 import type { KvDriver } from '../ports/kv-driver.js';

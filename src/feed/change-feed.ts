@@ -11,7 +11,7 @@
  */
 import { mapWithConcurrency } from '../runtime/concurrency.js';
 import type { ExpectedStreamVersion, StoredEvent } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { decodeLogCounter, logCounterKey } from '../layout/codecs/log-counter.js';
 import { decodeMetadata, METADATA_KEY } from '../layout/codecs/metadata.js';
 import { keyId } from '../layout/codecs/event.js';

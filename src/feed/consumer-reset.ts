@@ -10,7 +10,7 @@
 import type { ExpectedStreamVersion } from '../compat/contract-types.js';
 import { consumerStartCursor, type ConsumerStart } from './change-feed.js';
 import { encodeConsumer } from '../layout/codecs/consumer.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import type { Condition } from '../ports/kv-driver.js';
 import { backOff, retried } from '../runtime/retry.js';
 import type { StoreContext } from '../runtime/store-context.js';

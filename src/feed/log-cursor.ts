@@ -7,8 +7,8 @@
  * Its length is the table's shard count + 1: at most 64, whatever the number of streams.
  */
 import type { ExpectedStreamVersion } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
-import { MAX_CHANGE_FEED_SHARDS } from '../options.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
+import { MAX_CHANGE_FEED_SHARDS } from '../options/index.js';
 
 /** Domain of the cursor entry naming the table. */
 export const CURSOR_TABLE_DOMAIN = '$table';

@@ -6,7 +6,7 @@
  * loaded on first use (the package root loads no AWS SDK module).
  */
 import type { StoredEvent } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import type { Item } from '../ports/kv-driver.js';
 import { hydrate } from '../read/read.js';
 import type { StoreContext } from '../runtime/store-context.js';

@@ -15,7 +15,7 @@
  * - it stops on `stop()` or `signal`: a page whose handler is running finishes (and is recorded), nothing new starts.
  */
 import type { ExpectedStreamVersion, StoredEvent } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from '../layout/codecs/consumer.js';
 import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
 import { utf8Length } from '../layout/item-size.js';

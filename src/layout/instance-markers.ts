@@ -7,7 +7,7 @@
  * reset cleared) or heads stamped with the old generation. Without this tie, such a commit had to be repaired after
  * the fact, leaving a window (and a crash window) in which the event read as `DECODE/MISSING_BLOB`.
  */
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { joinKey } from './keys.js';
 import type { Condition, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
 import { shardOf } from './time-buckets.js';

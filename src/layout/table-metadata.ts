@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { backoffDelay } from '../runtime/retry.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
 import { INSTANCE_MARKERS, markerPuts } from './instance-markers.js';

@@ -1,5 +1,5 @@
 /** The write side of the pipeline for events: a validated batch with each event's payload and meta encoded. */
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { utf8Length } from '../layout/item-size.js';
 import type { WriteContext } from '../runtime/store-context.js';
 import { streamPk } from '../layout/table-layout.js';

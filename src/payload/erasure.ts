@@ -6,7 +6,7 @@
  * stream are refused (`CODEC/STREAM_ERASED`). Idempotent.
  */
 import { snapshotKey } from '../layout/codecs/snapshot.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { retryingTransaction, type StoreContext } from '../runtime/store-context.js';
 import { A, streamPk } from '../layout/table-layout.js';
 import { streamKeyKey } from './keyring.js';

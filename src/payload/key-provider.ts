@@ -3,7 +3,7 @@
  * per table; docs/codecs.md "Keys"). A provider is called once per table (and process), never per stream or event:
  * the per-stream data keys are wrapped by the table key, locally.
  */
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { KEY_BYTES, open, seal } from './aes-gcm.js';
 
 /** What a wrapped key is bound to: the table it belongs to (a key wrapped for one table does not unwrap for another). */

@@ -7,7 +7,7 @@
  * Erasure overwrites the stream's key item with a tombstone: the data key is gone from the table.
  */
 import { BoundedCache } from '../runtime/concurrency.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { InstanceChanged, markerCheck } from '../layout/instance-markers.js';
 import type { ActionFailure, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
 import { backoffDelay } from '../runtime/retry.js';

@@ -5,7 +5,7 @@
  * grow with the number of streams or events.
  */
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { unwrapFailed, type KeyContext, type KeyProvider } from './key-provider.js';
 
 /** Options of {@link kmsKeyProvider}. */

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryKvDriver } from '../../drivers/memory/index.js';
 import { itemKind } from '../inspection.js';
-import { ErrorCodes } from '../errors.js';
-import { resolveOptions } from '../options.js';
+import { ErrorCodes } from '../errors/index.js';
+import { resolveOptions } from '../options/index.js';
 import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../layout/table-layout.js';
 import { frameFields, unframeFields } from './blob-frame.js';
 import { localKeyProvider } from './key-provider.js';

@@ -5,7 +5,7 @@
  * the steps are undone in reverse, whatever the store's settings are now (an item without a marker is plain text).
  * Upcasting is separate (upcast.ts): it applies to decoded events, on reads only.
  */
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import type { WriteContext } from '../runtime/store-context.js';
 import { open, seal } from './aes-gcm.js';
 import { compress, DecompressionFailure, decompress, type ResolvedCompression } from './compression.js';

@@ -1,5 +1,5 @@
 /** The pipeline for snapshot states: encoded on save like an event's payload, decoded on read; an erased stream's snapshot reads as none. */
-import { ErrorCodes, hasCode } from '../errors.js';
+import { ErrorCodes, hasCode } from '../errors/index.js';
 import type { WriteContext } from '../runtime/store-context.js';
 import type { StreamKey } from './keyring.js';
 import { decodeValues, encodeTexts, streamKeysFor, isEncrypted, type Encoded, type ValueOwner } from './pipeline.js';

@@ -4,7 +4,7 @@
  * object, is `CODEC/UPCAST_FAILED` naming the event (an unreadable event: `onUnreadable` receives it on replay).
  */
 import type { StoredEvent } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { isErased } from './erased.js';
 
 /** The `upcast` option's type. */

@@ -8,7 +8,7 @@
  *   `INPUT/UNKNOWN_CURSOR` for a resume point), with no request: never a `DRIVER/*` error, and never a read of
  *   another item (the AWS SDK would send U+FFFD for a lone surrogate).
  */
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { canExist } from '../layout/keys.js';
 import { MAX_PAGE_SIZE } from '../layout/limits.js';
 import { causationPk, guardPk, streamPk } from '../layout/table-layout.js';

@@ -1,7 +1,7 @@
 import { decodeLink } from '../layout/codecs/link.js';
 import { mapWithConcurrency } from '../runtime/concurrency.js';
 import type { StoredEvent } from '../compat/contract-types.js';
-import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors.js';
+import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from '../layout/codecs/event.js';
 import type { Item, ItemKey, QueryRequest } from '../ports/kv-driver.js';
 import { compareUtf8 } from './replay-order.js';

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '../compat/contract-types.js';
-import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from '../errors/index.js';
 import type { Item, QueryPage, QueryRequest } from '../ports/kv-driver.js';
 import { hydrate, locateEvent, queryPages } from './read.js';
 import { checkPageSize } from './read-arguments.js';

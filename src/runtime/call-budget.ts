@@ -1,4 +1,4 @@
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 
 /** Default time one store call may take, retries, backoff and conflict re-bases included: under API Gateway's 29 s. */
 export const DEFAULT_DEADLINE_MS = 20_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { mayHaveLanded } from './outcome.js';
 import { CallBudget, UNBOUNDED } from './call-budget.js';
 import {

@@ -10,7 +10,7 @@
  * Every attempt and wait is bounded by the call's budget (call-budget.ts): its deadline and abort signals.
  */
 import { UNBOUNDED, type CallBudget } from './call-budget.js';
-import { ErrorCodes, EventStoreAdapterError, RETRYABLE_CODES, type ErrorCode } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError, RETRYABLE_CODES, type ErrorCode } from '../errors/index.js';
 import { mayHaveLanded } from './outcome.js';
 import { noteRetry } from '../telemetry/call-scope.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { snapshotBlobKey, writeStamp } from '../blobs/blob-keys.js';
 import { isBudgetError } from '../runtime/call-budget.js';
 import type { SnapshotEntry } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, SnapshotError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError, SnapshotError } from '../errors/index.js';
 import { invalidItem } from '../layout/codecs/event.js';
 import { itemSize } from '../layout/item-size.js';
 import type { Condition, Item, TransactAction } from '../ports/kv-driver.js';

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
 import { planEvent } from './append-plan.js';
 import { blobScope, writeStamp } from '../blobs/blob-keys.js';
 import { encodeGuard } from '../layout/codecs/guard.js';
 import { linkItem } from '../layout/codecs/link.js';
 import { itemSize } from '../layout/item-size.js';
-import { resolveOptions } from '../options.js';
+import { resolveOptions } from '../options/index.js';
 import { A } from '../layout/table-layout.js';
 import { validateEvents } from './validation.js';
 import type { StoreContext, WriteContext } from '../runtime/store-context.js';

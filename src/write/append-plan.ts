@@ -6,7 +6,7 @@ import { streamKey } from '../layout/keys.js';
 import type { Item } from '../ports/kv-driver.js';
 import type { WriteContext } from '../runtime/store-context.js';
 import { encodeGuard, guardBytes, guardKey } from '../layout/codecs/guard.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, DYNAMODB_MAX_SORT_KEY_BYTES } from '../layout/limits.js';
 import { encodeHead } from '../layout/codecs/head.js';
 import { encodeLogCounter, logShardOf } from '../layout/codecs/log-counter.js';

@@ -13,7 +13,7 @@ import {
 import { writeStamp } from '../blobs/blob-keys.js';
 import { ChunkWriter } from './chunk-writer.js';
 import type { StoredEvent } from '../compat/contract-types.js';
-import { DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from '../errors.js';
+import { DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode, TransactionScopeError } from '../errors/index.js';
 import { rescope } from '../blobs/instance-blobs.js';
 import { restartingOnReset } from '../layout/instance-markers.js';
 import { encodeEvents } from '../payload/encode-events.js';

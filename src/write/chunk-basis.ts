@@ -6,7 +6,7 @@
 import { buildTransaction, type CancellationAnalysis, type ChunkTransaction } from './append-actions.js';
 import type { Chunk } from './append-plan.js';
 import { decodeHeadVersion, headKey } from '../layout/codecs/head.js';
-import { ConcurrencyError } from '../errors.js';
+import { ConcurrencyError } from '../errors/index.js';
 import type { OffloadDecision } from '../blobs/offload.js';
 import type { WriteContext } from '../runtime/store-context.js';
 

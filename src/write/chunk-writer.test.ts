@@ -9,7 +9,7 @@ import { ChunkWriter, type ChunkTerms } from './chunk-writer.js';
 import { encodeHead } from '../layout/codecs/head.js';
 import { linkItem, linkSlot } from '../layout/codecs/link.js';
 import type { CreatedEvent } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { EventStore } from '../event-store.js';
 import { markerCheck, markerIndexOf, markerKey } from '../layout/instance-markers.js';
 import { planOffload } from '../blobs/offload.js';

@@ -11,7 +11,7 @@ import { isBudgetError } from '../runtime/call-budget.js';
 import { ChunkBasis, type ChunkExpectations } from './chunk-basis.js';
 import { toStoredEvent } from '../layout/codecs/event.js';
 import type { StoredEvent } from '../compat/contract-types.js';
-import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors.js';
+import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { rescope } from '../blobs/instance-blobs.js';
 import { InstanceChanged } from '../layout/instance-markers.js';
 import type { OffloadDecision } from '../blobs/offload.js';

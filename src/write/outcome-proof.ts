@@ -6,7 +6,7 @@
 import type { Chunk } from './append-plan.js';
 import { keyId } from '../layout/codecs/event.js';
 import { decodeGuard, guardKey } from '../layout/codecs/guard.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { readGuards } from './guard-reads.js';
 import type { WriteContext } from '../runtime/store-context.js';
 

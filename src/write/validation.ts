@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CreatedEvent, SnapshotEntry } from '../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, SnapshotError } from '../errors.js';
+import { ErrorCodes, EventStoreAdapterError, SnapshotError } from '../errors/index.js';
 import { utf8Length } from '../layout/item-size.js';
 import { hasLoneSurrogate } from '../layout/keys.js';
 import { DYNAMODB_MAX_PARTITION_KEY_BYTES, MAX_EVENT_ID_BYTES } from '../layout/limits.js';

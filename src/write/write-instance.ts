@@ -10,7 +10,7 @@ import type { PlannedEvent, Chunk } from './append-plan.js';
 import { encodeCatalogEntry } from '../layout/codecs/catalog.js';
 import { encodeHead } from '../layout/codecs/head.js';
 import type { StoredEvent } from '../compat/contract-types.js';
-import { ErrorCodes, hasCode } from '../errors.js';
+import { ErrorCodes, hasCode } from '../errors/index.js';
 import { putAgain, type CommittedBlob } from '../blobs/instance-blobs.js';
 import { instanceUnconfirmed } from './outcome-proof.js';
 import type { Condition } from '../ports/kv-driver.js';

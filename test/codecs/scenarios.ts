@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreatedEvent, StoredEvent } from '../../src/compat/contract-types.js';
-import { ErrorCodes, type EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, type EventStoreAdapterError } from '../../src/errors/index.js';
 import type { EventStore, EventStoreCoreOptions } from '../../src/event-store.js';
 import { ERASED_META, ERASED_PAYLOAD, localKeyProvider, type KeyProvider } from '../../src/index.js';
 import type { Item, KvDriver } from '../../src/ports/kv-driver.js';

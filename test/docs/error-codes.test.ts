@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { WarningCodes } from '../../src/runtime/warnings.js';
 import { OpsErrorCodes } from '../../ops/errors.js';
 import { codeAnchor, currentRegion, endMarker, ERRORS_PAGE, GENERATED, startMarker } from './error-codes.js';

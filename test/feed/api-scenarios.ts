@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
 import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
 import type { KvDriver, TransactAction, TransactResult } from '../../src/ports/kv-driver.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/event-store.js';
 import { caught } from '../helpers/caught.js';
 import type { SafetyBackend } from '../safety/backends.js';

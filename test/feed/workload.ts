@@ -16,7 +16,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/event-store.js';
 import type { Subscription } from '../../src/feed/subscription.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { EventStoreAdapterError } from '../../src/errors.js';
+import { EventStoreAdapterError } from '../../src/errors/index.js';
 
 /** Whatever `promise` rejects with (any value: the V6 tests check the framework's own classes); fails the test when it resolves. */
 export async function rejection(promise: Promise<unknown>): Promise<unknown> {

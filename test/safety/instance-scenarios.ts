@@ -13,7 +13,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForwardingBlobDriver, ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { instanceScope } from '../../src/blobs/blob-keys.js';
 import { METADATA_KEY } from '../../src/layout/codecs/metadata.js';
 import { EventStore } from '../../src/event-store.js';

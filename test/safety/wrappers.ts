@@ -3,7 +3,7 @@
  * that commits after its caller gave up, an index that has not caught up, a hook between two transactions.
  */
 import { ForwardingKvDriver } from '../../contract-tests/faulty/forwarding.js';
-import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError, type ErrorCode } from '../../src/errors/index.js';
 import type { KvDriver, QueryPage, QueryRequest, TransactAction, TransactResult } from '../../src/ports/kv-driver.js';
 
 /** Index queries see nothing (an index that lags behind every write); table reads are untouched. */

@@ -14,7 +14,7 @@ import { exportEvents } from '../../ops/export.js';
 import { importEvents } from '../../ops/import.js';
 import { lineToEvent } from '../../ops/ndjson.js';
 import type { ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/event-store.js';
 import { DOMAIN, eventsOf, snapshotState, type OpRecord, type ResolvedOp } from './model.js';
 

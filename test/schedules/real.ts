@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DynamoDbKvDriver } from '../../drivers/dynamodb/index.js';
 import { S3BlobDriver } from '../../drivers/s3/index.js';
-import type { EventStoreAdapterError } from '../../src/errors.js';
+import type { EventStoreAdapterError } from '../../src/errors/index.js';
 import { EventStore } from '../../src/event-store.js';
 import type { SeededRates } from '../helpers/request-faults.js';
 import { createDynamoClient, createS3Client, uniqueTableName } from '../servers/index.js';

@@ -11,7 +11,7 @@
  * last a few turns, so that timer never decides an outcome.)
  */
 import { MemoryBlobDriver, MemoryKvDriver, type FaultCounts } from '../../drivers/memory/index.js';
-import type { EventStoreAdapterError } from '../../src/errors.js';
+import type { EventStoreAdapterError } from '../../src/errors/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import { localKeyProvider, type KeyProvider } from '../../src/payload/key-provider.js';
 import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from '../helpers/fault-gate.js';

@@ -7,7 +7,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../../drivers/memory/index.js';
-import { ErrorCodes } from '../../src/errors.js';
+import { ErrorCodes } from '../../src/errors/index.js';
 import { EventStore, type EventStoreCoreOptions } from '../../src/event-store.js';
 import type { StoreStats } from '../../src/runtime/metering.js';
 import { otelHarness, type OtelHarness } from './otel-harness.js';

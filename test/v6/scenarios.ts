@@ -19,7 +19,13 @@ import {
 } from '@schemeless/event-store-types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppendableEvent, ExpectedStreamVersion, StoredEvent, StreamAppendableEvent } from '../../src/compat/contract-types.js';
-import { ConcurrencyError, DuplicateEventError, ErrorCodes, EventStoreAdapterError, TransactionScopeError } from '../../src/errors.js';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  ErrorCodes,
+  EventStoreAdapterError,
+  TransactionScopeError,
+} from '../../src/errors/index.js';
 import type { EventStore } from '../../src/event-store.js';
 import { caught, rejection } from '../helpers/caught.js';
 import type { SafetyBackend } from '../safety/backends.js';

@@ -4,7 +4,7 @@
  * `maxObjectBytes` is stored and one byte more refused (for drivers declaring a limit small enough to build);
  * `ensureContainer` is idempotent, safe concurrently, and keeps stored objects.
  */
-import { ErrorCodes } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/errors/index.js';
 import { ensure, ensureEqual, ensureRejectsWithCode } from '../../harness.js';
 import { withContainer, type BlobCheck } from '../fixture.js';
 

@@ -5,7 +5,7 @@
  * there (the write path never deletes a blob; orphans are the sweeper's).
  */
 import type { CreatedEvent } from '../../../src/compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../../src/errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../../src/errors/index.js';
 import { EventStore } from '../../../src/event-store.js';
 import type { KvDriver, TransactAction, TransactResult } from '../../../src/ports/kv-driver.js';
 import { ForwardingKvDriver } from '../../faulty/forwarding.js';

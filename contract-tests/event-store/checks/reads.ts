@@ -1,7 +1,7 @@
 /** Reads: exact fields, falsy payloads, any key characters, snapshots, lifecycle (init, reset, bad input). */
 import fc from 'fast-check';
 import type { CreatedEvent } from '../../../src/compat/contract-types.js';
-import { ErrorCodes } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/errors/index.js';
 import { storedShape } from '../../../src/layout/codecs/event.js';
 import { ContractViolation, ensure, ensureRejectsWithCode, propertyParameters } from '../../harness.js';
 import { freshId, trickyStrings } from '../arbitraries.js';

@@ -4,7 +4,7 @@
  * retries on its own and throws the LAST attempt's error: a write whose first attempt committed unanswered and
  * whose retries were throttled ends in `DRIVER/THROTTLED`, which the core would otherwise take for a refusal.
  */
-import { EventStoreAdapterError } from '../../../src/errors.js';
+import { EventStoreAdapterError } from '../../../src/errors/index.js';
 import type { KvDriver } from '../../../src/ports/kv-driver.js';
 import { ensure, uniqueToken } from '../../harness.js';
 import { PK_SK_NUMBER, withTables, type KvCheck } from '../fixture.js';

@@ -4,7 +4,7 @@
  * `DRIVER/LIMIT_EXCEEDED` and writes nothing.
  */
 import fc from 'fast-check';
-import { ErrorCodes } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/errors/index.js';
 import type { Item, ItemKey, KvDriver, TableSchema } from '../../../src/ports/kv-driver.js';
 import { ensure, ensureEqual, ensureRejectsWithCode, propertyParameters, uniqueToken } from '../../harness.js';
 import { stringKeyArb } from '../arbitraries.js';

@@ -5,7 +5,7 @@
  * a different schema throws `DRIVER/SCHEMA_MISMATCH`; `dropTable` of a missing table is fine, and dropping then
  * ensuring gives an empty table.
  */
-import { ErrorCodes } from '../../../src/errors.js';
+import { ErrorCodes } from '../../../src/errors/index.js';
 import type { EnsureTableResult, TableSchema } from '../../../src/ports/kv-driver.js';
 import { canonical, ensure, ensureEqual, ensureRejectsWithCode } from '../../harness.js';
 import { uniqueTableName, type KvCheck } from '../fixture.js';

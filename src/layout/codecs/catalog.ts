@@ -1,5 +1,5 @@
 /** The bucket catalog items `(catalog, <month>)`: one per monthly time bucket that may hold events; replay reads only those. */
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import type { Item } from '../../ports/kv-driver.js';
 import { A, CATALOG_PK } from '../table-layout.js';
 

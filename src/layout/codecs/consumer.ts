@@ -4,7 +4,7 @@
  * both advance it from the same point; a missing item is a new consumer, at the log's beginning.
  */
 import type { ExpectedStreamVersion } from '../../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import type { Item, ItemKey } from '../../ports/kv-driver.js';
 import { A, consumerPk, HEAD_SK } from '../table-layout.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CreatedEvent, StoredEvent } from '../../compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import type { Item, ItemKey } from '../../ports/kv-driver.js';
 import { A, globalSk } from '../table-layout.js';
 import { bucketOfIso, bucketShardPk, shardOf } from '../time-buckets.js';

@@ -3,7 +3,7 @@
  * store-wide, locates the event for `getEventById` and cursors, and carries the id of the write that stored it, so
  * a retried write recognises its own commit.
  */
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import { attributeValueSize, utf8Length } from '../item-size.js';
 import type { Item, ItemKey } from '../../ports/kv-driver.js';
 import { A, guardPk } from '../table-layout.js';

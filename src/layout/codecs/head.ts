@@ -4,7 +4,7 @@
  * its transaction, conditioned on both; a failed check returns it (`ALL_OLD`), so a conflict needs no read, and a
  * writer whose table was reset elsewhere learns it from the generation at no extra cost.
  */
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import type { Item, ItemKey } from '../../ports/kv-driver.js';
 import { A, HEAD_SK } from '../table-layout.js';
 

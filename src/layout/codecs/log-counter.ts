@@ -5,7 +5,7 @@
  * allocated atomically with the events that hold them: each shard's log is gapless, and a position at or below
  * the counter is always a committed event. A failed check returns the counter (`ALL_OLD`): no extra read.
  */
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import type { Item, ItemKey } from '../../ports/kv-driver.js';
 import { A, HEAD_SK, logPk } from '../table-layout.js';
 import { shardOf } from '../time-buckets.js';

@@ -1,5 +1,5 @@
 /** The table's layout record `(meta, 0)`: what must stay fixed for the table's life, and who created the table. */
-import { ErrorCodes, EventStoreAdapterError } from '../../errors.js';
+import { ErrorCodes, EventStoreAdapterError } from '../../errors/index.js';
 import type { Item, ItemKey } from '../../ports/kv-driver.js';
 import { A, METADATA_PK } from '../table-layout.js';
 

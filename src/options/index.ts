@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS } from './runtime/call-budget.js';
-import { ErrorCodes, EventStoreAdapterError } from './errors.js';
-import { DEFAULT_OFFLOAD_THRESHOLD_BYTES } from './layout/limits.js';
+import { DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS } from '../runtime/call-budget.js';
+import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
+import { DEFAULT_OFFLOAD_THRESHOLD_BYTES } from '../layout/limits.js';
 import { didYouMean } from './did-you-mean.js';
-import type { BlobDriver } from './ports/blob-driver.js';
-import type { ConsumedCapacity, KvDriver } from './ports/kv-driver.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './runtime/retry.js';
-import { DEFAULT_TABLE_BASE_NAME } from './layout/table-layout.js';
-import { isLogger, type Logger, type TelemetryOptions } from './telemetry/options.js';
-import type { StoreWarning } from './runtime/warnings.js';
-import type { CompressionSettings } from './payload/compression.js';
-import type { PayloadPipeline } from './payload/pipeline.js';
-import { payloadOptionSchemas, resolvePipeline, type EncryptionSettings } from './payload/settings.js';
-import type { Upcaster } from './payload/upcast.js';
+import type { BlobDriver } from '../ports/blob-driver.js';
+import type { ConsumedCapacity, KvDriver } from '../ports/kv-driver.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../runtime/retry.js';
+import { DEFAULT_TABLE_BASE_NAME } from '../layout/table-layout.js';
+import { isLogger, type Logger, type TelemetryOptions } from '../telemetry/options.js';
+import type { StoreWarning } from '../runtime/warnings.js';
+import type { CompressionSettings } from '../payload/compression.js';
+import type { PayloadPipeline } from '../payload/pipeline.js';
+import { payloadOptionSchemas, resolvePipeline, type EncryptionSettings } from '../payload/settings.js';
+import type { Upcaster } from '../payload/upcast.js';
 
 export { DEFAULT_TABLE_BASE_NAME };
 

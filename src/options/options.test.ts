@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryKvDriver } from '../drivers/memory/index.js';
-import { ErrorCodes } from './errors.js';
-import { EventStore } from './event-store.js';
-import { resolveOptions } from './options.js';
+import { MemoryKvDriver } from '../../drivers/memory/index.js';
+import { ErrorCodes } from '../errors/index.js';
+import { EventStore } from '../event-store.js';
+import { resolveOptions } from './index.js';
 
 const kv = new MemoryKvDriver();
 
