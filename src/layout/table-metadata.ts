@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
-import { backoffDelay } from '../runtime/retry.js';
+import { backOff } from '../runtime/retry.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
 import { INSTANCE_MARKERS, markerPuts } from './instance-markers.js';
 import type { Condition, TransactAction } from '../ports/kv-driver.js';
@@ -204,6 +204,6 @@ export async function followInstance(ctx: WriteContext, what: string): Promise<b
       adoptInstance(ctx, record.generation);
       return true;
     }
-    await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, what);
+    await backOff(ctx, round, what);
   }
 }

@@ -14,7 +14,7 @@ import { ErrorCodes, hasCode } from '../errors/index.js';
 import { putAgain, type CommittedBlob } from '../blobs/instance-blobs.js';
 import { instanceUnconfirmed } from './outcome-proof.js';
 import type { Condition } from '../ports/kv-driver.js';
-import { backoffDelay } from '../runtime/retry.js';
+import { backOff } from '../runtime/retry.js';
 import { adoptInstance, loopOptions, type WriteContext } from '../runtime/store-context.js';
 import { A } from '../layout/table-layout.js';
 import { readMetadata } from '../layout/table-metadata.js';
@@ -79,7 +79,7 @@ export async function confirmInstance(ctx: WriteContext, chunk: Chunk): Promise<
     if (record !== undefined && record.generation === ctx.instance.generation) return changed;
     changed = true;
     if (record === undefined || record.generation === '') {
-      await ctx.budget.sleep(backoffDelay(ctx.retry.policy, Math.min(round, 10)), ctx.sleep, 'storeEvents');
+      await backOff(ctx, round, 'storeEvents');
       continue;
     }
     adoptInstance(ctx, record.generation);
