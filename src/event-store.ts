@@ -2,7 +2,7 @@ import type { CallOptions } from './runtime/call-budget.js';
 import { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './feed/change-feed.js';
 import * as feed from './compat/feed-methods.js';
 import { storeAccess, type StoreAccess } from './compat/store-access.js';
-import { sweepOrphanBlobs } from './compat/sweep-method.js';
+import * as sweep from './compat/sweep-method.js';
 import * as v3 from './compat/v3-methods.js';
 import * as v6 from './compat/v6-methods.js';
 import type {
@@ -204,7 +204,7 @@ export class EventStore implements IEventStoreRepo {
    * it lists and reads the whole scope) and `options.signal`.
    */
   async sweepOrphanBlobs(options: SweepOptions & CallOptions): Promise<SweepResult> {
-    return sweepOrphanBlobs(this.access, options);
+    return sweep.sweepOrphanBlobs(this.access, options);
   }
 
   /**
