@@ -9,7 +9,8 @@ import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
 import type { CreatedEvent } from './compat/contract-types.js';
 import { MAX_DEADLINE_MS } from './runtime/call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from './errors/index.js';
-import { DEFAULT_INIT_DEADLINE_MS, EventStore } from './event-store.js';
+import { EventStore } from './event-store.js';
+import { DEFAULT_INIT_DEADLINE_MS } from './runtime/lifecycle.js';
 import { lazyKvDriver } from './entry/lazy-drivers.js';
 import type { KvDriver } from './ports/kv-driver.js';
 

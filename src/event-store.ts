@@ -1,8 +1,8 @@
-import { instanceScope } from './blobs/blob-keys.js';
-import { CallBudget, checkCallOptions, isBudgetError, type CallOptions } from './runtime/call-budget.js';
+import type { CallOptions } from './runtime/call-budget.js';
 import { DEFAULT_LOG_PAGE_SIZE, type ConsumerStart } from './feed/change-feed.js';
 import * as feed from './compat/feed-methods.js';
-import type { StoreAccess } from './compat/store-access.js';
+import { storeAccess, type StoreAccess } from './compat/store-access.js';
+import * as sweep from './compat/sweep-method.js';
 import * as v3 from './compat/v3-methods.js';
 import * as v6 from './compat/v6-methods.js';
 import type {
@@ -19,18 +19,14 @@ import type {
   StreamLogPage,
   StreamReference,
 } from './compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError, hasCode } from './errors/index.js';
-import { monotonicIds } from './write/ids.js';
-import { Meter, meteredBlobs, meteredKv, type StoreStats } from './runtime/metering.js';
+import { StoreLifecycle } from './runtime/lifecycle.js';
+import type { StoreStats } from './runtime/metering.js';
 import { resolveOptions, type EventStoreOptions, type ResolvedOptions } from './options/index.js';
-import { backoffDelay, realSleep, type RetryPolicy, type Sleep } from './runtime/retry.js';
-import { forCall, openCall, storeState, type StoreContext, type StoreState } from './runtime/store-context.js';
+import { realSleep, type RetryPolicy, type Sleep } from './runtime/retry.js';
+import { storeState, type StoreState } from './runtime/store-context.js';
 import type { DynamoDbStreamRecord } from './feed/stream-records.js';
 import type { SubscribeOptions, Subscription } from './feed/subscription.js';
-import { sweepOrphanBlobs, type SweepOptions, type SweepResult } from './blobs/sweeper.js';
-import { establishLayout, readMetadata, type TableMetadata } from './layout/table-metadata.js';
-import { tableSchema } from './layout/table-layout.js';
-import { makeWarn, WarningCodes } from './runtime/warnings.js';
+import type { SweepOptions, SweepResult } from './blobs/sweeper.js';
 import { instrumentStore, type StoreInstrumentation } from './telemetry/instrument.js';
 
 /** Core options: a KV driver is required here (the package root supplies defaults and the AWS drop-in form). */
@@ -38,30 +34,6 @@ export type EventStoreCoreOptions = EventStoreOptions & { kv: NonNullable<EventS
 
 /** Default page size of the 6.x `getAllEvents(pageSize?)`: the framework's own replay page size. */
 export const DEFAULT_PAGE_SIZE = 200;
-
-/**
- * Least deadline of an explicit `init()` and of `resetStore()` (the store's `deadlineMs` when larger), in ms:
- * they may create a table and wait for it and its indexes to become ACTIVE, which on AWS usually takes 10-60 s.
- * A slower creation goes on at AWS; a later `init` finds the table and waits for it again.
- */
-export const DEFAULT_INIT_DEADLINE_MS = 120_000;
-
-/**
- * A reset that finds the record saying "not created by a store" re-reads it this many times, with the retry policy's
- * backoff, before refusing: the table's creator may be claiming it (see `resetStore`).
- */
-const RESET_CLAIM_ROUNDS = 5;
-
-/** One run of `init`'s work, shared by every call waiting for it; stopped when all of them have given up. */
-interface InitRun {
-  readonly done: Promise<void>;
-  /** Aborts the run's requests and waits. */
-  readonly stop: AbortController;
-  /** Calls waiting for the run now. */
-  waiters: number;
-  /** True once the run succeeded. */
-  ready: boolean;
-}
 
 /**
  * The event store over a KV driver and an optional blob driver: implements every member of the 3.x
@@ -81,21 +53,8 @@ export class EventStore implements IEventStoreRepo {
   readonly options: ResolvedOptions;
   /** The store's long-lived state; each call opens its own context over it (`forCall`, `openCall`). */
   private readonly ctx: StoreState;
-  private initialising: InitRun | undefined;
-  private layout: TableMetadata | undefined;
-  /** True when this store's `ensureTable` created the table and no layout record says so yet (its init was cut). */
-  private createdUnrecorded = false;
-  /** The resets of this store, in order (see `resetStore`). */
-  private resets: Promise<void> = Promise.resolve();
-  /** Settles when this store's resets in progress have ended (undefined: none): its other calls wait for it. */
-  private resetting: Promise<void> | undefined;
-  /** False when the KV driver is configured not to create tables (`skipDynamoDBTableCreation`): reset then never drops the table. */
-  private canCreateTable = true;
-  private closed = false;
-  /** Running `subscribe` loops: `close()` stops them first. */
-  private readonly subscriptions = new Set<Subscription>();
-  /** Ids for V6 events without one: increasing, so events of one millisecond replay in insertion order (ids.ts). */
-  private readonly nextId: () => string;
+  /** `init`'s runs, the readiness every call waits for, resets and `close` (runtime/lifecycle.ts). */
+  private readonly lifecycle: StoreLifecycle;
   /** What the public methods' shapes (compat/*) may use of this store. */
   private readonly access: StoreAccess;
   /** Spans, metrics and the logger's retries (telemetry/instrument.ts); undefined when there is nothing to report to. */
@@ -104,37 +63,9 @@ export class EventStore implements IEventStoreRepo {
   /** @throws `INPUT/INVALID_OPTIONS` naming each bad field. */
   constructor(options: EventStoreCoreOptions, internals: { sleep?: Sleep } = {}) {
     this.options = resolveOptions(options);
-    this.nextId = monotonicIds(this.options.clock);
-    const warn = makeWarn(this.options.onWarning, this.options.logger);
-    const meter = new Meter(this.options.onCapacity, warn);
-    const drivers = {
-      kv: meteredKv(this.options.kv, meter),
-      blobs: this.options.blobs ? meteredBlobs(this.options.blobs, meter) : undefined,
-    };
-    this.ctx = storeState(drivers, this.options, meter, warn, internals.sleep ?? realSleep);
-    this.access = {
-      options: this.options,
-      state: this.ctx,
-      assertOpen: () => this.assertOpen(),
-      call: (call) => forCall(this.ctx, call),
-      ready: (budget) => this.ready(budget),
-      requireChangeFeed: (call) => this.requireChangeFeed(call),
-      nextId: this.nextId,
-      pollSpans: (name) => {
-        const telemetry = this.telemetry;
-        return telemetry && (<T extends { events: number }>(body: () => Promise<T>) => telemetry.poll(name, body));
-      },
-      track: (subscription, name) => {
-        this.subscriptions.add(subscription);
-        const untrack = this.telemetry?.trackConsumer(name, subscription);
-        void subscription.done
-          .catch(() => undefined)
-          .finally(() => {
-            this.subscriptions.delete(subscription);
-            untrack?.();
-          });
-      },
-    };
+    this.ctx = storeState(this.options, internals.sleep ?? realSleep);
+    this.lifecycle = new StoreLifecycle(this.ctx);
+    this.access = storeAccess(this.ctx, this.lifecycle, () => this.telemetry);
     // Last: decorates this instance's public methods (once), or leaves them as they are.
     this.telemetry = instrumentStore(this, {
       telemetry: this.options.telemetry,
@@ -150,7 +81,7 @@ export class EventStore implements IEventStoreRepo {
    * (and the first call of each other method, which runs it under its own deadline) share one run; a failed run
    * can be retried.
    *
-   * Bounded: past `options.deadlineMs` (default: the store's `deadlineMs`, at least {@link DEFAULT_INIT_DEADLINE_MS})
+   * Bounded: past `options.deadlineMs` (default: the store's `deadlineMs`, at least 120 s, `DEFAULT_INIT_DEADLINE_MS`)
    * it rejects with `STORE/DEADLINE_EXCEEDED`, on `options.signal` or the store's `signal` with `STORE/ABORTED`,
    * whatever the endpoint does (one that never answers included). The run stops, its requests aborted, once every
    * call waiting for it has given up; nothing half-made is misread later: a table this store created is recorded
@@ -158,10 +89,7 @@ export class EventStore implements IEventStoreRepo {
    * `tableWaitTimeoutMs`, `DRIVER/TABLE_WAIT_TIMEOUT`). `STORE/CLOSED` after `close()`.
    */
   async init(options: CallOptions = {}): Promise<void> {
-    this.assertOpen();
-    checkCallOptions(options, 'init');
-    const deadlineMs = options.deadlineMs ?? Math.max(this.options.deadlineMs, DEFAULT_INIT_DEADLINE_MS);
-    await this.ready(CallBudget.of(deadlineMs, [this.options.signal, options.signal], this.options.clock));
+    await this.lifecycle.init(options);
   }
 
   /**
@@ -263,77 +191,10 @@ export class EventStore implements IEventStoreRepo {
    *   layout without a generation (kept: their key cannot tell them from a same-named neighbour's).
    * Other processes notice the reset at their next write (their heads carry the old generation) or read.
    * Bounded like `init`: `STORE/DEADLINE_EXCEEDED` past `options.deadlineMs` (default: the store's `deadlineMs`, at
-   * least {@link DEFAULT_INIT_DEADLINE_MS}: it drops and re-creates the table), `STORE/ABORTED` on a signal.
+   * least 120 s, `DEFAULT_INIT_DEADLINE_MS`: it drops and re-creates the table), `STORE/ABORTED` on a signal.
    */
   async resetStore(options: CallOptions = {}): Promise<void> {
-    this.assertOpen();
-    checkCallOptions(options, 'resetStore');
-    const deadlineMs = options.deadlineMs ?? Math.max(this.options.deadlineMs, DEFAULT_INIT_DEADLINE_MS);
-    const budget = CallBudget.of(deadlineMs, [this.options.signal, options.signal], this.options.clock);
-    // One reset of this store at a time: each re-initialises the store, so two at once would discard each other's init.
-    const mine = this.resets.then(() => this.resetOnce(budget));
-    this.resets = mine.catch(() => undefined);
-    this.resetting = this.resets;
-    try {
-      await budget.race(() => mine, 'resetStore');
-    } finally {
-      if (this.resetting === this.resets) this.resetting = undefined;
-    }
-  }
-
-  /** One `resetStore`, after the previous one of this store ended (see there); `budget` is its call's. */
-  private async resetOnce(budget: CallBudget): Promise<void> {
-    budget.check('resetStore'); // a reset whose caller gave up while it queued does not run
-    await this.ready(budget, true);
-    // Decide on the table as it is now, not as it was at init: infrastructure may have re-created it since.
-    this.initialising = undefined;
-    await this.ready(budget, true);
-    let layout = this.layout;
-    if (layout === undefined)
-      throw new EventStoreAdapterError(
-        ErrorCodes.BACKEND,
-        `resetStore: table ${this.options.tableName}: init ended without a layout record`,
-        { details: { table: this.options.tableName } },
-      );
-    // This init may have raced the table's creator (another store's reset or first init): a store that finds the
-    // table without a record writes it as not created by a store, and the creator claims it right after. Before
-    // refusing, give such a claim a few short waits (costs only on a refusal).
-    for (let round = 0; !layout.createdByStore && round < RESET_CLAIM_ROUNDS; round++) {
-      await budget.sleep(backoffDelay(this.ctx.retry.policy, round), this.ctx.sleep, 'resetStore');
-      layout = (await readMetadata(this.controlContext(budget))) ?? layout;
-    }
-    const refuse = (reason: string, why: string) =>
-      new EventStoreAdapterError(
-        ErrorCodes.RESET_REFUSED,
-        `resetStore refused: table ${this.options.tableName} ${why}. Nothing was deleted.`,
-        { details: { table: this.options.tableName, reason } },
-      );
-    if (!layout.createdByStore) {
-      throw refuse(
-        'table-not-created-by-store',
-        'was not created by an event store (it is managed elsewhere, e.g. by infrastructure code); delete and re-create it there',
-      );
-    }
-    if (!this.canCreateTable) {
-      throw refuse(
-        'table-creation-skipped',
-        'could not be re-created by this store (its driver may not create tables: skipDynamoDBTableCreation); reset it from a store that may create it, or delete and re-create it with its infrastructure',
-      );
-    }
-    const ctx = this.controlContext(budget);
-    this.initialising = undefined;
-    this.layout = undefined;
-    await ctx.kv.dropTable(this.options.tableName);
-    // Caches forgotten; the old generation kept until the new init: a concurrent write plans under it, then notices.
-    this.forgetTable(layout.generation);
-    // Blobs are cleared after the drop (so no reader of the old table meets an item whose blob is gone) and before
-    // this store's new record exists: a writer that sees the new generation puts its blobs again after this clear
-    // (append.ts, instance-blobs.ts). Remaining race: another process re-creating the table during the clear.
-    await this.clearBlobs(ctx, layout.generation);
-    // A call of this store that ran `init` during the drop found the old table: start a fresh run, so the table is
-    // re-created (an acknowledged reset always leaves a working table).
-    this.initialising = undefined;
-    await this.ready(budget, true);
+    await this.lifecycle.resetStore(options);
   }
 
   /**
@@ -343,21 +204,7 @@ export class EventStore implements IEventStoreRepo {
    * it lists and reads the whole scope) and `options.signal`.
    */
   async sweepOrphanBlobs(options: SweepOptions & CallOptions): Promise<SweepResult> {
-    checkCallOptions(options ?? {}, 'sweepOrphanBlobs');
-    const deadlineMs = options?.deadlineMs ?? Math.max(this.options.deadlineMs, 3_600_000);
-    const ctx = forCall(this.ctx, { deadlineMs, ...(options?.signal ? { signal: options.signal } : {}) });
-    await this.ready(ctx.budget);
-    // Sweep the table's current instance: it may have been reset elsewhere since this process verified it.
-    const layout = await readMetadata(ctx).catch((error: unknown) => {
-      if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return undefined;
-      throw error;
-    });
-    // No table or record (a reset in progress): nothing of the current instance to sweep yet.
-    if (layout === undefined || layout.generation === '')
-      return options?.dryRun ? { deleted: [], kept: 0, wouldDelete: [] } : { deleted: [], kept: 0 };
-    if (layout.generation !== this.ctx.instance.generation) this.forgetTable(layout.generation);
-    // The instance read here, whatever a concurrent reset of this store does to the shared one meanwhile.
-    return sweepOrphanBlobs({ ...ctx, instance: { generation: layout.generation } }, options);
+    return sweep.sweepOrphanBlobs(this.access, options);
   }
 
   /**
@@ -477,14 +324,7 @@ export class EventStore implements IEventStoreRepo {
    * abandoned (a page in its handler finishes first), and the drivers' release has the store's `deadlineMs`.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const pending = this.initialising;
-    if (pending && !pending.ready)
-      pending.stop.abort(new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store was closed during init'));
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    const budget = CallBudget.of(this.options.deadlineMs, [], this.options.clock);
-    await budget.race(() => Promise.all([this.ctx.drivers.kv.close?.(), this.ctx.drivers.blobs?.close?.()]), 'close');
+    await this.lifecycle.close();
   }
 
   /**
@@ -503,141 +343,5 @@ export class EventStore implements IEventStoreRepo {
   /** Zero the statistics. */
   resetStats(): void {
     this.ctx.meter.reset();
-  }
-
-  /**
-   * A new shared run of `init`'s work. Its requests are bound to `stop` (and the store's signal), which fires when
-   * the last call waiting for it gives up, or on `close()`; the run's result is kept only while it is the current one.
-   */
-  private startInit(): InitRun {
-    const stop = new AbortController();
-    const run: InitRun = { done: Promise.resolve(), stop, waiters: 0, ready: false };
-    const budget = new CallBudget(Infinity, [this.options.signal, stop.signal], this.options.clock);
-    (run as { done: Promise<void> }).done = this.prepare(budget).then(
-      (layout) => {
-        if (this.initialising !== run) return;
-        this.layout = layout;
-        // The instance this process writes into: its blobs are scoped by it, its caches are beliefs about it.
-        if (this.ctx.instance.generation !== layout.generation) this.forgetTable(layout.generation);
-        run.ready = true;
-      },
-      (error: unknown) => {
-        if (this.initialising === run) this.initialising = undefined;
-        throw error;
-      },
-    );
-    run.done.catch(() => undefined); // observed by its waiters; a run nobody waits for any more must not be unhandled
-    return run;
-  }
-
-  /** `init`'s work under the run's `budget`: returns the table's layout record (created if missing). */
-  private async prepare(budget: CallBudget): Promise<TableMetadata> {
-    const ctx = this.controlContext(budget);
-    const blobs = ctx.blobs;
-    // The first driver call: a lazy driver loads here, so it is raced like a request.
-    this.ctx.retry.policy = await budget.race(() => this.composedRetry(), 'init');
-    // Remembered as soon as it is known, until a layout record says so: an init cut after the creation (or failing
-    // in `ensureContainer` beside it) must not record the table as foreign. A driver predating `created` (returns
-    // nothing) is treated as not having created the table: reset then refuses.
-    const [table] = await Promise.all([
-      ctx.kv.ensureTable(tableSchema(this.options.tableName, this.options.changeFeed !== undefined)).then((result) => {
-        if (result?.created === true) this.createdUnrecorded = true;
-        return result;
-      }),
-      blobs ? blobs.ensureContainer() : undefined,
-    ]);
-    // The layout record's requests are bounded like the rest of the run: by the deadlines of the calls waiting for it.
-    const layout = await establishLayout(ctx, this.createdUnrecorded);
-    this.createdUnrecorded = false;
-    this.canCreateTable = table?.canCreate !== false;
-    return layout;
-  }
-
-  /** Forget what this process believed about the table (heads, recorded months, log positions): a new instance is `generation`. */
-  private forgetTable(generation: string): void {
-    this.ctx.heads.clear();
-    this.ctx.knownBuckets.clear();
-    this.ctx.logPositions.clear();
-    this.ctx.instance.generation = generation;
-  }
-
-  /**
-   * The retry policy in force: the backend client retries each request on its own (AWS SDK: DynamoDB 4, S3 3), so
-   * unless `retry.maxAttempts` was configured, the adapter's attempts are divided by the client's, keeping the
-   * total near the configured budget; a configured value that multiplies past it is kept and warned about.
-   */
-  private async composedRetry(): Promise<RetryPolicy> {
-    const configured = this.options.retry;
-    const attempts = Math.max((await this.options.kv.clientMaxAttempts?.()) ?? 1, (await this.options.blobs?.clientMaxAttempts?.()) ?? 1);
-    if (attempts <= 1) return configured;
-    if (!this.options.retryAttemptsConfigured)
-      return { ...configured, maxAttempts: Math.max(1, Math.ceil(configured.maxAttempts / attempts)) };
-    this.ctx.warn({
-      code: WarningCodes.RETRIES_MULTIPLY,
-      message: `The backend client makes ${attempts} attempts per request and retry.maxAttempts is ${configured.maxAttempts}: up to ${attempts * configured.maxAttempts} attempts per operation (bounded by deadlineMs ${this.options.deadlineMs} ms); lower one of them`,
-    });
-    return configured;
-  }
-
-  /** The context of control-plane work (init, reset) under `budget`: the store's context, its requests bound to that budget. */
-  private controlContext(budget: CallBudget): StoreContext {
-    return openCall(this.ctx, budget);
-  }
-
-  /**
-   * The store initialised, within `budget` (the calling method's deadline and signals): joins the current run of
-   * `init`'s work or starts one. A call giving up (`STORE/DEADLINE_EXCEEDED`, `STORE/ABORTED`) leaves the run to
-   * the others still waiting; when none is left, the run is stopped and the next call starts afresh.
-   */
-  private async ready(budget: CallBudget, forReset = false): Promise<void> {
-    this.assertOpen();
-    // While this store resets the table, its other calls wait for the reset: an init of theirs would re-create the
-    // table during the reset's blob clear, and writers could then put blobs again that the clear still deletes.
-    if (!forReset && this.resetting !== undefined) await budget.race(() => this.resetting!, 'init');
-    if (this.initialising?.ready) return;
-    const run = (this.initialising ??= this.startInit());
-    run.waiters++;
-    try {
-      await budget.race(() => run.done, 'init');
-    } catch (error) {
-      if (isBudgetError(error) && run.waiters === 1 && !run.ready) {
-        if (this.initialising === run) this.initialising = undefined;
-        run.stop.abort(error);
-      }
-      throw error;
-    } finally {
-      run.waiters--;
-    }
-  }
-
-  private requireChangeFeed(call: string): void {
-    if (this.options.changeFeed) return;
-    throw new EventStoreAdapterError(
-      ErrorCodes.CHANGE_FEED_DISABLED,
-      `${call}: this store has no change feed; create the table with the option changeFeed: true (it is fixed at table creation)`,
-      {
-        details: { table: this.options.tableName },
-      },
-    );
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new EventStoreAdapterError(ErrorCodes.CLOSED, 'The event store is closed');
-  }
-
-  /** Delete every blob under the scope of the table instance `generation` (and nothing outside it). */
-  private async clearBlobs(ctx: StoreContext, generation: string): Promise<void> {
-    const blobs = ctx.blobs;
-    if (!blobs) return;
-    const scope = instanceScope(this.options.blobKeyPrefix, this.options.tableName, generation);
-    await blobs.ensureContainer();
-    for (;;) {
-      const page = await blobs.list(scope);
-      if (page.keys.length === 0) return;
-      for (let start = 0; start < page.keys.length; start += blobs.capabilities.maxDeleteKeys) {
-        const keys = page.keys.slice(start, start + blobs.capabilities.maxDeleteKeys);
-        await blobs.delete(keys);
-      }
-    }
   }
 }

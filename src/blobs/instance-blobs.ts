@@ -1,12 +1,14 @@
 /**
  * Blobs and table instances. An item may only name blobs of its own instance's scope (`<prefix><table>/<generation>/`):
- * `resetStore` clears the old instance's scope, so a write planned before a reset elsewhere keys its blobs under the
- * new instance's scope and uploads them again before committing there ({@link rescope}); the transaction's instance
- * condition (a head's generation or an instance marker) makes sure it cannot commit anywhere else.
+ * `resetStore` clears the old instance's scope ({@link clearInstanceBlobs}), so a write planned before a reset
+ * elsewhere keys its blobs under the new instance's scope and uploads them again before committing there
+ * ({@link rescope}); the transaction's instance condition (a head's generation or an instance marker) makes sure it
+ * cannot commit anywhere else.
  */
 import { mapWithConcurrency } from '../runtime/concurrency.js';
+import { instanceScope } from './blob-keys.js';
 import type { OffloadDecision } from './offload.js';
-import type { WriteContext } from '../runtime/store-context.js';
+import type { StoreContext, WriteContext } from '../runtime/store-context.js';
 import { A } from '../layout/table-layout.js';
 
 /** A blob of a committed write: its key (named by the committed item) and its bytes. */
@@ -37,4 +39,20 @@ export async function putAgain(ctx: WriteContext, blobs: readonly CommittedBlob[
   await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) =>
     driver.put(blob.key, blob.body, { contentType: 'application/json' }),
   );
+}
+
+/** Delete every blob under the scope of the table instance `generation` (and nothing outside it): `resetStore`'s clear. */
+export async function clearInstanceBlobs(ctx: StoreContext, generation: string): Promise<void> {
+  const blobs = ctx.blobs;
+  if (!blobs) return;
+  const scope = instanceScope(ctx.options.blobKeyPrefix, ctx.options.tableName, generation);
+  await blobs.ensureContainer();
+  for (;;) {
+    const page = await blobs.list(scope);
+    if (page.keys.length === 0) return;
+    for (let start = 0; start < page.keys.length; start += blobs.capabilities.maxDeleteKeys) {
+      const keys = page.keys.slice(start, start + blobs.capabilities.maxDeleteKeys);
+      await blobs.delete(keys);
+    }
+  }
 }

@@ -11,14 +11,8 @@ import {
   decodeStreamRecords as decodeRecords,
   type DynamoDbStreamRecord,
 } from '../feed/stream-records.js';
-import {
-  checkConsumerName,
-  checkSubscribeOptions,
-  readConsumer,
-  startSubscription,
-  type SubscribeOptions,
-  type Subscription,
-} from '../feed/subscription.js';
+import { checkConsumerName, checkSubscribeOptions } from '../feed/subscribe-arguments.js';
+import { readConsumer, startSubscription, type SubscribeOptions, type Subscription } from '../feed/subscription.js';
 import { openCall, type StoreAccess } from './store-access.js';
 
 /** `getLogPage`: the next page of the change feed after `cursor`, and the cursor to pass next. */

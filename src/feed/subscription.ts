@@ -17,21 +17,13 @@
 import type { ExpectedStreamVersion, StoredEvent } from '../compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from '../layout/codecs/consumer.js';
-import { DEFAULT_LOG_PAGE_SIZE, readLogPage } from './change-feed.js';
-import { utf8Length } from '../layout/item-size.js';
+import { readLogPage } from './change-feed.js';
 import { isRetryable, persistentDelay, retried } from '../runtime/retry.js';
 import { forCall, type StoreContext, type StoreState } from '../runtime/store-context.js';
-import { A, consumerPk } from '../layout/table-layout.js';
-import { fitsPartitionKey, hasLoneSurrogate } from '../layout/keys.js';
-import { DYNAMODB_MAX_PARTITION_KEY_BYTES } from '../layout/limits.js';
-import { checkPageSize } from '../read/read-arguments.js';
+import { A } from '../layout/table-layout.js';
+import type { SubscribeSettings } from './subscribe-arguments.js';
 import { outsideCalls } from '../telemetry/call-scope.js';
 import { WarningCodes } from '../runtime/warnings.js';
-
-/** Default `pollIntervalMs`: how long a caught-up consumer waits before polling again. */
-export const DEFAULT_POLL_INTERVAL_MS = 1_000;
-/** Longest consumer name, in UTF-8 bytes (its key must stay far below DynamoDB's 2,048-byte partition key limit). */
-export const MAX_CONSUMER_NAME_BYTES = 1_024;
 
 /** Options of `subscribe`. */
 export interface SubscribeOptions<Payload = unknown> {
@@ -74,47 +66,6 @@ export interface Subscription {
  */
 export type PollRunner = <T extends { events: number }>(poll: () => Promise<T>) => Promise<T>;
 
-/** `subscribe`'s settings after validation and defaults. */
-export interface SubscribeSettings {
-  readonly pageSize: number;
-  readonly pollIntervalMs: number;
-}
-
-/**
- * Check a consumer name given to `call`: a non-empty string of at most {@link MAX_CONSUMER_NAME_BYTES} UTF-8 bytes,
- * without lone surrogates, whose item key fits DynamoDB's partition key once encoded (`|` and `%` take 3 bytes
- * there, see keys.ts). `INPUT/INVALID_ARGUMENT` naming the field `name` otherwise.
- */
-export function checkConsumerName(call: string, name: unknown): asserts name is string {
-  const fail = (rule: string) =>
-    new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `${call}: name ${rule}`, { details: { field: 'name', rule } });
-  if (typeof name !== 'string' || name.length === 0 || utf8Length(name) > MAX_CONSUMER_NAME_BYTES || hasLoneSurrogate(name)) {
-    throw fail(`must be a non-empty string of at most ${MAX_CONSUMER_NAME_BYTES} UTF-8 bytes, without lone surrogates`);
-  }
-  if (!fitsPartitionKey(consumerPk(name))) {
-    throw fail(`must fit DynamoDB's ${DYNAMODB_MAX_PARTITION_KEY_BYTES}-byte partition key once encoded ('|' and '%' count 3 bytes each)`);
-  }
-}
-
-/**
- * Validate `subscribe` options and apply the defaults: `INPUT/INVALID_PAGE_SIZE` for a bad `pageSize` (as every page
- * size), `INPUT/INVALID_ARGUMENT` naming any other bad field.
- */
-export function checkSubscribeOptions(options: SubscribeOptions): SubscribeSettings {
-  const fail = (field: string, rule: string) =>
-    new EventStoreAdapterError(ErrorCodes.INVALID_ARGUMENT, `subscribe: ${field} ${rule}`, { details: { field } });
-  if (typeof options !== 'object' || options === null) throw fail('options', 'must be an object');
-  checkConsumerName('subscribe', options.name);
-  if (typeof options.handler !== 'function') throw fail('handler', 'must be a function');
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw fail('signal', 'must be an AbortSignal');
-  const pageSize = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
-  checkPageSize('subscribe', pageSize);
-  const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 0 || pollIntervalMs > 3_600_000)
-    throw fail('pollIntervalMs', 'must be a number of ms from 0 to 3,600,000');
-  return { pageSize, pollIntervalMs };
-}
-
 /**
  * Failures a subscription waits out (backoff, then again): transient driver errors, exhausted retries, a deadline,
  * and a missing table (a `resetStore` elsewhere drops the table and re-creates it: the consumer goes on once it is
@@ -142,7 +93,7 @@ export async function readConsumer(ctx: StoreContext, name: string): Promise<Con
 }
 
 /**
- * Start the loop of a subscription with validated `settings` ({@link checkSubscribeOptions}) whose stored state is
+ * Start the loop of a subscription with validated `settings` (subscribe-arguments.ts `checkSubscribeOptions`) whose stored state is
  * `initial` (read by the caller, so a bad start throws there).
  */
 export function startSubscription(

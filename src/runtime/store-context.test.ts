@@ -12,7 +12,7 @@ import { forCall, forgetTable, forWrite, openCall, type StoreContext, type Store
 
 /** The store's long-lived state (private to EventStore). */
 const stateOf = (store: EventStore): StoreState => (store as unknown as { ctx: StoreState }).ctx;
-/** A per-call context of the store: what event-store.ts hands the write path. */
+/** A per-call context of the store: what its public methods hand the write path (compat/store-access.ts). */
 const storeContext = (store: EventStore): StoreContext => forCall(stateOf(store));
 
 describe('StoreState and StoreContext: the long-lived store and the per-call context apart', () => {

@@ -1,6 +1,6 @@
 import { CallBudget, type CallOptions } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
-import type { Meter } from './metering.js';
+import { Meter, meteredBlobs, meteredKv } from './metering.js';
 import type { ResolvedOptions } from '../options/index.js';
 import type { BlobDriver } from '../ports/blob-driver.js';
 import { batchGetAll } from './batch-loops.js';
@@ -8,7 +8,7 @@ import { instanceScope } from '../blobs/blob-keys.js';
 import type { Item, ItemKey, KvDriver } from '../ports/kv-driver.js';
 import type { RetryPolicy, Sleep } from './retry.js';
 import { retryingBlobs, retryingKv } from './retrying-drivers.js';
-import type { Warn } from './warnings.js';
+import { makeWarn, type Warn } from './warnings.js';
 
 /** The store's drivers as composed once at construction: the user's drivers behind the meter. */
 export interface MeteredDrivers {
@@ -42,8 +42,14 @@ export interface StoreState {
   readonly instance: TableInstance;
 }
 
-/** The state of a new store over `drivers` (see {@link StoreState}): empty caches, no verified instance yet. */
-export function storeState(drivers: MeteredDrivers, options: ResolvedOptions, meter: Meter, warn: Warn, sleep: Sleep): StoreState {
+/**
+ * The state of a new store (see {@link StoreState}): the user's drivers behind one meter (its warnings to
+ * `onWarning` and the logger), empty caches, no verified instance yet.
+ */
+export function storeState(options: ResolvedOptions, sleep: Sleep): StoreState {
+  const warn = makeWarn(options.onWarning, options.logger);
+  const meter = new Meter(options.onCapacity, warn);
+  const drivers = { kv: meteredKv(options.kv, meter), blobs: options.blobs ? meteredBlobs(options.blobs, meter) : undefined };
   return {
     drivers,
     options,

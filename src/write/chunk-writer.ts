@@ -9,6 +9,7 @@ import { analyseCancellation, type CancellationAnalysis, type ChunkTransaction }
 import type { Chunk } from './append-plan.js';
 import { isBudgetError } from '../runtime/call-budget.js';
 import { ChunkBasis, type ChunkExpectations } from './chunk-basis.js';
+import { ChunkWaits } from './chunk-waits.js';
 import { toStoredEvent } from '../layout/codecs/event.js';
 import type { StoredEvent } from '../compat/contract-types.js';
 import { ConcurrencyError, DuplicateEventIdError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
@@ -18,10 +19,9 @@ import type { OffloadDecision } from '../blobs/offload.js';
 import { mayHaveLanded } from '../runtime/outcome.js';
 import { guardedSequences, outcomeUnknown } from './outcome-proof.js';
 import type { ActionFailure, TransactResult } from '../ports/kv-driver.js';
-import { backoffDelay, contentionDelay, exhausted, isRetryable } from '../runtime/retry.js';
+import { isRetryable } from '../runtime/retry.js';
 import { ownBlobScope, type WriteContext } from '../runtime/store-context.js';
 import { findStoredBatch } from './stored-batch.js';
-import { noteConflict, noteRetry } from '../telemetry/call-scope.js';
 import { writeMarkers } from '../layout/table-metadata.js';
 import { uploadBlobs } from '../blobs/write-blobs.js';
 import { confirmCommit, confirmInstance, forgetTable, rememberHeads, rememberPositions } from './write-instance.js';
@@ -49,10 +49,8 @@ export class ChunkWriter {
   /** The transaction sent next, and its idempotency token (new with every rebuilt transaction). */
   private tx!: ChunkTransaction;
   private token = '';
-  /** Races lost so far, against `maxConflictRetries`. */
-  private conflicts = 0;
-  /** Throttles and transient faults so far, against the retry policy's attempts. */
-  private transientFailures = 0;
+  /** The waits between attempts, and their counts (lost races, transient faults). */
+  private readonly waits: ChunkWaits;
   /**
    * Once a request may have been applied without our knowing (a lost response, a call raced out by the deadline),
    * a failure of the write is an unknown outcome (resolved by reading the guards when the budget allows).
@@ -72,6 +70,7 @@ export class ChunkWriter {
   ) {
     this.decisions = decisions;
     this.basis = new ChunkBasis(ctx, chunk, terms.writeId, terms);
+    this.waits = new ChunkWaits(ctx);
   }
 
   /**
@@ -139,8 +138,9 @@ export class ChunkWriter {
     }
     // A refusal only when no attempt of the call (the SDK's own retries included) may have landed.
     if (!REFUSED_CODES.has((error as EventStoreAdapterError).code) || mayHaveLanded(error)) this.mayHaveApplied(error);
-    if (hasCode(error, ErrorCodes.TRANSACTION_CONFLICT)) return this.contention(false, 'concurrent transactions kept cancelling this one');
-    return this.transient(error);
+    if (hasCode(error, ErrorCodes.TRANSACTION_CONFLICT))
+      return this.waits.contention(false, 'concurrent transactions kept cancelling this one');
+    return this.waits.transient(error);
   }
 
   /** The transaction was cancelled: its reasons say which outcome it was. The stored events, or undefined to attempt again. */
@@ -185,9 +185,8 @@ export class ChunkWriter {
     }
     if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
     if (analysis.foreignGuards.length === 0) return 'rebase';
-    if (++this.conflicts > this.ctx.options.maxConflictRetries)
+    if (!this.waits.lostRace('the id guards vanished (a concurrent reset)'))
       throw new DuplicateEventIdError(analysis.foreignGuards.map((index) => this.chunk.events[index]!.validated.event.id));
-    noteConflict('the id guards vanished (a concurrent reset)');
     return undefined;
   }
 
@@ -226,43 +225,21 @@ export class ChunkWriter {
     if (analysis.headConflicts.size > 0 || analysis.logConflicts.size > 0 || analysis.sequenceTaken) {
       if (analysis.headConflicts.size === 0 && analysis.sequenceTaken) await this.basis.readHeads();
       // Rebuilt on what the failed conditions returned (or on heads read again): an informed re-try.
-      await this.contention(true, 'the stream head kept moving');
+      await this.waits.contention(true, 'the stream head kept moving');
     } else if (analysis.throttled) {
-      await this.transient(new EventStoreAdapterError(ErrorCodes.THROTTLED, 'transaction cancelled: an item was throttled'));
+      await this.waits.transient(new EventStoreAdapterError(ErrorCodes.THROTTLED, 'transaction cancelled: an item was throttled'));
     } else if (analysis.retryable) {
       // Cancelled by a concurrent transaction on one of its items (a hot head or log counter): contention, not a
       // fault, so it re-tries like a moved head, within maxConflictRetries, not the few attempts of the retry policy.
-      await this.contention(false, 'concurrent transactions kept cancelling this one');
+      await this.waits.contention(false, 'concurrent transactions kept cancelling this one');
     } else if (analysis.instanceMoved) {
       // Adopted (or markers written again) by instanceMoved: an informed re-try, counted like a lost race.
-      await this.contention(true, 'the table instance kept changing');
+      await this.waits.contention(true, 'the table instance kept changing');
     } else if (analysis.linkClashes.length === 0) {
       throw new EventStoreAdapterError(ErrorCodes.BACKEND, 'Transaction cancelled without a reason this adapter understands', {
         details: { reasons },
       });
     }
-  }
-
-  /** Outcome: throttled or a transient fault. Counted against the retry policy (`RETRY/EXHAUSTED` after its last attempt), then its backoff. */
-  private async transient(error: unknown): Promise<void> {
-    const { policy } = this.ctx.retry;
-    if (++this.transientFailures >= policy.maxAttempts) throw exhausted(policy, error, WHAT);
-    noteRetry('transact-write', error);
-    await this.ctx.budget.sleep(backoffDelay(policy, this.transientFailures - 1), this.ctx.sleep, WHAT);
-  }
-
-  /** A lost race: counted against `maxConflictRetries` (then `RETRY/EXHAUSTED`), then the contention wait (`informed`: see contentionDelay). */
-  private async contention(informed: boolean, why: string): Promise<void> {
-    const { policy } = this.ctx.retry;
-    if (++this.conflicts > this.ctx.options.maxConflictRetries) {
-      throw exhausted(
-        { ...policy, maxAttempts: this.conflicts },
-        new EventStoreAdapterError(ErrorCodes.TRANSACTION_CONFLICT, why),
-        'storeEvents (contention)',
-      );
-    }
-    noteConflict(why);
-    await this.ctx.budget.sleep(contentionDelay(policy, this.conflicts, informed), this.ctx.sleep, WHAT);
   }
 
   /**
