@@ -4,7 +4,8 @@
  * extend a V6 class instead (v6-classes.ts), and `hasCode()` works for all of them.
  */
 import { EventStoreError } from '@schemeless/event-store-types';
-import { type ErrorCode, RETRYABLE_CODES } from './codes.js';
+// ErrorCodes: for the doc comments' links (typedoc resolves them through the imports).
+import { type ErrorCode, type ErrorCodes, RETRYABLE_CODES } from './codes.js';
 
 /**
  * The brand every error of this package carries on its prototype: `instanceof EventStoreAdapterError` checks it, so
