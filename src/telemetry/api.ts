@@ -15,6 +15,9 @@ export type OtelApi = typeof OtelApiModule;
 /** The optional peer dependency's name. */
 export const OTEL_API_MODULE = '@opentelemetry/api';
 
+/** The instrumentation scope's name (tracer and meter). */
+export const INSTRUMENTATION_NAME = 'event-store-adapter-dynamodb';
+
 /** `undefined`: not tried yet; `null`: absent. */
 let loaded: OtelApi | null | undefined;
 

@@ -1,5 +1,5 @@
 /**
- * The error-code list of docs/errors.md, generated from `ErrorCodes` in src/errors/index.ts and `OpsErrorCodes` in
+ * The error-code list of docs/errors.md, generated from `ErrorCodes` in src/errors/codes.ts and `OpsErrorCodes` in
  * ops/errors.ts (each code's doc comment is
  * its meaning; `RETRYABLE_CODES` says which the core retries), so the docs cannot drift from the code.
  *
@@ -62,7 +62,7 @@ const meaningOf = (comment: string | undefined): string =>
 /** The error codes: one table per namespace, one row (and one anchor) per code. */
 export function generateErrorCodes(): string {
   // Each code with its doc comment: the core's, then the operations tools' (their keys may repeat the core's).
-  const core = codeComments('src/errors/index.ts', 'ErrorCodes');
+  const core = codeComments('src/errors/codes.ts', 'ErrorCodes');
   const ops = codeComments('ops/errors.ts', 'OpsErrorCodes');
   const codes: Array<[string | undefined, string]> = [
     ...Object.entries(ErrorCodes).map(([key, code]): [string | undefined, string] => [core.get(key), code]),
