@@ -49,6 +49,7 @@ export type { CompressionAlgorithm, CompressionSettings } from './payload/compre
 // ---- what a user types (types only: no runtime cost) ----
 export type { AwsEventStoreOptions } from './entry/drop-in.js';
 export type { EventStoreCoreOptions } from './event-store.js';
+export type { EventStoreApi } from './compat/store-api.js';
 export type { ChangeFeedSettings, EventStoreOptions, OperationType, ResolvedOptions } from './options/index.js';
 export type { CallOptions } from './runtime/call-budget.js';
 export type * from './compat/contract-types.js';
