@@ -10,6 +10,7 @@
  * The AWS SDK and the twin load on the first call of a store built by the first two forms (their drivers are lazy,
  * see lazy-drivers.ts), not when the package root is imported.
  */
+import type { EventStoreApi } from '../compat/store-api.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_BLOB_CAPABILITIES, DEFAULT_KV_CAPABILITIES } from '../../drivers/memory/capabilities.js';
@@ -26,7 +27,7 @@ import { lazyBlobDriver, lazyKvDriver } from './lazy-drivers.js';
  *   optionally `blobs`), those drivers.
  * @throws `INPUT/INVALID_OPTIONS` naming each bad field.
  */
-export class EventStoreRepo extends EventStore {
+export class EventStoreRepo extends EventStore implements EventStoreApi {
   constructor(dynamodbClient: DynamoDBClient, s3Client?: S3Client, options?: AwsEventStoreOptions);
   constructor(options?: EventStoreOptions);
   constructor(first?: DynamoDBClient | EventStoreOptions, s3Client?: S3Client, options?: AwsEventStoreOptions) {
