@@ -5,17 +5,10 @@
  * ({@link rescope}); the transaction's instance condition (a head's generation or an instance marker) makes sure it
  * cannot commit anywhere else.
  */
-import { mapWithConcurrency } from '../runtime/concurrency.js';
 import { instanceScope } from './blob-keys.js';
 import type { OffloadDecision } from './offload.js';
-import type { StoreContext, WriteContext } from '../runtime/store-context.js';
+import type { StoreContext } from '../runtime/store-context.js';
 import { A } from '../layout/table-layout.js';
-
-/** A blob of a committed write: its key (named by the committed item) and its bytes. */
-export interface CommittedBlob {
-  readonly key: string;
-  readonly body: Uint8Array;
-}
 
 /**
  * `decisions` with every blob key under scope `from` moved under scope `to` (the blob's key and the item's reference
@@ -30,15 +23,6 @@ export function rescope(decisions: readonly OffloadDecision[], from: string, to:
     const key = move(decision.blob.key);
     return { item: { ...decision.item, [A.blobKey]: key }, blob: { ...decision.blob, key } };
   });
-}
-
-/** Put committed blobs again under their own keys (same bytes: idempotent; never a delete), a few at a time. */
-export async function putAgain(ctx: WriteContext, blobs: readonly CommittedBlob[]): Promise<void> {
-  const driver = ctx.blobs;
-  if (!driver || blobs.length === 0) return;
-  await mapWithConcurrency(blobs, ctx.options.hydrationConcurrency, (blob) =>
-    driver.put(blob.key, blob.body, { contentType: 'application/json' }),
-  );
 }
 
 /** Delete every blob under the scope of the table instance `generation` (and nothing outside it): `resetStore`'s clear. */

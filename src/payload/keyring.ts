@@ -7,7 +7,7 @@
  * Erasure overwrites the stream's key item with a tombstone: the data key is gone from the table.
  */
 import { BoundedCache } from '../runtime/concurrency.js';
-import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
+import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { InstanceChanged, markerCheck } from '../layout/instance-markers.js';
 import type { ActionFailure, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
 import { backoffDelay } from '../runtime/retry.js';
@@ -186,6 +186,27 @@ export class Keyring {
       return { kind: 'bad', error };
     }
     return { kind: 'key', key };
+  }
+
+  /**
+   * `decode` with stream `pk`'s key as this process has it (`cached`, from {@link lookup}); when that key fails (it
+   * does not unwrap: `CODEC/KEY_UNWRAP_FAILED`, or does not decrypt: `CODEC/DECRYPT_FAILED`), the keys cached here
+   * may be those of a table reset elsewhere since: the key is looked up fresh once and `decode` runs again with it
+   * (its error then stands). Any other error of `decode` is thrown as it is. The one fresh-key retry of the read
+   * paths (events, snapshot states).
+   */
+  async withFreshRetry<T>(
+    ctx: WriteContext,
+    pk: string,
+    cached: StreamKey | undefined,
+    decode: (key: StreamKey | undefined) => T | Promise<T>,
+  ): Promise<T> {
+    try {
+      return await decode(cached);
+    } catch (error) {
+      if (!hasCode(error, ErrorCodes.CODEC_DECRYPT_FAILED) && !hasCode(error, ErrorCodes.CODEC_KEY_UNWRAP_FAILED)) throw error;
+      return decode((await this.lookup(ctx, [pk], { fresh: true })).get(pk));
+    }
   }
 
   /**

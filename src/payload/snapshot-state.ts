@@ -1,5 +1,4 @@
 /** The pipeline for snapshot states: encoded on save like an event's payload, decoded on read; an erased stream's snapshot reads as none. */
-import { ErrorCodes, hasCode } from '../errors/index.js';
 import type { WriteContext } from '../runtime/store-context.js';
 import type { StreamKey } from './keyring.js';
 import { decodeValues, encodeTexts, streamKeysFor, isEncrypted, type Encoded, type ValueOwner } from './pipeline.js';
@@ -33,17 +32,10 @@ export async function decodeState(
   marker: string,
   bytes: Uint8Array,
 ): Promise<string | 'erased'> {
-  const keys = isEncrypted(marker) ? await streamKeysFor(ctx, [pk]) : new Map();
+  const keys = isEncrypted(marker) ? await streamKeysFor(ctx, [pk]) : new Map<string, StreamKey>();
   const decode = (key: StreamKey | undefined) =>
     decodeValues(ctx.options.payload, snapshotOwner(pk, sequence), marker, ['s'], [bytes], key);
-  let texts: ReturnType<typeof decode>;
-  try {
-    texts = decode(keys.get(pk));
-  } catch (error) {
-    // The key cached by this process may be that of a table reset elsewhere since: read it fresh once.
-    const keyring = ctx.options.payload.keyring;
-    if (!keyring || !(hasCode(error, ErrorCodes.CODEC_DECRYPT_FAILED) || hasCode(error, ErrorCodes.CODEC_KEY_UNWRAP_FAILED))) throw error;
-    texts = decode((await keyring.lookup(ctx, [pk], { fresh: true })).get(pk));
-  }
+  const keyring = ctx.options.payload.keyring;
+  const texts = keyring ? await keyring.withFreshRetry(ctx, pk, keys.get(pk), decode) : decode(undefined);
   return texts === 'erased' ? 'erased' : texts[0]!;
 }

@@ -76,10 +76,7 @@ export async function hydrate(
   return events;
 }
 
-/**
- * An encoded event decoded with its stream's key; when the key fails (it does not unwrap, or does not decrypt), the
- * keys cached by this process may be those of a table reset elsewhere since: read fresh once, then decode again.
- */
+/** An encoded event decoded with its stream's key (`keys`: the page's), read fresh once should it fail (Keyring.withFreshRetry). */
 async function decodeWithFreshKeys(
   ctx: WriteContext,
   entry: DecodedEventItem,
@@ -88,14 +85,9 @@ async function decodeWithFreshKeys(
   keys: Map<string, StreamKey>,
 ): Promise<StoredEvent> {
   const pk = item[A.pk] as string;
-  try {
-    return decodeEncodedEvent(ctx.options.payload, entry, item, body, keys.get(pk));
-  } catch (error) {
-    const keyring = ctx.options.payload.keyring;
-    if (!keyring || !(hasCode(error, ErrorCodes.CODEC_DECRYPT_FAILED) || hasCode(error, ErrorCodes.CODEC_KEY_UNWRAP_FAILED))) throw error;
-    const fresh = (await keyring.lookup(ctx, [pk], { fresh: true })).get(pk);
-    return decodeEncodedEvent(ctx.options.payload, entry, item, body, fresh);
-  }
+  const decode = (key: StreamKey | undefined) => decodeEncodedEvent(ctx.options.payload, entry, item, body, key);
+  const keyring = ctx.options.payload.keyring;
+  return keyring ? keyring.withFreshRetry(ctx, pk, keys.get(pk), decode) : decode(undefined);
 }
 
 function decodeOrReport(ctx: WriteContext, item: Item, onUnreadable: UnreadablePolicy): DecodedEventItem | undefined {

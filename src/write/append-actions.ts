@@ -26,12 +26,6 @@ export interface ChunkTransaction {
   readonly roles: ActionRole[];
   /** The sequence each event of the chunk gets, in chunk order. */
   readonly sequences: number[];
-  /**
-   * True when some action is conditioned on the writer's own generation (a head: a known stream, or a read dependency
-   * at a version > 0; else an instance marker): the transaction then commits only into the table instance the writer
-   * verified. False only when the writer knows no generation: it then confirms the instance after the commit.
-   */
-  readonly verified: boolean;
 }
 
 /** No change feed: no log shards, no bases. */
@@ -43,12 +37,12 @@ const NO_ACCEPTED: ReadonlyMap<string, string | null> = new Map();
 
 /** What the transaction's head conditions name of the table instance (see {@link buildTransaction}). */
 export interface InstanceCondition {
-  /** The generation of the instance the writer verified ('': none known, heads are conditioned on their version only). */
+  /** The generation of the instance the writer verified (its `init` read it from the layout record): never ''. */
   readonly generation: string;
   /**
    * Streams whose head carries another generation (a string) or none (null) although the writer has just verified
    * its instance (by reading the layout record): their condition names that value instead, and the put stamps
-   * `generation`. Such a transaction is not `verified`.
+   * `generation`; an instance marker check then ties the transaction.
    */
   readonly accepted?: ReadonlyMap<string, string | null>;
 }
@@ -62,6 +56,9 @@ export interface InstanceCondition {
  * absent or at 0; else `version = expected`); when no head condition names the writer's generation, a check of the
  * first stream's instance marker (see instance-markers.ts); per event its item and id guard (both `notExists`) and,
  * with a cause, its causation link at the event's slot + `linkProbes[index]` (`notExists`).
+ * So every transaction built commits only into the instance `extras.instance` names (a head condition or the
+ * marker check ties it): a commit never needs its instance confirmed after the fact. Throws when that generation
+ * is '' (a write before `init`: nothing could tie it), before anything is sent.
  */
 export function buildTransaction(
   chunk: Chunk,
@@ -72,19 +69,22 @@ export function buildTransaction(
   extras: {
     readonly logBases?: ReadonlyMap<number, number>;
     readonly checks?: ReadonlyMap<string, number>;
-    readonly instance?: InstanceCondition;
-  } = {},
+    readonly instance: InstanceCondition;
+  },
 ): ChunkTransaction {
   const logBases = extras.logBases ?? NO_LOG_BASES;
   const checks = extras.checks ?? NO_CHECKS;
-  const generation = extras.instance?.generation ?? '';
-  const accepted = extras.instance?.accepted ?? NO_ACCEPTED;
-  let verified = false;
+  const { generation } = extras.instance;
+  if (generation === '')
+    throw new Error('buildTransaction: no verified table instance (a write before init): the commit could not be tied to one');
+  const accepted = extras.instance.accepted ?? NO_ACCEPTED;
+  /** Whether some head condition names `generation` (else the marker check must). */
+  let tied = false;
   /** The condition on a head at `version` > 0: its version, and the generation it must carry. */
   const atHead = (pk: string, version: number): Condition => {
     const atVersion: Condition = { kind: 'equals', attribute: A.version, value: version };
     const seen = accepted.has(pk) ? accepted.get(pk)! : generation;
-    if (!accepted.has(pk) && generation !== '') verified = true;
+    if (!accepted.has(pk)) tied = true;
     return seen === null || seen === ''
       ? atVersion
       : { kind: 'and', conditions: [atVersion, { kind: 'equals', attribute: A.generation, value: seen }] };
@@ -137,17 +137,16 @@ export function buildTransaction(
     actions.push({ type: 'conditionCheck', key: headKey(pk), condition: expected === 0 ? atZero : atHead(pk, expected) });
     roles.push({ kind: 'check', pk });
   }
-  if (!verified && generation !== '') {
+  if (!tied) {
     // Nothing above names the instance (every stream new, or heads of accepted generations): an instance marker does.
     actions.push(markerCheck(chunk.events[0]!.pk, generation));
     roles.push({ kind: 'instance' });
-    verified = true;
   }
   for (const { action, role } of perEvent) {
     actions.push(action);
     roles.push(role);
   }
-  return { actions, roles, sequences, verified };
+  return { actions, roles, sequences };
 }
 
 /** What a cancelled chunk transaction says. */

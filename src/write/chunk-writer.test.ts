@@ -182,29 +182,12 @@ describe('ChunkWriter: committed', () => {
     expect([...ctx.logPositions.values()]).toEqual([3]);
   });
 
-  it('a commit tied to no instance (the writer knew no generation) is confirmed: instance adopted, heads restamped', async () => {
-    const { ctx, calls, store } = await open();
-    const pk = streamPk('acct', 'blind');
+  it('a writer knowing no table instance (before init) sends nothing: no transaction could be tied to an instance', async () => {
+    const { ctx, calls } = await open();
     const { writer } = writerOf(ctx, [event('blind')]);
-    ctx.instance.generation = ''; // planned, then sent knowing no generation: no condition names an instance
-    const stored = await writer.write();
-    expect(stored.map((e) => e.sequence)).toEqual([1]);
-    expect(operations(calls)).toEqual(['transactWrite', 'get', 'batchWrite', 'get', 'transactWrite']);
-    expect(ctx.instance.generation).toBe(generationOf(store));
-    const restamp = transactions(calls)[1]!.actions;
-    expect(restamp).toEqual([
-      {
-        type: 'put',
-        item: encodeHead(pk, 1, generationOf(store)),
-        condition: {
-          kind: 'and',
-          conditions: [
-            { kind: 'equals', attribute: A.version, value: 1 },
-            { kind: 'equals', attribute: A.generation, value: '' },
-          ],
-        },
-      },
-    ]);
+    ctx.instance.generation = '';
+    await expect(writer.write()).rejects.toThrow('no verified table instance');
+    expect(operations(calls)).toEqual([]);
   });
 });
 
@@ -244,14 +227,14 @@ describe('ChunkWriter: conflict', () => {
     expect(transactions(calls)).toHaveLength(1);
   });
 
-  it('the identical batch stored by an earlier call: its events, then the commit confirmed by a layout read', async () => {
+  it('the identical batch stored by an earlier call: its events, read by id, no layout read', async () => {
     const { ctx, calls, other } = await open();
     const same = event('same');
     await other().storeEvents([event('same'), same]);
     const stored = await writerOf(ctx, [same]).writer.write();
     expect(stored.map((e) => [e.id, e.sequence])).toEqual([[same.id, 2]]);
     expect(transactions(calls)).toHaveLength(1);
-    expect(operations(calls).at(-1)).toBe('get'); // the layout record: no condition tied this result to the instance
+    expect(operations(calls)).toEqual(['transactWrite', 'batchGet', 'batchGet']); // guards, then the events they name
   });
 
   it('a causation link slot taken by another event: the link probes the next slot, without a wait', async () => {
@@ -390,12 +373,12 @@ describe('ChunkWriter: throttled or transient', () => {
 });
 
 describe('ChunkWriter: ambiguous', () => {
-  it('a lost response, then the attempts ran out: the guards prove the commit, which is then confirmed', async () => {
+  it('a lost response, then the attempts ran out: the guards prove the commit (tied to the instance: no layout read)', async () => {
     const { ctx, calls, kv } = await open({ maxAttempts: 1 });
     kv.injectFault('transactWrite', { kind: 'lostResponse', reportAs: 'throttle' });
     const stored = await writerOf(ctx, [event('landed'), event('landed')]).writer.write();
     expect(stored.map((e) => e.sequence)).toEqual([1, 2]);
-    expect(operations(calls)).toEqual(['transactWrite', 'batchGet', 'get']);
+    expect(operations(calls)).toEqual(['transactWrite', 'batchGet']);
   });
 
   it('an attempt that may have landed and did not: STORE/OUTCOME_UNKNOWN with the event ids and the last ambiguity', async () => {

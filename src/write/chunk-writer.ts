@@ -24,7 +24,7 @@ import { ownBlobScope, type WriteContext } from '../runtime/store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { writeMarkers } from '../layout/table-metadata.js';
 import { uploadBlobs } from '../blobs/write-blobs.js';
-import { confirmCommit, confirmInstance, forgetTable, rememberHeads, rememberPositions } from './write-instance.js';
+import { confirmInstance, forgetTable, rememberHeads, rememberPositions } from './write-instance.js';
 
 /** The operation named in budget errors and retry messages. */
 const WHAT = 'storeEvents';
@@ -58,8 +58,6 @@ export class ChunkWriter {
   private uncertain = false;
   /** The error that last made the write uncertain (reported with `STORE/OUTCOME_UNKNOWN`). */
   private lastAmbiguity: unknown;
-  /** False when the commit was not tied to the verified table instance by any condition: confirmed after it. */
-  private verified = true;
 
   /** The basis is taken from `terms.exact` and this process's caches now, before the blobs are uploaded. */
   constructor(
@@ -75,16 +73,15 @@ export class ChunkWriter {
 
   /**
    * Upload the chunk's blobs (once: they serve every attempt; again only under a new instance's scope), attempt
-   * until an outcome is proven, and return the stored events in chunk order. A commit no condition tied to the
-   * verified instance is confirmed after (see confirmCommit). Throws the definite errors (`ConcurrencyError`,
+   * until an outcome is proven, and return the stored events in chunk order. Every attempt (like an identical
+   * earlier call's) is tied to the instance it was built under (buildTransaction): a commit, proven or recovered
+   * from the guards, needs no confirmation of its instance after it. Throws the definite errors (`ConcurrencyError`,
    * `DuplicateEventIdError`, `DRIVER/VALIDATION`, `DRIVER/BACKEND`), `RETRY/EXHAUSTED`, budget errors, or
    * `STORE/OUTCOME_UNKNOWN` when an attempt may have landed and the guards do not prove it did.
    */
   async write(): Promise<StoredEvent[]> {
     await uploadBlobs(this.ctx, this.decisions);
-    const events = await this.attempts();
-    if (!this.verified) await confirmCommit(this.ctx, this.chunk, events, this.blobs());
-    return events;
+    return this.attempts();
   }
 
   /** Attempt until an outcome; an error after an attempt that may have landed is resolved by {@link ambiguous}. */
@@ -119,7 +116,7 @@ export class ChunkWriter {
   /** Outcome: committed. The log counters and heads it set are remembered; the events at their sequences. */
   private committed(): StoredEvent[] {
     rememberPositions(this.ctx, this.tx);
-    return this.settle(this.tx.sequences, this.tx.verified);
+    return this.settle(this.tx.sequences);
   }
 
   /**
@@ -149,10 +146,7 @@ export class ChunkWriter {
     const analysis = analyseCancellation(this.tx, reasons, chunk, this.terms.writeId);
     if (analysis.ownSequences.size === chunk.events.length) {
       // An earlier attempt of this very write committed (its response was lost): report what it stored.
-      return this.settle(
-        chunk.events.map((_, index) => analysis.ownSequences.get(index)!),
-        false,
-      );
+      return this.settle(chunk.events.map((_, index) => analysis.ownSequences.get(index)!));
     }
     const stored = await this.storedBefore(analysis);
     if (stored !== 'rebase') return stored;
@@ -178,10 +172,7 @@ export class ChunkWriter {
     const existing = await findStoredBatch(this.ctx, this.chunk.events);
     if (existing.state === 'identical') {
       this.uncertain = false;
-      return this.settle(
-        existing.events.map((event) => event.sequence),
-        false,
-      );
+      return this.settle(existing.events.map((event) => event.sequence));
     }
     if (existing.state === 'conflicting') throw new DuplicateEventIdError(existing.eventIds);
     if (analysis.foreignGuards.length === 0) return 'rebase';
@@ -253,7 +244,7 @@ export class ChunkWriter {
     if (this.ctx.budget.violation(WHAT) === undefined) {
       try {
         const sequences = await guardedSequences(this.ctx, this.chunk, this.terms.writeId);
-        if (sequences !== undefined) return this.settle(sequences, false);
+        if (sequences !== undefined) return this.settle(sequences);
       } catch {
         // The check itself failed: the outcome stays unknown.
       }
@@ -261,12 +252,10 @@ export class ChunkWriter {
     throw outcomeUnknown(this.chunk, error, this.lastAmbiguity, this.terms.wholeBatch);
   }
 
-  /** The chunk's events stored at `sequences` (heads remembered); `verified`: the commit was tied to the verified instance. */
-  private settle(sequences: readonly number[], verified: boolean): StoredEvent[] {
+  /** The chunk's events stored at `sequences` (heads remembered). */
+  private settle(sequences: readonly number[]): StoredEvent[] {
     rememberHeads(this.ctx, this.chunk, sequences);
-    const events = this.chunk.events.map((event, index) => toStoredEvent(event.validated.event, sequences[index]!));
-    this.verified = verified;
-    return events;
+    return this.chunk.events.map((event, index) => toStoredEvent(event.validated.event, sequences[index]!));
   }
 
   /** The write may have been applied although the call failed: its end is resolved by {@link ambiguous}. */
@@ -279,10 +268,5 @@ export class ChunkWriter {
   private rebuild(): void {
     this.tx = this.basis.transaction(this.decisions);
     this.token = randomUUID();
-  }
-
-  /** The blobs the chunk's items name. */
-  private blobs() {
-    return this.decisions.flatMap((decision) => (decision.blob ? [decision.blob] : []));
   }
 }

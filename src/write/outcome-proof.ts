@@ -1,7 +1,6 @@
 /**
- * The end of a chunk write whose outcome is uncertain (an attempt may have landed unanswered, or a commit's table
- * instance could not be confirmed): proof by the id guards, or `STORE/OUTCOME_UNKNOWN`, whose identical retry
- * succeeds if the write had committed.
+ * The end of a chunk write whose outcome is uncertain (an attempt may have landed unanswered): proof by the id
+ * guards, or `STORE/OUTCOME_UNKNOWN`, whose identical retry succeeds if the write had committed.
  */
 import type { Chunk } from './append-plan.js';
 import { keyId } from '../layout/codecs/event.js';
@@ -34,18 +33,6 @@ export function outcomeUnknown(chunk: Chunk, error: unknown, lastAmbiguity: unkn
     ErrorCodes.OUTCOME_UNKNOWN,
     `storeEvents: the outcome of the write of ${eventIds.length} event(s) is unknown (${describe(error)}); retry the identical ${wholeBatch ? 'batch' : 'transaction'}: if it had committed, the retry returns the stored events`,
     { cause: error, details: { eventIds, lastAmbiguity: describe(lastAmbiguity) } },
-  );
-}
-
-/** `STORE/OUTCOME_UNKNOWN` for a chunk that committed into a table instance its confirmation (failing with `error`) could not name. */
-export function instanceUnconfirmed(chunk: Chunk, error: unknown): EventStoreAdapterError {
-  return new EventStoreAdapterError(
-    ErrorCodes.OUTCOME_UNKNOWN,
-    `storeEvents: the write committed, but whether into the table instance whose catalog this process recorded could not be confirmed (${describe(error)}); retry the identical batch`,
-    {
-      cause: error,
-      details: { eventIds: chunk.events.map((event) => event.validated.event.id), lastAmbiguity: describe(error) },
-    },
   );
 }
 

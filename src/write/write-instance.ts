@@ -1,19 +1,13 @@
 /**
  * The table instance a write commits into, and this process's beliefs about it (heads, recorded months, log
  * positions): recording months in its catalog, remembering what a commit set, confirming the instance against the
- * layout record (adopting a new one after a reset elsewhere), forgetting stale beliefs, and stamping heads a commit
- * may have carried into a new instance.
+ * layout record (adopting a new one after a reset elsewhere), and forgetting stale beliefs.
  */
 import type { ChunkTransaction } from './append-actions.js';
 import { batchWriteAll } from '../runtime/batch-loops.js';
 import type { PlannedEvent, Chunk } from './append-plan.js';
 import { encodeCatalogEntry } from '../layout/codecs/catalog.js';
-import { encodeHead } from '../layout/codecs/head.js';
-import type { StoredEvent } from '../compat/contract-types.js';
 import { ErrorCodes, hasCode } from '../errors/index.js';
-import { putAgain, type CommittedBlob } from '../blobs/instance-blobs.js';
-import { instanceUnconfirmed } from './outcome-proof.js';
-import type { Condition } from '../ports/kv-driver.js';
 import { backOff } from '../runtime/retry.js';
 import { adoptInstance, loopOptions, type WriteContext } from '../runtime/store-context.js';
 import { A } from '../layout/table-layout.js';
@@ -84,53 +78,5 @@ export async function confirmInstance(ctx: WriteContext, chunk: Chunk): Promise<
     }
     adoptInstance(ctx, record.generation);
     await recordBuckets(ctx, chunk.events);
-  }
-}
-
-/**
- * After a commit that may have landed in a new table instance: the heads it wrote carry the old generation `from`,
- * which another process that has not noticed the reset would take for its own and append to unchecked. Each head
- * still at this commit's version and `from` gets the current generation (a single-action conditional put, 2 WCU;
- * one changed since is left alone: its writer stamped it).
- */
-async function restampHeads(ctx: WriteContext, chunk: Chunk, events: readonly StoredEvent[], from: string): Promise<void> {
-  const versions = new Map<string, number>();
-  events.forEach((stored, index) =>
-    versions.set(chunk.events[index]!.pk, Math.max(versions.get(chunk.events[index]!.pk) ?? 0, stored.sequence)),
-  );
-  for (const [pk, version] of versions) {
-    const condition: Condition = {
-      kind: 'and',
-      conditions: [
-        { kind: 'equals', attribute: A.version, value: version },
-        { kind: 'equals', attribute: A.generation, value: from },
-      ],
-    };
-    await ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item: encodeHead(pk, version, ctx.instance.generation), condition }]);
-  }
-}
-
-/**
- * After a commit no condition tied to the instance this process verified (every stream new, no generation known):
- * confirm the instance ({@link confirmInstance}); when it changed, put the commit's `blobs` again (they were keyed
- * before the instance was known) and restamp the heads it created. A failed confirmation leaves the commit's
- * instance unknown: the caches are forgotten and `STORE/OUTCOME_UNKNOWN` is thrown (the identical retry succeeds,
- * records its months and confirms again).
- */
-export async function confirmCommit(
-  ctx: WriteContext,
-  chunk: Chunk,
-  events: readonly StoredEvent[],
-  blobs: readonly CommittedBlob[],
-): Promise<void> {
-  const before = ctx.instance.generation;
-  try {
-    if (await confirmInstance(ctx, chunk)) {
-      await putAgain(ctx, blobs);
-      await restampHeads(ctx, chunk, events, before);
-    }
-  } catch (error) {
-    forgetTable(ctx);
-    throw instanceUnconfirmed(chunk, error);
   }
 }

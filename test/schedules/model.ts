@@ -4,13 +4,17 @@
  * same ones), and the record of what each call did. Everything here is plain JSON: a child process receives
  * operations and returns records over IPC.
  */
+import { createHash } from 'node:crypto';
 import type { CreatedEvent } from '../../src/compat/contract-types.js';
 
 /** The domain every schedule writes. */
 export const DOMAIN = 'acct';
 /** Streams shared by all actors (they contend). */
 export const STREAMS = 4;
-/** Payloads over this many characters are offloaded (stores use `offloadThresholdBytes` 2048). */
+/**
+ * Payloads over this many characters are offloaded (stores use `offloadThresholdBytes` 2048), compressed too (the
+ * codecs schedules): their filler is {@link incompressible}.
+ */
 export const BIG_CHARS = 3000;
 /** `offloadThresholdBytes` of every store in the schedules. */
 export const OFFLOAD_THRESHOLD_BYTES = 2048;
@@ -141,6 +145,23 @@ export function eventsOf(op: ResolvedOp): CreatedEvent[] {
   );
 }
 
+/** JSON-safe characters, 6 bits each: a filler of them compresses to no less than 3/4 of its length. */
+const FILLER_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * `prefix` padded to `length` characters with a filler drawn from `prefix` (deterministic: the parent process and a
+ * worker build the same): uniform over 64 characters, so it stays over the offload threshold when the codecs
+ * schedules compress it (a run of one letter compresses to a few bytes, and then nothing would be offloaded, leaving
+ * blobs, orphans and sweeps unexercised). Same length as a one-letter filler: the plain schedules' sizes are unchanged.
+ */
+export function incompressible(prefix: string, length: number): string {
+  let filler = '';
+  for (let block = 0; prefix.length + filler.length < length; block++) {
+    for (const byte of createHash('sha256').update(`${prefix}|${block}`).digest()) filler += FILLER_ALPHABET[byte & 63];
+  }
+  return (prefix + filler).slice(0, Math.max(length, prefix.length));
+}
+
 function event(op: ResolvedOp, index: number, stream: number, big: boolean): CreatedEvent {
   const id = `${op.tag}.${index}`;
   return {
@@ -148,7 +169,7 @@ function event(op: ResolvedOp, index: number, stream: number, big: boolean): Cre
     domain: DOMAIN,
     identifier: `s${stream}`,
     type: 'moved',
-    payload: big ? { id, blob: `${id}:`.padEnd(BIG_CHARS, 'z') } : { id },
+    payload: big ? { id, blob: incompressible(`${id}:`, BIG_CHARS) } : { id },
     created: new Date(op.createdMs + index),
   };
 }
@@ -157,5 +178,5 @@ function event(op: ResolvedOp, index: number, stream: number, big: boolean): Cre
 export function snapshotState(op: ResolvedOp, sequence: number, copy = 0): { tag: string; sequence: number; filler?: string } {
   const big = op.spec.kind === 'snapshot' && op.spec.big;
   const tag = `${op.tag}#${copy}`;
-  return big ? { tag, sequence, filler: `${tag}:`.padEnd(BIG_CHARS, 'y') } : { tag, sequence };
+  return big ? { tag, sequence, filler: incompressible(`${tag}:`, BIG_CHARS) } : { tag, sequence };
 }

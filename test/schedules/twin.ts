@@ -18,7 +18,7 @@ import { FaultGate, FaultyBlobs, FaultyKv, seedMathRandom, turns } from '../help
 import { executeOp } from './execute.js';
 import type { TwinSchedule } from './generators.js';
 import { audit, type AuditCounts } from './invariants.js';
-import { OFFLOAD_THRESHOLD_BYTES } from './model.js';
+import { BIG_CHARS, incompressible, OFFLOAD_THRESHOLD_BYTES } from './model.js';
 import { runActors, type HistoryEntry, type Instance } from './runner.js';
 
 /** Virtual ms per macrotask turn. */
@@ -139,7 +139,7 @@ async function plantNeighbour(
     domain: 'acct',
     identifier: 'n',
     type: 'moved',
-    payload: { blob: 'n'.repeat(3000) },
+    payload: { blob: incompressible(`neighbour.${index}:`, BIG_CHARS) }, // offloaded, compressed or not
     created: new Date(clock()),
   }));
   await store.appendEvents(events);
