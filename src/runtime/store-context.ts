@@ -123,9 +123,7 @@ export function adoptGeneration(instance: TableInstance, generation: string, fro
  * when it still holds the old generation.
  */
 export function adoptInstance(ctx: Pick<StoreContext, 'heads' | 'knownBuckets' | 'logPositions' | 'instance'>, generation: string): void {
-  ctx.heads.clear();
-  ctx.knownBuckets.clear();
-  ctx.logPositions.clear();
+  forgetTable(ctx);
   adoptGeneration(ctx.instance, generation, ctx.instance.generation);
 }
 

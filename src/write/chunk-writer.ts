@@ -20,11 +20,11 @@ import { mayHaveLanded } from '../runtime/outcome.js';
 import { guardedSequences, outcomeUnknown } from './outcome-proof.js';
 import type { ActionFailure, TransactResult } from '../ports/kv-driver.js';
 import { isRetryable } from '../runtime/retry.js';
-import { ownBlobScope, type WriteContext } from '../runtime/store-context.js';
+import { forgetTable, ownBlobScope, type WriteContext } from '../runtime/store-context.js';
 import { findStoredBatch } from './stored-batch.js';
 import { writeMarkers } from '../layout/table-metadata.js';
 import { uploadBlobs } from '../blobs/write-blobs.js';
-import { confirmInstance, forgetTable, rememberHeads, rememberPositions } from './write-instance.js';
+import { confirmInstance, rememberHeads, rememberPositions } from './write-instance.js';
 
 /** The operation named in budget errors and retry messages. */
 const WHAT = 'storeEvents';

@@ -27,13 +27,6 @@ export async function recordBuckets(ctx: WriteContext, planned: readonly Planned
   for (const bucket of fresh) ctx.knownBuckets.add(bucket);
 }
 
-/** Forget this process's beliefs about the table (heads, recorded months, log positions): after a reset elsewhere they are stale. */
-export function forgetTable(ctx: WriteContext): void {
-  ctx.heads.clear();
-  ctx.knownBuckets.clear();
-  ctx.logPositions.clear();
-}
-
 /** After a commit: each log shard's counter is where `tx` set it (unless another process is known to be further). */
 export function rememberPositions(ctx: WriteContext, tx: ChunkTransaction): void {
   tx.actions.forEach((action, position) => {
