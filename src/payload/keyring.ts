@@ -10,7 +10,7 @@ import { BoundedCache } from '../runtime/concurrency.js';
 import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { InstanceChanged, markerCheck } from '../layout/instance-markers.js';
 import type { ActionFailure, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
-import { backoffDelay } from '../runtime/retry.js';
+import { backOff } from '../runtime/retry.js';
 import { readItems, retryingTransaction, type WriteContext } from '../runtime/store-context.js';
 import { followInstance } from '../layout/table-metadata.js';
 import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../layout/table-layout.js';
@@ -94,7 +94,7 @@ export class Keyring {
       );
       if (result.committed) return key;
       await this.checkInstance(ctx, result.reasons, 'create the table key');
-      await ctx.sleep(backoffDelay(ctx.retry.policy, round));
+      await backOff(ctx, round, 'create the table key');
     }
     throw new EventStoreAdapterError(
       ErrorCodes.TRANSACTION_CONFLICT,
@@ -246,7 +246,7 @@ export class Keyring {
       if (again.kind === 'erased') throw streamErased(pk);
       if (again.kind === 'bad') throw again.error;
       if (again.kind === 'key') return again.key;
-      await ctx.sleep(backoffDelay(ctx.retry.policy, round));
+      await backOff(ctx, round, 'create a stream key');
     }
     throw new EventStoreAdapterError(
       ErrorCodes.TRANSACTION_CONFLICT,

@@ -7,7 +7,7 @@ import { clearInstanceBlobs } from '../blobs/instance-blobs.js';
 import type { CallBudget } from './call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { readMetadata, type TableMetadata } from '../layout/table-metadata.js';
-import { backoffDelay } from './retry.js';
+import { backOff } from './retry.js';
 import { forgetTable, openCall, type StoreState } from './store-context.js';
 
 /**
@@ -48,7 +48,7 @@ export async function resetTable(store: ResetTarget, budget: CallBudget): Promis
   // table without a record writes it as not created by a store, and the creator claims it right after. Before
   // refusing, give such a claim a few short waits (costs only on a refusal).
   for (let round = 0; !layout.createdByStore && round < RESET_CLAIM_ROUNDS; round++) {
-    await budget.sleep(backoffDelay(state.retry.policy, round), state.sleep, 'resetStore');
+    await backOff({ retry: state.retry, sleep: state.sleep, budget }, round, 'resetStore');
     layout = (await readMetadata(openCall(state, budget))) ?? layout;
   }
   const refuse = (reason: string, why: string) =>
