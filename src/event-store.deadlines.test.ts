@@ -2,7 +2,7 @@
  * Every public call is bounded (issue 16, defect 8), on the in-memory twin: `init` whose `ensureTable` never
  * resolves, a lazy driver whose module never loads, a layout read that never answers. Each call ends with
  * `STORE/DEADLINE_EXCEEDED` (or `STORE/ABORTED` for a signal), never hangs, and leaves the store usable.
- * Real endpoints that never answer: test/deadlines.real.test.ts.
+ * Real endpoints that never answer: test/safety/deadlines.real.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';

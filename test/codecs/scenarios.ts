@@ -1,6 +1,6 @@
 /**
  * The payload codecs (compression, encryption with crypto-shredding, upcasting) through every read path, on one
- * backend: run on the twin (test/codecs.test.ts) and on DynamoDB Local + the S3 server (test/codecs.real.test.ts).
+ * backend: run on the twin (test/codecs/codecs.test.ts) and on DynamoDB Local + the S3 server (test/codecs/codecs.real.test.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';

@@ -1,8 +1,8 @@
 /**
  * Every code block of the user docs compiles, and the runnable ones run (see `snippets.ts` for the fence flags).
  * JSON blocks must parse. The snippets are type-checked against the package's sources, as a consumer imports them.
+ * The blocks marked `run=local` run against the real servers in snippets.real.test.ts.
  */
-import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { NOT_YET_CHECKED } from './not-yet-checked.js';
 import { codeBlocks, read, rel, userDocs } from './markdown.js';
@@ -25,19 +25,6 @@ describe('docs code blocks', () => {
     const runnable = snippets.filter((snippet) => snippet.run === 'twin');
     expect(runnable.length).toBeGreaterThan(3);
     expect(runSnippets(runnable, {}, 240_000)).toEqual([]);
-  });
-
-  it('every ts block marked `run=local` runs against DynamoDB Local and the S3 server', { timeout: 300_000 }, (context) => {
-    const dynamoEndpoint = inject('dynamoEndpoint');
-    const s3Endpoint = inject('s3Endpoint');
-    if (!dynamoEndpoint || !s3Endpoint) {
-      console.warn(`!!! docs snippets marked run=local SKIPPED: ${inject('realServersUnavailable')} !!!`);
-      context.skip();
-      return;
-    }
-    const local = snippets.filter((snippet) => snippet.run === 'local');
-    expect(local.length).toBeGreaterThan(0);
-    expect(runSnippets(local, { DYNAMODB_ENDPOINT: dynamoEndpoint, S3_ENDPOINT: s3Endpoint }, 240_000)).toEqual([]);
   });
 
   it('every json block parses', () => {

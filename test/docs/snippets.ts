@@ -1,6 +1,6 @@
 /**
  * Every ```ts block of README.md and docs/**\/*.md is a complete module: `snippets.test.ts` writes each to
- * `test/docs/.snippets/` (git-ignored), type-checks them all with `tsc` against the package's sources (the package
+ * `test/docs/.snippets/` (git-ignored; `snippets.real.test.ts` to `.snippets-local/`, so the two files never share a folder), type-checks them all with `tsc` against the package's sources (the package
  * name and its subpaths are mapped to `src/`, `drivers/`, ... by `paths`), and runs the ones whose fence says so:
  *
  * - ```` ```ts run ````: runs on the in-memory twin (no servers);
@@ -11,10 +11,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { codeBlocks, read, rel, ROOT } from './markdown.js';
 
+/** Where the twin's test writes the snippets. */
 export const SNIPPET_DIR = join(ROOT, 'test', 'docs', '.snippets');
+/** Where the real-server test writes them: its own folder, as the two test files may run at once and each empties its folder. */
+export const LOCAL_SNIPPET_DIR = join(ROOT, 'test', 'docs', '.snippets-local');
 
 /** The package's entry points, as a consumer imports them, and the source each maps to. */
 export const PACKAGE_PATHS: Record<string, string> = {
@@ -41,10 +44,13 @@ export interface Snippet {
 
 const TS_LANGS = new Set(['ts', 'typescript', 'mts']);
 
-/** Extracts the ts blocks of `files` into SNIPPET_DIR (emptied first), with a tsconfig mapping the package to its sources. */
-export function writeSnippets(files: string[]): Snippet[] {
-  rmSync(SNIPPET_DIR, { recursive: true, force: true });
-  mkdirSync(SNIPPET_DIR, { recursive: true });
+/**
+ * Extracts the ts blocks of `files` into `dir` (emptied first; a folder two levels below test/, like SNIPPET_DIR),
+ * with a tsconfig mapping the package to its sources.
+ */
+export function writeSnippets(files: string[], dir: string = SNIPPET_DIR): Snippet[] {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const snippets: Snippet[] = [];
   for (const path of files) {
     const blocks = codeBlocks(read(path)).filter((block) => TS_LANGS.has(block.lang));
@@ -53,8 +59,8 @@ export function writeSnippets(files: string[]): Snippet[] {
       const origin = `${rel(path)}:${block.line}`;
       const run = block.flags.includes('run') ? 'twin' : block.flags.includes('run=local') ? 'local' : undefined;
       const header = `// ${origin} (extracted by test/docs/snippets.ts)\n`;
-      writeFileSync(join(SNIPPET_DIR, name), `${header}${block.code}\nexport {};\n`);
-      snippets.push({ file: join(SNIPPET_DIR, name), origin, ...(run ? { run } : {}), offset: 1 });
+      writeFileSync(join(dir, name), `${header}${block.code}\nexport {};\n`);
+      snippets.push({ file: join(dir, name), origin, ...(run ? { run } : {}), offset: 1 });
     });
   }
   const up = '../../../';
@@ -67,21 +73,22 @@ export function writeSnippets(files: string[]): Snippet[] {
     },
     include: ['*.ts'],
   };
-  writeFileSync(join(SNIPPET_DIR, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
   return snippets;
 }
 
 /** `tsc --noEmit` over the snippets: the compiler's messages, each snippet's lines mapped back to its markdown. */
 export function typeCheck(snippets: Snippet[]): string[] {
+  const dir = snippets.length > 0 ? dirname(snippets[0]!.file) : SNIPPET_DIR;
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(SNIPPET_DIR, 'tsconfig.json'), '--pretty', 'false'],
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--pretty', 'false'],
     {
       cwd: ROOT,
       encoding: 'utf8',
     },
   );
-  const byName = new Map(snippets.map((snippet) => [snippet.file.slice(SNIPPET_DIR.length + 1), snippet]));
+  const byName = new Map(snippets.map((snippet) => [snippet.file.slice(dir.length + 1), snippet]));
   const errors = `${result.stdout}${result.stderr}`
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -99,16 +106,17 @@ export function typeCheck(snippets: Snippet[]): string[] {
 /** Runs the snippets in one tsx process, in order; resolves to each one's failure (none: `[]`). */
 export function runSnippets(snippets: Snippet[], env: Record<string, string>, timeoutMs: number): string[] {
   if (snippets.length === 0) return [];
-  const runner = join(SNIPPET_DIR, 'run-snippets.mts');
+  const dir = dirname(snippets[0]!.file);
+  const runner = join(dir, 'run-snippets.mts');
   const lines = snippets.map(
     (snippet) =>
-      `try { await import(${JSON.stringify(`./${snippet.file.slice(SNIPPET_DIR.length + 1)}`)}); console.log('SNIPPET-OK', ${JSON.stringify(snippet.origin)}); }\n` +
+      `try { await import(${JSON.stringify(`./${snippet.file.slice(dir.length + 1)}`)}); console.log('SNIPPET-OK', ${JSON.stringify(snippet.origin)}); }\n` +
       `catch (error) { console.log('SNIPPET-FAILED', ${JSON.stringify(snippet.origin)}, JSON.stringify(error instanceof Error ? (error.stack ?? error.message) : String(error))); }`,
   );
   writeFileSync(runner, `${lines.join('\n')}\nprocess.exit(0);\nexport {};\n`);
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(SNIPPET_DIR, 'tsconfig.json'), runner],
+    [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(dir, 'tsconfig.json'), runner],
     {
       cwd: ROOT,
       encoding: 'utf8',

@@ -1,6 +1,6 @@
 /**
- * The change feed's API, scenario by scenario, on any backend (the twin in test/change-feed-api.test.ts,
- * DynamoDB Local + S3 in test/change-feed.real.test.ts): the option and its refusals, the cursor's shape and
+ * The change feed's API, scenario by scenario, on any backend (the twin in test/feed/change-feed-api.test.ts,
+ * DynamoDB Local + S3 in test/feed/change-feed.real.test.ts): the option and its refusals, the cursor's shape and
  * refusals, the issue's reproduction of the `getAllEvents` resume hazard, offloaded events, and `subscribe`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
- * The change feed's proof workload, shared by the lagging twin (test/change-feed.test.ts, under random faults)
- * and DynamoDB Local + S3 (test/change-feed.real.test.ts):
+ * The change feed's proof workload, shared by the lagging twin (test/feed/change-feed.test.ts, under random faults)
+ * and DynamoDB Local + S3 (test/feed/change-feed.real.test.ts):
  * - 8 to 10 writers over TWO store instances of one table, each writer with its own clock skew (-5 s..+5 s) that
  *   stamps its events' `created`, some events with historic or far-future dates (1970, 1999, 2999), batches of
  *   1..6 events over 1..3 streams of a pool of 5 (they contend), without expectation, with the observed sequence,

@@ -2,7 +2,7 @@
  * The backends tests run on, built in ONE place: the in-memory twin, and DynamoDB Local + the S3 server through the
  * real drivers. A backend is the event-store contract suite's fixture (`EventStoreFixture`: the KV driver, the blob
  * driver, a teardown), plus, on the real servers, the AWS clients and the bucket (for the drop-in constructor and for
- * views of the bucket that bypass the store). The contract suites' factories (test/event-store-contract.*),
+ * views of the bucket that bypass the store). The contract suites' factories (test/api/event-store-contract*.test.ts),
  * the safety scenarios (test/safety/backends.ts) and the end-to-end scenario (test/e2e/backends.ts) build on it.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';

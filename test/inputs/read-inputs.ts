@@ -1,6 +1,6 @@
 /**
- * Issue 16 defect 7, as a property on any backend (the twin in test/read-inputs.test.ts, DynamoDB Local + the S3
- * server in test/read-inputs.real.test.ts): every public read method (and the change feed's name and cursor
+ * Issue 16 defect 7, as a property on any backend (the twin in test/inputs/read-inputs.test.ts, DynamoDB Local + the S3
+ * server in test/inputs/read-inputs.real.test.ts): every public read method (and the change feed's name and cursor
  * arguments) given random text (any code point, lone surrogates, `|` and `%` that the key encoding triples,
  * multi-byte characters, keys past DynamoDB's 2,048-byte partition key) or a value of the wrong type answers as for
  * a missing item (null / empty / 0) or throws a typed `INPUT/*` error: never a `DRIVER/*` error, never an untyped

@@ -4,7 +4,7 @@
  * and inside the child worker (worker.ts), so it holds no state between operations: the runner passes the cursor
  * and the import input in, and reads them back from the record.
  *
- * The caller's discipline (as in test/fault-schedules.test.ts): a call that fails with an unknown outcome, an abort
+ * The caller's discipline (as in test/write/fault-schedules.test.ts): a call that fails with an unknown outcome, an abort
  * or a deadline, or a retryable driver/retry code is retried with the IDENTICAL input (same ids, content and
  * expectation) until it succeeds or fails definitely, at most {@link MAX_CALLS} times. A code the operation may
  * not produce is a violation. Calls are timed by the instance's clock against their deadline (checked later).

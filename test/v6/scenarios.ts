@@ -1,6 +1,6 @@
 /**
- * The V6 scenarios, run the same way on the in-memory twin (test/v6-runtime.test.ts) and on DynamoDB Local + the S3
- * server (test/v6-runtime.real.test.ts):
+ * The V6 scenarios, run the same way on the in-memory twin (test/v6/runtime.test.ts) and on DynamoDB Local + the S3
+ * server (test/v6/runtime.real.test.ts):
  * - `v6RuntimeScenarios`: the ledger app of app.ts on the REAL V6 runtime (`makeEventStoreCore`,
  *   `makeAggregateRuntime`, `makeEventStoreRevert`, 6.0.0-rc.5) over one store; the steps share it and run in order.
  * - `batchScenarios`: rc.6's `appendBatch` / `getStreamVersions` and 3.x `storeEvents({ expectedSequences })`:
