@@ -8,12 +8,13 @@
  * `main` for `new EventStoreRepo(dynamodbClient, s3Client, { s3BucketName })` to run it on AWS.
  */
 import { makeEventStore } from '@schemeless/event-store';
-import { EventStoreAdapterError, EventStoreRepo } from '../src/index.js';
+import { type EventStoreAdapterError, EventStoreRepo } from '../src/index.js';
 
 interface Account {
   opened: boolean;
   balance: number;
 }
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default, as its examples declare it
 interface Event<P = any> {
   id: string;
   domain: string;
@@ -148,7 +149,10 @@ async function main(): Promise<void> {
   const fromSnapshot = await store.getAggregate(
     'account',
     'alice',
-    (state: Account, event: Event) => (reads++, reduce(state, event)),
+    (state: Account, event: Event) => {
+      reads++;
+      return reduce(state, event);
+    },
     initialState,
   );
   say(`   after a snapshot at #${alice.sequence} and one more withdrawal: ${JSON.stringify(fromSnapshot)}, ${reads} event(s) folded`);

@@ -61,7 +61,7 @@ const OPERATIONS: readonly OperationType[] = [
   'blobList',
 ];
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- SDK middleware arguments are untyped here */
+// biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware arguments are untyped here
 type Input = Record<string, any>;
 
 /** One recorded successful command, replayed on the shadow twin later. */

@@ -6,7 +6,7 @@
  * up when the heap (here: the twin's data) is larger; so one more, untimed pass forces a collection every 10% of
  * the replay and records the LIVE heap growth (`liveHeapPeakBytes`), which is what bounded memory means.
  */
-import { EventStoreRepo } from '../../src/index.js';
+import type { EventStoreRepo } from '../../src/index.js';
 import { collectGarbage, heapUsed } from '../harness/heap.js';
 import { summarize, timeRun } from '../harness/measure.js';
 import { timelineBatches } from './seeding.js';

@@ -4,7 +4,7 @@
  * figure behind keeping the SDK's retries: requests per failed write under a throttle storm.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
+import { ErrorCodes, type EventStoreAdapterError } from '../../src/errors/index.js';
 import { EventStore } from '../../src/event-store.js';
 import type { TableSchema } from '../../src/ports/kv-driver.js';
 import { caught } from '../../test/helpers/caught.js';

@@ -4,9 +4,11 @@
  */
 
 /** Event metadata: an object (the framework's `EventMeta`). */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export type EventMeta = Record<string, any>;
 
 /** An event as the framework creates it. `payload` is any JSON value (`0`, `false`, `""` and `null` included). */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta> {
   /** Unique across the store; the framework makes monotonic ULIDs. */
   id: string;
@@ -24,6 +26,7 @@ export interface CreatedEvent<Payload = any, Meta extends EventMeta = EventMeta>
 }
 
 /** A stored event: the created event plus its 1-based, gapless `sequence` in its stream. */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export interface StoredEvent<Payload = any, Meta extends EventMeta = EventMeta>
   extends Omit<CreatedEvent<Payload, Meta>, 'causationId' | 'correlationId'> {
   correlationId?: string;
@@ -68,6 +71,7 @@ export interface EventStoreRepoCapabilities {
 }
 
 /** The 3.x repo contract (required and optional members). */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export interface IEventStoreRepo<Payload = any, Meta extends EventMeta = EventMeta> {
   capabilities?: EventStoreRepoCapabilities;
   init(): Promise<void>;
@@ -92,12 +96,14 @@ export interface StreamAdapterCapabilities {
 }
 
 /** A 6.x appendable event: a created event whose `id` may be omitted (the store assigns one). */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export type AppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = Omit<CreatedEvent<Payload, Meta>, 'id'> & {
   id?: string;
   sequence?: number;
 };
 
 /** A 6.x stream-appendable event: `identifier` is required. */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export type StreamAppendableEvent<Payload = any, Meta extends EventMeta = EventMeta> = AppendableEvent<Payload, Meta> & {
   identifier: string;
 };
@@ -132,6 +138,7 @@ export interface ExpectedStreamVersion {
 export type StreamReference = Pick<ExpectedStreamVersion, 'domain' | 'identifier'>;
 
 /** A page of the change feed (`getLogPage`): events, and the cursor to pass to the next call (JSON-safe, at most 64 entries). */
+// biome-ignore lint/suspicious/noExplicitAny: the framework's own default; `unknown` would refuse its callers' typed events
 export interface StreamLogPage<Payload = any, Meta extends EventMeta = EventMeta> {
   events: StoredEvent<Payload, Meta>[];
   cursor: ExpectedStreamVersion[];

@@ -34,6 +34,7 @@ export interface EventRequest<Payload = unknown> {
 }
 
 /** What `validate` may return: an `Error` rejects the event (throwing does too); anything else accepts it. */
+// biome-ignore lint/suspicious/noConfusingVoidType: the framework's validators are typed `=> void` (a block body returns nothing)
 export type Verdict = Error | undefined | void;
 
 /** Hooks both flow kinds share. */

@@ -1043,8 +1043,14 @@ describe('bad input catalogue', () => {
       repo,
       kv,
       blobs,
-      attempt: (events) => (attempted.push(...events), events),
-      attemptSnapshot: (entry) => (snapshots.push(entry), entry),
+      attempt: (events) => {
+        attempted.push(...events);
+        return events;
+      },
+      attemptSnapshot: (entry) => {
+        snapshots.push(entry);
+        return entry;
+      },
     };
     const verify = entry.verify ?? 'store';
     const before = await measure(world, verify === 'store');

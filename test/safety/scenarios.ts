@@ -9,7 +9,7 @@ import { blobScope, instanceScope } from '../../src/blobs/blob-keys.js';
 import { decodeMetadata, METADATA_KEY } from '../../src/layout/codecs/metadata.js';
 import type { CreatedEvent, StoredEvent } from '../../src/compat/contract-types.js';
 import { ErrorCodes } from '../../src/errors/index.js';
-import { EventStore } from '../../src/event-store.js';
+import type { EventStore } from '../../src/event-store.js';
 import { tableSchema } from '../../src/layout/table-layout.js';
 import { WarningCodes } from '../../src/runtime/warnings.js';
 import { caught } from '../helpers/caught.js';

@@ -224,7 +224,12 @@ export async function executeOp(env: ExecEnv, op: ResolvedOp): Promise<OpRecord>
         'exportEvents',
         async () => {
           const chunks: Buffer[] = [];
-          const out = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk), done()) });
+          const out = new Writable({
+            write: (chunk: Buffer, _encoding, done) => {
+              chunks.push(chunk);
+              done();
+            },
+          });
           // The export's settle (index lag) waits on the instance's own clock: virtual on the twin, real on the servers.
           const sleep = async (ms: number): Promise<void> => {
             const until = env.clock() + ms;

@@ -20,7 +20,7 @@
  */
 import { lineToEvent } from '../../ops/ndjson.js';
 import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src/compat/contract-types.js';
-import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
+import { ErrorCodes, type EventStoreAdapterError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/event-store.js';
 import { codeOf } from './execute.js';
 import { DOMAIN, eventsOf, STREAMS } from './model.js';
