@@ -221,7 +221,7 @@ const identityIgnoresPayload = plant<typeof StoredBatchModule>('src/write/stored
   findStoredBatch: async (ctx, events) => {
     const result = await original.findStoredBatch(ctx, events);
     if (result.state !== 'conflicting' || result.eventIds.length !== events.length) return result;
-    const { readEventById } = await import('../../src/read/read.js');
+    const { readEventById } = await import('../../src/read/event-lookup.js');
     // The write path's context (no blob delete) serves the read: readEventById uses only its KV and blob reads.
     const stored = await Promise.all(
       events.map((event) => readEventById(ctx as unknown as Parameters<typeof readEventById>[0], event.validated.event.id)),

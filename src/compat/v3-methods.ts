@@ -8,7 +8,8 @@ import { checkCallOptions, type CallOptions } from '../runtime/call-budget.js';
 import { toStoredEvent } from '../layout/codecs/event.js';
 import type { CreatedEvent, SnapshotEntry, StoreEventsOptions, StoredEvent } from './contract-types.js';
 import { EventCursorNotFoundError } from '../errors/index.js';
-import { readByCausation, readEventById, readStream, readStreamSequence } from '../read/read.js';
+import { readByCausation, readEventById } from '../read/event-lookup.js';
+import { readStream, readStreamSequence } from '../read/stream-reads.js';
 import {
   causationCanExist,
   checkFromSequence,

@@ -5,7 +5,7 @@
  */
 import type { StreamExpectation } from '../write/append.js';
 import type { AppendableEvent, CreatedEvent, ExpectedStreamVersion, StreamAppendableEvent, StreamReference } from './contract-types.js';
-import { readStreamVersions } from '../read/read.js';
+import { readStreamVersions } from '../read/stream-reads.js';
 import { validateEvents } from '../write/validation.js';
 import { checkEveryStreamListed, eventArray, listedVersions, oneStream, streamReferences } from './arguments.js';
 import { openCall, type StoreAccess } from './store-access.js';

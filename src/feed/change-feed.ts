@@ -18,7 +18,7 @@ import { keyId } from '../layout/codecs/event.js';
 import { decodeCursor, encodeCursor, type LogIdentity } from './log-cursor.js';
 import { contiguousRun } from './log-runs.js';
 import type { Item } from '../ports/kv-driver.js';
-import { hydrate } from '../read/read.js';
+import { hydrate } from '../read/hydrate.js';
 import { checkPageSize } from '../read/read-arguments.js';
 import { readItems, type StoreContext } from '../runtime/store-context.js';
 import { checkMatches } from '../layout/table-metadata.js';

@@ -8,7 +8,7 @@
 import type { StoredEvent } from '../compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import type { Item } from '../ports/kv-driver.js';
-import { hydrate } from '../read/read.js';
+import { hydrate } from '../read/hydrate.js';
 import type { StoreContext } from '../runtime/store-context.js';
 import { A, HEAD_SK } from '../layout/table-layout.js';
 

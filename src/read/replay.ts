@@ -1,7 +1,9 @@
 import type { StoredEvent } from '../compat/contract-types.js';
 import { ErrorCodes, EventCursorNotFoundError, EventStoreAdapterError } from '../errors/index.js';
 import type { Item, QueryPage, QueryRequest } from '../ports/kv-driver.js';
-import { hydrate, locateEvent, queryPages } from './read.js';
+import { locateEvent } from './event-lookup.js';
+import { hydrate } from './hydrate.js';
+import { queryPages } from './stream-reads.js';
 import { checkPageSize } from './read-arguments.js';
 import { forCall, type StoreContext } from '../runtime/store-context.js';
 import { decodeCatalogEntry } from '../layout/codecs/catalog.js';

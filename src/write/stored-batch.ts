@@ -3,7 +3,7 @@ import type { StoredEvent } from '../compat/contract-types.js';
 import { eventKey, keyId, orderFields } from '../layout/codecs/event.js';
 import type { Item } from '../ports/kv-driver.js';
 import { readGuards } from './guard-reads.js';
-import { hydrate, isUnreadable } from '../read/read.js';
+import { hydrate, isUnreadable } from '../read/hydrate.js';
 import { readItems, type WriteContext } from '../runtime/store-context.js';
 import { decodeGuard, guardKey } from '../layout/codecs/guard.js';
 import type { ValidatedEvent } from './validation.js';

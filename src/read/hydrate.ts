@@ -1,29 +1,15 @@
-import { decodeLink } from '../layout/codecs/link.js';
 import { mapWithConcurrency } from '../runtime/concurrency.js';
 import type { StoredEvent } from '../compat/contract-types.js';
 import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
-import { applyOffloadedBody, decodeEventItem, eventKey, keyId, orderFields, type DecodedEventItem } from '../layout/codecs/event.js';
-import type { Item, ItemKey, QueryRequest } from '../ports/kv-driver.js';
-import { compareUtf8 } from './replay-order.js';
-import { readItems, type StoreContext, type WriteContext } from '../runtime/store-context.js';
-import { decodeGuard, guardKey } from '../layout/codecs/guard.js';
-import { decodeHeadVersion, headKey } from '../layout/codecs/head.js';
-import { A, HEAD_SK, causationPk, globalSk, streamPk } from '../layout/table-layout.js';
+import { applyOffloadedBody, decodeEventItem, orderFields, type DecodedEventItem } from '../layout/codecs/event.js';
+import type { Item, ItemKey } from '../ports/kv-driver.js';
+import { type WriteContext } from '../runtime/store-context.js';
+import { A } from '../layout/table-layout.js';
 import { callSafely } from '../runtime/warnings.js';
 import { decodeEncodedEvent } from '../payload/decode-event.js';
 import type { StreamKey } from '../payload/keyring.js';
 import { isEncrypted, streamKeysFor } from '../payload/pipeline.js';
 import { upcastEvent } from '../payload/upcast.js';
-
-/** Every page of a query, retrying transient failures per request. Yields pages as they arrive. */
-export async function* queryPages(ctx: StoreContext, request: Omit<QueryRequest, 'cursor'>): AsyncGenerator<Item[]> {
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.kv.query(ctx.options.tableName, { ...request, cursor });
-    cursor = page.cursor;
-    if (page.items.length > 0) yield page.items;
-  } while (cursor !== undefined);
-}
 
 /** What to do with an event that cannot be read: absent, throw it; given, report it and leave the event out. */
 export type UnreadablePolicy = ((error: EventStoreAdapterError) => void) | undefined;
@@ -162,99 +148,4 @@ async function resetSinceRead(ctx: WriteContext, key: Record<string, unknown>, b
     if (hasCode(error, ErrorCodes.RESOURCE_NOT_FOUND)) return true;
     throw error;
   }
-}
-
-/** Events of a stream with `sequence > fromSequence`, ascending; a strongly consistent read (reads its own writes). */
-export async function readStream(ctx: StoreContext, domain: string, identifier: string, fromSequence: number): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  const request = {
-    partition: streamPk(domain, identifier),
-    range: { op: 'gt', value: Math.max(fromSequence, HEAD_SK) },
-    direction: 'asc',
-    consistent: true,
-  } as const;
-  for await (const items of queryPages(ctx, request)) events.push(...(await hydrate(ctx, items)));
-  return events;
-}
-
-/** The stream's current sequence (0 when empty), from its head item, strongly consistent. */
-export async function readStreamSequence(ctx: StoreContext, domain: string, identifier: string): Promise<number> {
-  const { item } = await ctx.kv.get(ctx.options.tableName, headKey(streamPk(domain, identifier)), { consistent: true });
-  return decodeHeadVersion(item);
-}
-
-/**
- * The versions of the streams `pks` (distinct partition keys) from their head items: ONE strongly consistent batch
- * read (`readItems`: batch-get, unprocessed keys retried). A stream without a head is absent from the map (version 0).
- */
-export async function readStreamVersions(ctx: StoreContext, pks: readonly string[]): Promise<Map<string, number>> {
-  const items = await readItems(ctx, pks.map(headKey));
-  return new Map(items.map((item) => [item[A.pk] as string, decodeHeadVersion(item)]));
-}
-
-/** An event id's guard item: where the event lives, and when it was created. */
-export interface EventLocation {
-  readonly streamPk: string;
-  readonly sequence: number;
-  readonly createdIso: string;
-}
-
-/** Locate an event by id (strongly consistent); undefined when no such event is stored. */
-export async function locateEvent(ctx: StoreContext, eventId: string): Promise<EventLocation | undefined> {
-  const { item } = await ctx.kv.get(ctx.options.tableName, guardKey(eventId), { consistent: true });
-  if (!item) return undefined;
-  const guard = decodeGuard(eventId, item);
-  return { streamPk: guard.stream, sequence: guard.sequence, createdIso: guard.createdIso };
-}
-
-/** The event with this id, or null. Two strongly consistent reads: the id guard, then the event. */
-export async function readEventById(ctx: StoreContext, eventId: string): Promise<StoredEvent | null> {
-  const location = await locateEvent(ctx, eventId);
-  if (!location) return null;
-  const { item } = await ctx.kv.get(ctx.options.tableName, eventKey(location.streamPk, location.sequence), { consistent: true });
-  if (!item) {
-    throw new EventStoreAdapterError(
-      ErrorCodes.INVALID_ITEM,
-      `Event ${eventId} has an id guard but no event item at ${location.streamPk}#${location.sequence}`,
-      { details: { eventId, key: { pk: location.streamPk, sk: location.sequence } } },
-    );
-  }
-  const [event] = await hydrate(ctx, [item]);
-  return event!;
-}
-
-/**
- * Every event caused by `causationId`, complete, oldest first (`created ASC, id ASC`, ids by code point), from
- * the causation links written in each event's own transaction: a strongly consistent query of the links, then
- * strongly consistent batch-gets of the events (one per 100). Complete right after the write, on any backend.
- */
-export async function readByCausation(ctx: StoreContext, causationId: string): Promise<StoredEvent[]> {
-  const links = [];
-  for await (const items of queryPages(ctx, { partition: causationPk(causationId), direction: 'asc', consistent: true })) {
-    for (const item of items) {
-      const link = decodeLink(item);
-      if (!link)
-        throw new EventStoreAdapterError(ErrorCodes.INVALID_ITEM, `Causation link of ${causationId} failed to decode`, {
-          details: { key: { pk: item[A.pk], sk: item[A.sk] } },
-        });
-      links.push(link);
-    }
-  }
-  if (links.length === 0) return [];
-  links.sort((left, right) => compareUtf8(globalSk(left.createdIso, left.eventId), globalSk(right.createdIso, right.eventId)));
-  const keys = links.map((link) => eventKey(link.stream, link.sequence));
-  const found = await readItems(ctx, keys);
-  const byKey = new Map(found.map((item) => [keyId(item), item]));
-  const items = links.map((link, index) => {
-    const item = byKey.get(keyId(keys[index]!));
-    if (!item || item[A.id] !== link.eventId) {
-      throw new EventStoreAdapterError(
-        ErrorCodes.INVALID_ITEM,
-        `Event ${link.eventId} caused by ${causationId} has a link but no event item at ${link.stream}#${link.sequence}`,
-        { details: { eventId: link.eventId, key: { pk: link.stream, sk: link.sequence } } },
-      );
-    }
-    return item;
-  });
-  return hydrate(ctx, items);
 }
