@@ -3,7 +3,7 @@ import type { StoredEvent } from '../compat/contract-types.js';
 import { AdapterCapabilityError, ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { applyOffloadedBody, decodeEventItem, orderFields, type DecodedEventItem } from '../layout/codecs/event.js';
 import type { Item, ItemKey } from '../ports/kv-driver.js';
-import { type WriteContext } from '../runtime/store-context.js';
+import type { WriteContext } from '../runtime/store-context.js';
 import { A } from '../layout/table-layout.js';
 import { callSafely } from '../runtime/warnings.js';
 import { decodeEncodedEvent } from '../payload/decode-event.js';
