@@ -14,7 +14,7 @@ import { startDynamoDbLocal } from '../test/servers/dynamodb-local.js';
 import { uniqueBucketName, uniqueTableName } from '../test/servers/unique-name.js';
 import { inParallel } from './harness/timing.js';
 import { loadLegacyAdapter } from './legacy/load-legacy-adapter.js';
-import { startS3Process } from './servers/s3-process.js';
+import { startS3Process } from '../test/servers/s3-process.js';
 
 const streams = Number(process.env.BENCH_MIGRATE_STREAMS ?? 200);
 const perStream = Math.min(25, Number(process.env.BENCH_MIGRATE_EVENTS_PER_STREAM ?? 25));
