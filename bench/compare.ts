@@ -169,6 +169,7 @@ function report(rows: readonly Row[], sides: readonly Side[], seconds: number): 
     ...sides.map((side) => `- ${side.label}: ${side.dir} at ${side.revision}`),
     `- ${config.runs} run(s) per figure and side after ${warmUp} warm-up round(s), alternating A, B; medians. ${seconds.toFixed(0)} s in all.`,
     `- Settings: ${sizes.length > 0 ? sizes.join(', ') : 'the defaults'}.`,
+    '- B/A marked `~`: the runs of A and B overlap (the ratio is within the run-to-run spread).',
     "- CPU: this side's process (user + system) per event: the client's work; the servers run in other processes.",
     '- Counts per event: DynamoDB requests, write and read units (the twin: by AWS rules; DynamoDB Local: as it reports them).',
   ];
@@ -179,26 +180,34 @@ function report(rows: readonly Row[], sides: readonly Side[], seconds: number): 
   return lines.join('\n');
 }
 
+function eventsPerSecond(run: RunResult): number {
+  return run.eventsPerSec;
+}
+
+/** The process's CPU time (user + system) in the run, per event. */
+function cpuMsPerEvent(run: RunResult): number {
+  return (run.ms * run.processCpuPercent) / 100 / run.events;
+}
+
 /** A row's cells: medians over its runs of each side. */
 function cells(row: Row): string[] {
-  const of = (pick: (run: RunResult) => number) => {
-    const [a, b] = (['A', 'B'] as const).map((label) => (row.runs[label].length > 0 ? median(row.runs[label].map(pick)) : undefined));
-    return [a, b] as const;
+  const of = (pick: (run: RunResult) => number): [number[], number[]] => [row.runs.A.map(pick), row.runs.B.map(pick)];
+  const mid = (values: readonly number[]): number | undefined => (values.length > 0 ? median(values) : undefined);
+  const timed = ([a, b]: [number[], number[]], digits: number): string[] => {
+    const [midA, midB] = [mid(a), mid(b)];
+    const ratio = midA === undefined || midB === undefined || midA === 0 ? '–' : `${formatNumber(midB / midA, 2)}x`;
+    // The runs of A and B overlap: the ratio is within the run-to-run spread.
+    const overlap = a.length > 0 && b.length > 0 && Math.min(...b) <= Math.max(...a) && Math.min(...a) <= Math.max(...b);
+    return [formatNumber(midA, digits), formatNumber(midB, digits), `${ratio}${overlap ? ' ~' : ''}`];
   };
-  const ratio = (a: number | undefined, b: number | undefined): string =>
-    a === undefined || b === undefined || a === 0 ? '–' : `${formatNumber(b / a, 2)}x`;
-  const [rateA, rateB] = of((run) => run.eventsPerSec);
-  const [cpuA, cpuB] = of((run) => (run.ms * run.processCpuPercent) / 100 / run.events);
-  const counts = [of((run) => run.cost.requests / 1000), of((run) => run.cost.writeUnits / 1000), of((run) => run.cost.readUnits / 1000)];
+  const counts = ([a, b]: [number[], number[]]): string[] => [formatNumber(mid(a), 3), formatNumber(mid(b), 3)];
   return [
     row.variant,
     row.backend,
-    formatNumber(rateA),
-    formatNumber(rateB),
-    ratio(rateA, rateB),
-    formatNumber(cpuA, 3),
-    formatNumber(cpuB, 3),
-    ratio(cpuA, cpuB),
-    ...counts.flatMap(([a, b]) => [formatNumber(a, 3), formatNumber(b, 3)]),
+    ...timed(of(eventsPerSecond), 0),
+    ...timed(of(cpuMsPerEvent), 3),
+    ...counts(of((run) => run.cost.requests / 1000)),
+    ...counts(of((run) => run.cost.writeUnits / 1000)),
+    ...counts(of((run) => run.cost.readUnits / 1000)),
   ];
 }
