@@ -3,21 +3,28 @@
  * drop-in constructor `new EventStoreRepo(dynamodbClient, s3Client, options)` (every workload runs on these two);
  * and the OLD adapter on the same servers (`legacy/legacy-backend.ts`, the compared workloads only). The servers
  * are started once per bench run (`startLocalServers`) and shared by both server backends.
+ *
+ * Both are built on the tests' backend fixture (`test/helpers/backends.ts`): each store gets a fixture backend of
+ * its own (the twin's fresh drivers; on the servers a fresh bucket, over clients the bench backend shares).
  */
-import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { MemoryBlobDriver, MemoryKvDriver } from '../drivers/memory/index.js';
-import { DynamoDbKvDriver } from '../drivers/dynamodb/index.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventStoreRepo, type CreatedEvent } from '../src/index.js';
-import { DEFAULT_TABLE_BASE_NAME, type EventStoreOptions } from '../src/options/index.js';
+import type { EventStoreOptions } from '../src/options/index.js';
+import {
+  type Backend as DriverBackend,
+  type LocalServers,
+  memoryBackend,
+  realBackend,
+  startLocalServers,
+} from '../test/helpers/backends.js';
 import { createDynamoClient, createS3Client } from '../test/servers/clients.js';
-import { startDynamoDbLocal } from '../test/servers/dynamodb-local.js';
-import { uniqueBucketName, uniqueTableName } from '../test/servers/unique-name.js';
+import { uniqueTableName } from '../test/servers/unique-name.js';
 import { bulkLoad } from './bulk-load.js';
 import type { BackendName } from './config.js';
 import type { StatsSource } from './harness/measure.js';
-import { startS3Process } from './servers/s3-process.js';
 import { seed } from './workloads/seeding.js';
+
+export { type LocalServers, startLocalServers };
 
 /** Store options a workload may choose. */
 export interface StoreSettings {
@@ -69,93 +76,70 @@ export interface Backend<R extends BenchRepo = EventStoreRepo> {
   stop(): Promise<void>;
 }
 
-/** DynamoDB Local (JVM, in memory) and the S3 server (fauxqs, child process), shared by the server backends. */
-export interface LocalServers {
-  readonly dynamoEndpoint: string;
-  readonly s3Endpoint: string;
-  stop(): Promise<void>;
-}
-
-/** Start DynamoDB Local and the S3 server. */
-export async function startLocalServers(): Promise<LocalServers> {
-  const [dynamoServer, s3Server] = await Promise.all([startDynamoDbLocal(), startS3Process()]);
+/** Start one of our backends: nothing for the twin; clients of the (lazily started, shared) servers otherwise. */
+export async function startBackend(name: 'twin' | 'dynamodb-local', servers: () => Promise<LocalServers>): Promise<Backend> {
+  if (name === 'twin') {
+    return benchBackend(name, 'in-memory twin (MemoryKvDriver + MemoryBlobDriver), capacity metered by AWS rules', () => memoryBackend());
+  }
+  const { dynamoEndpoint, s3Endpoint } = await servers();
+  const clients = { dynamodbClient: createDynamoClient(dynamoEndpoint), s3Client: createS3Client(s3Endpoint) };
+  const backend = benchBackend(
+    name,
+    'DynamoDB Local (JVM, in memory) + fauxqs S3 (child process), drop-in constructor; capacity as DynamoDB Local reports it',
+    (label) => realBackend(dynamoEndpoint, s3Endpoint, label, clients),
+  );
   return {
-    dynamoEndpoint: dynamoServer.endpoint,
-    s3Endpoint: s3Server.endpoint,
+    ...backend,
+    dynamo: clients.dynamodbClient,
     stop: async () => {
-      await Promise.all([dynamoServer.stop(), s3Server.stop()]);
+      clients.dynamodbClient.destroy();
+      clients.s3Client.destroy();
     },
   };
 }
 
-/** Start one of our backends: nothing for the twin; clients of the (lazily started, shared) servers otherwise. */
-export async function startBackend(name: 'twin' | 'dynamodb-local', servers: () => Promise<LocalServers>): Promise<Backend> {
-  return name === 'twin' ? twinBackend() : localAwsBackend(await servers());
-}
-
-function twinBackend(): Backend {
+/**
+ * A bench backend whose every store is on a fresh fixture backend (`drivers(label)`). On the twin a store is
+ * `new EventStoreRepo({ kv, blobs, ...options })`, seeded through the core; on the servers it is the drop-in
+ * constructor on a fresh table prefix and the fixture's fresh bucket, seeded by bulk copy, its table dropped after.
+ */
+function benchBackend(name: BackendName, description: string, drivers: (label: string) => DriverBackend): Backend {
   return {
-    name: 'twin',
-    description: 'in-memory twin (MemoryKvDriver + MemoryBlobDriver), capacity metered by AWS rules',
-    createStore: async ({ bucketShards, changeFeed, compression, encryption }) => {
-      const kv = new MemoryKvDriver();
-      const blobs = new MemoryBlobDriver();
+    name,
+    description,
+    createStore: async (settings) => {
+      const { kv, blobs, aws, teardown } = drivers(`bench-${settings.label}`);
+      const options = storeOptions(settings);
+      if (!aws) return handle(() => new EventStoreRepo({ kv, blobs, ...options }), seed, teardown);
+      const tableNamePrefix = `${uniqueTableName(`bench-${settings.label}`)}-`;
       return handle(
-        () =>
-          new EventStoreRepo({
-            kv,
-            blobs,
-            bucketShards: bucketShards ?? 1,
-            ...(changeFeed ? { changeFeed } : {}),
-            ...(compression !== undefined ? { compression } : {}),
-            ...(encryption !== undefined ? { encryption } : {}),
-          }),
-        (repo, batches) => seed(repo, batches),
-        async () => undefined,
+        () => new EventStoreRepo(aws.dynamodbClient, aws.s3Client, { tableNamePrefix, s3BucketName: aws.bucket, ...options }),
+        // Fast untimed set-up on the servers: the core's items copied in (see `bulk-load.ts`).
+        (repo, batches) => bulkLoad(kv, repo.options.tableName, repo.options.bucketShards, batches, { idGuards: false }),
+        async (repo) => {
+          await kv.dropTable(repo.options.tableName);
+          await teardown();
+        },
       );
     },
     stop: async () => undefined,
   };
 }
 
-function localAwsBackend(servers: LocalServers): Backend {
-  const dynamo: DynamoDBClient = createDynamoClient(servers.dynamoEndpoint);
-  const s3: S3Client = createS3Client(servers.s3Endpoint);
-  const kv = new DynamoDbKvDriver(dynamo, { createTable: false });
+/** The store options a workload's settings choose (`bucketShards` 1 unless set; the codecs and change feed only when set). */
+function storeOptions({ bucketShards, changeFeed, compression, encryption }: StoreSettings) {
   return {
-    name: 'dynamodb-local',
-    dynamo,
-    description: 'DynamoDB Local (JVM, in memory) + fauxqs S3 (child process), drop-in constructor; capacity as DynamoDB Local reports it',
-    createStore: async ({ bucketShards, label, changeFeed, compression, encryption }) => {
-      const tableNamePrefix = `${uniqueTableName(`bench-${label}`)}-`;
-      const s3BucketName = uniqueBucketName(`bench-${label}`);
-      const open = (): EventStoreRepo =>
-        new EventStoreRepo(dynamo, s3, {
-          tableNamePrefix,
-          s3BucketName,
-          bucketShards: bucketShards ?? 1,
-          ...(changeFeed ? { changeFeed } : {}),
-          ...(compression !== undefined ? { compression } : {}),
-          ...(encryption !== undefined ? { encryption } : {}),
-        });
-      const drop = async (): Promise<void> => {
-        await dynamo.send(new DeleteTableCommand({ TableName: `${tableNamePrefix}${DEFAULT_TABLE_BASE_NAME}` }));
-      };
-      const load = (repo: EventStoreRepo, batches: readonly CreatedEvent[][]): Promise<void> =>
-        bulkLoad(kv, repo.options.tableName, repo.options.bucketShards, batches, { idGuards: false });
-      return handle(open, load, drop);
-    },
-    stop: async () => {
-      dynamo.destroy();
-      s3.destroy();
-    },
+    bucketShards: bucketShards ?? 1,
+    ...(changeFeed ? { changeFeed } : {}),
+    ...(compression !== undefined ? { compression } : {}),
+    ...(encryption !== undefined ? { encryption } : {}),
   };
 }
 
 async function handle(
   open: () => EventStoreRepo,
   load: (repo: EventStoreRepo, batches: readonly CreatedEvent[][]) => Promise<void>,
-  drop: () => Promise<void>,
+  drop: (repo: EventStoreRepo) => Promise<void>,
 ): Promise<StoreHandle> {
   const repos: EventStoreRepo[] = [];
   const opened = async (): Promise<EventStoreRepo> => {
@@ -171,7 +155,7 @@ async function handle(
     load: (batches) => load(repo, batches),
     dispose: async () => {
       await Promise.all(repos.map((each) => each.close()));
-      await drop();
+      await drop(repo);
     },
   };
 }

@@ -6,26 +6,22 @@
  * times a dry run, the migration, and a re-run (everything found stored), `BENCH_MIGRATE_CONCURRENCY` streams in
  * parallel (default 4, the CLI's default). Prints a JSON line and a table.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { migrateFromUpstream, type MigrationSummary } from '../ops/index.js';
 import { EventStoreRepo, type CreatedEvent } from '../src/index.js';
-import { startDynamoDbLocal } from '../test/servers/dynamodb-local.js';
+import { startLocalServers } from '../test/helpers/backends.js';
+import { createDynamoClient, createS3Client } from '../test/servers/clients.js';
 import { uniqueBucketName, uniqueTableName } from '../test/servers/unique-name.js';
 import { inParallel } from './harness/timing.js';
 import { loadLegacyAdapter } from './legacy/load-legacy-adapter.js';
-import { startS3Process } from './servers/s3-process.js';
 
 const streams = Number(process.env.BENCH_MIGRATE_STREAMS ?? 200);
 const perStream = Math.min(25, Number(process.env.BENCH_MIGRATE_EVENTS_PER_STREAM ?? 25));
 const offloaded = Number(process.env.BENCH_MIGRATE_OFFLOADED ?? 10);
 const concurrency = Number(process.env.BENCH_MIGRATE_CONCURRENCY ?? 4);
-const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 };
 
-const dynamo = await startDynamoDbLocal();
-const s3Server = await startS3Process();
-const dynamodbClient = new DynamoDBClient({ ...local, endpoint: dynamo.endpoint });
-const s3Client = new S3Client({ ...local, endpoint: s3Server.endpoint, forcePathStyle: true });
+const servers = await startLocalServers();
+const dynamodbClient = createDynamoClient(servers.dynamoEndpoint);
+const s3Client = createS3Client(servers.s3Endpoint);
 try {
   const { EventStoreRepo: LegacyRepo, version } = loadLegacyAdapter();
   const old = new LegacyRepo(dynamodbClient, s3Client, {
@@ -113,6 +109,5 @@ try {
 } finally {
   dynamodbClient.destroy();
   s3Client.destroy();
-  await dynamo.stop();
-  await s3Server.stop();
+  await servers.stop();
 }

@@ -8,9 +8,10 @@
  * the framework's missing types, so the check is known to detect them. Exits non-zero on any failure.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { packedPackage, removePackedPackage } from './packed-package.js';
 
 const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'esa-apps-'));
@@ -23,8 +24,7 @@ const run = (command: string, args: string[], cwd: string) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: process.env }).toString();
 
 try {
-  run('npm', ['pack', '--loglevel=error', '--pack-destination', work], root);
-  const tarball = join(work, readdirSync(work).find((file) => file.endsWith('.tgz'))!);
+  const { tarball } = packedPackage();
   for (const name of APPS) {
     const app = join(work, name);
     cpSync(join(root, 'examples', 'apps', name), app, {
@@ -63,4 +63,5 @@ try {
   );
 } finally {
   rmSync(work, { recursive: true, force: true });
+  removePackedPackage();
 }

@@ -6,14 +6,14 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startDynamoDbLocal, startS3Server } from '../test/servers/index.js';
 import { loadProblems, modulesLoadedBy, modulesLoadedByRunning, type ModuleFormat } from './import-cost.js';
 import { packageContentProblems, unpackedSize } from './package-contents.js';
+import { packedPackage, removePackedPackage } from './packed-package.js';
 
-const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'esa-pack-'));
 const run = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
   execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } }).toString();
@@ -24,15 +24,11 @@ const runAsync = async (command: string, args: string[], cwd: string, env: Recor
 const dynamo = await startDynamoDbLocal();
 const s3 = await startS3Server();
 try {
-  run('npm', ['pack', '--pack-destination', work], root);
-  const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'))!;
+  const { tarball, dir: unpacked } = packedPackage();
   // What ships: the licence, the entry points and the docs; no tests, bench or sources, no maps embedding sources.
-  const unpacked = join(work, 'unpacked');
-  run('mkdir', ['-p', unpacked], work);
-  run('tar', ['xzf', join(work, tarball), '-C', unpacked], work);
-  const contentProblems = packageContentProblems(join(unpacked, 'package'));
+  const contentProblems = packageContentProblems(unpacked);
   if (contentProblems.length > 0) throw new Error(`the package's contents:\n  ${contentProblems.join('\n  ')}`);
-  const size = unpackedSize(join(unpacked, 'package'));
+  const size = unpackedSize(unpacked);
   console.log(
     `contents: LICENSE, entry points and docs shipped; no tests, bench or sources; maps without sourcesContent: ok (unpacked ${size.bytes} bytes, maps ${size.mapBytes})`,
   );
@@ -46,7 +42,7 @@ try {
       '--no-audit',
       '--no-fund',
       '--prefer-offline',
-      join(work, tarball),
+      tarball,
       '@aws-sdk/client-dynamodb',
       '@aws-sdk/client-s3',
       'typescript@5.9',
@@ -262,4 +258,5 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
   await dynamo.stop();
   await s3.stop();
   rmSync(work, { recursive: true, force: true });
+  removePackedPackage();
 }

@@ -1,11 +1,12 @@
 /** Turns a store's `stats()` into the figures the bench reports: requests and capacity units per 1,000 events. */
 import type { OperationType, StoreStats } from '../../src/index.js';
+import { OPERATION_BACKENDS, OPERATION_TYPES } from '../../src/runtime/metering.js';
 import { perThousand } from './timing.js';
 
 /** DynamoDB operations (requests billed in capacity units). */
-const KV_OPERATIONS: readonly OperationType[] = ['get', 'query', 'batchGet', 'batchWrite', 'transactWrite'];
+const KV_OPERATIONS = OPERATION_TYPES.filter((operation) => OPERATION_BACKENDS[operation] === 'kv');
 /** S3 operations (billed per request). */
-const BLOB_OPERATIONS: readonly OperationType[] = ['blobPut', 'blobGet', 'blobDelete', 'blobList'];
+const BLOB_OPERATIONS = OPERATION_TYPES.filter((operation) => OPERATION_BACKENDS[operation] === 'blob');
 
 /** Requests and capacity of a run, per 1,000 events. */
 export interface CostPerThousand {

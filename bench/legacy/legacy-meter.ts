@@ -25,6 +25,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { MemoryKvDriver } from '../../drivers/memory/index.js';
 import type { Item, ItemKey, OperationType, StoreStats, TableSchema, TransactAction } from '../../src/index.js';
+import { emptyStats, OPERATION_TYPES } from '../../src/runtime/metering.js';
 
 /** DynamoDB commands (SDK command names) and the operation type they are reported under. */
 const DATA_COMMANDS: Readonly<Record<string, OperationType>> = {
@@ -49,17 +50,6 @@ const S3_COMMANDS: Readonly<Record<string, OperationType>> = {
   ListObjectsV2Command: 'blobList',
 };
 const READ_OPERATIONS: ReadonlySet<OperationType> = new Set(['get', 'query', 'batchGet']);
-const OPERATIONS: readonly OperationType[] = [
-  'get',
-  'query',
-  'batchGet',
-  'batchWrite',
-  'transactWrite',
-  'blobPut',
-  'blobGet',
-  'blobDelete',
-  'blobList',
-];
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's middleware arguments are untyped here
 type Input = Record<string, any>;
@@ -75,9 +65,9 @@ interface Recorded {
 
 /** Per-table meter: requests, reported capacity, recorded commands and the shadow twin. */
 export class LegacyTableMeter {
-  private requests = zero();
-  private reported = zero();
-  private rules = zero();
+  private requests = emptyStats();
+  private reported = emptyStats();
+  private rules = emptyStats();
   private pending: Recorded[] = [];
   private readonly shadow = new MemoryKvDriver();
   /** Real `LastEvaluatedKey` (normalised) -> the twin's cursor for the same page boundary (`null`: twin exhausted). */
@@ -136,9 +126,9 @@ export class LegacyTableMeter {
 
   /** Zero the figures. `settle()` first, or commands recorded before would be priced into the new figures. */
   reset(): void {
-    this.requests = zero();
-    this.reported = zero();
-    this.rules = zero();
+    this.requests = emptyStats();
+    this.reported = emptyStats();
+    this.rules = emptyStats();
   }
 
   /** Requests as counted, capacity by AWS's rules (the shadow twin). Call `settle()` first. */
@@ -347,13 +337,9 @@ function asArray<T>(value: T | T[] | undefined): T[] {
   return Array.isArray(value) ? value : value ? [value] : [];
 }
 
-function zero(): StoreStats {
-  return Object.fromEntries(OPERATIONS.map((operation) => [operation, { requests: 0, readUnits: 0, writeUnits: 0 }])) as StoreStats;
-}
-
 function combine(requests: StoreStats, capacity: StoreStats): StoreStats {
   return Object.fromEntries(
-    OPERATIONS.map((operation) => [
+    OPERATION_TYPES.map((operation) => [
       operation,
       { requests: requests[operation].requests, readUnits: capacity[operation].readUnits, writeUnits: capacity[operation].writeUnits },
     ]),

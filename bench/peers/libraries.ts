@@ -121,90 +121,144 @@ export function unsupportedVariant(variant: OurVariant, servers: Pick<PeerServer
   }
 }
 
-/** Our adapter with `variant`'s options, through the drop-in constructor. */
-export function ourLibrary(variant: OurVariant, servers: PeerServers): PeerLibrary {
-  const { dynamo, s3, meter } = meteredClients(servers);
+/** A table a library needs created for it, as its docs describe (on demand; DynamoDB Local makes it ACTIVE at once). */
+type TableDefinition = Omit<CreateTableCommandInput, 'BillingMode' | 'TableName'>;
+
+/** A library's own SDK clients (same settings as the tests'), which its meter instruments. */
+interface LibraryClients {
+  readonly dynamo: DynamoDBClient;
+  readonly s3?: S3Client;
+}
+
+/** A store of one library as its definition opens it; {@link peerLibrary} adds the metering, location and clean-up. */
+interface OpenedStore extends Pick<PeerStore, 'append' | 'readStream' | 'readAll'> {
+  /** The table it writes (the meter tracks it; deleted on dispose). */
+  readonly table: string;
+  /** Its bucket, where it has one. */
+  readonly bucket?: string;
+  /** Another instance on the same data with empty caches; absent: the library caches nothing, the same store reads fresh. */
+  fresh?(): Promise<OpenedStore>;
+  /** Release what the instance holds (before its table is deleted). */
+  close?(): Promise<void>;
+}
+
+/** What differs between the libraries; everything else is {@link peerLibrary}'s. */
+interface LibraryDefinition<C extends LibraryClients> {
+  readonly name: string;
+  readonly description: string;
+  /** Prefix of its table and bucket names (then the store's label). */
+  readonly label: string;
+  /** The table to create before opening a store; absent: the library's own init creates it. */
+  readonly table?: TableDefinition;
+  clients(servers: PeerServers): C;
+  /**
+   * Open a store. `unique` is a fresh table name (a library that adds its own base name takes `${unique}-` as its
+   * prefix); `bucket` a fresh bucket name, for a library that has one.
+   */
+  open(names: { readonly unique: string; readonly bucket: string }, clients: C): Promise<OpenedStore>;
+}
+
+/** A library from its definition: its own metered clients; each store on fresh names, its table tracked by the meter. */
+function peerLibrary<C extends LibraryClients>(definition: LibraryDefinition<C>, servers: PeerServers): PeerLibrary {
+  const meter = new RulesMeter(servers.dynamo);
+  const clients = definition.clients(servers);
+  meter.instrument(clients.dynamo, clients.s3);
   return {
-    name: variant.name,
-    description: `this package, drop-in constructor${Object.keys(variant.options).length ? ` with ${JSON.stringify(variant.options)}` : ''}`,
+    name: definition.name,
+    description: definition.description,
     meter,
     async createStore(label) {
-      const tableNamePrefix = `${uniqueTableName(`peer-${label}`)}-`;
-      const s3BucketName = uniqueBucketName(`peer-${label}`);
-      const open = async (): Promise<EventStoreRepo> => {
-        const repo = new EventStoreRepo(dynamo, s3, { tableNamePrefix, s3BucketName, ...variant.options } as AwsEventStoreOptions);
-        await repo.init();
-        return repo;
+      const unique = uniqueTableName(`${definition.label}-${label}`);
+      const bucket = uniqueBucketName(`${definition.label}-${label}`);
+      if (definition.table) await createTable(servers.dynamo, { TableName: unique, ...definition.table });
+      const first = await definition.open({ unique, bucket }, clients);
+      const schema = await meter.track(first.table);
+      const opened: OpenedStore[] = [first];
+      const wrap = (instance: OpenedStore): PeerStore => {
+        const store: PeerStore = {
+          append: instance.append,
+          ...(instance.readStream ? { readStream: instance.readStream } : {}),
+          ...(instance.readAll ? { readAll: instance.readAll } : {}),
+          fresh: async () => {
+            if (!instance.fresh) return store;
+            const again = await instance.fresh();
+            opened.push(again);
+            return wrap(again);
+          },
+          location: () => ({ tables: [schema], ...(first.bucket !== undefined ? { bucket: first.bucket } : {}) }),
+          dispose: async () => {
+            await Promise.all(opened.map((each) => each.close?.()));
+            await servers.dynamo.send(new DeleteTableCommand({ TableName: first.table }));
+            meter.forget(first.table);
+          },
+        };
+        return store;
       };
-      const first = await open();
-      const table = first.options.tableName;
-      const schema = await meter.track(table);
-      const opened: EventStoreRepo[] = [first];
-      const store = (repo: EventStoreRepo): PeerStore => ({
-        append: (_stream, events, knownVersion) => repo.storeEvents(events.map(createdEvent), { expectedSequence: knownVersion }),
-        fresh: async () => {
-          const again = await open();
-          opened.push(again);
-          return store(again);
-        },
-        readStream: async (stream) => (await repo.getStreamEvents(PEER_DOMAIN, stream)).length,
-        readAll: async (pageSize) => {
-          let count = 0;
-          for await (const page of await repo.getAllEvents(pageSize)) count += page.length;
-          return count;
-        },
-        location: () => ({ tables: [schema], bucket: s3BucketName }),
-        dispose: async () => {
-          await Promise.all(opened.map((each) => each.close()));
-          await servers.dynamo.send(new DeleteTableCommand({ TableName: table }));
-          meter.forget(table);
-        },
-      });
-      return store(first);
+      return wrap(first);
     },
     stop: () => {
-      dynamo.destroy();
-      s3.destroy();
+      clients.dynamo.destroy();
+      clients.s3?.destroy();
     },
   };
+}
+
+/** Our adapter with `variant`'s options, through the drop-in constructor. */
+export function ourLibrary(variant: OurVariant, servers: PeerServers): PeerLibrary {
+  return peerLibrary(
+    {
+      name: variant.name,
+      description: `this package, drop-in constructor${Object.keys(variant.options).length ? ` with ${JSON.stringify(variant.options)}` : ''}`,
+      label: 'peer',
+      clients: dropInClients,
+      open: async ({ unique, bucket }, { dynamo, s3 }) => {
+        const open = async (): Promise<OpenedStore> => {
+          const repo = new EventStoreRepo(dynamo, s3, {
+            tableNamePrefix: `${unique}-`,
+            s3BucketName: bucket,
+            ...variant.options,
+          } as AwsEventStoreOptions);
+          await repo.init();
+          return {
+            table: repo.options.tableName,
+            bucket,
+            append: (_stream, events, knownVersion) => repo.storeEvents(events.map(createdEvent), { expectedSequence: knownVersion }),
+            readStream: async (stream) => (await repo.getStreamEvents(PEER_DOMAIN, stream)).length,
+            readAll: async (pageSize) => countEvents(await repo.getAllEvents(pageSize)),
+            fresh: open,
+            close: () => repo.close(),
+          };
+        };
+        return open();
+      },
+    },
+    servers,
+  );
 }
 
 /** The old adapter, loaded with the bench's runtime shim (see `bench/legacy/load-legacy-adapter.ts`). */
 export function oldAdapterLibrary(servers: PeerServers): PeerLibrary {
   const { EventStoreRepo: LegacyRepo, version } = loadLegacyAdapter();
-  const { dynamo, s3, meter } = meteredClients(servers);
-  return {
-    name: 'old adapter',
-    description: `@schemeless/event-store-adapter-dynamodb@${version}, its own init() (table with 2 KEYS_ONLY GSIs, bucket)`,
-    meter,
-    async createStore(label) {
-      const tableNamePrefix = `${uniqueTableName(`peer-old-${label}`)}-`;
-      const s3BucketName = uniqueBucketName(`peer-old-${label}`);
-      const adapter: LegacyAdapterRepo = new LegacyRepo(dynamo, s3, { tableNamePrefix, s3BucketName });
-      await adapter.init();
-      const schema = await meter.track(adapter.tableName);
-      const store: PeerStore = {
-        append: (_stream, events, knownVersion) =>
-          adapter.storeEvents(events.map(createdEvent), knownVersion === 0 ? undefined : { expectedSequence: knownVersion }),
-        fresh: async () => store,
-        readAll: async (pageSize) => {
-          let count = 0;
-          for await (const page of await adapter.getAllEvents(pageSize)) count += page.length;
-          return count;
-        },
-        location: () => ({ tables: [schema], bucket: s3BucketName }),
-        dispose: async () => {
-          await servers.dynamo.send(new DeleteTableCommand({ TableName: adapter.tableName }));
-          meter.forget(adapter.tableName);
-        },
-      };
-      return store;
+  return peerLibrary(
+    {
+      name: 'old adapter',
+      description: `@schemeless/event-store-adapter-dynamodb@${version}, its own init() (table with 2 KEYS_ONLY GSIs, bucket)`,
+      label: 'peer-old',
+      clients: dropInClients,
+      open: async ({ unique, bucket }, { dynamo, s3 }) => {
+        const adapter: LegacyAdapterRepo = new LegacyRepo(dynamo, s3, { tableNamePrefix: `${unique}-`, s3BucketName: bucket });
+        await adapter.init();
+        return {
+          table: adapter.tableName,
+          bucket,
+          append: (_stream, events, knownVersion) =>
+            adapter.storeEvents(events.map(createdEvent), knownVersion === 0 ? undefined : { expectedSequence: knownVersion }),
+          readAll: async (pageSize) => countEvents(await adapter.getAllEvents(pageSize)),
+        };
+      },
     },
-    stop: () => {
-      dynamo.destroy();
-      s3.destroy();
-    },
-  };
+    servers,
+  );
 }
 
 /** An Equinox event: its type, body and metadata (the store keeps no event id). */
@@ -212,24 +266,14 @@ type EquinoxEvent = { type: string; data: Record<string, unknown>; meta: Record<
 
 /** Equinox's DynamoStore, as its docs configure it for DynamoDB. */
 export function equinoxLibrary(servers: PeerServers): PeerLibrary {
-  const meter = new RulesMeter(servers.dynamo);
-  const client = new DynamoDB({
-    endpoint: servers.dynamoEndpoint,
-    region: TEST_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
-  meter.instrument(client);
   const codec = Codec.compress(Codec.json<EquinoxEvent>());
-  return {
-    name: 'Equinox',
-    description:
-      '@equinox-js/dynamo-store 1.2.0 + @equinox-js/core: Codec.compress(Codec.json()), memory cache, AccessStrategy.Unoptimized, default tip (32 KB)',
-    meter,
-    async createStore(label) {
-      const table = uniqueTableName(`peer-eqx-${label}`);
-      await createTable(servers.dynamo, {
-        TableName: table,
+  return peerLibrary(
+    {
+      name: 'Equinox',
+      description:
+        '@equinox-js/dynamo-store 1.2.0 + @equinox-js/core: Codec.compress(Codec.json()), memory cache, AccessStrategy.Unoptimized, default tip (32 KB)',
+      label: 'peer-eqx',
+      table: {
         AttributeDefinitions: [
           { AttributeName: 'p', AttributeType: 'S' },
           { AttributeName: 'i', AttributeType: 'N' },
@@ -238,70 +282,69 @@ export function equinoxLibrary(servers: PeerServers): PeerLibrary {
           { AttributeName: 'p', KeyType: 'HASH' },
           { AttributeName: 'i', KeyType: 'RANGE' },
         ],
-      });
-      const schema = await meter.track(table);
-      const context = DynamoStoreContext.create({
-        client: new DynamoStoreClient(client),
-        tableName: table,
-        tip: TipOptions.create({}),
-        query: QueryOptions.create({}),
-      });
-      const category = DynamoStoreCategory.create(
-        context,
-        PEER_DOMAIN,
-        codec,
-        (state: number, events: EquinoxEvent[]) => state + events.length,
-        0,
-        CachingStrategy.Cache(new MemoryCache()),
-        AccessStrategy.Unoptimized(),
-      );
-      const events = new EventsContext(context);
-      const store: PeerStore = {
-        append: async (stream, batch, knownVersion) => {
-          const decider = Decider.forStream(category, StreamId.create(stream), null);
-          const encoded = batch.map((event) => ({
-            type: event.type,
-            data: event.payload,
-            meta: { ...event.meta, correlationId: event.correlationId },
-          }));
-          await decider.transact(() => encoded, knownVersion === 0 ? LoadOption.AssumeEmpty : LoadOption.AnyCachedValue);
-        },
-        fresh: async () => store,
-        readStream: async (stream) => {
-          const timeline = await events.read(StreamName.create(PEER_DOMAIN, StreamId.create(stream)));
-          for (const event of timeline) {
-            // Decoded as the codec would, meta included (Codec.json's decode keeps only the body).
-            if (event.data) JSON.parse(Codec.smartDecompress(event.data)!.toString());
-            if (event.meta) JSON.parse(Codec.smartDecompress(event.meta)!.toString());
-          }
-          return timeline.length;
-        },
-        location: () => ({ tables: [schema] }),
-        dispose: async () => {
-          await servers.dynamo.send(new DeleteTableCommand({ TableName: table }));
-          meter.forget(table);
-        },
-      };
-      return store;
+      },
+      // Its docs build the aggregated `DynamoDB` client (same settings as the tests' clients).
+      clients: ({ dynamoEndpoint }) => ({
+        dynamo: new DynamoDB({
+          endpoint: dynamoEndpoint,
+          region: TEST_REGION,
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          maxAttempts: 2,
+        }),
+      }),
+      open: async ({ unique: table }, { dynamo }) => {
+        const context = DynamoStoreContext.create({
+          client: new DynamoStoreClient(dynamo),
+          tableName: table,
+          tip: TipOptions.create({}),
+          query: QueryOptions.create({}),
+        });
+        const category = DynamoStoreCategory.create(
+          context,
+          PEER_DOMAIN,
+          codec,
+          (state: number, events: EquinoxEvent[]) => state + events.length,
+          0,
+          CachingStrategy.Cache(new MemoryCache()),
+          AccessStrategy.Unoptimized(),
+        );
+        const events = new EventsContext(context);
+        return {
+          table,
+          append: async (stream, batch, knownVersion) => {
+            const decider = Decider.forStream(category, StreamId.create(stream), null);
+            const encoded = batch.map((event) => ({
+              type: event.type,
+              data: event.payload,
+              meta: { ...event.meta, correlationId: event.correlationId },
+            }));
+            await decider.transact(() => encoded, knownVersion === 0 ? LoadOption.AssumeEmpty : LoadOption.AnyCachedValue);
+          },
+          readStream: async (stream) => {
+            const timeline = await events.read(StreamName.create(PEER_DOMAIN, StreamId.create(stream)));
+            for (const event of timeline) {
+              // Decoded as the codec would, meta included (Codec.json's decode keeps only the body).
+              if (event.data) JSON.parse(Codec.smartDecompress(event.data)!.toString());
+              if (event.meta) JSON.parse(Codec.smartDecompress(event.meta)!.toString());
+            }
+            return timeline.length;
+          },
+        };
+      },
     },
-    stop: () => client.destroy(),
-  };
+    servers,
+  );
 }
 
 /** castore's single-table adapter, on the table its README describes. */
 export function castoreLibrary(servers: PeerServers): PeerLibrary {
-  const meter = new RulesMeter(servers.dynamo);
-  const client = createDynamoClient(servers.dynamoEndpoint);
-  meter.instrument(client);
   const context = { eventStoreId: PEER_DOMAIN };
-  return {
-    name: 'castore',
-    description: '@castore/event-storage-adapter-dynamodb 2.4.2 (DynamoDBSingleTableEventStorageAdapter) + @castore/core GroupedEvent',
-    meter,
-    async createStore(label) {
-      const table = uniqueTableName(`peer-castore-${label}`);
-      await createTable(servers.dynamo, {
-        TableName: table,
+  return peerLibrary(
+    {
+      name: 'castore',
+      description: '@castore/event-storage-adapter-dynamodb 2.4.2 (DynamoDBSingleTableEventStorageAdapter) + @castore/core GroupedEvent',
+      label: 'peer-castore',
+      table: {
         AttributeDefinitions: [
           { AttributeName: 'aggregateId', AttributeType: 'S' },
           { AttributeName: 'version', AttributeType: 'N' },
@@ -322,40 +365,36 @@ export function castoreLibrary(servers: PeerServers): PeerLibrary {
             Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
-      });
-      const schema = await meter.track(table);
-      const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: table, dynamoDBClient: client });
-      const detail = (event: PeerEvent, version: number) => ({
-        aggregateId: event.stream,
-        version,
-        type: event.type,
-        timestamp: event.created.toISOString(),
-        payload: event.payload,
-        metadata: { ...event.meta, correlationId: event.correlationId },
-      });
-      const store: PeerStore = {
-        append: async (_stream, events, knownVersion) => {
-          if (events.length === 1) {
-            await adapter.pushEvent(detail(events[0]!, knownVersion + 1), context);
-            return;
-          }
-          const grouped = events.map(
-            (event, index) => new GroupedEvent({ event: detail(event, knownVersion + index + 1), eventStorageAdapter: adapter, context }),
-          );
-          await adapter.pushEventGroup({}, ...(grouped as [GroupedEvent, ...GroupedEvent[]]));
-        },
-        fresh: async () => store,
-        readStream: async (stream) => (await adapter.getEvents(stream, context)).events.length,
-        location: () => ({ tables: [schema] }),
-        dispose: async () => {
-          await servers.dynamo.send(new DeleteTableCommand({ TableName: table }));
-          meter.forget(table);
-        },
-      };
-      return store;
+      },
+      clients: ({ dynamoEndpoint }) => ({ dynamo: createDynamoClient(dynamoEndpoint) }),
+      open: async ({ unique: table }, { dynamo }) => {
+        const adapter = new DynamoDBSingleTableEventStorageAdapter({ tableName: table, dynamoDBClient: dynamo });
+        const detail = (event: PeerEvent, version: number) => ({
+          aggregateId: event.stream,
+          version,
+          type: event.type,
+          timestamp: event.created.toISOString(),
+          payload: event.payload,
+          metadata: { ...event.meta, correlationId: event.correlationId },
+        });
+        return {
+          table,
+          append: async (_stream, events, knownVersion) => {
+            if (events.length === 1) {
+              await adapter.pushEvent(detail(events[0]!, knownVersion + 1), context);
+              return;
+            }
+            const grouped = events.map(
+              (event, index) => new GroupedEvent({ event: detail(event, knownVersion + index + 1), eventStorageAdapter: adapter, context }),
+            );
+            await adapter.pushEventGroup({}, ...(grouped as [GroupedEvent, ...GroupedEvent[]]));
+          },
+          readStream: async (stream) => (await adapter.getEvents(stream, context)).events.length,
+        };
+      },
     },
-    stop: () => client.destroy(),
-  };
+    servers,
+  );
 }
 
 /** The drop-in's and the old adapter's event shape. */
@@ -372,16 +411,19 @@ function createdEvent(event: PeerEvent): CreatedEvent {
   };
 }
 
-/** A library's own clients (same settings as the tests'), metered. */
-function meteredClients(servers: PeerServers): { dynamo: DynamoDBClient; s3: S3Client; meter: RulesMeter } {
-  const dynamo = createDynamoClient(servers.dynamoEndpoint);
-  const s3 = createS3Client(servers.s3Endpoint);
-  const meter = new RulesMeter(servers.dynamo);
-  meter.instrument(dynamo, s3);
-  return { dynamo, s3, meter };
+/** Events in every page of a whole-store read. */
+async function countEvents(pages: AsyncIterable<readonly unknown[]>): Promise<number> {
+  let count = 0;
+  for await (const page of pages) count += page.length;
+  return count;
+}
+
+/** The drop-in constructor's clients (ours, the old adapter): DynamoDB and S3, same settings as the tests'. */
+function dropInClients({ dynamoEndpoint, s3Endpoint }: PeerServers): Required<LibraryClients> {
+  return { dynamo: createDynamoClient(dynamoEndpoint), s3: createS3Client(s3Endpoint) };
 }
 
 /** Create an on-demand table (DynamoDB Local makes it ACTIVE at once). */
-async function createTable(dynamo: DynamoDBClient, input: Omit<CreateTableCommandInput, 'BillingMode'>): Promise<void> {
+async function createTable(dynamo: DynamoDBClient, input: TableDefinition & { TableName: string }): Promise<void> {
   await dynamo.send(new CreateTableCommand({ ...input, BillingMode: 'PAY_PER_REQUEST' }));
 }

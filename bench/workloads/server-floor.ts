@@ -18,6 +18,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { OperationType, StoreStats } from '../../src/index.js';
+import { emptyStats, OPERATION_TYPES } from '../../src/runtime/metering.js';
 import { summarize, timeRun, type StatsSource } from '../harness/measure.js';
 import { describeRun, repeat, type Workload } from './workload.js';
 
@@ -188,36 +189,22 @@ async function transactThree(client: DynamoDBClient, table: string, key: string,
 
 /** Counts SDK requests and the capacity DynamoDB Local reports, in the `StoreStats` shape (PutItem is counted as a write under `batchWrite`, GetItem under `get`). */
 class SdkMeter implements StatsSource {
-  private totals = new Map<OperationType, { requests: number; readUnits: number; writeUnits: number }>();
+  private totals = emptyStats();
 
   record(operation: OperationType, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
-    const entry = this.totals.get(operation) ?? { requests: 0, readUnits: 0, writeUnits: 0 };
+    const entry = this.totals[operation];
     entry.requests += 1;
     for (const each of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
       if (operation === 'get') entry.readUnits += each.ReadCapacityUnits ?? each.CapacityUnits ?? 0;
       else entry.writeUnits += each.WriteCapacityUnits ?? each.CapacityUnits ?? 0;
     }
-    this.totals.set(operation, entry);
   }
 
   resetStats(): void {
-    this.totals.clear();
+    this.totals = emptyStats();
   }
 
   stats(): StoreStats {
-    const operations: OperationType[] = [
-      'get',
-      'query',
-      'batchGet',
-      'batchWrite',
-      'transactWrite',
-      'blobPut',
-      'blobGet',
-      'blobDelete',
-      'blobList',
-    ];
-    return Object.fromEntries(
-      operations.map((operation) => [operation, { ...(this.totals.get(operation) ?? { requests: 0, readUnits: 0, writeUnits: 0 }) }]),
-    ) as StoreStats;
+    return Object.fromEntries(OPERATION_TYPES.map((operation) => [operation, { ...this.totals[operation] }])) as StoreStats;
   }
 }

@@ -15,17 +15,30 @@ export interface OperationStats {
 /** Per-operation-type totals, as returned by `EventStoreRepo.stats()`. */
 export type StoreStats = Record<OperationType, OperationStats>;
 
-const OPERATIONS: readonly OperationType[] = [
-  'get',
-  'query',
-  'batchGet',
-  'batchWrite',
-  'transactWrite',
-  'blobPut',
-  'blobGet',
-  'blobDelete',
-  'blobList',
-];
+/**
+ * Every metered operation type and where its requests go: `kv` (DynamoDB, billed in capacity units) or `blob` (S3,
+ * billed per request). The one list of operation types (a `Record`, so the compiler checks it names each exactly
+ * once); the bench's meters and cost figures read it too.
+ */
+export const OPERATION_BACKENDS: Readonly<Record<OperationType, 'kv' | 'blob'>> = {
+  get: 'kv',
+  query: 'kv',
+  batchGet: 'kv',
+  batchWrite: 'kv',
+  transactWrite: 'kv',
+  blobPut: 'blob',
+  blobGet: 'blob',
+  blobDelete: 'blob',
+  blobList: 'blob',
+};
+
+/** Every metered operation type, in the order `stats()` lists them (the keys of {@link OPERATION_BACKENDS}). */
+export const OPERATION_TYPES = Object.keys(OPERATION_BACKENDS) as readonly OperationType[];
+
+/** Zeroed totals for every operation type (a fresh object each call). */
+export function emptyStats(): StoreStats {
+  return Object.fromEntries(OPERATION_TYPES.map((operation) => [operation, { requests: 0, readUnits: 0, writeUnits: 0 }])) as StoreStats;
+}
 
 /**
  * Counts every driver request and the capacity it reports; forwards each to an optional callback. The callback
@@ -52,17 +65,13 @@ export class Meter {
 
   /** A deep copy of the totals. */
   snapshot(): StoreStats {
-    return Object.fromEntries(OPERATIONS.map((operation) => [operation, { ...this.totals[operation] }])) as StoreStats;
+    return Object.fromEntries(OPERATION_TYPES.map((operation) => [operation, { ...this.totals[operation] }])) as StoreStats;
   }
 
   /** Zero every total. */
   reset(): void {
     this.totals = emptyStats();
   }
-}
-
-function emptyStats(): StoreStats {
-  return Object.fromEntries(OPERATIONS.map((operation) => [operation, { requests: 0, readUnits: 0, writeUnits: 0 }])) as StoreStats;
 }
 
 /** The operation type each metered KV request is counted under; `ensureTable` and `dropTable` are not counted. */

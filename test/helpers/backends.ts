@@ -3,7 +3,8 @@
  * real drivers. A backend is the event-store contract suite's fixture (`EventStoreFixture`: the KV driver, the blob
  * driver, a teardown), plus, on the real servers, the AWS clients and the bucket (for the drop-in constructor and for
  * views of the bucket that bypass the store). The contract suites' factories (test/api/event-store-contract*.test.ts),
- * the safety scenarios (test/safety/backends.ts) and the end-to-end scenario (test/e2e/backends.ts) build on it.
+ * the safety scenarios (test/safety/backends.ts), the end-to-end scenario (test/e2e/backends.ts) and the bench
+ * (bench/backends.ts: a backend per store, over clients it shares; the servers from `startLocalServers`) build on it.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -13,7 +14,8 @@ import { MemoryBlobDriver, MemoryKvDriver, type MemoryKvDriverOptions } from '..
 import { S3BlobDriver } from '../../drivers/s3/index.js';
 import type { BlobDriver } from '../../src/ports/blob-driver.js';
 import type { KvDriver } from '../../src/ports/kv-driver.js';
-import { createDynamoClient, createS3Client, uniqueBucketName } from '../servers/index.js';
+import { createDynamoClient, createS3Client, startDynamoDbLocal, uniqueBucketName } from '../servers/index.js';
+import { startS3Process } from '../servers/s3-process.js';
 
 /** One backend: a driver pair (an event-store contract fixture) with a name, and the AWS side of a real one. */
 export interface Backend extends EventStoreFixture {
@@ -31,13 +33,20 @@ export function memoryBackend(kv: MemoryKvDriverOptions = {}): Backend {
   return { name: 'in-memory twin', kv: new MemoryKvDriver(kv), blobs: new MemoryBlobDriver(), teardown: async () => undefined };
 }
 
+/** The AWS clients of a real backend. */
+export interface AwsClients {
+  readonly dynamodbClient: DynamoDBClient;
+  readonly s3Client: S3Client;
+}
+
 /**
  * DynamoDB Local + the S3 server (endpoints from the global setup): `DynamoDbKvDriver` (20 ms table polls) and
- * `S3BlobDriver` on a fresh bucket named after `label`, over clients of their own.
+ * `S3BlobDriver` on a fresh bucket named after `label`, over clients of their own, or over `shared` clients (which
+ * the caller keeps and destroys: the teardown then leaves them alone).
  */
-export function realBackend(dynamoEndpoint: string, s3Endpoint: string, label: string): Backend {
-  const dynamodbClient = createDynamoClient(dynamoEndpoint);
-  const s3Client = createS3Client(s3Endpoint);
+export function realBackend(dynamoEndpoint: string, s3Endpoint: string, label: string, shared?: AwsClients): Backend {
+  const dynamodbClient = shared?.dynamodbClient ?? createDynamoClient(dynamoEndpoint);
+  const s3Client = shared?.s3Client ?? createS3Client(s3Endpoint);
   const bucket = uniqueBucketName(label);
   return {
     name: 'DynamoDB Local + S3 server',
@@ -45,8 +54,34 @@ export function realBackend(dynamoEndpoint: string, s3Endpoint: string, label: s
     blobs: new S3BlobDriver(s3Client, { bucket }),
     aws: { dynamodbClient, s3Client, bucket },
     teardown: async () => {
+      if (shared) return;
       dynamodbClient.destroy();
       s3Client.destroy();
     },
   };
+}
+
+/** DynamoDB Local and the S3 server, started outside vitest's global setup. */
+export interface LocalServers {
+  readonly dynamoEndpoint: string;
+  readonly s3Endpoint: string;
+  /** Stop both. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start DynamoDB Local and the S3 server for a process that runs without vitest (the bench), in parallel. The S3
+ * server runs in a child process (`servers/s3-process.ts`), so the objects it keeps are not in this process's heap
+ * (the bench measures that heap). Rejects when either cannot start (stopping the other).
+ */
+export async function startLocalServers(): Promise<LocalServers> {
+  const [dynamo, s3] = await Promise.allSettled([startDynamoDbLocal(), startS3Process()]);
+  const stop = async (): Promise<void> => {
+    await Promise.all([dynamo, s3].map((server) => (server.status === 'fulfilled' ? server.value.stop() : undefined)));
+  };
+  if (dynamo.status === 'rejected' || s3.status === 'rejected') {
+    await stop();
+    throw dynamo.status === 'rejected' ? dynamo.reason : (s3 as PromiseRejectedResult).reason;
+  }
+  return { dynamoEndpoint: dynamo.value.endpoint, s3Endpoint: s3.value.endpoint, stop };
 }

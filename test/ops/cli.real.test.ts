@@ -1,13 +1,13 @@
 /**
- * The CLI as a user runs it: `npm pack`, the tarball extracted, its `bin` (`dist/cli/main.js`, with its shebang)
- * run with node as a child process (dependencies from this worktree's node_modules), against DynamoDB Local + the
- * S3 server: help, usage errors, a migration of a real old-adapter table, verify, stats, export/import, describe,
- * the infrastructure printers, and Ctrl-C.
+ * The CLI as a user runs it: `npm pack`, the tarball extracted (scripts/packed-package.ts, packed once per process),
+ * its `bin` (`dist/cli/main.js`, with its shebang) run with node as a child process (dependencies from this
+ * worktree's node_modules), against DynamoDB Local + the S3 server: help, usage errors, a migration of a real
+ * old-adapter table, verify, stats, export/import, describe, the infrastructure printers, and Ctrl-C.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/index.js';
 import { OpsErrorCodes } from '../../ops/errors.js';
+import { packedPackage, removePackedPackage } from '../../scripts/packed-package.js';
 import { findFreePort } from '../servers/free-port.js';
 import {
   createDynamoClient,
@@ -32,7 +33,6 @@ import { seedUpstreamTable, type UpstreamFixture } from './upstream-fixture.js';
 const dynamo = realDynamoDb('cli from the packed package');
 const s3 = realS3('cli from the packed package');
 const skip = dynamo.skip || s3.skip;
-const root = resolve(import.meta.dirname, '../..');
 // Without the SDK's warning switch (vitest sets it for the test process): the CLI must silence the SDK itself.
 const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _warningSwitch, ...inherited } = process.env;
 const env: NodeJS.ProcessEnv = {
@@ -46,6 +46,8 @@ const env: NodeJS.ProcessEnv = {
 describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoDB Local + S3)', () => {
   const work = mkdtempSync(join(tmpdir(), 'ops-cli-'));
   let bin: string;
+  /** The extracted package (its `node_modules` links this worktree's). */
+  let packageDir: string;
   let fixture: UpstreamFixture;
   const dynamodbClient = skip ? undefined! : createDynamoClient(dynamo.endpoint);
   const s3Client = skip ? undefined! : createS3Client(s3.endpoint);
@@ -70,18 +72,14 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     });
 
   beforeAll(async () => {
-    execFileSync('npm', ['pack', '--loglevel=error', '--pack-destination', work], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'))!;
-    execFileSync('tar', ['xzf', join(work, tarball)], { cwd: work });
-    symlinkSync(join(root, 'node_modules'), join(work, 'package', 'node_modules'));
-    const manifest = JSON.parse(readFileSync(join(work, 'package', 'package.json'), 'utf8')) as { bin: Record<string, string> };
-    bin = join(work, 'package', manifest.bin['event-store-dynamodb']!);
+    ({ bin, dir: packageDir } = packedPackage({ linkModules: true }));
     fixture = await seedUpstreamTable(dynamodbClient, s3Client);
   }, 240_000);
   afterAll(() => {
     dynamodbClient?.destroy();
     s3Client?.destroy();
     rmSync(work, { recursive: true, force: true });
+    removePackedPackage();
   });
 
   it('--help lists every command and the exit codes; each command has --help with an example; a bad command is exit 2', async () => {
@@ -668,7 +666,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
   }, 120_000);
 
   it('the packed build keeps its error classes named (esm and cjs): no _EventStoreAdapterError', async () => {
-    const built = join(work, 'package', 'dist', 'src');
+    const built = join(packageDir, 'dist', 'src');
     const builds = {
       esm: (await import(pathToFileURL(join(built, 'index.js')).href)) as Record<string, unknown>,
       cjs: createRequire(import.meta.url)(join(built, 'index.cjs')) as Record<string, unknown>,

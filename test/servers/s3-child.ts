@@ -3,7 +3,7 @@
  * the bench process's heap figures. Prints one JSON line `{ "endpoint": ... }` on stdout when ready; stops on
  * SIGTERM or when its parent's stdin pipe closes.
  */
-import { startS3Server } from '../../test/servers/s3-server.js';
+import { startS3Server } from './s3-server.js';
 
 const server = await startS3Server();
 process.stdout.write(`${JSON.stringify({ endpoint: server.endpoint })}\n`);
