@@ -12,7 +12,8 @@ import { consumerStartCursor, type ConsumerStart } from './change-feed.js';
 import { encodeConsumer } from '../layout/codecs/consumer.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import type { Condition } from '../ports/kv-driver.js';
-import { backOff, retried } from '../runtime/retry.js';
+import { backOff } from '../runtime/retry.js';
+import { resendableTransaction } from '../runtime/retrying-drivers.js';
 import type { StoreContext } from '../runtime/store-context.js';
 import { readConsumer } from './subscription.js';
 import { A } from '../layout/table-layout.js';
@@ -49,7 +50,7 @@ export async function resetConsumer(ctx: StoreContext, name: string, from: Consu
     const condition: Condition =
       state.version === 0 ? { kind: 'notExists' } : { kind: 'equals', attribute: A.version, value: state.version };
     const write = () => ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]);
-    const result = await retried(ctx, `resetConsumer(${name})`, write);
+    const result = await resendableTransaction(ctx, `resetConsumer(${name})`, write);
     if (result.committed) return cursor;
     // A running instance advanced the version (or the write was cancelled): read it again and write over it.
     await backOff(ctx, round, `resetConsumer(${name})`);

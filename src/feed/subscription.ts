@@ -18,7 +18,8 @@ import type { ExpectedStreamVersion, StoredEvent } from '../compat/contract-type
 import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js';
 import { consumerKey, decodeConsumer, encodeConsumer, type ConsumerState } from '../layout/codecs/consumer.js';
 import { readLogPage } from './change-feed.js';
-import { isRetryable, persistentDelay, retried } from '../runtime/retry.js';
+import { isRetryable, persistentDelay } from '../runtime/retry.js';
+import { resendableTransaction } from '../runtime/retrying-drivers.js';
 import { forCall, type StoreContext, type StoreState } from '../runtime/store-context.js';
 import { A } from '../layout/table-layout.js';
 import type { SubscribeSettings } from './subscribe-arguments.js';
@@ -160,7 +161,7 @@ export function startSubscription(
     const item = encodeConsumer(options.name, cursor, state.version + 1, base.clock());
     const condition =
       state.version === 0 ? ({ kind: 'notExists' } as const) : ({ kind: 'equals', attribute: A.version, value: state.version } as const);
-    const result = await retried(ctx, `subscribe(${options.name}) cursor`, () =>
+    const result = await resendableTransaction(ctx, `subscribe(${options.name}) cursor`, () =>
       ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
     );
     if (result.committed) {

@@ -4,7 +4,8 @@ import { backOff } from '../runtime/retry.js';
 import { decodeMetadata, encodeMetadata, METADATA_KEY, type TableMetadata } from './codecs/metadata.js';
 import { INSTANCE_MARKERS, markerPuts } from './instance-markers.js';
 import type { Condition, TransactAction } from '../ports/kv-driver.js';
-import { adoptInstance, retryingTransaction, type StoreContext, type WriteContext } from '../runtime/store-context.js';
+import { resendableTransaction } from '../runtime/retrying-drivers.js';
+import { adoptInstance, type StoreContext, type WriteContext } from '../runtime/store-context.js';
 import { A, CATALOG_PK, LAYOUT_VERSION } from './table-layout.js';
 import { WarningCodes } from '../runtime/warnings.js';
 
@@ -145,7 +146,7 @@ function sameGeneration(generation: string): Condition {
 /** Put the layout record under `condition`; false when the condition did not hold. */
 async function writeMetadata(ctx: WriteContext, metadata: TableMetadata, condition: Condition): Promise<boolean> {
   const item = encodeMetadata(metadata);
-  const result = await retryingTransaction(ctx, 'write layout record', () =>
+  const result = await resendableTransaction(ctx, 'write layout record', () =>
     ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition }]),
   );
   return result.committed;
@@ -166,7 +167,7 @@ export async function writeMarkers(ctx: WriteContext, generation: string): Promi
       { type: 'conditionCheck', key: METADATA_KEY, condition: sameGeneration(generation) },
       ...puts.slice(start, start + perTransaction),
     ];
-    const result = await retryingTransaction(ctx, 'write instance markers', () => ctx.kv.transactWrite(ctx.options.tableName, actions));
+    const result = await resendableTransaction(ctx, 'write instance markers', () => ctx.kv.transactWrite(ctx.options.tableName, actions));
     if (!result.committed) return false;
   }
   return true;

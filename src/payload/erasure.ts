@@ -7,7 +7,8 @@
  */
 import { snapshotKey } from '../layout/codecs/snapshot.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
-import { retryingTransaction, type StoreContext } from '../runtime/store-context.js';
+import { resendableTransaction } from '../runtime/retrying-drivers.js';
+import type { StoreContext } from '../runtime/store-context.js';
 import { A, streamPk } from '../layout/table-layout.js';
 import { streamKeyKey } from './keyring.js';
 
@@ -28,7 +29,7 @@ export async function eraseStream(ctx: StoreContext, domain: string, identifier:
   }
   const pk = streamPk(domain, identifier);
   const tombstone = { ...streamKeyKey(pk), [A.erased]: ctx.clock() };
-  const result = await retryingTransaction(ctx, 'erase a stream', () =>
+  const result = await resendableTransaction(ctx, 'erase a stream', () =>
     ctx.kv.transactWrite(ctx.options.tableName, [
       { type: 'put', item: tombstone },
       { type: 'delete', key: snapshotKey(pk) },

@@ -11,7 +11,8 @@ import { ErrorCodes, EventStoreAdapterError, hasCode } from '../errors/index.js'
 import { InstanceChanged, markerCheck } from '../layout/instance-markers.js';
 import type { ActionFailure, Item, ItemKey, TransactAction } from '../ports/kv-driver.js';
 import { backOff } from '../runtime/retry.js';
-import { readItems, retryingTransaction, type WriteContext } from '../runtime/store-context.js';
+import { resendableTransaction } from '../runtime/retrying-drivers.js';
+import { readItems, type WriteContext } from '../runtime/store-context.js';
 import { followInstance } from '../layout/table-metadata.js';
 import { A, STREAM_KEY_SK, TABLE_KEY_PK } from '../layout/table-layout.js';
 import { generateKey, open, seal } from './aes-gcm.js';
@@ -86,7 +87,7 @@ export class Keyring {
       key ??= generateKey();
       wrapped ??= await this.callProvider(() => this.provider.wrapKey(key!, TABLE_KEY_CONTEXT));
       const put: Item = { ...TABLE_KEY_KEY, [A.wrappedKey]: wrapped, [A.keyProvider]: this.provider.id };
-      const result = await retryingTransaction(ctx, 'create the table key', () =>
+      const result = await resendableTransaction(ctx, 'create the table key', () =>
         ctx.kv.transactWrite(ctx.options.tableName, [
           { type: 'put', item: put, condition: { kind: 'notExists' } },
           ...instanceTie(ctx, TABLE_KEY_PK),
@@ -234,7 +235,7 @@ export class Keyring {
     // A cancellation that is not our condition (a concurrent transaction on the item, throttling) is tried again; a
     // failed condition means a key is there (another writer's, or ours from an attempt whose answer was lost): read it.
     for (let round = 0; round < KEY_CREATION_ROUNDS; round++) {
-      const result = await retryingTransaction(ctx, 'create a stream key', () =>
+      const result = await resendableTransaction(ctx, 'create a stream key', () =>
         ctx.kv.transactWrite(ctx.options.tableName, [{ type: 'put', item, condition: { kind: 'notExists' } }, ...instanceTie(ctx, pk)]),
       );
       if (result.committed) {

@@ -5,7 +5,9 @@
  * backoff and the call's budget: deadline, abort signals), and race each request against that budget.
  *
  * `transactWrite` is passed through untouched: whether a failed transaction may be retried (and with which token
- * and actions) is the write path's decision, which must also know when an outcome became ambiguous.
+ * and actions) is the write path's decision, which must also know when an outcome became ambiguous. A transaction
+ * its caller declares safe to re-send (a compare-and-swap, a create-if-absent) is sent through
+ * {@link resendableTransaction}. So this module is the one place a request is retried.
  */
 import type { BlobDriver } from '../ports/blob-driver.js';
 import type { KvDriver } from '../ports/kv-driver.js';
@@ -47,4 +49,15 @@ export function retryingKv(inner: KvDriver, env: RetryEnvironment): KvDriver {
 /** `inner` with every request retried per {@link RetryEnvironment}. Applied to a bound driver: no `withSignal`. */
 export function retryingBlobs(inner: BlobDriver, env: RetryEnvironment): BlobDriver {
   return decorateBlobs(inner, (method, proceed) => retried(env, BLOB_NAMES[method] ?? method, proceed), 'drop');
+}
+
+/**
+ * Send a transaction its caller knows is safe to re-send, retried like the other requests (`what` names it in
+ * `RETRY/EXHAUSTED`): its actions are conditioned so that an attempt that committed unanswered makes the re-sent one
+ * fail its condition, which the caller reads as a lost race and reads again (a compare-and-swap on a version, a
+ * create-if-absent, a tombstone put). The event write path does not send its transactions this way: whether a
+ * failed one may be re-sent, and what its outcome was, is the chunk writer's to prove (write/chunk-writer.ts).
+ */
+export function resendableTransaction<T>(env: RetryEnvironment, what: string, send: () => Promise<T>): Promise<T> {
+  return retried(env, what, send);
 }

@@ -188,13 +188,6 @@ export function forCall(state: StoreState, options: CallOptions = {}): StoreCont
   );
 }
 
-/**
- * The retry module's `retried`, under the name snapshots.ts and table-metadata.ts import it by: a single-action
- * transaction sent with the store's retry policy and the call's budget. (They import `retried` from retry.ts once
- * the safety work on them has landed; then this re-export goes.)
- */
-export { retried as retryingTransaction } from './retry.js';
-
 /** The batch-loop options of this context (policy comes separately): its sleep and budget. */
 export function loopOptions(ctx: WriteContext): { sleep: Sleep; budget: CallBudget } {
   return { sleep: ctx.sleep, budget: ctx.budget };

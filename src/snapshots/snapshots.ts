@@ -8,16 +8,10 @@ import { itemSize } from '../layout/item-size.js';
 import type { Condition, Item, TransactAction } from '../ports/kv-driver.js';
 import { mayHaveLanded } from '../runtime/outcome.js';
 import { isRetryable } from '../runtime/retry.js';
+import { resendableTransaction } from '../runtime/retrying-drivers.js';
 import { InstanceChanged, markerCheck, restartingOnReset } from '../layout/instance-markers.js';
 import { followInstance } from '../layout/table-metadata.js';
-import {
-  callInstance,
-  forWrite,
-  ownBlobScope,
-  retryingTransaction,
-  type StoreContext,
-  type WriteContext,
-} from '../runtime/store-context.js';
+import { callInstance, forWrite, ownBlobScope, type StoreContext, type WriteContext } from '../runtime/store-context.js';
 import { A, streamPk } from '../layout/table-layout.js';
 import { decodeSnapshot, encodeSnapshot, snapshotKey } from '../layout/codecs/snapshot.js';
 import { validateSnapshot } from '../write/validation.js';
@@ -109,7 +103,7 @@ async function saveOnce(ctx: WriteContext, snapshot: SnapshotEntry): Promise<voi
       // Tied to the instance this save planned under (its blob's scope): it never lands in a table reset since.
       const actions: TransactAction[] = [{ type: 'put', item, condition }];
       if (ctx.instance.generation !== '') actions.push(markerCheck(pk, ctx.instance.generation));
-      const result = await retryingTransaction(ctx, 'save snapshot', async () => {
+      const result = await resendableTransaction(ctx, 'save snapshot', async () => {
         try {
           return await ctx.kv.transactWrite(ctx.options.tableName, actions);
         } catch (error) {
