@@ -6,7 +6,7 @@
 import type { CallBudget, CallOptions } from '../runtime/call-budget.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
 import { monotonicIds } from '../write/ids.js';
-import type { ResolvedOptions } from '../options/index.js';
+import type { ResolvedOptions } from '../options/types.js';
 import type { StoreLifecycle } from '../runtime/lifecycle.js';
 import { forCall, type StoreContext, type StoreState } from '../runtime/store-context.js';
 import type { PollRunner, Subscription } from '../feed/subscription.js';

@@ -8,7 +8,7 @@
  */
 import type { ExpectedStreamVersion } from '../compat/contract-types.js';
 import { ErrorCodes, EventStoreAdapterError } from '../errors/index.js';
-import { MAX_CHANGE_FEED_SHARDS } from '../options/index.js';
+import { MAX_CHANGE_FEED_SHARDS } from '../options/defaults.js';
 
 /** Domain of the cursor entry naming the table. */
 export const CURSOR_TABLE_DOMAIN = '$table';

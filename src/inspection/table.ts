@@ -12,7 +12,7 @@ import { bucketLabel } from '../layout/time-buckets.js';
 
 export type { TableMetadata } from '../layout/codecs/metadata.js';
 /** The change feed's shard counts: the default of `changeFeed: true` and the most a table may have. */
-export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from '../options/index.js';
+export { DEFAULT_CHANGE_FEED_SHARDS, MAX_CHANGE_FEED_SHARDS } from '../options/defaults.js';
 /** The store's order of ids and keys: by UTF-8 bytes, as DynamoDB and S3 compare strings (replay's `id ASC`). */
 export { compareUtf8 } from '../layout/utf8-order.js';
 /** Bounded parallelism, as the core's own reads use it: at most `limit` tasks in flight, results in input order. */

@@ -1,4 +1,4 @@
-import type { OperationType } from '../options/index.js';
+import type { OperationType } from '../options/types.js';
 import type { BlobDriver } from '../ports/blob-driver.js';
 import type { ConsumedCapacity, KvDriver } from '../ports/kv-driver.js';
 import { noteBlobWritten, noteCapacity } from '../telemetry/call-scope.js';

@@ -1,7 +1,7 @@
 import { CallBudget, type CallOptions } from './call-budget.js';
 import { BoundedCache } from './concurrency.js';
 import { Meter, meteredBlobs, meteredKv } from './metering.js';
-import type { ResolvedOptions } from '../options/index.js';
+import type { ResolvedOptions } from '../options/types.js';
 import type { BlobDriver } from '../ports/blob-driver.js';
 import { batchGetAll } from './batch-loops.js';
 import { instanceScope } from '../blobs/blob-keys.js';
