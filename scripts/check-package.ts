@@ -5,6 +5,7 @@
  * the core only (no AWS SDK module, no driver: see scripts/import-cost.ts). Exits non-zero on failure.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { CLI_COMMANDS } from './cli-commands.js';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,19 +192,7 @@ eventStoreContract({ name: 'packaged twin', createDrivers: async () => ({ kv: ne
   };
   // The CLI, as npx runs it: the bin linked into node_modules/.bin by the install.
   const help = run(join(app, 'node_modules', '.bin', 'event-store-dynamodb'), ['--help'], app);
-  for (const command of [
-    'migrate-from-upstream',
-    'export',
-    'import',
-    'stats',
-    'verify',
-    'sweep-orphans',
-    'create-table',
-    'describe',
-    'iam',
-    'cloudformation',
-    'terraform',
-  ]) {
+  for (const command of CLI_COMMANDS) {
     if (!help.includes(command)) throw new Error(`event-store-dynamodb --help does not list ${command}:\n${help}`);
   }
   console.log('bin event-store-dynamodb --help lists every command: ok');

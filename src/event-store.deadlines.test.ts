@@ -13,6 +13,7 @@ import { EventStore } from './event-store.js';
 import { DEFAULT_INIT_DEADLINE_MS } from './runtime/lifecycle.js';
 import { lazyKvDriver } from './entry/lazy-drivers.js';
 import type { KvDriver } from './ports/kv-driver.js';
+import { caught } from '../test/helpers/caught.js';
 
 let next = 0;
 const event = (): CreatedEvent => ({
@@ -39,16 +40,6 @@ function hanging(kv: KvDriver, hang: Set<string>): KvDriver {
   };
 }
 
-/** The error `promise` rejects with (fails the test when it resolves). */
-async function failure(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(EventStoreAdapterError);
-  return error as EventStoreAdapterError;
-}
-
 // Hang detection: a bounded call answers in milliseconds here; a hang fails at this timeout instead of the suite's.
 const HANG_GUARD_MS = 10_000;
 
@@ -62,8 +53,8 @@ describe('every public call is bounded, init included (twin)', () => {
     async () => {
       const hang = new Set(['ensureTable']);
       const store = new EventStore({ kv: hanging(new MemoryKvDriver(), hang) });
-      expect((await failure(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       hang.clear();
       await store.init({ deadlineMs: 1_000 });
       await store.storeEvents([event()]);
@@ -82,23 +73,23 @@ describe('every public call is bounded, init included (twin)', () => {
         deadlineMs: 60,
         changeFeed: true,
       });
-      expect((await failure(store.storeEvents([event()], { deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.storeEvents([event()], { deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       const controller = new AbortController();
       const aborted = store.storeEvents([event()], { signal: controller.signal, deadlineMs: 3_600_000 });
       controller.abort(new Error('shutting down'));
-      expect((await failure(aborted)).code).toBe(ErrorCodes.ABORTED);
+      expect((await caught(aborted)).code).toBe(ErrorCodes.ABORTED);
       // Calls without options of their own: the store's deadlineMs.
-      expect((await failure(store.getAllEvents())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.getEventById('x'))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.subscribe({ name: 'c', handler: () => undefined }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.getLogPage())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.getAllEvents())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.getEventById('x'))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.subscribe({ name: 'c', handler: () => undefined }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.getLogPage())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       // Control-plane calls have longer defaults (init's, an hour for a sweep) and options of their own.
-      expect((await failure(store.resetStore({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.sweepOrphanBlobs({ olderThanMs: 0, deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.resetStore({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.sweepOrphanBlobs({ olderThanMs: 0, deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       const stop = new AbortController();
       const sweep = store.sweepOrphanBlobs({ olderThanMs: 0, signal: stop.signal });
       stop.abort(new Error('enough'));
-      expect((await failure(sweep)).code).toBe(ErrorCodes.ABORTED);
+      expect((await caught(sweep)).code).toBe(ErrorCodes.ABORTED);
       hang.clear();
       await store.storeEvents([event()]);
       expect((await (await store.getAllEvents()).next()).value).toHaveLength(1);
@@ -114,7 +105,7 @@ describe('every public call is bounded, init included (twin)', () => {
       const store = new EventStore({ kv: hanging(new MemoryKvDriver(), new Set(['ensureTable'])), signal: controller.signal });
       const pending = store.init();
       controller.abort(new Error('shutdown'));
-      expect((await failure(pending)).code).toBe(ErrorCodes.ABORTED);
+      expect((await caught(pending)).code).toBe(ErrorCodes.ABORTED);
     },
     HANG_GUARD_MS,
   );
@@ -126,8 +117,8 @@ describe('every public call is bounded, init included (twin)', () => {
       const pending = store.init();
       pending.catch(() => undefined);
       await store.close();
-      expect((await failure(pending)).code).toBe(ErrorCodes.ABORTED);
-      expect((await failure(store.init())).code).toBe(ErrorCodes.CLOSED);
+      expect((await caught(pending)).code).toBe(ErrorCodes.ABORTED);
+      expect((await caught(store.init())).code).toBe(ErrorCodes.CLOSED);
     },
     HANG_GUARD_MS,
   );
@@ -140,8 +131,8 @@ describe('every public call is bounded, init included (twin)', () => {
         close: false,
       });
       const store = new EventStore({ kv });
-      expect((await failure(store.storeEvents([event()], { deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.storeEvents([event()], { deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
     },
     HANG_GUARD_MS,
   );
@@ -151,7 +142,7 @@ describe('every public call is bounded, init included (twin)', () => {
     async () => {
       const hang = new Set(['get']);
       const store = new EventStore({ kv: hanging(new MemoryKvDriver(), hang) });
-      expect((await failure(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.init({ deadlineMs: 50 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       hang.clear();
       await store.storeEvents([event()]);
       // A table this store created: the layout record says so, so reset may drop and re-create it.
@@ -217,10 +208,10 @@ describe('every public call is bounded, init included (twin)', () => {
     );
     const store = new EventStore({ kv: new MemoryKvDriver() });
     for (const deadlineMs of [MAX_DEADLINE_MS + 1, 0, 1.5]) {
-      const bad = await failure(store.storeEvents([event()], { deadlineMs }));
+      const bad = await caught(store.storeEvents([event()], { deadlineMs }));
       expect(bad.code).toBe(ErrorCodes.INVALID_OPTIONS);
       expect(bad.details.issues).toEqual([expect.objectContaining({ path: 'deadlineMs' })]);
-      expect((await failure(store.init({ deadlineMs }))).code).toBe(ErrorCodes.INVALID_OPTIONS);
+      expect((await caught(store.init({ deadlineMs }))).code).toBe(ErrorCodes.INVALID_OPTIONS);
     }
     expect(await store.getAllEvents(10).then(async (pages) => (await pages.next()).done)).toBe(true);
     await store.storeEvents([event()], { deadlineMs: MAX_DEADLINE_MS });
@@ -229,9 +220,9 @@ describe('every public call is bounded, init included (twin)', () => {
 
   it('init and resetStore refuse a bad deadlineMs or signal with INPUT/INVALID_OPTIONS naming the field', async () => {
     const store = new EventStore({ kv: new MemoryKvDriver() });
-    const bad = await failure(store.init({ deadlineMs: 0 }));
+    const bad = await caught(store.init({ deadlineMs: 0 }));
     expect(bad.code).toBe(ErrorCodes.INVALID_OPTIONS);
     expect(bad.details.issues).toEqual([expect.objectContaining({ path: 'deadlineMs' })]);
-    expect((await failure(store.resetStore({ signal: 'no' as unknown as AbortSignal }))).code).toBe(ErrorCodes.INVALID_OPTIONS);
+    expect((await caught(store.resetStore({ signal: 'no' as unknown as AbortSignal }))).code).toBe(ErrorCodes.INVALID_OPTIONS);
   });
 });

@@ -12,6 +12,7 @@ import type { CreatedEvent, ExpectedStreamVersion, StoredEvent } from '../../src
 import { ErrorCodes, EventStoreAdapterError } from '../../src/errors/index.js';
 import type { EventStore } from '../../src/event-store.js';
 import type { SafetyBackend } from '../safety/backends.js';
+import { caught } from '../helpers/caught.js';
 
 /** Characters the inputs are made of: the key separator and escape (3 bytes each once encoded), multi-byte ones, lone surrogates. */
 const unit = fc.constantFrom('a', 'Z', '0', '|', '%', ':', '#', '/', ' ', 'é', '€', '😀', '\u0000', '\uD800', '\uDC00', '\uFFFD');
@@ -175,13 +176,13 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
   it('the reproductions of the issue: 3 KB arguments and a 1,000-"|" consumer name', async () => {
     const long = 'x'.repeat(3_000);
     expect(await store.getEventById(long)).toBeNull();
-    expect((await rejectionOf(store.getAllEvents(10, long))).code).toBe(ErrorCodes.UNKNOWN_CURSOR);
+    expect((await caught(store.getAllEvents(10, long))).code).toBe(ErrorCodes.UNKNOWN_CURSOR);
     expect(await store.findByCausationId(long)).toEqual([]);
     expect(await store.getStreamEvents('acct', long)).toEqual([]);
     expect(await store.getStreamEvents(long, '1')).toEqual([]);
     expect(await store.getStreamSequence('acct', long)).toBe(0);
     expect(await store.getSnapshot('acct', long)).toBeNull();
-    const named = await rejectionOf(store.subscribe({ name: '|'.repeat(1_000), handler: () => undefined }));
+    const named = await caught(store.subscribe({ name: '|'.repeat(1_000), handler: () => undefined }));
     expect(named.code).toBe(ErrorCodes.INVALID_ARGUMENT);
     expect(named.details.field).toBe('name');
     // A lone surrogate names nothing stored: never the item whose text has U+FFFD there (what the SDK would send).
@@ -192,14 +193,14 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
     expect(await store.getStreamSequence('acct', 'x\uD800y')).toBe(0);
     expect(await store.findByCausationId('c\uDC00')).toEqual([]);
     expect(await store.getEventById(replaced.id.replace('\uFFFD', '\uD800'))).toBeNull();
-    const surrogate = await rejectionOf(store.getStreamVersions([{ domain: 'acct', identifier: 'x\uD800y' }]));
+    const surrogate = await caught(store.getStreamVersions([{ domain: 'acct', identifier: 'x\uD800y' }]));
     expect(surrogate.code).toBe(ErrorCodes.INVALID_ARGUMENT);
-    expect((await rejectionOf(store.getEventById(42 as never))).details.field).toBe('id');
+    expect((await caught(store.getEventById(42 as never))).details.field).toBe('id');
   });
 
   it("stream references of writes refuse lone surrogates by field (the SDK would check ANOTHER stream's head); nothing written", async () => {
     const write = seedEvent('acct', '1', undefined);
-    const batch = await rejectionOf(
+    const batch = await caught(
       store.appendBatch(
         [write],
         [
@@ -210,19 +211,9 @@ export function readInputProperty(make: () => SafetyBackend, runs: number): void
     );
     expect(batch.code).toBe(ErrorCodes.INVALID_ARGUMENT);
     expect(batch.details.field).toBe('expectedVersions[1].identifier');
-    const sequences = await rejectionOf(store.storeEvents([write], { expectedSequences: [{ domain: 'acct\uD800', expectedSequence: 0 }] }));
+    const sequences = await caught(store.storeEvents([write], { expectedSequences: [{ domain: 'acct\uD800', expectedSequence: 0 }] }));
     expect(sequences.code).toBe(ErrorCodes.INVALID_ARGUMENT);
     expect(sequences.details.field).toBe('expectedSequences[0].domain');
     expect(await store.getEventById(write.id)).toBeNull();
   });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(EventStoreAdapterError);
-    return error as EventStoreAdapterError;
-  }
-  throw new Error('expected a rejection');
 }

@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../src/index.js';
 import { OpsErrorCodes } from '../../ops/errors.js';
+import { AWS_COMMANDS, CLI_COMMANDS } from '../../scripts/cli-commands.js';
 import { packedPackage, removePackedPackage } from '../../scripts/packed-package.js';
 import { findFreePort } from '../servers/free-port.js';
 import {
@@ -86,20 +87,7 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of [
-      'migrate-from-upstream',
-      'export',
-      'import',
-      'stats',
-      'verify',
-      'sweep-orphans',
-      'create-table',
-      'describe',
-      'reset-consumer',
-      'iam',
-      'cloudformation',
-      'terraform',
-    ]) {
+    for (const command of CLI_COMMANDS) {
       expect(help.stdout).toContain(command);
       const own = await cli([command, '--help']);
       expect(own.code).toBe(0);
@@ -248,18 +236,8 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
   it('--timeout: against an endpoint that never answers, every AWS command says where it connects, then exits 3 naming the endpoint and the flag', async () => {
     const hole: SilentServer = await startBlackHole();
     try {
-      const aws = [
-        'migrate-from-upstream',
-        'export',
-        'import',
-        'stats',
-        'verify',
-        'sweep-orphans',
-        'create-table',
-        'describe',
-        'reset-consumer',
-      ];
-      for (const command of aws) expect((await cli([command, '--help'])).stdout).toMatch(/--timeout <duration>[\s\S]*\(default: "60s"\)/);
+      for (const command of AWS_COMMANDS)
+        expect((await cli([command, '--help'])).stdout).toMatch(/--timeout <duration>[\s\S]*\(default: "60s"\)/);
       expect((await cli(['describe', '--endpoint', hole.endpoint, '--timeout', 'soon'])).code).toBe(2);
       expect((await cli(['describe', '--endpoint', hole.endpoint, '--timeout', '2h'])).code).toBe(2);
       const silent = ['--endpoint', hole.endpoint, '--table-prefix', 'hole-', '--timeout', '2s'];
@@ -371,35 +349,9 @@ describe.skipIf(skip)('event-store-dynamodb CLI from the packed package (DynamoD
     const help = async (command: string) => (await cli([command, '--help'])).stdout;
     const flags = (text: string) => new Set([...text.matchAll(/^ {2}(--[a-z0-9-]+)/gm)].map((match) => match[1]!));
     const shown = Object.fromEntries(
-      await Promise.all(
-        [
-          'migrate-from-upstream',
-          'export',
-          'import',
-          'reset-consumer',
-          'stats',
-          'verify',
-          'sweep-orphans',
-          'create-table',
-          'describe',
-          'iam',
-          'cloudformation',
-          'terraform',
-        ].map(async (command) => [command, flags(await help(command))] as const),
-      ),
+      await Promise.all(CLI_COMMANDS.map(async (command) => [command, flags(await help(command))] as const)),
     );
-    const aws = [
-      'migrate-from-upstream',
-      'export',
-      'import',
-      'reset-consumer',
-      'stats',
-      'verify',
-      'sweep-orphans',
-      'create-table',
-      'describe',
-    ];
-    for (const command of aws) expect({ command, timeout: shown[command]!.has('--timeout') }).toEqual({ command, timeout: true });
+    for (const command of AWS_COMMANDS) expect({ command, timeout: shown[command]!.has('--timeout') }).toEqual({ command, timeout: true });
     // The change feed only where a table may be created (and in the templates of one).
     const withFeed = Object.keys(shown).filter((command) => shown[command]!.has('--change-feed'));
     expect(withFeed.sort()).toEqual(['cloudformation', 'create-table', 'import', 'migrate-from-upstream', 'terraform']);

@@ -6,9 +6,10 @@
  * the store stays usable. Before the fix, `init()` and the first call of a store hung here until the server closed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorCodes, EventStoreAdapterError, EventStoreRepo, type CreatedEvent } from '../../src/index.js';
+import { ErrorCodes, EventStoreRepo, type CreatedEvent } from '../../src/index.js';
 import { createDynamoClient, createS3Client, realDynamoDb, realS3, uniqueBucketName, uniqueTableName } from '../servers/index.js';
 import { startBlackHole, startSlowProxy, type SilentServer } from '../servers/silent-servers.js';
+import { caught } from '../helpers/caught.js';
 
 const dynamo = realDynamoDb('deadlines against silent endpoints');
 const s3 = realS3('deadlines against silent endpoints');
@@ -27,15 +28,6 @@ const event = (extra: Partial<CreatedEvent> = {}): CreatedEvent => ({
   created: new Date(),
   ...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<EventStoreAdapterError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(EventStoreAdapterError);
-  return error as EventStoreAdapterError;
-}
 
 /** Resolves once `server` holds no open connection (the client released them); the test's timeout catches a leak. */
 async function released(server: SilentServer): Promise<void> {
@@ -61,11 +53,11 @@ describe.skipIf(skip)('every public call is bounded against endpoints that never
       try {
         const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-init') });
         const before = hole.connections();
-        expect((await failure(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
         expect(hole.connections()).toBeGreaterThan(before); // the request did reach the silent server
         await released(hole);
         const again = hole.connections();
-        expect((await failure(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.init({ deadlineMs: 3_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
         expect(hole.connections()).toBeGreaterThan(again); // not a cached failure: init ran again
         await released(hole);
         await store.close();
@@ -82,17 +74,17 @@ describe.skipIf(skip)('every public call is bounded against endpoints that never
       const client = createDynamoClient(hole.endpoint);
       try {
         const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-calls'), deadlineMs: 500, changeFeed: true });
-        expect((await failure(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.getAllEvents())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.getEventById('x'))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.subscribe({ name: 'c', handler: () => undefined }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.getLogPage())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.resetStore({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.sweepOrphanBlobs({ olderThanMs: 0, deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.getAllEvents())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.getEventById('x'))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.subscribe({ name: 'c', handler: () => undefined }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.getLogPage())).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.resetStore({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.sweepOrphanBlobs({ olderThanMs: 0, deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
         const controller = new AbortController();
         const pending = store.storeEvents([event()], { signal: controller.signal });
         setTimeout(() => controller.abort(new Error('shutdown')), 100);
-        expect((await failure(pending)).code).toBe(ErrorCodes.ABORTED);
+        expect((await caught(pending)).code).toBe(ErrorCodes.ABORTED);
         await released(hole);
         await store.close();
       } finally {
@@ -112,8 +104,8 @@ describe.skipIf(skip)('every public call is bounded against endpoints that never
           tableName: uniqueTableName('dl-s3'),
           s3BucketName: uniqueBucketName('dl-s3'),
         });
-        expect((await failure(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-        expect((await failure(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+        expect((await caught(store.storeEvents([event()], { deadlineMs: 2_000 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
         await released(hole);
         await store.close();
       } finally {
@@ -143,8 +135,8 @@ describe.skipIf(skip)('init through an endpoint that answers very slowly (Dynamo
     const client = createDynamoClient(slow.endpoint);
     try {
       const store = new EventStoreRepo(client, undefined, { tableName: uniqueTableName('dl-slow') });
-      expect((await failure(store.init({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
-      expect((await failure(store.storeEvents([event()], { deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.init({ deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.storeEvents([event()], { deadlineMs: 500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       await store.storeEvents([event()], { deadlineMs: 20_000 });
       expect(await store.getStreamSequence('acct', 'a')).toBe(1);
       await store.close();
@@ -159,7 +151,7 @@ describe.skipIf(skip)('init through an endpoint that answers very slowly (Dynamo
       const tableName = uniqueTableName('dl-create');
       const store = new EventStoreRepo(client, undefined, { tableName });
       // DescribeTable answers at once; CreateTable lands, its answer is held 3 s: the 1.5 s deadline cuts the init then.
-      expect((await failure(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
+      expect((await caught(store.init({ deadlineMs: 1_500 }))).code).toBe(ErrorCodes.DEADLINE_EXCEEDED);
       await store.init({ deadlineMs: 20_000 });
       await store.storeEvents([event()], { deadlineMs: 20_000 });
       expect(await store.getStreamSequence('acct', 'a')).toBe(1);
